@@ -1,0 +1,53 @@
+"""finplan: multi-funder financing plans and 3-year forecast budgets.
+
+>>> import finplan
+>>> case = finplan.load_case(finplan.demo_path())
+>>> plan = finplan.compute(case)
+>>> plan.years
+(2027, 2028, 2029)
+>>> plan.funding.loc["État : aide au poste ACI", 2027]
+Decimal('66380.78')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib import resources
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from finplan.errors import CaseError, FinplanError, InputFileError, Issue
+from finplan.io.toml_case import read_case_file
+from finplan.model.case import Case
+from finplan.model.engine import compute
+from finplan.model.plan import Plan
+from finplan.model.validation import validate_case
+
+try:
+    __version__ = version("finplan")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = ["load_case", "compute", "demo_path", "Case", "Plan", "FinplanError",
+           "CaseError", "InputFileError", "Issue", "__version__"]
+
+
+def load_case(source: str | Path | Mapping[str, Any]) -> Case:
+    """A validated, frozen case from a case file path or a dict.
+
+    >>> load_case({"format": "finplan/1", "project": {"name": "Recyclerie",
+    ...            "organisation": "Asso", "first_year": 2027}}).project.years
+    3
+    """
+    if isinstance(source, Mapping):
+        return validate_case(source)
+    if isinstance(source, (str, Path)):
+        return read_case_file(source)
+    raise TypeError("load_case expects a path or a dict")
+
+
+def demo_path() -> Path:
+    """Path of the bundled example case (the recyclerie of Chalosse)."""
+    return Path(str(resources.files("finplan").joinpath("examples",
+                                                         "recyclerie-chalosse.toml")))

@@ -1,0 +1,152 @@
+"""The case: frozen, validated value objects (spec §1).
+
+A :class:`Case` is what every source (case file, workbook, xlwings book) turns
+into after validation; :mod:`finplan.model.validation` builds it from a raw
+dict.  Numbers are :class:`~decimal.Decimal` (or ``int`` for counts and months).
+A *per-year* value keeps the form the user wrote: a single number (indexed or
+prorated where the spec says so) or a tuple of exactly ``years`` numbers
+(taken as is).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+__all__ = [
+    "PerYear", "Project", "Indexation", "Staff", "Revenue", "Expense", "Investment",
+    "Loan", "Need", "Funder", "Case", "BUILTIN_NEEDS",
+]
+
+PerYear = Decimal | tuple[Decimal, ...]
+
+BUILTIN_NEEDS = ("operating", "investment")
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    organisation: str
+    first_year: int
+    years: int = 3
+    start_month: int = 1
+    opening_cash: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Indexation:
+    """Yearly growth rates applied from year 2."""
+
+    costs: Decimal = Decimal(0)
+    salaries: Decimal = Decimal(0)
+    prices: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Staff:
+    role: str
+    kind: str
+    fte: PerYear
+    monthly_gross: Decimal
+    employer_rate: Decimal
+    contract: str | None = None
+    start_month: int | None = None
+
+
+@dataclass(frozen=True)
+class Revenue:
+    """Own revenue: either ``amount`` or ``quantity`` × ``unit_price``."""
+
+    label: str
+    account: str = "706"
+    amount: PerYear | None = None
+    quantity: PerYear | None = None
+    unit_price: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Expense:
+    label: str
+    account: str
+    amount: PerYear
+
+
+@dataclass(frozen=True)
+class Investment:
+    label: str
+    amount: Decimal
+    life_years: Decimal
+    year: int = 1
+    month: int = 1
+
+
+@dataclass(frozen=True)
+class Loan:
+    label: str
+    principal: Decimal
+    annual_rate: Decimal
+    months: int
+    year: int = 1
+    month: int = 1
+
+
+@dataclass(frozen=True)
+class Need:
+    """A need funders cover: ``operating``, ``investment`` or a custom one.
+
+    The built-in needs have no ``amount``: the engine derives it.
+    """
+
+    id: str
+    label: str
+    amount: PerYear | None = None
+    max_public_share: Decimal | None = None
+
+    @property
+    def is_custom(self) -> bool:
+        return self.id not in BUILTIN_NEEDS
+
+
+@dataclass(frozen=True)
+class Funder:
+    name: str
+    type: str
+    rule: str
+    line: str | None = None
+    finances: str = "operating"
+    amount: PerYear | None = None
+    rate: PerYear | None = None
+    weight: Decimal = Decimal(1)
+    amount_per_fte: PerYear | str | None = None
+    staff_kind: str | None = None
+    contract: str | None = None
+    cap: PerYear | None = None
+    cap_total: Decimal | None = None
+    priority: int = 100
+
+
+@dataclass(frozen=True)
+class Case:
+    project: Project
+    indexation: Indexation = field(default_factory=Indexation)
+    working_capital_days: Decimal = Decimal(0)
+    staff: tuple[Staff, ...] = ()
+    revenue: tuple[Revenue, ...] = ()
+    expenses: tuple[Expense, ...] = ()
+    investments: tuple[Investment, ...] = ()
+    loans: tuple[Loan, ...] = ()
+    needs: tuple[Need, ...] = ()
+    funders: tuple[Funder, ...] = ()
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """The calendar years of the plan."""
+        first = self.project.first_year
+        return tuple(range(first, first + self.project.years))
+
+    def need(self, need_id: str) -> Need:
+        """The need with this id (built-in or custom)."""
+        for need in self.needs:
+            if need.id == need_id:
+                return need
+        raise KeyError(need_id)

@@ -1,0 +1,107 @@
+"""The checks of a plan, each with an id, a pass/fail and a French message (spec §4).
+
+``fixed_honoured`` is a warning: it is reported (``ok`` false) but does not
+make the plan fail.
+
+>>> check = balanced("operating", "Fonctionnement", [2027, 2028], [0, 150000])
+>>> check.ok, check.message
+(False, 'Besoin « Fonctionnement » non couvert : 1 500 € en 2028.')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from finplan.model.money import Cents, format_euros
+
+__all__ = ["Check", "balanced", "caps", "public_share", "cash", "fixed_honoured"]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    ok: bool
+    message: str
+    severity: str = "error"  # "error" fails the plan, "warning" does not
+
+    @property
+    def fails(self) -> bool:
+        """True when this check makes the plan fail."""
+        return not self.ok and self.severity == "error"
+
+
+def _by_year(years: Sequence[int], amounts: Sequence[Cents]) -> str:
+    parts = [f"{format_euros(amount)} en {year}"
+             for year, amount in zip(years, amounts) if amount]
+    return ", ".join(parts)
+
+
+def balanced(need_id: str, label: str, years: Sequence[int],
+             unfunded: Sequence[Cents]) -> Check:
+    """``balanced.<need>``: no unfunded amount in any year."""
+    if not any(unfunded):
+        return Check(f"balanced.{need_id}", True, f"Besoin « {label} » entièrement couvert.")
+    return Check(f"balanced.{need_id}", False,
+                 f"Besoin « {label} » non couvert : {_by_year(years, unfunded)}.")
+
+
+@dataclass(frozen=True)
+class CapExcess:
+    """A funder paid above one of its ceilings (a ``per_fte`` entitlement)."""
+
+    funder: str
+    kind: str  # "cap" (year given) or "cap_total"
+    paid: Cents
+    ceiling: Cents
+    year: int | None = None
+
+
+def caps(excesses: Sequence[CapExcess]) -> Check:
+    """``caps``: no funder above its yearly ``cap`` or its ``cap_total``."""
+    if not excesses:
+        return Check("caps", True, "Aucun plafond de financeur n'est dépassé.")
+    parts = []
+    for excess in excesses:
+        where = f"en {excess.year}" if excess.year else "sur la durée du plan"
+        ceiling = "plafond annuel" if excess.kind == "cap" else "plafond pluriannuel"
+        parts.append(f"« {excess.funder} » verse {format_euros(excess.paid)} {where}, "
+                     f"au-delà de son {ceiling} de {format_euros(excess.ceiling)}")
+    return Check("caps", False, "Plafond dépassé : " + " ; ".join(parts) + ".")
+
+
+def public_share(need_id: str, label: str, share: str, years: Sequence[int],
+                 public: Sequence[Cents], ceilings: Sequence[Cents]) -> Check:
+    """``public_share.<need>``: public funding within the need's ceiling each year."""
+    over = [f"{format_euros(paid)} de financements publics en {year} pour un plafond "
+            f"de {format_euros(ceiling)}"
+            for year, paid, ceiling in zip(years, public, ceilings) if paid > ceiling]
+    check_id = f"public_share.{need_id}"
+    if not over:
+        return Check(check_id, True, f"Part publique du besoin « {label} » dans la limite "
+                     f"de {share}.")
+    return Check(check_id, False, f"Part publique du besoin « {label} » au-delà de "
+                 f"{share} : " + " ; ".join(over) + ".")
+
+
+def cash(years: Sequence[int], balances: Sequence[Cents]) -> Check:
+    """``cash``: no year ends with negative cash."""
+    negative = [(year, balance) for year, balance in zip(years, balances) if balance < 0]
+    if not negative:
+        return Check("cash", True, "Trésorerie positive à chaque fin d'année.")
+    parts = ", ".join(f"{format_euros(balance)} fin {year}" for year, balance in negative)
+    return Check("cash", False, f"Trésorerie négative : {parts}.")
+
+
+def fixed_honoured(cuts: Sequence[tuple[str, int, Cents, Cents]]) -> Check:
+    """``fixed_honoured`` (warning): no fixed amount cut by the need.
+
+    ``cuts`` are ``(funder, year, offered, paid)``.
+    """
+    if not cuts:
+        return Check("fixed_honoured", True, "Chaque montant fixe est versé en entier.",
+                     "warning")
+    parts = [f"« {name} » : {format_euros(paid)} sur {format_euros(offered)} proposés "
+             f"en {year}" for name, year, offered, paid in cuts]
+    return Check("fixed_honoured", False, "Montant fixe réduit au besoin restant : "
+                 + " ; ".join(parts) + ".", "warning")

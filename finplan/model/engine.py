@@ -1,0 +1,220 @@
+"""From a validated :class:`Case` to a :class:`Plan`: the whole computation.
+
+Order (spec §2–§4): operating items, investments and loans; the investment need
+and its funders; the release of investment subsidies (747); the operating need
+and its funders; custom needs; then budget, result, CAF, BFR, financing plan,
+cash and checks.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from finplan.model import checks as check_rules
+from finplan.model.allocation import NeedAllocation, Request, allocate
+from finplan.model.amounts import expense_amounts, revenue_amounts, year_value
+from finplan.model.assets import depreciation, grant_release, loan_schedule
+from finplan.model.budget import add, budget_rows, caf, line_totals, result, subtract
+from finplan.model.case import Case, Funder, Need
+from finplan.model.financing import cash_end, financing_rows, working_capital
+from finplan.model.money import Cents, format_percent, to_cents
+from finplan.model.plan import FunderFunding, NeedResult, Plan
+from finplan.model.staff import StaffCosts, staff_costs
+from finplan.rates import aide_au_poste, missing_years_warning
+
+__all__ = ["compute"]
+
+
+def compute(case: Case) -> Plan:
+    """Compute the plan of a validated case.
+
+    >>> from finplan import load_case
+    >>> plan = compute(load_case({
+    ...     "format": "finplan/1",
+    ...     "project": {"name": "Épicerie", "organisation": "Asso", "first_year": 2027,
+    ...                 "years": 1},
+    ...     "expense": [{"label": "Loyer", "account": "613", "amount": 12000}],
+    ...     "funder": [{"name": "Commune", "type": "public", "line": "commune",
+    ...                 "rule": "residual"}],
+    ... }))
+    >>> plan.need_amounts["operating"], plan.funder_results[0].amounts, plan.result
+    ([1200000], (1200000,), [0])
+    """
+    project, index = case.project, case.indexation
+    years = project.years
+    calendar = case.years
+    missing_rates: dict[str, list[int]] = {}
+
+    staff = [staff_costs(line, project, index) for line in case.staff]
+    expenses = [expense_amounts(item, project, index) for item in case.expenses]
+    revenue = [revenue_amounts(item, project, index) for item in case.revenue]
+    depreciations = [depreciation(item, years) for item in case.investments]
+    loans = [loan_schedule(item, years) for item in case.loans]
+    zero = [0] * years
+
+    gross = add(zero, *(costs.gross for costs in staff))
+    social = add(zero, *(costs.social for costs in staff))
+    interest = add(zero, *(schedule.interest for schedule in loans))
+    dep_total = add(zero, *depreciations)
+    charges_total = add(gross, social, interest, dep_total, *expenses)
+    own_revenue = add(zero, *revenue)
+
+    investments = [sum(to_cents(item.amount) for item in case.investments if item.year == y)
+                   for y in range(1, years + 1)]
+    loans_received = add(zero, *(schedule.received for schedule in loans))
+    repaid = add(zero, *(schedule.repaid for schedule in loans))
+
+    def requests_for(need: Need, base: list[Cents]) -> tuple[list[Funder], list[Request]]:
+        funders = [funder for funder in case.funders if funder.finances == need.id]
+        return funders, [_request(funder, base, case, staff, missing_rates)
+                         for funder in funders]
+
+    def run(need: Need, amounts: list[Cents], base: list[Cents]) -> NeedResult:
+        funders, requests = requests_for(need, base)
+        allocation = allocate(amounts, requests, need.max_public_share)
+        return _need_result(need, amounts, funders, requests, allocation)
+
+    needs: dict[str, NeedResult] = {}
+    investment_need = [max(0, i - loan) for i, loan in zip(investments, loans_received)]
+    needs["investment"] = run(case.need("investment"), investment_need, investments)
+
+    subsidised = [0] * years
+    for funding in needs["investment"].funding:
+        if funding.type != "own":
+            subsidised = add(subsidised, funding.amounts)
+    cohorts = [add(zero, *(dep for item, dep in zip(case.investments, depreciations)
+                           if item.year == a)) for a in range(1, years + 1)]
+    released = grant_release(subsidised, investments, cohorts)
+
+    operating_need = [max(0, c - r - g) for c, r, g in zip(charges_total, own_revenue,
+                                                           released)]
+    needs["operating"] = run(case.need("operating"), operating_need, charges_total)
+    for need in case.needs:
+        if need.is_custom:
+            amounts = [to_cents(year_value(need.amount, y)) for y in range(1, years + 1)]
+            needs[need.id] = run(need, amounts, amounts)
+
+    subsidies = [(funding.line, funding.name, funding.amounts)
+                 for funding in needs["operating"].funding if funding.type != "own"]
+    rows = budget_rows(
+        years=years, gross=gross, social=social,
+        expenses=[(item.account, item.label, amounts)
+                  for item, amounts in zip(case.expenses, expenses)],
+        interest=interest, depreciation=dep_total,
+        revenue=[(item.account, item.label, amounts)
+                 for item, amounts in zip(case.revenue, revenue)],
+        subsidies=subsidies, released=released)
+    charges = line_totals(rows, "charges")
+    produits = line_totals(rows, "produits")
+    produits_total = add(zero, *produits.values())
+    results = result(produits_total, charges_total)
+    cafs = caf(results, dep_total, released)
+    bfr = working_capital(case.working_capital_days, charges_total, dep_total)
+    financing = financing_rows(
+        investments=investments, repaid=repaid, bfr=bfr, caf=cafs, loans=loans_received,
+        funding=[(funding.name, funding.amounts) for funding in needs["investment"].funding])
+    emplois = add(zero, *(row.amounts for row in financing if row.side == "emplois"))
+    ressources = add(zero, *(row.amounts for row in financing if row.side == "ressources"))
+    balances = cash_end(to_cents(project.opening_cash), ressources, emplois)
+
+    ordered = [needs[need.id] for need in case.needs]
+    plan_checks = _checks(case, ordered, balances)
+    return Plan(
+        case=case, years=calendar, staff_costs=tuple(staff), budget_rows=tuple(rows),
+        charges=charges, charges_total=charges_total, produits=produits,
+        produits_total=produits_total, grant_release=released, result=results,
+        caf=cafs, depreciation=dep_total, interest=interest, bfr=bfr,
+        investments=investments, loans_received=loans_received, repaid=repaid,
+        financing_rows=tuple(financing), emplois=emplois, ressources=ressources,
+        cash_end=balances, need_results=tuple(ordered), check_results=tuple(plan_checks),
+        warnings=tuple(missing_years_warning(contract, sorted(set(years)))
+                       for contract, years in missing_rates.items()))
+
+
+def _request(funder: Funder, base: list[Cents], case: Case, staff: list[StaffCosts],
+             missing_rates: dict[str, list[int]]) -> Request:
+    """A funder's offer for each year, in cents, as the allocation needs it."""
+    years = case.project.years
+    asks: list[Cents] | None = None
+    if funder.rule == "fixed":
+        asks = [to_cents(year_value(funder.amount, y)) for y in range(1, years + 1)]
+    elif funder.rule == "rate":
+        asks = [to_cents(year_value(funder.rate, y) * base[y - 1] / 100)
+                for y in range(1, years + 1)]
+    elif funder.rule == "per_fte":
+        asks = []
+        for y, calendar_year in enumerate(case.years, start=1):
+            if isinstance(funder.amount_per_fte, str):
+                rate = aide_au_poste(funder.amount_per_fte, calendar_year)
+                per_fte = rate.amount
+                if rate.warning:
+                    missing_rates.setdefault(rate.contract, []).append(calendar_year)
+            else:
+                per_fte = year_value(funder.amount_per_fte, y)
+            asks.append(to_cents(per_fte * _matching_fte_years(funder, case, staff, y)))
+    caps = None if funder.cap is None else [
+        to_cents(year_value(funder.cap, y)) for y in range(1, years + 1)]
+    return Request(
+        name=funder.name, rule=funder.rule, public=funder.type == "public", asks=asks,
+        weight=funder.weight, caps=caps,
+        cap_total=None if funder.cap_total is None else to_cents(funder.cap_total),
+        priority=funder.priority)
+
+
+def _matching_fte_years(funder: Funder, case: Case, staff: list[StaffCosts],
+                        y: int) -> Decimal:
+    return sum((costs.fte_years[y - 1] for line, costs in zip(case.staff, staff)
+                if line.kind == funder.staff_kind
+                and (funder.contract is None or line.contract == funder.contract)),
+               Decimal(0))
+
+
+def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],
+                 requests: list[Request], allocation: NeedAllocation) -> NeedResult:
+    funding = tuple(
+        FunderFunding(funder=funder, amounts=tuple(alloc.amounts),
+                      limited_by=tuple(alloc.limited_by),
+                      offered=None if request.asks is None else tuple(request.asks))
+        for funder, request, alloc in zip(funders, requests, allocation.allocations))
+    funded = [sum(values) for values in zip(*(f.amounts for f in funding))] or [0] * len(
+        amounts)
+    surplus = subtract(add(funded, allocation.unfunded), amounts)
+    return NeedResult(need=need, amounts=tuple(amounts), funding=funding,
+                      funded=tuple(funded), unfunded=tuple(allocation.unfunded),
+                      surplus=tuple(surplus), ceilings=tuple(allocation.ceilings),
+                      public=tuple(allocation.public_total))
+
+
+def _checks(case: Case, needs: list[NeedResult], balances: list[Cents]) -> list:
+    years = case.years
+    found = [check_rules.balanced(result.need.id, result.need.label, years, result.unfunded)
+             for result in needs]
+    excesses = []
+    cuts = []
+    for result in needs:
+        for funding in result.funding:
+            funder = funding.funder
+            if funder.cap is not None:
+                for y, paid in enumerate(funding.amounts, start=1):
+                    ceiling = to_cents(year_value(funder.cap, y))
+                    if paid > ceiling:
+                        excesses.append(check_rules.CapExcess(
+                            funder.name, "cap", paid, ceiling, years[y - 1]))
+            if funder.cap_total is not None and funding.total > to_cents(funder.cap_total):
+                excesses.append(check_rules.CapExcess(
+                    funder.name, "cap_total", funding.total, to_cents(funder.cap_total)))
+            if funder.rule == "fixed":
+                cuts += [(funder.name, years[y], funding.offered[y], paid)
+                         for y, (paid, limit) in enumerate(zip(funding.amounts,
+                                                               funding.limited_by))
+                         if limit == "need"]
+    found.append(check_rules.caps(excesses))
+    for result in needs:
+        share = result.need.max_public_share
+        if share is not None:
+            found.append(check_rules.public_share(
+                result.need.id, result.need.label, format_percent(share), years,
+                result.public, result.ceilings))
+    found.append(check_rules.cash(years, balances))
+    found.append(check_rules.fixed_honoured(cuts))
+    return found

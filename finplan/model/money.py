@@ -1,0 +1,110 @@
+"""Money: integer cents, half-up rounding, parts that add up.
+
+The engine computes every line item with :class:`~decimal.Decimal` (exact for
+the decimal figures users type), rounds it once to the cent, half-up, and from
+then on adds integer cents, so every total is the exact sum of its parts.
+
+>>> to_cents(Decimal("66380.775"))
+6638078
+>>> euros(6638078)
+Decimal('66380.78')
+>>> split(1000, [1, 1, 1])
+[334, 333, 333]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+__all__ = ["Cents", "to_cents", "euros", "split", "fraction_to_cents", "format_euros",
+           "format_percent"]
+
+Cents = int
+_CENT = Decimal("0.01")
+
+
+def to_cents(amount: Decimal | int) -> Cents:
+    """Round an amount in euros to the cent, half-up, as integer cents.
+
+    >>> to_cents(Decimal("0.005")), to_cents(Decimal("-0.005")), to_cents(12)
+    (1, -1, 1200)
+    """
+    return int((Decimal(amount) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def fraction_to_cents(value: Fraction) -> Cents:
+    """Round an exact fraction of cents to whole cents, half-up (away from zero).
+
+    >>> fraction_to_cents(Fraction(5, 2)), fraction_to_cents(Fraction(-5, 2))
+    (3, -3)
+    """
+    sign = -1 if value < 0 else 1
+    magnitude = abs(value)
+    whole, rest = divmod(magnitude.numerator, magnitude.denominator)
+    if 2 * rest >= magnitude.denominator:
+        whole += 1
+    return sign * whole
+
+
+def euros(cents: Cents) -> Decimal:
+    """Integer cents as a Decimal amount in euros with two decimals.
+
+    >>> euros(-5)
+    Decimal('-0.05')
+    """
+    return (Decimal(cents) / 100).quantize(_CENT)
+
+
+def split(total: Cents, weights: Sequence[Decimal | int | Fraction]) -> list[Cents]:
+    """Split ``total`` cents by ``weights`` so that the parts add up exactly.
+
+    Largest-remainder method: each part is first rounded down, then the cents
+    left over go one by one to the largest remainders (ties: first in order).
+    Weights must be non-negative with a positive sum.
+
+    >>> split(100, [2, 1])
+    [67, 33]
+    >>> sum(split(765000, [1, 1, 1, 1]))
+    765000
+    """
+    exact = [Fraction(weight) for weight in weights]
+    weight_sum = sum(exact)
+    if weight_sum <= 0 or any(weight < 0 for weight in exact):
+        raise ValueError("weights must be non-negative with a positive sum")
+    ideal = [total * weight / weight_sum for weight in exact]
+    parts = [int(value.numerator // value.denominator) for value in ideal]
+    left = total - sum(parts)
+    order = sorted(range(len(ideal)), key=lambda i: (-(ideal[i] - parts[i]), i))
+    for i in order[:left]:
+        parts[i] += 1
+    return parts
+
+
+def format_euros(cents: Cents, decimals: bool = False) -> str:
+    """French spelling of an amount for text output: spaces between thousands, comma, €.
+
+    >>> format_euros(123456789)
+    '1 234 568 €'
+    >>> format_euros(-123456, decimals=True)
+    '-1 234,56 €'
+    """
+    value = euros(cents)
+    if not decimals:
+        value = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    text = f"{abs(value):,.{2 if decimals else 0}f}"
+    text = text.replace(",", " ").replace(".", ",")
+    return ("-" if value < 0 else "") + text + " €"
+
+
+def format_percent(fraction: Decimal) -> str:
+    """A fraction as a French percentage.
+
+    >>> format_percent(Decimal("0.8")), format_percent(Decimal("0.125"))
+    ('80 %', '12,5 %')
+    """
+    text = f"{fraction * 100:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") + " %"

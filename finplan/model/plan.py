@@ -1,0 +1,274 @@
+"""The computed plan: a frozen record, its JSON result (spec §5) and DataFrame views.
+
+Amounts are stored in integer cents; the JSON result gives euros rounded to the
+cent, and the DataFrames give :class:`~decimal.Decimal` euros (exact; use
+``.astype(float)`` to plot).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES, BudgetRow
+from finplan.model.case import Case, Funder, Need
+from finplan.model.checks import Check
+from finplan.model.financing import FinancingRow
+from finplan.model.money import Cents, euros
+from finplan.model.staff import StaffCosts
+
+if TYPE_CHECKING:  # pandas is imported only when a DataFrame is asked for
+    import pandas as pd
+
+__all__ = ["Plan", "NeedResult", "FunderFunding", "RESULT_FORMAT"]
+
+RESULT_FORMAT = "finplan-result/1"
+
+
+@dataclass(frozen=True)
+class FunderFunding:
+    """What one funder pays for its need each year, and what limited it."""
+
+    funder: Funder
+    amounts: tuple[Cents, ...]
+    limited_by: tuple[str, ...]
+    offered: tuple[Cents, ...] | None = None  # fixed/rate/per_fte offer before limits
+
+    @property
+    def name(self) -> str:
+        return self.funder.name
+
+    @property
+    def type(self) -> str:
+        return self.funder.type
+
+    @property
+    def line(self) -> str | None:
+        return self.funder.line
+
+    @property
+    def total(self) -> Cents:
+        return sum(self.amounts)
+
+
+@dataclass(frozen=True)
+class NeedResult:
+    """One need by year: amount, funding, unfunded part, per_fte surplus, ceiling."""
+
+    need: Need
+    amounts: tuple[Cents, ...]
+    funding: tuple[FunderFunding, ...]
+    funded: tuple[Cents, ...]
+    unfunded: tuple[Cents, ...]
+    surplus: tuple[Cents, ...]
+    ceilings: tuple[Cents | None, ...]
+    public: tuple[Cents, ...]
+
+
+def _money(values: Sequence[Cents]) -> list[float]:
+    """Cents as euro numbers for JSON (exact to the cent once printed)."""
+    return [value / 100 for value in values]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The 3-year plan of a case (all amounts in cents, one value a year)."""
+
+    case: Case
+    years: tuple[int, ...]
+    staff_costs: tuple[StaffCosts, ...]
+    budget_rows: tuple[BudgetRow, ...]
+    charges: dict[str, list[Cents]]
+    charges_total: list[Cents]
+    produits: dict[str, list[Cents]]
+    produits_total: list[Cents]
+    grant_release: list[Cents]
+    result: list[Cents]
+    caf: list[Cents]
+    depreciation: list[Cents]
+    interest: list[Cents]
+    bfr: list[Cents]
+    investments: list[Cents]
+    loans_received: list[Cents]
+    repaid: list[Cents]
+    financing_rows: tuple[FinancingRow, ...]
+    emplois: list[Cents]
+    ressources: list[Cents]
+    cash_end: list[Cents]
+    need_results: tuple[NeedResult, ...]
+    check_results: tuple[Check, ...]
+    warnings: tuple[str, ...] = ()
+
+    # -- raw figures (cents) ---------------------------------------------------
+    @property
+    def need_amounts(self) -> dict[str, list[Cents]]:
+        """Amount of each need by year, in cents."""
+        return {result.need.id: list(result.amounts) for result in self.need_results}
+
+    @property
+    def unfunded_amounts(self) -> dict[str, list[Cents]]:
+        """Unfunded part of each need by year, in cents."""
+        return {result.need.id: list(result.unfunded) for result in self.need_results}
+
+    @property
+    def funder_results(self) -> list[FunderFunding]:
+        """Every funder's funding, in the order of the case file."""
+        by_name = {f.name: f for result in self.need_results for f in result.funding}
+        return [by_name[funder.name] for funder in self.case.funders]
+
+    @property
+    def ok(self) -> bool:
+        """True when no check fails (warnings do not count)."""
+        return not any(check.fails for check in self.check_results)
+
+    def subsidies(self) -> dict[str, list[Cents]]:
+        """Line 74 by Cerfa sub-line (``etat``, ``region``…) and ``747``."""
+        lines = {row.code.split(".", 1)[1]: row.amounts for row in self.budget_rows
+                 if row.level == 1 and row.code.startswith("74.")}
+        lines["747"] = list(self.grant_release)
+        return lines
+
+    # -- JSON -------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The machine-readable result of spec §5 (euros rounded to the cent)."""
+        return {
+            "format": RESULT_FORMAT,
+            "project": {"name": self.case.project.name,
+                        "organisation": self.case.project.organisation},
+            "years": list(self.years),
+            "needs": {key: _money(value) for key, value in self.need_amounts.items()},
+            "funding": [{
+                "name": f.name, "type": f.type, "line": f.line,
+                "finances": f.funder.finances, "rule": f.funder.rule,
+                "amounts": _money(f.amounts), "total": f.total / 100,
+                "limited_by": list(f.limited_by)} for f in self.funder_results],
+            "unfunded": {key: _money(value) for key, value in self.unfunded_amounts.items()},
+            "surplus": {r.need.id: _money(r.surplus) for r in self.need_results},
+            "charges": {**{line: _money(v) for line, v in self.charges.items()},
+                        "total": _money(self.charges_total)},
+            "produits": {**{line: _money(v) for line, v in self.produits.items()},
+                         "total": _money(self.produits_total)},
+            "subsidies": {line: _money(v) for line, v in self.subsidies().items()},
+            "grant_release": _money(self.grant_release),
+            "depreciation": _money(self.depreciation),
+            "interest": _money(self.interest),
+            "result": _money(self.result),
+            "caf": _money(self.caf),
+            "bfr": _money(self.bfr),
+            "financing_plan": {
+                "emplois": {row.code if row.code != "funding" else row.label:
+                            _money(row.amounts) for row in self.financing_rows
+                            if row.side == "emplois"},
+                "ressources": {row.code if row.code != "funding" else row.label:
+                               _money(row.amounts) for row in self.financing_rows
+                               if row.side == "ressources"},
+                "total_emplois": _money(self.emplois),
+                "total_ressources": _money(self.ressources),
+            },
+            "cash_end": _money(self.cash_end),
+            "checks": [{"id": c.id, "ok": c.ok, "severity": c.severity,
+                        "message": c.message} for c in self.check_results],
+            "ok": self.ok,
+            "warnings": list(self.warnings),
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text (UTF-8, accents kept)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    # -- DataFrames -------------------------------------------------------------
+    def _frame(self, rows: list[dict[str, Any]], index: str | list[str]) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(rows).set_index(index)
+
+    def _by_year(self, values: Sequence[Cents]) -> dict[int, Decimal]:
+        return {year: euros(value) for year, value in zip(self.years, values)}
+
+    @property
+    def budget(self) -> pd.DataFrame:
+        """Cerfa lines with the account detail under them, totals and result.
+
+        Columns: ``section``, ``level`` (0 line, 1 account or 74 sub-line,
+        2 funder), ``code``, ``label`` and one column per year (euros).
+        """
+        rows: list[dict[str, Any]] = []
+
+        def line(section: str, code: str, label: str, amounts: Sequence[Cents]) -> None:
+            rows.append({"section": section, "level": 0, "code": code, "label": label,
+                         **self._by_year(amounts)})
+
+        for section, lines, totals, total_label, grand_total in (
+                ("charges", CHARGE_LINES, self.charges, "Total des charges",
+                 self.charges_total),
+                ("produits", PRODUIT_LINES, self.produits, "Total des produits",
+                 self.produits_total)):
+            for code, label in lines.items():
+                line(section, code, label, totals[code])
+                rows += [{"section": section, "level": row.level, "code": row.code,
+                          "label": row.label, **self._by_year(row.amounts)}
+                         for row in self.budget_rows
+                         if row.section == section and row.line == code]
+            line(section, "total", total_label, grand_total)
+        line("result", "result", "Résultat (excédent ou déficit)", self.result)
+        line("result", "caf", "Capacité d'autofinancement", self.caf)
+        return self._frame(rows, ["section", "code", "label"]).reset_index()
+
+    @property
+    def funding(self) -> pd.DataFrame:
+        """Funders × years, with total and what limited each year's amount."""
+        rows = []
+        for f in self.funder_results:
+            rows.append({"name": f.name, "type": f.type, "line": f.line,
+                         "finances": f.funder.finances, "rule": f.funder.rule,
+                         **self._by_year(f.amounts), "total": euros(f.total),
+                         **{f"limited_by_{year}": limit
+                            for year, limit in zip(self.years, f.limited_by)}})
+        return self._frame(rows, "name")
+
+    @property
+    def needs(self) -> pd.DataFrame:
+        """For each need: amount, funded, unfunded, surplus, public share and ceiling."""
+        rows = []
+        for r in self.need_results:
+            measures = {"need": r.amounts, "funded": r.funded, "unfunded": r.unfunded,
+                        "surplus": r.surplus, "public": r.public}
+            if r.need.max_public_share is not None:
+                measures["public_ceiling"] = r.ceilings
+            for measure, values in measures.items():
+                rows.append({"need": r.need.id, "measure": measure, "label": r.need.label,
+                             **self._by_year(values)})
+        return self._frame(rows, ["need", "measure"])
+
+    @property
+    def financing_plan(self) -> pd.DataFrame:
+        """Emplois, ressources, their totals, cash movement and year-end cash."""
+        rows = [{"side": row.side, "code": row.code, "label": row.label,
+                 **self._by_year(row.amounts)} for row in self.financing_rows]
+        movement = [r - e for r, e in zip(self.ressources, self.emplois)]
+        rows += [
+            {"side": "emplois", "code": "total", "label": "Total des emplois",
+             **self._by_year(self.emplois)},
+            {"side": "ressources", "code": "total", "label": "Total des ressources",
+             **self._by_year(self.ressources)},
+            {"side": "cash", "code": "movement", "label": "Variation de trésorerie",
+             **self._by_year(movement)},
+            {"side": "cash", "code": "cash_end", "label": "Trésorerie de fin d'année",
+             **self._by_year(self.cash_end)},
+        ]
+        for r in self.need_results:
+            if r.need.is_custom:
+                rows.append({"side": "outside", "code": r.need.id, "label": r.need.label,
+                             **self._by_year(r.amounts)})
+                rows += [{"side": "outside", "code": f"{r.need.id}.funding",
+                          "label": f.name, **self._by_year(f.amounts)} for f in r.funding]
+        return self._frame(rows, ["side", "code", "label"]).reset_index()
+
+    @property
+    def checks(self) -> pd.DataFrame:
+        """The checks: id, ok, severity and French message."""
+        return self._frame([{"id": c.id, "ok": c.ok, "severity": c.severity,
+                             "message": c.message} for c in self.check_results], "id")

@@ -1,0 +1,693 @@
+"""Raw case data (a dict, as read from TOML or a workbook) -> validated :class:`Case`.
+
+One validation for every source.  Each problem becomes an
+:class:`~finplan.errors.Issue` naming its key path (``funder[3].cap``, indexes
+from 0), what was expected and what was found, in French; all issues of a case
+are collected and raised together as one :class:`~finplan.errors.CaseError`.
+
+>>> case = validate_case({
+...     "format": "finplan/1",
+...     "project": {"name": "Épicerie", "organisation": "Asso", "first_year": 2027},
+... })
+>>> case.project.years, case.project.start_month
+(3, 1)
+>>> validate_case({"format": "finplan/1", "project": {"name": "x", "organisation": "y",
+...                "first_year": 2027, "start_month": 13}})
+Traceback (most recent call last):
+...
+finplan.errors.CaseError: Le dossier contient 1 erreur :
+- project.start_month : attendu un entier de 1 à 12, trouvé « 13 ».
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from finplan.errors import CaseError, Issue
+from finplan.model.case import (
+    BUILTIN_NEEDS, Case, Expense, Funder, Indexation, Investment, Loan, Need, Project,
+    Revenue, Staff,
+)
+from finplan.model.vocabulary import choices_text, normalise
+from finplan.rates import CONTRACTS, UnknownRate, aide_au_poste
+
+__all__ = ["validate_case", "FORMAT", "LIMITS", "show"]
+
+FORMAT = "finplan/1"
+
+# Largest sizes finplan accepts (see docs/case-file.md).
+LIMITS = {"years": 5, "items": 200, "loan_months": 600, "text": 200}
+
+_MISSING = object()
+_INVALID = object()
+
+_TOP_KEYS = ("format", "project", "indexation", "working_capital", "staff", "revenue",
+             "expense", "investment", "loan", "needs", "need", "funder")
+_BUILTIN_LABELS = {"operating": "Fonctionnement (déficit d'exploitation)",
+                   "investment": "Investissement (non couvert par les emprunts)"}
+_FUNDER_RULE_KEYS = {
+    "fixed": {"amount"},
+    "rate": {"rate"},
+    "share": {"weight"},
+    "per_fte": {"amount_per_fte", "staff_kind", "contract"},
+    "residual": set(),
+}
+_RULE_ONLY_KEYS = set().union(*_FUNDER_RULE_KEYS.values())
+_NEED_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+def show(value: Any) -> str:
+    """A user's value as quoted in a French error message."""
+    if value is _MISSING:
+        return "rien (clé absente)"
+    if isinstance(value, bool):
+        return f"« {'true' if value else 'false'} »"
+    if isinstance(value, Mapping):
+        return "une table"
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(show(item).strip("« »") for item in value[:8])
+        return f"« [{inner}{', …' if len(value) > 8 else ''}] »"
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "…"
+    return f"« {text} »"
+
+
+def _as_decimal(value: Any) -> Decimal | None:
+    """A finite Decimal for a number (int, Decimal, float), None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    return None
+
+
+class _Checker:
+    """Collects issues while reading a raw case."""
+
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+        self.years: int | None = None
+
+    # -- reporting ------------------------------------------------------------
+    def fail(self, path: str, expected: str | None = None, found: Any = _MISSING, *,
+             problem: str | None = None, hint: str | None = None,
+             context: str | None = None) -> object:
+        self.issues.append(Issue(path, expected, None if problem else show(found),
+                                 problem=problem, hint=hint, context=context))
+        return _INVALID
+
+    # -- structure ------------------------------------------------------------
+    def table(self, value: Any, path: str, keys: tuple[str, ...] | set[str],
+              context: str | None = None) -> dict | None:
+        """A table (dict) whose keys are all known; None if not a table."""
+        if not isinstance(value, Mapping):
+            self.fail(path, "une table de clés", value, context=context)
+            return None
+        for key in value:
+            if key not in keys:
+                known = ", ".join(sorted(keys))
+                self.fail(f"{path}.{key}" if path else str(key), problem=(
+                    f"clé inconnue « {key} »"), hint=f"clés possibles : {known}",
+                    context=context)
+        return dict(value)
+
+    def array(self, raw: Mapping, key: str) -> list:
+        """The array of tables ``[[key]]`` (empty when absent)."""
+        value = raw.get(key, _MISSING)
+        if value is _MISSING:
+            return []
+        if not isinstance(value, (list, tuple)):
+            self.fail(key, f"une liste de tables [[{key}]]", value)
+            return []
+        if len(value) > LIMITS["items"]:
+            self.fail(key, problem=f"{len(value)} lignes, au plus {LIMITS['items']} "
+                      "sont acceptées")
+            return []
+        return list(value)
+
+    # -- scalar values --------------------------------------------------------
+    def text(self, raw: Mapping, key: str, path: str, *, required: bool = True,
+             default: str | None = None, context: str | None = None) -> Any:
+        value = raw.get(key, _MISSING)
+        if value is _MISSING:
+            if required:
+                return self.fail(f"{path}.{key}", "un texte (obligatoire)", value,
+                                 context=context)
+            return default
+        if not isinstance(value, str) or not value.strip():
+            return self.fail(f"{path}.{key}", "un texte non vide", value, context=context)
+        if len(value) > LIMITS["text"]:
+            return self.fail(f"{path}.{key}", f"un texte d'au plus {LIMITS['text']} "
+                             "caractères", value, context=context)
+        return value.strip()
+
+    def choice(self, raw: Mapping, key: str, path: str, field: str, *,
+               required: bool = True, default: str | None = None,
+               context: str | None = None) -> Any:
+        value = raw.get(key, _MISSING)
+        if value is _MISSING:
+            if required:
+                return self.fail(f"{path}.{key}", f"l'une des valeurs {choices_text(field)}",
+                                 value, context=context)
+            return default
+        canonical = normalise(field, value) if isinstance(value, str) else None
+        if canonical is None:
+            return self.fail(f"{path}.{key}", f"l'une des valeurs {choices_text(field)}",
+                             value, context=context)
+        return canonical
+
+    def integer(self, raw: Mapping, key: str, path: str, low: int, high: int, *,
+                default: Any = _MISSING, context: str | None = None) -> Any:
+        value = raw.get(key, _MISSING)
+        if value is _MISSING and default is not _MISSING:
+            return default
+        number = _as_decimal(value)
+        if number is None or number != number.to_integral_value() or not low <= number <= high:
+            return self.fail(f"{path}.{key}", f"un entier de {low} à {high}", value,
+                             context=context)
+        return int(number)
+
+    def number(self, raw: Mapping, key: str, path: str, *, low: Decimal | int | None = 0,
+               high: Decimal | int | None = None, above: bool = False,
+               default: Any = _MISSING, expected: str | None = None,
+               hint: str | None = None, context: str | None = None) -> Any:
+        value = raw.get(key, _MISSING)
+        if value is _MISSING and default is not _MISSING:
+            return default
+        return self.check_number(value, f"{path}.{key}", low=low, high=high, above=above,
+                                 expected=expected, hint=hint, context=context)
+
+    def check_number(self, value: Any, path: str, *, low: Decimal | int | None = 0,
+                     high: Decimal | int | None = None, above: bool = False,
+                     expected: str | None = None, hint: str | None = None,
+                     context: str | None = None) -> Any:
+        number = _as_decimal(value)
+        too_low = number is not None and low is not None and (
+            number <= low if above else number < low)
+        too_high = number is not None and high is not None and number > high
+        if number is None or too_low or too_high:
+            if expected is None:
+                expected = _range_text(low, high, above)
+            if number is not None and too_high and high == 1 and number <= 100:
+                hint = hint or f"écrivez {number / 100} pour {number} %"
+            return self.fail(path, expected, value, hint=hint, context=context)
+        return number
+
+    def per_year(self, raw: Mapping, key: str, path: str, *, required: bool = True,
+                 low: int | Decimal = 0, high: Decimal | int | None = None,
+                 context: str | None = None) -> Any:
+        """A per-year value: one number, or a list of exactly ``years`` numbers."""
+        value = raw.get(key, _MISSING)
+        if value is _MISSING:
+            if required:
+                return self.fail(f"{path}.{key}", self._per_year_text(low, high), value,
+                                 context=context)
+            return None
+        if isinstance(value, (list, tuple)):
+            if self.years is not None and len(value) != self.years:
+                return self.fail(
+                    f"{path}.{key}", self._per_year_text(low, high), value,
+                    hint=f"la liste a {len(value)} valeur(s) au lieu de {self.years}, "
+                    "une par année du plan", context=context)
+            items = [self.check_number(item, f"{path}.{key}[{index}]", low=low, high=high,
+                                       context=context) for index, item in enumerate(value)]
+            if any(item is _INVALID for item in items):
+                return _INVALID
+            return tuple(items)
+        number = self.check_number(value, f"{path}.{key}", low=low, high=high,
+                                   expected=self._per_year_text(low, high), context=context)
+        return number
+
+    def _per_year_text(self, low: Any, high: Any) -> str:
+        count = f"{self.years} " if self.years else ""
+        return (f"{_range_text(low, high, False)} ou une liste de {count}nombres "
+                "(un par année)")
+
+
+def _range_text(low: Any, high: Any, above: bool) -> str:
+    if low is None and high is None:
+        return "un nombre"
+    if high is None:
+        if low == 0:
+            return "un nombre strictement positif" if above else "un nombre positif ou nul"
+        return f"un nombre {'supérieur' if above else 'supérieur ou égal'} à {low}"
+    if low is None:
+        return f"un nombre inférieur ou égal à {high}"
+    if (low, high) == (0, 1):
+        return "une fraction entre 0 et 1 (0.13 pour 13 %)"
+    return f"un nombre entre {low} et {high}"
+
+
+def validate_case(raw: Any) -> Case:
+    """Validate a raw case (nested dicts/lists of str, int, Decimal, float).
+
+    Returns a frozen :class:`Case`; raises :class:`CaseError` listing every
+    issue found.
+    """
+    check = _Checker()
+    top = check.table(raw, "", _TOP_KEYS)
+    if top is None:
+        raise CaseError(check.issues)
+    if top.get("format", _MISSING) != FORMAT:
+        check.fail("format", f"« {FORMAT} »", top.get("format", _MISSING),
+                   hint=f'écrivez format = "{FORMAT}" en tête du fichier')
+    project = _project(check, top)
+    indexation = _indexation(check, top)
+    days = _working_capital(check, top)
+    staff = tuple(_staff(check, item, f"staff[{i}]", project)
+                  for i, item in enumerate(check.array(top, "staff")))
+    revenue = tuple(_revenue(check, item, f"revenue[{i}]")
+                    for i, item in enumerate(check.array(top, "revenue")))
+    expenses = tuple(_expense(check, item, f"expense[{i}]")
+                     for i, item in enumerate(check.array(top, "expense")))
+    investments = tuple(_investment(check, item, f"investment[{i}]", project)
+                        for i, item in enumerate(check.array(top, "investment")))
+    loans = tuple(_loan(check, item, f"loan[{i}]", project)
+                  for i, item in enumerate(check.array(top, "loan")))
+    needs = _needs(check, top)
+    funders = tuple(_funder(check, item, f"funder[{i}]")
+                    for i, item in enumerate(check.array(top, "funder")))
+    _cross_checks(check, project, staff, needs, funders)
+    if check.issues:
+        raise CaseError(check.issues)
+    return Case(project=project, indexation=indexation, working_capital_days=days,
+                staff=staff, revenue=revenue, expenses=expenses, investments=investments,
+                loans=loans, needs=needs, funders=funders)
+
+
+def _project(check: _Checker, top: Mapping) -> Any:
+    raw = top.get("project", _MISSING)
+    if raw is _MISSING:
+        check.fail("project", "une table [project] (nom, organisation, première année)",
+                   raw)
+        return _INVALID
+    table = check.table(raw, "project", ("name", "organisation", "first_year", "years",
+                                         "start_month", "opening_cash"))
+    if table is None:
+        return _INVALID
+    fields = {
+        "name": check.text(table, "name", "project"),
+        "organisation": check.text(table, "organisation", "project"),
+        "first_year": check.integer(table, "first_year", "project", 2000, 2100),
+        "years": check.integer(table, "years", "project", 1, LIMITS["years"], default=3),
+        "start_month": check.integer(table, "start_month", "project", 1, 12, default=1),
+        "opening_cash": check.number(table, "opening_cash", "project", default=Decimal(0)),
+    }
+    if fields["years"] is not _INVALID:
+        check.years = fields["years"]
+    if any(value is _INVALID for value in fields.values()):
+        # Keep going with what is usable so that later checks can still run.
+        return _INVALID if fields["years"] is _INVALID else _PartialProject(fields)
+    return Project(**fields)
+
+
+class _PartialProject:
+    """Project fields of an invalid project, for the checks that need them."""
+
+    def __init__(self, fields: dict) -> None:
+        self.years = fields["years"]
+        start = fields["start_month"]
+        self.start_month = start if isinstance(start, int) else 1
+
+
+def _years_of(project: Any) -> int | None:
+    return None if project is _INVALID else project.years
+
+
+def _start_month_of(project: Any) -> int:
+    return 1 if project is _INVALID else project.start_month
+
+
+def _indexation(check: _Checker, top: Mapping) -> Any:
+    raw = top.get("indexation", {})
+    table = check.table(raw, "indexation", ("costs", "salaries", "prices"))
+    if table is None:
+        return _INVALID
+    rates = {key: check.number(table, key, "indexation", low=-1, high=1, above=True,
+                               default=Decimal(0),
+                               expected="un taux annuel entre -1 et 1 (0.02 pour 2 %)")
+             for key in ("costs", "salaries", "prices")}
+    return Indexation(**rates)
+
+
+def _working_capital(check: _Checker, top: Mapping) -> Any:
+    table = check.table(top.get("working_capital", {}), "working_capital", ("days",))
+    if table is None:
+        return _INVALID
+    return check.number(table, "days", "working_capital", low=0, high=360,
+                        default=Decimal(0), expected="un nombre de jours entre 0 et 360")
+
+
+def _staff(check: _Checker, raw: Any, path: str, project: Any) -> Any:
+    table = check.table(raw, path, ("role", "kind", "contract", "fte", "monthly_gross",
+                                    "employer_rate", "start_month"))
+    if table is None:
+        return _INVALID
+    context = _quoted(table.get("role"))
+    kind = check.choice(table, "kind", path, "kind", context=context)
+    contract = check.choice(table, "contract", path, "contract", required=False,
+                            context=context)
+    if contract is not None and contract is not _INVALID and kind not in ("insertion",
+                                                                           _INVALID):
+        check.fail(f"{path}.contract", problem="le type de contrat (ACI, EI, AI, ETTI, "
+                   "EITI) ne s'applique qu'au personnel « insertion »",
+                   hint="retirez contract ou mettez kind = \"insertion\"", context=context)
+    fields = {
+        "role": check.text(table, "role", path, context=context),
+        "kind": kind,
+        "contract": contract,
+        "fte": check.per_year(table, "fte", path, context=context),
+        "monthly_gross": check.number(table, "monthly_gross", path, context=context,
+                                      expected="un salaire brut mensuel positif ou nul"),
+        "employer_rate": check.number(table, "employer_rate", path, low=0, high=1,
+                                      context=context),
+        "start_month": check.integer(table, "start_month", path, 1, 12, default=None,
+                                     context=context),
+    }
+    return _build(Staff, fields)
+
+
+def _revenue(check: _Checker, raw: Any, path: str) -> Any:
+    table = check.table(raw, path, ("label", "account", "amount", "quantity", "unit_price"))
+    if table is None:
+        return _INVALID
+    context = _quoted(table.get("label"))
+    account = _account(check, table, path, "revenue", context)
+    has_amount, has_quantity = "amount" in table, "quantity" in table
+    if has_amount == has_quantity:
+        check.fail(path, problem="une recette se donne soit par « amount » (montant), "
+                   "soit par « quantity » et « unit_price » (quantité × prix)",
+                   hint="gardez l'une des deux façons", context=context)
+    if has_quantity and "unit_price" not in table:
+        check.fail(f"{path}.unit_price", "un prix unitaire (obligatoire avec quantity)",
+                   _MISSING, context=context)
+    if has_amount and "unit_price" in table:
+        check.fail(f"{path}.unit_price", problem="unit_price ne s'utilise qu'avec quantity",
+                   context=context)
+    fields = {
+        "label": check.text(table, "label", path, context=context),
+        "account": account,
+        "amount": check.per_year(table, "amount", path, required=False, context=context),
+        "quantity": check.per_year(table, "quantity", path, required=False,
+                                   context=context),
+        "unit_price": check.number(table, "unit_price", path, default=None,
+                                   context=context),
+    }
+    return _build(Revenue, fields)
+
+
+def _expense(check: _Checker, raw: Any, path: str) -> Any:
+    table = check.table(raw, path, ("label", "account", "amount"))
+    if table is None:
+        return _INVALID
+    context = _quoted(table.get("label"))
+    fields = {
+        "label": check.text(table, "label", path, context=context),
+        "account": _account(check, table, path, "expense", context),
+        "amount": check.per_year(table, "amount", path, context=context),
+    }
+    return _build(Expense, fields)
+
+
+_ENGINE_ACCOUNTS = {"641": "les salaires bruts (calculés à partir de [[staff]])",
+                    "645": "les charges sociales (calculées à partir de [[staff]])",
+                    "681": "les amortissements (calculés à partir de [[investment]])",
+                    "661": "les intérêts d'emprunt (calculés à partir de [[loan]])"}
+
+
+def _account(check: _Checker, table: Mapping, path: str, item: str,
+             context: str | None) -> Any:
+    """A 3-digit PCG account allowed for an expense or an own revenue line."""
+    value = table.get("account", _MISSING)
+    if value is _MISSING and item == "revenue":
+        return "706"
+    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if item == "expense":
+        expected = "un compte de charges à 3 chiffres, de 600 à 689 (par ex. « 613 »)"
+        valid = re.fullmatch(r"6[0-8]\d", text) is not None
+    else:
+        expected = ("un compte de produits à 3 chiffres de la classe 7, hors 74 "
+                    "(par ex. « 706 »)")
+        valid = re.fullmatch(r"7[0-35-9]\d", text) is not None
+    if not valid:
+        hint = None
+        if re.fullmatch(r"74\d", text):
+            hint = ("les subventions se déclarent dans [[funder]], pas dans les "
+                    "recettes propres")
+        return check.fail(f"{path}.account", expected, value, hint=hint, context=context)
+    if text in _ENGINE_ACCOUNTS:
+        return check.fail(f"{path}.account", problem=f"le compte {text} est rempli par "
+                          f"finplan : {_ENGINE_ACCOUNTS[text]}", hint="choisissez un autre "
+                          "compte ou décrivez l'élément dans sa propre section",
+                          context=context)
+    if text == "777":
+        return check.fail(f"{path}.account", problem="le compte 777 n'existe plus depuis "
+                          "le règlement ANC 2022-06 ; la quote-part des subventions "
+                          "d'investissement (747) est calculée par finplan",
+                          context=context)
+    return text
+
+
+def _acquisition(check: _Checker, table: Mapping, path: str, project: Any,
+                 context: str | None) -> tuple[Any, Any]:
+    """``year`` and ``month`` of an investment or loan, with the spec's defaults."""
+    years = _years_of(project) or LIMITS["years"]
+    year = check.integer(table, "year", path, 1, years, default=1, context=context)
+    default_month = _start_month_of(project) if year == 1 else 1
+    month = check.integer(table, "month", path, 1, 12, default=default_month,
+                          context=context)
+    return year, month
+
+
+def _investment(check: _Checker, raw: Any, path: str, project: Any) -> Any:
+    table = check.table(raw, path, ("label", "amount", "year", "month", "life_years"))
+    if table is None:
+        return _INVALID
+    context = _quoted(table.get("label"))
+    year, month = _acquisition(check, table, path, project, context)
+    fields = {
+        "label": check.text(table, "label", path, context=context),
+        "amount": check.number(table, "amount", path, context=context),
+        "life_years": check.number(table, "life_years", path, low=1, high=100,
+                                   expected="une durée d'amortissement en années, "
+                                   "de 1 à 100", context=context),
+        "year": year,
+        "month": month,
+    }
+    return _build(Investment, fields)
+
+
+def _loan(check: _Checker, raw: Any, path: str, project: Any) -> Any:
+    table = check.table(raw, path, ("label", "principal", "annual_rate", "months", "year",
+                                    "month"))
+    if table is None:
+        return _INVALID
+    context = _quoted(table.get("label"))
+    year, month = _acquisition(check, table, path, project, context)
+    fields = {
+        "label": check.text(table, "label", path, context=context),
+        "principal": check.number(table, "principal", path, above=True, context=context),
+        "annual_rate": check.number(table, "annual_rate", path, low=0, high=1,
+                                    context=context),
+        "months": check.integer(table, "months", path, 1, LIMITS["loan_months"],
+                                context=context),
+        "year": year,
+        "month": month,
+    }
+    return _build(Loan, fields)
+
+
+def _needs(check: _Checker, top: Mapping) -> tuple:
+    builtins = []
+    table = check.table(top.get("needs", {}), "needs", BUILTIN_NEEDS) or {}
+    for need_id in BUILTIN_NEEDS:
+        settings = check.table(table.get(need_id, {}), f"needs.{need_id}",
+                               ("max_public_share",))
+        share = None if settings is None else check.number(
+            settings, "max_public_share", f"needs.{need_id}", low=0, high=1, above=True,
+            default=None)
+        builtins.append(Need(need_id, _BUILTIN_LABELS[need_id], None,
+                             None if share is _INVALID else share))
+    custom = []
+    for index, raw in enumerate(check.array(top, "need")):
+        path = f"need[{index}]"
+        need = check.table(raw, path, ("id", "label", "amount", "max_public_share"))
+        if need is None:
+            continue
+        context = _quoted(need.get("label"))
+        need_id = check.text(need, "id", path, context=context)
+        if need_id is not _INVALID and not _NEED_ID.match(need_id):
+            need_id = check.fail(f"{path}.id", "un identifiant (lettres sans accent, "
+                                 "chiffres, - et _, commençant par une lettre)",
+                                 need_id, context=context)
+        elif need_id in BUILTIN_NEEDS:
+            need_id = check.fail(f"{path}.id", problem=f"« {need_id} » est un besoin "
+                                 "prédéfini", hint="choisissez un autre identifiant",
+                                 context=context)
+        elif need_id is not _INVALID and need_id in [n.id for n in custom]:
+            need_id = check.fail(f"{path}.id", problem=f"l'identifiant « {need_id} » "
+                                 "est déjà utilisé par un autre besoin", context=context)
+        fields = {
+            "id": need_id,
+            "label": check.text(need, "label", path, context=context),
+            "amount": check.per_year(need, "amount", path, context=context),
+            "max_public_share": check.number(need, "max_public_share", path, low=0,
+                                             high=1, above=True, default=None,
+                                             context=context),
+        }
+        built = _build(Need, fields)
+        if built is not _INVALID:
+            custom.append(built)
+        elif need_id is not _INVALID:
+            custom.append(Need(need_id, "", None))  # keeps the id known to funders
+    return tuple(builtins + custom)
+
+
+def _funder(check: _Checker, raw: Any, path: str) -> Any:
+    keys = ("name", "type", "line", "finances", "rule", "amount", "rate", "weight",
+            "amount_per_fte", "staff_kind", "contract", "cap", "cap_total", "priority")
+    table = check.table(raw, path, keys)
+    if table is None:
+        return _INVALID
+    context = _quoted(table.get("name"))
+    funder_type = check.choice(table, "type", path, "type", context=context)
+    rule = check.choice(table, "rule", path, "rule", context=context)
+    line = check.choice(table, "line", path, "line", required=False, context=context)
+    if funder_type == "own" and line is not None:
+        check.fail(f"{path}.line", problem="les fonds propres ne figurent sur aucune "
+                   "ligne de subvention 74", hint="retirez line", context=context)
+    elif funder_type == "private" and line not in (None, "prive", _INVALID):
+        check.fail(f"{path}.line", problem="un financeur privé figure sur la ligne "
+                   "« prive » (aides privées)", hint='retirez line ou écrivez "prive"',
+                   context=context)
+    elif funder_type == "public" and line == "prive":
+        check.fail(f"{path}.line", problem="la ligne « prive » est réservée aux "
+                   "financeurs privés", context=context)
+    if line is None and funder_type in ("public", "private"):
+        line = "autres_publics" if funder_type == "public" else "prive"
+    finances = table.get("finances", "operating")
+    if not isinstance(finances, str) or not finances.strip():
+        finances = check.fail(f"{path}.finances", "« operating », « investment » ou "
+                              "l'identifiant d'un [[need]]", finances, context=context)
+    if rule in _FUNDER_RULE_KEYS:
+        for key in sorted(_RULE_ONLY_KEYS - _FUNDER_RULE_KEYS[rule] - {"contract"}):
+            if key in table:
+                check.fail(f"{path}.{key}", problem=f"« {key} » ne s'applique pas à la "
+                           f"règle « {rule} »", hint="retirez cette clé ou changez de "
+                           "règle", context=context)
+        if "contract" in table and rule != "per_fte":
+            check.fail(f"{path}.contract", problem="« contract » ne s'applique qu'à la "
+                       "règle « per_fte »", context=context)
+    fields = {
+        "name": check.text(table, "name", path, context=context),
+        "type": funder_type,
+        "rule": rule,
+        "line": line,
+        "finances": finances.strip() if isinstance(finances, str) else finances,
+        "amount": check.per_year(table, "amount", path, required=rule == "fixed",
+                                 context=context),
+        "rate": check.per_year(table, "rate", path, required=rule == "rate", high=1,
+                               context=context),
+        "weight": check.number(table, "weight", path, above=True, default=Decimal(1),
+                               context=context),
+        "amount_per_fte": _amount_per_fte(check, table, path, rule, context),
+        "staff_kind": (check.choice(table, "staff_kind", path, "kind", context=context)
+                       if rule == "per_fte" else None),
+        "contract": check.choice(table, "contract", path, "contract", required=False,
+                                 context=context),
+        "cap": check.per_year(table, "cap", path, required=False, context=context),
+        "cap_total": check.number(table, "cap_total", path, default=None, context=context),
+        "priority": check.integer(table, "priority", path, -10**6, 10**6, default=100,
+                                  context=context),
+    }
+    return _build(Funder, fields)
+
+
+def _amount_per_fte(check: _Checker, table: Mapping, path: str, rule: Any,
+                    context: str | None) -> Any:
+    if rule != "per_fte":
+        return None
+    value = table.get("amount_per_fte", _MISSING)
+    if isinstance(value, str):
+        code = normalise("contract", value)
+        if code is None:
+            return check.fail(f"{path}.amount_per_fte", "un montant par ETP ou un code "
+                              f"du barème de l'aide au poste ({', '.join(CONTRACTS)})",
+                              value, context=context)
+        return code
+    return check.per_year(table, "amount_per_fte", path, context=context)
+
+
+def _cross_checks(check: _Checker, project: Any, staff: tuple, needs: tuple,
+                  funders: tuple) -> None:
+    """Rules that tie items together: references, uniqueness, one residual."""
+    need_ids = {need.id for need in needs}
+    seen_names: dict[str, int] = {}
+    residuals: dict[str, int] = {}
+    for index, funder in enumerate(funders):
+        if funder is _INVALID:
+            continue
+        path, context = f"funder[{index}]", _quoted(funder.name)
+        if funder.name in seen_names:
+            check.fail(f"{path}.name", problem=f"le nom « {funder.name} » est déjà celui "
+                       f"de funder[{seen_names[funder.name]}]", hint="donnez à chaque "
+                       "financeur un nom unique (par ex. « Région (investissement) »)")
+        seen_names.setdefault(funder.name, index)
+        if funder.finances not in need_ids:
+            custom = sorted(need_ids - set(BUILTIN_NEEDS))
+            check.fail(f"{path}.finances", problem=f"besoin inconnu « {funder.finances} »",
+                       hint="valeurs possibles : operating, investment" +
+                       "".join(f", {need_id}" for need_id in custom), context=context)
+        if funder.rule == "residual":
+            if funder.finances in residuals:
+                check.fail(f"{path}.rule", problem=f"deux financeurs « residual » sur le "
+                           f"besoin « {funder.finances} » (funder[{residuals[funder.finances]}] "
+                           "et celui-ci)", hint="un seul financeur peut prendre le solde "
+                           "d'un besoin", context=context)
+            residuals.setdefault(funder.finances, index)
+        if funder.rule == "per_fte":
+            _check_per_fte(check, project, staff, funder, path, context)
+
+
+def _check_per_fte(check: _Checker, project: Any, staff: tuple, funder: Funder,
+                   path: str, context: str | None) -> None:
+    matching = [line for line in staff if line is not _INVALID
+                and line.kind == funder.staff_kind
+                and (funder.contract is None or line.contract == funder.contract)]
+    if not matching and all(line is not _INVALID for line in staff):
+        wanted = f"« {funder.staff_kind} »" + (
+            f" sous contrat « {funder.contract} »" if funder.contract else "")
+        check.fail(f"{path}.staff_kind", problem=f"aucune ligne de personnel {wanted}",
+                   hint="ajoutez cette ligne dans [[staff]] ou corrigez staff_kind / "
+                   "contract", context=context)
+    if isinstance(funder.amount_per_fte, str) and project is not _INVALID and isinstance(
+            project, Project):
+        for year in range(project.first_year, project.first_year + project.years):
+            try:
+                aide_au_poste(funder.amount_per_fte, year)
+            except UnknownRate as error:
+                check.fail(f"{path}.amount_per_fte", problem=str(error),
+                           hint="indiquez le montant par ETP en nombre", context=context)
+                break
+
+
+def _build(cls: type, fields: dict) -> Any:
+    if any(value is _INVALID for value in fields.values()):
+        return _INVALID
+    return cls(**fields)
+
+
+def _quoted(value: Any) -> str | None:
+    return f"« {value} »" if isinstance(value, str) and value.strip() else None
+

@@ -1,0 +1,117 @@
+"""The enumerated values of a case and their French labels: one table.
+
+Case files use the canonical identifiers of the spec (``insertion``,
+``per_fte``, ``departement``); workbooks show the French labels.  Both
+spellings, in any case and with or without accents, are read through
+:func:`normalise`.
+
+>>> normalise("rule", "Part (au prorata des poids)")
+'share'
+>>> normalise("line", "Département")
+'departement'
+>>> normalise("kind", "encadrement") is None
+False
+>>> normalise("kind", "bénévole") is None
+True
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+__all__ = ["VOCABULARY", "CERFA_74_LINES", "normalise", "label", "choices_text"]
+
+# field -> {canonical value: French label}
+VOCABULARY: dict[str, dict[str, str]] = {
+    "kind": {
+        "insertion": "Insertion (salariés en parcours, CDDI)",
+        "supervision": "Encadrement (technique, socio-professionnel)",
+        "support": "Support (direction, administration)",
+    },
+    "contract": {
+        "ACI": "ACI",
+        "EI": "EI",
+        "AI": "AI",
+        "ETTI": "ETTI",
+        "EITI": "EITI",
+    },
+    "type": {
+        "public": "Public",
+        "private": "Privé",
+        "own": "Fonds propres",
+    },
+    "rule": {
+        "fixed": "Montant fixe",
+        "rate": "Taux du coût",
+        "share": "Part (au prorata des poids)",
+        "per_fte": "Par ETP",
+        "residual": "Solde",
+    },
+    "line": {
+        "etat": "État",
+        "region": "Région",
+        "departement": "Département",
+        "intercommunalite": "Intercommunalité (EPCI)",
+        "commune": "Commune",
+        "organismes_sociaux": "Organismes sociaux",
+        "fonds_europeens": "Fonds européens",
+        "asp": "ASP (emplois aidés)",
+        "autres_publics": "Autres établissements publics",
+        "prive": "Aides privées",
+    },
+}
+
+# Extra spellings a volunteer may type (normalised form -> canonical value).
+_ALIASES: dict[str, dict[str, str]] = {
+    "kind": {"encadrement": "supervision", "support": "support", "parcours": "insertion",
+             "administration": "support", "direction": "support"},
+    "type": {"prive": "private", "fonds propres": "own", "propre": "own"},
+    "rule": {"fixe": "fixed", "montant fixe": "fixed", "taux": "rate", "part": "share",
+             "par etp": "per_fte", "solde": "residual", "reste": "residual"},
+    "line": {"etat": "etat", "region": "region", "departement": "departement",
+             "intercommunalite": "intercommunalite", "epci": "intercommunalite",
+             "asp": "asp", "fse": "fonds_europeens", "europe": "fonds_europeens",
+             "prive": "prive", "fondation": "prive"},
+}
+
+# Cerfa 12156 sub-lines of 74 "Subventions d'exploitation", in the form's order,
+# with the form's wording (as reproduced by the Dauphin platform data).
+CERFA_74_LINES: dict[str, str] = {
+    "etat": "État",
+    "region": "Région(s)",
+    "departement": "Département(s)",
+    "intercommunalite": "Intercommunalité(s) : EPCI",
+    "commune": "Commune(s)",
+    "organismes_sociaux": "Organismes sociaux (CAF, etc.)",
+    "fonds_europeens": "Fonds européens (FSE, FEDER, etc.)",
+    "asp": "L'agence de services et de paiement (emplois aidés)",
+    "autres_publics": "Autres établissements publics",
+    "prive": "Aides privées (fondation)",
+}
+
+
+def _fold(text: str) -> str:
+    """Lower case, no accents, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.replace("’", "'").lower().split())
+
+
+def normalise(field: str, text: str) -> str | None:
+    """The canonical value for a user's spelling of ``field``, or None if unknown."""
+    folded = _fold(text)
+    for canonical, french in VOCABULARY[field].items():
+        if folded in (_fold(canonical), _fold(french)):
+            return canonical
+    return _ALIASES.get(field, {}).get(folded)
+
+
+def label(field: str, value: str) -> str:
+    """French label of a canonical value."""
+    return VOCABULARY[field][value]
+
+
+def choices_text(field: str) -> str:
+    """The canonical values of a field, for an error message: « a », « b » ou « c »."""
+    values = [f"« {value} »" for value in VOCABULARY[field]]
+    return ", ".join(values[:-1]) + " ou " + values[-1]

@@ -1,0 +1,124 @@
+"""Sourced reference data shipped with finplan.
+
+The IAE *aide au poste* (montant socle per full-time post and per year) lives
+in ``aide_au_poste.toml`` beside this module, each figure with its date in
+force and the arrêté that sets it.
+
+The figure *of a calendar year* is the average of the figures in force on the
+first day of each of its twelve months (the socle is paid monthly, 1/12 a
+month), so a year in which a new arrêté applies from November gets 10/12 of
+the old figure and 2/12 of the new.  A year after the last known figure gets
+that last figure, with a warning saying so.
+
+>>> rate = aide_au_poste("ACI", 2024)
+>>> rate.amount, rate.warning
+(Decimal('23535.17'), None)
+>>> print(aide_au_poste("ACI", 2027).warning)
+Aide au poste ACI : aucun montant connu pour 2027 (aucun arrêté trouvé au 1er novembre 2026) ; le dernier montant connu, 23921 € par ETP, en vigueur depuis le 1er novembre 2024 (Arrêté du 4 décembre 2024), est appliqué.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from importlib import resources
+
+__all__ = ["AidRate", "aide_au_poste", "missing_years_warning", "CONTRACTS", "UnknownRate"]
+
+CONTRACTS = ("ACI", "EI", "AI", "ETTI", "EITI")
+
+_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+              "septembre", "octobre", "novembre", "décembre")
+
+
+class UnknownRate(LookupError):
+    """No figure is known for that contract in that year (French message)."""
+
+
+@dataclass(frozen=True)
+class AidRate:
+    """The aide au poste of one contract type for one calendar year."""
+
+    contract: str
+    year: int
+    amount: Decimal
+    sources: tuple[str, ...]
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    start: dt.date
+    amounts: dict[str, Decimal]
+    source: str
+
+
+@cache
+def _table() -> tuple[dt.date, tuple[_Entry, ...]]:
+    text = resources.files(__package__).joinpath("aide_au_poste.toml").read_text("utf-8")
+    data = tomllib.loads(text, parse_float=Decimal)
+    entries = tuple(sorted(
+        (_Entry(row["from"], {key: Decimal(row[key]) for key in CONTRACTS if key in row},
+                row["source"]) for row in data["rate"]),
+        key=lambda entry: entry.start))
+    return data["checked"], entries
+
+
+def _french_date(day: dt.date) -> str:
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {_MONTHS_FR[day.month - 1]} {day.year}"
+
+
+def missing_years_warning(contract: str, years: list[int]) -> str:
+    """The French warning for years after the last known figure of ``contract``.
+
+    >>> print(missing_years_warning("EI", [2026, 2027]))
+    Aide au poste EI : aucun montant connu pour 2026 et 2027 (aucun arrêté trouvé au 1er novembre 2026) ; le dernier montant connu, 13304 € par ETP, en vigueur depuis le 1er janvier 2025 (Arrêté du 4 décembre 2024 (montant EI à compter du 1er janvier 2025)), est appliqué.
+    """
+    checked, entries = _table()
+    entries = tuple(entry for entry in entries if contract in entry.amounts)
+    latest = since = entries[-1]
+    for entry in reversed(entries):
+        if entry.amounts[contract] != latest.amounts[contract]:
+            break
+        since = entry
+    names = [str(year) for year in years]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+    return (f"Aide au poste {contract} : aucun montant connu pour {listed} (aucun arrêté "
+            f"trouvé au {_french_date(checked)}) ; le dernier montant connu, "
+            f"{latest.amounts[contract]} € par ETP, en vigueur depuis le "
+            f"{_french_date(since.start)} ({since.source}), est appliqué.")
+
+
+def aide_au_poste(contract: str, year: int) -> AidRate:
+    """Montant socle of the aide au poste for ``contract`` in calendar ``year``.
+
+    Raises :class:`UnknownRate` when no figure was in force yet for a month of
+    that year.
+
+    >>> aide_au_poste("EI", 2025).amount
+    Decimal('13304.00')
+    """
+    checked, entries = _table()
+    entries = tuple(entry for entry in entries if contract in entry.amounts)
+    if not entries:
+        raise UnknownRate(f"aucun montant d'aide au poste connu pour « {contract} »")
+    latest = entries[-1]
+    if year > latest.start.year:
+        return AidRate(contract, year, latest.amounts[contract].quantize(Decimal("0.01")),
+                       (latest.source,), missing_years_warning(contract, [year]))
+    monthly: list[_Entry] = []
+    for month in range(1, 13):
+        day = dt.date(year, month, 1)
+        in_force = [entry for entry in entries if entry.start <= day]
+        if not in_force:
+            raise UnknownRate(
+                f"aucun montant d'aide au poste {contract} connu avant le "
+                f"{_french_date(entries[0].start)} (année {year} demandée)")
+        monthly.append(in_force[-1])
+    amount = sum((entry.amounts[contract] for entry in monthly), Decimal(0)) / 12
+    sources = tuple(dict.fromkeys(entry.source for entry in monthly))
+    return AidRate(contract, year, amount.quantize(Decimal("0.01"), ROUND_HALF_UP), sources)

@@ -1,0 +1,166 @@
+"""The plan as readable French text tables (what ``finplan plan`` prints).
+
+>>> print(table("Exemple", ["", "2027"], [["Loyer", 1200000]]))
+Exemple
+───────
+                                                   2027
+Loyer                                          12 000 €
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES
+from finplan.model.money import Cents, format_euros
+from finplan.model.plan import Plan
+from finplan.model.vocabulary import label
+
+__all__ = ["render_plan", "table", "LIMIT_WORDS"]
+
+LABEL_WIDTH = 44
+AMOUNT_WIDTH = 13
+
+# What limited an allocation, in words (long form, and short form for table cells).
+LIMIT_WORDS = {
+    "none": "montant demandé versé en entier",
+    "need": "limité par le besoin restant",
+    "cap": "plafond annuel du financeur",
+    "cap_total": "plafond pluriannuel du financeur",
+    "public_ceiling": "plafond de la part publique du besoin",
+}
+_LIMIT_SHORT = {"none": "demande", "need": "besoin", "cap": "plafond/an",
+                "cap_total": "plafond total", "public_ceiling": "plaf. public"}
+_CHECK_STATUS = {True: "OK", False: "À revoir"}
+
+
+def _cell(value: Cents | str) -> str:
+    text = value if isinstance(value, str) else format_euros(value)
+    return text.rjust(AMOUNT_WIDTH)
+
+
+def _label(text: str, indent: int = 0) -> str:
+    text = " " * indent + text
+    if len(text) > LABEL_WIDTH:
+        text = text[:LABEL_WIDTH - 1] + "…"
+    return text.ljust(LABEL_WIDTH)
+
+
+def table(title: str, header: Sequence[str], rows: Sequence[Sequence],
+          indents: Sequence[int] | None = None) -> str:
+    """A titled text table: first column a label, the others amounts or text."""
+    lines = [title, "─" * len(title),
+             _label(header[0]) + " " + " ".join(_cell(h) for h in header[1:])]
+    for number, row in enumerate(rows):
+        indent = indents[number] if indents else 0
+        lines.append(_label(str(row[0]), indent) + " "
+                     + " ".join(_cell(value) for value in row[1:]))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _budget(plan: Plan) -> str:
+    header = ["", *map(str, plan.years)]
+    rows, indents = [], []
+    for section, lines, totals, grand_total, title in (
+            ("charges", CHARGE_LINES, plan.charges, plan.charges_total, "CHARGES"),
+            ("produits", PRODUIT_LINES, plan.produits, plan.produits_total, "PRODUITS")):
+        rows.append([title, *[""] * len(plan.years)])
+        indents.append(0)
+        for code, line_label in lines.items():
+            detail = [row for row in plan.budget_rows
+                      if row.section == section and row.line == code and any(row.amounts)]
+            if not any(totals[code]) and not detail:
+                continue
+            rows.append([f"{code} {line_label}", *totals[code]])
+            indents.append(1)
+            for row in detail:
+                code_text = "" if row.level == 2 or "." in row.code else f"{row.code} "
+                rows.append([f"{code_text}{row.label}", *row.amounts])
+                indents.append(2 * row.level + 1)
+        rows.append([f"Total des {section}", *grand_total])
+        indents.append(0)
+    rows.append(["Résultat", *plan.result])
+    rows.append(["Capacité d'autofinancement (CAF)", *plan.caf])
+    indents += [0, 0]
+    return table("Budget prévisionnel (lignes du Cerfa 12156)", header, rows, indents)
+
+
+def _funders(plan: Plan) -> str:
+    header = ["", *map(str, plan.years), "Total"]
+    rows, indents = [], []
+    for result in plan.need_results:
+        rows.append([f"Besoin : {result.need.label}", *result.amounts, sum(result.amounts)])
+        indents.append(0)
+        for funding in result.funding:
+            rows.append([funding.name, *funding.amounts, funding.total])
+            limits = [_LIMIT_SHORT[limit] if amount or limit != "need" else "—"
+                      for limit, amount in zip(funding.limited_by, funding.amounts)]
+            rows.append([f"({label('type', funding.type).lower()}, "
+                         f"{label('rule', funding.funder.rule).lower()})", *limits, ""])
+            indents += [2, 4]
+        rows.append(["Non financé", *result.unfunded, sum(result.unfunded)])
+        indents.append(2)
+        if any(result.surplus):
+            rows.append(["Excédent (droits au-delà du besoin)", *result.surplus,
+                         sum(result.surplus)])
+            indents.append(2)
+    legend = "Ce qui a limité chaque montant : " + " ; ".join(
+        f"{_LIMIT_SHORT[key]} = {LIMIT_WORDS[key]}" for key in LIMIT_WORDS) + "."
+    return table("Financeurs par besoin et par année (et ce qui a limité chacun)", header,
+                 rows, indents) + "\n" + legend
+
+
+def _financing(plan: Plan) -> str:
+    header = ["", *map(str, plan.years)]
+    rows, indents = [], []
+    for side, title, total in (("emplois", "EMPLOIS", plan.emplois),
+                               ("ressources", "RESSOURCES", plan.ressources)):
+        rows.append([title, *[""] * len(plan.years)])
+        indents.append(0)
+        for row in plan.financing_rows:
+            if row.side == side and any(row.amounts):
+                rows.append([row.label, *row.amounts])
+                indents.append(2)
+        rows.append([f"Total des {side}", *total])
+        indents.append(0)
+    movement = [r - e for r, e in zip(plan.ressources, plan.emplois)]
+    rows.append(["Variation de trésorerie", *movement])
+    rows.append(["Trésorerie en fin d'année", *plan.cash_end])
+    indents += [0, 0]
+    text = table("Plan de financement", header, rows, indents)
+    custom = [result for result in plan.need_results if result.need.is_custom]
+    if custom:
+        memo_rows, memo_indents = [], []
+        for result in custom:
+            memo_rows.append([result.need.label, *result.amounts])
+            memo_indents.append(0)
+            for funding in result.funding:
+                memo_rows.append([funding.name, *funding.amounts])
+                memo_indents.append(2)
+        text += "\n\n" + table("Besoins hors comptes de l'association (payés directement "
+                               "par les financeurs)", header, memo_rows, memo_indents)
+    return text
+
+
+def _checks(plan: Plan) -> str:
+    lines = ["Contrôles", "─────────"]
+    for check in plan.check_results:
+        status = _CHECK_STATUS[check.ok] if check.severity == "error" or check.ok else (
+            "Attention")
+        lines.append(f"[{status}] {check.id} : {check.message}")
+    verdict = ("Le plan est équilibré : tous les contrôles sont passés." if plan.ok else
+               "Le plan n'est pas validé : au moins un contrôle est à revoir.")
+    lines.append(verdict)
+    return "\n".join(lines)
+
+
+def render_plan(plan: Plan) -> str:
+    """The whole plan as text: budget, funders, financing plan, cash, checks."""
+    project = plan.case.project
+    head = [f"{project.name} — {project.organisation}",
+            f"Plan sur {len(plan.years)} an(s) : {plan.years[0]} à {plan.years[-1]}, "
+            f"activité démarrant au mois {project.start_month}."]
+    head += [f"Avertissement : {warning}" for warning in plan.warnings]
+    head.append("Montants arrondis à l'euro (finplan plan --json donne les centimes).")
+    return "\n\n".join(["\n".join(head), _budget(plan), _funders(plan), _financing(plan),
+                        _checks(plan)]) + "\n"
