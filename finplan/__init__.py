@@ -29,8 +29,18 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-__all__ = ["load_case", "compute", "demo_path", "Case", "Plan", "FinplanError",
-           "CaseError", "InputFileError", "Issue", "__version__"]
+__all__ = [
+    "Case",
+    "CaseError",
+    "FinplanError",
+    "InputFileError",
+    "Issue",
+    "Plan",
+    "__version__",
+    "compute",
+    "demo_path",
+    "load_case",
+]
 
 
 def load_case(source: str | Path | Mapping[str, Any]) -> Case:

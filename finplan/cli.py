@@ -34,7 +34,7 @@ def _guarded(command: Callable[..., int]) -> Callable[..., None]:
         except FinplanError as error:
             click.echo(f"Erreur : {error}", err=True)
             sys.exit(EXIT_BAD_INPUT)
-        except Exception:  # noqa: BLE001 -- the last barrier before the user
+        except Exception:
             if os.environ.get("FINPLAN_DEBUG"):
                 raise
             click.echo("Erreur interne de finplan : ce n'est pas votre dossier qui est en "

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-__all__ = ["FinplanError", "CaseError", "Issue", "InputFileError"]
+__all__ = ["CaseError", "FinplanError", "InputFileError", "Issue"]
 
 
 class FinplanError(Exception):
@@ -58,10 +58,7 @@ class Issue:
     @property
     def message(self) -> str:
         """The French sentence without the location."""
-        if self.problem:
-            text = self.problem
-        else:
-            text = f"attendu {self.expected}, trouvé {self.found}"
+        text = self.problem or f"attendu {self.expected}, trouvé {self.found}"
         if self.hint:
             text += f" ; {self.hint}"
         return text if text.endswith((".", "?", "!")) else text + "."

@@ -16,7 +16,7 @@ from finplan.model.money import Cents, format_euros
 from finplan.model.plan import Plan
 from finplan.model.vocabulary import label
 
-__all__ = ["render_plan", "table", "LIMIT_WORDS"]
+__all__ = ["LIMIT_WORDS", "render_plan", "table"]
 
 LABEL_WIDTH = 44
 AMOUNT_WIDTH = 13

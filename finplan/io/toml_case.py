@@ -17,7 +17,7 @@ from finplan.errors import InputFileError
 from finplan.model.case import Case
 from finplan.model.validation import validate_case
 
-__all__ = ["read_case_file", "parse_case_text", "MAX_FILE_BYTES"]
+__all__ = ["MAX_FILE_BYTES", "parse_case_text", "read_case_file"]
 
 MAX_FILE_BYTES = 2_000_000
 

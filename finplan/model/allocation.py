@@ -36,8 +36,14 @@ from itertools import groupby
 
 from finplan.model.money import Cents, split, to_cents
 
-__all__ = ["Request", "Allocation", "NeedAllocation", "allocate", "water_fill",
-           "LIMIT_KINDS"]
+__all__ = [
+    "LIMIT_KINDS",
+    "Allocation",
+    "NeedAllocation",
+    "Request",
+    "allocate",
+    "water_fill",
+]
 
 # The names of what can limit an allocation, in the order ties are reported.
 LIMIT_KINDS = ("none", "need", "cap", "cap_total", "public_ceiling")

@@ -19,8 +19,13 @@ from decimal import Decimal
 from finplan.model.case import Expense, Indexation, PerYear, Project, Revenue
 from finplan.model.money import Cents, to_cents
 
-__all__ = ["months_active", "year_value", "expense_amounts", "revenue_amounts",
-           "growth"]
+__all__ = [
+    "expense_amounts",
+    "growth",
+    "months_active",
+    "revenue_amounts",
+    "year_value",
+]
 
 
 def months_active(y: int, project: Project, own_start: int | None = None) -> int:

@@ -23,8 +23,13 @@ import numpy_financial as npf
 from finplan.model.case import Investment, Loan
 from finplan.model.money import Cents, fraction_to_cents, to_cents
 
-__all__ = ["depreciation", "LoanSchedule", "loan_schedule", "grant_release",
-           "months_in_service"]
+__all__ = [
+    "LoanSchedule",
+    "depreciation",
+    "grant_release",
+    "loan_schedule",
+    "months_in_service",
+]
 
 
 def months_in_service(investment: Investment, y: int) -> int:

@@ -19,8 +19,19 @@ from dataclasses import dataclass
 from finplan.model.money import Cents
 from finplan.model.vocabulary import CERFA_74_LINES
 
-__all__ = ["BudgetRow", "CHARGE_LINES", "PRODUIT_LINES", "ENGINE_ACCOUNTS", "line_totals",
-           "budget_rows", "add", "subtract", "result", "caf", "GRANT_RELEASE_CODE"]
+__all__ = [
+    "CHARGE_LINES",
+    "ENGINE_ACCOUNTS",
+    "GRANT_RELEASE_CODE",
+    "PRODUIT_LINES",
+    "BudgetRow",
+    "add",
+    "budget_rows",
+    "caf",
+    "line_totals",
+    "result",
+    "subtract",
+]
 
 # Cerfa 12156 lines modelled by the engine, with the form's wording.
 CHARGE_LINES: dict[str, str] = {

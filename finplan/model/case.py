@@ -14,8 +14,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 __all__ = [
-    "PerYear", "Project", "Indexation", "Staff", "Revenue", "Expense", "Investment",
-    "Loan", "Need", "Funder", "Case", "BUILTIN_NEEDS",
+    "BUILTIN_NEEDS",
+    "Case",
+    "Expense",
+    "Funder",
+    "Indexation",
+    "Investment",
+    "Loan",
+    "Need",
+    "PerYear",
+    "Project",
+    "Revenue",
+    "Staff",
 ]
 
 PerYear = Decimal | tuple[Decimal, ...]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from finplan.model.money import Cents, format_euros
 
-__all__ = ["Check", "balanced", "caps", "public_share", "cash", "fixed_honoured"]
+__all__ = ["Check", "balanced", "caps", "cash", "fixed_honoured", "public_share"]
 
 
 @dataclass(frozen=True)

@@ -187,12 +187,12 @@ def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],
 
 def _checks(case: Case, needs: list[NeedResult], balances: list[Cents]) -> list:
     years = case.years
-    found = [check_rules.balanced(result.need.id, result.need.label, years, result.unfunded)
-             for result in needs]
+    found = [check_rules.balanced(need.need.id, need.need.label, years, need.unfunded)
+             for need in needs]
     excesses = []
     cuts = []
-    for result in needs:
-        for funding in result.funding:
+    for need in needs:
+        for funding in need.funding:
             funder = funding.funder
             if funder.cap is not None:
                 for y, paid in enumerate(funding.amounts, start=1):
@@ -209,12 +209,12 @@ def _checks(case: Case, needs: list[NeedResult], balances: list[Cents]) -> list:
                                                                funding.limited_by))
                          if limit == "need"]
     found.append(check_rules.caps(excesses))
-    for result in needs:
-        share = result.need.max_public_share
+    for need in needs:
+        share = need.need.max_public_share
         if share is not None:
             found.append(check_rules.public_share(
-                result.need.id, result.need.label, format_percent(share), years,
-                result.public, result.ceilings))
+                need.need.id, need.need.label, format_percent(share), years,
+                need.public, need.ceilings))
     found.append(check_rules.cash(years, balances))
     found.append(check_rules.fixed_honoured(cuts))
     return found

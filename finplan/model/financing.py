@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from finplan.model.money import Cents, to_cents
 
-__all__ = ["working_capital", "FinancingRow", "financing_rows", "cash_end"]
+__all__ = ["FinancingRow", "cash_end", "financing_rows", "working_capital"]
 
 
 def working_capital(days: Decimal, charges: Sequence[Cents],

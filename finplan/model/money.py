@@ -18,8 +18,15 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-__all__ = ["Cents", "to_cents", "euros", "split", "fraction_to_cents", "format_euros",
-           "format_percent"]
+__all__ = [
+    "Cents",
+    "euros",
+    "format_euros",
+    "format_percent",
+    "fraction_to_cents",
+    "split",
+    "to_cents",
+]
 
 Cents = int
 _CENT = Decimal("0.01")

@@ -23,7 +23,7 @@ from finplan.model.staff import StaffCosts
 if TYPE_CHECKING:  # pandas is imported only when a DataFrame is asked for
     import pandas as pd
 
-__all__ = ["Plan", "NeedResult", "FunderFunding", "RESULT_FORMAT"]
+__all__ = ["RESULT_FORMAT", "FunderFunding", "NeedResult", "Plan"]
 
 RESULT_FORMAT = "finplan-result/1"
 

@@ -18,7 +18,7 @@ from finplan.model.amounts import growth, months_active, year_value
 from finplan.model.case import Indexation, Project, Staff
 from finplan.model.money import Cents, to_cents
 
-__all__ = ["StaffCosts", "staff_costs", "gross_salary", "employer_charges", "fte_years"]
+__all__ = ["StaffCosts", "employer_charges", "fte_years", "gross_salary", "staff_costs"]
 
 
 @dataclass(frozen=True)

@@ -29,13 +29,22 @@ from typing import Any
 
 from finplan.errors import CaseError, Issue
 from finplan.model.case import (
-    BUILTIN_NEEDS, Case, Expense, Funder, Indexation, Investment, Loan, Need, Project,
-    Revenue, Staff,
+    BUILTIN_NEEDS,
+    Case,
+    Expense,
+    Funder,
+    Indexation,
+    Investment,
+    Loan,
+    Need,
+    Project,
+    Revenue,
+    Staff,
 )
 from finplan.model.vocabulary import choices_text, normalise
 from finplan.rates import CONTRACTS, UnknownRate, aide_au_poste
 
-__all__ = ["validate_case", "FORMAT", "LIMITS", "show"]
+__all__ = ["FORMAT", "LIMITS", "show", "validate_case"]
 
 FORMAT = "finplan/1"
 
@@ -114,6 +123,9 @@ class _Checker:
         if not isinstance(value, Mapping):
             self.fail(path, "une table de clés", value, context=context)
             return None
+        if context is None:
+            context = next((_quoted(value.get(key)) for key in ("name", "label", "role")
+                            if _quoted(value.get(key))), None)
         for key in value:
             if key not in keys:
                 known = ", ".join(sorted(keys))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["VOCABULARY", "CERFA_74_LINES", "normalise", "label", "choices_text"]
+__all__ = ["CERFA_74_LINES", "VOCABULARY", "choices_text", "label", "normalise"]
 
 # field -> {canonical value: French label}
 VOCABULARY: dict[str, dict[str, str]] = {

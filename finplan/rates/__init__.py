@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib import resources
 
-__all__ = ["AidRate", "aide_au_poste", "missing_years_warning", "CONTRACTS", "UnknownRate"]
+__all__ = ["CONTRACTS", "AidRate", "UnknownRate", "aide_au_poste", "missing_years_warning"]
 
 CONTRACTS = ("ACI", "EI", "AI", "ETTI", "EITI")
 
@@ -76,7 +76,7 @@ def missing_years_warning(contract: str, years: list[int]) -> str:
     """The French warning for years after the last known figure of ``contract``.
 
     >>> print(missing_years_warning("EI", [2026, 2027]))
-    Aide au poste EI : aucun montant connu pour 2026 et 2027 (aucun arrêté trouvé au 1er novembre 2026) ; le dernier montant connu, 13304 € par ETP, en vigueur depuis le 1er janvier 2025 (Arrêté du 4 décembre 2024 (montant EI à compter du 1er janvier 2025)), est appliqué.
+    Aide au poste EI : aucun montant connu pour 2026 et 2027 (aucun arrêté trouvé au 1er novembre 2026) ; le dernier montant connu, 13304 € par ETP, en vigueur depuis le 1er janvier 2025 (Arrêté du 4 décembre 2024), est appliqué.
     """
     checked, entries = _table()
     entries = tuple(entry for entry in entries if contract in entry.amounts)
@@ -102,8 +102,7 @@ def aide_au_poste(contract: str, year: int) -> AidRate:
     >>> aide_au_poste("EI", 2025).amount
     Decimal('13304.00')
     """
-    checked, entries = _table()
-    entries = tuple(entry for entry in entries if contract in entry.amounts)
+    entries = tuple(entry for entry in _table()[1] if contract in entry.amounts)
     if not entries:
         raise UnknownRate(f"aucun montant d'aide au poste connu pour « {contract} »")
     latest = entries[-1]

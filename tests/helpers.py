@@ -1,0 +1,37 @@
+"""Small builders shared by the tests: a minimal valid case as a dict."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+import finplan
+
+
+def base_case(**project: Any) -> dict[str, Any]:
+    """The smallest valid case: a project and nothing else (2 years from 2027)."""
+    settings = {"name": "Essai", "organisation": "Association d'essai",
+                "first_year": 2027, "years": 2}
+    settings.update(project)
+    return {"format": "finplan/1", "project": settings}
+
+
+def case_with(**sections: Any) -> dict[str, Any]:
+    """A base case plus the given top-level sections (``expense=[...]``...)."""
+    raw = base_case()
+    for key, value in sections.items():
+        if key == "project":
+            raw["project"].update(value)
+        else:
+            raw[key] = copy.deepcopy(value)
+    return raw
+
+
+def plan_of(raw: dict[str, Any]) -> finplan.Plan:
+    return finplan.compute(finplan.load_case(raw))
+
+
+def cents(amount: str | int) -> int:
+    """Euros written as in the arithmetic comments -> integer cents."""
+    return int(Decimal(str(amount)) * 100)
