@@ -234,3 +234,10 @@ def test_case_is_frozen():
     case = finplan.load_case(base_case())
     with pytest.raises(AttributeError):
         case.project.years = 4  # type: ignore[misc]
+
+
+def test_huge_numbers_are_refused():
+    raw = case_with(expense=[{"label": "Loyer", "account": "613", "amount": 10**40}])
+    assert issues_of(raw) == [
+        "expense[0].amount (« Loyer ») : nombre trop grand (« 1000000000000000000000000000"
+        "0000000000000 ») : finplan accepte au plus 100 milliards."]

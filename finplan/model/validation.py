@@ -49,7 +49,8 @@ __all__ = ["FORMAT", "LIMITS", "show", "validate_case"]
 FORMAT = "finplan/1"
 
 # Largest sizes finplan accepts (see docs/case-file.md).
-LIMITS = {"years": 5, "items": 200, "loan_months": 600, "text": 200}
+LIMITS = {"years": 5, "items": 200, "loan_months": 600, "text": 200,
+          "number": Decimal(10) ** 11}
 
 _MISSING = object()
 _INVALID = object()
@@ -208,6 +209,9 @@ class _Checker:
         too_low = number is not None and low is not None and (
             number <= low if above else number < low)
         too_high = number is not None and high is not None and number > high
+        if number is not None and abs(number) > LIMITS["number"]:
+            return self.fail(path, problem=f"nombre trop grand ({show(value)}) : finplan "
+                             "accepte au plus 100 milliards", context=context)
         if number is None or too_low or too_high:
             if expected is None:
                 expected = _range_text(low, high, above)
