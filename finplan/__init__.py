@@ -57,6 +57,12 @@ def load_case(source: str | Path | Mapping[str, Any]) -> Case:
     raise TypeError("load_case expects a path or a dict")
 
 
+def example_paths() -> list[Path]:
+    """Paths of every bundled example case, by name."""
+    folder = demo_path().parent
+    return sorted(folder.glob("*.toml"))
+
+
 def demo_path() -> Path:
     """Path of the bundled example case (the recyclerie of Chalosse)."""
     return Path(str(resources.files("finplan").joinpath("examples",

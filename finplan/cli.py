@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from finplan import compute, demo_path, load_case
+from finplan import compute, demo_path, example_paths, load_case
 from finplan.errors import FinplanError
 from finplan.model.plan import Plan
 from finplan.report import render_plan
@@ -88,6 +88,127 @@ def demo_command(as_json: bool, save_to: str | None) -> int:
         click.echo(f"Dossier d'exemple copié dans {target}.")
         return EXIT_OK
     return _show(compute(load_case(demo_path())), as_json)
+
+
+def _plan_exit(plan: Plan) -> int:
+    return EXIT_OK if plan.ok else EXIT_CHECK_FAILED
+
+
+@main.command("build")
+@click.argument("case_file", metavar="DOSSIER.toml")
+@click.option("-o", "--output", required=True, metavar="CLASSEUR.xlsx",
+              help="Classeur à créer.")
+@click.option("--force", is_flag=True,
+              help="Remplace un classeur existant (gardé en .bak.xlsx).")
+@_guarded
+def build_command(case_file: str, output: str, force: bool) -> int:
+    """Crée le classeur complet d'un dossier : hypothèses, budget, financeurs, plan de
+    financement, contrôles, en formules vérifiables."""
+    from finplan.io.workbook_files import save_new
+    from finplan.io.workbook_write import build_workbook
+
+    built = build_workbook(load_case(case_file))
+    target = _xlsx_path(output)
+    backup = save_new(built.workbook, target, force=force)
+    click.echo(f"Classeur écrit : {target}" + (f" (ancien fichier gardé : {backup})"
+                                               if backup else ""))
+    _echo_verdict(built.plan)
+    return _plan_exit(built.plan)
+
+
+@main.command("fill")
+@click.argument("workbook", metavar="CLASSEUR.xlsx")
+@_guarded
+def fill_command(workbook: str) -> int:
+    """Lit les hypothèses d'un classeur rempli, calcule le plan et réécrit les feuilles de
+    résultats dans le même classeur (les hypothèses ne sont jamais modifiées ; la
+    version précédente est gardée en .bak.xlsx)."""
+    from finplan.io.workbook_write import fill_workbook
+
+    result = fill_workbook(workbook)
+    click.echo(f"Classeur calculé : {workbook}" + (
+        f" (version précédente gardée : {result.backup})" if result.backup else ""))
+    for note in result.notes:
+        click.echo(f"Remarque : {note}")
+    _echo_verdict(result.plan)
+    return _plan_exit(result.plan)
+
+
+@main.command("case")
+@click.argument("workbook", metavar="CLASSEUR.xlsx")
+@click.option("-o", "--output", metavar="DOSSIER.toml", default=None,
+              help="Fichier à créer (sinon le dossier est affiché).")
+@click.option("--force", is_flag=True, help="Remplace un fichier existant.")
+@_guarded
+def case_command(workbook: str, output: str | None, force: bool) -> int:
+    """Exporte le dossier (TOML) saisi dans un classeur."""
+    from finplan.io.toml_case import case_to_toml
+    from finplan.io.workbook_read import open_workbook, read_workbook_case
+
+    text = case_to_toml(read_workbook_case(open_workbook(workbook)).case)
+    if output is None:
+        click.echo(text, nl=False)
+        return EXIT_OK
+    target = Path(output)
+    if target.exists() and not force:
+        raise FinplanError(f"{target} existe déjà : finplan n'écrase jamais un fichier. "
+                           "Choisissez un autre nom ou ajoutez --force.")
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"Dossier écrit : {target}")
+    return EXIT_OK
+
+
+@main.command("template")
+@click.option("-o", "--output", default="finplan.xlsx", show_default=True,
+              metavar="CLASSEUR.xlsx", help="Modèle à créer.")
+@click.option("--force", is_flag=True,
+              help="Remplace un fichier existant (gardé en .bak.xlsx).")
+@_guarded
+def template_command(output: str, force: bool) -> int:
+    """Crée le modèle vierge à remplir (feuille « Hypothèses »)."""
+    from finplan.io.workbook_files import save_new
+    from finplan.io.workbook_write import template_workbook
+
+    target = _xlsx_path(output)
+    save_new(template_workbook(), target, force=force)
+    click.echo(f"Modèle écrit : {target}")
+    return EXIT_OK
+
+
+@main.command("regenerate", hidden=True)
+@_guarded
+def regenerate_command() -> int:
+    """(Développeurs) Régénère templates/finplan.xlsx et workbooks/*.xlsx depuis la racine
+    du dépôt."""
+    from finplan.io.workbook_write import build_workbook, template_workbook
+
+    root = Path.cwd()
+    if not (root / "pyproject.toml").exists() or not (root / "finplan").is_dir():
+        raise FinplanError("Lancez cette commande à la racine du dépôt finplan.")
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "workbooks").mkdir(exist_ok=True)
+    template_workbook().save(root / "templates" / "finplan.xlsx")
+    click.echo("Modèle écrit : templates/finplan.xlsx")
+    for example in example_paths():
+        build_workbook(load_case(example)).workbook.save(
+            root / "workbooks" / f"{example.stem}.xlsx")
+        click.echo(f"Exemple écrit : workbooks/{example.stem}.xlsx")
+    return EXIT_OK
+
+
+def _xlsx_path(output: str) -> Path:
+    target = Path(output)
+    if target.suffix.lower() != ".xlsx":
+        raise FinplanError(f"{target} : le classeur doit avoir l'extension .xlsx.")
+    return target
+
+
+def _echo_verdict(plan: Plan) -> None:
+    failed = [check for check in plan.check_results if check.fails]
+    if not failed:
+        click.echo("Tous les contrôles sont passés.")
+    for check in failed:
+        click.echo(f"À revoir : {check.message}")
 
 
 if __name__ == "__main__":  # pragma: no cover

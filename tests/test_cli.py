@@ -7,9 +7,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+import finplan
 from finplan.cli import main
 
-CASES = Path(__file__).parent / "cases"
+EXAMPLES = Path(finplan.__file__).parent / "examples"
 
 
 def run(*args):
@@ -30,7 +31,7 @@ def test_demo_prints_french_tables_and_exits_0():
 
 
 def test_plan_json_and_exit_1_when_a_check_fails():
-    result = run("plan", str(CASES / "small.toml"), "--json")
+    result = run("plan", str(EXAMPLES / "atelier-velo.toml"), "--json")
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert data["cash_end"] == [-7800.0, -6920.0]

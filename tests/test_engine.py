@@ -8,7 +8,7 @@ import finplan
 
 from helpers import cents
 
-SMALL = Path(__file__).parent / "cases" / "small.toml"
+SMALL = Path(finplan.__file__).parent / "examples" / "atelier-velo.toml"
 
 
 @pytest.fixture(scope="module")

@@ -35,16 +35,16 @@ def test_wrong_type():
     raw = case_with(funder=[{"name": "Région", "type": "public", "rule": "fixed",
                              "amount": "mille"}])
     assert issues_of(raw) == [
-        "funder[0].amount (« Région ») : attendu un nombre positif ou nul ou une liste de "
-        "2 nombres (un par année), trouvé « mille »."]
+        "funder[0].amount (« Région ») : attendu un nombre positif ou nul, ou une valeur "
+        "par année (2 valeurs), trouvé « mille »."]
 
 
 def test_list_of_the_wrong_length():
     raw = case_with(staff=[dict(STAFF, fte=[3, 3, 3])])
     assert issues_of(raw) == [
-        "staff[0].fte (« CDDI ») : attendu un nombre positif ou nul ou une liste de 2 "
-        "nombres (un par année), trouvé « [3, 3, 3] » ; la liste a 3 valeur(s) au lieu de "
-        "2, une par année du plan."]
+        "staff[0].fte (« CDDI ») : attendu un nombre positif ou nul, ou une valeur par "
+        "année (2 valeurs), trouvé « [3, 3, 3] » ; la liste a 3 valeur(s) au lieu de 2, "
+        "une par année du plan."]
 
 
 def test_start_month_13():
@@ -57,8 +57,8 @@ def test_start_month_13():
 def test_negative_amount():
     raw = case_with(expense=[{"label": "Loyer", "account": "613", "amount": -500}])
     assert issues_of(raw) == [
-        "expense[0].amount (« Loyer ») : attendu un nombre positif ou nul ou une liste "
-        "de 2 nombres (un par année), trouvé « -500 »."]
+        "expense[0].amount (« Loyer ») : attendu un nombre positif ou nul, ou une valeur "
+        "par année (2 valeurs), trouvé « -500 »."]
 
 
 def test_negative_amount_inside_a_list():
@@ -106,8 +106,9 @@ def test_unknown_enumerated_value_lists_the_choices():
 def test_rate_given_as_a_percentage_gets_a_hint():
     raw = case_with(staff=[dict(STAFF, employer_rate=42)])
     assert issues_of(raw) == [
-        "staff[0].employer_rate (« CDDI ») : attendu une fraction entre 0 et 1 (0.13 pour "
-        "13 %), trouvé « 42 » ; écrivez 0.42 pour 42 %."]
+        "staff[0].employer_rate (« CDDI ») : attendu une fraction entre 0 et 1 (13 % "
+        "s'écrit 0.13 ou 13 %), trouvé « 42 » ; 42 vaut 4200 % : pour 42 %, écrivez 0.42 "
+        "ou 42 %."]
 
 
 def test_missing_required_keys_and_format():

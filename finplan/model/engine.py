@@ -128,7 +128,10 @@ def compute(case: Case) -> Plan:
         financing_rows=tuple(financing), emplois=emplois, ressources=ressources,
         cash_end=balances, need_results=tuple(ordered), check_results=tuple(plan_checks),
         warnings=tuple(missing_years_warning(contract, sorted(set(years)))
-                       for contract, years in missing_rates.items()))
+                       for contract, years in missing_rates.items()),
+        revenue_by_item=tuple(map(tuple, revenue)), expenses_by_item=tuple(map(tuple, expenses)),
+        depreciation_by_item=tuple(map(tuple, depreciations)), loan_schedules=tuple(loans),
+        cohort_depreciation=tuple(map(tuple, cohorts)), subsidised=tuple(subsidised))
 
 
 def _request(funder: Funder, base: list[Cents], case: Case, staff: list[StaffCosts],

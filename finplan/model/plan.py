@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from finplan.model.assets import LoanSchedule
 from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES, BudgetRow
 from finplan.model.case import Case, Funder, Need
 from finplan.model.checks import Check
@@ -101,6 +102,13 @@ class Plan:
     need_results: tuple[NeedResult, ...]
     check_results: tuple[Check, ...]
     warnings: tuple[str, ...] = ()
+    # per-item detail, in the order of the case (for the workbook's detail sheet)
+    revenue_by_item: tuple[tuple[Cents, ...], ...] = ()
+    expenses_by_item: tuple[tuple[Cents, ...], ...] = ()
+    depreciation_by_item: tuple[tuple[Cents, ...], ...] = ()
+    loan_schedules: tuple[LoanSchedule, ...] = ()
+    cohort_depreciation: tuple[tuple[Cents, ...], ...] = ()  # [acquisition year][year]
+    subsidised: tuple[Cents, ...] = ()  # investment subsidies received each year
 
     # -- raw figures (cents) ---------------------------------------------------
     @property

@@ -89,6 +89,9 @@ def show(value: Any) -> str:
     return f"« {text} »"
 
 
+MISSING_TEXT = show(_MISSING)  # how an absent value is quoted in messages
+
+
 def _as_decimal(value: Any) -> Decimal | None:
     """A finite Decimal for a number (int, Decimal, float), None otherwise."""
     if isinstance(value, bool):
@@ -216,7 +219,8 @@ class _Checker:
             if expected is None:
                 expected = _range_text(low, high, above)
             if number is not None and too_high and high == 1 and number <= 100:
-                hint = hint or f"écrivez {number / 100} pour {number} %"
+                hint = hint or (f"{number} vaut {number * 100} % : pour {number} %, écrivez "
+                                f"{number / 100} ou {number} %")
             return self.fail(path, expected, value, hint=hint, context=context)
         return number
 
@@ -247,8 +251,7 @@ class _Checker:
 
     def _per_year_text(self, low: Any, high: Any) -> str:
         count = f"{self.years} " if self.years else ""
-        return (f"{_range_text(low, high, False)} ou une liste de {count}nombres "
-                "(un par année)")
+        return (f"{_range_text(low, high, False)}, ou une valeur par année ({count}valeurs)")
 
 
 def _range_text(low: Any, high: Any, above: bool) -> str:
@@ -261,7 +264,7 @@ def _range_text(low: Any, high: Any, above: bool) -> str:
     if low is None:
         return f"un nombre inférieur ou égal à {high}"
     if (low, high) == (0, 1):
-        return "une fraction entre 0 et 1 (0.13 pour 13 %)"
+        return "une fraction entre 0 et 1 (13 % s'écrit 0.13 ou 13 %)"
     return f"un nombre entre {low} et {high}"
 
 
@@ -593,6 +596,8 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
     if line is None and funder_type in ("public", "private"):
         line = "autres_publics" if funder_type == "public" else "prive"
     finances = table.get("finances", "operating")
+    if isinstance(finances, str):
+        finances = normalise("finances", finances) or finances
     if not isinstance(finances, str) or not finances.strip():
         finances = check.fail(f"{path}.finances", "« operating », « investment » ou "
                               "l'identifiant d'un [[need]]", finances, context=context)

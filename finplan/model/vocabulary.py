@@ -47,6 +47,10 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "per_fte": "Par ETP",
         "residual": "Solde",
     },
+    "finances": {
+        "operating": "Fonctionnement",
+        "investment": "Investissement",
+    },
     "line": {
         "etat": "État",
         "region": "Région",

@@ -1,0 +1,107 @@
+"""Saving workbooks without ever losing what a user wrote.
+
+- a new file is never written over an existing one unless asked (``force``),
+  and then the old one is kept as a backup;
+- a save goes to a temporary file in the same folder, then replaces the
+  target in one step, so a crash leaves either the old or the new file;
+- a workbook open in Excel (its ``~$`` lock file is present), or that cannot be
+  written, is left alone with a clear message;
+- two finplan commands on the same workbook cannot interleave (an advisory
+  lock on a ``.finplan-lock`` file beside it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from openpyxl.workbook.workbook import Workbook
+
+from finplan.errors import FinplanError
+
+__all__ = ["backup_path", "check_writable", "save_atomic", "save_new", "exclusive"]
+
+
+def backup_path(path: Path) -> Path:
+    """``plan.xlsx`` -> ``plan.bak.xlsx``."""
+    return path.with_name(f"{path.stem}.bak{path.suffix}")
+
+
+def check_writable(path: Path) -> None:
+    """Refuse to touch a workbook that is open in Excel or read-only."""
+    lock = path.with_name("~$" + path.name)
+    if lock.exists():
+        raise FinplanError(f"{path.name} semble ouvert dans Excel (le fichier {lock.name} "
+                           "est présent) : fermez le classeur puis relancez la commande. "
+                           "Rien n'a été modifié.")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise FinplanError(f"{path} est en lecture seule : finplan ne peut pas l'enregistrer. "
+                           "Rien n'a été modifié.")
+    if not os.access(path.parent, os.W_OK):
+        raise FinplanError(f"Le dossier {path.parent} n'accepte pas d'écriture : finplan ne "
+                           "peut pas y enregistrer le classeur. Rien n'a été modifié.")
+
+
+@contextlib.contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold the workbook's finplan lock; a second command stops with a message."""
+    lock_path = path.with_name(f".{path.name}.finplan-lock")
+    with open(lock_path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FinplanError(f"Une autre commande finplan travaille déjà sur {path.name} : "
+                               "attendez qu'elle se termine puis relancez. Rien n'a été "
+                               "modifié.") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    with contextlib.suppress(OSError):
+        lock_path.unlink()
+
+
+def save_atomic(book: Workbook, path: Path, *, backup: bool = True) -> Path | None:
+    """Save ``book`` to ``path`` through a temporary file; keep the old file as a
+    backup. Returns the backup's path, if one was made."""
+    check_writable(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".~finplan-",
+                                         suffix=path.suffix)
+    os.close(handle)
+    kept = None
+    try:
+        book.save(temporary)
+        os.chmod(temporary, _mode_for(path))
+        if backup and path.exists():
+            kept = backup_path(path)
+            shutil.copy2(path, kept)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return kept
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions the saved file gets: the old file's, else the usual ones."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def save_new(book: Workbook, path: Path, *, force: bool = False) -> Path | None:
+    """Save a new workbook; an existing file is replaced only with ``force`` (and
+    kept as a backup)."""
+    if path.exists() and not force:
+        raise FinplanError(f"{path} existe déjà : finplan n'écrase jamais un fichier. "
+                           "Choisissez un autre nom, ou ajoutez --force (l'ancien fichier "
+                           f"sera gardé sous le nom {backup_path(path).name}).")
+    return save_atomic(book, path, backup=True)

@@ -1,0 +1,328 @@
+"""The input side of the workbook: ``Hypothèses`` (the case), ``Listes``, ``Guide``.
+
+A case is written as the volunteer would type it: French labels for
+enumerated values, one number or five year columns for per-year values,
+every cell of a table styled as an input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from openpyxl.comments import Comment
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from finplan.io.workbook_layout import (
+    FIRST_COLUMN,
+    INPUT_SHEET,
+    LIST_NAMES,
+    LISTS_SHEET,
+    PARAM_ROW,
+    PARAMS,
+    SHEETS,
+    TABLES,
+    InputLayout,
+    absolute,
+    quote_sheet,
+)
+from finplan.io.workbook_styles import (
+    BOLD,
+    HEADER_FILL,
+    HEADER_FONT,
+    INPUT_FILL,
+    INPUT_FONT,
+    NOTE_FONT,
+    NUMBER,
+    PERCENT,
+    TITLE_FONT,
+    WRAP,
+    print_setup,
+)
+from finplan.model.case import Case, Funder
+from finplan.model.vocabulary import VOCABULARY, label
+
+__all__ = ["write_inputs", "write_lists", "write_guide", "case_items", "put",
+           "Expectations", "finish_input_sheets", "list_expectations"]
+
+Expectations = dict[tuple[str, str], Any]
+
+
+def put(sheet: Worksheet, coordinate: str, value: Any) -> None:
+    """Write a value; text is always text, even when it starts with ``=`` (a
+    label typed by a user never becomes a formula)."""
+    cell = sheet[coordinate]
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def _param_value(case: Case, path: tuple[str, ...]) -> Any:
+    if path[0] == "needs":
+        return case.need(path[1]).max_public_share
+    if path[0] == "working_capital":
+        return case.working_capital_days
+    return getattr(getattr(case, path[0]), path[1])
+
+
+def _funder_fields(funder: Funder) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "name": funder.name, "type": label("type", funder.type),
+        "line": label("line", funder.line) if funder.line else None,
+        "finances": VOCABULARY["finances"].get(funder.finances, funder.finances),
+        "rule": label("rule", funder.rule), "cap": funder.cap,
+        "cap_total": funder.cap_total, "priority": funder.priority,
+    }
+    if funder.rule == "fixed":
+        fields["amount"] = funder.amount
+    elif funder.rule == "rate":
+        fields["rate"] = funder.rate
+    elif funder.rule == "share":
+        fields["weight"] = funder.weight
+    elif funder.rule == "per_fte":
+        fields.update(amount_per_fte=funder.amount_per_fte, staff_kind=label(
+            "kind", funder.staff_kind), contract=funder.contract)
+    return fields
+
+
+def case_items(case: Case) -> dict[str, list[dict[str, Any]]]:
+    """The lists of a case as table rows: column key -> value as typed."""
+    return {
+        "staff": [{"role": s.role, "kind": label("kind", s.kind), "contract": s.contract,
+                   "fte": s.fte, "monthly_gross": s.monthly_gross,
+                   "employer_rate": s.employer_rate, "start_month": s.start_month}
+                  for s in case.staff],
+        "revenue": [{"label": r.label, "account": r.account, "amount": r.amount,
+                     "quantity": r.quantity, "unit_price": r.unit_price}
+                    for r in case.revenue],
+        "expense": [{"label": e.label, "account": e.account, "amount": e.amount}
+                    for e in case.expenses],
+        "investment": [{"label": i.label, "amount": i.amount, "year": i.year,
+                        "month": i.month, "life_years": i.life_years}
+                       for i in case.investments],
+        "loan": [{"label": loan.label, "principal": loan.principal,
+                  "annual_rate": loan.annual_rate, "months": loan.months, "year": loan.year,
+                  "month": loan.month} for loan in case.loans],
+        "need": [{"id": n.id, "label": n.label, "amount": n.amount,
+                  "max_public_share": n.max_public_share}
+                 for n in case.needs if n.is_custom],
+        "funder": [_funder_fields(funder) for funder in case.funders],
+    }
+
+
+def _cell_value(value: Any) -> Any:
+    """Numbers as Excel numbers (exact decimals become floats only on disk)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def write_inputs(book: Workbook, layout: InputLayout, case: Case | None) -> Worksheet:
+    """The ``Hypothèses`` sheet: parameters and one Excel table per list."""
+    sheet = book.create_sheet(INPUT_SHEET)
+    sheet.sheet_properties.tabColor = "F4B183"
+    put(sheet, "B1", "Hypothèses du plan")
+    sheet["B1"].font = TITLE_FONT
+    put(sheet, "B2", "Saisissez les cellules jaunes. Les listes déroulantes proposent les "
+        "valeurs possibles ; les commentaires des en-têtes expliquent chaque colonne.")
+    sheet["B2"].font = NOTE_FONT
+    put(sheet, "B4", "Projet")
+    sheet["B4"].font = BOLD
+    for column, text in (("B", "Paramètre"), ("C", "Valeur"), ("D", "Aide")):
+        put(sheet, f"{column}{PARAM_ROW - 1}", text)
+        sheet[f"{column}{PARAM_ROW - 1}"].fill = HEADER_FILL
+        sheet[f"{column}{PARAM_ROW - 1}"].font = HEADER_FONT
+    for param in PARAMS:
+        row = PARAM_ROW + PARAMS.index(param)
+        put(sheet, f"B{row}", param.label)
+        value = param.default if case is None else _param_value(case, param.path)
+        cell = sheet[f"C{row}"]
+        put(sheet, cell.coordinate, _cell_value(value))
+        cell.fill, cell.font = INPUT_FILL, INPUT_FONT
+        if param.kind == "fraction":
+            cell.number_format = PERCENT
+        elif param.kind == "number":
+            cell.number_format = NUMBER
+        put(sheet, f"D{row}", param.comment)
+        sheet[f"D{row}"].font = NOTE_FONT
+        book.defined_names[param.name] = DefinedName(
+            param.name, attr_text=f"{quote_sheet(INPUT_SHEET)}!{absolute(cell.coordinate)}")
+    items = case_items(case) if case is not None else {}
+    validations: dict[str, DataValidation] = {}
+    for spec in TABLES:
+        table = layout.table(spec.key)
+        _write_table(sheet, table, items.get(spec.key, []), validations)
+    for validation in validations.values():
+        sheet.add_data_validation(validation)
+    widths = {1: 2, 2: 38, 3: 22, 4: 60}
+    for index in range(1, 40):
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(index, 15)
+    sheet.freeze_panes = "C1"
+    return sheet
+
+
+def finish_input_sheets(book: Workbook, case: Case | None) -> None:
+    """Print setup of the Guide and the Hypothèses (landscape, one page wide)."""
+    organisation = case.project.organisation if case else ""
+    project = case.project.name if case else ""
+    for key in ("guide", "inputs"):
+        print_setup(book[SHEETS[key]], organisation, project)
+
+
+def _write_table(sheet: Worksheet, table: Any, rows: list[Mapping[str, Any]],
+                 validations: dict[str, DataValidation]) -> None:
+    spec = table.spec
+    put(sheet, f"B{table.title_row}", spec.title)
+    sheet[f"B{table.title_row}"].font = BOLD
+    comments = [column.comment for column in spec.columns]
+    comments += [f"{column.comment} Valeur de l'année {header[3:]} seulement."
+                 for column in spec.columns if column.per_year
+                 for header in (f"an {y}" for y in range(1, 6))]
+    for offset, (header, comment) in enumerate(zip(spec.headers, comments)):
+        cell = sheet.cell(table.header_row, FIRST_COLUMN + offset)
+        put(sheet, cell.coordinate, header)
+        cell.comment = Comment(comment, "finplan", width=320, height=140)
+        cell.alignment = WRAP
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+    sheet.row_dimensions[table.header_row].height = 45
+    for index in range(table.rows):
+        row = table.first_row + index
+        values = rows[index] if index < len(rows) else {}
+        for column in spec.columns:
+            value = values.get(column.key)
+            if isinstance(value, tuple):
+                for year, item in enumerate(value, start=1):
+                    coordinate = sheet.cell(
+                        row, FIRST_COLUMN + spec.column_index(column.key, year)).coordinate
+                    put(sheet, coordinate, _cell_value(item))
+            elif value is not None:
+                coordinate = sheet.cell(row, FIRST_COLUMN + spec.column_index(
+                    column.key)).coordinate
+                put(sheet, coordinate, _cell_value(value))
+        for offset in range(len(spec.headers)):
+            cell = sheet.cell(row, FIRST_COLUMN + offset)
+            cell.fill, cell.font = INPUT_FILL, INPUT_FONT
+            kind = _kind_of(spec, offset)
+            if kind == "fraction":
+                cell.number_format = PERCENT
+    for column in spec.columns:
+        if column.field is None:
+            continue
+        validation = validations.setdefault(column.field, DataValidation(
+            type="list", formula1=f"={LIST_NAMES[column.field]}", allow_blank=True,
+            showErrorMessage=True, errorTitle="Valeur inconnue",
+            error="Choisissez une valeur dans la liste déroulante."))
+        letter = get_column_letter(FIRST_COLUMN + spec.column_index(column.key))
+        validation.add(f"{letter}{table.first_row}:{letter}{table.last_row}")
+    excel_table = Table(displayName=spec.table_name, ref=table.ref)
+    excel_table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9",
+                                                showRowStripes=True)
+    sheet.add_table(excel_table)
+
+
+def _kind_of(spec: Any, offset: int) -> str:
+    if offset < len(spec.columns):
+        return spec.columns[offset].kind
+    per_year = [column for column in spec.columns if column.per_year]
+    return per_year[(offset - len(spec.columns)) // 5].kind
+
+
+def _need_id_cells(layout: InputLayout) -> list[tuple[str, str]]:
+    """(Listes cell, Hypothèses source) of the need ids offered by liste_besoins."""
+    needs = layout.table("need")
+    letter = get_column_letter(list(LIST_NAMES).index("finances") + 1)
+    first = len(VOCABULARY["finances"]) + 2
+    id_letter = get_column_letter(FIRST_COLUMN + needs.spec.column_index("id"))
+    return [(f"{letter}{first + offset}",
+             f"{quote_sheet(INPUT_SHEET)}!{id_letter}{needs.first_row + offset}")
+            for offset in range(needs.rows)]
+
+
+def list_expectations(layout: InputLayout, case: Case | None) -> Expectations:
+    """The values of the Listes formulas (the custom need ids) for ``case``."""
+    custom = [] if case is None else [n.id for n in case.needs if n.is_custom]
+    return {(LISTS_SHEET, cell): custom[offset] if offset < len(custom) else ""
+            for offset, (cell, _) in enumerate(_need_id_cells(layout))}
+
+
+def write_lists(book: Workbook, layout: InputLayout, case: Case | None,
+                expected: Expectations) -> Worksheet:
+    """The hidden ``Listes`` sheet behind the drop-down lists (defined names)."""
+    sheet = book.create_sheet(LISTS_SHEET)
+    sheet.sheet_state = "hidden"
+    for index, (field, name) in enumerate(LIST_NAMES.items(), start=1):
+        letter = get_column_letter(index)
+        put(sheet, f"{letter}1", name)
+        values = list(VOCABULARY[field].values())
+        for row, value in enumerate(values, start=2):
+            put(sheet, f"{letter}{row}", value)
+        last = len(values) + 1
+        if field == "finances":
+            for cell, source in _need_id_cells(layout):
+                sheet[cell] = f'=IF({source}="","",{source})'
+            last += layout.table("need").rows
+        book.defined_names[name] = DefinedName(
+            name, attr_text=f"{quote_sheet(LISTS_SHEET)}!${letter}$2:${letter}${last}")
+        sheet.column_dimensions[letter].width = 40
+    expected.update(list_expectations(layout, case))
+    return sheet
+
+
+GUIDE_TEXT = (
+    ("Plan de financement et budget prévisionnel — finplan", TITLE_FONT),
+    ("À quoi sert ce classeur", BOLD),
+    ("Il construit le plan de financement multi-financeurs et le budget prévisionnel sur "
+     "3 ans (jusqu'à 5) d'une nouvelle activité, à partir des hypothèses saisies.", None),
+    ("Dans quel ordre le remplir", BOLD),
+    ("1. Feuille « Hypothèses », bloc Projet : nom, organisation, première année, durée, "
+     "mois de démarrage, trésorerie de départ, indexations, BFR.", None),
+    ("2. Personnel : un poste ou un groupe de postes par ligne (ETP, salaire brut mensuel, "
+     "taux de charges, catégorie ; contrat IAE pour les salariés en insertion).", None),
+    ("3. Recettes propres (ventes, prestations, cotisations) et charges (par compte "
+     "comptable à 3 chiffres).", None),
+    ("4. Investissements (montant, date, durée d'amortissement) et emprunts.", None),
+    ("5. Besoins particuliers éventuels (par exemple une étude payée directement par les "
+     "financeurs).", None),
+    ("6. Financeurs : pour chacun, son type, sa ligne du Cerfa, le besoin qu'il finance et "
+     "sa règle (montant fixe, taux du coût, part au prorata des poids, montant par ETP, "
+     "solde), avec ses plafonds et sa priorité.", None),
+    ("Les cellules jaunes sont les seules à saisir. Les colonnes « an 1 » à « an 5 » en fin "
+     "de tableau servent aux valeurs différentes selon les années.", NOTE_FONT),
+    ("Calculer le plan", BOLD),
+    ("Bouton « Calculer le plan » (classeur avec macros) ou, en ligne de commande : "
+     "finplan fill ce-classeur.xlsx. Les feuilles de résultats sont réécrites ; les "
+     "hypothèses ne sont jamais modifiées et la version précédente est gardée en "
+     "sauvegarde (.bak.xlsx).", None),
+    ("Les feuilles de résultats", BOLD),
+    ("Budget : compte de résultat prévisionnel sur les lignes du Cerfa 12156, avec le "
+     "détail par compte.", None),
+    ("Financeurs : qui paie quoi chaque année, la part de chaque besoin et ce qui a limité "
+     "chaque montant (besoin, plafond annuel, plafond pluriannuel, plafond public).", None),
+    ("Plan de financement : emplois et ressources, capacité d'autofinancement, BFR, "
+     "trésorerie de fin d'année.", None),
+    ("Contrôles : chaque vérification, OK ou À revoir, avec son message.", None),
+    ("Calculs : le détail des calculs (salaires, amortissements, intérêts, besoins).", None),
+    ("Les montants des financeurs sont calculés par finplan ; tout le reste est en "
+     "formules : modifier une hypothèse met le budget à jour. Relancez le calcul pour "
+     "répartir à nouveau les financements.", NOTE_FONT),
+)
+
+
+def write_guide(book: Workbook) -> Worksheet:
+    """The ``Guide`` sheet: what to fill, in what order, what the commands do."""
+    sheet = book.create_sheet(SHEETS["guide"], 0)
+    sheet.sheet_properties.tabColor = "1F4E79"
+    for row, (text, font) in enumerate(GUIDE_TEXT, start=2):
+        put(sheet, f"B{row}", text)
+        sheet[f"B{row}"].alignment = WRAP
+        if font is not None:
+            sheet[f"B{row}"].font = font
+    sheet.column_dimensions["A"].width = 3
+    sheet.column_dimensions["B"].width = 110
+    return sheet

@@ -1,0 +1,341 @@
+"""THE map of the finplan workbook: sheets, input tables, columns, defined names.
+
+Every cell address the workbook code uses comes from here.  The input sheet
+``Hypothèses`` holds one block of project parameters and one Excel table per
+list of the case (personnel, recettes, charges, …), stacked vertically.  A
+table's capacity grows with the case it holds (at least ``min_rows`` rows,
+always a few empty rows to fill), so the positions are computed by
+:class:`InputLayout` from the capacities; the reader finds the tables again
+by their names, whatever their size.
+
+Per-year fields have a *base* column (one number for every year, prorated or
+indexed where the case-file reference says so) and five year columns
+("an 1" … "an 5", taken as they are) at the right end of the table.
+
+>>> layout = InputLayout.for_counts({})
+>>> layout.table("staff").first_row, layout.cell("staff", 0, "role")
+(22, 'B22')
+>>> layout.cell("staff", 0, "fte", 2)
+'J22'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from openpyxl.utils import get_column_letter
+
+__all__ = [
+    "SHEETS", "INPUT_SHEET", "LISTS_SHEET", "Column", "TableSpec", "TABLES", "PARAMS",
+    "Param", "InputLayout", "TableLayout", "MAX_YEARS", "LIST_NAMES", "quote_sheet",
+    "absolute", "FIRST_COLUMN", "YEAR_HEADERS",
+]
+
+MAX_YEARS = 5
+INPUT_SHEET = "Hypothèses"
+LISTS_SHEET = "Listes"
+SHEETS = {
+    "guide": "Guide",
+    "inputs": INPUT_SHEET,
+    "budget": "Budget",
+    "funders": "Financeurs",
+    "financing": "Plan de financement",
+    "checks": "Contrôles",
+    "details": "Calculs",
+    "lists": LISTS_SHEET,
+}
+OUTPUT_SHEETS = ("budget", "funders", "financing", "checks", "details")
+FIRST_COLUMN = 2  # tables start in column B; column A is a margin
+YEAR_HEADERS = tuple(f"an {y}" for y in range(1, MAX_YEARS + 1))
+
+# Defined names of the drop-down lists (sheet Listes), by vocabulary field.
+LIST_NAMES = {
+    "kind": "liste_categories",
+    "contract": "liste_contrats",
+    "type": "liste_types",
+    "rule": "liste_regles",
+    "line": "liste_lignes",
+    "finances": "liste_besoins",
+}
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as a formula writes it: ``'Plan de financement'``."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+def absolute(coordinate: str) -> str:
+    """``B23`` -> ``$B$23``."""
+    letters = coordinate.rstrip("0123456789")
+    return f"${letters}${coordinate[len(letters):]}"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One project parameter: a labelled input cell with a defined name."""
+
+    path: tuple[str, ...]  # key path in the case: ("project", "years")
+    label: str
+    kind: str  # text, integer, number, fraction
+    name: str  # defined name of the cell
+    comment: str
+    default: object = None
+
+
+PARAMS: tuple[Param, ...] = (
+    Param(("project", "name"), "Nom du projet", "text", "p_projet",
+          "Nom de la nouvelle activité, tel qu'il figurera sur le plan."),
+    Param(("project", "organisation"), "Organisation", "text", "p_organisation",
+          "Nom de la structure porteuse (association, SIAE…)."),
+    Param(("project", "first_year"), "Première année du plan", "integer", "p_annee1",
+          "Année civile de l'année 1, par exemple 2027."),
+    Param(("project", "years"), "Durée du plan (1 à 5 ans)", "integer", "p_duree",
+          "Nombre d'années du plan ; 3 par défaut.", 3),
+    Param(("project", "start_month"), "Mois de démarrage (1 à 12)", "integer",
+          "p_mois_debut", "Mois de l'année 1 où l'activité démarre (3 = mars).", 1),
+    Param(("project", "opening_cash"), "Trésorerie de départ (€)", "number",
+          "p_tresorerie", "Trésorerie disponible au démarrage pour cette activité.", 0),
+    Param(("indexation", "costs"), "Indexation des charges (par an)", "fraction",
+          "idx_charges", "Hausse annuelle des charges données par un seul montant, à partir "
+          "de l'année 2 (2 % : saisir 2 %).", 0),
+    Param(("indexation", "salaries"), "Indexation des salaires (par an)", "fraction",
+          "idx_salaires", "Hausse annuelle des salaires bruts, à partir de l'année 2.", 0),
+    Param(("indexation", "prices"), "Indexation des prix de vente (par an)", "fraction",
+          "idx_prix", "Hausse annuelle des prix unitaires et des recettes données par un "
+          "seul montant, à partir de l'année 2.", 0),
+    Param(("working_capital", "days"), "Besoin en fonds de roulement (jours)", "number",
+          "bfr_jours", "BFR exprimé en jours de charges décaissées (0 à 360).", 0),
+    Param(("needs", "operating", "max_public_share"),
+          "Part publique maximale du fonctionnement", "fraction", "plafond_public_fonct",
+          "Facultatif : plafond des aides publiques en part du besoin de fonctionnement "
+          "(par exemple 80 %). Vide : pas de plafond."),
+    Param(("needs", "investment", "max_public_share"),
+          "Part publique maximale de l'investissement", "fraction",
+          "plafond_public_invest", "Facultatif : plafond des aides publiques en part du "
+          "besoin d'investissement (par exemple 80 % si la Région demande 20 % "
+          "d'autofinancement). Vide : pas de plafond."),
+)
+PARAM_ROW = 6  # first parameter row (its header is on row 5)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One input column of a table.
+
+    ``kind``: ``text``, ``integer``, ``number``, ``fraction``, ``account``,
+    ``choice`` (with ``field``: the vocabulary of its drop-down list),
+    ``code_or_number`` (an aide au poste code or an amount).
+    ``per_year``: the column has five year columns at the end of the table.
+    """
+
+    key: str
+    header: str
+    kind: str
+    comment: str
+    field: str | None = None
+    per_year: bool = False
+    width: int = 14
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One list of the case as an Excel table of the input sheet."""
+
+    key: str  # the case key: "staff", "funder", ...
+    title: str
+    table_name: str  # Excel table name (also a defined name in Excel)
+    columns: tuple[Column, ...]
+    min_rows: int
+
+    @cached_property
+    def headers(self) -> tuple[str, ...]:
+        """All headers, the year columns of per-year fields at the end."""
+        base = [column.header for column in self.columns]
+        years = [f"{column.header} {year}" for column in self.columns if column.per_year
+                 for year in YEAR_HEADERS]
+        return (*base, *years)
+
+    def column_index(self, key: str, year: int | None = None) -> int:
+        """0-based index of a column (of its year column when ``year`` is given)."""
+        keys = [column.key for column in self.columns]
+        if year is None:
+            return keys.index(key)
+        per_year = [column.key for column in self.columns if column.per_year]
+        return len(keys) + per_year.index(key) * MAX_YEARS + (year - 1)
+
+
+_PER_YEAR_NOTE = (" Une seule valeur vaut pour chaque année ; pour des valeurs différentes, "
+                  "remplissez plutôt les colonnes « an 1 » à « an 5 » en fin de tableau "
+                  "(prises telles quelles).")
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec("staff", "Personnel", "tbl_personnel", (
+        Column("role", "Poste", "text", "Intitulé du poste ou du groupe de postes.",
+               width=36),
+        Column("kind", "Catégorie", "choice", "Insertion (salariés en parcours), "
+               "encadrement ou support (direction, administration).", "kind", width=22),
+        Column("contract", "Contrat IAE", "choice", "Pour le personnel en insertion "
+               "seulement : ACI, EI, AI, ETTI ou EITI.", "contract"),
+        Column("fte", "ETP", "number", "Équivalents temps plein (5 postes à 26 h sur "
+               "35 h = 3,7 ETP)." + _PER_YEAR_NOTE, per_year=True),
+        Column("monthly_gross", "Salaire brut mensuel (€)", "number",
+               "Salaire brut mensuel d'un ETP en année 1 (indexé ensuite)."),
+        Column("employer_rate", "Taux de charges patronales", "fraction",
+               "Charges patronales en part du brut (13 % : saisir 13 %)."),
+        Column("start_month", "Mois d'embauche", "integer", "Facultatif : mois de "
+               "l'année 1 où le poste commence (1 à 12)."),
+    ), 12),
+    TableSpec("revenue", "Recettes propres", "tbl_recettes", (
+        Column("label", "Libellé", "text", "Nature de la recette.", width=36),
+        Column("account", "Compte", "account", "Compte de produits à 3 chiffres "
+               "(706 prestations, 707 ventes, 756 cotisations, 758 dons…)."),
+        Column("amount", "Montant annuel (€)", "number", "Soit un montant par an (proratisé "
+               "en année 1 et indexé ensuite), soit une quantité et un prix."
+               + _PER_YEAR_NOTE, per_year=True),
+        Column("quantity", "Quantité", "number", "Quantité vendue par an (jamais "
+               "proratisée)." + _PER_YEAR_NOTE, per_year=True),
+        Column("unit_price", "Prix unitaire (€)", "number", "Prix unitaire en année 1 "
+               "(indexé ensuite)."),
+    ), 8),
+    TableSpec("expense", "Charges", "tbl_charges", (
+        Column("label", "Libellé", "text", "Nature de la charge.", width=36),
+        Column("account", "Compte", "account", "Compte de charges à 3 chiffres (606 "
+               "énergie, 613 loyers, 616 assurances, 622 honoraires…) ; les salaires, "
+               "intérêts et amortissements sont calculés par finplan."),
+        Column("amount", "Montant annuel (€)", "number", "Montant annuel (proratisé en "
+               "année 1 et indexé ensuite)." + _PER_YEAR_NOTE, per_year=True),
+    ), 15),
+    TableSpec("investment", "Investissements", "tbl_investissements", (
+        Column("label", "Libellé", "text", "Bien acheté.", width=36),
+        Column("amount", "Montant (€)", "number", "Prix d'achat."),
+        Column("year", "Année d'achat", "integer", "Année du plan (1 à 5) ; 1 par défaut."),
+        Column("month", "Mois d'achat", "integer", "Mois d'achat (1 à 12) ; par défaut le "
+               "mois de démarrage en année 1, janvier ensuite."),
+        Column("life_years", "Durée d'amortissement (ans)", "number",
+               "Durée d'amortissement linéaire, en années."),
+    ), 8),
+    TableSpec("loan", "Emprunts", "tbl_emprunts", (
+        Column("label", "Libellé", "text", "Prêteur et nature du prêt.", width=36),
+        Column("principal", "Capital (€)", "number", "Montant emprunté."),
+        Column("annual_rate", "Taux annuel", "fraction", "Taux nominal annuel (3,8 % : "
+               "saisir 3,8 %)."),
+        Column("months", "Durée (mois)", "integer", "Durée de remboursement en mois."),
+        Column("year", "Année de versement", "integer", "Année du plan où les fonds sont "
+               "reçus ; 1 par défaut."),
+        Column("month", "Mois de versement", "integer", "Mois où les fonds sont reçus ; "
+               "les mensualités commencent le mois suivant."),
+    ), 5),
+    TableSpec("need", "Besoins particuliers", "tbl_besoins", (
+        Column("id", "Identifiant", "text", "Nom court sans espace ni accent, repris dans "
+               "la colonne « Finance » des financeurs (par exemple etude).", width=36),
+        Column("label", "Libellé", "text", "Description du besoin."),
+        Column("amount", "Montant (€)", "number", "Montant du besoin (jamais indexé)."
+               + _PER_YEAR_NOTE, per_year=True),
+        Column("max_public_share", "Part publique max.", "fraction", "Facultatif : plafond "
+               "des aides publiques en part de ce besoin."),
+    ), 5),
+    TableSpec("funder", "Financeurs", "tbl_financeurs", (
+        Column("name", "Financeur", "text", "Nom du financeur, unique (par exemple "
+               "« Région (investissement) »).", width=36),
+        Column("type", "Type", "choice", "Public, privé ou fonds propres de la structure.",
+               "type"),
+        Column("line", "Ligne du Cerfa", "choice", "Sous-ligne 74 du Cerfa 12156 pour un "
+               "financeur public ; « Aides privées » pour un privé ; vide pour les fonds "
+               "propres.", "line", width=22),
+        Column("finances", "Finance", "choice", "Le besoin financé : fonctionnement, "
+               "investissement ou l'identifiant d'un besoin particulier.", "finances"),
+        Column("rule", "Règle", "choice", "Montant fixe, taux du coût, part au prorata des "
+               "poids, montant par ETP ou solde.", "rule", width=22),
+        Column("amount", "Montant fixe (€)", "number", "Règle « Montant fixe » : montant "
+               "par an." + _PER_YEAR_NOTE, per_year=True),
+        Column("rate", "Taux du coût", "fraction", "Règle « Taux du coût » : part du coût "
+               "brut (charges, investissements ou besoin particulier)." + _PER_YEAR_NOTE,
+               per_year=True),
+        Column("weight", "Poids", "number", "Règle « Part » : poids relatif (1 par défaut)."),
+        Column("amount_per_fte", "Montant par ETP", "code_or_number", "Règle « Par ETP » : "
+               "montant annuel pour un ETP, ou ACI, EI, AI, ETTI, EITI pour le barème de "
+               "l'aide au poste." + _PER_YEAR_NOTE, per_year=True),
+        Column("staff_kind", "Catégorie de personnel", "choice", "Règle « Par ETP » : "
+               "catégorie des postes comptés.", "kind", width=22),
+        Column("contract", "Contrat", "choice", "Règle « Par ETP » : facultatif, contrat "
+               "des postes comptés.", "contract"),
+        Column("cap", "Plafond annuel (€)", "number", "Facultatif : montant maximal par an."
+               + _PER_YEAR_NOTE, per_year=True),
+        Column("cap_total", "Plafond total (€)", "number", "Facultatif : montant maximal "
+               "sur toute la durée du plan."),
+        Column("priority", "Priorité", "integer", "Ordre de passage : le plus petit passe "
+               "en premier (100 par défaut)."),
+    ), 12),
+)
+TABLES_BY_KEY: Mapping[str, TableSpec] = {spec.key: spec for spec in TABLES}
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """Where one input table stands: title, header and item rows."""
+
+    spec: TableSpec
+    title_row: int
+    header_row: int
+    rows: int
+
+    @property
+    def first_row(self) -> int:
+        return self.header_row + 1
+
+    @property
+    def last_row(self) -> int:
+        return self.header_row + self.rows
+
+    @property
+    def last_column(self) -> int:
+        return FIRST_COLUMN + len(self.spec.headers) - 1
+
+    @property
+    def ref(self) -> str:
+        """The table's range, header included: ``B22:AB34``."""
+        return (f"{get_column_letter(FIRST_COLUMN)}{self.header_row}:"
+                f"{get_column_letter(self.last_column)}{self.last_row}")
+
+
+@dataclass(frozen=True)
+class InputLayout:
+    """Positions of every input of the ``Hypothèses`` sheet."""
+
+    tables: Mapping[str, TableLayout]
+
+    @classmethod
+    def for_counts(cls, counts: Mapping[str, int], spare: int = 3) -> InputLayout:
+        """Tables stacked under the parameters, each holding ``counts`` items plus
+        ``spare`` empty rows (at least the table's ``min_rows``)."""
+        placed, row = {}, PARAM_ROW + len(PARAMS) + 2
+        for spec in TABLES:
+            rows = max(spec.min_rows, counts.get(spec.key, 0) + spare)
+            placed[spec.key] = TableLayout(spec, row, row + 1, rows)
+            row += rows + 4
+        return cls(placed)
+
+    @classmethod
+    def from_positions(cls, positions: Mapping[str, tuple[int, int]]) -> InputLayout:
+        """Tables where a workbook has them: key -> (header row, item rows)."""
+        return cls({key: TableLayout(TABLES_BY_KEY[key], header - 1, header, rows)
+                    for key, (header, rows) in positions.items()})
+
+    def table(self, key: str) -> TableLayout:
+        return self.tables[key]
+
+    def cell(self, key: str, index: int, column: str, year: int | None = None) -> str:
+        """Address of item ``index`` (0-based) of table ``key``, column ``column``."""
+        table = self.tables[key]
+        letter = get_column_letter(FIRST_COLUMN + table.spec.column_index(column, year))
+        return f"{letter}{table.first_row + index}"
+
+    @staticmethod
+    def param_cell(param: Param) -> str:
+        return f"C{PARAM_ROW + PARAMS.index(param)}"
+
+    @staticmethod
+    def param(path: tuple[str, ...]) -> Param:
+        return next(param for param in PARAMS if param.path == path)

@@ -1,0 +1,1008 @@
+"""The output sheets: Calculs, Budget, Financeurs, Plan de financement, Contrôles.
+
+Every figure Excel can derive from the inputs is a live formula pointing at the
+``Hypothèses`` cells (through the ``Calculs`` sheet, which shows each step);
+the funders' amounts are the engine's allocation, written as values.  For
+every formula cell the writer also records the engine's value
+(:data:`Expectations`), so that a test can recalculate the workbook with a
+real spreadsheet engine and compare each cell to the cent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.chart.data_source import StrRef
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from finplan.io.workbook_inputs import Expectations, put
+from finplan.io.workbook_layout import INPUT_SHEET, SHEETS, InputLayout, absolute, quote_sheet
+from finplan.io.workbook_styles import (
+    BOLD,
+    EUROS,
+    HEADER_FILL,
+    HEADER_FONT,
+    KO_FILL,
+    LINE_FILL,
+    NOTE_FONT,
+    NUMBER,
+    OK_FILL,
+    PERCENT,
+    TITLE_FONT,
+    TOTAL_BORDER,
+    WARN_FILL,
+    WRAP,
+    print_setup,
+)
+from finplan.model.budget import CHARGE_LINES, ENGINE_ACCOUNTS, PRODUIT_LINES
+from finplan.model.money import Cents, euros, to_cents
+from finplan.model.plan import Plan
+from finplan.model.vocabulary import CERFA_74_LINES, label
+from finplan.report import LIMIT_WORDS
+
+__all__ = ["write_outputs", "write_placeholders", "OUTPUT_NAMES", "STATUS"]
+
+FIRST_YEAR_COLUMN = 3  # years start in column C on Calculs, Budget, Plan de financement
+FUNDER_FIRST_YEAR_COLUMN = 5  # and in column E on Financeurs
+STATUS = {"ok": "OK", "error": "À revoir", "warning": "Attention"}
+# Defined names of the output blocks (a fill replaces them with the sheets).
+OUTPUT_NAMES = ("calculs_personnel", "calculs_besoins", "budget_charges", "budget_produits",
+                "budget_resultat", "budget_caf", "financeurs_tableau",
+                "financeurs_repartition", "plan_emplois", "plan_ressources",
+                "plan_tresorerie_fin", "controles", "controles_verdict")
+
+_EXTRA_CHARGE_LINES = {"69": "Impôts sur les bénéfices (IS)"}
+_CVN_CHARGES = ("86", "Emplois des contributions volontaires en nature")
+_CVN_PRODUITS = ("87", "Contributions volontaires en nature")
+
+
+def _money(cents: Cents) -> Decimal:
+    return euros(cents)
+
+
+def _hyp(coordinate: str) -> str:
+    return f"{quote_sheet(INPUT_SHEET)}!{absolute(coordinate)}"
+
+
+def _or(reference: str, default: str) -> str:
+    return f"IF(ISNUMBER({reference}),{reference},{default})"
+
+
+@dataclass
+class _Sheet:
+    """An output sheet being written row by row, recording each formula's value."""
+
+    book: Workbook
+    key: str
+    plan: Plan
+    expected: Expectations
+    first_year_column: int = FIRST_YEAR_COLUMN
+    row: int = 1
+    sheet: Worksheet = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sheet = self.book.create_sheet(SHEETS[self.key])
+
+    @property
+    def name(self) -> str:
+        return self.sheet.title
+
+    @property
+    def years(self) -> int:
+        return len(self.plan.years)
+
+    def column(self, y: int) -> str:
+        """Letter of plan year ``y`` (1-based)."""
+        return get_column_letter(self.first_year_column + y - 1)
+
+    @property
+    def total_column(self) -> str:
+        return self.column(self.years + 1)
+
+    def ref(self, row: int, y: int, absolute_ref: bool = False) -> str:
+        """A reference to this sheet's cell, usable from any sheet."""
+        coordinate = f"{self.column(y)}{row}"
+        return f"{quote_sheet(self.name)}!{absolute(coordinate) if absolute_ref else coordinate}"
+
+    def local(self, row: int, y: int) -> str:
+        return f"{self.column(y)}{row}"
+
+    def span(self, row: int) -> str:
+        """The year cells of a row, as a local range."""
+        return f"{self.column(1)}{row}:{self.column(self.years)}{row}"
+
+    def formula(self, coordinate: str, text: str, value: Any, number_format: str = EUROS
+                ) -> None:
+        cell = self.sheet[coordinate]
+        cell.value = "=" + text
+        cell.number_format = number_format
+        self.expected[(self.name, coordinate)] = value
+
+    def title(self, text: str, subtitle: str) -> None:
+        put(self.sheet, "B1", text)
+        self.sheet["B1"].font = TITLE_FONT
+        put(self.sheet, "B2", subtitle)
+        self.sheet["B2"].font = NOTE_FONT
+        self.row = 4
+
+    def header(self, first: str, extra: Sequence[str] = ("Total",),
+               before: Sequence[str] = ()) -> int:
+        row = self.row
+        put(self.sheet, f"B{row}", first)
+        for offset, text in enumerate(before):
+            put(self.sheet, f"{get_column_letter(3 + offset)}{row}", text)
+        for y, year in enumerate(self.plan.years, start=1):
+            self.sheet[f"{self.column(y)}{row}"] = year
+        for offset, text in enumerate(extra):
+            put(self.sheet, f"{self.column(self.years + 1 + offset)}{row}", text)
+        last = self.first_year_column + self.years + len(extra) - 1
+        for column in range(1, last + 1):
+            cell = self.sheet.cell(row, column)
+            cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, WRAP
+        self.row += 1
+        return row
+
+    def section(self, text: str) -> int:
+        row = self.row
+        put(self.sheet, f"B{row}", text)
+        self.sheet[f"B{row}"].font = BOLD
+        self.row += 1
+        return row
+
+    def line(self, code: str, text: str, formulas: Callable[[int], str] | None,
+             values: Sequence[Any], *, total: bool = True, style: str = "detail",
+             number_format: str = EUROS) -> int:
+        """One row: code, label, a formula (or a value) a year, and a total."""
+        row = self.row
+        if code:
+            put(self.sheet, f"A{row}", code)
+        put(self.sheet, f"B{row}", text)
+        for y in range(1, self.years + 1):
+            coordinate = self.local(row, y)
+            value = values[y - 1]
+            if formulas is None:
+                self.sheet[coordinate] = float(value) if isinstance(value, Decimal) else value
+                self.sheet[coordinate].number_format = number_format
+            else:
+                self.formula(coordinate, formulas(y), value, number_format)
+        if total:
+            numbers = [value for value in values if isinstance(value, Decimal)]
+            self.formula(f"{self.total_column}{row}", f"SUM({self.span(row)})",
+                         sum(numbers, Decimal(0)), number_format)
+        last = self.first_year_column + self.years - (0 if total else 1)
+        if style in ("line", "total"):
+            for column in range(1, last + 1):
+                cell = self.sheet.cell(row, column)
+                cell.font = BOLD
+                if style == "line":
+                    cell.fill = LINE_FILL
+                else:
+                    cell.border = TOTAL_BORDER
+        self.row += 1
+        return row
+
+    def name_block(self, name: str, first_row: int, last_row: int,
+                   last_column: int | None = None) -> None:
+        last = get_column_letter(last_column or self.first_year_column + self.years)
+        self.book.defined_names[name] = DefinedName(
+            name, attr_text=f"{quote_sheet(self.name)}!$A${first_row}:${last}${last_row}")
+
+    def finish(self, freeze: str, widths: dict[str, float]) -> None:
+        project = self.plan.case.project
+        print_setup(self.sheet, project.organisation, project.name,
+                    title_rows="4:4" if self.key != "checks" else None)
+        self.sheet.freeze_panes = freeze
+        for letter, width in widths.items():
+            self.sheet.column_dimensions[letter].width = width
+        for y in range(1, self.years + 2):
+            self.sheet.column_dimensions[self.column(y)].width = 14
+
+
+def _sum_of(sheet: _Sheet, rows: Sequence[int], y: int) -> str:
+    """Formula text adding the year-``y`` cells of ``rows`` of another sheet (0 if none)."""
+    if not rows:
+        return "0"
+    return "+".join(sheet.ref(row, y) for row in rows)
+
+
+# -- Calculs --------------------------------------------------------------------------
+
+@dataclass
+class _Details:
+    """Rows of the Calculs sheet that other sheets refer to."""
+
+    sheet: _Sheet
+    gross: list[int] = field(default_factory=list)
+    social: list[int] = field(default_factory=list)
+    revenue: list[int] = field(default_factory=list)
+    expense: list[int] = field(default_factory=list)
+    depreciation: list[int] = field(default_factory=list)
+    interest: list[int] = field(default_factory=list)
+    repaid: list[int] = field(default_factory=list)
+    investments: int = 0
+    loans: int = 0
+    own_revenue: int = 0
+    release: int = 0
+    needs: dict[str, int] = field(default_factory=dict)
+
+
+def _write_details(book: Workbook, plan: Plan, layout: InputLayout, expected: Expectations,
+                   funder_cells: Callable[[str, int], str]) -> _Details:
+    sheet = _Sheet(book, "details", plan, expected)
+    case, years = plan.case, len(plan.years)
+    sheet.title("Détail des calculs", "Chaque montant des autres feuilles vient d'ici ; "
+                "chaque formule renvoie aux hypothèses.")
+    details = _Details(sheet)
+    helpers = sheet.first_year_column + years  # helper columns after the years
+    sheet.header("Calendrier", extra=())
+    sheet.line("mois", "Mois d'activité", lambda y: "13-p_mois_debut" if y == 1
+                            else "12", [13 - case.project.start_month if y == 1 else 12
+                                        for y in range(1, years + 1)],
+                            total=False, number_format="0")
+
+    # staff
+    first = sheet.section("Personnel")
+    for i, (staff, costs) in enumerate(zip(case.staff, plan.staff_costs)):
+        def fte(y: int, i: int = i) -> str:
+            return _or(_hyp(layout.cell("staff", i, "fte", y)),
+                       _hyp(layout.cell("staff", i, "fte")))
+
+        def months(y: int, i: int = i) -> str:
+            if y > 1:
+                return "12"
+            start = _hyp(layout.cell("staff", i, "start_month"))
+            return f"(13-MAX({_or(start, 'p_mois_debut')},p_mois_debut))"
+
+        gross = _hyp(layout.cell("staff", i, "monthly_gross"))
+        rate = _hyp(layout.cell("staff", i, "employer_rate"))
+        def gross_formula(y: int, f: Callable = fte, m: Callable = months,
+                          g: str = gross) -> str:
+            return f"ROUND({f(y)}*{g}*(1+idx_salaires)^{y - 1}*{m(y)},2)"
+
+        gross_row = sheet.line("641", f"Salaire brut — {staff.role}", gross_formula,
+            [_money(c) for c in costs.gross], total=False)
+        social_row = sheet.line("645", f"Charges patronales — {staff.role}",
+                                lambda y, r=gross_row, t=rate: f"ROUND({sheet.local(r, y)}*{t},2)",
+                                [_money(c) for c in costs.social], total=False)
+        sheet.line("", f"ETP-années — {staff.role}",
+                   lambda y, f=fte, m=months: f"{f(y)}*{m(y)}/12",
+                   list(costs.fte_years), total=False, number_format=NUMBER)
+        details.gross.append(gross_row)
+        details.social.append(social_row)
+    book.defined_names["calculs_personnel"] = DefinedName(
+        "calculs_personnel", attr_text=f"{quote_sheet(sheet.name)}!$A${first}:"
+        f"${sheet.column(years)}${max(sheet.row - 1, first)}")
+
+    def per_year_amount(key: str, i: int, column: str, y: int, factor: str) -> str:
+        """A per-year input: the year column as is, else the single number × factor."""
+        year_cell = _hyp(layout.cell(key, i, column, y))
+        base = _hyp(layout.cell(key, i, column))
+        return f"IF(ISNUMBER({year_cell}),ROUND({year_cell},2),ROUND({base}*{factor},2))"
+
+    def factor(index: str, y: int) -> str:
+        return "(13-p_mois_debut)/12" if y == 1 else f"(1+{index})^{y - 1}"
+
+    sheet.section("Recettes propres")
+    for i, (item, amounts) in enumerate(zip(case.revenue, plan.revenue_by_item)):
+        def revenue(y: int, i: int = i) -> str:
+            quantity = _hyp(layout.cell("revenue", i, "quantity"))
+            quantity_y = _hyp(layout.cell("revenue", i, "quantity", y))
+            price = _hyp(layout.cell("revenue", i, "unit_price"))
+            by_quantity = (f"ROUND({_or(quantity_y, quantity)}*{price}*(1+idx_prix)^{y - 1},2)")
+            by_amount = per_year_amount("revenue", i, "amount", y, factor("idx_prix", y))
+            return (f"IF(OR(ISNUMBER({quantity}),ISNUMBER({quantity_y})),{by_quantity},"
+                    f"{by_amount})")
+        details.revenue.append(sheet.line(item.account, item.label, revenue,
+                                          [_money(c) for c in amounts], total=False))
+
+    sheet.section("Charges")
+    for i, (item, amounts) in enumerate(zip(case.expenses, plan.expenses_by_item)):
+        details.expense.append(sheet.line(
+            item.account, item.label,
+            lambda y, i=i: per_year_amount("expense", i, "amount", y, factor("idx_charges", y)),
+            [_money(c) for c in amounts], total=False))
+
+    # investments: purchases and depreciation, with helper columns
+    sheet.section("Investissements et amortissements")
+    year_col, month_col, amount_col = (get_column_letter(helpers + k) for k in range(3))
+    if case.investments:
+        for text, column in (("Année d'achat", year_col), ("Mois d'achat", month_col),
+                             ("Montant", amount_col)):
+            put(sheet.sheet, f"{column}{sheet.row - 1}", text)
+            sheet.sheet[f"{column}{sheet.row - 1}"].font = BOLD
+    purchases = []
+    for i, (item, dep) in enumerate(zip(case.investments, plan.depreciation_by_item)):
+        row = sheet.row
+        year_ref = f"${year_col}{row + 1}"
+        month_ref, amount_ref = f"${month_col}{row + 1}", f"${amount_col}{row + 1}"
+        purchases.append(sheet.line("", f"Achat — {item.label}",
+                                    lambda y, yr=year_ref, a=amount_ref: f"IF({yr}={y},{a},0)",
+                                    [_money(to_cents(item.amount)) if item.year == y
+                                     else Decimal(0) for y in range(1, years + 1)],
+                                    total=False))
+        life = _hyp(layout.cell("investment", i, "life_years"))
+
+        def cumulative(y: int, yr: str = year_ref, mo: str = month_ref, a: str = amount_ref,
+                       life: str = life) -> str:
+            return f"ROUND(MIN({a},{a}/{life}*MAX(0,12*({y}-{yr})+13-{mo})/12),2)"
+
+        dep_row = sheet.line("681", f"Amortissement — {item.label}",
+                             lambda y, c=cumulative: f"{c(y)}-{c(y - 1)}",
+                             [_money(c) for c in dep], total=False)
+        details.depreciation.append(dep_row)
+        hyp_year = _hyp(layout.cell("investment", i, "year"))
+        hyp_month = _hyp(layout.cell("investment", i, "month"))
+        sheet.formula(f"{year_col}{dep_row}", _or(hyp_year, "1"), item.year, "0")
+        sheet.formula(f"{month_col}{dep_row}",
+                      _or(hyp_month, f"IF({year_col}{dep_row}=1,p_mois_debut,1)"), item.month,
+                      "0")
+        sheet.formula(f"{amount_col}{dep_row}",
+                      f"ROUND({_hyp(layout.cell('investment', i, 'amount'))},2)",
+                      _money(to_cents(item.amount)))
+    details.investments = sheet.line(
+        "", "Investissements de l'année", lambda y: _sum_local(sheet, purchases, y),
+        [_money(c) for c in plan.investments], total=False, style="line")
+    cohort_rows = []
+    for a in range(1, years + 1):
+        cohort: Callable[[int], str] | None = None
+        if details.depreciation:
+            first_dep, last_dep = details.depreciation[0], details.depreciation[-1]
+
+            def cohort(y: int, a: int = a, first_dep: int = first_dep,
+                       last_dep: int = last_dep) -> str:
+                column = sheet.column(y)
+                return (f"SUMIF(${year_col}${first_dep}:${year_col}${last_dep},{a},"
+                        f"{column}${first_dep}:{column}${last_dep})")
+        cohort_rows.append(sheet.line("", f"Amortissements des achats de l'année {a}", cohort,
+                                      [_money(c) for c in plan.cohort_depreciation[a - 1]],
+                                      total=False))
+
+    # loans
+    sheet.section("Emprunts")
+    received = []
+    for i, (loan, schedule) in enumerate(zip(case.loans, plan.loan_schedules)):
+        principal = _hyp(layout.cell("loan", i, "principal"))
+        rate = f"({_hyp(layout.cell('loan', i, 'annual_rate'))}/12)"
+        term = _hyp(layout.cell("loan", i, "months"))
+        loan_year = _or(_hyp(layout.cell("loan", i, "year")), "1")
+        month = _or(_hyp(layout.cell("loan", i, "month")), f"IF({loan_year}=1,p_mois_debut,1)")
+        t0 = f"(12*({loan_year}-1)+{month})"
+
+        def paid(y: int, term: str = term, t0: str = t0) -> str:
+            return f"MIN({term},12*{y}-{t0})"
+
+        def cum_interest(y: int, rate: str = rate, term: str = term, p: str = principal,
+                         paid: Callable[[int], str] = paid) -> str:
+            return (f"ROUND(IF(OR({rate}=0,{paid(y)}<1),0,"
+                    f"-CUMIPMT({rate},{term},{p},1,{paid(y)},0)),2)")
+
+        def cum_principal(y: int, rate: str = rate, term: str = term, p: str = principal,
+                          paid: Callable[[int], str] = paid) -> str:
+            return (f"ROUND(IF({paid(y)}<1,0,IF({rate}=0,{p}*{paid(y)}/{term},"
+                    f"-CUMPRINC({rate},{term},{p},1,{paid(y)},0))),2)")
+
+        details.interest.append(sheet.line(
+            "661", f"Intérêts — {loan.label}",
+            lambda y, c=cum_interest: f"{c(y)}-{c(y - 1)}",
+            [_money(c) for c in schedule.interest], total=False))
+        details.repaid.append(sheet.line(
+            "", f"Capital remboursé — {loan.label}",
+            lambda y, c=cum_principal: f"{c(y)}-{c(y - 1)}",
+            [_money(c) for c in schedule.repaid], total=False))
+        received.append(sheet.line(
+            "", f"Capital reçu — {loan.label}",
+            lambda y, yr=loan_year, p=principal: f"IF({yr}={y},ROUND({p},2),0)",
+            [_money(c) for c in schedule.received], total=False))
+    details.loans = sheet.line("", "Emprunts reçus dans l'année",
+                               lambda y: _sum_local(sheet, received, y),
+                               [_money(c) for c in plan.loans_received], total=False,
+                               style="line")
+
+    # needs
+    first = sheet.section("Besoins")
+    details.own_revenue = sheet.line("", "Recettes propres", lambda y: _sum_local(
+        sheet, details.revenue, y), [_money(sum(r[y] for r in plan.revenue_by_item))
+                                     for y in range(years)], total=False)
+    investment_funders = [f for f in plan.funder_results
+                          if f.funder.finances == "investment" and f.type != "own"]
+    subsidised = sheet.line(
+        "", "Subventions d'investissement reçues (hors fonds propres)",
+        lambda y: "+".join(funder_cells(f.name, y) for f in investment_funders) or "0",
+        [_money(c) for c in plan.subsidised], total=False)
+
+    def release(y: int) -> str:
+        terms = [f"IF({sheet.local(details.investments, a)}>0,{sheet.local(subsidised, a)}*"
+                 f"{sheet.local(cohort_rows[a - 1], y)}/{sheet.local(details.investments, a)},0)"
+                 for a in range(1, years + 1)]
+        return f"ROUND({'+'.join(terms)},2)"
+
+    details.release = sheet.line("747", "Quote-part des subventions d'investissement virée "
+                                 "au résultat", release,
+                                 [_money(c) for c in plan.grant_release], total=False)
+    def investment_need(y: int) -> str:
+        return (f"MAX(0,{sheet.local(details.investments, y)}-"
+                f"{sheet.local(details.loans, y)})")
+
+    def custom_need(index: int) -> Callable[[int], str]:
+        def amount(y: int) -> str:
+            year_cell = _hyp(layout.cell("need", index, "amount", y))
+            return f"ROUND({_or(year_cell, _hyp(layout.cell('need', index, 'amount')))},2)"
+        return amount
+
+    custom_ids = [n.id for n in case.needs if n.is_custom]
+    for need in plan.need_results:
+        need_id = need.need.id
+        if need_id == "investment":
+            formula: Callable[[int], str] | None = investment_need
+        elif need_id == "operating":
+            formula = None  # set once the budget exists (it needs the charges total)
+        else:
+            formula = custom_need(custom_ids.index(need_id))
+        details.needs[need_id] = sheet.line(
+            "", f"Besoin — {need.need.label}", formula,
+            [_money(c) for c in need.amounts], total=False, style="line")
+    book.defined_names["calculs_besoins"] = DefinedName(
+        "calculs_besoins", attr_text=f"{quote_sheet(sheet.name)}!$A${first}:"
+        f"${sheet.column(years)}${sheet.row - 1}")
+    sheet.finish("C5", {"A": 8, "B": 52, year_col: 12, month_col: 12, amount_col: 14})
+    return details
+
+
+def _sum_local(sheet: _Sheet, rows: Sequence[int], y: int) -> str:
+    if not rows:
+        return "0"
+    return "+".join(sheet.local(row, y) for row in rows)
+
+
+def _link_operating_need(details: _Details, budget_total_row: int, budget: _Sheet,
+                         plan: Plan) -> None:
+    """The operating need refers to the budget's charges total."""
+    sheet = details.sheet
+    row = details.needs["operating"]
+    need = next(n for n in plan.need_results if n.need.id == "operating")
+    for y in range(1, len(plan.years) + 1):
+        sheet.formula(sheet.local(row, y),
+                      f"MAX(0,{budget.ref(budget_total_row, y)}-"
+                      f"{sheet.local(details.own_revenue, y)}-{sheet.local(details.release, y)})",
+                      _money(need.amounts[y - 1]))
+
+
+def _add_series(chart: BarChart | LineChart, sheet: _Sheet, rows: Sequence[int]) -> None:
+    """One series a row: the year cells, titled by the row's label (column B)."""
+    for row in rows:
+        values = Reference(sheet.sheet, min_col=sheet.first_year_column,
+                           max_col=sheet.first_year_column + sheet.years - 1,
+                           min_row=row, max_row=row)
+        series = Series(values)
+        series.tx = SeriesLabel(strRef=StrRef(f"{quote_sheet(sheet.name)}!$B${row}"))
+        chart.series.append(series)
+
+
+# -- Financeurs -----------------------------------------------------------------------
+
+@dataclass
+class _Funders:
+    """Rows of the Financeurs sheet."""
+
+    sheet: _Sheet
+    funder_rows: dict[str, int] = field(default_factory=dict)
+    need_rows: dict[str, int] = field(default_factory=dict)
+    unfunded_rows: dict[str, int] = field(default_factory=dict)
+    surplus_rows: dict[str, int] = field(default_factory=dict)
+    public_rows: dict[str, tuple[int, int]] = field(default_factory=dict)  # public, ceiling
+    mix_rows: list[int] = field(default_factory=list)
+
+    def cell(self, name: str, y: int) -> str:
+        return self.sheet.ref(self.funder_rows[name], y)
+
+
+def _write_funders(book: Workbook, plan: Plan, expected: Expectations) -> _Funders:
+    sheet = _Sheet(book, "funders", plan, expected, FUNDER_FIRST_YEAR_COLUMN)
+    years = len(plan.years)
+    sheet.title("Financeurs", "Montants répartis par finplan selon les règles de chaque "
+                "financeur ; part de chaque besoin et ce qui a limité chaque montant.")
+    limits_first = FUNDER_FIRST_YEAR_COLUMN + years + 2
+    sheet.header("Financeur", extra=("Total", "Part du besoin",
+                                     *[f"Limité par ({year})" for year in plan.years]),
+                 before=("Type", "Règle"))
+    funders = _Funders(sheet)
+    first = sheet.row
+    for need in plan.need_results:
+        need_id = need.need.id
+        funders.need_rows[need_id] = sheet.line("", f"Besoin : {need.need.label}", None,
+                                                [_money(c) for c in need.amounts],
+                                                style="line")
+        for funding in need.funding:
+            row = sheet.line("", funding.name, None, [_money(c) for c in funding.amounts])
+            funders.funder_rows[funding.name] = row
+            put(sheet.sheet, f"C{row}", label("type", funding.type))
+            put(sheet.sheet, f"D{row}", label("rule", funding.funder.rule))
+            need_total = sum(need.amounts)
+            share_cell = f"{get_column_letter(FUNDER_FIRST_YEAR_COLUMN + years + 1)}{row}"
+            total_cell = f"{sheet.total_column}{row}"
+            need_total_cell = f"{sheet.total_column}{funders.need_rows[need_id]}"
+            sheet.formula(share_cell, f"IF({need_total_cell}>0,{total_cell}/{need_total_cell},0)",
+                          Decimal(funding.total) / Decimal(need_total) if need_total else
+                          Decimal(0), PERCENT)
+            for y, limit in enumerate(funding.limited_by, start=1):
+                amount = funding.amounts[y - 1]
+                words = LIMIT_WORDS[limit] if amount or limit != "need" else "rien à financer"
+                put(sheet.sheet, f"{get_column_letter(limits_first + y - 1)}{row}", words)
+        funders.unfunded_rows[need_id] = sheet.line(
+            "", "Non financé", None, [_money(c) for c in need.unfunded], style="total")
+        if any(f.funder.rule == "per_fte" for f in need.funding):
+            funders.surplus_rows[need_id] = sheet.line(
+                "", "Excédent (aides par ETP au-delà du besoin)", None,
+                [_money(c) for c in need.surplus])
+        if need.need.max_public_share is not None:
+            funders.public_rows[need_id] = (
+                sheet.line("", "Financements publics", None, [_money(c) for c in need.public]),
+                sheet.line("", "Plafond de la part publique", None,
+                           [_money(c or 0) for c in need.ceilings]))
+        sheet.row += 1
+    sheet.name_block("financeurs_tableau", first - 1, sheet.row - 2,
+                     limits_first + years - 1)
+    return funders
+
+
+def _link_funders(funders: _Funders, details: _Details, plan: Plan,
+                  layout: InputLayout) -> None:
+    """Formulas of the Financeurs sheet that refer to the Calculs sheet."""
+    sheet, calc = funders.sheet, details.sheet
+    years = len(plan.years)
+    custom = [n.id for n in plan.case.needs if n.is_custom]
+    for need in plan.need_results:
+        need_id = need.need.id
+        funder_rows = [funders.funder_rows[f.name] for f in need.funding]
+        for y in range(1, years + 1):
+            sheet.formula(sheet.local(funders.need_rows[need_id], y),
+                          calc.ref(details.needs[need_id], y), _money(need.amounts[y - 1]))
+            paid = _sum_local(sheet, funder_rows, y)
+            sheet.formula(sheet.local(funders.unfunded_rows[need_id], y),
+                          f"MAX(0,{sheet.local(funders.need_rows[need_id], y)}-({paid}))",
+                          _money(need.unfunded[y - 1]))
+            if need_id in funders.surplus_rows:
+                sheet.formula(sheet.local(funders.surplus_rows[need_id], y),
+                              f"MAX(0,({paid})-{sheet.local(funders.need_rows[need_id], y)})",
+                              _money(need.surplus[y - 1]))
+            if need_id in funders.public_rows:
+                public_row, ceiling_row = funders.public_rows[need_id]
+                public = [funders.funder_rows[f.name] for f in need.funding
+                          if f.type == "public"]
+                sheet.formula(sheet.local(public_row, y), _sum_local(sheet, public, y),
+                              _money(need.public[y - 1]))
+                if need_id in custom:
+                    share = _hyp(layout.cell("need", custom.index(need_id),
+                                             "max_public_share"))
+                else:
+                    share = ("plafond_public_fonct" if need_id == "operating"
+                             else "plafond_public_invest")
+                sheet.formula(sheet.local(ceiling_row, y),
+                              f"ROUND({share}*{sheet.local(funders.need_rows[need_id], y)},2)",
+                              _money(need.ceilings[y - 1] or 0))
+    # the funding mix, for the chart
+    sheet.row += 1
+    mix_title = sheet.section("Répartition des ressources par année (graphique)")
+    by_type = {kind: [funders.funder_rows[f.name] for f in plan.funder_results
+                      if f.type == kind] for kind in ("public", "private", "own")}
+    own_revenue = [sum(r[y] for r in plan.revenue_by_item) for y in range(years)]
+    rows = [sheet.line("", "Recettes propres", lambda y: calc.ref(details.own_revenue, y),
+                       [_money(c) for c in own_revenue])]
+    for kind, text in (("public", "Financements publics"), ("private", "Aides privées"),
+                       ("own", "Fonds propres de la structure")):
+        totals = [sum(f.amounts[y] for f in plan.funder_results if f.type == kind)
+                  for y in range(years)]
+        rows.append(sheet.line("", text, lambda y, r=by_type[kind]: _sum_local(sheet, r, y),
+                               [_money(c) for c in totals]))
+    funders.mix_rows = rows
+    sheet.name_block("financeurs_repartition", mix_title, rows[-1])
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
+    chart.title = "Ressources par année"
+    chart.y_axis.title = "euros"
+    chart.y_axis.numFmt = "#,##0"
+    _add_series(chart, sheet, rows)
+    chart.set_categories(Reference(sheet.sheet, min_col=sheet.first_year_column,
+                                   max_col=sheet.first_year_column + years - 1,
+                                   min_row=4, max_row=4))
+    chart.height, chart.width = 9, 18
+    sheet.sheet.add_chart(chart, f"B{rows[-1] + 2}")
+    share_column = FUNDER_FIRST_YEAR_COLUMN + years + 1
+    widths = {"A": 3, "B": 46, "C": 14, "D": 24, get_column_letter(share_column): 15}
+    widths.update({get_column_letter(share_column + 1 + k): 30 for k in range(years)})
+    sheet.finish(f"{sheet.column(1)}5", widths)
+
+
+# -- Budget ---------------------------------------------------------------------------
+
+@dataclass
+class _Budget:
+    sheet: _Sheet
+    charges_total: int = 0
+    produits_total: int = 0
+    line_68: int = 0
+    release: int = 0
+    result: int = 0
+    caf: int = 0
+
+
+def _write_budget(book: Workbook, plan: Plan, details: _Details, funders: _Funders,
+                  expected: Expectations) -> _Budget:
+    sheet = _Sheet(book, "budget", plan, expected)
+    calc, case, years = details.sheet, plan.case, len(plan.years)
+    budget = _Budget(sheet)
+    sheet.title(f"Budget prévisionnel — {case.project.name}",
+                f"{case.project.organisation} · compte de résultat prévisionnel selon les "
+                "lignes du formulaire Cerfa n° 12156, en euros")
+    sheet.header("Charges et produits")
+
+    def block(section: str, lines: dict[str, str], detail: dict[str, list[tuple]]) -> list[int]:
+        """Cerfa lines, each followed by its detail rows (code, label, formula, cents)."""
+        line_rows = []
+        for code, text in lines.items():
+            rows = detail.get(code, [])
+            totals = (plan.charges if section == "charges" else plan.produits).get(code)
+            values = [_money(c) for c in totals] if totals else [Decimal(0)] * years
+            line_row = sheet.row
+            sheet.line(code, text, None, values, style="line")
+            line_rows.append(line_row)
+            detail_rows = []
+            for entry in rows:
+                sub_code, sub_label, formula, cents, level = entry
+                detail_rows.append(sheet.line(sub_code, ("    " if level == 2 else "  ")
+                                              + sub_label, formula, [_money(c) for c in cents]))
+            direct = [r for r, e in zip(detail_rows, rows) if e[4] == 1]
+            if direct:
+                for y in range(1, years + 1):
+                    sheet.formula(sheet.local(line_row, y), _sum_local(sheet, direct, y),
+                                  values[y - 1])
+        return line_rows
+
+    charge_detail: dict[str, list[tuple]] = {}
+    for i, item in enumerate(case.expenses):
+        charge_detail.setdefault(item.account[:2], []).append(
+            (item.account, item.label, lambda y, r=details.expense[i]: calc.ref(r, y),
+             plan.expenses_by_item[i], 1))
+    engine_rows = {
+        "641": (details.gross, [sum(c.gross[y] for c in plan.staff_costs) for y in range(years)]),
+        "645": (details.social, [sum(c.social[y] for c in plan.staff_costs)
+                                 for y in range(years)]),
+        "661": (details.interest, plan.interest),
+        "681": (details.depreciation, plan.depreciation),
+    }
+    for account, (rows, cents) in engine_rows.items():
+        charge_detail.setdefault(account[:2], []).append(
+            (account, ENGINE_ACCOUNTS[account],
+             lambda y, rows=rows: _sum_of(calc, rows, y), cents, 1))
+    for code in charge_detail:
+        charge_detail[code].sort(key=lambda entry: entry[0])
+    sheet.section("CHARGES")
+    charge_lines = block("charges", {**CHARGE_LINES, **_EXTRA_CHARGE_LINES}, charge_detail)
+    first_charges = charge_lines[0]
+    budget.line_68 = charge_lines[list(CHARGE_LINES).index("68")]
+    budget.charges_total = sheet.line(
+        "", "Total des charges", lambda y: _sum_local(sheet, charge_lines, y),
+        [_money(c) for c in plan.charges_total], style="total")
+    sheet.line(*_CVN_CHARGES, None, [Decimal(0)] * years)
+    sheet.name_block("budget_charges", first_charges, budget.charges_total)
+
+    produit_detail: dict[str, list[tuple]] = {}
+    for i, item in enumerate(case.revenue):
+        produit_detail.setdefault(item.account[:2], []).append(
+            (item.account, item.label, lambda y, r=details.revenue[i]: calc.ref(r, y),
+             plan.revenue_by_item[i], 1))
+    subsidies = plan.subsidies()
+    operating = next(n for n in plan.need_results if n.need.id == "operating")
+    entries_74: list[tuple] = []
+    for sub_line, sub_label in CERFA_74_LINES.items():
+        members = [f for f in operating.funding if f.type != "own" and f.line == sub_line]
+        entries_74.append((sub_label, subsidies[sub_line], members))
+    sheet.section("PRODUITS")
+    produit_lines = []
+    for code, text in PRODUIT_LINES.items():
+        if code != "74":
+            produit_lines += block("produits", {code: text}, produit_detail)
+            continue
+        line_row = sheet.line("74", text, None, [_money(c) for c in plan.produits["74"]],
+                              style="line")
+        produit_lines.append(line_row)
+        sub_rows = []
+        for sub_label, cents, members in entries_74:
+            sub_row = sheet.line("", "  " + sub_label, None, [_money(c) for c in cents])
+            sub_rows.append(sub_row)
+            member_rows = [sheet.line("", "    " + f.name,
+                                      lambda y, name=f.name: funders.cell(name, y),
+                                      [_money(c) for c in f.amounts]) for f in members]
+            for y in range(1, years + 1):
+                sheet.formula(sheet.local(sub_row, y), _sum_local(sheet, member_rows, y),
+                              _money(cents[y - 1]))
+        budget.release = sheet.line("747", "  " + ENGINE_ACCOUNTS["747"],
+                                    lambda y: calc.ref(details.release, y),
+                                    [_money(c) for c in plan.grant_release])
+        sub_rows.append(budget.release)
+        for y in range(1, years + 1):
+            sheet.formula(sheet.local(line_row, y), _sum_local(sheet, sub_rows, y),
+                          _money(plan.produits["74"][y - 1]))
+    budget.produits_total = sheet.line(
+        "", "Total des produits", lambda y: _sum_local(sheet, produit_lines, y),
+        [_money(c) for c in plan.produits_total], style="total")
+    sheet.line(*_CVN_PRODUITS, None, [Decimal(0)] * years)
+    sheet.name_block("budget_produits", produit_lines[0], budget.produits_total)
+    sheet.row += 1
+    budget.result = sheet.line(
+        "", "Résultat (excédent + / déficit −)",
+        lambda y: f"{sheet.local(budget.produits_total, y)}-{sheet.local(budget.charges_total, y)}",
+        [_money(c) for c in plan.result], style="total")
+    budget.caf = sheet.line(
+        "", "Capacité d'autofinancement (résultat + amortissements − quote-part 747)",
+        lambda y: (f"{sheet.local(budget.result, y)}+{sheet.local(budget.line_68, y)}"
+                   f"-{sheet.local(budget.release, y)}"),
+        [_money(c) for c in plan.caf], style="total")
+    sheet.name_block("budget_resultat", budget.result, budget.result)
+    sheet.name_block("budget_caf", budget.caf, budget.caf)
+    note = sheet.row + 1
+    put(sheet.sheet, f"B{note}", "Les subventions d'exploitation (74) sont réparties par "
+        "finplan ; les contributions volontaires en nature (86/87) ne sont pas évaluées.")
+    sheet.sheet[f"B{note}"].font = NOTE_FONT
+    sheet.finish("C5", {"A": 9, "B": 62})
+    return budget
+
+
+# -- Plan de financement --------------------------------------------------------------
+
+def _write_financing(book: Workbook, plan: Plan, details: _Details, budget: _Budget,
+                     funders: _Funders, expected: Expectations) -> tuple[_Sheet, int]:
+    """The financing plan; returns its sheet and the row of the year-end cash."""
+    sheet = _Sheet(book, "financing", plan, expected)
+    calc, bud, years = details.sheet, budget.sheet, len(plan.years)
+    sheet.title(f"Plan de financement — {plan.case.project.name}",
+                f"{plan.case.project.organisation} · emplois et ressources par année, "
+                "trésorerie de fin d'année, en euros")
+    sheet.header("Plan de financement", extra=())
+    rows = {row.code: row for row in plan.financing_rows if row.code != "funding"}
+    caf = sheet.line("", "Capacité d'autofinancement (CAF, voir Budget)",
+                     lambda y: bud.ref(budget.caf, y), [_money(c) for c in plan.caf],
+                     total=False)
+    bfr = sheet.line("", "Besoin en fonds de roulement (BFR) de fin d'année",
+                     lambda y: (f"ROUND(bfr_jours/360*({bud.ref(budget.charges_total, y)}-"
+                                f"{bud.ref(budget.line_68, y)}),2)"),
+                     [_money(c) for c in plan.bfr], total=False)
+    sheet.row += 1
+
+    def previous_bfr(y: int) -> str:
+        return "0" if y == 1 else sheet.local(bfr, y - 1)
+
+    first = sheet.section("EMPLOIS")
+    emplois = [
+        sheet.line("", rows["investments"].label, lambda y: calc.ref(details.investments, y),
+                   [_money(c) for c in rows["investments"].amounts], total=False),
+        sheet.line("", rows["repaid"].label, lambda y: _sum_of(calc, details.repaid, y),
+                   [_money(c) for c in rows["repaid"].amounts], total=False),
+        sheet.line("", rows["bfr_increase"].label,
+                   lambda y: f"MAX(0,{sheet.local(bfr, y)}-{previous_bfr(y)})",
+                   [_money(c) for c in rows["bfr_increase"].amounts], total=False),
+        sheet.line("", rows["caf_negative"].label, lambda y: f"MAX(0,-{sheet.local(caf, y)})",
+                   [_money(c) for c in rows["caf_negative"].amounts], total=False),
+    ]
+    total_emplois = sheet.line("", "Total des emplois", lambda y: _sum_local(sheet, emplois, y),
+                               [_money(c) for c in plan.emplois], total=False, style="total")
+    sheet.name_block("plan_emplois", first, total_emplois, sheet.first_year_column + years - 1)
+    first = sheet.section("RESSOURCES")
+    ressources = [
+        sheet.line("", rows["caf"].label, lambda y: f"MAX(0,{sheet.local(caf, y)})",
+                   [_money(c) for c in rows["caf"].amounts], total=False),
+        sheet.line("", rows["loans"].label, lambda y: calc.ref(details.loans, y),
+                   [_money(c) for c in rows["loans"].amounts], total=False),
+    ]
+    for row in plan.financing_rows:
+        if row.code == "funding":
+            ressources.append(sheet.line("", row.label,
+                                         lambda y, name=row.label: funders.cell(name, y),
+                                         [_money(c) for c in row.amounts], total=False))
+    ressources.append(sheet.line("", rows["bfr_decrease"].label,
+                                 lambda y: f"MAX(0,{previous_bfr(y)}-{sheet.local(bfr, y)})",
+                                 [_money(c) for c in rows["bfr_decrease"].amounts],
+                                 total=False))
+    total_ressources = sheet.line("", "Total des ressources",
+                                  lambda y: _sum_local(sheet, ressources, y),
+                                  [_money(c) for c in plan.ressources], total=False,
+                                  style="total")
+    sheet.name_block("plan_ressources", first, total_ressources,
+                     sheet.first_year_column + years - 1)
+    sheet.row += 1
+    movement = sheet.line("", "Variation de trésorerie",
+                          lambda y: f"{sheet.local(total_ressources, y)}-"
+                                    f"{sheet.local(total_emplois, y)}",
+                          [_money(r - e) for r, e in zip(plan.ressources, plan.emplois)],
+                          total=False)
+    opening = [to_cents(plan.case.project.opening_cash), *plan.cash_end[:-1]]
+    start = sheet.row
+    sheet.line("", "Trésorerie de début d'année",
+               lambda y: "ROUND(p_tresorerie,2)" if y == 1 else sheet.local(start + 1, y - 1),
+               [_money(c) for c in opening], total=False)
+    cash = sheet.line("", "Trésorerie de fin d'année",
+                      lambda y: f"{sheet.local(start, y)}+{sheet.local(movement, y)}",
+                      [_money(c) for c in plan.cash_end], total=False, style="total")
+    sheet.name_block("plan_tresorerie_fin", cash, cash, sheet.first_year_column + years - 1)
+    custom = [n for n in plan.need_results if n.need.is_custom]
+    if custom:
+        sheet.row += 1
+        sheet.section("Besoins hors comptes de la structure (payés directement par les "
+                      "financeurs, hors trésorerie)")
+        for need in custom:
+            sheet.line("", need.need.label, lambda y, n=need.need.id: calc.ref(
+                details.needs[n], y), [_money(c) for c in need.amounts], total=False)
+            for funding in need.funding:
+                sheet.line("", "  " + funding.name,
+                           lambda y, name=funding.name: funders.cell(name, y),
+                           [_money(c) for c in funding.amounts], total=False)
+    chart = LineChart()
+    chart.title = "Trésorerie de fin d'année"
+    chart.y_axis.title = "euros"
+    chart.y_axis.numFmt = "#,##0"
+    _add_series(chart, sheet, [cash])
+    chart.set_categories(Reference(sheet.sheet, min_col=sheet.first_year_column,
+                                   max_col=sheet.first_year_column + years - 1,
+                                   min_row=4, max_row=4))
+    chart.height, chart.width = 8, 16
+    sheet.sheet.add_chart(chart, f"B{sheet.row + 2}")
+    sheet.finish("C5", {"A": 3, "B": 60})
+    return sheet, cash
+
+
+# -- Contrôles ------------------------------------------------------------------------
+
+_CHECK_LABELS = {
+    "balanced": "Besoin entièrement financé",
+    "caps": "Plafonds des financeurs respectés",
+    "public_share": "Part publique dans la limite fixée",
+    "cash": "Trésorerie positive en fin d'année",
+    "fixed_honoured": "Montants fixes versés en entier (avertissement)",
+}
+
+
+def _write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: _Funders,
+                  financing: tuple[_Sheet, int], expected: Expectations,
+                  notes: Sequence[str]) -> None:
+    sheet = _Sheet(book, "checks", plan, expected)
+    ws = sheet.sheet
+    sheet.title("Contrôles", "Le statut est recalculé par les formules ; le message est "
+                "celui du dernier calcul finplan.")
+    headers = ("Contrôle", "Description", "Statut", "Message", "Valeur contrôlée")
+    for offset, text in enumerate(headers):
+        cell = ws.cell(4, 1 + offset)
+        put(ws, cell.coordinate, text)
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+    fund = funders.sheet
+    cash_sheet, cash_row = financing
+    years = len(plan.years)
+    case = plan.case
+    row = 5
+    for check in plan.check_results:
+        family, _, need_id = check.id.partition(".")
+        status_ok = STATUS["ok"]
+        status_ko = STATUS["warning" if check.severity == "warning" else "error"]
+        conditions: list[str] = []
+        watched: tuple[str, Any] | None = None
+        if family == "balanced":
+            unfunded = funders.unfunded_rows[need_id]
+            span = f"{quote_sheet(fund.name)}!{fund.span(unfunded)}"
+            conditions = [f"MAX({span})<0.005"]
+            need = next(n for n in plan.need_results if n.need.id == need_id)
+            watched = (f"MAX({span})", _money(max(need.unfunded)))
+        elif family == "public_share":
+            public_row, ceiling_row = funders.public_rows[need_id]
+            conditions = [f"{fund.ref(public_row, y)}<={fund.ref(ceiling_row, y)}+0.005"
+                          for y in range(1, years + 1)]
+        elif family == "cash":
+            span = f"{quote_sheet(cash_sheet.name)}!{cash_sheet.span(cash_row)}"
+            conditions = [f"MIN({span})>=-0.005"]
+            watched = (f"MIN({span})", _money(min(plan.cash_end)))
+        elif family == "caps":
+            conditions = _cap_conditions(plan, layout, funders)
+        elif family == "fixed_honoured":
+            conditions = _fixed_conditions(plan, layout, funders)
+        put(ws, f"A{row}", check.id)
+        put(ws, f"B{row}", _CHECK_LABELS[family] + (f" : {need_id}" if need_id else ""))
+        expected_status = status_ok if check.ok else status_ko
+        if conditions:
+            sheet.formula(f"C{row}", f'IF(AND({",".join(conditions)}),"{status_ok}",'
+                          f'"{status_ko}")', expected_status, "General")
+        else:
+            put(ws, f"C{row}", expected_status)
+        put(ws, f"D{row}", check.message)
+        ws[f"D{row}"].alignment = WRAP
+        if watched:
+            sheet.formula(f"E{row}", *watched)
+        row += 1
+    last = row - 1
+    ws.conditional_formatting.add(f"C5:C{last}", CellIsRule(
+        operator="equal", formula=[f'"{STATUS["ok"]}"'], fill=OK_FILL))
+    ws.conditional_formatting.add(f"C5:C{last}", CellIsRule(
+        operator="equal", formula=[f'"{STATUS["error"]}"'], fill=KO_FILL))
+    ws.conditional_formatting.add(f"C5:C{last}", CellIsRule(
+        operator="equal", formula=[f'"{STATUS["warning"]}"'], fill=WARN_FILL))
+    verdict = last + 2
+    put(ws, f"B{verdict}", "Verdict")
+    ws[f"B{verdict}"].font = BOLD
+    sheet.formula(f"C{verdict}", f'IF(COUNTIF(C5:C{last},"{STATUS["error"]}")=0,'
+                  '"Plan validé","Plan à revoir")',
+                  "Plan validé" if plan.ok else "Plan à revoir", "General")
+    ws[f"C{verdict}"].font = BOLD
+    remarks = [f"Avertissement : {text}" for text in plan.warnings]
+    remarks += [f"Saisie : {text}" for text in notes]
+    for offset, text in enumerate(remarks):
+        put(ws, f"B{verdict + 2 + offset}", text)
+        ws[f"B{verdict + 2 + offset}"].font = NOTE_FONT
+    book.defined_names["controles"] = DefinedName(
+        "controles", attr_text=f"{quote_sheet(sheet.name)}!$A$5:$E${last}")
+    book.defined_names["controles_verdict"] = DefinedName(
+        "controles_verdict", attr_text=f"{quote_sheet(sheet.name)}!$C${verdict}")
+    project = case.project
+    print_setup(ws, project.organisation, project.name, title_rows="4:4")
+    ws.freeze_panes = "A5"
+    for letter, width in {"A": 24, "B": 40, "C": 12, "D": 90, "E": 16}.items():
+        ws.column_dimensions[letter].width = width
+
+
+def _per_year_input(layout: InputLayout, index: int, column: str, y: int) -> str:
+    year_cell = _hyp(layout.cell("funder", index, column, y))
+    return f"ROUND({_or(year_cell, _hyp(layout.cell('funder', index, column)))},2)"
+
+
+def _cap_conditions(plan: Plan, layout: InputLayout, funders: _Funders) -> list[str]:
+    conditions = []
+    for index, funder in enumerate(plan.case.funders):
+        if funder.cap is not None:
+            conditions += [f"{funders.cell(funder.name, y)}<="
+                           f"{_per_year_input(layout, index, 'cap', y)}+0.005"
+                           for y in range(1, len(plan.years) + 1)]
+        if funder.cap_total is not None:
+            total = f"{quote_sheet(funders.sheet.name)}!{funders.sheet.total_column}" \
+                    f"{funders.funder_rows[funder.name]}"
+            conditions.append(f"{total}<=ROUND("
+                              f"{_hyp(layout.cell('funder', index, 'cap_total'))},2)+0.005")
+    return conditions
+
+
+def _fixed_conditions(plan: Plan, layout: InputLayout, funders: _Funders) -> list[str]:
+    return [f"{funders.cell(funder.name, y)}>={_per_year_input(layout, index, 'amount', y)}"
+            f"-0.005" for index, funder in enumerate(plan.case.funders)
+            if funder.rule == "fixed" for y in range(1, len(plan.years) + 1)]
+
+
+# -- all outputs ----------------------------------------------------------------------
+
+def write_outputs(book: Workbook, plan: Plan, layout: InputLayout,
+                  expected: Expectations, notes: Sequence[str] = ()) -> None:
+    """Write every output sheet of ``plan`` (the input sheet must exist); ``notes``
+    are remarks on the inputs shown under the checks."""
+    funders = _write_funders(book, plan, expected)
+    details = _write_details(book, plan, layout, expected, funders.cell)
+    budget = _write_budget(book, plan, details, funders, expected)
+    _link_operating_need(details, budget.charges_total, budget.sheet, plan)
+    _link_funders(funders, details, plan, layout)
+    financing = _write_financing(book, plan, details, budget, funders, expected)
+    _write_checks(book, plan, layout, funders, financing, expected, notes)
+
+
+def write_placeholders(book: Workbook) -> None:
+    """The output sheets of a template that has not been computed yet."""
+    for key in ("budget", "funders", "financing", "checks", "details"):
+        sheet = book.create_sheet(SHEETS[key])
+        put(sheet, "B1", SHEETS[key])
+        sheet["B1"].font = TITLE_FONT
+        put(sheet, "B3", "Cette feuille sera remplie par le calcul du plan : saisissez la "
+            "feuille « Hypothèses », puis cliquez sur « Calculer le plan » ou lancez "
+            "finplan fill sur ce classeur.")
+        sheet["B3"].font = NOTE_FONT
+        sheet.column_dimensions["B"].width = 100
