@@ -16,7 +16,7 @@ def _content(book: Workbook) -> dict:
                  if cell.value is not None}
         sheets[sheet.title] = {
             "cells": cells,
-            "tables": {name: table.ref for name, table in sheet.tables.items()},
+            "tables": dict(sheet.tables.items()),
             "validations": sorted((str(v.sqref), v.formula1) for v in
                                   sheet.data_validations.dataValidation),
             "state": sheet.sheet_state,

@@ -96,8 +96,9 @@ class _Reader:
     def value(self, coordinate: str, kind: str, path: str) -> Any:
         """The cell's value as the case expects it (None when blank)."""
         self.locations.setdefault(path, self.where(coordinate))
-        value = self.sheet[coordinate].value
-        if isinstance(value, str) and value.startswith("="):
+        cell = self.sheet[coordinate]
+        value = cell.value
+        if cell.data_type == "f":
             cached = self.values_sheet[coordinate].value if self.values_sheet else None
             if cached is None:
                 self.fail(coordinate, path, "la cellule contient une formule sans valeur "

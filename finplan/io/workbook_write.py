@@ -145,5 +145,4 @@ def _has_input_formulas(book: Workbook) -> bool:
 
     if INPUT_SHEET not in book.sheetnames:
         return False
-    return any(isinstance(cell.value, str) and cell.value.startswith("=")
-               for row in book[INPUT_SHEET].iter_rows() for cell in row)
+    return any(cell.data_type == "f" for row in book[INPUT_SHEET].iter_rows() for cell in row)

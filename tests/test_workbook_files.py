@@ -1,0 +1,281 @@
+"""Template and example workbooks up to date; round trips; fill keeps every input;
+errors cite sheet and cell."""
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from workbook_compare import differences, saved
+
+import finplan
+from finplan.cli import main
+from finplan.errors import CaseError, FinplanError
+from finplan.io.toml_case import case_to_toml, parse_case_text
+from finplan.io.workbook_files import exclusive
+from finplan.io.workbook_layout import INPUT_SHEET, InputLayout
+from finplan.io.workbook_read import open_workbook, read_workbook_case
+from finplan.io.workbook_write import (
+    build_workbook,
+    fill_workbook,
+    item_counts,
+    template_workbook,
+)
+from finplan.model.validation import validate_case
+
+ROOT = Path(__file__).parent.parent
+CASES = [*finplan.example_paths(), Path(__file__).parent / "cases" / "cinq-ans.toml"]
+REGENERATE = "run `finplan regenerate` at the repository root and commit the result"
+
+
+def test_template_is_up_to_date(tmp_path):
+    fresh = saved(template_workbook(), tmp_path, "finplan.xlsx")
+    assert differences(fresh, ROOT / "templates" / "finplan.xlsx") == [], REGENERATE
+
+
+@pytest.mark.parametrize("example", finplan.example_paths(), ids=lambda p: p.stem)
+def test_example_workbooks_are_up_to_date(tmp_path, example):
+    built = build_workbook(finplan.load_case(example)).workbook
+    fresh = saved(built, tmp_path, f"{example.stem}.xlsx")
+    assert differences(fresh, ROOT / "workbooks" / f"{example.stem}.xlsx") == [], REGENERATE
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_round_trip_toml_workbook_toml(tmp_path, path):
+    case = finplan.load_case(path)
+    target = tmp_path / "plan.xlsx"
+    build_workbook(case).workbook.save(target)
+    read_back = read_workbook_case(open_workbook(target)).case
+    assert read_back == case
+    assert validate_case(parse_case_text(case_to_toml(read_back))) == case
+
+
+def _inputs(path: Path) -> dict:
+    """Every cell of the input sheet: value, number format, fill, font colour, comment."""
+    sheet = load_workbook(path)[INPUT_SHEET]
+    return {cell.coordinate: (cell.value, cell.number_format, cell.fill.fgColor.rgb,
+                              cell.font.color.rgb if cell.font.color else None,
+                              cell.comment.text if cell.comment else None)
+            for row in sheet.iter_rows() for cell in row}
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_fill_never_changes_an_input_cell(tmp_path, path):
+    target = tmp_path / "plan.xlsx"
+    build_workbook(finplan.load_case(path)).workbook.save(target)
+    before = _inputs(target)
+    first = fill_workbook(target)
+    assert _inputs(target) == before
+    assert first.backup == tmp_path / "plan.bak.xlsx"
+    second_before = target.read_bytes()
+    fill_workbook(target)
+    assert _inputs(target) == before
+    assert (tmp_path / "plan.bak.xlsx").read_bytes() == second_before
+
+
+def test_fill_keeps_charts_validations_names_and_tables(tmp_path):
+    target = tmp_path / "plan.xlsx"
+    build_workbook(finplan.load_case(finplan.demo_path())).workbook.save(target)
+    fill_workbook(target)
+    with zipfile.ZipFile(target) as archive:
+        charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
+    assert len(charts) == 2
+    book = load_workbook(target)
+    sheet = book[INPUT_SHEET]
+    formulas = {v.formula1 for v in sheet.data_validations.dataValidation}
+    assert formulas == {"=liste_categories", "=liste_contrats", "=liste_types",
+                        "=liste_regles", "=liste_lignes", "=liste_besoins"}
+    assert set(sheet.tables) == {"tbl_personnel", "tbl_recettes", "tbl_charges",
+                                 "tbl_investissements", "tbl_emprunts", "tbl_besoins",
+                                 "tbl_financeurs"}
+    for name in ("p_annee1", "idx_salaires", "liste_types", "budget_charges",
+                 "financeurs_tableau", "plan_tresorerie_fin", "controles"):
+        assert name in book.defined_names
+    assert book.sheetnames == ["Guide", "Hypothèses", "Budget", "Financeurs",
+                               "Plan de financement", "Contrôles", "Calculs", "Listes"]
+
+
+def test_fill_of_the_template_fills_every_output_sheet(tmp_path):
+    target = tmp_path / "modele.xlsx"
+    template_workbook().save(target)
+    with pytest.raises(CaseError) as caught:
+        fill_workbook(target)
+    assert [issue.location for issue in caught.value.issues] == [
+        "Hypothèses!C6", "Hypothèses!C7", "Hypothèses!C8"]
+    assert not (tmp_path / "modele.bak.xlsx").exists()
+
+
+def _workbook_with(tmp_path, edits: dict[str, object], case_path=None) -> Path:
+    case = finplan.load_case(case_path or finplan.demo_path())
+    book = build_workbook(case).workbook
+    layout = InputLayout.for_counts(item_counts(case))
+    for (key, index, column, *year), value in edits.items():
+        book[INPUT_SHEET][layout.cell(key, index, column, *year)] = value
+    target = tmp_path / "plan.xlsx"
+    book.save(target)
+    return target
+
+
+def _errors(path: Path) -> list[str]:
+    with pytest.raises(CaseError) as caught:
+        read_workbook_case(open_workbook(path))
+    return [str(issue) for issue in caught.value.issues]
+
+
+def test_errors_cite_the_cell(tmp_path):
+    path = _workbook_with(tmp_path, {("staff", 0, "employer_rate"): 42,
+                                     ("funder", 5, "type"): "Publique",
+                                     ("expense", 1, "amount"): "beaucoup"})
+    assert _errors(path) == [
+        "Hypothèses!G22 (« Salariés en parcours d'insertion (CDDI, 26 h) ») : attendu une "
+        "fraction entre 0 et 1 (13 % s'écrit 0.13 ou 13 %), trouvé « 42 » ; 42 vaut 4200 % "
+        ": pour 42 %, écrivez 0.42 ou 42 %.",
+        "Hypothèses!D51 (« Eau, énergie ») : attendu un nombre positif ou nul, ou une valeur "
+        "par année (3 valeurs), trouvé « beaucoup ».",
+        "Hypothèses!C104 (« SIETOM de Chalosse ») : attendu l'une des valeurs « public », "
+        "« private » ou « own », trouvé « Publique ».",
+    ]
+
+
+def test_french_number_spellings_are_read_or_refused(tmp_path):
+    path = _workbook_with(tmp_path, {("staff", 0, "employer_rate"): "13 %",
+                                     ("staff", 1, "monthly_gross"): "2 350,00",
+                                     ("expense", 0, "amount"): "21 600 €"})
+    found = read_workbook_case(open_workbook(path))
+    assert found.case == finplan.load_case(finplan.demo_path())
+    assert found.notes[0].startswith("Hypothèses!G22 contient le texte « 13 % », lu comme "
+                                     "le nombre 0.13")
+    path = _workbook_with(tmp_path, {("staff", 1, "monthly_gross"): "2.350"})
+    assert _errors(path) == ["Hypothèses!F23 : « 2.350 » est ambigu (point des milliers ou "
+                             "point décimal ?) : écrivez 2350 ou 2,350."]
+    path = _workbook_with(tmp_path, {("staff", 1, "monthly_gross"): "2,350.00"})
+    assert _errors(path) == ["Hypothèses!F23 : « 2,350.00 » est écrit à l'anglaise : "
+                             "écrivez 2 350,00."]
+
+
+def test_per_year_columns(tmp_path):
+    # a single value and year values on the same field; a missing year; a year past
+    # the horizon
+    path = _workbook_with(tmp_path, {("expense", 0, "amount", 1): 1000,
+                                     ("revenue", 1, "amount", 1): 10,
+                                     ("revenue", 1, "amount", 2): 20,
+                                     ("revenue", 1, "amount", 3): 30,
+                                     ("staff", 1, "fte", 5): 1})
+    assert _errors(path) == [
+        "Hypothèses!M23 : valeur pour l'année 5 alors que le plan dure 3 an(s) ; videz cette "
+        "cellule ou allongez le plan.",
+        "Hypothèses!D39 : donnez soit une valeur unique, soit une valeur par année "
+        "(colonnes « an 1 » à « an 3 »), pas les deux.",
+        "Hypothèses!D50 : donnez soit une valeur unique, soit une valeur par année "
+        "(colonnes « an 1 » à « an 3 »), pas les deux.",
+        "Hypothèses!F50 : valeur manquante pour l'année 2 : remplissez toutes les années "
+        "ou aucune.",
+        "Hypothèses!G50 : valeur manquante pour l'année 3 : remplissez toutes les années "
+        "ou aucune.",
+    ]
+
+
+def test_renamed_sheet_and_deleted_table(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    book = build_workbook(finplan.load_case(finplan.demo_path())).workbook
+    book[INPUT_SHEET].title = "Hypotheses"
+    book.save(path)
+    assert _errors(path) == ["classeur : la feuille « Hypothèses » est introuvable "
+                             "(renommée ou supprimée ?) ; repartez du modèle finplan "
+                             "(finplan template)."]
+    book = build_workbook(finplan.load_case(finplan.demo_path())).workbook
+    del book[INPUT_SHEET].tables["tbl_emprunts"]
+    book.save(path)
+    assert _errors(path) == ["Hypothèses : le tableau « Emprunts » (tbl_emprunts) est "
+                             "introuvable dans la feuille Hypothèses ; repartez du modèle "
+                             "finplan sans supprimer ni renommer ses tableaux."]
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    raw = parse_case_text(finplan.demo_path().read_text("utf-8"))
+    raw["expense"][0]["label"] = '=HYPERLINK("http://example.invalid","clic")'
+    raw["funder"][0]["name"] = "=cmd|' /C calc'!A0"
+    case = finplan.load_case(raw)
+    target = tmp_path / "plan.xlsx"
+    build_workbook(case).workbook.save(target)
+    book = load_workbook(target)
+    texts = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+             if isinstance(cell.value, str) and ("HYPERLINK" in cell.value
+                                                 or "cmd|" in cell.value)]
+    assert texts and all(cell.data_type == "s" for cell in texts)
+    assert read_workbook_case(open_workbook(target)).case == case
+
+
+def test_fill_refuses_a_workbook_open_in_excel(tmp_path):
+    target = tmp_path / "plan.xlsx"
+    build_workbook(finplan.load_case(finplan.demo_path())).workbook.save(target)
+    before = target.read_bytes()
+    (tmp_path / "~$plan.xlsx").write_bytes(b"owner")
+    with pytest.raises(FinplanError, match="semble ouvert dans Excel"):
+        fill_workbook(target)
+    assert target.read_bytes() == before
+
+
+def test_fill_refuses_a_read_only_workbook(tmp_path, monkeypatch):
+    target = tmp_path / "plan.xlsx"
+    build_workbook(finplan.load_case(finplan.demo_path())).workbook.save(target)
+    before = target.read_bytes()
+    real_access = os.access
+    # the tests run as root, who may write anything: the permission is simulated
+    monkeypatch.setattr(os, "access", lambda path, mode: False if Path(path) == target
+                        else real_access(path, mode))
+    with pytest.raises(FinplanError, match="est en lecture seule"):
+        fill_workbook(target)
+    assert target.read_bytes() == before
+
+
+def test_two_fills_cannot_interleave(tmp_path):
+    target = tmp_path / "plan.xlsx"
+    build_workbook(finplan.load_case(finplan.demo_path())).workbook.save(target)
+    before = target.read_bytes()
+    with exclusive(target), pytest.raises(FinplanError, match="Une autre commande finplan"):
+        fill_workbook(target)
+    assert target.read_bytes() == before
+
+
+def test_cli_build_fill_case_template(tmp_path):
+    runner = CliRunner()
+    target = tmp_path / "plan.xlsx"
+    result = runner.invoke(main, ["build", str(finplan.demo_path()), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "Tous les contrôles sont passés." in result.output
+    again = runner.invoke(main, ["build", str(finplan.demo_path()), "-o", str(target)])
+    assert again.exit_code == 2 and "existe déjà" in again.output
+    forced = runner.invoke(main, ["build", str(finplan.demo_path()), "-o", str(target),
+                                  "--force"])
+    assert forced.exit_code == 0 and (tmp_path / "plan.bak.xlsx").exists()
+    filled = runner.invoke(main, ["fill", str(target)])
+    assert filled.exit_code == 0, filled.output
+    exported = tmp_path / "cas.toml"
+    result = runner.invoke(main, ["case", str(target), "-o", str(exported)])
+    assert result.exit_code == 0
+    assert finplan.load_case(exported) == finplan.load_case(finplan.demo_path())
+    model = tmp_path / "modele.xlsx"
+    assert runner.invoke(main, ["template", "-o", str(model)]).exit_code == 0
+    result = runner.invoke(main, ["fill", str(model)])
+    assert result.exit_code == 2 and "Hypothèses!C6" in result.output
+
+
+def test_cli_fill_exit_1_when_a_check_fails(tmp_path):
+    target = tmp_path / "velo.xlsx"
+    build_workbook(finplan.load_case(finplan.demo_path().parent / "atelier-velo.toml")
+                   ).workbook.save(target)
+    result = CliRunner().invoke(main, ["fill", str(target)])
+    assert result.exit_code == 1
+    assert "À revoir : Trésorerie négative" in result.output
+
+
+def test_not_a_workbook(tmp_path):
+    fake = tmp_path / "faux.xlsx"
+    fake.write_text("pas un classeur", "utf-8")
+    result = CliRunner().invoke(main, ["fill", str(fake)])
+    assert result.exit_code == 2
+    assert "ne peut pas être lu comme un classeur Excel" in result.output
+    assert fake.read_text("utf-8") == "pas un classeur"
