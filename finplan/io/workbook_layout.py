@@ -339,3 +339,17 @@ class InputLayout:
     @staticmethod
     def param(path: tuple[str, ...]) -> Param:
         return next(param for param in PARAMS if param.path == path)
+
+
+# -- output sheets ----------------------------------------------------------------------
+# Output sheets are written row by row (their length depends on the case); these are
+# the fixed places every output sheet shares.
+TITLE_CELL, SUBTITLE_CELL = "B1", "B2"
+HEADER_ROW = 4  # the row with the years; repeated on every printed page
+FIRST_OUTPUT_ROW = HEADER_ROW + 1
+CODE_COLUMN, LABEL_COLUMN = "A", "B"  # account or Cerfa line; label
+FIRST_YEAR_COLUMN = 3  # years from column C (Budget, Plan de financement, Calculs)
+FUNDER_TYPE_COLUMN, FUNDER_RULE_COLUMN = "C", "D"  # Financeurs: type and rule first,
+FUNDER_FIRST_YEAR_COLUMN = 5  # then the years from column E
+CHECK_COLUMNS = {"id": "A", "description": "B", "status": "C", "message": "D",
+                 "value": "E"}

@@ -25,7 +25,24 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from finplan.io.workbook_inputs import Expectations, put
-from finplan.io.workbook_layout import INPUT_SHEET, SHEETS, InputLayout, absolute, quote_sheet
+from finplan.io.workbook_layout import (
+    CHECK_COLUMNS,
+    CODE_COLUMN,
+    FIRST_OUTPUT_ROW,
+    FIRST_YEAR_COLUMN,
+    FUNDER_FIRST_YEAR_COLUMN,
+    FUNDER_RULE_COLUMN,
+    FUNDER_TYPE_COLUMN,
+    HEADER_ROW,
+    INPUT_SHEET,
+    LABEL_COLUMN,
+    SHEETS,
+    SUBTITLE_CELL,
+    TITLE_CELL,
+    InputLayout,
+    absolute,
+    quote_sheet,
+)
 from finplan.io.workbook_styles import (
     BOLD,
     EUROS,
@@ -37,6 +54,7 @@ from finplan.io.workbook_styles import (
     NUMBER,
     OK_FILL,
     PERCENT,
+    RIGHT,
     TITLE_FONT,
     TOTAL_BORDER,
     WARN_FILL,
@@ -51,8 +69,6 @@ from finplan.report import LIMIT_WORDS
 
 __all__ = ["write_outputs", "write_placeholders", "OUTPUT_NAMES", "STATUS"]
 
-FIRST_YEAR_COLUMN = 3  # years start in column C on Calculs, Budget, Plan de financement
-FUNDER_FIRST_YEAR_COLUMN = 5  # and in column E on Financeurs
 STATUS = {"ok": "OK", "error": "À revoir", "warning": "Attention"}
 # Defined names of the output blocks (a fill replaces them with the sheets).
 OUTPUT_NAMES = ("calculs_personnel", "calculs_besoins", "budget_charges", "budget_produits",
@@ -128,16 +144,16 @@ class _Sheet:
         self.expected[(self.name, coordinate)] = value
 
     def title(self, text: str, subtitle: str) -> None:
-        put(self.sheet, "B1", text)
-        self.sheet["B1"].font = TITLE_FONT
-        put(self.sheet, "B2", subtitle)
-        self.sheet["B2"].font = NOTE_FONT
-        self.row = 4
+        put(self.sheet, TITLE_CELL, text)
+        self.sheet[TITLE_CELL].font = TITLE_FONT
+        put(self.sheet, SUBTITLE_CELL, subtitle)
+        self.sheet[SUBTITLE_CELL].font = NOTE_FONT
+        self.row = HEADER_ROW
 
     def header(self, first: str, extra: Sequence[str] = ("Total",),
                before: Sequence[str] = ()) -> int:
         row = self.row
-        put(self.sheet, f"B{row}", first)
+        put(self.sheet, f"{LABEL_COLUMN}{row}", first)
         for offset, text in enumerate(before):
             put(self.sheet, f"{get_column_letter(3 + offset)}{row}", text)
         for y, year in enumerate(self.plan.years, start=1):
@@ -147,14 +163,15 @@ class _Sheet:
         last = self.first_year_column + self.years + len(extra) - 1
         for column in range(1, last + 1):
             cell = self.sheet.cell(row, column)
-            cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, WRAP
+            cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+            cell.alignment = RIGHT if column >= self.first_year_column else WRAP
         self.row += 1
         return row
 
     def section(self, text: str) -> int:
         row = self.row
-        put(self.sheet, f"B{row}", text)
-        self.sheet[f"B{row}"].font = BOLD
+        put(self.sheet, f"{LABEL_COLUMN}{row}", text)
+        self.sheet[f"{LABEL_COLUMN}{row}"].font = BOLD
         self.row += 1
         return row
 
@@ -164,8 +181,8 @@ class _Sheet:
         """One row: code, label, a formula (or a value) a year, and a total."""
         row = self.row
         if code:
-            put(self.sheet, f"A{row}", code)
-        put(self.sheet, f"B{row}", text)
+            put(self.sheet, f"{CODE_COLUMN}{row}", code)
+        put(self.sheet, f"{LABEL_COLUMN}{row}", text)
         for y in range(1, self.years + 1):
             coordinate = self.local(row, y)
             value = values[y - 1]
@@ -199,7 +216,7 @@ class _Sheet:
     def finish(self, freeze: str, widths: dict[str, float]) -> None:
         project = self.plan.case.project
         print_setup(self.sheet, project.organisation, project.name,
-                    title_rows="4:4" if self.key != "checks" else None)
+                    title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
         self.sheet.freeze_panes = freeze
         for letter, width in widths.items():
             self.sheet.column_dimensions[letter].width = width
@@ -453,7 +470,9 @@ def _write_details(book: Workbook, plan: Plan, layout: InputLayout, expected: Ex
     book.defined_names["calculs_besoins"] = DefinedName(
         "calculs_besoins", attr_text=f"{quote_sheet(sheet.name)}!$A${first}:"
         f"${sheet.column(years)}${sheet.row - 1}")
-    sheet.finish("C5", {"A": 8, "B": 52, year_col: 12, month_col: 12, amount_col: 14})
+    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 8, LABEL_COLUMN: 52,
+                                                    year_col: 12, month_col: 12,
+                                                    amount_col: 14})
     return details
 
 
@@ -524,8 +543,8 @@ def _write_funders(book: Workbook, plan: Plan, expected: Expectations) -> _Funde
         for funding in need.funding:
             row = sheet.line("", funding.name, None, [_money(c) for c in funding.amounts])
             funders.funder_rows[funding.name] = row
-            put(sheet.sheet, f"C{row}", label("type", funding.type))
-            put(sheet.sheet, f"D{row}", label("rule", funding.funder.rule))
+            put(sheet.sheet, f"{FUNDER_TYPE_COLUMN}{row}", label("type", funding.type))
+            put(sheet.sheet, f"{FUNDER_RULE_COLUMN}{row}", label("rule", funding.funder.rule))
             need_total = sum(need.amounts)
             share_cell = f"{get_column_letter(FUNDER_FIRST_YEAR_COLUMN + years + 1)}{row}"
             total_cell = f"{sheet.total_column}{row}"
@@ -613,13 +632,14 @@ def _link_funders(funders: _Funders, details: _Details, plan: Plan,
     _add_series(chart, sheet, rows)
     chart.set_categories(Reference(sheet.sheet, min_col=sheet.first_year_column,
                                    max_col=sheet.first_year_column + years - 1,
-                                   min_row=4, max_row=4))
+                                   min_row=HEADER_ROW, max_row=HEADER_ROW))
     chart.height, chart.width = 9, 18
-    sheet.sheet.add_chart(chart, f"B{rows[-1] + 2}")
+    sheet.sheet.add_chart(chart, f"{LABEL_COLUMN}{rows[-1] + 2}")
     share_column = FUNDER_FIRST_YEAR_COLUMN + years + 1
-    widths = {"A": 3, "B": 46, "C": 14, "D": 24, get_column_letter(share_column): 15}
+    widths = {CODE_COLUMN: 3, LABEL_COLUMN: 46, FUNDER_TYPE_COLUMN: 14, FUNDER_RULE_COLUMN: 24,
+              get_column_letter(share_column): 15}
     widths.update({get_column_letter(share_column + 1 + k): 30 for k in range(years)})
-    sheet.finish(f"{sheet.column(1)}5", widths)
+    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), widths)
 
 
 # -- Budget ---------------------------------------------------------------------------
@@ -750,10 +770,11 @@ def _write_budget(book: Workbook, plan: Plan, details: _Details, funders: _Funde
     sheet.name_block("budget_resultat", budget.result, budget.result)
     sheet.name_block("budget_caf", budget.caf, budget.caf)
     note = sheet.row + 1
-    put(sheet.sheet, f"B{note}", "Les subventions d'exploitation (74) sont réparties par "
+    put(sheet.sheet, f"{LABEL_COLUMN}{note}", "Les subventions d'exploitation (74) sont "
+        "réparties par "
         "finplan ; les contributions volontaires en nature (86/87) ne sont pas évaluées.")
-    sheet.sheet[f"B{note}"].font = NOTE_FONT
-    sheet.finish("C5", {"A": 9, "B": 62})
+    sheet.sheet[f"{LABEL_COLUMN}{note}"].font = NOTE_FONT
+    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 9, LABEL_COLUMN: 62})
     return budget
 
 
@@ -852,10 +873,10 @@ def _write_financing(book: Workbook, plan: Plan, details: _Details, budget: _Bud
     _add_series(chart, sheet, [cash])
     chart.set_categories(Reference(sheet.sheet, min_col=sheet.first_year_column,
                                    max_col=sheet.first_year_column + years - 1,
-                                   min_row=4, max_row=4))
+                                   min_row=HEADER_ROW, max_row=HEADER_ROW))
     chart.height, chart.width = 8, 16
-    sheet.sheet.add_chart(chart, f"B{sheet.row + 2}")
-    sheet.finish("C5", {"A": 3, "B": 60})
+    sheet.sheet.add_chart(chart, f"{LABEL_COLUMN}{sheet.row + 2}")
+    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 3, LABEL_COLUMN: 60})
     return sheet, cash
 
 
@@ -877,16 +898,19 @@ def _write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: _Fun
     ws = sheet.sheet
     sheet.title("Contrôles", "Le statut est recalculé par les formules ; le message est "
                 "celui du dernier calcul finplan.")
-    headers = ("Contrôle", "Description", "Statut", "Message", "Valeur contrôlée")
-    for offset, text in enumerate(headers):
-        cell = ws.cell(4, 1 + offset)
+    headers = {"id": "Contrôle", "description": "Description", "status": "Statut",
+               "message": "Message", "value": "Valeur contrôlée"}
+    for key, text in headers.items():
+        cell = ws[f"{CHECK_COLUMNS[key]}{HEADER_ROW}"]
         put(ws, cell.coordinate, text)
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+    column = CHECK_COLUMNS
     fund = funders.sheet
     cash_sheet, cash_row = financing
     years = len(plan.years)
     case = plan.case
-    row = 5
+    row = FIRST_OUTPUT_ROW
+    labels = {n.need.id: n.need.label for n in plan.need_results}
     for check in plan.check_results:
         family, _, need_id = check.id.partition(".")
         status_ok = STATUS["ok"]
@@ -911,47 +935,52 @@ def _write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: _Fun
             conditions = _cap_conditions(plan, layout, funders)
         elif family == "fixed_honoured":
             conditions = _fixed_conditions(plan, layout, funders)
-        put(ws, f"A{row}", check.id)
-        put(ws, f"B{row}", _CHECK_LABELS[family] + (f" : {need_id}" if need_id else ""))
+        put(ws, f"{column['id']}{row}", check.id)
+        put(ws, f"{column['description']}{row}", _CHECK_LABELS[family] + (
+            f" : {labels[need_id]}" if need_id else ""))
         expected_status = status_ok if check.ok else status_ko
+        status_cell = f"{column['status']}{row}"
         if conditions:
-            sheet.formula(f"C{row}", f'IF(AND({",".join(conditions)}),"{status_ok}",'
+            sheet.formula(status_cell, f'IF(AND({",".join(conditions)}),"{status_ok}",'
                           f'"{status_ko}")', expected_status, "General")
         else:
-            put(ws, f"C{row}", expected_status)
-        put(ws, f"D{row}", check.message)
-        ws[f"D{row}"].alignment = WRAP
+            put(ws, status_cell, expected_status)
+        put(ws, f"{column['message']}{row}", check.message)
+        ws[f"{column['message']}{row}"].alignment = WRAP
         if watched:
-            sheet.formula(f"E{row}", *watched)
+            sheet.formula(f"{column['value']}{row}", *watched)
         row += 1
     last = row - 1
-    ws.conditional_formatting.add(f"C5:C{last}", CellIsRule(
-        operator="equal", formula=[f'"{STATUS["ok"]}"'], fill=OK_FILL))
-    ws.conditional_formatting.add(f"C5:C{last}", CellIsRule(
-        operator="equal", formula=[f'"{STATUS["error"]}"'], fill=KO_FILL))
-    ws.conditional_formatting.add(f"C5:C{last}", CellIsRule(
-        operator="equal", formula=[f'"{STATUS["warning"]}"'], fill=WARN_FILL))
+    statuses = f"{column['status']}{FIRST_OUTPUT_ROW}:{column['status']}{last}"
+    for status, fill in (("ok", OK_FILL), ("error", KO_FILL), ("warning", WARN_FILL)):
+        ws.conditional_formatting.add(statuses, CellIsRule(
+            operator="equal", formula=[f'"{STATUS[status]}"'], fill=fill))
     verdict = last + 2
-    put(ws, f"B{verdict}", "Verdict")
-    ws[f"B{verdict}"].font = BOLD
-    sheet.formula(f"C{verdict}", f'IF(COUNTIF(C5:C{last},"{STATUS["error"]}")=0,'
+    verdict_cell = f"{column['status']}{verdict}"
+    put(ws, f"{column['description']}{verdict}", "Verdict")
+    ws[f"{column['description']}{verdict}"].font = BOLD
+    sheet.formula(verdict_cell, f'IF(COUNTIF({statuses},"{STATUS["error"]}")=0,'
                   '"Plan validé","Plan à revoir")',
                   "Plan validé" if plan.ok else "Plan à revoir", "General")
-    ws[f"C{verdict}"].font = BOLD
+    ws[verdict_cell].font = BOLD
     remarks = [f"Avertissement : {text}" for text in plan.warnings]
     remarks += [f"Saisie : {text}" for text in notes]
     for offset, text in enumerate(remarks):
-        put(ws, f"B{verdict + 2 + offset}", text)
-        ws[f"B{verdict + 2 + offset}"].font = NOTE_FONT
-    book.defined_names["controles"] = DefinedName(
-        "controles", attr_text=f"{quote_sheet(sheet.name)}!$A$5:$E${last}")
+        remark_cell = f"{column['description']}{verdict + 2 + offset}"
+        put(ws, remark_cell, text)
+        ws[remark_cell].font = NOTE_FONT
+    book.defined_names["controles"] = DefinedName("controles", attr_text=(
+        f"{quote_sheet(sheet.name)}!${column['id']}${FIRST_OUTPUT_ROW}:"
+        f"${column['value']}${last}"))
     book.defined_names["controles_verdict"] = DefinedName(
-        "controles_verdict", attr_text=f"{quote_sheet(sheet.name)}!$C${verdict}")
+        "controles_verdict", attr_text=f"{quote_sheet(sheet.name)}!{absolute(verdict_cell)}")
     project = case.project
-    print_setup(ws, project.organisation, project.name, title_rows="4:4")
-    ws.freeze_panes = "A5"
-    for letter, width in {"A": 24, "B": 40, "C": 12, "D": 90, "E": 16}.items():
-        ws.column_dimensions[letter].width = width
+    print_setup(ws, project.organisation, project.name,
+                title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    ws.freeze_panes = f"{column['id']}{FIRST_OUTPUT_ROW}"
+    for key, width in {"id": 24, "description": 46, "status": 12, "message": 90,
+                       "value": 16}.items():
+        ws.column_dimensions[column[key]].width = width
 
 
 def _per_year_input(layout: InputLayout, index: int, column: str, y: int) -> str:
@@ -999,8 +1028,8 @@ def write_placeholders(book: Workbook) -> None:
     """The output sheets of a template that has not been computed yet."""
     for key in ("budget", "funders", "financing", "checks", "details"):
         sheet = book.create_sheet(SHEETS[key])
-        put(sheet, "B1", SHEETS[key])
-        sheet["B1"].font = TITLE_FONT
+        put(sheet, TITLE_CELL, SHEETS[key])
+        sheet[TITLE_CELL].font = TITLE_FONT
         put(sheet, "B3", "Cette feuille sera remplie par le calcul du plan : saisissez la "
             "feuille « Hypothèses », puis cliquez sur « Calculer le plan » ou lancez "
             "finplan fill sur ce classeur.")

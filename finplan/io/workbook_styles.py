@@ -7,7 +7,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["EUROS", "PERCENT", "NUMBER", "INPUT_FILL", "INPUT_FONT", "HEADER_FILL",
            "HEADER_FONT", "TITLE_FONT", "BOLD", "TOTAL_BORDER", "LINE_FILL", "WRAP",
-           "print_setup", "OK_FILL", "KO_FILL", "WARN_FILL", "NOTE_FONT", "CENTER"]
+           "print_setup", "OK_FILL", "KO_FILL", "WARN_FILL", "NOTE_FONT", "CENTER", "RIGHT"]
 
 # Format codes are written the international way; each reader's locale displays them
 # (a French Excel shows 1 234 € and 2,78). A locale tag would make LibreOffice read
@@ -30,6 +30,7 @@ BOLD = Font(bold=True)
 TOTAL_BORDER = Border(top=Side(style="thin"), bottom=Side(style="double"))
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+RIGHT = Alignment(horizontal="right", vertical="top", wrap_text=True)
 
 
 def print_setup(sheet: Worksheet, organisation: str, project: str,
