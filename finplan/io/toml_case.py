@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from finplan.errors import InputFileError
+from finplan.io.input_files import require_file
 from finplan.model.case import Case
 from finplan.model.validation import validate_case
 
@@ -71,17 +72,8 @@ def parse_case_text(text: str, source: str = "dossier") -> dict[str, Any]:
 
 def read_case_file(path: str | Path) -> Case:
     """Read and validate a case file; French errors for every failure."""
-    path = Path(path)
-    if not path.exists():
-        raise InputFileError(f"Fichier introuvable : {path}. Vérifiez le chemin et le nom "
-                             "du fichier.")
-    if not path.is_file():
-        raise InputFileError(f"{path} n'est pas un fichier (c'est un dossier ?).")
+    path = require_file(path, "Fichier", MAX_FILE_BYTES)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputFileError(f"{path} fait {size} octets : un dossier finplan fait au "
-                                 f"plus {MAX_FILE_BYTES} octets.")
         data = path.read_bytes()
     except OSError as error:
         raise InputFileError(f"Impossible de lire {path} : {error.strerror}.") from None

@@ -25,6 +25,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from finplan.errors import CaseError, InputFileError, Issue
+from finplan.io.input_files import require_file
 from finplan.io.numbers import AmbiguousNumber, NotANumber, parse_french_number
 from finplan.io.workbook_layout import (
     FIRST_COLUMN,
@@ -58,18 +59,10 @@ class WorkbookCase:
 
 def open_workbook(path: str | Path, *, keep_vba: bool = False) -> Workbook:
     """Open a workbook with French errors for every way it can fail."""
-    path = Path(path)
-    if not path.exists():
-        raise InputFileError(f"Classeur introuvable : {path}. Vérifiez le chemin et le nom "
-                             "du fichier.")
-    if not path.is_file():
-        raise InputFileError(f"{path} n'est pas un fichier.")
+    path = require_file(path, "Classeur", MAX_WORKBOOK_BYTES)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputFileError(f"{path} n'est pas un classeur Excel .xlsx ou .xlsm : "
                              "enregistrez-le au format « Classeur Excel (.xlsx) ».")
-    if path.stat().st_size > MAX_WORKBOOK_BYTES:
-        raise InputFileError(f"{path} est trop volumineux pour un classeur finplan "
-                             f"(plus de {MAX_WORKBOOK_BYTES // 1_000_000} Mo).")
     try:
         return load_workbook(path, keep_vba=keep_vba, rich_text=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
