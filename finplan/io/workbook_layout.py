@@ -353,3 +353,7 @@ FUNDER_TYPE_COLUMN, FUNDER_RULE_COLUMN = "C", "D"  # Financeurs: type and rule f
 FUNDER_FIRST_YEAR_COLUMN = 5  # then the years from column E
 CHECK_COLUMNS = {"id": "A", "description": "B", "status": "C", "message": "D",
                  "value": "E"}
+# What each output sheet held after the last calculation (rows, columns), so that the
+# next one, written in one bulk write per sheet, blanks what it no longer needs.
+EXTENTS_RANGE = "J2:K6"
+EXTENTS_HEADER = ("J1", "K1")

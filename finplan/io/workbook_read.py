@@ -21,6 +21,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -41,7 +42,8 @@ from finplan.io.workbook_layout import (
 from finplan.model.case import Case
 from finplan.model.validation import FORMAT, MISSING_TEXT, show, validate_case
 
-__all__ = ["WorkbookCase", "read_workbook_case", "open_workbook", "MAX_WORKBOOK_BYTES"]
+__all__ = ["WorkbookCase", "read_workbook_case", "read_grid_case", "GridCells",
+           "open_workbook", "MAX_WORKBOOK_BYTES"]
 
 MAX_WORKBOOK_BYTES = 20_000_000
 _NUMERIC_KINDS = {"number", "fraction", "integer"}
@@ -71,10 +73,39 @@ def open_workbook(path: str | Path, *, keep_vba: bool = False) -> Workbook:
                              "ou d'un autre format.") from None
 
 
-class _Reader:
+class _SheetCells:
+    """Cells of an openpyxl input sheet (formulas answered from a data-only copy)."""
+
     def __init__(self, sheet: Worksheet, values_sheet: Worksheet | None) -> None:
-        self.sheet = sheet
-        self.values_sheet = values_sheet
+        self.sheet, self.values_sheet = sheet, values_sheet
+
+    def get(self, coordinate: str) -> tuple[Any, bool]:
+        """(value, whether it is a formula without a computed value)."""
+        cell = self.sheet[coordinate]
+        if cell.data_type != "f":
+            return cell.value, False
+        cached = self.values_sheet[coordinate].value if self.values_sheet else None
+        return cached, cached is None
+
+
+class GridCells:
+    """Cells of an input sheet given as a grid of values (row 1 first), as xlwings
+    reads it in one call; formulas arrive already computed."""
+
+    def __init__(self, rows: list[list[Any]]) -> None:
+        self.rows = rows
+
+    def get(self, coordinate: str) -> tuple[Any, bool]:
+        column, row = coordinate_to_tuple(coordinate)[::-1]
+        if row > len(self.rows) or column > len(self.rows[row - 1]):
+            return None, False
+        value = self.rows[row - 1][column - 1]
+        return (None if value == "" else value), False
+
+
+class _Reader:
+    def __init__(self, cells: _SheetCells | GridCells) -> None:
+        self.cells = cells
         self.issues: list[Issue] = []
         self.notes: list[str] = []
         self.locations: dict[str, str] = {}
@@ -89,16 +120,12 @@ class _Reader:
     def value(self, coordinate: str, kind: str, path: str) -> Any:
         """The cell's value as the case expects it (None when blank)."""
         self.locations.setdefault(path, self.where(coordinate))
-        cell = self.sheet[coordinate]
-        value = cell.value
-        if cell.data_type == "f":
-            cached = self.values_sheet[coordinate].value if self.values_sheet else None
-            if cached is None:
-                self.fail(coordinate, path, "la cellule contient une formule sans valeur "
-                          "calculée ; ouvrez et enregistrez le classeur dans Excel, ou "
-                          "saisissez une valeur")
-                return None
-            value = cached
+        value, uncomputed = self.cells.get(coordinate)
+        if uncomputed:
+            self.fail(coordinate, path, "la cellule contient une formule sans valeur "
+                      "calculée ; ouvrez et enregistrez le classeur dans Excel, ou "
+                      "saisissez une valeur")
+            return None
         if isinstance(value, str):
             value = value.strip()
             if not value:
@@ -119,10 +146,16 @@ class _Reader:
             return value
         if isinstance(value, float):
             value = Decimal(repr(value))
+            if value == value.to_integral_value():
+                value = int(value)  # Excel keeps every number as a float: 2027.0
         if kind in ("text", "account") and isinstance(value, (int, Decimal)) and not (
                 isinstance(value, bool)):
             return str(value)
         return value
+
+    def is_blank(self, row: int, first_column: int, count: int) -> bool:
+        return all(self.cells.get(f"{get_column_letter(column)}{row}")[0] in (None, "")
+                   for column in range(first_column, first_column + count))
 
 
 def _find_param_cell(book: Workbook, param: Param) -> str:
@@ -142,23 +175,53 @@ def _set(raw: dict, path: tuple[str, ...], value: Any) -> None:
     node[path[-1]] = value
 
 
-def _table_position(reader: _Reader, spec: TableSpec) -> tuple[int, int] | None:
-    table = reader.sheet.tables.get(spec.table_name)
+def _missing_table(reader: _Reader, spec: TableSpec) -> None:
+    reader.issues.append(Issue(spec.key, problem=(
+        f"le tableau « {spec.title} » ({spec.table_name}) est introuvable dans la "
+        f"feuille {INPUT_SHEET}"), hint="repartez du modèle finplan sans supprimer ni "
+        "renommer ses tableaux", location=INPUT_SHEET))
+
+
+def _headers_match(reader: _Reader, spec: TableSpec, row: int) -> bool:
+    return all(str(reader.cells.get(f"{get_column_letter(FIRST_COLUMN + offset)}{row}")[0]
+                   or "").strip() == header for offset, header in enumerate(spec.headers))
+
+
+def _table_position(reader: _Reader, sheet: Worksheet, spec: TableSpec
+                    ) -> tuple[int, int] | None:
+    """(header row, item rows) of an openpyxl sheet's Excel table."""
+    table = sheet.tables.get(spec.table_name)
     if table is None:
-        reader.issues.append(Issue(spec.key, problem=(
-            f"le tableau « {spec.title} » ({spec.table_name}) est introuvable dans la "
-            f"feuille {INPUT_SHEET}"), hint="repartez du modèle finplan sans supprimer ni "
-            "renommer ses tableaux", location=INPUT_SHEET))
+        _missing_table(reader, spec)
         return None
     min_col, min_row, _, max_row = range_boundaries(table.ref)
     for offset, header in enumerate(spec.headers):
-        cell = reader.sheet.cell(min_row, FIRST_COLUMN + offset)
-        if min_col != FIRST_COLUMN or str(cell.value or "").strip() != header:
-            reader.fail(cell.coordinate, spec.key, f"l'en-tête du tableau « {spec.title} » "
-                        f"devrait être « {header} », trouvé {show(cell.value)} ; "
+        coordinate = f"{get_column_letter(FIRST_COLUMN + offset)}{min_row}"
+        found = reader.cells.get(coordinate)[0]
+        if min_col != FIRST_COLUMN or str(found or "").strip() != header:
+            reader.fail(coordinate, spec.key, f"l'en-tête du tableau « {spec.title} » "
+                        f"devrait être « {header} », trouvé {show(found)} ; "
                         "ne modifiez pas les en-têtes du modèle")
             return None
     return min_row, max_row - min_row
+
+
+def _grid_positions(reader: _Reader, height: int) -> dict[str, tuple[int, int]]:
+    """(header row, item rows) of each table of a grid, found by its header row; a
+    table ends before the title row of the next one."""
+    headers, row = {}, 1
+    for spec in TABLES:
+        while row <= height and not _headers_match(reader, spec, row):
+            row += 1
+        if row > height:
+            _missing_table(reader, spec)
+            row = max(headers.values(), default=1) + 1
+            continue
+        headers[spec.key] = row
+        row += 1
+    keys = [spec.key for spec in TABLES if spec.key in headers]
+    ends = [headers[key] - 2 for key in keys[1:]] + [height]
+    return {key: (headers[key], max(0, end - headers[key])) for key, end in zip(keys, ends)}
 
 
 def _read_item(reader: _Reader, spec: TableSpec, layout: InputLayout, row_index: int,
@@ -207,22 +270,43 @@ def read_workbook_case(book: Workbook, values: Workbook | None = None) -> Workbo
         raise CaseError([Issue("", problem=f"la feuille « {INPUT_SHEET} » est introuvable "
                                "(renommée ou supprimée ?)", hint="repartez du modèle "
                                "finplan (finplan template)", location="classeur")])
-    reader = _Reader(book[INPUT_SHEET], values[INPUT_SHEET] if values and
-                     INPUT_SHEET in values.sheetnames else None)
+    sheet = book[INPUT_SHEET]
+    reader = _Reader(_SheetCells(sheet, values[INPUT_SHEET] if values and
+                                 INPUT_SHEET in values.sheetnames else None))
+    cells = {param.name: _find_param_cell(book, param) for param in PARAMS}
+    positions = {}
+    for spec in TABLES:
+        position = _table_position(reader, sheet, spec)
+        if position is not None:
+            positions[spec.key] = position
+    return _read(reader, cells, positions)
+
+
+def read_grid_case(rows: list[list[Any]]) -> WorkbookCase:
+    """Read and validate a case from the values of the ``Hypothèses`` sheet (a grid
+    from A1, as xlwings gives it in one read): parameters are found by their labels,
+    tables by their header rows.
+    """
+    reader = _Reader(GridCells(rows))
+    cells = {}
+    for param in PARAMS:
+        row = next((number for number, values in enumerate(rows, start=1)
+                    if len(values) > 1 and values[1] == param.label), None)
+        cells[param.name] = f"C{row}" if row else f"C{PARAM_ROW + PARAMS.index(param)}"
+    return _read(reader, cells, _grid_positions(reader, len(rows)))
+
+
+def _read(reader: _Reader, param_cells: Mapping[str, str],
+          positions: Mapping[str, tuple[int, int]]) -> WorkbookCase:
     raw: dict[str, Any] = {"format": FORMAT}
     for param in PARAMS:
         path = ".".join(param.path)
-        value = reader.value(_find_param_cell(book, param), param.kind, path)
+        value = reader.value(param_cells[param.name], param.kind, path)
         if value is not None:
             _set(raw, param.path, value)
     years = raw.get("project", {}).get("years", 3)
     if isinstance(years, (int, Decimal)) and 1 <= years <= MAX_YEARS and years == int(years):
         reader.years = int(years)
-    positions = {}
-    for spec in TABLES:
-        position = _table_position(reader, spec)
-        if position is not None:
-            positions[spec.key] = position
     if len(positions) < len(TABLES):
         raise CaseError(reader.issues)
     layout = InputLayout.from_positions(positions)
@@ -230,11 +314,10 @@ def read_workbook_case(book: Workbook, values: Workbook | None = None) -> Workbo
         items, table = [], layout.table(spec.key)
         for row_index in range(table.rows):
             path = f"{spec.key}[{len(items)}]"
-            first = f"{get_column_letter(FIRST_COLUMN)}{table.first_row + row_index}"
-            if all(reader.sheet.cell(table.first_row + row_index, FIRST_COLUMN + k).value
-                   in (None, "") for k in range(len(spec.headers))):
+            row = table.first_row + row_index
+            if reader.is_blank(row, FIRST_COLUMN, len(spec.headers)):
                 continue
-            reader.locations[path] = reader.where(first)
+            reader.locations[path] = reader.where(f"{get_column_letter(FIRST_COLUMN)}{row}")
             items.append(_read_item(reader, spec, layout, row_index, path))
         if items:
             raw[spec.key] = items

@@ -17,11 +17,19 @@ from finplan.io.workbook_inputs import (
     Expectations,
     finish_input_sheets,
     list_expectations,
+    put,
     write_guide,
     write_inputs,
     write_lists,
 )
-from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, InputLayout
+from finplan.io.workbook_layout import (
+    EXTENTS_HEADER,
+    EXTENTS_RANGE,
+    LISTS_SHEET,
+    OUTPUT_SHEETS,
+    SHEETS,
+    InputLayout,
+)
 from finplan.io.workbook_outputs import OUTPUT_NAMES, write_outputs, write_placeholders
 from finplan.model.case import Case
 from finplan.model.engine import compute
@@ -48,6 +56,18 @@ def item_counts(case: Case) -> dict[str, int]:
             "need": sum(1 for need in case.needs if need.is_custom)}
 
 
+def record_extents(book: Workbook) -> None:
+    """Write the size of each output sheet on the Listes sheet (for the next bulk write)."""
+    lists = book[LISTS_SHEET]
+    put(lists, EXTENTS_HEADER[0], "lignes")
+    put(lists, EXTENTS_HEADER[1], "colonnes")
+    first_row = int(EXTENTS_RANGE.split(":")[0][1:])
+    for offset, key in enumerate(OUTPUT_SHEETS):
+        sheet = book[SHEETS[key]]
+        lists[f"J{first_row + offset}"] = sheet.max_row
+        lists[f"K{first_row + offset}"] = sheet.max_column
+
+
 def _order_sheets(book: Workbook) -> None:
     order = list(SHEETS.values())
     book._sheets.sort(key=lambda sheet: order.index(sheet.title)
@@ -70,20 +90,23 @@ def build_workbook(case: Case, plan: Plan | None = None) -> BuiltWorkbook:
     write_lists(book, layout, case, expected)
     write_outputs(book, plan, layout, expected)
     finish_input_sheets(book, case)
+    record_extents(book)
     _order_sheets(book)
     book.active = 1
     return BuiltWorkbook(book, expected, plan)
 
 
-def template_workbook() -> Workbook:
-    """The empty template a volunteer fills (``templates/finplan.xlsx``)."""
+def template_workbook(case: Case | None = None) -> Workbook:
+    """The empty template a volunteer fills (``templates/finplan.xlsx``); with a
+    case, the template as a volunteer would have filled it (no results yet)."""
     book, expected = _new_book(), {}
-    layout = InputLayout.for_counts({})
+    layout = InputLayout.for_counts(item_counts(case) if case else {})
     write_guide(book)
-    write_inputs(book, layout, None)
-    write_lists(book, layout, None, expected)
+    write_inputs(book, layout, case)
+    write_lists(book, layout, case, expected)
     write_placeholders(book)
-    finish_input_sheets(book, None)
+    finish_input_sheets(book, case)
+    record_extents(book)
     _order_sheets(book)
     book.active = 1
     return book
@@ -100,6 +123,8 @@ def replace_outputs(book: Workbook, plan: Plan, layout: InputLayout,
         if name in book.defined_names:
             del book.defined_names[name]
     write_outputs(book, plan, layout, expected, notes)
+    if LISTS_SHEET in book.sheetnames:
+        record_extents(book)
     _order_sheets(book)
     return expected
 

@@ -1,0 +1,165 @@
+"""Excel front door through xlwings: the « Calculer le plan » button and the
+worksheet functions.
+
+:func:`calculer` takes an ``xlwings.Book`` — a desktop workbook (RunPython,
+the xlwings add-in) or the JSON book of xlwings Lite / Server — and does the
+same as ``finplan fill``: read the ``Hypothèses`` sheet, compute, write every
+output sheet.  It reads the inputs in one bulk read and writes each output
+sheet in one bulk write, so the number of calls to Excel is the same whatever
+the size of the case (at most 10: see :data:`MAX_CALLS`).
+
+The worksheet functions are plain Python functions calling the engine; the
+modules :mod:`finplan.excel_desktop` and :mod:`finplan.excel_lite` only
+decorate them for xlwings.
+
+>>> aide_poste("ACI", 2025, 2)
+47842.0
+>>> repartir(1000, [1, 1, 2], [100, None, None])
+[[100.0], [300.0], [600.0]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from finplan.errors import CaseError, FinplanError
+from finplan.io.workbook_grids import error_grid, output_grids, pad
+from finplan.io.workbook_layout import (
+    EXTENTS_RANGE,
+    INPUT_SHEET,
+    LISTS_SHEET,
+    OUTPUT_SHEETS,
+    SHEETS,
+)
+from finplan.io.workbook_read import read_grid_case
+from finplan.model.allocation import water_fill
+from finplan.model.assets import depreciation, loan_schedule
+from finplan.model.case import Investment, Loan
+from finplan.model.engine import compute
+from finplan.model.money import euros, to_cents
+from finplan.rates import UnknownRate, aide_au_poste
+
+__all__ = ["calculer", "main", "aide_poste", "repartir", "amortissement", "interets",
+           "MAX_CALLS"]
+
+MAX_CALLS = 10
+TITLE = "finplan"
+
+
+def _number(value: Any) -> Decimal:
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def calculer(book: Any) -> bool:
+    """Compute the plan of an open workbook and write its output sheets.
+
+    Returns True when every check passes.  Problems in the inputs are written to
+    the ``Contrôles`` sheet and shown in a message naming the cells to fix; no
+    input cell is ever written.
+    """
+    try:
+        inputs = book.sheets[INPUT_SHEET]
+        lists = book.sheets[LISTS_SHEET]
+    except Exception:
+        book.app.alert(f"La feuille « {INPUT_SHEET} » ou la feuille cachée « {LISTS_SHEET} » "
+                       "est introuvable : repartez du modèle finplan.", TITLE)
+        return False
+    last = inputs.used_range.last_cell
+    rows = inputs.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    extents = lists.range(EXTENTS_RANGE).options(ndim=2).value
+    previous = {SHEETS[key]: (int(row[0] or 0), int(row[1] or 0))
+                for key, row in zip(OUTPUT_SHEETS, extents)}
+    try:
+        found = read_grid_case(rows)
+    except CaseError as error:
+        checks = SHEETS["checks"]
+        grid = error_grid(error)
+        _write(book, checks, grid, previous[checks])
+        previous[checks] = (len(grid), max(len(row) for row in grid))
+        lists.range(EXTENTS_RANGE).value = [list(previous[SHEETS[k]]) for k in OUTPUT_SHEETS]
+        shown = "\n".join(f"- {issue}" for issue in error.issues[:8])
+        more = len(error.issues) - 8
+        book.app.alert(f"Le plan n'a pas été calculé : {len(error.issues)} erreur(s) dans "
+                       f"les hypothèses.\n{shown}" + (f"\n… et {more} autre(s), voir la "
+                                                     "feuille Contrôles." if more > 0 else ""),
+                       TITLE)
+        return False
+    plan = compute(found.case)
+    sizes = []
+    for name, grid in output_grids(plan, found.layout, found.notes).items():
+        _write(book, name, grid, previous[name])
+        sizes.append([len(grid), max(len(row) for row in grid)])
+    lists.range(EXTENTS_RANGE).value = sizes
+    failed = [check.message for check in plan.check_results if check.fails]
+    message = ("Plan calculé : tous les contrôles sont passés." if not failed else
+               "Plan calculé, à revoir :\n" + "\n".join(f"- {text}" for text in failed))
+    book.app.alert(message, TITLE)
+    return plan.ok
+
+
+def _write(book: Any, name: str, grid: list[list[Any]], previous: tuple[int, int]) -> None:
+    """One bulk write from A1, padded to blank what the previous write left."""
+    book.sheets[name].range("A1").value = pad(grid, *previous)
+
+
+def main() -> None:
+    """Entry point of the RunPython button (``xlwings.Book.caller()``)."""
+    import xlwings as xw
+
+    calculer(xw.Book.caller())
+
+
+# -- worksheet functions -----------------------------------------------------------------
+
+def aide_poste(contrat: str, annee: float, etp: float = 1) -> float:
+    """IAE aide au poste (montant socle) of ``etp`` FTE under ``contrat`` in ``annee``.
+
+    ``=FINPLAN.AIDE_POSTE("ACI"; 2027; 3,7)``: the figure in force that year (the
+    latest known figure after the last arrêté) × FTE, to the cent.
+    """
+    try:
+        rate = aide_au_poste(str(contrat).strip().upper(), int(annee))
+    except UnknownRate as error:
+        raise FinplanError(str(error)) from None
+    return float(euros(to_cents(rate.amount * _number(etp))))
+
+
+def repartir(besoin: float, poids: Sequence[Any], plafonds: Sequence[Any] | None = None
+             ) -> list[list[float]]:
+    """Split ``besoin`` by ``poids`` under ``plafonds`` (blank: no cap), water-filling as
+    the engine's ``share`` rule; a column of amounts that add up to the cent."""
+    weights = [_number(w) for w in _flat(poids)]
+    caps = _flat(plafonds) if plafonds is not None else [None] * len(weights)
+    if len(caps) != len(weights):
+        raise FinplanError("REPARTIR : il faut autant de plafonds que de poids.")
+    limits = [None if cap in (None, "") else to_cents(_number(cap)) for cap in caps]
+    parts, _ = water_fill(to_cents(_number(besoin)), weights, limits)
+    return [[float(euros(part))] for part in parts]
+
+
+def amortissement(montant: float, duree_ans: float, annee: float, annee_achat: float = 1,
+                  mois_achat: float = 1) -> float:
+    """Linear depreciation in plan year ``annee`` of an asset bought in month
+    ``mois_achat`` of plan year ``annee_achat`` (monthly proration, capped)."""
+    asset = Investment("", _number(montant), _number(duree_ans), int(annee_achat),
+                       int(mois_achat))
+    return float(euros(depreciation(asset, int(annee))[-1]))
+
+
+def interets(capital: float, taux_annuel: float, duree_mois: float, annee: float,
+             annee_versement: float = 1, mois_versement: float = 1) -> float:
+    """Interest paid in plan year ``annee`` on a loan with constant monthly payments."""
+    loan = Loan("", _number(capital), _number(taux_annuel), int(duree_mois),
+                int(annee_versement), int(mois_versement))
+    return float(euros(loan_schedule(loan, int(annee)).interest[-1]))
+
+
+def _flat(values: Any) -> list[Any]:
+    if not isinstance(values, (list, tuple)):
+        return [values]
+    flat: list[Any] = []
+    for value in values:
+        flat.extend(_flat(value) if isinstance(value, (list, tuple)) else [value])
+    return flat

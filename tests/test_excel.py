@@ -1,0 +1,122 @@
+"""The Excel button through xlwings' remote engine, and the worksheet functions.
+
+A template filled with a case that is not in the repository is sent as the
+xlwings add-in sends it; the actions that ``finplan.excel.calculer`` returns are
+played on the workbook, which LibreOffice then recalculates: every output sheet
+must equal the workbook of ``finplan build``.
+"""
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # activates the remote engine
+
+import xlwings as xw
+from spreadsheet import convert, make_profile
+from xlwings_client import apply, payload
+
+import finplan
+from finplan import excel
+from finplan.io.workbook_layout import INPUT_SHEET, OUTPUT_SHEETS, SHEETS, InputLayout
+from finplan.io.workbook_write import build_workbook, item_counts, template_workbook
+
+CASE = Path(__file__).parent / "cases" / "cinq-ans.toml"
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(Decimal(repr(a)) - Decimal(repr(b))) < Decimal("0.005")
+    return (a or None) == (b or None)
+
+
+@pytest.fixture(scope="module")
+def clicked(tmp_path_factory):
+    """(actions, recalculated workbook after the click, recalculated build)."""
+    folder = tmp_path_factory.mktemp("excel")
+    profile = make_profile(folder / "profile")
+    case = finplan.load_case(CASE)
+    filled = folder / "rempli.xlsx"
+    template_workbook(case).save(filled)
+    built = folder / "build.xlsx"
+    build_workbook(case).workbook.save(built)
+    shown, built_values = convert([filled, built], folder / "shown", profile)
+    book = xw.Book(json=payload(load_workbook(shown, data_only=True)))
+    assert excel.calculer(book) is False  # this case fails two checks
+    actions = book.json()["actions"]
+    workbook = load_workbook(filled)
+    alerts = apply(actions, workbook)
+    clicked_path = folder / "clique.xlsx"
+    workbook.save(clicked_path)
+    (after,) = convert([clicked_path], folder / "after", profile)
+    return actions, alerts, load_workbook(after, data_only=True), load_workbook(
+        built_values, data_only=True), load_workbook(filled), load_workbook(clicked_path)
+
+
+def test_a_bounded_number_of_actions(clicked):
+    actions, alerts, *_ = clicked
+    # one bulk write per output sheet, the sizes they now take, one message
+    assert [a["func"] for a in actions] == ["setValues"] * 6 + ["alert"]
+    assert len(actions) <= excel.MAX_CALLS
+    assert alerts[0]["args"][0].startswith("Plan calculé, à revoir :\n- Besoin « "
+                                           "Fonctionnement")
+
+
+@pytest.mark.parametrize("key", OUTPUT_SHEETS)
+def test_outputs_equal_finplan_build(clicked, key):
+    _, _, after, built, *_ = clicked
+    name = SHEETS[key]
+    got, want = after[name], built[name]
+    cells = [(cell.coordinate, cell.value) for row in want.iter_rows() for cell in row]
+    different = [(coordinate, value, got[coordinate].value) for coordinate, value in cells
+                 if not _same(value, got[coordinate].value)]
+    assert different == []
+    assert got.max_row <= want.max_row
+
+
+def test_no_input_cell_is_written(clicked):
+    *_, filled, clicked_book = clicked
+    before = {c.coordinate: c.value for r in filled[INPUT_SHEET].iter_rows() for c in r}
+    after = {c.coordinate: c.value for r in clicked_book[INPUT_SHEET].iter_rows() for c in r}
+    assert before == after
+
+
+def test_the_number_of_actions_does_not_grow_with_the_case(tmp_path):
+    raw = finplan.io.toml_case.parse_case_text(finplan.demo_path().read_text("utf-8"))
+    raw["staff"] = raw["staff"] * 10
+    for index, line in enumerate(raw["staff"]):
+        line["role"] = f"Poste {index}"
+    case = finplan.load_case(raw)
+    book = xw.Book(json=payload(template_workbook(case)))
+    excel.calculer(book)
+    assert len(book.json()["actions"]) == 7
+
+
+def test_errors_are_shown_with_their_cells_and_no_input_is_written(tmp_path):
+    case = finplan.load_case(finplan.demo_path())
+    workbook = template_workbook(case)
+    layout = InputLayout.for_counts(item_counts(case))
+    workbook[INPUT_SHEET][layout.cell("staff", 0, "employer_rate")] = 42
+    book = xw.Book(json=payload(workbook))
+    assert excel.calculer(book) is False
+    actions = book.json()["actions"]
+    assert [a["func"] for a in actions] == ["setValues", "setValues", "alert"]
+    assert actions[0]["sheet_position"] == workbook.sheetnames.index("Contrôles")
+    message = actions[-1]["args"][0]
+    assert message.startswith("Le plan n'a pas été calculé : 1 erreur(s) dans les hypothèses."
+                              "\n- Hypothèses!G22")
+    assert "Traceback" not in message
+    written = {a["sheet_position"] for a in actions if a["func"] == "setValues"}
+    assert workbook.sheetnames.index(INPUT_SHEET) not in written
+
+
+def test_missing_input_sheet_is_a_message():
+    workbook = template_workbook()
+    workbook[INPUT_SHEET].title = "Autre"
+    book = xw.Book(json=payload(workbook))
+    assert excel.calculer(book) is False
+    (action,) = book.json()["actions"]
+    assert action["func"] == "alert" and "introuvable" in action["args"][0]
