@@ -6,16 +6,12 @@ played on the workbook, which LibreOffice then recalculates: every output sheet
 must equal the workbook of ``finplan build``.
 """
 
-import os
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import xlwings as xw  # the remote engine is active: see conftest.py (licence key)
 from openpyxl import load_workbook
-
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # activates the remote engine
-
-import xlwings as xw
 from spreadsheet import convert, make_profile
 from xlwings_client import apply, payload
 
@@ -120,3 +116,70 @@ def test_missing_input_sheet_is_a_message():
     assert excel.calculer(book) is False
     (action,) = book.json()["actions"]
     assert action["func"] == "alert" and "introuvable" in action["args"][0]
+
+
+def test_worksheet_functions_as_python_functions():
+    # aide au poste ACI 2027 (latest figure, 23 921) × 3.7 FTE = 88 507.70
+    assert excel.aide_poste("ACI", 2027, 3.7) == 88507.70
+    assert excel.aide_poste("aci", 2024) == 23535.17  # 10 months × 23 458 + 2 × 23 921
+    # 10 000 by 1/1/2 with caps 1 000 and 2 000: 1 000, 2 000, then 7 000 for the last
+    assert excel.repartir(10000, [[1], [1], [2]], [[1000], [2000], [None]]) == [
+        [1000.0], [2000.0], [7000.0]]
+    # 12 000 over 3 years bought in April of year 1: 3 000 in year 1, 4 000 in year 2
+    assert excel.amortissement(12000, 3, 1, 1, 4) == 3000.0
+    assert excel.amortissement(12000, 3, 2, 1, 4) == 4000.0
+    # 10 000 at 6 % over 24 months from July: the engine's year-2 interest
+    from finplan.model.assets import loan_schedule
+    from finplan.model.case import Loan
+    schedule = loan_schedule(Loan("", Decimal(10000), Decimal("0.06"), 24, 1, 7), 2)
+    assert excel.interets(10000, 0.06, 24, 2, 1, 7) == schedule.interest[1] / 100
+    with pytest.raises(finplan.FinplanError, match="aucun montant d'aide au poste EITI"):
+        excel.aide_poste("EITI", 2023)
+
+
+def test_worksheet_functions_through_their_xlwings_metadata():
+    import asyncio
+
+    from xlwings.server import custom_functions_call, custom_functions_meta, custom_scripts_meta
+
+    from finplan import excel_desktop, excel_lite
+
+    functions = {f["name"]: f for f in custom_functions_meta(excel_lite)["functions"]}
+    assert set(functions) == {"FINPLAN.AIDE_POSTE", "FINPLAN.REPARTIR",
+                              "FINPLAN.AMORTISSEMENT", "FINPLAN.INTERETS"}
+    assert [p["name"] for p in functions["FINPLAN.AIDE_POSTE"]["parameters"]] == [
+        "contrat", "annee", "etp"]
+    assert functions["FINPLAN.AIDE_POSTE"]["parameters"][2]["optional"] is True
+    (calculate,) = custom_scripts_meta(excel_lite)
+    assert (calculate["function_name"], calculate["name"]) == ("calculer_le_plan",
+                                                               "Calculer le plan")
+
+    def call(name, *args):
+        data = {"func_name": name, "args": list(args), "version": xw.__version__,
+                "client": "Office.js", "caller_address": "Feuil1!A1", "runtime": "1.4",
+                "culture_info_name": "fr-FR", "date_format": "dd/mm/yyyy"}
+        return asyncio.run(custom_functions_call(data, excel_lite))
+
+    assert call("aide_poste", [["ACI"]], [[2027]], [[3.7]]) == [[88507.70]]
+    assert call("repartir", [[1000]], [[1], [1], [2]], [[100], [None], [None]]) == [
+        [100.0], [300.0], [600.0]]
+    # the desktop module exposes the same functions under VBA-safe names, and main()
+    assert excel_desktop.FINPLAN_AIDE_POSTE("ACI", 2027, 3.7) == 88507.70
+    assert excel_desktop.main is excel.main
+
+
+def test_the_lite_script_computes_the_plan():
+    import asyncio
+
+    from xlwings.server import custom_scripts_call
+
+    from finplan import excel_lite
+
+    case = finplan.load_case(finplan.demo_path())
+    book = xw.Book(json=payload(template_workbook(case)))
+    # as xlwings Lite runs a script: the book is injected by its type hint
+    asyncio.run(custom_scripts_call(excel_lite, "calculer_le_plan",
+                                    typehint_to_value={xw.Book: book}))
+    actions = book.json()["actions"]
+    assert [a["func"] for a in actions] == ["setValues"] * 6 + ["alert"]
+    assert actions[-1]["args"][0] == "Plan calculé : tous les contrôles sont passés."

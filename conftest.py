@@ -1,0 +1,7 @@
+"""Test-session settings shared by the doctests of finplan/ and the tests/ suite."""
+
+import os
+
+# xlwings' remote engine and its custom-function machinery (xlwings PRO) run here
+# under the PolyForm Noncommercial licence, which the key "noncommercial" selects.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
