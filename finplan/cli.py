@@ -175,6 +175,31 @@ def template_command(output: str, force: bool) -> int:
     return EXIT_OK
 
 
+@main.group("excel")
+def excel_group() -> None:
+    """Boutons et fonctions Excel (xlwings)."""
+
+
+@excel_group.command("init")
+@click.argument("folder", metavar="DOSSIER")
+@click.option("--case", "case_file", metavar="DOSSIER.toml", default=None,
+              help="Remplit le classeur avec ce dossier (sinon : modèle vierge).")
+@click.option("--name", default="finplan_plan", show_default=True,
+              help="Nom du classeur et de son module Python.")
+@click.option("--force", is_flag=True, help="Remplace les fichiers existants.")
+@_guarded
+def excel_init_command(folder: str, case_file: str | None, name: str, force: bool) -> int:
+    """Prépare un dossier prêt à l'emploi : classeur, module xlwings (bouton « Run main »
+    du complément) et code pour xlwings Lite (bouton « Calculer le plan »)."""
+    from finplan.io.excel_setup import init_folder
+    from finplan.io.workbook_write import template_workbook
+
+    book = template_workbook(load_case(case_file) if case_file else None)
+    for path in init_folder(Path(folder), book, name, force):
+        click.echo(f"Écrit : {path}")
+    return EXIT_OK
+
+
 @main.command("regenerate", hidden=True)
 @_guarded
 def regenerate_command() -> int:

@@ -183,3 +183,44 @@ def test_the_lite_script_computes_the_plan():
     actions = book.json()["actions"]
     assert [a["func"] for a in actions] == ["setValues"] * 6 + ["alert"]
     assert actions[-1]["args"][0] == "Plan calculé : tous les contrôles sont passés."
+
+
+def test_excel_init_writes_a_ready_folder_whose_buttons_survive_a_fill(tmp_path):
+    import importlib.util
+
+    from click.testing import CliRunner
+    from xlwings.server import custom_scripts_meta
+
+    from finplan.cli import main
+
+    folder = tmp_path / "excel"
+    result = CliRunner().invoke(main, ["excel", "init", str(folder), "--case",
+                                       str(finplan.demo_path())])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if p.is_file()) == ["LISEZMOI.txt", "finplan_plan.py", "finplan_plan.xlsx",
+                                      "xlwings-lite/main.py",
+                                      "xlwings-lite/requirements.txt"]
+    again = CliRunner().invoke(main, ["excel", "init", str(folder)])
+    assert again.exit_code == 2 and "existe déjà" in again.output
+    # desktop: the add-in's "Run main" runs main() of the module named like the workbook
+    spec = importlib.util.spec_from_file_location("finplan_plan", folder / "finplan_plan.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main is excel.main and module.FINPLAN_AIDE_POSTE("ACI", 2027) == 23921.0
+    # a fill rewrites the workbook: the add-in's configuration sheet is still there,
+    # and the buttons live in the add-in (ribbon, task pane), not in the file
+    assert CliRunner().invoke(main, ["fill", str(folder / "finplan_plan.xlsx")]).exit_code == 0
+    book = load_workbook(folder / "finplan_plan.xlsx")
+    assert book["xlwings.conf"]["A1"].value == "UDF Modules"
+    assert book["xlwings.conf"]["B1"].value == "finplan_plan"
+    # xlwings Lite: the pasted main.py registers the « Calculer le plan » script
+    namespace = {}
+    exec((folder / "xlwings-lite" / "main.py").read_text("utf-8"), namespace)
+    lite = type("main", (), {})
+    for key, value in namespace.items():
+        setattr(lite, key, value)
+    assert [s["name"] for s in custom_scripts_meta(lite)] == ["Calculer le plan"]
+    # and the filled workbook, clicked through the remote engine, still computes
+    book = xw.Book(json=payload(load_workbook(folder / "finplan_plan.xlsx")))
+    assert excel.calculer(book) is True

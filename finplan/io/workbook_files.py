@@ -24,7 +24,8 @@ from openpyxl.workbook.workbook import Workbook
 
 from finplan.errors import FinplanError
 
-__all__ = ["backup_path", "check_writable", "save_atomic", "save_new", "exclusive"]
+__all__ = ["backup_path", "check_writable", "save_atomic", "save_new", "exclusive",
+           "lost_content"]
 
 
 def backup_path(path: Path) -> Path:
@@ -61,14 +62,20 @@ def exclusive(path: Path) -> Iterator[None]:
         try:
             yield
         finally:
+            with contextlib.suppress(OSError):
+                lock_path.unlink()
             fcntl.flock(handle, fcntl.LOCK_UN)
-    with contextlib.suppress(OSError):
-        lock_path.unlink()
 
 
-def save_atomic(book: Workbook, path: Path, *, backup: bool = True) -> Path | None:
+def save_atomic(book: Workbook, path: Path, *, backup: bool = True,
+                keep_content: bool = False) -> Path | None:
     """Save ``book`` to ``path`` through a temporary file; keep the old file as a
-    backup. Returns the backup's path, if one was made."""
+    backup. Returns the backup's path, if one was made.
+
+    With ``keep_content``, refuse (and change nothing) when the rewritten file
+    would lose content of the old one that openpyxl cannot carry over (images,
+    xlwings Lite code, macros in an .xlsx, user charts…).
+    """
     check_writable(path)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".~finplan-",
                                          suffix=path.suffix)
@@ -76,6 +83,12 @@ def save_atomic(book: Workbook, path: Path, *, backup: bool = True) -> Path | No
     kept = None
     try:
         book.save(temporary)
+        lost = lost_content(path, temporary) if keep_content and path.exists() else []
+        if lost:
+            raise FinplanError(
+                f"finplan ne peut pas réécrire {path.name} sans perdre : {', '.join(lost)}. "
+                "Rien n'a été modifié. Calculez ce classeur avec le bouton « Calculer le "
+                "plan » dans Excel, ou travaillez sur une copie sans ces éléments.")
         os.chmod(temporary, _mode_for(path))
         if backup and path.exists():
             kept = backup_path(path)
@@ -105,3 +118,38 @@ def save_new(book: Workbook, path: Path, *, force: bool = False) -> Path | None:
                            "Choisissez un autre nom, ou ajoutez --force (l'ancien fichier "
                            f"sera gardé sous le nom {backup_path(path).name}).")
     return save_atomic(book, path, backup=True)
+
+
+# Parts of a workbook package that openpyxl does not carry over when it rewrites
+# the file, with what they mean to a user.
+_FRAGILE_PARTS = (
+    ("xl/media/", "des images"),
+    ("xl/webextensions/", "des compléments Office enregistrés dans le classeur (dont le "
+                          "code xlwings Lite)"),
+    ("customXml/", "des données XML personnalisées"),
+    ("xl/vbaProject.bin", "des macros VBA"),
+    ("xl/pivotTables/", "des tableaux croisés dynamiques"),
+    ("xl/ctrlProps/", "des boutons ou contrôles de formulaire"),
+    ("xl/activeX/", "des contrôles ActiveX"),
+    ("xl/embeddings/", "des objets incorporés"),
+    ("xl/slicers/", "des segments"),
+    ("xl/timelines/", "des chronologies"),
+)
+
+
+def lost_content(before: Path, after: str | Path) -> list[str]:
+    """What the workbook ``before`` holds that its rewritten version ``after`` lost."""
+    import zipfile
+
+    with zipfile.ZipFile(before) as old, zipfile.ZipFile(after) as new:
+        old_names, new_names = old.namelist(), new.namelist()
+    lost = [label for prefix, label in _FRAGILE_PARTS
+            if any(name.startswith(prefix) for name in old_names)
+            and not any(name.startswith(prefix) for name in new_names)]
+
+    def charts(names: list[str]) -> int:
+        return sum(1 for name in names if name.startswith("xl/charts/chart"))
+
+    if charts(new_names) < charts(old_names):
+        lost.append(f"{charts(old_names) - charts(new_names)} graphique(s)")
+    return lost

@@ -295,10 +295,10 @@ GUIDE_TEXT = (
     ("Les cellules jaunes sont les seules à saisir. Les colonnes « an 1 » à « an 5 » en fin "
      "de tableau servent aux valeurs différentes selon les années.", NOTE_FONT),
     ("Calculer le plan", BOLD),
-    ("Bouton « Calculer le plan » (classeur avec macros) ou, en ligne de commande : "
-     "finplan fill ce-classeur.xlsx. Les feuilles de résultats sont réécrites ; les "
-     "hypothèses ne sont jamais modifiées et la version précédente est gardée en "
-     "sauvegarde (.bak.xlsx).", None),
+    ("Bouton « Calculer le plan » : bouton « Run main » de l'onglet xlwings du ruban, ou "
+     "bouton du volet xlwings Lite (voir docs/excel.md). En ligne de commande : "
+     "finplan fill ce-classeur.xlsx, qui garde la version précédente en sauvegarde "
+     "(.bak.xlsx). Les hypothèses ne sont jamais modifiées.", None),
     ("Les feuilles de résultats", BOLD),
     ("Budget : compte de résultat prévisionnel sur les lignes du Cerfa 12156, avec le "
      "détail par compte.", None),

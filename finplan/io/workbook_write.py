@@ -161,7 +161,7 @@ def fill_workbook(path: str | Path) -> FillResult:
         plan = compute(found.case)
         expected = replace_outputs(book, plan, found.layout, found.notes)
         expected.update(list_expectations(found.layout, found.case))
-        backup = save_atomic(book, path)
+        backup = save_atomic(book, path, keep_content=True)
     return FillResult(plan, backup, expected, found.notes)
 
 
