@@ -57,8 +57,20 @@ def calculer(book: Any) -> bool:
 
     Returns True when every check passes.  Problems in the inputs are written to
     the ``Contrôles`` sheet and shown in a message naming the cells to fix; no
-    input cell is ever written.
+    input cell is ever written, and no Python traceback reaches the volunteer.
     """
+    try:
+        return _calculer(book)
+    except FinplanError as error:
+        book.app.alert(f"Le plan n'a pas été calculé : {error}", TITLE)
+    except Exception as error:  # noqa: BLE001 -- the last barrier before the volunteer
+        book.app.alert("Erreur interne de finplan : ce n'est pas votre saisie qui est en "
+                       "cause. Rien n'a été modifié dans les hypothèses. Merci de signaler "
+                       f"le problème ({type(error).__name__}).", TITLE)
+    return False
+
+
+def _calculer(book: Any) -> bool:
     try:
         inputs = book.sheets[INPUT_SHEET]
         lists = book.sheets[LISTS_SHEET]
@@ -101,7 +113,7 @@ def calculer(book: Any) -> bool:
 
 def _write(book: Any, name: str, grid: list[list[Any]], previous: tuple[int, int]) -> None:
     """One bulk write from A1, padded to blank what the previous write left."""
-    book.sheets[name].range("A1").value = pad(grid, *previous)
+    book.sheets[name].range((1, 1)).value = pad(grid, *previous)
 
 
 def main() -> None:

@@ -224,3 +224,16 @@ def test_excel_init_writes_a_ready_folder_whose_buttons_survive_a_fill(tmp_path)
     # and the filled workbook, clicked through the remote engine, still computes
     book = xw.Book(json=payload(load_workbook(folder / "finplan_plan.xlsx")))
     assert excel.calculer(book) is True
+
+
+def test_an_internal_error_is_a_french_message_not_a_traceback(monkeypatch):
+    def broken(case):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(excel, "compute", broken)
+    book = xw.Book(json=payload(template_workbook(finplan.load_case(finplan.demo_path()))))
+    assert excel.calculer(book) is False
+    (action,) = book.json()["actions"]
+    assert action["func"] == "alert"
+    assert action["args"][0].startswith("Erreur interne de finplan")
+    assert "Traceback" not in action["args"][0]
