@@ -63,7 +63,7 @@ def calculer(book: Any) -> bool:
         return _calculer(book)
     except FinplanError as error:
         book.app.alert(f"Le plan n'a pas été calculé : {error}", TITLE)
-    except Exception as error:  # noqa: BLE001 -- the last barrier before the volunteer
+    except Exception as error:
         book.app.alert("Erreur interne de finplan : ce n'est pas votre saisie qui est en "
                        "cause. Rien n'a été modifié dans les hypothèses. Merci de signaler "
                        f"le problème ({type(error).__name__}).", TITLE)
