@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES
+from finplan.model.cash import month_label
 from finplan.model.money import Cents, format_euros
 from finplan.model.plan import Plan
 from finplan.model.vocabulary import label
@@ -128,6 +129,17 @@ def _financing(plan: Plan) -> str:
     rows.append(["Trésorerie en fin d'année", *plan.cash_end])
     indents += [0, 0]
     text = table("Plan de financement", header, rows, indents)
+    monthly = plan.monthly
+    low, month = monthly.low
+    text += (f"\n\nTrésorerie mensuelle : point bas {format_euros(low)} en "
+             f"{month_label(month, plan.years[0])} ; besoin de financement relais : "
+             f"{format_euros(monthly.bridging_need)}")
+    if monthly.bridging_need and monthly.main_cause:
+        text += f" (cause principale : versement tardif de « {monthly.main_cause} »)"
+    text += "."
+    if monthly.receivable_end:
+        text += (f"\nReste à recevoir des financeurs après la fin du plan : "
+                 f"{format_euros(monthly.receivable_end)}.")
     custom = [result for result in plan.need_results if result.need.is_custom]
     if custom:
         memo_rows, memo_indents = [], []

@@ -163,7 +163,7 @@ def test_engine_fixed_cut_raises_the_fixed_honoured_warning_only():
     assert check.message == ("Montant fixe réduit au besoin restant : « Commune » : "
                              "1 000 € sur 1 500 € proposés en 2027 ; « Commune » : "
                              "1 000 € sur 1 500 € proposés en 2028.")
-    assert plan.ok  # a warning does not fail the plan
+    assert not check.fails  # a warning does not fail the plan
 
 
 def test_engine_caps_check_fails_when_an_entitlement_exceeds_a_cap():

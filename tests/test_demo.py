@@ -68,4 +68,5 @@ def test_operating_balanced_by_the_share_group(plan):
     assert dep + reg == need - cents("66380.78") - cents(25000)
     assert abs(dep - 2 * reg) <= 2
     assert plan.result == [0, 0, 0]
-    assert plan.ok
+    # every check passes but the monthly cash: the subsidies arrive after the spending
+    assert [c.id for c in plan.check_results if c.fails] == ["cash_monthly"]

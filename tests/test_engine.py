@@ -97,7 +97,8 @@ def test_json_result_has_the_spec_keys(plan):
     assert result["grant_release"] == [1500.0, 1500.0]
     assert result["cash_end"] == [-7800.0, -6920.0]
     assert {check["id"] for check in result["checks"]} == {
-        "balanced.operating", "balanced.investment", "caps", "cash", "fixed_honoured"}
+        "balanced.operating", "balanced.investment", "caps", "cash", "cash_monthly",
+        "fixed_honoured"}
 
 
 def test_dataframes(plan):

@@ -55,7 +55,7 @@ def clicked(tmp_path_factory):
 def test_a_bounded_number_of_actions(clicked):
     actions, alerts, *_ = clicked
     # one bulk write per output sheet, the sizes they now take, one message
-    assert [a["func"] for a in actions] == ["setValues"] * 6 + ["alert"]
+    assert [a["func"] for a in actions] == ["setValues"] * 7 + ["alert"]
     assert len(actions) <= excel.MAX_CALLS
     assert alerts[0]["args"][0].startswith("Plan calculé, à revoir :\n- Besoin « "
                                            "Fonctionnement")
@@ -88,7 +88,7 @@ def test_the_number_of_actions_does_not_grow_with_the_case(tmp_path):
     case = finplan.load_case(raw)
     book = xw.Book(json=payload(template_workbook(case)))
     excel.calculer(book)
-    assert len(book.json()["actions"]) == 7
+    assert len(book.json()["actions"]) == 8
 
 
 def test_errors_are_shown_with_their_cells_and_no_input_is_written(tmp_path):
@@ -181,8 +181,9 @@ def test_the_lite_script_computes_the_plan():
     asyncio.run(custom_scripts_call(excel_lite, "calculer_le_plan",
                                     typehint_to_value={xw.Book: book}))
     actions = book.json()["actions"]
-    assert [a["func"] for a in actions] == ["setValues"] * 6 + ["alert"]
-    assert actions[-1]["args"][0] == "Plan calculé : tous les contrôles sont passés."
+    assert [a["func"] for a in actions] == ["setValues"] * 7 + ["alert"]
+    assert actions[-1]["args"][0].startswith("Plan calculé, à revoir :\n- Trésorerie "
+                                             "négative en mars 2028")
 
 
 def test_excel_init_writes_a_ready_folder_whose_buttons_survive_a_fill(tmp_path):
@@ -210,7 +211,7 @@ def test_excel_init_writes_a_ready_folder_whose_buttons_survive_a_fill(tmp_path)
     assert module.main is excel.main and module.FINPLAN_AIDE_POSTE("ACI", 2027) == 23921.0
     # a fill rewrites the workbook: the add-in's configuration sheet is still there,
     # and the buttons live in the add-in (ribbon, task pane), not in the file
-    assert CliRunner().invoke(main, ["fill", str(folder / "finplan_plan.xlsx")]).exit_code == 0
+    assert CliRunner().invoke(main, ["fill", str(folder / "finplan_plan.xlsx")]).exit_code == 1
     book = load_workbook(folder / "finplan_plan.xlsx")
     assert book["xlwings.conf"]["A1"].value == "UDF Modules"
     assert book["xlwings.conf"]["B1"].value == "finplan_plan"
@@ -223,7 +224,8 @@ def test_excel_init_writes_a_ready_folder_whose_buttons_survive_a_fill(tmp_path)
     assert [s["name"] for s in custom_scripts_meta(lite)] == ["Calculer le plan"]
     # and the filled workbook, clicked through the remote engine, still computes
     book = xw.Book(json=payload(load_workbook(folder / "finplan_plan.xlsx")))
-    assert excel.calculer(book) is True
+    assert excel.calculer(book) is False  # the example needs a bridging loan
+    assert book.json()["actions"][-1]["args"][0].startswith("Plan calculé, à revoir")
 
 
 def test_an_internal_error_is_a_french_message_not_a_traceback(monkeypatch):

@@ -81,7 +81,7 @@ def test_fill_keeps_charts_validations_names_and_tables(tmp_path):
     fill_workbook(target)
     with zipfile.ZipFile(target) as archive:
         charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
-    assert len(charts) == 2
+    assert len(charts) == 3
     book = load_workbook(target)
     sheet = book[INPUT_SHEET]
     formulas = {v.formula1 for v in sheet.data_validations.dataValidation}
@@ -94,7 +94,8 @@ def test_fill_keeps_charts_validations_names_and_tables(tmp_path):
                  "financeurs_tableau", "plan_tresorerie_fin", "controles"):
         assert name in book.defined_names
     assert book.sheetnames == ["Guide", "Hypothèses", "Budget", "Financeurs",
-                               "Plan de financement", "Contrôles", "Calculs", "Listes"]
+                               "Plan de financement", "Trésorerie", "Contrôles", "Calculs",
+                               "Listes"]
 
 
 def test_fill_of_the_template_fills_every_output_sheet(tmp_path):
@@ -244,15 +245,15 @@ def test_cli_build_fill_case_template(tmp_path):
     runner = CliRunner()
     target = tmp_path / "plan.xlsx"
     result = runner.invoke(main, ["build", str(finplan.demo_path()), "-o", str(target)])
-    assert result.exit_code == 0, result.output
-    assert "Tous les contrôles sont passés." in result.output
+    assert result.exit_code == 1, result.output  # the example needs a bridging loan
+    assert "À revoir : Trésorerie négative en mars 2028" in result.output
     again = runner.invoke(main, ["build", str(finplan.demo_path()), "-o", str(target)])
     assert again.exit_code == 2 and "existe déjà" in again.output
     forced = runner.invoke(main, ["build", str(finplan.demo_path()), "-o", str(target),
                                   "--force"])
-    assert forced.exit_code == 0 and (tmp_path / "plan.bak.xlsx").exists()
+    assert forced.exit_code == 1 and (tmp_path / "plan.bak.xlsx").exists()
     filled = runner.invoke(main, ["fill", str(target)])
-    assert filled.exit_code == 0, filled.output
+    assert filled.exit_code == 1, filled.output
     exported = tmp_path / "cas.toml"
     result = runner.invoke(main, ["case", str(target), "-o", str(exported)])
     assert result.exit_code == 0

@@ -42,11 +42,12 @@ SHEETS = {
     "budget": "Budget",
     "funders": "Financeurs",
     "financing": "Plan de financement",
+    "monthly": "Trésorerie",
     "checks": "Contrôles",
     "details": "Calculs",
     "lists": LISTS_SHEET,
 }
-OUTPUT_SHEETS = ("budget", "funders", "financing", "checks", "details")
+OUTPUT_SHEETS = ("budget", "funders", "financing", "monthly", "checks", "details")
 FIRST_COLUMN = 2  # tables start in column B; column A is a margin
 YEAR_HEADERS = tuple(f"an {y}" for y in range(1, MAX_YEARS + 1))
 
@@ -355,5 +356,5 @@ CHECK_COLUMNS = {"id": "A", "description": "B", "status": "C", "message": "D",
                  "value": "E"}
 # What each output sheet held after the last calculation (rows, columns), so that the
 # next one, written in one bulk write per sheet, blanks what it no longer needs.
-EXTENTS_RANGE = "J2:K6"
+EXTENTS_RANGE = "J2:K7"
 EXTENTS_HEADER = ("J1", "K1")

@@ -36,6 +36,7 @@ from finplan.io.workbook_layout import (
     HEADER_ROW,
     INPUT_SHEET,
     LABEL_COLUMN,
+    OUTPUT_SHEETS,
     SHEETS,
     SUBTITLE_CELL,
     TITLE_CELL,
@@ -62,7 +63,8 @@ from finplan.io.workbook_styles import (
     print_setup,
 )
 from finplan.model.budget import CHARGE_LINES, ENGINE_ACCOUNTS, PRODUIT_LINES
-from finplan.model.money import Cents, euros, to_cents
+from finplan.model.cash import month_label
+from finplan.model.money import Cents, euros, format_euros, to_cents
 from finplan.model.plan import Plan
 from finplan.model.vocabulary import CERFA_74_LINES, label
 from finplan.report import LIMIT_WORDS
@@ -71,9 +73,9 @@ __all__ = ["write_outputs", "write_placeholders", "OUTPUT_NAMES", "STATUS"]
 
 STATUS = {"ok": "OK", "error": "À revoir", "warning": "Attention"}
 # Defined names of the output blocks (a fill replaces them with the sheets).
-OUTPUT_NAMES = ("calculs_personnel", "calculs_besoins", "budget_charges", "budget_produits",
-                "budget_resultat", "budget_caf", "financeurs_tableau",
-                "financeurs_repartition", "plan_emplois", "plan_ressources",
+OUTPUT_NAMES = ("tresorerie_mensuelle", "calculs_personnel", "calculs_besoins",
+                "budget_charges", "budget_produits", "budget_resultat", "budget_caf",
+                "financeurs_tableau", "financeurs_repartition", "plan_emplois", "plan_ressources",
                 "plan_tresorerie_fin", "controles", "controles_verdict")
 
 _EXTRA_CHARGE_LINES = {"69": "Impôts sur les bénéfices (IS)"}
@@ -104,6 +106,7 @@ class _Sheet:
     first_year_column: int = FIRST_YEAR_COLUMN
     row: int = 1
     sheet: Worksheet = field(init=False)
+    period_labels: Sequence[Any] | None = None  # columns other than the plan's years
 
     def __post_init__(self) -> None:
         self.sheet = self.book.create_sheet(SHEETS[self.key])
@@ -114,7 +117,12 @@ class _Sheet:
 
     @property
     def years(self) -> int:
-        return len(self.plan.years)
+        return len(self.periods)
+
+    @property
+    def periods(self) -> Sequence[Any]:
+        """What the value columns stand for: the plan's years, or months."""
+        return self.period_labels if self.period_labels is not None else self.plan.years
 
     def column(self, y: int) -> str:
         """Letter of plan year ``y`` (1-based)."""
@@ -156,8 +164,12 @@ class _Sheet:
         put(self.sheet, f"{LABEL_COLUMN}{row}", first)
         for offset, text in enumerate(before):
             put(self.sheet, f"{get_column_letter(3 + offset)}{row}", text)
-        for y, year in enumerate(self.plan.years, start=1):
-            self.sheet[f"{self.column(y)}{row}"] = year
+        for y, period in enumerate(self.periods, start=1):
+            cell = self.sheet[f"{self.column(y)}{row}"]
+            if isinstance(period, str):
+                put(self.sheet, cell.coordinate, period)
+            else:
+                cell.value = period
         for offset, text in enumerate(extra):
             put(self.sheet, f"{self.column(self.years + 1 + offset)}{row}", text)
         last = self.first_year_column + self.years + len(extra) - 1
@@ -880,6 +892,85 @@ def _write_financing(book: Workbook, plan: Plan, details: _Details, budget: _Bud
     return sheet, cash
 
 
+# -- Trésorerie mensuelle ------------------------------------------------------------
+
+def _write_monthly(book: Workbook, plan: Plan, expected: Expectations) -> tuple[_Sheet, int]:
+    """The monthly cash plan: months as columns, the balance line and its chart."""
+    cash = plan.monthly
+    first_year = plan.years[0]
+    labels = [month_label(month, first_year) for month in range(1, cash.months + 1)]
+    sheet = _Sheet(book, "monthly", plan, expected, period_labels=labels)
+    project = plan.case.project
+    sheet.title(f"Trésorerie mensuelle — {project.name}",
+                f"{project.organisation} · encaissements selon le calendrier de versement "
+                "de chaque financeur, décaissements au mois où ils ont lieu, en euros")
+    sheet.header("Mois", extra=())
+    balances = cash.balances
+    start = sheet.row
+    opening = [cash.opening, *balances[:-1]]
+    sheet.row += 1  # the opening line refers to the balance line, written below
+    sheet.section("ENCAISSEMENTS")
+    inflows = [sheet.line("", name, None, [_money(c) for c in row], total=False)
+               for name, row in cash.inflows.items()]
+    total_in = sheet.line("", "Total des encaissements",
+                          lambda m: _sum_local(sheet, inflows, m),
+                          [_money(sum(r[m] for r in cash.inflows.values()))
+                           for m in range(cash.months)], total=False, style="total")
+    sheet.section("DÉCAISSEMENTS")
+    outflows = [sheet.line("", name, None, [_money(c) for c in row], total=False)
+                for name, row in cash.outflows.items()]
+    total_out = sheet.line("", "Total des décaissements",
+                           lambda m: _sum_local(sheet, outflows, m),
+                           [_money(sum(r[m] for r in cash.outflows.values()))
+                            for m in range(cash.months)], total=False, style="total")
+    balance = sheet.line("", "Trésorerie de fin de mois",
+                         lambda m: (f"{sheet.local(start, m)}+{sheet.local(total_in, m)}"
+                                    f"-{sheet.local(total_out, m)}"),
+                         [_money(c) for c in balances], total=False, style="total")
+    end = sheet.row
+    sheet.row = start
+    sheet.line("", "Trésorerie de début de mois",
+               lambda m: "ROUND(p_tresorerie,2)" if m == 1 else sheet.local(balance, m - 1),
+               [_money(c) for c in opening], total=False)
+    sheet.row = end + 1
+    sheet.sheet.conditional_formatting.add(
+        f"{sheet.column(1)}{balance}:{sheet.column(cash.months)}{balance}",
+        CellIsRule(operator="lessThan", formula=["0"], fill=KO_FILL))
+    low, month = cash.low
+    if cash.bridging_need:
+        cause = (f" La cause principale est le versement tardif de « {cash.main_cause} »."
+                 if cash.main_cause else "")
+        words = (f"Besoin de financement relais : {format_euros(cash.bridging_need)}, au plus "
+                 f"bas en {month_label(month, first_year)}.{cause} Un prêt relais ou une "
+                 "avance remboursable sur subvention (France Active, fonds locaux) peut le "
+                 "couvrir.")
+    else:
+        words = (f"Pas de besoin de financement relais : la trésorerie reste positive (point "
+                 f"bas : {format_euros(low)} en {month_label(month, first_year)}).")
+    put(sheet.sheet, f"{LABEL_COLUMN}{sheet.row}", words)
+    sheet.sheet[f"{LABEL_COLUMN}{sheet.row}"].font = BOLD
+    if cash.receivable_end:
+        put(sheet.sheet, f"{LABEL_COLUMN}{sheet.row + 1}",
+            f"Reste à recevoir des financeurs après la fin du plan : "
+            f"{format_euros(cash.receivable_end)} (versements prévus après "
+            f"{month_label(cash.months, first_year)}).")
+        sheet.sheet[f"{LABEL_COLUMN}{sheet.row + 1}"].font = NOTE_FONT
+    sheet.name_block("tresorerie_mensuelle", start, balance,
+                     sheet.first_year_column + cash.months - 1)
+    chart = LineChart()
+    chart.title = "Trésorerie de fin de mois"
+    chart.y_axis.title = "euros"
+    chart.y_axis.numFmt = "#,##0"
+    _add_series(chart, sheet, [balance])
+    chart.set_categories(Reference(sheet.sheet, min_col=sheet.first_year_column,
+                                   max_col=sheet.first_year_column + cash.months - 1,
+                                   min_row=HEADER_ROW, max_row=HEADER_ROW))
+    chart.height, chart.width = 9, 24
+    sheet.sheet.add_chart(chart, f"{LABEL_COLUMN}{sheet.row + 3}")
+    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 3, LABEL_COLUMN: 44})
+    return sheet, balance
+
+
 # -- Contrôles ------------------------------------------------------------------------
 
 _CHECK_LABELS = {
@@ -887,13 +978,14 @@ _CHECK_LABELS = {
     "caps": "Plafonds des financeurs respectés",
     "public_share": "Part publique dans la limite fixée",
     "cash": "Trésorerie positive en fin d'année",
+    "cash_monthly": "Trésorerie positive à chaque fin de mois",
     "fixed_honoured": "Montants fixes versés en entier (avertissement)",
 }
 
 
 def _write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: _Funders,
-                  financing: tuple[_Sheet, int], expected: Expectations,
-                  notes: Sequence[str]) -> None:
+                  financing: tuple[_Sheet, int], monthly: tuple[_Sheet, int],
+                  expected: Expectations, notes: Sequence[str]) -> None:
     sheet = _Sheet(book, "checks", plan, expected)
     ws = sheet.sheet
     sheet.title("Contrôles", "Le statut est recalculé par les formules ; le message est "
@@ -931,6 +1023,11 @@ def _write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: _Fun
             span = f"{quote_sheet(cash_sheet.name)}!{cash_sheet.span(cash_row)}"
             conditions = [f"MIN({span})>=-0.005"]
             watched = (f"MIN({span})", _money(min(plan.cash_end)))
+        elif family == "cash_monthly":
+            month_sheet, balance_row = monthly
+            span = f"{quote_sheet(month_sheet.name)}!{month_sheet.span(balance_row)}"
+            conditions = [f"MIN({span})>=-0.005"]
+            watched = (f"MIN({span})", _money(plan.monthly.low[0]))
         elif family == "caps":
             conditions = _cap_conditions(plan, layout, funders)
         elif family == "fixed_honoured":
@@ -1021,12 +1118,13 @@ def write_outputs(book: Workbook, plan: Plan, layout: InputLayout,
     _link_operating_need(details, budget.charges_total, budget.sheet, plan)
     _link_funders(funders, details, plan, layout)
     financing = _write_financing(book, plan, details, budget, funders, expected)
-    _write_checks(book, plan, layout, funders, financing, expected, notes)
+    monthly = _write_monthly(book, plan, expected)
+    _write_checks(book, plan, layout, funders, financing, monthly, expected, notes)
 
 
 def write_placeholders(book: Workbook) -> None:
     """The output sheets of a template that has not been computed yet."""
-    for key in ("budget", "funders", "financing", "checks", "details"):
+    for key in OUTPUT_SHEETS:
         sheet = book.create_sheet(SHEETS[key])
         put(sheet, TITLE_CELL, SHEETS[key])
         sheet[TITLE_CELL].font = TITLE_FONT

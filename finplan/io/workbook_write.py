@@ -3,7 +3,7 @@
 >>> import finplan
 >>> built = build_workbook(finplan.load_case(finplan.demo_path()))
 >>> built.workbook.sheetnames
-['Guide', 'Hypothèses', 'Budget', 'Financeurs', 'Plan de financement', 'Contrôles', 'Calculs', 'Listes']
+['Guide', 'Hypothèses', 'Budget', 'Financeurs', 'Plan de financement', 'Trésorerie', 'Contrôles', 'Calculs', 'Listes']
 """
 
 from __future__ import annotations

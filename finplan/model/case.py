@@ -29,6 +29,9 @@ __all__ = [
 ]
 
 PerYear = Decimal | tuple[Decimal, ...]
+# A payment schedule: (share of a year's allocation, month counted from January of
+# that plan year; 13 is January of the next year).
+Payments = tuple[tuple[Decimal, int], ...]
 
 BUILTIN_NEEDS = ("operating", "investment")
 
@@ -72,6 +75,7 @@ class Revenue:
     amount: PerYear | None = None
     quantity: PerYear | None = None
     unit_price: Decimal | None = None
+    monthly_profile: tuple[Decimal, ...] | None = None  # 12 weights, January first
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class Expense:
     label: str
     account: str
     amount: PerYear
+    monthly_profile: tuple[Decimal, ...] | None = None  # 12 weights, January first
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,7 @@ class Funder:
     cap: PerYear | None = None
     cap_total: Decimal | None = None
     priority: int = 100
+    payments: Payments | None = None  # None: the default schedule of its type and rule
 
 
 @dataclass(frozen=True)

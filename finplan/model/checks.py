@@ -93,6 +93,17 @@ def cash(years: Sequence[int], balances: Sequence[Cents]) -> Check:
     return Check("cash", False, f"Trésorerie négative : {parts}.")
 
 
+def cash_monthly(low: Cents, month: str, cause: str | None) -> Check:
+    """``cash_monthly``: the balance never goes below zero at the end of a month."""
+    if low >= 0:
+        return Check("cash_monthly", True, f"Trésorerie mensuelle positive tous les mois "
+                     f"(point bas : {format_euros(low)} en {month}).")
+    because = f", surtout à cause du versement tardif de « {cause} »" if cause else ""
+    return Check("cash_monthly", False, f"Trésorerie négative en {month} : "
+                 f"{format_euros(low)} au plus bas{because} ; il faut un financement "
+                 f"relais d'au moins {format_euros(-low)}.")
+
+
 def fixed_honoured(cuts: Sequence[tuple[str, int, Cents, Cents]]) -> Check:
     """``fixed_honoured`` (warning): no fixed amount cut by the need.
 

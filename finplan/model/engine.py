@@ -16,6 +16,7 @@ from finplan.model.amounts import expense_amounts, revenue_amounts, year_value
 from finplan.model.assets import depreciation, grant_release, loan_schedule
 from finplan.model.budget import add, budget_rows, caf, line_totals, result, subtract
 from finplan.model.case import Case, Funder, Need
+from finplan.model.cash import MonthlyCash, month_label, monthly_cash
 from finplan.model.financing import cash_end, financing_rows, working_capital
 from finplan.model.money import Cents, format_percent, to_cents
 from finplan.model.plan import FunderFunding, NeedResult, Plan
@@ -118,7 +119,10 @@ def compute(case: Case) -> Plan:
     balances = cash_end(to_cents(project.opening_cash), ressources, emplois)
 
     ordered = [needs[need.id] for need in case.needs]
-    plan_checks = _checks(case, ordered, balances)
+    monthly = monthly_cash(case, {
+        "staff": staff, "revenue": revenue, "expenses": expenses, "loans": loans,
+        "funding": [f for result in ordered for f in result.funding]})
+    plan_checks = _checks(case, ordered, balances, monthly)
     return Plan(
         case=case, years=calendar, staff_costs=tuple(staff), budget_rows=tuple(rows),
         charges=charges, charges_total=charges_total, produits=produits,
@@ -131,7 +135,8 @@ def compute(case: Case) -> Plan:
                        for contract, years in missing_rates.items()),
         revenue_by_item=tuple(map(tuple, revenue)), expenses_by_item=tuple(map(tuple, expenses)),
         depreciation_by_item=tuple(map(tuple, depreciations)), loan_schedules=tuple(loans),
-        cohort_depreciation=tuple(map(tuple, cohorts)), subsidised=tuple(subsidised))
+        cohort_depreciation=tuple(map(tuple, cohorts)), subsidised=tuple(subsidised),
+        monthly=monthly)
 
 
 def _request(funder: Funder, base: list[Cents], case: Case, staff: list[StaffCosts],
@@ -188,7 +193,8 @@ def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],
                       public=tuple(allocation.public_total))
 
 
-def _checks(case: Case, needs: list[NeedResult], balances: list[Cents]) -> list:
+def _checks(case: Case, needs: list[NeedResult], balances: list[Cents],
+            monthly: MonthlyCash) -> list:
     years = case.years
     found = [check_rules.balanced(need.need.id, need.need.label, years, need.unfunded)
              for need in needs]
@@ -219,5 +225,8 @@ def _checks(case: Case, needs: list[NeedResult], balances: list[Cents]) -> list:
                 need.need.id, need.need.label, format_percent(share), years,
                 need.public, need.ceilings))
     found.append(check_rules.cash(years, balances))
+    low, month = monthly.low
+    found.append(check_rules.cash_monthly(low, month_label(month, years[0]),
+                                          monthly.main_cause))
     found.append(check_rules.fixed_honoured(cuts))
     return found

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from finplan.model.assets import LoanSchedule
 from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES, BudgetRow
 from finplan.model.case import Case, Funder, Need
+from finplan.model.cash import MonthlyCash, month_label
 from finplan.model.checks import Check
 from finplan.model.financing import FinancingRow
 from finplan.model.money import Cents, euros
@@ -109,6 +110,7 @@ class Plan:
     loan_schedules: tuple[LoanSchedule, ...] = ()
     cohort_depreciation: tuple[tuple[Cents, ...], ...] = ()  # [acquisition year][year]
     subsidised: tuple[Cents, ...] = ()  # investment subsidies received each year
+    monthly: MonthlyCash | None = None  # the monthly cash plan
 
     # -- raw figures (cents) ---------------------------------------------------
     @property
@@ -177,10 +179,23 @@ class Plan:
                 "total_ressources": _money(self.ressources),
             },
             "cash_end": _money(self.cash_end),
+            **self._monthly_dict(),
             "checks": [{"id": c.id, "ok": c.ok, "severity": c.severity,
                         "message": c.message} for c in self.check_results],
             "ok": self.ok,
             "warnings": list(self.warnings),
+        }
+
+    def _monthly_dict(self) -> dict[str, Any]:
+        monthly = self.monthly
+        low, month = monthly.low
+        return {
+            "cash_monthly": _money(monthly.balances),
+            "cash_low": {"amount": low / 100, "month": month,
+                         "label": month_label(month, self.years[0])},
+            "bridging_need": monthly.bridging_need / 100,
+            "bridging_cause": monthly.main_cause if monthly.bridging_need else None,
+            "receivable_end": monthly.receivable_end / 100,
         }
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -398,7 +398,8 @@ def _staff(check: _Checker, raw: Any, path: str, project: Any) -> Any:
 
 
 def _revenue(check: _Checker, raw: Any, path: str) -> Any:
-    table = check.table(raw, path, ("label", "account", "amount", "quantity", "unit_price"))
+    table = check.table(raw, path, ("label", "account", "amount", "quantity", "unit_price",
+                                    "monthly_profile"))
     if table is None:
         return _INVALID
     context = _quoted(table.get("label"))
@@ -422,12 +423,13 @@ def _revenue(check: _Checker, raw: Any, path: str) -> Any:
                                    context=context),
         "unit_price": check.number(table, "unit_price", path, default=None,
                                    context=context),
+        "monthly_profile": _monthly_profile(check, table, path, context),
     }
     return _build(Revenue, fields)
 
 
 def _expense(check: _Checker, raw: Any, path: str) -> Any:
-    table = check.table(raw, path, ("label", "account", "amount"))
+    table = check.table(raw, path, ("label", "account", "amount", "monthly_profile"))
     if table is None:
         return _INVALID
     context = _quoted(table.get("label"))
@@ -435,8 +437,59 @@ def _expense(check: _Checker, raw: Any, path: str) -> Any:
         "label": check.text(table, "label", path, context=context),
         "account": _account(check, table, path, "expense", context),
         "amount": check.per_year(table, "amount", path, context=context),
+        "monthly_profile": _monthly_profile(check, table, path, context),
     }
     return _build(Expense, fields)
+
+
+def _monthly_profile(check: _Checker, table: Mapping, path: str, context: str | None) -> Any:
+    """12 non-negative weights, January first, not all zero (seasonality)."""
+    value = table.get("monthly_profile", _MISSING)
+    if value is _MISSING:
+        return None
+    expected = "une liste de 12 poids positifs ou nuls (janvier à décembre), pas tous nuls"
+    if not isinstance(value, (list, tuple)) or len(value) != 12:
+        return check.fail(f"{path}.monthly_profile", expected, value, context=context)
+    weights = [check.check_number(item, f"{path}.monthly_profile[{index}]",
+                                  context=context) for index, item in enumerate(value)]
+    if any(weight is _INVALID for weight in weights):
+        return _INVALID
+    if sum(weights) <= 0:
+        return check.fail(f"{path}.monthly_profile", expected, value, context=context)
+    return tuple(weights)
+
+
+def _payments(check: _Checker, table: Mapping, path: str, context: str | None) -> Any:
+    """``[[share, month], ...]``: shares above 0 adding up to 1, months 1 to 60."""
+    value = table.get("payments", _MISSING)
+    if value is _MISSING:
+        return None
+    key = f"{path}.payments"
+    expected = ("une liste de versements [part, mois] (par exemple [[0.6, 4], [0.4, 16]] : "
+                "60 % en avril, 40 % en avril de l'année suivante)")
+    if not isinstance(value, (list, tuple)) or not value:
+        return check.fail(key, expected, value, context=context)
+    schedule = []
+    for index, item in enumerate(value):
+        if not isinstance(item, (list, tuple)) or len(item) != 2:
+            return check.fail(f"{key}[{index}]", "une paire [part, mois]", item,
+                              context=context)
+        share = check.check_number(item[0], f"{key}[{index}][0]", low=0, high=1, above=True,
+                                   context=context)
+        month = check.check_number(item[1], f"{key}[{index}][1]", low=1, high=60,
+                                   expected="un mois de 1 à 60 (13 : janvier de l'année "
+                                   "suivante)", context=context)
+        if share is _INVALID or month is _INVALID:
+            return _INVALID
+        if month != month.to_integral_value():
+            return check.fail(f"{key}[{index}][1]", "un mois entier de 1 à 60", item[1],
+                              context=context)
+        schedule.append((share, int(month)))
+    if sum(share for share, _ in schedule) != 1:
+        return check.fail(key, problem="les parts des versements doivent faire 100 % "
+                          f"(elles font {sum(s for s, _ in schedule) * 100} %)",
+                          context=context)
+    return tuple(schedule)
 
 
 _ENGINE_ACCOUNTS = {"641": "les salaires bruts (calculés à partir de [[staff]])",
@@ -575,7 +628,8 @@ def _needs(check: _Checker, top: Mapping) -> tuple:
 
 def _funder(check: _Checker, raw: Any, path: str) -> Any:
     keys = ("name", "type", "line", "finances", "rule", "amount", "rate", "weight",
-            "amount_per_fte", "staff_kind", "contract", "cap", "cap_total", "priority")
+            "amount_per_fte", "staff_kind", "contract", "cap", "cap_total", "priority",
+            "payments")
     table = check.table(raw, path, keys)
     if table is None:
         return _INVALID
@@ -631,6 +685,7 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
         "cap_total": check.number(table, "cap_total", path, default=None, context=context),
         "priority": check.integer(table, "priority", path, -10**6, 10**6, default=100,
                                   context=context),
+        "payments": _payments(check, table, path, context),
     }
     return _build(Funder, fields)
 

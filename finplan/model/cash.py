@@ -1,0 +1,231 @@
+"""The monthly cash plan: when money comes in and goes out, and the bridge it takes.
+
+Month 1 is January of the first plan year; month m of plan year y is
+``12(y-1) + m``.  Every yearly amount is split into months in exact cents
+(largest remainder), so each year's months add up to the annual figure:
+
+- salaries and employer charges: equal parts over the months the staff line is
+  active that year;
+- expenses and own revenue: equal parts over the active months of the year, or
+  by the line's ``monthly_profile`` weights (seasonality);
+- investments: in their month of acquisition; a loan's principal arrives in its
+  month and each year's instalments (interest and principal) fall in equal parts
+  on that year's payment months;
+- a funder's allocation for plan year y: by its ``payments`` schedule
+  ``[[share, month], ...]`` (month 13 is January of the next year); by default
+  ``per_fte`` entitlements in equal parts over the active months of the matching
+  staff, other public funders ``[[0.6, 4], [0.4, 16]]``, private ``[[1.0, 3]]``,
+  own funds ``[[1.0, 1]]``.  What falls after the horizon is a receivable.
+
+Own funds on the operating need are the organisation's reserves (already in the
+opening cash) and custom needs are outside its accounts: neither moves its cash,
+as in the annual plan.  Then the end of each year reconciles with the annual
+plan: ``monthly(12y) = cash_end(y) + bfr(y) - receivable(y)``.
+
+>>> months_of_year(1, start=4)
+[4, 5, 6, 7, 8, 9, 10, 11, 12]
+>>> spread(1000, [4, 5, 6])
+{4: 334, 5: 333, 6: 333}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from finplan.model.case import Case, Funder, Payments
+from finplan.model.money import Cents, split, to_cents
+
+__all__ = ["MonthlyCash", "monthly_cash", "months_of_year", "spread", "default_payments",
+           "MONTHS_FR", "month_label"]
+
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+             "septembre", "octobre", "novembre", "décembre")
+PUBLIC_PAYMENTS: Payments = ((Decimal("0.6"), 4), (Decimal("0.4"), 16))
+PRIVATE_PAYMENTS: Payments = ((Decimal(1), 3),)
+OWN_PAYMENTS: Payments = ((Decimal(1), 1),)
+
+
+def month_label(month: int, first_year: int) -> str:
+    """``mai 2027`` for absolute month 5 of a plan starting in 2027.
+
+    >>> month_label(14, 2027)
+    'février 2028'
+    """
+    return f"{MONTHS_FR[(month - 1) % 12]} {first_year + (month - 1) // 12}"
+
+
+def months_of_year(y: int, start: int = 1) -> list[int]:
+    """Calendar months (1-12) active in plan year ``y`` for an item starting in
+    month ``start`` of year 1."""
+    return list(range(start if y == 1 else 1, 13))
+
+
+def spread(amount: Cents, months: Sequence[int],
+           weights: Sequence[Decimal] | None = None) -> dict[int, Cents]:
+    """``amount`` over ``months`` in equal parts, or by ``weights`` (one per month of
+    the year, January first); parts add up exactly."""
+    if not months:
+        return {}
+    chosen = [weights[m - 1] for m in months] if weights else [1] * len(months)
+    if sum(chosen) <= 0:
+        chosen = [1] * len(months)  # the profile has no weight where the item is active
+    return dict(zip(months, split(amount, chosen)))
+
+
+def default_payments(funder: Funder) -> Payments | None:
+    """The schedule a funder gets when it gives none (None: spread like the staff)."""
+    if funder.payments is not None:
+        return funder.payments
+    if funder.rule == "per_fte":
+        return None
+    return {"public": PUBLIC_PAYMENTS, "private": PRIVATE_PAYMENTS,
+            "own": OWN_PAYMENTS}[funder.type]
+
+
+@dataclass
+class MonthlyCash:
+    """Inflows and outflows by month (index 0 is month 1), balances, and the bridge."""
+
+    months: int
+    first_year: int
+    opening: Cents
+    inflows: dict[str, list[Cents]] = field(default_factory=dict)
+    outflows: dict[str, list[Cents]] = field(default_factory=dict)
+    receivable_end: Cents = 0
+    receivable_by_year: list[Cents] = field(default_factory=list)
+    late: dict[str, list[Cents]] = field(default_factory=dict)  # due minus paid, by funder
+
+    def _add(self, table: dict[str, list[Cents]], key: str, month: int, amount: Cents
+             ) -> None:
+        row = table.setdefault(key, [0] * self.months)
+        row[month - 1] += amount
+
+    @property
+    def balances(self) -> list[Cents]:
+        """End-of-month balances."""
+        balance, balances = self.opening, []
+        for month in range(self.months):
+            balance += sum(row[month] for row in self.inflows.values())
+            balance -= sum(row[month] for row in self.outflows.values())
+            balances.append(balance)
+        return balances
+
+    @property
+    def low(self) -> tuple[Cents, int]:
+        """The lowest end-of-month balance and its month (the first, on a tie)."""
+        balances = self.balances
+        lowest = min(balances)
+        return lowest, balances.index(lowest) + 1
+
+    @property
+    def bridging_need(self) -> Cents:
+        """What must be borrowed at most: 0 when the balance never goes below zero."""
+        return max(0, -self.low[0])
+
+    @property
+    def main_cause(self) -> str | None:
+        """The funder whose payments lag most behind the months they finance, at the
+        lowest point (None when no funder is late then)."""
+        month = self.low[1]
+        lags = {name: row[month - 1] for name, row in self.late.items() if row[month - 1] > 0}
+        return max(lags, key=lags.get) if lags else None
+
+
+def monthly_cash(case: Case, plan_parts: dict) -> MonthlyCash:
+    """The monthly cash plan of a computed case.
+
+    ``plan_parts`` holds the annual figures the engine computed: ``staff``
+    (StaffCosts by line), ``revenue`` and ``expenses`` (cents by line and year),
+    ``loans`` (LoanSchedule by line), ``funding`` (FunderFunding by funder).
+    """
+    project = case.project
+    years, months = project.years, 12 * project.years
+    cash = MonthlyCash(months, project.first_year, to_cents(project.opening_cash))
+    start = project.start_month
+
+    def at(y: int, month: int) -> int:
+        return 12 * (y - 1) + month
+
+    for line, costs in zip(case.staff, plan_parts["staff"]):
+        own = max(line.start_month or start, start)
+        for y in range(1, years + 1):
+            total = costs.gross[y - 1] + costs.social[y - 1]
+            for month, amount in spread(total, months_of_year(y, own)).items():
+                cash._add(cash.outflows, "Salaires et charges sociales", at(y, month), amount)
+    for items, amounts, table, label in (
+            (case.expenses, plan_parts["expenses"], cash.outflows, "Charges"),
+            (case.revenue, plan_parts["revenue"], cash.inflows, "Recettes propres")):
+        for item, by_year in zip(items, amounts):
+            for y in range(1, years + 1):
+                for month, amount in spread(by_year[y - 1], months_of_year(y, start),
+                                            item.monthly_profile).items():
+                    cash._add(table, label, at(y, month), amount)
+    for item in case.investments:
+        cash._add(cash.outflows, "Investissements", at(item.year, item.month),
+                  to_cents(item.amount))
+    for loan, schedule in zip(case.loans, plan_parts["loans"]):
+        cash._add(cash.inflows, "Emprunts reçus", at(loan.year, loan.month),
+                  schedule.received[loan.year - 1])
+        t0 = at(loan.year, loan.month)
+        for y in range(1, years + 1):
+            paid = [m for m in range(t0 + 1, t0 + loan.months + 1) if (m - 1) // 12 + 1 == y]
+            total = schedule.interest[y - 1] + schedule.repaid[y - 1]
+            for month, amount in spread(total, paid).items():
+                cash._add(cash.outflows, "Échéances d'emprunts", month, amount)
+    _funding(case, plan_parts["funding"], cash)
+    return cash
+
+
+def _funding(case: Case, fundings: Sequence, cash: MonthlyCash) -> None:
+    """Funders' payments; receivables at each year end; how late each funder is."""
+    project = case.project
+    years, months = project.years, cash.months
+    allocated, paid = [0] * years, [0] * months
+    for funding in fundings:
+        funder = funding.funder
+        if funder.finances not in ("operating", "investment") or (
+                funder.type == "own" and funder.finances == "operating"):
+            continue
+        schedule = default_payments(funder)
+        paid_row, due_row = [0] * months, [0] * months
+        for y in range(1, years + 1):
+            amount = funding.amounts[y - 1]
+            allocated[y - 1] += amount
+            for absolute, part in _payment_months(case, funder, schedule, y, amount).items():
+                if absolute <= months:
+                    cash._add(cash.inflows, funder.name, absolute, part)
+                    paid_row[absolute - 1] += part
+                else:
+                    cash.receivable_end += part
+            for month, part in spread(amount, months_of_year(y, project.start_month)).items():
+                due_row[12 * (y - 1) + month - 1] += part
+        running_paid = running_due = 0
+        lag = []
+        for month in range(months):
+            running_paid += paid_row[month]
+            running_due += due_row[month]
+            paid[month] += paid_row[month]
+            lag.append(running_due - running_paid)
+        cash.late[funder.name] = lag
+    cash.receivable_by_year = [sum(allocated[:y]) - sum(paid[:12 * y])
+                               for y in range(1, years + 1)]
+
+
+def _payment_months(case: Case, funder: Funder, schedule: Payments | None, y: int,
+                    amount: Cents) -> dict[int, Cents]:
+    """Absolute month -> part of a funder's allocation for plan year ``y``."""
+    project = case.project
+    if schedule is None:  # per_fte: as the matching staff are paid
+        starts = [max(line.start_month or project.start_month, project.start_month)
+                  for line in case.staff if line.kind == funder.staff_kind
+                  and (funder.contract is None or line.contract == funder.contract)]
+        first = min(starts, default=project.start_month)
+        return {12 * (y - 1) + m: part
+                for m, part in spread(amount, months_of_year(y, first)).items()}
+    parts: dict[int, Cents] = {}
+    for (_, month), part in zip(schedule, split(amount, [share for share, _ in schedule])):
+        absolute = 12 * (y - 1) + month
+        parts[absolute] = parts.get(absolute, 0) + part
+    return parts
