@@ -63,9 +63,15 @@ def cases(draw) -> dict:
         "employer_rate": draw(fractions), "start_month": draw(st.integers(1, 12))}
         for i, kind in enumerate(draw(st.lists(st.sampled_from(
             ["insertion", "supervision", "support"]), max_size=3)))]
+    profiles = st.one_of(st.none(), st.lists(st.sampled_from([0, 1, 2, 0.5]),
+                                             min_size=12, max_size=12).filter(any))
     raw["expense"] = [{"label": f"E{i}", "account": draw(st.sampled_from(
         ["606", "613", "622", "631", "658"])), "amount": _per_year(draw, amounts)}
         for i in range(draw(st.integers(0, 3)))]
+    for line in raw["expense"]:
+        profile = draw(profiles)
+        if profile:
+            line["monthly_profile"] = profile
     raw["revenue"] = [{"label": f"R{i}", "account": draw(st.sampled_from(
         ["706", "707", "756"])), "amount": _per_year(draw, amounts)}
         for i in range(draw(st.integers(0, 2)))]
@@ -108,6 +114,10 @@ def cases(draw) -> dict:
             funder["cap"] = draw(amounts)
         if draw(st.booleans()):
             funder["cap_total"] = draw(amounts)
+        if draw(st.booleans()):
+            funder["payments"] = draw(st.sampled_from([
+                [[1, 1]], [[0.6, 4], [0.4, 16]], [[0.3, 2], [0.3, 14], [0.4, 30]],
+                [[0.5, 12], [0.5, 13]]]))
         funders.append(funder)
     raw["funder"] = funders
     return raw

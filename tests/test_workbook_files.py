@@ -171,10 +171,25 @@ def test_per_year_columns(tmp_path):
         "(colonnes « an 1 » à « an 3 »), pas les deux.",
         "Hypothèses!D50 : donnez soit une valeur unique, soit une valeur par année "
         "(colonnes « an 1 » à « an 3 »), pas les deux.",
-        "Hypothèses!F50 : valeur manquante pour l'année 2 : remplissez toutes les années "
+        "Hypothèses!G50 : valeur manquante pour l'année 2 : remplissez toutes les années "
         "ou aucune.",
-        "Hypothèses!G50 : valeur manquante pour l'année 3 : remplissez toutes les années "
+        "Hypothèses!H50 : valeur manquante pour l'année 3 : remplissez toutes les années "
         "ou aucune.",
+    ]
+
+
+def test_profiles_and_payment_schedules_are_typed_in_one_cell(tmp_path):
+    path = _workbook_with(tmp_path, {("revenue", 0, "monthly_profile"): "1 ; 1 ; 2,5",
+                                     ("funder", 5, "payments"): "60 % en avril",
+                                     ("funder", 6, "payments"): "50 % mois 4 ; 40 % mois 16"})
+    assert _errors(path) == [
+        "Hypothèses!P104 : « 60 % en avril » ne se lit pas ; écrivez par exemple « 60 % mois "
+        "4 ; 40 % mois 16 ».",
+        "Hypothèses!G38 (« Ventes en boutique (tonnes réemployées vendues) ») : attendu une "
+        "liste de 12 poids positifs ou nuls (janvier à décembre), pas tous nuls, trouvé "
+        "« [1, 1, 2.5] ».",
+        "Hypothèses!P105 (« Département des Landes (insertion) ») : les parts des versements "
+        "doivent faire 100 % (elles font 90 %).",
     ]
 
 

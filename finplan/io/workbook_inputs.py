@@ -71,6 +71,31 @@ def _param_value(case: Case, path: tuple[str, ...]) -> Any:
     return getattr(getattr(case, path[0]), path[1])
 
 
+def french_number(value: Decimal) -> str:
+    """A Decimal as a French user writes it: ``1,5``.
+
+    >>> french_number(Decimal("1.50")), french_number(Decimal("2"))
+    ('1,5', '2')
+    """
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def profile_text(profile: tuple[Decimal, ...] | None) -> str | None:
+    """12 monthly weights as typed in one cell: ``1 ; 1 ; 2 ; …``."""
+    return None if profile is None else " ; ".join(french_number(w) for w in profile)
+
+
+def payments_text(payments: tuple[tuple[Decimal, int], ...] | None) -> str | None:
+    """A payment schedule as typed in one cell: ``60 % mois 4 ; 40 % mois 16``."""
+    if payments is None:
+        return None
+    return " ; ".join(f"{french_number(share * 100)} % mois {month}"
+                      for share, month in payments)
+
+
 def _funder_fields(funder: Funder) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "name": funder.name, "type": label("type", funder.type),
@@ -78,6 +103,7 @@ def _funder_fields(funder: Funder) -> dict[str, Any]:
         "finances": VOCABULARY["finances"].get(funder.finances, funder.finances),
         "rule": label("rule", funder.rule), "cap": funder.cap,
         "cap_total": funder.cap_total, "priority": funder.priority,
+        "payments": payments_text(funder.payments),
     }
     if funder.rule == "fixed":
         fields["amount"] = funder.amount
@@ -99,9 +125,11 @@ def case_items(case: Case) -> dict[str, list[dict[str, Any]]]:
                    "employer_rate": s.employer_rate, "start_month": s.start_month}
                   for s in case.staff],
         "revenue": [{"label": r.label, "account": r.account, "amount": r.amount,
-                     "quantity": r.quantity, "unit_price": r.unit_price}
+                     "quantity": r.quantity, "unit_price": r.unit_price,
+                     "monthly_profile": profile_text(r.monthly_profile)}
                     for r in case.revenue],
-        "expense": [{"label": e.label, "account": e.account, "amount": e.amount}
+        "expense": [{"label": e.label, "account": e.account, "amount": e.amount,
+                     "monthly_profile": profile_text(e.monthly_profile)}
                     for e in case.expenses],
         "investment": [{"label": i.label, "amount": i.amount, "year": i.year,
                         "month": i.month, "life_years": i.life_years}

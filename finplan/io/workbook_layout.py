@@ -167,6 +167,9 @@ class TableSpec:
         return len(keys) + per_year.index(key) * MAX_YEARS + (year - 1)
 
 
+_PROFILE_NOTE = ("Facultatif : saisonnalité, 12 poids de janvier à décembre séparés par "
+                 "des points-virgules (par exemple « 1 ; 1 ; 2 ; 2 ; 2 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 ; "
+                 "1 »). Vide : parts égales sur les mois d'activité.")
 _PER_YEAR_NOTE = (" Une seule valeur vaut pour chaque année ; pour des valeurs différentes, "
                   "remplissez plutôt les colonnes « an 1 » à « an 5 » en fin de tableau "
                   "(prises telles quelles).")
@@ -199,6 +202,7 @@ TABLES: tuple[TableSpec, ...] = (
                "proratisée)." + _PER_YEAR_NOTE, per_year=True),
         Column("unit_price", "Prix unitaire (€)", "number", "Prix unitaire en année 1 "
                "(indexé ensuite)."),
+        Column("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24),
     ), 8),
     TableSpec("expense", "Charges", "tbl_charges", (
         Column("label", "Libellé", "text", "Nature de la charge.", width=36),
@@ -207,6 +211,7 @@ TABLES: tuple[TableSpec, ...] = (
                "intérêts et amortissements sont calculés par finplan."),
         Column("amount", "Montant annuel (€)", "number", "Montant annuel (proratisé en "
                "année 1 et indexé ensuite)." + _PER_YEAR_NOTE, per_year=True),
+        Column("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24),
     ), 15),
     TableSpec("investment", "Investissements", "tbl_investissements", (
         Column("label", "Libellé", "text", "Bien acheté.", width=36),
@@ -268,6 +273,12 @@ TABLES: tuple[TableSpec, ...] = (
                "sur toute la durée du plan."),
         Column("priority", "Priorité", "integer", "Ordre de passage : le plus petit passe "
                "en premier (100 par défaut)."),
+        Column("payments", "Versements", "payments", "Facultatif : calendrier de versement "
+               "de chaque année, par exemple « 60 % mois 4 ; 40 % mois 16 » (mois compté "
+               "depuis janvier de l'année financée ; 13 = janvier de l'année suivante). "
+               "Vide : 60 % en avril et 40 % en avril suivant (public), 100 % en mars "
+               "(privé), en janvier (fonds propres), chaque mois d'activité (par ETP).",
+               width=28),
     ), 12),
 )
 TABLES_BY_KEY: Mapping[str, TableSpec] = {spec.key: spec for spec in TABLES}

@@ -130,6 +130,8 @@ class _Reader:
             value = value.strip()
             if not value:
                 return None
+            if kind in ("profile", "payments"):
+                return self.schedule(coordinate, path, kind, value)
             if kind in _NUMERIC_KINDS or kind == "code_or_number":
                 try:
                     number = parse_french_number(value)
@@ -152,6 +154,27 @@ class _Reader:
                 isinstance(value, bool)):
             return str(value)
         return value
+
+    def schedule(self, coordinate: str, path: str, kind: str, text: str) -> Any:
+        """A profile (``1 ; 1 ; 2 …``) or a payment schedule (``60 % mois 4 ; …``)
+        typed in one cell, as the case-file list; the raw text when unreadable."""
+        items = [item.strip() for item in text.split(";") if item.strip()]
+        try:
+            if kind == "profile":
+                return [parse_french_number(item) for item in items]
+            pairs = []
+            for item in items:
+                found = re.fullmatch(r"(.+?)\s*(?:mois|@)\s*(\d+)", item, re.IGNORECASE)
+                if not found:
+                    raise NotANumber(item)
+                pairs.append([parse_french_number(found.group(1)), int(found.group(2))])
+            return pairs
+        except (AmbiguousNumber, NotANumber):
+            example = ("1 ; 1 ; 2 ; 2 ; 2 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1" if kind == "profile"
+                       else "60 % mois 4 ; 40 % mois 16")
+            self.fail(coordinate, path, f"« {text} » ne se lit pas ; écrivez par exemple "
+                      f"« {example} »")
+            return text
 
     def is_blank(self, row: int, first_column: int, count: int) -> bool:
         return all(self.cells.get(f"{get_column_letter(column)}{row}")[0] in (None, "")

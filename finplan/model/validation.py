@@ -41,6 +41,7 @@ from finplan.model.case import (
     Revenue,
     Staff,
 )
+from finplan.model.money import format_percent
 from finplan.model.vocabulary import choices_text, normalise
 from finplan.rates import CONTRACTS, UnknownRate, aide_au_poste
 
@@ -79,8 +80,8 @@ def show(value: Any) -> str:
     if isinstance(value, Mapping):
         return "une table"
     if isinstance(value, (list, tuple)):
-        inner = ", ".join(show(item).strip("« »") for item in value[:8])
-        return f"« [{inner}{', …' if len(value) > 8 else ''}] »"
+        inner = ", ".join(show(item).strip("« »") for item in value[:12])
+        return f"« [{inner}{', …' if len(value) > 12 else ''}] »"
     if isinstance(value, float):
         value = Decimal(repr(value))
     text = str(value)
@@ -487,7 +488,7 @@ def _payments(check: _Checker, table: Mapping, path: str, context: str | None) -
         schedule.append((share, int(month)))
     if sum(share for share, _ in schedule) != 1:
         return check.fail(key, problem="les parts des versements doivent faire 100 % "
-                          f"(elles font {sum(s for s, _ in schedule) * 100} %)",
+                          f"(elles font {format_percent(sum(s for s, _ in schedule))})",
                           context=context)
     return tuple(schedule)
 
