@@ -334,6 +334,8 @@ GUIDE_TEXT = (
      "chaque montant (besoin, plafond annuel, plafond pluriannuel, plafond public).", None),
     ("Plan de financement : emplois et ressources, capacité d'autofinancement, BFR, "
      "trésorerie de fin d'année.", None),
+    ("Trésorerie : les encaissements et décaissements mois par mois, selon le calendrier "
+     "de versement de chaque financeur, et le besoin de financement relais.", None),
     ("Contrôles : chaque vérification, OK ou À revoir, avec son message.", None),
     ("Calculs : le détail des calculs (salaires, amortissements, intérêts, besoins).", None),
     ("Les montants des financeurs sont calculés par finplan ; tout le reste est en "
