@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 
 import finplan
+
 from helpers import case_with, cents, plan_of
 from strategies import cases
 
