@@ -880,6 +880,7 @@ def _write_financing(book: Workbook, plan: Plan, details: _Details, budget: _Bud
                            [_money(c) for c in funding.amounts], total=False)
     chart = LineChart()
     chart.title = "Trésorerie de fin d'année"
+    chart.x_axis.tickLblPos = "low"
     chart.y_axis.title = "euros"
     chart.y_axis.numFmt = "#,##0"
     _add_series(chart, sheet, [cash])
@@ -959,6 +960,7 @@ def _write_monthly(book: Workbook, plan: Plan, expected: Expectations) -> tuple[
                      sheet.first_year_column + cash.months - 1)
     chart = LineChart()
     chart.title = "Trésorerie de fin de mois"
+    chart.x_axis.tickLblPos = "low"  # month names under the plot, even below zero
     chart.y_axis.title = "euros"
     chart.y_axis.numFmt = "#,##0"
     _add_series(chart, sheet, [balance])
@@ -968,6 +970,9 @@ def _write_monthly(book: Workbook, plan: Plan, expected: Expectations) -> tuple[
     chart.height, chart.width = 9, 24
     sheet.sheet.add_chart(chart, f"{LABEL_COLUMN}{sheet.row + 3}")
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 3, LABEL_COLUMN: 44})
+    # printed one year a page wide, the labels repeated on each page
+    sheet.sheet.page_setup.fitToWidth = len(plan.years)
+    sheet.sheet.print_title_cols = f"{CODE_COLUMN}:{LABEL_COLUMN}"
     return sheet, balance
 
 
