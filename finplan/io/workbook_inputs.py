@@ -46,6 +46,7 @@ from finplan.io.workbook_styles import (
     print_setup,
 )
 from finplan.model.case import Case, Funder
+from finplan.model.money import format_decimal, format_percent
 from finplan.model.vocabulary import VOCABULARY, label
 
 __all__ = ["write_inputs", "write_lists", "write_guide", "case_items", "put",
@@ -71,29 +72,16 @@ def _param_value(case: Case, path: tuple[str, ...]) -> Any:
     return getattr(getattr(case, path[0]), path[1])
 
 
-def french_number(value: Decimal) -> str:
-    """A Decimal as a French user writes it: ``1,5``.
-
-    >>> french_number(Decimal("1.50")), french_number(Decimal("2"))
-    ('1,5', '2')
-    """
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
 def profile_text(profile: tuple[Decimal, ...] | None) -> str | None:
     """12 monthly weights as typed in one cell: ``1 ; 1 ; 2 ; …``."""
-    return None if profile is None else " ; ".join(french_number(w) for w in profile)
+    return None if profile is None else " ; ".join(format_decimal(w) for w in profile)
 
 
 def payments_text(payments: tuple[tuple[Decimal, int], ...] | None) -> str | None:
     """A payment schedule as typed in one cell: ``60 % mois 4 ; 40 % mois 16``."""
     if payments is None:
         return None
-    return " ; ".join(f"{french_number(share * 100)} % mois {month}"
-                      for share, month in payments)
+    return " ; ".join(f"{format_percent(share)} mois {month}" for share, month in payments)
 
 
 def _funder_fields(funder: Funder) -> dict[str, Any]:

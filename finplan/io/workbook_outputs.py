@@ -910,20 +910,18 @@ def _write_monthly(book: Workbook, plan: Plan, expected: Expectations) -> tuple[
     start = sheet.row
     opening = [cash.opening, *balances[:-1]]
     sheet.row += 1  # the opening line refers to the balance line, written below
-    sheet.section("ENCAISSEMENTS")
-    inflows = [sheet.line("", name, None, [_money(c) for c in row], total=False)
-               for name, row in cash.inflows.items()]
-    total_in = sheet.line("", "Total des encaissements",
-                          lambda m: _sum_local(sheet, inflows, m),
-                          [_money(sum(r[m] for r in cash.inflows.values()))
+
+    def flows(title: str, table: dict[str, list[Cents]], total_label: str) -> int:
+        """A section of flows by month (values) and its total line (formulas)."""
+        sheet.section(title)
+        rows = [sheet.line("", name, None, [_money(c) for c in row], total=False)
+                for name, row in table.items()]
+        return sheet.line("", total_label, lambda m: _sum_local(sheet, rows, m),
+                          [_money(sum(row[m] for row in table.values()))
                            for m in range(cash.months)], total=False, style="total")
-    sheet.section("DÉCAISSEMENTS")
-    outflows = [sheet.line("", name, None, [_money(c) for c in row], total=False)
-                for name, row in cash.outflows.items()]
-    total_out = sheet.line("", "Total des décaissements",
-                           lambda m: _sum_local(sheet, outflows, m),
-                           [_money(sum(r[m] for r in cash.outflows.values()))
-                            for m in range(cash.months)], total=False, style="total")
+
+    total_in = flows("ENCAISSEMENTS", cash.inflows, "Total des encaissements")
+    total_out = flows("DÉCAISSEMENTS", cash.outflows, "Total des décaissements")
     balance = sheet.line("", "Trésorerie de fin de mois",
                          lambda m: (f"{sheet.local(start, m)}+{sheet.local(total_in, m)}"
                                     f"-{sheet.local(total_out, m)}"),

@@ -21,6 +21,7 @@ from fractions import Fraction
 __all__ = [
     "Cents",
     "euros",
+    "format_decimal",
     "format_euros",
     "format_percent",
     "fraction_to_cents",
@@ -105,13 +106,22 @@ def format_euros(cents: Cents, decimals: bool = False) -> str:
     return ("-" if value < 0 else "") + text + " €"
 
 
+def format_decimal(value: Decimal) -> str:
+    """A Decimal as a French user writes it, without useless zeros: ``1,5``.
+
+    >>> format_decimal(Decimal("1.50")), format_decimal(Decimal("2"))
+    ('1,5', '2')
+    """
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
 def format_percent(fraction: Decimal) -> str:
     """A fraction as a French percentage.
 
     >>> format_percent(Decimal("0.8")), format_percent(Decimal("0.125"))
     ('80 %', '12,5 %')
     """
-    text = f"{fraction * 100:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",") + " %"
+    return format_decimal(fraction * 100) + " %"
