@@ -175,6 +175,27 @@ def template_command(output: str, force: bool) -> int:
     return EXIT_OK
 
 
+@main.command("batch")
+@click.argument("folder", metavar="DOSSIER")
+@click.option("-o", "--output", required=True, metavar="SORTIES",
+              help="Dossier où écrire les classeurs et la synthèse.")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Nombre de calculs en parallèle.")
+@_guarded
+def batch_command(folder: str, output: str, jobs: int) -> int:
+    """Calcule chaque dossier .toml d'un répertoire : un classeur par dossier et une
+    synthèse (synthese.xlsx, synthese.json). Un dossier en erreur n'arrête pas les autres.
+    Code de sortie : 2 si un dossier a des erreurs, 1 si un plan est à revoir, 0 sinon."""
+    from finplan.batch import run_batch
+
+    result = run_batch(folder, output, jobs=jobs)
+    for row in result.rows:
+        if row["erreurs"]:
+            click.echo(f"{row['fichier']} : {row['erreurs']}", err=True)
+    click.echo(f"{len(result.rows)} dossier(s) ; synthèse : {result.summary_workbook}")
+    return result.exit_code
+
+
 @main.group("excel")
 def excel_group() -> None:
     """Boutons et fonctions Excel (xlwings)."""

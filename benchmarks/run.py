@@ -1,0 +1,77 @@
+"""finplan benchmarks: run on demand, never in the test suite.
+
+    python benchmarks/run.py [--repeat 5]
+
+Prints the median of several runs for each measure, the ratios the project
+targets, and the peak memory of the process. Record the figures in
+docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import finplan
+from finplan.batch import run_batch
+from finplan.io.workbook_write import build_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def median_seconds(action, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    repeat = parser.parse_args().repeat
+    demo = finplan.demo_path()
+    case = finplan.load_case(demo)
+    folder = Path(tempfile.mkdtemp())
+    try:
+        compute = median_seconds(lambda: finplan.compute(case), repeat)
+        cli_plan = median_seconds(lambda: subprocess.run(
+            [sys.executable, "-m", "finplan.cli", "plan", str(demo), "--json"],
+            capture_output=True, check=False), repeat)
+        built = folder / "build.xlsx"
+        build = median_seconds(lambda: build_workbook(finplan.load_case(demo)).workbook.save(
+            built), repeat)
+        from openpyxl import load_workbook
+
+        floor = median_seconds(lambda: load_workbook(built).save(folder / "floor.xlsx"), repeat)
+        cases = folder / "cases"
+        cases.mkdir()
+        examples = finplan.example_paths()
+        for index in range(100):
+            shutil.copy(examples[index % len(examples)], cases / f"cas-{index:03}.toml")
+        batch = median_seconds(lambda: run_batch(cases, folder / "out", jobs=2,
+                                                 progress=False), max(1, repeat // 2))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"compute (engine, demo)           {compute * 1000:8.1f} ms")
+    print(f"finplan plan --json (process)     {cli_plan * 1000:8.1f} ms")
+    print(f"build workbook (demo)             {build * 1000:8.1f} ms")
+    print(f"openpyxl load + save (floor)      {floor * 1000:8.1f} ms")
+    print(f"  ratio build / floor             {build / floor:8.2f}   (target <= 1.5)")
+    print(f"batch of 100 cases, 2 jobs        {batch:8.2f} s    (target <= 20 s)")
+    print(f"peak memory of this process       {peak:8.1f} MB")
+    print("Monte Carlo: not implemented yet (issue 6).")
+
+
+if __name__ == "__main__":
+    main()
