@@ -89,13 +89,13 @@ def test_fill_keeps_charts_validations_names_and_tables(tmp_path):
                         "=liste_regles", "=liste_lignes", "=liste_besoins"}
     assert set(sheet.tables) == {"tbl_personnel", "tbl_recettes", "tbl_charges",
                                  "tbl_investissements", "tbl_emprunts", "tbl_besoins",
-                                 "tbl_financeurs"}
+                                 "tbl_financeurs", "tbl_scenarios"}
     for name in ("p_annee1", "idx_salaires", "liste_types", "budget_charges",
                  "financeurs_tableau", "plan_tresorerie_fin", "controles"):
         assert name in book.defined_names
     assert book.sheetnames == ["Guide", "Hypothèses", "Budget", "Financeurs",
-                               "Plan de financement", "Trésorerie", "Contrôles", "Calculs",
-                               "Listes"]
+                               "Plan de financement", "Trésorerie", "Scénarios", "Contrôles",
+                               "Calculs", "Listes"]
 
 
 def test_fill_of_the_template_fills_every_output_sheet(tmp_path):

@@ -16,6 +16,7 @@ from typing import Any
 from finplan.errors import InputFileError
 from finplan.io.input_files import require_file
 from finplan.model.case import Case
+from finplan.model.case_dict import case_to_dict
 from finplan.model.validation import validate_case
 
 __all__ = ["MAX_FILE_BYTES", "parse_case_text", "read_case_file"]
@@ -83,51 +84,6 @@ def read_case_file(path: str | Path) -> Case:
         raise InputFileError(f"{path} n'est pas encodé en UTF-8 : enregistrez-le en UTF-8 "
                              "(« Unicode (UTF-8) » dans votre éditeur).") from None
     return validate_case(parse_case_text(text, str(path)))
-
-
-def _plain(value: Any) -> Any:
-    """A case value as TOML writes it (tuples -> lists; integral decimals -> int)."""
-    if isinstance(value, tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else value
-    return value
-
-
-def case_to_dict(case: Case) -> dict[str, Any]:
-    """A case as the raw dict of its case file (defaults written out).
-
-    >>> import finplan
-    >>> case = finplan.load_case(finplan.demo_path())
-    >>> finplan.load_case(case_to_dict(case)) == case
-    True
-    """
-    def table(item: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-        return {key: _plain(value) for key, value in vars(item).items()
-                if value is not None and key not in skip}
-
-    raw: dict[str, Any] = {"format": "finplan/1", "project": table(case.project),
-                           "indexation": table(case.indexation),
-                           "working_capital": {"days": _plain(case.working_capital_days)}}
-    ceilings = {need.id: {"max_public_share": _plain(need.max_public_share)}
-                for need in case.needs if not need.is_custom and need.max_public_share}
-    if ceilings:
-        raw["needs"] = ceilings
-    for key, items in (("staff", case.staff), ("revenue", case.revenue),
-                       ("expense", case.expenses), ("investment", case.investments),
-                       ("loan", case.loans)):
-        if items:
-            raw[key] = [table(item) for item in items]
-    custom = [table(need) for need in case.needs if need.is_custom]
-    if custom:
-        raw["need"] = custom
-    funders = []
-    for funder in case.funders:
-        entry = table(funder, skip=() if funder.rule == "share" else ("weight",))
-        funders.append(entry)
-    if funders:
-        raw["funder"] = funders
-    return raw
 
 
 def case_to_toml(case: Case) -> str:

@@ -129,7 +129,17 @@ def case_items(case: Case) -> dict[str, list[dict[str, Any]]]:
                   "max_public_share": n.max_public_share}
                  for n in case.needs if n.is_custom],
         "funder": [_funder_fields(funder) for funder in case.funders],
+        "scenario": [{"name": scenario.name, "path": path, "value": _scenario_value(value)}
+                     for scenario in case.scenarios for path, value in scenario.overrides],
     }
+
+
+def _scenario_value(value: Any) -> Any:
+    """A scenario's value in one cell: a number, ``35 ; 55 ; 70``, or a text."""
+    if isinstance(value, tuple):
+        return " ; ".join(format_decimal(item) if isinstance(item, Decimal) else str(item)
+                          for item in value)
+    return value
 
 
 def _cell_value(value: Any) -> Any:

@@ -43,11 +43,13 @@ SHEETS = {
     "funders": "Financeurs",
     "financing": "Plan de financement",
     "monthly": "Trésorerie",
+    "scenarios": "Scénarios",
     "checks": "Contrôles",
     "details": "Calculs",
     "lists": LISTS_SHEET,
 }
-OUTPUT_SHEETS = ("budget", "funders", "financing", "monthly", "checks", "details")
+OUTPUT_SHEETS = ("budget", "funders", "financing", "monthly", "scenarios", "checks",
+                 "details")
 FIRST_COLUMN = 2  # tables start in column B; column A is a margin
 YEAR_HEADERS = tuple(f"an {y}" for y in range(1, MAX_YEARS + 1))
 
@@ -280,6 +282,17 @@ TABLES: tuple[TableSpec, ...] = (
                "(privé), en janvier (fonds propres), chaque mois d'activité (par ETP).",
                width=28),
     ), 12),
+    TableSpec("scenario", "Scénarios", "tbl_scenarios", (
+        Column("name", "Scénario", "text", "Nom du scénario (par exemple « Prudent ») ; une "
+               "ligne par valeur remplacée, toutes les lignes d'un scénario portant son nom.",
+               width=36),
+        Column("path", "Clé", "text", "La valeur remplacée, comme dans un dossier finplan : "
+               "revenue[0].quantity (première recette), funder[Région (ESS)].cap_total, "
+               "project.start_month… (les listes sont numérotées à partir de 0)."),
+        Column("value", "Valeur", "scenario_value", "La nouvelle valeur : un nombre, une "
+               "valeur par année séparées par des points-virgules (35 ; 55 ; 70) ou un "
+               "texte."),
+    ), 5),
 )
 TABLES_BY_KEY: Mapping[str, TableSpec] = {spec.key: spec for spec in TABLES}
 
@@ -367,5 +380,5 @@ CHECK_COLUMNS = {"id": "A", "description": "B", "status": "C", "message": "D",
                  "value": "E"}
 # What each output sheet held after the last calculation (rows, columns), so that the
 # next one, written in one bulk write per sheet, blanks what it no longer needs.
-EXTENTS_RANGE = "J2:K7"
+EXTENTS_RANGE = "J2:K8"
 EXTENTS_HEADER = ("J1", "K1")

@@ -73,7 +73,7 @@ __all__ = ["write_outputs", "write_placeholders", "OUTPUT_NAMES", "STATUS"]
 
 STATUS = {"ok": "OK", "error": "À revoir", "warning": "Attention"}
 # Defined names of the output blocks (a fill replaces them with the sheets).
-OUTPUT_NAMES = ("tresorerie_mensuelle", "calculs_personnel", "calculs_besoins",
+OUTPUT_NAMES = ("scenarios_comparaison", "tresorerie_mensuelle", "calculs_personnel", "calculs_besoins",
                 "budget_charges", "budget_produits", "budget_resultat", "budget_caf",
                 "financeurs_tableau", "financeurs_repartition", "plan_emplois", "plan_ressources",
                 "plan_tresorerie_fin", "controles", "controles_verdict")
@@ -974,6 +974,51 @@ def _write_monthly(book: Workbook, plan: Plan, expected: Expectations) -> tuple[
     return sheet, balance
 
 
+# -- Scénarios ------------------------------------------------------------------------
+
+def write_table(sheet: Worksheet, table: Any, first_row: int, corner: str) -> int:
+    """A DataFrame as a header row and rows of values (its index in column B);
+    returns the last row written."""
+    put(sheet, f"{LABEL_COLUMN}{first_row}", corner)
+    for offset, name in enumerate(table.columns):
+        put(sheet, f"{get_column_letter(3 + offset)}{first_row}", str(name))
+    for column in range(2, 3 + len(table.columns)):
+        cell = sheet.cell(first_row, column)
+        cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, RIGHT
+    for number, (label, values) in enumerate(table.iterrows(), start=first_row + 1):
+        put(sheet, f"{LABEL_COLUMN}{number}", str(label))
+        for offset, value in enumerate(values):
+            cell = sheet.cell(number, 3 + offset)
+            if isinstance(value, Decimal):
+                cell.value, cell.number_format = float(value), EUROS
+            else:
+                put(sheet, cell.coordinate, value)
+    return first_row + len(table)
+
+
+def _write_scenarios(book: Workbook, plan: Plan, expected: Expectations) -> None:
+    """The scenarios of the case side by side (values: each is a whole computation)."""
+    from finplan.analysis import compare
+
+    sheet = _Sheet(book, "scenarios", plan, expected)
+    project = plan.case.project
+    sheet.title(f"Scénarios — {project.name}", f"{project.organisation} · chiffres clés du "
+                "cas de base et de chaque scénario du tableau « Scénarios » des hypothèses")
+    if not plan.case.scenarios:
+        put(sheet.sheet, f"{LABEL_COLUMN}{HEADER_ROW}", "Aucun scénario : ajoutez-en dans le "
+            "tableau « Scénarios » de la feuille Hypothèses (une ligne par valeur "
+            "remplacée), puis relancez le calcul.")
+        sheet.sheet[f"{LABEL_COLUMN}{HEADER_ROW}"].font = NOTE_FONT
+    else:
+        table = compare(plan.case)
+        last = write_table(sheet.sheet, table, HEADER_ROW, "Indicateur")
+        sheet.name_block("scenarios_comparaison", HEADER_ROW, last, 2 + len(table.columns))
+    print_setup(sheet.sheet, project.organisation, project.name)
+    sheet.sheet.column_dimensions[LABEL_COLUMN].width = 36
+    for offset in range(len(plan.case.scenarios) + 1):
+        sheet.sheet.column_dimensions[get_column_letter(3 + offset)].width = 20
+
+
 # -- Contrôles ------------------------------------------------------------------------
 
 _CHECK_LABELS = {
@@ -1122,6 +1167,7 @@ def write_outputs(book: Workbook, plan: Plan, layout: InputLayout,
     _link_funders(funders, details, plan, layout)
     financing = _write_financing(book, plan, details, budget, funders, expected)
     monthly = _write_monthly(book, plan, expected)
+    _write_scenarios(book, plan, expected)
     _write_checks(book, plan, layout, funders, financing, monthly, expected, notes)
 
 

@@ -132,6 +132,8 @@ class _Reader:
                 return None
             if kind in ("profile", "payments"):
                 return self.schedule(coordinate, path, kind, value)
+            if kind == "scenario_value":
+                return self.scenario_value(value)
             if kind in _NUMERIC_KINDS or kind == "code_or_number":
                 try:
                     number = parse_french_number(value)
@@ -175,6 +177,18 @@ class _Reader:
             self.fail(coordinate, path, f"« {text} » ne se lit pas ; écrivez par exemple "
                       f"« {example} »")
             return text
+
+    @staticmethod
+    def scenario_value(text: str) -> Any:
+        """A scenario value typed as text: a list (``35 ; 55 ; 70``), a number, a text."""
+        def one(item: str) -> Any:
+            try:
+                return parse_french_number(item)
+            except (AmbiguousNumber, NotANumber):
+                return item
+        if ";" in text:
+            return [one(item.strip()) for item in text.split(";") if item.strip()]
+        return one(text)
 
     def is_blank(self, row: int, first_column: int, count: int) -> bool:
         return all(self.cells.get(f"{get_column_letter(column)}{row}")[0] in (None, "")
@@ -342,9 +356,26 @@ def _read(reader: _Reader, param_cells: Mapping[str, str],
                 continue
             reader.locations[path] = reader.where(f"{get_column_letter(FIRST_COLUMN)}{row}")
             items.append(_read_item(reader, spec, layout, row_index, path))
-        if items:
+        if items and spec.key == "scenario":
+            raw["scenario"] = _grouped_scenarios(items, reader)
+        elif items:
             raw[spec.key] = items
     return _validated(raw, reader, layout)
+
+
+def _grouped_scenarios(rows: list[dict[str, Any]], reader: _Reader) -> list[dict[str, Any]]:
+    """Rows (name, path, value) as ``[[scenario]]`` tables, in order of first row."""
+    scenarios: dict[Any, dict[str, Any]] = {}
+    for index, row in enumerate(rows):
+        name = row.get("name")
+        if name not in scenarios:
+            number = len(scenarios)
+            scenarios[name] = {"name": name, "set": {}}
+            reader.locations[f"scenario[{number}]"] = reader.locations[f"scenario[{index}]"]
+            reader.locations[f"scenario[{number}].set"] = reader.locations[f"scenario[{index}]"]
+        path = row.get("path")
+        scenarios[name]["set"][str(path) if path is not None else ""] = row.get("value")
+    return list(scenarios.values())
 
 
 def _validated(raw: dict, reader: _Reader, layout: InputLayout) -> WorkbookCase:

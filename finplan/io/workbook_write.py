@@ -3,7 +3,7 @@
 >>> import finplan
 >>> built = build_workbook(finplan.load_case(finplan.demo_path()))
 >>> built.workbook.sheetnames
-['Guide', 'Hypothèses', 'Budget', 'Financeurs', 'Plan de financement', 'Trésorerie', 'Contrôles', 'Calculs', 'Listes']
+['Guide', 'Hypothèses', 'Budget', 'Financeurs', 'Plan de financement', 'Trésorerie', 'Scénarios', 'Contrôles', 'Calculs', 'Listes']
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def item_counts(case: Case) -> dict[str, int]:
     return {"staff": len(case.staff), "revenue": len(case.revenue),
             "expense": len(case.expenses), "investment": len(case.investments),
             "loan": len(case.loans), "funder": len(case.funders),
-            "need": sum(1 for need in case.needs if need.is_custom)}
+            "need": sum(1 for need in case.needs if need.is_custom),
+            "scenario": sum(len(scenario.overrides) for scenario in case.scenarios)}
 
 
 def record_extents(book: Workbook) -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from finplan.model.scenarios import Scenario
+
 __all__ = [
     "BUILTIN_NEEDS",
     "Case",
@@ -153,6 +155,7 @@ class Case:
     loans: tuple[Loan, ...] = ()
     needs: tuple[Need, ...] = ()
     funders: tuple[Funder, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()  # named overrides, see model/scenarios.py
 
     @property
     def years(self) -> tuple[int, ...]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +43,7 @@ from finplan.model.case import (
     Staff,
 )
 from finplan.model.money import format_percent
+from finplan.model.scenarios import PathError, Scenario, set_path
 from finplan.model.vocabulary import choices_text, normalise
 from finplan.rates import CONTRACTS, UnknownRate, aide_au_poste
 
@@ -57,7 +59,7 @@ _MISSING = object()
 _INVALID = object()
 
 _TOP_KEYS = ("format", "project", "indexation", "working_capital", "staff", "revenue",
-             "expense", "investment", "loan", "needs", "need", "funder")
+             "expense", "investment", "loan", "needs", "need", "funder", "scenario")
 _BUILTIN_LABELS = {"operating": "Fonctionnement (déficit d'exploitation)",
                    "investment": "Investissement (non couvert par les emprunts)"}
 _FUNDER_RULE_KEYS = {
@@ -299,11 +301,65 @@ def validate_case(raw: Any) -> Case:
     funders = tuple(_funder(check, item, f"funder[{i}]")
                     for i, item in enumerate(check.array(top, "funder")))
     _cross_checks(check, project, staff, needs, funders)
+    raw_scenarios = check.array(top, "scenario")
     if check.issues:
         raise CaseError(check.issues)
-    return Case(project=project, indexation=indexation, working_capital_days=days,
+    case = Case(project=project, indexation=indexation, working_capital_days=days,
                 staff=staff, revenue=revenue, expenses=expenses, investments=investments,
                 loans=loans, needs=needs, funders=funders)
+    scenarios = _scenarios(check, raw_scenarios, {k: v for k, v in top.items()
+                                                  if k != "scenario"})
+    if check.issues:
+        raise CaseError(check.issues)
+    return replace(case, scenarios=scenarios)
+
+
+def _scenarios(check: _Checker, items: list, base: dict) -> tuple[Scenario, ...]:
+    """``[[scenario]]``: a unique name and a ``set`` table of key path -> value; each
+    scenario's case must itself be valid."""
+    scenarios: list[Scenario] = []
+    for index, raw in enumerate(items):
+        path = f"scenario[{index}]"
+        table = check.table(raw, path, ("name", "set"))
+        if table is None:
+            continue
+        name = check.text(table, "name", path)
+        overrides = table.get("set", _MISSING)
+        if not isinstance(overrides, Mapping) or not overrides:
+            check.fail(f"{path}.set", "une table de valeurs à remplacer, par exemple "
+                       '"revenue[0].quantity" = [35, 55, 70]', overrides)
+            continue
+        if name is _INVALID:
+            continue
+        if name in [s.name for s in scenarios]:
+            check.fail(f"{path}.name", problem=f"le nom « {name} » est déjà celui d'un "
+                       "autre scénario")
+            continue
+        changed = base
+        try:
+            for key_path, value in overrides.items():
+                changed = set_path(changed, key_path, value)
+        except PathError as error:
+            check.fail(f"{path}.set", problem=str(error), context=_quoted(name))
+            continue
+        try:
+            validate_case(changed)
+        except CaseError as error:
+            for issue in error.issues:
+                check.fail(f"{path}.set", problem=f"dans ce scénario, {issue}",
+                           context=_quoted(name))
+            continue
+        scenarios.append(Scenario(name, tuple(
+            (key_path, _frozen(value)) for key_path, value in overrides.items())))
+    return tuple(scenarios)
+
+
+def _frozen(value: Any) -> Any:
+    """Lists as tuples (a case is immutable); numbers as Decimal."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(item) for item in value)
+    number = _as_decimal(value)
+    return number if number is not None else value
 
 
 def _project(check: _Checker, top: Mapping) -> Any:

@@ -1,0 +1,170 @@
+"""Comparing plans: scenarios side by side and sensitivity tables.
+
+Both re-run the engine on variations of a case: a scenario replaces values by
+key path; a sensitivity varies one or two values by a relative amount (applied
+to every year of a per-year value).
+
+>>> import finplan
+>>> table = sensitivity(finplan.load_case(finplan.demo_path()),
+...                     [("revenue[0].unit_price", Decimal("-0.1"), Decimal("0.1"))],
+...                     steps=3, measure="result")
+>>> list(table.index), table.columns.tolist()
+(['-10 %', '+0 %', '+10 %'], ['result'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from finplan.errors import CaseError, FinplanError, Issue
+from finplan.model.case import Case
+from finplan.model.case_dict import case_to_dict
+from finplan.model.engine import compute
+from finplan.model.money import Cents, format_decimal
+from finplan.model.plan import Plan
+from finplan.model.scenarios import PathError, Scenario, get_path, set_path
+from finplan.model.validation import validate_case
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["scenario_case", "compare", "sensitivity", "MEASURES", "measure_of", "Variation"]
+
+# What a sensitivity table can show, in cents, from a plan.
+MEASURES = {
+    "result": "Résultat cumulé sur le plan",
+    "unfunded": "Besoins non financés (total)",
+    "cash_low": "Point bas de trésorerie mensuelle",
+    "bridging_need": "Besoin de financement relais",
+}
+Variation = tuple[str, Decimal, Decimal]  # key path, lowest and highest relative change
+
+
+def measure_of(plan: Plan, measure: str) -> Cents:
+    """One figure of a plan, in cents."""
+    if measure == "result":
+        return sum(plan.result)
+    if measure == "unfunded":
+        return sum(sum(need.unfunded) for need in plan.need_results)
+    if measure == "cash_low":
+        return plan.monthly.low[0]
+    if measure == "bridging_need":
+        return plan.monthly.bridging_need
+    raise FinplanError(f"mesure inconnue « {measure} » : choisissez parmi "
+                       f"{', '.join(MEASURES)}")
+
+
+def _base(case: Case) -> dict[str, Any]:
+    raw = case_to_dict(case)
+    raw.pop("scenario", None)
+    return raw
+
+
+def _validated(raw: dict[str, Any], where: str) -> Case:
+    try:
+        return validate_case(raw)
+    except CaseError as error:
+        raise CaseError(Issue(where, problem=f"la variante n'est pas valable : {issue}")
+                        for issue in error.issues) from None
+
+
+def scenario_case(case: Case, scenario: Scenario) -> Case:
+    """The case of a scenario: the base case with the scenario's values."""
+    raw = _base(case)
+    for path, value in scenario.overrides:
+        raw = set_path(raw, path, _plain(value))
+    return _validated(raw, f"scénario « {scenario.name} »")
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _row(plan: Plan) -> dict[str, Any]:
+    from finplan.model.money import euros
+
+    row: dict[str, Any] = {}
+    for year, value in zip(plan.years, plan.result):
+        row[f"Résultat {year}"] = euros(value)
+    row["Non financé (total)"] = euros(measure_of(plan, "unfunded"))
+    for year, value in zip(plan.years, plan.cash_end):
+        row[f"Trésorerie fin {year}"] = euros(value)
+    row["Point bas de trésorerie"] = euros(plan.monthly.low[0])
+    row["Besoin de financement relais"] = euros(plan.monthly.bridging_need)
+    row["Contrôles à revoir"] = ", ".join(c.id for c in plan.check_results if c.fails) or "—"
+    return row
+
+
+def compare(case: Case) -> pd.DataFrame:
+    """Key figures of the base case and of each scenario, side by side."""
+    import pandas as pd
+
+    columns = {"Base": _row(compute(case))}
+    for scenario in case.scenarios:
+        columns[scenario.name] = _row(compute(scenario_case(case, scenario)))
+    return pd.DataFrame(columns)
+
+
+def _varied(value: Any, change: Decimal, path: str) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_varied(item, change, path) for item in value]
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal, float)):
+        raise FinplanError(f"« {path} » n'est pas un nombre : on ne peut pas le faire varier")
+    return Decimal(str(value)) * (1 + change)
+
+
+def _steps(low: Decimal, high: Decimal, steps: int) -> list[Decimal]:
+    if steps < 2:
+        raise FinplanError("il faut au moins 2 pas pour une table de sensibilité")
+    return [low + (high - low) * index / (steps - 1) for index in range(steps)]
+
+
+def _label(change: Decimal) -> str:
+    return ("+" if change >= 0 else "") + format_decimal(
+        (change * 100).quantize(Decimal("0.1")).normalize()) + " %"
+
+
+def sensitivity(case: Case, variations: Sequence[Variation], steps: int = 7,
+                measure: str = "result") -> pd.DataFrame:
+    """The measure for each relative change of one value (a column) or two (a grid).
+
+    Each change multiplies every year of the value at the key path by
+    ``1 + change``.
+    """
+    import pandas as pd
+
+    if not 1 <= len(variations) <= 2:
+        raise FinplanError("une table de sensibilité fait varier une ou deux valeurs")
+    base = _base(case)
+    originals = []
+    for path, _, _ in variations:
+        try:
+            original = get_path(base, path)
+        except PathError as error:
+            raise FinplanError(str(error)) from None
+        if original is None:
+            raise FinplanError(f"« {path} » n'a pas de valeur dans ce dossier")
+        originals.append(original)
+    grids = [_steps(low, high, steps) for _, low, high in variations]
+
+    def value(changes: Sequence[Decimal]) -> Decimal:
+        raw = base
+        for (path, _, _), original, change in zip(variations, originals, changes):
+            raw = set_path(raw, path, _varied(original, change, path))
+        where = ", ".join(f"{path} {_label(change)}"
+                          for (path, _, _), change in zip(variations, changes))
+        plan = compute(_validated(raw, where))
+        return Decimal(measure_of(plan, measure)) / 100
+
+    if measure not in MEASURES:
+        measure_of(compute(case), measure)  # raises the French message
+    if len(variations) == 1:
+        return pd.DataFrame({measure: [value([change]) for change in grids[0]]},
+                            index=[_label(change) for change in grids[0]])
+    return pd.DataFrame([[value([first, second]) for second in grids[1]]
+                         for first in grids[0]],
+                        index=pd.Index([_label(c) for c in grids[0]], name=variations[0][0]),
+                        columns=pd.Index([_label(c) for c in grids[1]],
+                                         name=variations[1][0]))

@@ -1,0 +1,63 @@
+"""A validated case back into the raw dict of its case file (the inverse of validation).
+
+Used to write case files, and to apply scenarios: a scenario's case is the base
+case's dict with some values replaced, validated again.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from finplan.model.case import Case
+
+__all__ = ["case_to_dict"]
+
+
+def _plain(value: Any) -> Any:
+    """A case value as TOML writes it (tuples -> lists; integral decimals -> int)."""
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else value
+    return value
+
+
+def case_to_dict(case: Case) -> dict[str, Any]:
+    """A case as the raw dict of its case file (defaults written out).
+
+    >>> import finplan
+    >>> case = finplan.load_case(finplan.demo_path())
+    >>> finplan.load_case(case_to_dict(case)) == case
+    True
+    """
+    def table(item: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+        return {key: _plain(value) for key, value in vars(item).items()
+                if value is not None and key not in skip}
+
+    raw: dict[str, Any] = {"format": "finplan/1", "project": table(case.project),
+                           "indexation": table(case.indexation),
+                           "working_capital": {"days": _plain(case.working_capital_days)}}
+    ceilings = {need.id: {"max_public_share": _plain(need.max_public_share)}
+                for need in case.needs if not need.is_custom and need.max_public_share}
+    if ceilings:
+        raw["needs"] = ceilings
+    for key, items in (("staff", case.staff), ("revenue", case.revenue),
+                       ("expense", case.expenses), ("investment", case.investments),
+                       ("loan", case.loans)):
+        if items:
+            raw[key] = [table(item) for item in items]
+    custom = [table(need) for need in case.needs if need.is_custom]
+    if custom:
+        raw["need"] = custom
+    funders = []
+    for funder in case.funders:
+        entry = table(funder, skip=() if funder.rule == "share" else ("weight",))
+        funders.append(entry)
+    if funders:
+        raw["funder"] = funders
+    if case.scenarios:
+        raw["scenario"] = [{"name": scenario.name,
+                            "set": {path: _plain(value) for path, value in scenario.overrides}}
+                           for scenario in case.scenarios]
+    return raw
