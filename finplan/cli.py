@@ -11,6 +11,7 @@ import shutil
 import sys
 import traceback
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -172,6 +173,91 @@ def template_command(output: str, force: bool) -> int:
     target = _xlsx_path(output)
     save_new(template_workbook(), target, force=force)
     click.echo(f"Modèle écrit : {target}")
+    return EXIT_OK
+
+
+def _frame_json(frame: Any) -> str:
+    import json
+
+    def plain(value: Any) -> Any:
+        return float(value) if isinstance(value, Decimal) else value
+
+    data = {"columns": [str(c) for c in frame.columns],
+            "index": [str(i) for i in frame.index],
+            "values": [[plain(v) for v in row] for row in frame.itertuples(index=False)]}
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+@main.command("compare")
+@click.argument("case_file", metavar="DOSSIER.toml")
+@click.option("--json", "as_json", is_flag=True, help="Affiche la comparaison en JSON.")
+@_guarded
+def compare_command(case_file: str, as_json: bool) -> int:
+    """Compare le cas de base et chaque scénario ([[scenario]]) du dossier."""
+    from finplan.analysis import compare
+    from finplan.report import render_frame
+
+    case = load_case(case_file)
+    if not case.scenarios:
+        raise FinplanError("Ce dossier n'a pas de scénario : ajoutez des tables "
+                           "[[scenario]] (name, set). Voir docs/analysis.md.")
+    frame = compare(case)
+    click.echo(_frame_json(frame) if as_json else render_frame("Scénarios", frame))
+    return EXIT_OK
+
+
+def _variation(text: str) -> tuple[str, Decimal, Decimal]:
+    """``PATH=-30%..+30%`` -> (path, -0.3, 0.3)."""
+    import re
+
+    from finplan.io.numbers import NotANumber, parse_french_number
+
+    found = re.fullmatch(r"(.+?)=([^=]+?)\.\.([^=]+)", text.strip())
+    try:
+        if not found:
+            raise NotANumber(text)
+        low, high = (parse_french_number(found.group(k)) for k in (2, 3))
+    except ValueError:
+        raise FinplanError(f"--vary « {text} » : écrivez CHEMIN=-30%..+30%, par exemple "
+                           "revenue[0].quantity=-30%..+30%") from None
+    if "%" not in found.group(2) + found.group(3):
+        raise FinplanError(f"--vary « {text} » : donnez la variation en pourcentage "
+                           "(-30%..+30%)")
+    return found.group(1).strip(), low, high
+
+
+@main.command("sensitivity")
+@click.argument("case_file", metavar="DOSSIER.toml")
+@click.option("--vary", "variations", multiple=True, required=True, metavar="CHEMIN=A%..B%",
+              help="Valeur à faire varier (une ou deux fois), par exemple "
+                   "revenue[0].quantity=-30%..+30%.")
+@click.option("--steps", default=7, show_default=True, type=click.IntRange(2, 41),
+              help="Nombre de pas de chaque variation.")
+@click.option("--measure", default="result", show_default=True,
+              type=click.Choice(["result", "unfunded", "cash_low", "bridging_need"]),
+              help="Ce que montre la table.")
+@click.option("--json", "as_json", is_flag=True, help="Affiche la table en JSON.")
+@click.option("-o", "--output", default=None, metavar="CLASSEUR.xlsx",
+              help="Écrit aussi la table dans un classeur (échelle de couleurs).")
+@_guarded
+def sensitivity_command(case_file: str, variations: tuple[str, ...], steps: int,
+                        measure: str, as_json: bool, output: str | None) -> int:
+    """Table de sensibilité : une mesure du plan quand une ou deux valeurs varient."""
+    from finplan.analysis import MEASURES, sensitivity
+    from finplan.report import render_frame
+
+    if len(variations) > 2:
+        raise FinplanError("--vary se donne une ou deux fois.")
+    frame = sensitivity(load_case(case_file), [_variation(v) for v in variations], steps,
+                        measure)
+    if output:
+        from finplan.io.workbook_files import save_new
+        from finplan.io.workbook_sensitivity import sensitivity_workbook
+
+        save_new(sensitivity_workbook(frame, MEASURES[measure]), _xlsx_path(output))
+    corner = " × ".join(v.split("=")[0] for v in variations)
+    click.echo(_frame_json(frame) if as_json else render_frame(
+        f"Sensibilité : {MEASURES[measure]}", frame, corner))
     return EXIT_OK
 
 

@@ -10,6 +10,8 @@ Loyer                                          12 000 €
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
 
 from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES
 from finplan.model.cash import month_label
@@ -17,7 +19,7 @@ from finplan.model.money import Cents, format_euros
 from finplan.model.plan import Plan
 from finplan.model.vocabulary import label
 
-__all__ = ["LIMIT_WORDS", "render_plan", "table"]
+__all__ = ["LIMIT_WORDS", "render_frame", "render_plan", "table"]
 
 LABEL_WIDTH = 44
 AMOUNT_WIDTH = 13
@@ -164,6 +166,15 @@ def _checks(plan: Plan) -> str:
                "Le plan n'est pas validé : au moins un contrôle est à revoir.")
     lines.append(verdict)
     return "\n".join(lines)
+
+
+def render_frame(title: str, frame: Any, corner: str = "") -> str:
+    """A DataFrame of euro amounts (Decimal) or texts as a titled text table."""
+    from finplan.model.money import to_cents
+
+    rows = [[str(label), *[to_cents(value) if isinstance(value, Decimal) else str(value)
+                           for value in values]] for label, values in frame.iterrows()]
+    return table(title, [corner, *map(str, frame.columns)], rows)
 
 
 def render_plan(plan: Plan) -> str:

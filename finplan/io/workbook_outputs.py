@@ -73,7 +73,8 @@ __all__ = ["write_outputs", "write_placeholders", "OUTPUT_NAMES", "STATUS"]
 
 STATUS = {"ok": "OK", "error": "À revoir", "warning": "Attention"}
 # Defined names of the output blocks (a fill replaces them with the sheets).
-OUTPUT_NAMES = ("scenarios_comparaison", "tresorerie_mensuelle", "calculs_personnel", "calculs_besoins",
+OUTPUT_NAMES = ("scenarios_comparaison", "tresorerie_mensuelle", "calculs_personnel",
+                "calculs_besoins",
                 "budget_charges", "budget_produits", "budget_resultat", "budget_caf",
                 "financeurs_tableau", "financeurs_repartition", "plan_emplois", "plan_ressources",
                 "plan_tresorerie_fin", "controles", "controles_verdict")
@@ -985,8 +986,8 @@ def write_table(sheet: Worksheet, table: Any, first_row: int, corner: str) -> in
     for column in range(2, 3 + len(table.columns)):
         cell = sheet.cell(first_row, column)
         cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, RIGHT
-    for number, (label, values) in enumerate(table.iterrows(), start=first_row + 1):
-        put(sheet, f"{LABEL_COLUMN}{number}", str(label))
+    for number, (name, values) in enumerate(table.iterrows(), start=first_row + 1):
+        put(sheet, f"{LABEL_COLUMN}{number}", str(name))
         for offset, value in enumerate(values):
             cell = sheet.cell(number, 3 + offset)
             if isinstance(value, Decimal):
