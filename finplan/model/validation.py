@@ -434,11 +434,6 @@ def _staff(check: _Checker, raw: Any, path: str, project: Any) -> Any:
     kind = check.choice(table, "kind", path, "kind", context=context)
     contract = check.choice(table, "contract", path, "contract", required=False,
                             context=context)
-    if contract is not None and contract is not _INVALID and kind not in ("insertion",
-                                                                           _INVALID):
-        check.fail(f"{path}.contract", problem="le type de contrat (ACI, EI, AI, ETTI, "
-                   "EITI) ne s'applique qu'au personnel « insertion »",
-                   hint="retirez contract ou mettez kind = \"insertion\"", context=context)
     fields = {
         "role": check.text(table, "role", path, context=context),
         "kind": kind,
@@ -694,10 +689,7 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
     funder_type = check.choice(table, "type", path, "type", context=context)
     rule = check.choice(table, "rule", path, "rule", context=context)
     line = check.choice(table, "line", path, "line", required=False, context=context)
-    if funder_type == "own" and line is not None:
-        check.fail(f"{path}.line", problem="les fonds propres ne figurent sur aucune "
-                   "ligne de subvention 74", hint="retirez line", context=context)
-    elif funder_type == "private" and line not in (None, "prive", _INVALID):
+    if funder_type == "private" and line not in (None, "prive", _INVALID):
         check.fail(f"{path}.line", problem="un financeur privé figure sur la ligne "
                    "« prive » (aides privées)", hint='retirez line ou écrivez "prive"',
                    context=context)
