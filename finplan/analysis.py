@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from finplan.errors import CaseError, FinplanError, Issue
 from finplan.model.case import Case
-from finplan.model.case_dict import case_to_dict
+from finplan.model.case_dict import case_to_dict, plain_value
 from finplan.model.engine import compute
 from finplan.model.money import Cents, format_decimal
 from finplan.model.plan import Plan
@@ -42,18 +42,22 @@ MEASURES = {
 Variation = tuple[str, Decimal, Decimal]  # key path, lowest and highest relative change
 
 
+def _check_measure(measure: str) -> None:
+    if measure not in MEASURES:
+        raise FinplanError(f"mesure inconnue « {measure} » : choisissez parmi "
+                           f"{', '.join(MEASURES)}")
+
+
 def measure_of(plan: Plan, measure: str) -> Cents:
     """One figure of a plan, in cents."""
+    _check_measure(measure)
     if measure == "result":
         return sum(plan.result)
     if measure == "unfunded":
         return sum(sum(need.unfunded) for need in plan.need_results)
     if measure == "cash_low":
         return plan.monthly.low[0]
-    if measure == "bridging_need":
-        return plan.monthly.bridging_need
-    raise FinplanError(f"mesure inconnue « {measure} » : choisissez parmi "
-                       f"{', '.join(MEASURES)}")
+    return plan.monthly.bridging_need  # the last measure
 
 
 def _base(case: Case) -> dict[str, Any]:
@@ -74,12 +78,8 @@ def scenario_case(case: Case, scenario: Scenario) -> Case:
     """The case of a scenario: the base case with the scenario's values."""
     raw = _base(case)
     for path, value in scenario.overrides:
-        raw = set_path(raw, path, _plain(value))
+        raw = set_path(raw, path, plain_value(value))
     return _validated(raw, f"scénario « {scenario.name} »")
-
-
-def _plain(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
 
 
 def _row(plan: Plan) -> dict[str, Any]:
@@ -97,11 +97,12 @@ def _row(plan: Plan) -> dict[str, Any]:
     return row
 
 
-def compare(case: Case) -> pd.DataFrame:
-    """Key figures of the base case and of each scenario, side by side."""
+def compare(case: Case, base: Plan | None = None) -> pd.DataFrame:
+    """Key figures of the base case and of each scenario, side by side (``base``: the
+    case's plan when it is already computed)."""
     import pandas as pd
 
-    columns = {"Base": _row(compute(case))}
+    columns = {"Base": _row(base or compute(case))}
     for scenario in case.scenarios:
         columns[scenario.name] = _row(compute(scenario_case(case, scenario)))
     return pd.DataFrame(columns)
@@ -158,8 +159,7 @@ def sensitivity(case: Case, variations: Sequence[Variation], steps: int = 7,
         plan = compute(_validated(raw, where))
         return Decimal(measure_of(plan, measure)) / 100
 
-    if measure not in MEASURES:
-        measure_of(compute(case), measure)  # raises the French message
+    _check_measure(measure)
     if len(variations) == 1:
         return pd.DataFrame({measure: [value([change]) for change in grids[0]]},
                             index=[_label(change) for change in grids[0]])

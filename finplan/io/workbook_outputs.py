@@ -1011,7 +1011,7 @@ def _write_scenarios(book: Workbook, plan: Plan, expected: Expectations) -> None
             "remplacée), puis relancez le calcul.")
         sheet.sheet[f"{LABEL_COLUMN}{HEADER_ROW}"].font = NOTE_FONT
     else:
-        table = compare(plan.case)
+        table = compare(plan.case, plan)
         last = write_table(sheet.sheet, table, HEADER_ROW, "Indicateur")
         sheet.name_block("scenarios_comparaison", HEADER_ROW, last, 2 + len(table.columns))
     print_setup(sheet.sheet, project.organisation, project.name)

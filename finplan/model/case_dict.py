@@ -11,13 +11,13 @@ from typing import Any
 
 from finplan.model.case import Case
 
-__all__ = ["case_to_dict"]
+__all__ = ["case_to_dict", "plain_value"]
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """A case value as TOML writes it (tuples -> lists; integral decimals -> int)."""
     if isinstance(value, (tuple, list)):
-        return [_plain(item) for item in value]
+        return [plain_value(item) for item in value]
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else value
     return value
@@ -32,13 +32,13 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     True
     """
     def table(item: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-        return {key: _plain(value) for key, value in vars(item).items()
+        return {key: plain_value(value) for key, value in vars(item).items()
                 if value is not None and key not in skip}
 
     raw: dict[str, Any] = {"format": "finplan/1", "project": table(case.project),
                            "indexation": table(case.indexation),
-                           "working_capital": {"days": _plain(case.working_capital_days)}}
-    ceilings = {need.id: {"max_public_share": _plain(need.max_public_share)}
+                           "working_capital": {"days": plain_value(case.working_capital_days)}}
+    ceilings = {need.id: {"max_public_share": plain_value(need.max_public_share)}
                 for need in case.needs if not need.is_custom and need.max_public_share}
     if ceilings:
         raw["needs"] = ceilings
@@ -58,6 +58,6 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         raw["funder"] = funders
     if case.scenarios:
         raw["scenario"] = [{"name": scenario.name,
-                            "set": {path: _plain(value) for path, value in scenario.overrides}}
+                            "set": {path: plain_value(value) for path, value in scenario.overrides}}
                            for scenario in case.scenarios]
     return raw
