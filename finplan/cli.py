@@ -261,6 +261,43 @@ def sensitivity_command(case_file: str, variations: tuple[str, ...], steps: int,
     return EXIT_OK
 
 
+@main.command("montecarlo")
+@click.argument("case_file", metavar="DOSSIER.toml")
+@click.option("--draws", type=click.IntRange(1, 1_000_000), default=None,
+              help="Nombre de tirages (sinon : draws de [montecarlo], 10 000 par défaut).")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None,
+              help="Graine du tirage (sinon : seed de [montecarlo], 0 par défaut).")
+@click.option("--measure", default="result", show_default=True,
+              type=click.Choice(["result", "unfunded", "bridging_need", "cash_low"]),
+              help="Mesure montrée en histogramme.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Affiche le résultat en JSON (finplan-montecarlo/1).")
+@click.option("-o", "--output", default=None, metavar="CLASSEUR.xlsx",
+              help="Écrit aussi un classeur : synthèse en formules, histogramme, tirages.")
+@_guarded
+def montecarlo_command(case_file: str, draws: int | None, seed: int | None, measure: str,
+                       as_json: bool, output: str | None) -> int:
+    """Simulation de Monte Carlo : probabilité d'un besoin non financé ou d'une
+    trésorerie négative, percentiles du résultat, du non-financé et du besoin relais,
+    selon les lois de la section [montecarlo] du dossier."""
+    import json
+
+    from finplan.report import render_simulation
+    from finplan.simulation import montecarlo
+
+    simulation = montecarlo(load_case(case_file), draws=draws, seed=seed)
+    if output:
+        from finplan.io.workbook_files import save_new
+        from finplan.io.workbook_montecarlo import montecarlo_workbook
+
+        save_new(montecarlo_workbook(simulation), _xlsx_path(output))
+    if as_json:
+        click.echo(json.dumps(simulation.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_simulation(simulation, measure), nl=False)
+    return EXIT_OK
+
+
 @main.command("batch")
 @click.argument("folder", metavar="DOSSIER")
 @click.option("-o", "--output", required=True, metavar="SORTIES",

@@ -15,11 +15,11 @@ from typing import Any
 
 from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES
 from finplan.model.cash import month_label
-from finplan.model.money import Cents, format_euros
+from finplan.model.money import Cents, format_decimal, format_euros, to_cents
 from finplan.model.plan import Plan
 from finplan.model.vocabulary import label
 
-__all__ = ["LIMIT_WORDS", "render_frame", "render_plan", "table"]
+__all__ = ["LIMIT_WORDS", "render_frame", "render_plan", "render_simulation", "table"]
 
 LABEL_WIDTH = 44
 AMOUNT_WIDTH = 13
@@ -170,8 +170,6 @@ def _checks(plan: Plan) -> str:
 
 def render_frame(title: str, frame: Any, corner: str = "") -> str:
     """A DataFrame of euro amounts (Decimal) or texts as a titled text table."""
-    from finplan.model.money import to_cents
-
     rows = [[str(label), *[to_cents(value) if isinstance(value, Decimal) else str(value)
                            for value in values]] for label, values in frame.iterrows()]
     return table(title, [corner, *map(str, frame.columns)], rows)
@@ -187,3 +185,36 @@ def render_plan(plan: Plan) -> str:
     head.append("Montants arrondis à l'euro (finplan plan --json donne les centimes).")
     return "\n\n".join(["\n".join(head), _budget(plan), _funders(plan), _financing(plan),
                         _checks(plan)]) + "\n"
+
+
+def render_simulation(simulation: Any, histogram_measure: str = "result") -> str:
+    """A Monte Carlo run as text: settings, probabilities, percentiles, a histogram."""
+    from finplan.simulation import MEASURES, PROBABILITIES, describe_variation
+
+    case, settings = simulation.case, simulation.settings
+    head = [f"{case.project.name} — {case.project.organisation}",
+            f"Monte Carlo : {f'{settings.draws:,}'.replace(',', ' ')} tirages, graine "
+            f"{settings.seed} (calcul en {f'{simulation.seconds:.2f}'.replace('.', ',')} s).",
+            "Valeurs qui varient (valeur du dossier × (1 + x), chaque année) :"]
+    head += [f"  {variation.path} : {describe_variation(variation)}"
+             for variation in settings.vary]
+    probabilities = simulation.probabilities
+    chances = [f"{PROBABILITIES[key]} : "
+               f"{format_decimal(Decimal(repr(value * 100)).quantize(Decimal('0.1')))} %"
+               for key, value in probabilities.items()]
+    summary = simulation.summary
+    rows = [[MEASURES[measure], *[to_cents(summary.loc[measure, column])
+                                  for column in summary.columns]]
+            for measure in MEASURES]
+    percentiles = table("Percentiles (sur l'ensemble des tirages)",
+                        ["", *summary.columns], rows)
+    histogram = simulation.histogram(histogram_measure, bins=12)
+    widest = max(int(histogram["tirages"].max()), 1)
+    bars = [f"Histogramme : {MEASURES[histogram_measure]}",
+            "─" * (14 + len(MEASURES[histogram_measure]))]
+    for _, row in histogram.iterrows():
+        span = f"{format_euros(to_cents(row['de']))} à {format_euros(to_cents(row['à']))}"
+        bar = "█" * round(40 * int(row["tirages"]) / widest)
+        bars.append(f"{span:>30}  {bar} {int(row['tirages'])}")
+    return "\n\n".join(["\n".join(head), "\n".join(chances), percentiles,
+                        "\n".join(bars)]) + "\n"

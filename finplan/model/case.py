@@ -23,11 +23,13 @@ __all__ = [
     "Indexation",
     "Investment",
     "Loan",
+    "MonteCarlo",
     "Need",
     "PerYear",
     "Project",
     "Revenue",
     "Staff",
+    "Variation",
 ]
 
 PerYear = Decimal | tuple[Decimal, ...]
@@ -144,6 +146,32 @@ class Funder:
 
 
 @dataclass(frozen=True)
+class Variation:
+    """One uncertain value of a Monte Carlo run: the value at ``path`` times ``1 + x``.
+
+    ``x`` follows ``dist``: ``uniform`` on [low, high], ``triangular`` (low, mode,
+    high), or ``normal`` with mean 0 and standard deviation ``sd``, truncated so
+    that the value stays positive (``x >= -1``).
+    """
+
+    path: str
+    dist: str
+    low: Decimal | None = None
+    mode: Decimal | None = None
+    high: Decimal | None = None
+    sd: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    """``[montecarlo]``: how many draws, the seed, and the values that vary."""
+
+    draws: int
+    seed: int
+    vary: tuple[Variation, ...]
+
+
+@dataclass(frozen=True)
 class Case:
     project: Project
     indexation: Indexation = field(default_factory=Indexation)
@@ -156,6 +184,7 @@ class Case:
     needs: tuple[Need, ...] = ()
     funders: tuple[Funder, ...] = ()
     scenarios: tuple[Scenario, ...] = ()  # named overrides, see model/scenarios.py
+    montecarlo: MonteCarlo | None = None  # see model/montecarlo.py
 
     @property
     def years(self) -> tuple[int, ...]:

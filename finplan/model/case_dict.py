@@ -60,4 +60,10 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         raw["scenario"] = [{"name": scenario.name,
                             "set": {path: plain_value(value) for path, value in scenario.overrides}}
                            for scenario in case.scenarios]
+    if case.montecarlo is not None:
+        settings = case.montecarlo
+        raw["montecarlo"] = {
+            "draws": settings.draws, "seed": settings.seed,
+            "vary": [{key: plain_value(value) for key, value in vars(variation).items()
+                      if value is not None} for variation in settings.vary]}
     return raw

@@ -37,12 +37,15 @@ from finplan.model.case import (
     Indexation,
     Investment,
     Loan,
+    MonteCarlo,
     Need,
     Project,
     Revenue,
     Staff,
+    Variation,
 )
 from finplan.model.money import format_percent
+from finplan.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, target_of
 from finplan.model.scenarios import PathError, Scenario, set_path
 from finplan.model.vocabulary import choices_text, normalise
 from finplan.rates import CONTRACTS, UnknownRate, aide_au_poste
@@ -53,13 +56,14 @@ FORMAT = "finplan/1"
 
 # Largest sizes finplan accepts (see docs/case-file.md).
 LIMITS = {"years": 5, "items": 200, "loan_months": 600, "text": 200,
-          "number": Decimal(10) ** 11}
+          "number": Decimal(10) ** 11, "draws": 100_000}
 
 _MISSING = object()
 _INVALID = object()
 
 _TOP_KEYS = ("format", "project", "indexation", "working_capital", "staff", "revenue",
-             "expense", "investment", "loan", "needs", "need", "funder", "scenario")
+             "expense", "investment", "loan", "needs", "need", "funder", "scenario",
+             "montecarlo")
 _BUILTIN_LABELS = {"operating": "Fonctionnement (déficit d'exploitation)",
                    "investment": "Investissement (non couvert par les emprunts)"}
 _FUNDER_RULE_KEYS = {
@@ -302,11 +306,12 @@ def validate_case(raw: Any) -> Case:
                     for i, item in enumerate(check.array(top, "funder")))
     _cross_checks(check, project, staff, needs, funders)
     raw_scenarios = check.array(top, "scenario")
+    montecarlo = _montecarlo(check, top)
     if check.issues:
         raise CaseError(check.issues)
     case = Case(project=project, indexation=indexation, working_capital_days=days,
                 staff=staff, revenue=revenue, expenses=expenses, investments=investments,
-                loans=loans, needs=needs, funders=funders)
+                loans=loans, needs=needs, funders=funders, montecarlo=montecarlo)
     scenarios = _scenarios(check, raw_scenarios, {k: v for k, v in top.items()
                                                   if k != "scenario"})
     if check.issues:
@@ -352,6 +357,96 @@ def _scenarios(check: _Checker, items: list, base: dict) -> tuple[Scenario, ...]
         scenarios.append(Scenario(name, tuple(
             (key_path, _frozen(value)) for key_path, value in overrides.items())))
     return tuple(scenarios)
+
+
+_DISTRIBUTION_KEYS = {"uniform": ("low", "high"), "triangular": ("low", "mode", "high"),
+                      "normal": ("sd",)}
+
+
+def _montecarlo(check: _Checker, top: Mapping) -> MonteCarlo | None:
+    """``[montecarlo]``: draws, seed and ``[[montecarlo.vary]]`` (see model/montecarlo.py)."""
+    raw = top.get("montecarlo", _MISSING)
+    if raw is _MISSING:
+        return None
+    table = check.table(raw, "montecarlo", ("draws", "seed", "vary"))
+    if table is None:
+        return None
+    draws = check.integer(table, "draws", "montecarlo", 1, LIMITS["draws"],
+                          default=DEFAULT_DRAWS)
+    seed = check.integer(table, "seed", "montecarlo", 0, 2**32 - 1, default=DEFAULT_SEED)
+    items = table.get("vary", _MISSING)
+    if not isinstance(items, (list, tuple)) or not items:
+        check.fail("montecarlo.vary", "au moins une valeur qui varie : [[montecarlo.vary]] "
+                   'avec path = "revenue[0].quantity", dist = "uniform", low = -0.3, '
+                   "high = 0.1", items)
+        return None
+    if len(items) > LIMITS["items"]:
+        check.fail("montecarlo.vary", problem=f"{len(items)} lignes, au plus "
+                   f"{LIMITS['items']} sont acceptées")
+        return None
+    vary, targets = [], []
+    for index, item in enumerate(items):
+        variation = _variation(check, item, f"montecarlo.vary[{index}]", top, targets)
+        if variation is not None:
+            vary.append(variation)
+    if draws is _INVALID or seed is _INVALID or len(vary) != len(items):
+        return None
+    return MonteCarlo(draws, seed, tuple(vary))
+
+
+def _variation(check: _Checker, raw: Any, path: str, top: Mapping,
+               targets: list) -> Variation | None:
+    table = check.table(raw, path, ("path", "dist", "low", "mode", "high", "sd"),
+                        context=_quoted(raw.get("path")) if isinstance(raw, Mapping)
+                        else None)
+    if table is None:
+        return None
+    context = _quoted(table.get("path"))
+    key_path = check.text(table, "path", path, context=context)
+    dist = check.choice(table, "dist", path, "dist", context=context)
+    if key_path is not _INVALID:
+        try:
+            target = target_of(top, key_path)
+        except PathError as error:
+            key_path = check.fail(f"{path}.path", problem=str(error), context=context)
+        else:
+            if target in targets:
+                key_path = check.fail(f"{path}.path", problem="cette valeur varie déjà "
+                                      "dans une autre ligne", hint="gardez une seule ligne "
+                                      "par valeur", context=context)
+            targets.append(target)
+    if dist is _INVALID:
+        return None
+    needed = _DISTRIBUTION_KEYS[dist]
+    for key in ("low", "mode", "high", "sd"):
+        if key in table and key not in needed:
+            check.fail(f"{path}.{key}", problem=f"« {key} » ne s'applique pas à la loi "
+                       f"« {dist} »", hint=f"clés de cette loi : {', '.join(needed)}",
+                       context=context)
+    values = {}
+    for key in needed:
+        if key == "sd":
+            values[key] = check.number(table, key, path, low=0, high=5, above=True,
+                                       expected="un écart-type relatif strictement "
+                                       "positif, au plus 5 (0.1 pour ±10 %)",
+                                       context=context)
+        else:
+            values[key] = check.number(table, key, path, low=-1, high=10,
+                                       expected="une variation relative entre -1 et 10 "
+                                       "(-0.3 pour -30 %)", context=context)
+    if any(value is _INVALID for value in values.values()) or key_path is _INVALID:
+        return None
+    low, mode, high = values.get("low"), values.get("mode"), values.get("high")
+    if dist == "uniform" and low > high:
+        check.fail(path, problem=f"bornes dans le désordre (low = {low}, high = {high})",
+                   hint="il faut low ≤ high", context=context)
+        return None
+    if dist == "triangular" and not (low <= mode <= high and low < high):
+        check.fail(path, problem=f"bornes dans le désordre (low = {low}, mode = {mode}, "
+                   f"high = {high})", hint="il faut low ≤ mode ≤ high et low < high",
+                   context=context)
+        return None
+    return Variation(key_path, dist, **values)
 
 
 def _frozen(value: Any) -> Any:

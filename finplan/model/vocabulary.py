@@ -51,6 +51,11 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "operating": "Fonctionnement",
         "investment": "Investissement",
     },
+    "dist": {
+        "uniform": "Uniforme (bas, haut)",
+        "triangular": "Triangulaire (bas, mode, haut)",
+        "normal": "Normale (écart-type)",
+    },
     "line": {
         "etat": "État",
         "region": "Région",
@@ -72,6 +77,7 @@ _ALIASES: dict[str, dict[str, str]] = {
     "type": {"prive": "private", "fonds propres": "own", "propre": "own"},
     "rule": {"fixe": "fixed", "montant fixe": "fixed", "taux": "rate", "part": "share",
              "par etp": "per_fte", "solde": "residual", "reste": "residual"},
+    "dist": {"uniforme": "uniform", "triangulaire": "triangular", "normale": "normal"},
     "line": {"etat": "etat", "region": "region", "departement": "departement",
              "intercommunalite": "intercommunalite", "epci": "intercommunalite",
              "asp": "asp", "fse": "fonds_europeens", "europe": "fonds_europeens",

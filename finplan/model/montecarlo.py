@@ -1,0 +1,203 @@
+"""Monte Carlo settings: which values vary, how they are drawn, and a drawn case.
+
+A variation names one value of the case by key path (``revenue[0].quantity``,
+``funder[Région (ESS)].cap``) and multiplies it by ``1 + x`` in every year,
+``x`` drawn from its distribution.  Draws come from numpy's PCG64 generator
+seeded with ``seed``: the variations in file order, all draws of the first,
+then all draws of the second… so a run is reproduced exactly by its seed.
+
+Only amounts can vary (see :data:`VARIABLE_FIELDS`): quantities, prices,
+expenses, FTE, salaries, investments, loans, funders' amounts, rates and
+ceilings, custom needs, the opening cash and the BFR days.  Months, years,
+weights, priorities and indexation rates are the frame of the plan and stay put.
+
+>>> from decimal import Decimal as D
+>>> variation = Variation("revenue[0].quantity", "uniform", low=D("-0.3"), high=D("0.1"))
+>>> xs = draw_variations((variation,), draws=4, seed=42)
+>>> xs.shape, bool(((xs >= -0.3) & (xs <= 0.1)).all())
+((1, 4), True)
+>>> scaled_value((D(35), D(55)), 1.5)
+[Decimal('52.5'), Decimal('82.5')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from finplan.model.case import Case, MonteCarlo, Variation
+from finplan.model.scenarios import PathError, parse_path, set_path
+
+__all__ = [
+    "DEFAULT_DRAWS",
+    "DEFAULT_SEED",
+    "VARIABLE_FIELDS",
+    "Target",
+    "drawn_case",
+    "draw_variations",
+    "scaled_value",
+    "target_of",
+]
+
+DEFAULT_DRAWS = 10_000
+DEFAULT_SEED = 0
+# The values a variation may name: list key -> fields (project and working_capital:
+# single values).
+VARIABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "revenue": ("amount", "quantity", "unit_price"),
+    "expense": ("amount",),
+    "staff": ("fte", "monthly_gross", "employer_rate"),
+    "investment": ("amount",),
+    "loan": ("principal", "annual_rate"),
+    "funder": ("amount", "rate", "amount_per_fte", "cap", "cap_total"),
+    "need": ("amount",),
+    "project": ("opening_cash",),
+    "working_capital": ("days",),
+}
+_NAME_KEYS = ("name", "label", "role", "id")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a variation changes: ``collection[index].field`` (index None for a
+    single value such as ``project.opening_cash``)."""
+
+    collection: str
+    index: int | None
+    field: str
+
+
+def _allowed_text() -> str:
+    return ", ".join(f"{key}[…].{'|'.join(fields)}" if key not in (
+        "project", "working_capital") else f"{key}.{fields[0]}"
+        for key, fields in VARIABLE_FIELDS.items())
+
+
+def target_of(raw: Mapping[str, Any], path: str) -> Target:
+    """Resolve a key path against a raw case; :class:`PathError` (French) if it does not
+    name a value that can vary.
+
+    >>> raw = {"funder": [{"name": "État", "amount": 5}, {"name": "Région", "cap": 9}]}
+    >>> target_of(raw, "funder[Région].cap")
+    Target(collection='funder', index=1, field='cap')
+    >>> target_of(raw, "funder[1].weight")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    finplan.model.scenarios.PathError: « funder[1].weight » ne peut pas varier : ...
+    """
+    segments = parse_path(path)
+    refused = PathError(f"« {path} » ne peut pas varier : seules ces valeurs peuvent "
+                        f"varier : {_allowed_text()}")
+    if len(segments) != 2:
+        raise refused
+    (key, selector), (field, extra) = segments
+    if extra is not None or field not in VARIABLE_FIELDS.get(key, ()):
+        raise refused
+    if key in ("project", "working_capital"):
+        if selector is not None:
+            raise refused
+        return Target(key, None, field)
+    if selector is None:
+        raise PathError(f"« {path} » : précisez l'élément de la liste, par exemple "
+                        f"{key}[0].{field}")
+    items = raw.get(key)
+    if not isinstance(items, list):
+        raise PathError(f"« {path} » : le dossier n'a pas de liste « {key} »")
+    index = _index(items, selector, key)
+    item = items[index]
+    if not isinstance(item, Mapping) or item.get(field) is None:
+        raise PathError(f"« {path} » : cet élément n'a pas de valeur « {field} » à faire "
+                        "varier")
+    return Target(key, index, field)
+
+
+def _index(items: Sequence[Any], selector: str, key: str) -> int:
+    if selector.strip().lstrip("-").isdigit():
+        index = int(selector)
+        if not 0 <= index < len(items):
+            raise PathError(f"{key}[{index}] n'existe pas : la liste a {len(items)} "
+                            "élément(s), numérotés à partir de 0")
+        return index
+    for index, item in enumerate(items):
+        if isinstance(item, Mapping) and selector in (item.get(k) for k in _NAME_KEYS):
+            return index
+    raise PathError(f"aucun élément « {selector} » dans {key}")
+
+
+def draw_variations(vary: Sequence[Variation], draws: int, seed: int) -> np.ndarray:
+    """The relative variations ``x``: one row per variation, one column per draw."""
+    generator = np.random.Generator(np.random.PCG64(seed))
+    rows = []
+    for variation in vary:
+        if variation.dist == "uniform":
+            row = generator.uniform(float(variation.low), float(variation.high), draws)
+        elif variation.dist == "triangular":
+            row = generator.triangular(float(variation.low), float(variation.mode),
+                                       float(variation.high), draws)
+        else:
+            row = _truncated_normal(generator, float(variation.sd), draws)
+        rows.append(row)
+    return np.array(rows, dtype=np.float64).reshape(len(vary), draws)
+
+
+def _truncated_normal(generator: np.random.Generator, sd: float, draws: int) -> np.ndarray:
+    """Normal(0, sd) conditioned on ``x >= -1`` (the value stays positive): the draws
+    below are drawn again."""
+    values = generator.normal(0.0, sd, draws)
+    below = values < -1
+    while below.any():
+        values[below] = generator.normal(0.0, sd, int(below.sum()))
+        below = values < -1
+    return values
+
+
+def scaled_value(value: Any, factor: float) -> Any:
+    """A case value (one number or one per year) times ``factor``, as the vectorised
+    evaluation computes it: in binary floating point, each product then written as
+    the shortest decimal that reads back to the same float."""
+    if isinstance(value, (tuple, list)):
+        return [scaled_value(item, factor) for item in value]
+    return Decimal(repr(float(value) * float(factor)))
+
+
+def drawn_case(case: Case, raw: Mapping[str, Any], xs: Sequence[float]) -> Case:
+    """The case of one draw: every variation's value times ``1 + x`` (validated again).
+
+    ``raw`` is the case's raw dict (:func:`~finplan.model.case_dict.case_to_dict`);
+    ``xs`` one relative variation per ``case.montecarlo.vary``.  Used to check the
+    vectorised evaluation against the scalar engine, one draw at a time.
+    """
+    from finplan.model.validation import validate_case
+    from finplan.rates import aide_au_poste
+
+    assert case.montecarlo is not None
+    changed: dict[str, Any] = {key: value for key, value in raw.items()
+                               if key not in ("montecarlo", "scenario")}
+    for variation, x in zip(case.montecarlo.vary, xs, strict=True):
+        target = target_of(changed, variation.path)
+        value = _raw_value(changed, target)
+        if target.collection == "funder" and isinstance(value, str):  # aide au poste code
+            value = [aide_au_poste(value, year).amount for year in case.years]
+        changed = set_path(changed, _canonical(target), scaled_value(value, 1.0 + x))
+    return validate_case(changed)
+
+
+def _raw_value(raw: Mapping[str, Any], target: Target) -> Any:
+    if target.index is None:
+        return raw[target.collection][target.field]
+    return raw[target.collection][target.index][target.field]
+
+
+def _canonical(target: Target) -> str:
+    if target.index is None:
+        return f"{target.collection}.{target.field}"
+    return f"{target.collection}[{target.index}].{target.field}"
+
+
+def settings_text(settings: MonteCarlo) -> str:
+    """One line describing a run, in French: ``10 000 tirages, graine 42``."""
+    return f"{settings.draws:,} tirages, graine {settings.seed}".replace(",", " ")

@@ -1,0 +1,739 @@
+"""Many draws of a case at once: the engine's arithmetic over numpy arrays.
+
+:func:`evaluate` computes, for every draw of a Monte Carlo run, what
+:func:`finplan.compute` computes for one case — the funders' allocations, the
+result, the year-end cash and the monthly cash balances — with one numpy
+operation per step for all the draws together instead of one engine call per
+draw.  It follows the engine step by step and gives the same cents (the tests
+compare both, draw by draw).
+
+How it stays exact:
+
+- Arrays have one row per draw; a figure that no variation touches keeps one
+  row, computed by the engine's own functions, and is broadcast.
+- A line item touched by a variation is computed in binary floating point from
+  the drawn value and rounded half-up to the cent.  The drawn values are
+  continuous, so an exact half cent, where floating point and the engine's
+  decimals could round apart, has a probability of the order of 1e-12.
+- From the cents on, everything is integer arithmetic as in the engine:
+  rates and shares are exact fractions (``rate × base`` is rounded from
+  ``base × p / q``), splits use the same largest-remainder rule, the release of
+  investment subsidies uses exact integers.
+
+>>> import finplan
+>>> from finplan.model.montecarlo import draw_variations
+>>> case = finplan.load_case(finplan.demo_path())
+>>> outcomes = evaluate(case, np.zeros((0, 1)))
+>>> plan = finplan.compute(case)
+>>> outcomes.result[0].tolist() == plan.result, int(outcomes.low[0]) == plan.monthly.low[0]
+(True, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from itertools import groupby
+from math import lcm
+
+import numpy as np
+
+from finplan.model.amounts import (
+    expense_amounts,
+    growth,
+    months_active,
+    revenue_amounts,
+    year_value,
+)
+from finplan.model.assets import depreciation, loan_schedule, months_in_service
+from finplan.model.case import Case, Funder, Need
+from finplan.model.case_dict import case_to_dict
+from finplan.model.cash import default_payments, months_of_year
+from finplan.model.money import to_cents
+from finplan.model.montecarlo import Target, target_of
+from finplan.model.staff import staff_costs
+from finplan.rates import aide_au_poste
+
+__all__ = ["Outcomes", "evaluate"]
+
+_SAFE = 2**62  # products below this fit in int64
+
+
+@dataclass
+class Outcomes:
+    """The figures of every draw (cents; one row per draw)."""
+
+    result: np.ndarray  # (draws, years)
+    unfunded: dict[str, np.ndarray]  # need id -> (draws, years)
+    funding: dict[tuple[str, int], np.ndarray]  # (need id, funder index) -> (draws, years)
+    cash_end: np.ndarray  # (draws, years)
+    balances: np.ndarray  # (draws, months): end-of-month cash
+
+    @property
+    def low(self) -> np.ndarray:
+        """The lowest end-of-month balance of each draw."""
+        return self.balances.min(axis=1)
+
+    @property
+    def bridging_need(self) -> np.ndarray:
+        return np.maximum(0, -self.low)
+
+    @property
+    def total_unfunded(self) -> np.ndarray:
+        return sum((amounts.sum(axis=1) for amounts in self.unfunded.values()),
+                   np.zeros(len(self.result), dtype=np.int64))
+
+
+# -- exact and rounded arithmetic -----------------------------------------------------
+
+def _const(values: Sequence[int]) -> np.ndarray:
+    """A figure that does not vary: one row."""
+    return np.array([list(values)], dtype=np.int64)
+
+
+def _round_euros(amounts: np.ndarray) -> np.ndarray:
+    """Float euros to integer cents, half-up (away from zero) like ``to_cents``."""
+    cents = np.asarray(amounts, dtype=np.float64) * 100
+    rounded = np.where(cents >= 0, np.floor(cents + 0.5), -np.floor(-cents + 0.5))
+    return rounded.astype(np.int64)
+
+
+def _times(values: np.ndarray, ratio: Decimal | Fraction | int) -> np.ndarray:
+    """``values × ratio`` rounded half-up to the integer, exactly (cents × a rate)."""
+    fraction = Fraction(ratio)
+    num, den = fraction.numerator, fraction.denominator
+    values = np.asarray(values)
+    biggest = int(np.abs(values).max(initial=0))
+    if biggest * abs(num) * 2 + den >= _SAFE:
+        exact = values.astype(object)
+        magnitude = (2 * abs(exact) * abs(num) + den) // (2 * den)
+        signed = np.where((exact < 0) != (num < 0), -magnitude, magnitude)
+        return signed.astype(np.int64)
+    magnitude = (2 * np.abs(values) * abs(num) + den) // (2 * den)
+    return np.where((values < 0) != (num < 0), -magnitude, magnitude).astype(np.int64)
+
+
+def _split(total: np.ndarray, weights: Sequence[int], active: np.ndarray | None = None
+           ) -> np.ndarray:
+    """:func:`finplan.model.money.split` for each row: ``total`` (rows) by integer
+    ``weights``; ``active`` (rows × members) leaves members out (part 0)."""
+    weights = np.asarray(weights, dtype=object if max(weights) >= 2**31 else np.int64)
+    count = len(weights)
+    if active is None:
+        active = np.ones((len(total), count), dtype=bool)
+    live = weights[None, :] * active
+    weight_sum = live.sum(axis=1)
+    weight_sum = np.where(weight_sum == 0, 1, weight_sum)
+    total = np.asarray(total)
+    if int(np.abs(total).max(initial=0)) * int(max(weights, default=1)) >= _SAFE:
+        products = total.astype(object)[:, None] * live.astype(object)
+    else:
+        products = total[:, None] * live
+    parts = products // weight_sum[:, None]
+    remainders = products - parts * weight_sum[:, None]
+    parts = parts.astype(np.int64)
+    left = total - parts.sum(axis=1)
+    if count == 1:
+        return parts + (active & (left[:, None] > 0))
+    rank = np.zeros(parts.shape, dtype=np.int64)
+    for j in range(count):  # members before i in the order (largest remainder, index)
+        ahead = np.asarray(remainders[:, [j]] > remainders, dtype=bool)
+        ahead[:, j + 1:] |= np.asarray(remainders[:, [j]] == remainders[:, j + 1:],
+                                       dtype=bool)
+        rank += ahead & active[:, [j]]
+    return parts + (active & (rank < left[:, None]))
+
+
+def _spread_equal(total: np.ndarray, count: int) -> np.ndarray:
+    """``total`` (rows) in ``count`` equal parts, the leftover cents to the first ones."""
+    quotient = total // count
+    left = total - quotient * count
+    return quotient[:, None] + (np.arange(count)[None, :] < left[:, None])
+
+
+def _integer_weights(weights: Sequence[Decimal | Fraction | int]) -> list[int]:
+    """Weights scaled to integers with the same ratios."""
+    fractions = [Fraction(weight) for weight in weights]
+    scale = lcm(*(fraction.denominator for fraction in fractions))
+    return [int(fraction * scale) for fraction in fractions]
+
+
+# -- the draws' values ---------------------------------------------------------------
+
+class _Draws:
+    """The factors ``1 + x`` of the variations, by target."""
+
+    def __init__(self, case: Case, xs: np.ndarray):
+        self.count = xs.shape[1]
+        self.factors: dict[Target, np.ndarray] = {}
+        if case.montecarlo is not None and len(xs):
+            raw = case_to_dict(case)
+            for variation, row in zip(case.montecarlo.vary, xs, strict=True):
+                self.factors[target_of(raw, variation.path)] = 1.0 + row
+
+    def factor(self, collection: str, index: int | None, field: str) -> np.ndarray | None:
+        return self.factors.get(Target(collection, index, field))
+
+    def varies(self, collection: str, index: int | None, *fields: str) -> bool:
+        return any(Target(collection, index, field) in self.factors for field in fields)
+
+    def values(self, value, years: int, factor: np.ndarray | None) -> np.ndarray:
+        """A per-year value as floats (draws × years), times its factor."""
+        row = np.array([[float(year_value(value, y)) for y in range(1, years + 1)]])
+        return row if factor is None else row * factor[:, None]
+
+
+@dataclass
+class _Request:
+    """A funder's offer for one need, over the draws (see allocation.Request)."""
+
+    rule: str
+    public: bool
+    asks: np.ndarray | None
+    weight: Fraction
+    caps: np.ndarray | None
+    cap_total: np.ndarray | None
+    priority: int
+
+
+# -- the evaluation ------------------------------------------------------------------
+
+def evaluate(case: Case, xs: np.ndarray) -> Outcomes:
+    """The outcomes of every draw; ``xs`` holds one row of relative variations per
+    ``case.montecarlo.vary`` (from :func:`~finplan.model.montecarlo.draw_variations`)."""
+    return _Evaluation(case, _Draws(case, xs)).run()
+
+
+class _Evaluation:
+    def __init__(self, case: Case, draws: _Draws):
+        self.case, self.draws = case, draws
+        self.years = case.project.years
+        self.rows = max(draws.count, 1)
+
+    def full(self, values: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(values, (self.rows, *np.shape(values)[1:]))
+
+    def zeros(self) -> np.ndarray:
+        return np.zeros((1, self.years), dtype=np.int64)
+
+    # -- operating items --------------------------------------------------------------
+    def staff(self) -> list[tuple[np.ndarray, np.ndarray, object]]:
+        """(gross, social, fte_years) by line; fte_years Decimals or float arrays."""
+        case, draws, out = self.case, self.draws, []
+        project, rate = case.project, case.indexation.salaries
+        for i, line in enumerate(case.staff):
+            costs = staff_costs(line, project, case.indexation)
+            gross, social = _const(costs.gross), _const(costs.social)
+            fte_years: object = costs.fte_years
+            if draws.varies("staff", i, "fte", "monthly_gross"):
+                fte = draws.values(line.fte, self.years, draws.factor("staff", i, "fte"))
+                monthly = float(line.monthly_gross) * self._factor_or_one("staff", i,
+                                                                          "monthly_gross")
+                months = np.array([months_active(y, project, line.start_month)
+                                   for y in range(1, self.years + 1)], dtype=np.float64)
+                indexed = np.array([float(growth(rate, y)) for y in range(1, self.years + 1)])
+                gross = _round_euros(fte * monthly[:, None] * indexed * months)
+                fte_years = fte * months / 12
+            employer = draws.factor("staff", i, "employer_rate")
+            if employer is not None:
+                social = _round_euros(gross * (float(line.employer_rate) * employer)[:, None]
+                                      / 100)
+            elif draws.varies("staff", i, "fte", "monthly_gross"):
+                social = _times(gross, line.employer_rate)
+            out.append((gross, social, fte_years))
+        return out
+
+    def _factor_or_one(self, collection: str, index: int | None, field: str) -> np.ndarray:
+        factor = self.draws.factor(collection, index, field)
+        return np.ones(1) if factor is None else factor
+
+    def _prorated(self, value, factor: np.ndarray, rate: Decimal) -> np.ndarray:
+        """``amounts._prorated_indexed`` over the draws (float euros)."""
+        if isinstance(value, tuple):
+            return self.draws.values(value, self.years, factor)
+        scaled = float(value) * factor[:, None]
+        shape = np.array([[months_active(1, self.case.project) / 12 if y == 1
+                           else float(growth(rate, y)) for y in range(1, self.years + 1)]])
+        return scaled * shape
+
+    def revenue(self) -> list[np.ndarray]:
+        case, draws, out = self.case, self.draws, []
+        prices = case.indexation.prices
+        for i, item in enumerate(case.revenue):
+            amounts = _const(revenue_amounts(item, case.project, case.indexation))
+            if item.quantity is not None and draws.varies("revenue", i, "quantity",
+                                                          "unit_price"):
+                quantity = draws.values(item.quantity, self.years,
+                                        draws.factor("revenue", i, "quantity"))
+                price = float(item.unit_price) * self._factor_or_one("revenue", i,
+                                                                     "unit_price")
+                indexed = np.array([[float(growth(prices, y))
+                                     for y in range(1, self.years + 1)]])
+                amounts = _round_euros(quantity * (price[:, None] * indexed))
+            elif item.quantity is None and draws.varies("revenue", i, "amount"):
+                amounts = _round_euros(self._prorated(
+                    item.amount, draws.factor("revenue", i, "amount"), prices))
+            out.append(amounts)
+        return out
+
+    def expenses(self) -> list[np.ndarray]:
+        case, out = self.case, []
+        for i, item in enumerate(case.expenses):
+            factor = self.draws.factor("expense", i, "amount")
+            out.append(_const(expense_amounts(item, case.project, case.indexation))
+                       if factor is None else
+                       _round_euros(self._prorated(item.amount, factor, case.indexation.costs)))
+        return out
+
+    # -- investments and loans --------------------------------------------------------
+    def investments(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """(amount in cents as a column, depreciation by year) by investment."""
+        amounts, depreciations = [], []
+        for i, item in enumerate(self.case.investments):
+            factor = self.draws.factor("investment", i, "amount")
+            if factor is None:
+                amounts.append(np.array([[to_cents(item.amount)]], dtype=np.int64))
+                depreciations.append(_const(depreciation(item, self.years)))
+                continue
+            amount = float(item.amount) * factor
+            amounts.append(_round_euros(amount)[:, None])
+            yearly, months, done = [], 0, 0
+            for y in range(1, self.years + 1):
+                months += months_in_service(item, y)
+                cumulative = _round_euros(np.minimum(
+                    amount, amount / float(item.life_years) * months / 12))
+                yearly.append(cumulative - done)
+                done = cumulative
+            depreciations.append(np.stack(yearly, axis=1))
+        return amounts, depreciations
+
+    def loans(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """(received, interest, repaid) by loan."""
+        out = []
+        for i, loan in enumerate(self.case.loans):
+            if not self.draws.varies("loan", i, "principal", "annual_rate"):
+                schedule = loan_schedule(loan, self.years)
+                out.append((_const(schedule.received), _const(schedule.interest),
+                            _const(schedule.repaid)))
+                continue
+            principal = float(loan.principal) * self._factor_or_one("loan", i, "principal")
+            rate = float(loan.annual_rate) / 12 * self._factor_or_one("loan", i,
+                                                                      "annual_rate")
+            principal, rate = np.broadcast_arrays(principal, rate)
+            k = np.arange(1, loan.months + 1)[None, :]
+            growth_ = (1 + rate[:, None]) ** (k - 1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                payment = np.where(rate > 0, principal * rate / (
+                    1 - (1 + rate) ** -loan.months), principal / loan.months)
+                balance = np.where(rate[:, None] > 0, principal[:, None] * growth_
+                                   - payment[:, None] * (growth_ - 1) / rate[:, None],
+                                   principal[:, None] - payment[:, None] * (k - 1))
+            interest = balance * rate[:, None]
+            t0 = (loan.year - 1) * 12 + loan.month
+            year_of = (t0 + k[0] - 1) // 12 + 1
+            by_year_interest = np.stack([interest[:, year_of == y].sum(axis=1)
+                                         for y in range(1, self.years + 1)], axis=1)
+            by_year_principal = np.stack([(payment[:, None] - interest)[:, year_of == y]
+                                          .sum(axis=1) for y in range(1, self.years + 1)],
+                                         axis=1)
+            received = np.zeros((len(principal), self.years), dtype=np.int64)
+            received[:, loan.year - 1] = _round_euros(principal)
+            out.append((received, _cumulative_cents(by_year_interest),
+                        _cumulative_cents(by_year_principal)))
+        return out
+
+    # -- funders ----------------------------------------------------------------------
+    def request(self, index: int, funder: Funder, base: np.ndarray,
+                staff: list) -> _Request:
+        draws, years = self.draws, self.years
+        asks = None
+        if funder.rule == "fixed":
+            factor = draws.factor("funder", index, "amount")
+            asks = (_const([to_cents(year_value(funder.amount, y)) for y in range(1, years + 1)])
+                    if factor is None else _round_euros(draws.values(funder.amount, years,
+                                                                     factor)))
+        elif funder.rule == "rate":
+            factor = draws.factor("funder", index, "rate")
+            if factor is None:
+                asks = np.stack([_times(base[:, y - 1], year_value(funder.rate, y))
+                                 for y in range(1, years + 1)], axis=1)
+            else:
+                rates = draws.values(funder.rate, years, factor)
+                asks = _round_euros(rates * base / 100)
+        elif funder.rule == "per_fte":
+            asks = self._per_fte(index, funder, staff)
+        caps = None
+        if funder.cap is not None:
+            factor = draws.factor("funder", index, "cap")
+            caps = (_const([to_cents(year_value(funder.cap, y)) for y in range(1, years + 1)])
+                    if factor is None else _round_euros(draws.values(funder.cap, years,
+                                                                     factor)))
+        cap_total = None
+        if funder.cap_total is not None:
+            factor = draws.factor("funder", index, "cap_total")
+            cap_total = (np.array([to_cents(funder.cap_total)], dtype=np.int64)
+                         if factor is None else _round_euros(float(funder.cap_total) * factor))
+        return _Request(funder.rule, funder.type == "public",
+                        None if asks is None else self.full(asks), Fraction(funder.weight),
+                        None if caps is None else self.full(caps),
+                        None if cap_total is None else np.broadcast_to(cap_total, (self.rows,)),
+                        funder.priority)
+
+    def _per_fte(self, index: int, funder: Funder, staff: list) -> np.ndarray:
+        case, draws = self.case, self.draws
+        matching = [(i, fte_years) for i, (line, (_, _, fte_years))
+                    in enumerate(zip(case.staff, staff))
+                    if line.kind == funder.staff_kind
+                    and (funder.contract is None or line.contract == funder.contract)]
+        if isinstance(funder.amount_per_fte, str):
+            per_fte = [aide_au_poste(funder.amount_per_fte, year).amount
+                       for year in case.years]
+        else:
+            per_fte = [year_value(funder.amount_per_fte, y) for y in range(1, self.years + 1)]
+        factor = draws.factor("funder", index, "amount_per_fte")
+        if factor is None and not any(draws.varies("staff", i, "fte") for i, _ in matching):
+            return _const([to_cents(per_fte[y] * sum((fte[y] for _, fte in matching),
+                                                      Decimal(0)))
+                           for y in range(self.years)])
+        total = np.zeros((1, self.years))
+        for _, fte_years in matching:
+            total = total + (fte_years if isinstance(fte_years, np.ndarray)
+                             else np.array([[float(value) for value in fte_years]]))
+        amounts = np.array([[float(value) for value in per_fte]])
+        if factor is not None:
+            amounts = amounts * factor[:, None]
+        return _round_euros(amounts * total)
+
+    # -- the whole plan ---------------------------------------------------------------
+    def run(self) -> Outcomes:
+        case, years = self.case, self.years
+        staff = self.staff()
+        revenue, expenses = self.revenue(), self.expenses()
+        amounts, depreciations = self.investments()
+        loans = self.loans()
+        zero = self.zeros()
+        gross = sum((g for g, _, _ in staff), zero)
+        social = sum((s for _, s, _ in staff), zero)
+        interest = sum((i for _, i, _ in loans), zero)
+        dep_total = sum(depreciations, zero)
+        charges = gross + social + interest + dep_total + sum(expenses, zero)
+        own_revenue = sum(revenue, zero)
+        investments = sum((amount * (np.arange(1, years + 1) == item.year)[None, :]
+                           for amount, item in zip(amounts, case.investments)), zero)
+        loans_received = sum((r for r, _, _ in loans), zero)
+        repaid = sum((p for _, _, p in loans), zero)
+
+        funding: dict[tuple[str, int], np.ndarray] = {}
+        unfunded: dict[str, np.ndarray] = {}
+
+        def run_need(need: Need, need_amounts: np.ndarray, base: np.ndarray) -> None:
+            members = [(i, f) for i, f in enumerate(case.funders) if f.finances == need.id]
+            requests = [self.request(i, f, self.full(base), staff) for i, f in members]
+            paid, left = _allocate(self.full(need_amounts), requests, need.max_public_share)
+            for (i, _), amounts_ in zip(members, paid):
+                funding[(need.id, i)] = amounts_
+            unfunded[need.id] = left
+
+        run_need(case.need("investment"), np.maximum(0, investments - loans_received),
+                 investments)
+        subsidised = sum((funding[("investment", i)] for i, f in enumerate(case.funders)
+                          if f.finances == "investment" and f.type != "own"), zero)
+        cohorts = [sum((dep for item, dep in zip(case.investments, depreciations)
+                        if item.year == a), zero) for a in range(1, years + 1)]
+        released = _grant_release(self.full(subsidised), self.full(investments),
+                                  [self.full(cohort) for cohort in cohorts])
+        run_need(case.need("operating"), np.maximum(0, charges - own_revenue - released),
+                 charges)
+        for i, need in enumerate(case.needs):
+            if need.is_custom:
+                factor = self.draws.factor("need", i - 2, "amount")
+                need_amounts = (_const([to_cents(year_value(need.amount, y))
+                                        for y in range(1, years + 1)]) if factor is None
+                                else _round_euros(self.draws.values(need.amount, years,
+                                                                    factor)))
+                run_need(need, need_amounts, need_amounts)
+
+        subsidies = sum((funding[("operating", i)] for i, f in enumerate(case.funders)
+                         if f.finances == "operating" and f.type != "own"), zero)
+        result = own_revenue + subsidies + released - charges
+        caf = result + dep_total - released
+        bfr = self._bfr(charges - dep_total)
+        change = bfr - np.concatenate([np.zeros_like(bfr[:, :1]), bfr[:, :-1]], axis=1)
+        investment_funding = sum((funding[("investment", i)]
+                                  for i, f in enumerate(case.funders)
+                                  if f.finances == "investment"), zero)
+        emplois = investments + repaid + np.maximum(0, change) + np.maximum(0, -caf)
+        ressources = (np.maximum(0, caf) + loans_received + investment_funding
+                      + np.maximum(0, -change))
+        opening = self._opening()
+        cash_end = opening[:, None] + np.cumsum(ressources - emplois, axis=1)
+        flows = _Months(self, staff, revenue, expenses, amounts, loans, funding)
+        balances = opening[:, None] + np.cumsum(flows.net(), axis=1)
+        return Outcomes(result=self.full(result), unfunded={
+            key: self.full(value) for key, value in unfunded.items()},
+            funding={key: self.full(value) for key, value in funding.items()},
+            cash_end=self.full(cash_end), balances=self.full(balances))
+
+    def _bfr(self, cash_charges: np.ndarray) -> np.ndarray:
+        factor = self.draws.factor("working_capital", None, "days")
+        days = self.case.working_capital_days
+        if factor is None:
+            return _times(cash_charges, Fraction(days) / 360)
+        return _round_euros(float(days) * factor[:, None] * cash_charges / 360 / 100)
+
+    def _opening(self) -> np.ndarray:
+        factor = self.draws.factor("project", None, "opening_cash")
+        value = self.case.project.opening_cash
+        if factor is None:
+            return np.array([to_cents(value)], dtype=np.int64)
+        return _round_euros(float(value) * factor)
+
+
+def _cumulative_cents(by_year: np.ndarray) -> np.ndarray:
+    """``assets._yearly_from_cumulative`` over the draws."""
+    cumulative = _round_euros(np.cumsum(by_year, axis=1))
+    return np.diff(cumulative, axis=1, prepend=0)
+
+
+def _grant_release(subsidised: np.ndarray, investments: np.ndarray,
+                   cohorts: list[np.ndarray]) -> np.ndarray:
+    """``assets.grant_release`` over the draws, in exact integers."""
+    draws, years = subsidised.shape
+    released = np.zeros((draws, years), dtype=np.int64)
+    acquired = [a for a in range(years) if (investments[:, a] > 0).any()]
+    if not acquired:
+        return released
+    denominators = {a: np.where(investments[:, a] > 0, investments[:, a], 1).astype(object)
+                    for a in acquired}
+    common = np.ones(draws, dtype=object)
+    for a in acquired:
+        common = common * denominators[a]
+    for y in range(years):
+        numerator = np.zeros(draws, dtype=object)
+        for a in acquired:
+            term = (subsidised[:, a].astype(object) * cohorts[a][:, y].astype(object)
+                    * (common // denominators[a]))
+            numerator = numerator + np.where(investments[:, a] > 0, term, 0)
+        magnitude = (2 * abs(numerator) + common) // (2 * common)
+        released[:, y] = np.where(numerator < 0, -magnitude, magnitude).astype(np.int64)
+    return released
+
+
+# -- allocation ----------------------------------------------------------------------
+
+def _allocate(need: np.ndarray, requests: list[_Request], max_public_share: Decimal | None
+              ) -> tuple[list[np.ndarray], np.ndarray]:
+    """``allocation.allocate`` over the draws: what each funder pays, and what is left."""
+    draws, years = need.shape
+    paid = [np.zeros((draws, years), dtype=np.int64) for _ in requests]
+    used = [np.zeros(draws, dtype=np.int64) for _ in requests]
+    unfunded = np.zeros((draws, years), dtype=np.int64)
+    entitled = [i for i, r in enumerate(requests) if r.rule == "per_fte"]
+    others = sorted((i for i, r in enumerate(requests) if r.rule != "per_fte"),
+                    key=lambda i: (requests[i].priority, i))
+    groups = [list(members) for _, members in groupby(others,
+                                                      key=lambda i: requests[i].priority)]
+    for y in range(years):
+        state = _YearState(need[:, y], None if max_public_share is None
+                           else _times(need[:, y], max_public_share))
+
+        def record(i: int, amount: np.ndarray, y: int = y, state: _YearState = state) -> None:
+            paid[i][:, y] += amount
+            used[i] += amount
+            state.remaining = state.remaining - amount
+            if requests[i].public:
+                state.public = state.public + amount
+
+        for i in entitled:
+            record(i, requests[i].asks[:, y])
+            state.remaining = np.maximum(0, state.remaining)
+        for group in groups:
+            shares = [i for i in group if requests[i].rule == "share"]
+            for i in group:
+                if requests[i].rule != "share":
+                    record(i, _single(requests[i], y, used[i], state))
+                elif i == shares[0]:
+                    for member, amount in zip(shares, _share_group(requests, shares, y,
+                                                                   used, state)):
+                        record(member, amount)
+        unfunded[:, y] = state.remaining
+    return paid, unfunded
+
+
+class _YearState:
+    def __init__(self, need: np.ndarray, ceiling: np.ndarray | None):
+        self.remaining = need.copy()
+        self.ceiling = ceiling
+        self.public = np.zeros_like(need)
+
+    def ceiling_left(self) -> np.ndarray | None:
+        return None if self.ceiling is None else np.maximum(0, self.ceiling - self.public)
+
+
+def _own_limit(request: _Request, y: int, used: np.ndarray) -> np.ndarray | None:
+    limits = []
+    if request.caps is not None:
+        limits.append(request.caps[:, y])
+    if request.cap_total is not None:
+        limits.append(np.maximum(0, request.cap_total - used))
+    if not limits:
+        return None
+    return limits[0] if len(limits) == 1 else np.minimum(limits[0], limits[1])
+
+
+def _single(request: _Request, y: int, used: np.ndarray, state: _YearState) -> np.ndarray:
+    bound = state.remaining
+    own = _own_limit(request, y, used)
+    if own is not None:
+        bound = np.minimum(bound, own)
+    if request.public and state.ceiling is not None:
+        bound = np.minimum(bound, state.ceiling_left())
+    return bound if request.asks is None else np.minimum(request.asks[:, y], bound)
+
+
+def _share_group(requests: list[_Request], members: list[int], y: int,
+                 used: list[np.ndarray], state: _YearState) -> list[np.ndarray]:
+    """The ``share`` funders of one priority group, water-filled together."""
+    own = {i: _own_limit(requests[i], y, used[i]) for i in members}
+
+    def fill(total: np.ndarray, group: list[int]) -> dict[int, np.ndarray]:
+        if not group:
+            return {}
+        parts = _water_fill(total, _integer_weights([requests[i].weight for i in group]),
+                            [own[i] for i in group])
+        return {i: parts[:, k] for k, i in enumerate(group)}
+
+    result = fill(state.remaining, members)
+    ceiling_left = state.ceiling_left()
+    public = [i for i in members if requests[i].public]
+    if ceiling_left is not None and public:
+        redo = sum(result[i] for i in public) > ceiling_left
+        if redo.any():
+            private = [i for i in members if not requests[i].public]
+            capped = fill(ceiling_left, public)
+            public_paid = sum(capped[i] for i in public)
+            capped.update(fill(state.remaining - public_paid, private))
+            result = {i: np.where(redo, capped[i], result[i]) for i in members}
+    return [result[i] for i in members]
+
+
+def _water_fill(total: np.ndarray, weights: list[int],
+                limits: list[np.ndarray | None]) -> np.ndarray:
+    """``allocation.water_fill`` over the draws: parts (draws × members)."""
+    draws, count = len(total), len(weights)
+    has_limit = np.array([limit is not None for limit in limits])
+    limit = np.stack([np.zeros(draws, dtype=np.int64) if value is None else value
+                      for value in limits], axis=1)
+    weight = np.array(weights, dtype=np.int64)
+    parts = np.zeros((draws, count), dtype=np.int64)
+    active = ~((total > 0)[:, None] & has_limit[None, :] & (limit <= 0))
+    left = total.copy()
+    done = np.zeros(draws, dtype=bool)
+    exact = (int(np.abs(total).max(initial=0)) + int(np.abs(limit).max(initial=0))) * int(
+        weight.sum()) >= _SAFE
+    for _ in range(count + 1):
+        running = ~done & active.any(axis=1) & (left > 0)
+        if not running.any():
+            break
+        weight_sum = (active * weight[None, :]).sum(axis=1)
+        if exact:
+            over = (left.astype(object)[:, None] * weight.astype(object)[None, :]
+                    > limit.astype(object) * weight_sum.astype(object)[:, None])
+            over = over.astype(bool)
+        else:
+            over = left[:, None] * weight[None, :] > limit * weight_sum[:, None]
+        over &= active & has_limit[None, :] & running[:, None]
+        settled = running & ~over.any(axis=1)
+        if settled.any():
+            parts[settled] = np.where(active[settled], _split(left[settled], weights,
+                                                              active[settled]),
+                                      parts[settled])
+            done |= settled
+        parts = np.where(over, limit, parts)
+        left = left - (over * limit).sum(axis=1)
+        active &= ~over
+    return parts
+
+
+# -- the monthly cash plan -----------------------------------------------------------
+
+class _Months:
+    """Net cash flows by month over the draws (``cash.monthly_cash``)."""
+
+    def __init__(self, evaluation: _Evaluation, staff, revenue, expenses, amounts, loans,
+                 funding):
+        self.evaluation, self.case = evaluation, evaluation.case
+        self.staff, self.revenue, self.expenses = staff, revenue, expenses
+        self.amounts, self.loans, self.funding = amounts, loans, funding
+        self.months = 12 * evaluation.years
+        self.flows = np.zeros((evaluation.rows, self.months), dtype=np.int64)
+
+    def add(self, absolute_months: Sequence[int], parts: np.ndarray, sign: int) -> None:
+        columns = np.array(absolute_months) - 1
+        self.flows[:, columns] += sign * parts
+
+    def spread(self, total: np.ndarray, y: int, months: list[int], sign: int,
+               weights: Sequence[Decimal] | None = None) -> None:
+        if not months:
+            return
+        chosen = [weights[m - 1] for m in months] if weights else None
+        if chosen is None or sum(chosen) <= 0:
+            parts = _spread_equal(total, len(months))
+        else:
+            parts = _split(total, _integer_weights(chosen))
+        self.add([12 * (y - 1) + m for m in months], parts, sign)
+
+    def net(self) -> np.ndarray:
+        case, years = self.case, self.evaluation.years
+        start = case.project.start_month
+        for line, (gross, social, _) in zip(case.staff, self.staff):
+            own = max(line.start_month or start, start)
+            total = gross + social
+            for y in range(1, years + 1):
+                self.spread(total[:, y - 1], y, months_of_year(y, own), -1)
+        for items, by_item, sign in ((case.expenses, self.expenses, -1),
+                                     (case.revenue, self.revenue, 1)):
+            for item, amounts in zip(items, by_item):
+                for y in range(1, years + 1):
+                    self.spread(amounts[:, y - 1], y, months_of_year(y, start), sign,
+                                item.monthly_profile)
+        for item, amount in zip(case.investments, self.amounts):
+            self.add([12 * (item.year - 1) + item.month], amount, -1)
+        for loan, (received, interest, repaid) in zip(case.loans, self.loans):
+            t0 = 12 * (loan.year - 1) + loan.month
+            self.add([t0], received[:, [loan.year - 1]], 1)
+            for y in range(1, years + 1):
+                paid = [m for m in range(t0 + 1, t0 + loan.months + 1)
+                        if (m - 1) // 12 + 1 == y]
+                if paid:
+                    self.add(paid, _spread_equal(interest[:, y - 1] + repaid[:, y - 1],
+                                                 len(paid)), -1)
+        self._funders()
+        return self.flows
+
+    def _funders(self) -> None:
+        case, years = self.case, self.evaluation.years
+        project = case.project
+        for (need_id, index), amounts in self.funding.items():
+            funder = case.funders[index]
+            if need_id not in ("operating", "investment") or (
+                    funder.type == "own" and need_id == "operating"):
+                continue
+            schedule = default_payments(funder)
+            for y in range(1, years + 1):
+                amount = amounts[:, y - 1]
+                if schedule is None:
+                    starts = [max(line.start_month or project.start_month,
+                                  project.start_month)
+                              for line in case.staff if line.kind == funder.staff_kind
+                              and (funder.contract is None or line.contract == funder.contract)]
+                    first = min(starts, default=project.start_month)
+                    self.spread(amount, y, months_of_year(y, first), 1)
+                    continue
+                parts = _split(amount, _integer_weights([share for share, _ in schedule]))
+                for k, (_, month) in enumerate(schedule):
+                    absolute = 12 * (y - 1) + month
+                    if absolute <= self.months:
+                        self.add([absolute], parts[:, [k]], 1)

@@ -1,0 +1,216 @@
+"""Monte Carlo: thousands of draws of the uncertain values of a case, evaluated together.
+
+The case's ``[montecarlo]`` section says which values vary and how (see
+:mod:`finplan.model.montecarlo`); :func:`montecarlo` draws them, evaluates every
+draw at once (:mod:`finplan.model.vectorised`, the same cents as
+:func:`finplan.compute`) and summarises: the probability that a need is left
+unfunded, that the cash goes below zero at the end of a month, and the
+percentiles of the cumulative result, the unfunded amount and the bridging need.
+
+Percentiles interpolate linearly between draws, as Excel's ``PERCENTILE.INC``
+(and numpy's default) do, then round half-up to the cent.
+
+>>> import finplan
+>>> case = finplan.load_case(finplan.demo_path())
+>>> run = montecarlo(case, draws=500, seed=1, vary=[
+...     Variation("revenue[0].quantity", "uniform", low=Decimal("-0.3"), high=Decimal(0))])
+>>> run.draws, run.probabilities["cash_negative"]
+(500, 1.0)
+>>> run.summary.loc["result", "P95"] <= Decimal(0)
+True
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from finplan.errors import FinplanError
+from finplan.model.case import Case, MonteCarlo, Variation
+from finplan.model.money import euros, format_decimal
+from finplan.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, draw_variations
+from finplan.model.vectorised import evaluate
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["MEASURES", "PERCENTILES", "Simulation", "montecarlo", "Variation",
+           "describe_variation"]
+
+RESULT_FORMAT = "finplan-montecarlo/1"
+CHUNK = 10_000  # draws evaluated together (bounds the memory)
+PERCENTILES = (5, 50, 95)
+# The measures of each draw, in cents, with their French names.
+MEASURES = {
+    "result": "Résultat cumulé sur le plan",
+    "unfunded": "Besoins non financés (total)",
+    "bridging_need": "Besoin de financement relais",
+    "cash_low": "Point bas de trésorerie mensuelle",
+}
+PROBABILITIES = {
+    "unfunded": "Probabilité qu'un besoin reste non financé",
+    "cash_negative": "Probabilité d'une trésorerie négative en fin de mois",
+}
+DIST_WORDS = {"uniform": "uniforme", "triangular": "triangulaire", "normal": "normale"}
+
+
+def _percent(value: Decimal) -> str:
+    return ("+" if value > 0 else "") + format_decimal((value * 100).normalize()) + " %"
+
+
+def describe_variation(variation: Variation) -> str:
+    """A variation in French words.
+
+    >>> describe_variation(Variation("revenue[0].quantity", "triangular", Decimal("-0.3"),
+    ...                              Decimal(0), Decimal("0.1")))
+    'triangulaire de -30 % à +10 %, mode 0 %'
+    >>> describe_variation(Variation("staff[0].fte", "normal", sd=Decimal("0.1")))
+    'normale, écart-type 10 % (tronquée à 0)'
+    """
+    words = DIST_WORDS[variation.dist]
+    if variation.dist == "normal":
+        return f"{words}, écart-type {_percent(variation.sd).lstrip('+')} (tronquée à 0)"
+    text = f"{words} de {_percent(variation.low)} à {_percent(variation.high)}"
+    if variation.dist == "triangular":
+        text += f", mode {_percent(variation.mode)}"
+    return text
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """A Monte Carlo run: the drawn variations and the measures of every draw (cents)."""
+
+    case: Case
+    settings: MonteCarlo
+    variations: np.ndarray  # (variations, draws): the relative changes x
+    measures: dict[str, np.ndarray]  # measure -> (draws,) cents
+    result_by_year: np.ndarray  # (draws, years) cents
+    seconds: float
+
+    @property
+    def draws(self) -> int:
+        return self.settings.draws
+
+    @property
+    def probabilities(self) -> dict[str, float]:
+        """Share of the draws with an unfunded need, with a negative month-end cash."""
+        return {"unfunded": float((self.measures["unfunded"] > 0).mean()),
+                "cash_negative": float((self.measures["cash_low"] < 0).mean())}
+
+    def percentile(self, measure: str, q: float) -> Decimal:
+        """The ``q``-th percentile of a measure, in euros (linear, rounded to the cent)."""
+        exact = Decimal(repr(float(np.percentile(self.measures[measure], q))))
+        return (exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)) / 100
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """P5, P50, P95 and mean of each measure, in euros (Decimal)."""
+        import pandas as pd
+
+        rows = {}
+        for measure in MEASURES:
+            row = {f"P{q}": self.percentile(measure, q) for q in PERCENTILES}
+            mean = Decimal(repr(float(self.measures[measure].mean())))
+            row["moyenne"] = mean.quantize(Decimal(1), rounding=ROUND_HALF_UP) / 100
+            rows[measure] = row
+        return pd.DataFrame.from_dict(rows, orient="index")
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per draw: each variation's relative change, then the measures in
+        euros (Decimal)."""
+        import pandas as pd
+
+        data: dict[str, Any] = {variation.path: self.variations[k]
+                                for k, variation in enumerate(self.settings.vary)}
+        for measure in MEASURES:
+            data[measure] = [euros(int(value)) for value in self.measures[measure]]
+        return pd.DataFrame(data, index=pd.RangeIndex(1, self.draws + 1, name="tirage"))
+
+    def histogram(self, measure: str = "result", bins: int = 20) -> pd.DataFrame:
+        """Counts of draws by class of a measure (euros): ``de``, ``à``, ``tirages``.
+
+        Classes are left-closed ``[de, à[`` except the last, closed on both sides.
+        """
+        import pandas as pd
+
+        counts, edges = histogram_counts(self.measures[measure], bins)
+        return pd.DataFrame({"de": [euros(int(e)) for e in edges[:-1]],
+                             "à": [euros(int(e)) for e in edges[1:]],
+                             "tirages": counts})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON result: settings, probabilities, percentiles and histograms."""
+        summary = self.summary
+        return {
+            "format": RESULT_FORMAT,
+            "project": self.case.project.name,
+            "draws": self.draws,
+            "seed": self.settings.seed,
+            "vary": [{key: (float(value) if isinstance(value, Decimal) else value)
+                      for key, value in vars(variation).items() if value is not None}
+                     for variation in self.settings.vary],
+            "probabilities": self.probabilities,
+            "percentiles": {measure: {column: float(summary.loc[measure, column])
+                                      for column in summary.columns}
+                            for measure in MEASURES},
+            "histograms": {measure: [{"from": float(row["de"]), "to": float(row["à"]),
+                                      "draws": int(row["tirages"])}
+                                     for _, row in self.histogram(measure).iterrows()]
+                           for measure in MEASURES},
+        }
+
+
+def histogram_counts(values: np.ndarray, bins: int) -> tuple[list[int], list[int]]:
+    """Counts and class edges (whole euros in cents, so the edges read well)."""
+    low = int(values.min()) // 100 * 100
+    high = -(-int(values.max()) // 100) * 100
+    if high == low:
+        high = low + 100
+    width = -(-(high - low) // bins)
+    width = -(-width // 100) * 100
+    edges = [low + width * k for k in range(bins + 1)]
+    counts = np.histogram(values, bins=np.array(edges, dtype=np.float64))[0]
+    return [int(count) for count in counts], edges
+
+
+def montecarlo(case: Case, draws: int | None = None, seed: int | None = None,
+               vary: Sequence[Variation] | None = None) -> Simulation:
+    """Run the case's Monte Carlo: ``draws``, ``seed`` and ``vary`` override its
+    ``[montecarlo]`` section (required when the case has none)."""
+    settings = case.montecarlo
+    if settings is None and vary is None:
+        raise FinplanError("Ce dossier n'a pas de section [montecarlo] : ajoutez-la avec "
+                           "au moins une table [[montecarlo.vary]] (path, dist, low, "
+                           "high…). Voir docs/analysis.md.")
+    settings = MonteCarlo(
+        draws=draws if draws is not None else settings.draws if settings else DEFAULT_DRAWS,
+        seed=seed if seed is not None else settings.seed if settings else DEFAULT_SEED,
+        vary=tuple(vary) if vary is not None else settings.vary)
+    if not 1 <= settings.draws <= 1_000_000:
+        raise FinplanError("le nombre de tirages doit être entre 1 et 1 000 000")
+    if vary is not None:
+        from finplan.model.case_dict import case_to_dict
+        from finplan.model.validation import validate_case
+
+        raw = case_to_dict(replace(case, montecarlo=settings, scenarios=()))
+        case = validate_case(raw)  # checks the variations (paths, bounds)
+    else:
+        case = replace(case, montecarlo=settings)
+    start = time.perf_counter()
+    xs = draw_variations(settings.vary, settings.draws, settings.seed)
+    parts = [evaluate(case, xs[:, first:first + CHUNK])
+             for first in range(0, settings.draws, CHUNK)]
+    measures = {
+        "result": np.concatenate([p.result.sum(axis=1) for p in parts]),
+        "unfunded": np.concatenate([p.total_unfunded for p in parts]),
+        "bridging_need": np.concatenate([p.bridging_need for p in parts]),
+        "cash_low": np.concatenate([p.low for p in parts]),
+    }
+    by_year = np.concatenate([p.result for p in parts])
+    return Simulation(case, settings, xs, measures, by_year, time.perf_counter() - start)
