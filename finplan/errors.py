@@ -8,7 +8,7 @@ one pass instead of one error at a time.
 
 Where an issue happened is a *key path* of the case (``funder[3].cap``, indexes
 from 0 as in the scenario overrides); each adapter may translate it into its
-own location (``Hypothèses!F27`` for a workbook) through ``locate``.
+own location (``Hypothèses!F29`` for a workbook) through ``locate``.
 
 >>> err = CaseError([Issue("project.years", "un entier de 1 à 5", "« 7 »")])
 >>> print(err)

@@ -103,7 +103,7 @@ def test_errors_are_shown_with_their_cells_and_no_input_is_written(tmp_path):
     assert actions[0]["sheet_position"] == workbook.sheetnames.index("Contrôles")
     message = actions[-1]["args"][0]
     assert message.startswith("Le plan n'a pas été calculé : 1 erreur(s) dans les hypothèses."
-                              "\n- Hypothèses!G22")
+                              "\n- Hypothèses!G24")
     assert "Traceback" not in message
     written = {a["sheet_position"] for a in actions if a["func"] == "setValues"}
     assert workbook.sheetnames.index(INPUT_SHEET) not in written

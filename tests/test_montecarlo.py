@@ -296,3 +296,69 @@ def test_workbook_formulas_recalculated_give_the_same_figures(demo_with_montecar
     counts = [row[4] for row in rows]
     assert len(counts) == 4 * 20 and sum(counts) == 4 * 400
     assert counts[40:60] == histogram["tirages"].tolist()
+
+
+def test_settings_round_trip_through_the_workbook(tmp_path):
+    from finplan.io.workbook_read import open_workbook, read_workbook_case
+    from finplan.io.workbook_write import build_workbook
+
+    raw = _with_montecarlo(case_to_dict(finplan.load_case(finplan.demo_path())), [
+        {"path": "revenue[0].quantity", "dist": "triangular", "low": -0.3, "mode": 0,
+         "high": 0.1},
+        {"path": "staff[0].fte", "dist": "normal", "sd": 0.05}], draws=2500, seed=12)
+    case = finplan.load_case(raw)
+    target = tmp_path / "plan.xlsx"
+    build_workbook(case).workbook.save(target)
+    assert read_workbook_case(open_workbook(target)).case == case
+
+
+def test_a_volunteer_types_the_settings_in_french(tmp_path):
+    from finplan.io.workbook_layout import InputLayout
+    from finplan.io.workbook_read import open_workbook, read_workbook_case
+    from finplan.io.workbook_write import template_workbook
+
+    book = template_workbook(finplan.load_case(RENT))
+    sheet = book["Hypothèses"]
+    layout = InputLayout.for_counts({"expense": 1, "funder": 1})
+    sheet[book.defined_names["mc_tirages"].attr_text.split("!")[1].replace("$", "")] = 800
+    row = {"path": "expense[Loyer].amount", "dist": "Triangulaire (bas, mode, haut)",
+           "low": "-30 %", "mode": 0, "high": 0.1}
+    for key, value in row.items():
+        sheet[layout.cell("montecarlo.vary", 0, key)] = value
+    sheet[layout.cell("montecarlo.vary", 1, "path")] = "expense[0].label"
+    sheet[layout.cell("montecarlo.vary", 1, "dist")] = "normale"
+    target = tmp_path / "plan.xlsx"
+    book.save(target)
+    with pytest.raises(finplan.CaseError) as caught:
+        read_workbook_case(open_workbook(target))
+    messages = [str(issue) for issue in caught.value.issues]
+    where = layout.cell("montecarlo.vary", 1, "path")
+    assert messages[0].startswith(f"Hypothèses!{where} (« expense[0].label ») : "
+                                  "« expense[0].label » ne peut pas varier")
+    sd_cell = layout.cell("montecarlo.vary", 1, "sd")
+    assert messages[1].startswith(f"Hypothèses!{sd_cell} (« expense[0].label ») : attendu "
+                                  "un écart-type relatif strictement positif")
+    sheet[layout.cell("montecarlo.vary", 1, "path")] = None
+    sheet[layout.cell("montecarlo.vary", 1, "dist")] = None
+    book.save(target)
+    case = read_workbook_case(open_workbook(target)).case
+    assert case.montecarlo.draws == 800 and case.montecarlo.seed == 0
+    assert case.montecarlo.vary[0].dist == "triangular"
+    assert case.montecarlo.vary[0].low == Decimal("-0.3")
+
+
+def test_a_workbook_from_before_monte_carlo_still_reads(tmp_path):
+    from finplan.io.workbook_read import open_workbook, read_workbook_case
+    from finplan.io.workbook_write import build_workbook
+
+    case = finplan.load_case(finplan.demo_path())
+    book = build_workbook(case).workbook
+    del book["Hypothèses"].tables["tbl_montecarlo"]
+    del book["Hypothèses"].tables["tbl_scenarios"]
+    for name in ("mc_tirages", "mc_graine"):
+        cell = book.defined_names[name].attr_text.split("!")[1].replace("$", "")
+        book["Hypothèses"][cell] = "ancienne cellule"  # what an older layout had there
+        del book.defined_names[name]
+    target = tmp_path / "ancien.xlsx"
+    book.save(target)
+    assert read_workbook_case(open_workbook(target)).case == case

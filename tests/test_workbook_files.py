@@ -86,10 +86,10 @@ def test_fill_keeps_charts_validations_names_and_tables(tmp_path):
     sheet = book[INPUT_SHEET]
     formulas = {v.formula1 for v in sheet.data_validations.dataValidation}
     assert formulas == {"=liste_categories", "=liste_contrats", "=liste_types",
-                        "=liste_regles", "=liste_lignes", "=liste_besoins"}
+                        "=liste_regles", "=liste_lignes", "=liste_besoins", "=liste_lois"}
     assert set(sheet.tables) == {"tbl_personnel", "tbl_recettes", "tbl_charges",
                                  "tbl_investissements", "tbl_emprunts", "tbl_besoins",
-                                 "tbl_financeurs", "tbl_scenarios"}
+                                 "tbl_financeurs", "tbl_scenarios", "tbl_montecarlo"}
     for name in ("p_annee1", "idx_salaires", "liste_types", "budget_charges",
                  "financeurs_tableau", "plan_tresorerie_fin", "controles"):
         assert name in book.defined_names
@@ -130,12 +130,12 @@ def test_errors_cite_the_cell(tmp_path):
                                      ("funder", 5, "type"): "Publique",
                                      ("expense", 1, "amount"): "beaucoup"})
     assert _errors(path) == [
-        "Hypothèses!G22 (« Salariés en parcours d'insertion (CDDI, 26 h) ») : attendu une "
+        "Hypothèses!G24 (« Salariés en parcours d'insertion (CDDI, 26 h) ») : attendu une "
         "fraction entre 0 et 1 (13 % s'écrit 0.13 ou 13 %), trouvé « 42 » ; 42 vaut 4200 % "
         ": pour 42 %, écrivez 0.42 ou 42 %.",
-        "Hypothèses!D51 (« Eau, énergie ») : attendu un nombre positif ou nul, ou une valeur "
+        "Hypothèses!D53 (« Eau, énergie ») : attendu un nombre positif ou nul, ou une valeur "
         "par année (3 valeurs), trouvé « beaucoup ».",
-        "Hypothèses!C104 (« SIETOM de Chalosse ») : attendu l'une des valeurs « public », "
+        "Hypothèses!C106 (« SIETOM de Chalosse ») : attendu l'une des valeurs « public », "
         "« private » ou « own », trouvé « Publique ».",
     ]
 
@@ -146,13 +146,13 @@ def test_french_number_spellings_are_read_or_refused(tmp_path):
                                      ("expense", 0, "amount"): "21 600 €"})
     found = read_workbook_case(open_workbook(path))
     assert found.case == finplan.load_case(finplan.demo_path())
-    assert found.notes[0].startswith("Hypothèses!G22 contient le texte « 13 % », lu comme "
+    assert found.notes[0].startswith("Hypothèses!G24 contient le texte « 13 % », lu comme "
                                      "le nombre 0.13")
     path = _workbook_with(tmp_path, {("staff", 1, "monthly_gross"): "2.350"})
-    assert _errors(path) == ["Hypothèses!F23 : « 2.350 » est ambigu (point des milliers ou "
+    assert _errors(path) == ["Hypothèses!F25 : « 2.350 » est ambigu (point des milliers ou "
                              "point décimal ?) : écrivez 2350 ou 2,350."]
     path = _workbook_with(tmp_path, {("staff", 1, "monthly_gross"): "2,350.00"})
-    assert _errors(path) == ["Hypothèses!F23 : « 2,350.00 » est écrit à l'anglaise : "
+    assert _errors(path) == ["Hypothèses!F25 : « 2,350.00 » est écrit à l'anglaise : "
                              "écrivez 2 350,00."]
 
 
@@ -165,15 +165,15 @@ def test_per_year_columns(tmp_path):
                                      ("revenue", 1, "amount", 3): 30,
                                      ("staff", 1, "fte", 5): 1})
     assert _errors(path) == [
-        "Hypothèses!M23 : valeur pour l'année 5 alors que le plan dure 3 an(s) ; videz cette "
+        "Hypothèses!M25 : valeur pour l'année 5 alors que le plan dure 3 an(s) ; videz cette "
         "cellule ou allongez le plan.",
-        "Hypothèses!D39 : donnez soit une valeur unique, soit une valeur par année "
+        "Hypothèses!D41 : donnez soit une valeur unique, soit une valeur par année "
         "(colonnes « an 1 » à « an 3 »), pas les deux.",
-        "Hypothèses!D50 : donnez soit une valeur unique, soit une valeur par année "
+        "Hypothèses!D52 : donnez soit une valeur unique, soit une valeur par année "
         "(colonnes « an 1 » à « an 3 »), pas les deux.",
-        "Hypothèses!G50 : valeur manquante pour l'année 2 : remplissez toutes les années "
+        "Hypothèses!G52 : valeur manquante pour l'année 2 : remplissez toutes les années "
         "ou aucune.",
-        "Hypothèses!H50 : valeur manquante pour l'année 3 : remplissez toutes les années "
+        "Hypothèses!H52 : valeur manquante pour l'année 3 : remplissez toutes les années "
         "ou aucune.",
     ]
 
@@ -183,12 +183,12 @@ def test_profiles_and_payment_schedules_are_typed_in_one_cell(tmp_path):
                                      ("funder", 5, "payments"): "60 % en avril",
                                      ("funder", 6, "payments"): "50 % mois 4 ; 40 % mois 16"})
     assert _errors(path) == [
-        "Hypothèses!P104 : « 60 % en avril » ne se lit pas ; écrivez par exemple « 60 % mois "
+        "Hypothèses!P106 : « 60 % en avril » ne se lit pas ; écrivez par exemple « 60 % mois "
         "4 ; 40 % mois 16 ».",
-        "Hypothèses!G38 (« Ventes en boutique (tonnes réemployées vendues) ») : attendu une "
+        "Hypothèses!G40 (« Ventes en boutique (tonnes réemployées vendues) ») : attendu une "
         "liste de 12 poids positifs ou nuls (janvier à décembre), pas tous nuls, trouvé "
         "« [1, 1, 2.5] ».",
-        "Hypothèses!P105 (« Département des Landes (insertion) ») : les parts des versements "
+        "Hypothèses!P107 (« Département des Landes (insertion) ») : les parts des versements "
         "doivent faire 100 % (elles font 90 %).",
     ]
 

@@ -65,6 +65,8 @@ def put(sheet: Worksheet, coordinate: str, value: Any) -> None:
 
 
 def _param_value(case: Case, path: tuple[str, ...]) -> Any:
+    if path[0] == "montecarlo":
+        return None if case.montecarlo is None else getattr(case.montecarlo, path[1])
     if path[0] == "needs":
         return case.need(path[1]).max_public_share
     if path[0] == "working_capital":
@@ -131,6 +133,9 @@ def case_items(case: Case) -> dict[str, list[dict[str, Any]]]:
         "funder": [_funder_fields(funder) for funder in case.funders],
         "scenario": [{"name": scenario.name, "path": path, "value": _scenario_value(value)}
                      for scenario in case.scenarios for path, value in scenario.overrides],
+        "montecarlo.vary": [{**vars(variation), "dist": label("dist", variation.dist)}
+                            for variation in (case.montecarlo.vary if case.montecarlo
+                                              else ())],
     }
 
 

@@ -14,9 +14,9 @@ indexed where the case-file reference says so) and five year columns
 
 >>> layout = InputLayout.for_counts({})
 >>> layout.table("staff").first_row, layout.cell("staff", 0, "role")
-(22, 'B22')
+(24, 'B24')
 >>> layout.cell("staff", 0, "fte", 2)
-'J22'
+'J24'
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ LIST_NAMES = {
     "rule": "liste_regles",
     "line": "liste_lignes",
     "finances": "liste_besoins",
+    "dist": "liste_lois",
 }
 
 
@@ -85,6 +86,7 @@ class Param:
     name: str  # defined name of the cell
     comment: str
     default: object = None
+    optional: bool = False  # may be absent from workbooks made by an older finplan
 
 
 PARAMS: tuple[Param, ...] = (
@@ -119,6 +121,13 @@ PARAMS: tuple[Param, ...] = (
           "plafond_public_invest", "Facultatif : plafond des aides publiques en part du "
           "besoin d'investissement (par exemple 80 % si la Région demande 20 % "
           "d'autofinancement). Vide : pas de plafond."),
+    Param(("montecarlo", "draws"), "Monte Carlo : nombre de tirages", "integer",
+          "mc_tirages", "Facultatif : nombre de tirages de la simulation (finplan "
+          "montecarlo), 10 000 par défaut ; les valeurs qui varient se décrivent dans le "
+          "tableau « Monte Carlo » en bas de la feuille.", optional=True),
+    Param(("montecarlo", "seed"), "Monte Carlo : graine du tirage", "integer", "mc_graine",
+          "Facultatif : la même graine redonne exactement les mêmes tirages ; 0 par "
+          "défaut.", optional=True),
 )
 PARAM_ROW = 6  # first parameter row (its header is on row 5)
 
@@ -151,6 +160,7 @@ class TableSpec:
     table_name: str  # Excel table name (also a defined name in Excel)
     columns: tuple[Column, ...]
     min_rows: int
+    optional: bool = False  # may be absent from workbooks made by an older finplan
 
     @cached_property
     def headers(self) -> tuple[str, ...]:
@@ -292,7 +302,22 @@ TABLES: tuple[TableSpec, ...] = (
         Column("value", "Valeur", "scenario_value", "La nouvelle valeur : un nombre, une "
                "valeur par année séparées par des points-virgules (35 ; 55 ; 70) ou un "
                "texte."),
-    ), 5),
+    ), 5, optional=True),
+    TableSpec("montecarlo.vary", "Monte Carlo : valeurs qui varient", "tbl_montecarlo", (
+        Column("path", "Clé", "text", "La valeur incertaine, comme dans un dossier finplan : "
+               "revenue[0].quantity, staff[0].fte, funder[Région (ESS)].cap_total… Elle est "
+               "multipliée par (1 + x) chaque année, x tiré au hasard selon la loi.",
+               width=36),
+        Column("dist", "Loi", "choice", "Uniforme (entre Bas et Haut), triangulaire (Bas, "
+               "Mode, Haut) ou normale (Écart-type, centrée sur 0, sans valeur négative).",
+               "dist", width=22),
+        Column("low", "Bas", "fraction", "Variation la plus basse (-30 % : saisir -30 %)."),
+        Column("mode", "Mode", "fraction", "Loi triangulaire : variation la plus probable "
+               "(0 % : la valeur du dossier)."),
+        Column("high", "Haut", "fraction", "Variation la plus haute (+10 % : saisir 10 %)."),
+        Column("sd", "Écart-type", "fraction", "Loi normale : écart-type de la variation "
+               "(10 % : saisir 10 %)."),
+    ), 5, optional=True),
 )
 TABLES_BY_KEY: Mapping[str, TableSpec] = {spec.key: spec for spec in TABLES}
 

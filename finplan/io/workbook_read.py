@@ -5,7 +5,7 @@ case by its Excel table (``tbl_personnel``…), so rows added to a table in Exce
 are read too.  It turns what a French user typed into the raw case of the
 case-file format (numbers typed as text are read the French way, or refused
 when ambiguous), and the case goes through the same validation as a case
-file; only the location of each error differs (``Hypothèses!G23`` instead of
+file; only the location of each error differs (``Hypothèses!G25`` instead of
 ``staff[0].employer_rate``).
 """
 
@@ -195,14 +195,15 @@ class _Reader:
                    for column in range(first_column, first_column + count))
 
 
-def _find_param_cell(book: Workbook, param: Param) -> str:
-    """The parameter's cell: by its defined name, else at its usual place."""
+def _find_param_cell(book: Workbook, param: Param) -> str | None:
+    """The parameter's cell: by its defined name, else at its usual place (None: an
+    optional parameter the workbook does not have)."""
     defined = book.defined_names.get(param.name)
     if defined is not None:
         for sheet_name, reference in defined.destinations:
             if sheet_name == INPUT_SHEET:
                 return reference.replace("$", "")
-    return f"C{PARAM_ROW + PARAMS.index(param)}"
+    return None if param.optional else f"C{PARAM_ROW + PARAMS.index(param)}"
 
 
 def _set(raw: dict, path: tuple[str, ...], value: Any) -> None:
@@ -229,7 +230,8 @@ def _table_position(reader: _Reader, sheet: Worksheet, spec: TableSpec
     """(header row, item rows) of an openpyxl sheet's Excel table."""
     table = sheet.tables.get(spec.table_name)
     if table is None:
-        _missing_table(reader, spec)
+        if not spec.optional:
+            _missing_table(reader, spec)
         return None
     min_col, min_row, _, max_row = range_boundaries(table.ref)
     for offset, header in enumerate(spec.headers):
@@ -251,7 +253,8 @@ def _grid_positions(reader: _Reader, height: int) -> dict[str, tuple[int, int]]:
         while row <= height and not _headers_match(reader, spec, row):
             row += 1
         if row > height:
-            _missing_table(reader, spec)
+            if not spec.optional:
+                _missing_table(reader, spec)
             row = max(headers.values(), default=1) + 1
             continue
         headers[spec.key] = row
@@ -329,7 +332,9 @@ def read_grid_case(rows: list[list[Any]]) -> WorkbookCase:
     for param in PARAMS:
         row = next((number for number, values in enumerate(rows, start=1)
                     if len(values) > 1 and values[1] == param.label), None)
-        cells[param.name] = f"C{row}" if row else f"C{PARAM_ROW + PARAMS.index(param)}"
+        if row or not param.optional:
+            cells[param.name] = (f"C{row}" if row
+                                 else f"C{PARAM_ROW + PARAMS.index(param)}")
     return _read(reader, cells, _grid_positions(reader, len(rows)))
 
 
@@ -337,6 +342,8 @@ def _read(reader: _Reader, param_cells: Mapping[str, str],
           positions: Mapping[str, tuple[int, int]]) -> WorkbookCase:
     raw: dict[str, Any] = {"format": FORMAT}
     for param in PARAMS:
+        if param_cells.get(param.name) is None:
+            continue  # an optional parameter this workbook does not have
         path = ".".join(param.path)
         value = reader.value(param_cells[param.name], param.kind, path)
         if value is not None:
@@ -344,10 +351,12 @@ def _read(reader: _Reader, param_cells: Mapping[str, str],
     years = raw.get("project", {}).get("years", 3)
     if isinstance(years, (int, Decimal)) and 1 <= years <= MAX_YEARS and years == int(years):
         reader.years = int(years)
-    if len(positions) < len(TABLES):
+    if any(spec.key not in positions for spec in TABLES if not spec.optional):
         raise CaseError(reader.issues)
     layout = InputLayout.from_positions(positions)
     for spec in TABLES:
+        if spec.key not in positions:
+            continue  # an optional table this workbook does not have
         items, table = [], layout.table(spec.key)
         for row_index in range(table.rows):
             path = f"{spec.key}[{len(items)}]"
@@ -358,6 +367,11 @@ def _read(reader: _Reader, param_cells: Mapping[str, str],
             items.append(_read_item(reader, spec, layout, row_index, path))
         if items and spec.key == "scenario":
             raw["scenario"] = _grouped_scenarios(items, reader)
+        elif spec.key == "montecarlo.vary" and (items or "montecarlo" in raw):
+            raw.setdefault("montecarlo", {})["vary"] = items
+            reader.locations.setdefault("montecarlo", reader.where(
+                f"{get_column_letter(FIRST_COLUMN)}{table.header_row}"))
+            reader.locations.setdefault("montecarlo.vary", reader.locations["montecarlo"])
         elif items:
             raw[spec.key] = items
     return _validated(raw, reader, layout)

@@ -54,7 +54,8 @@ def item_counts(case: Case) -> dict[str, int]:
             "expense": len(case.expenses), "investment": len(case.investments),
             "loan": len(case.loans), "funder": len(case.funders),
             "need": sum(1 for need in case.needs if need.is_custom),
-            "scenario": sum(len(scenario.overrides) for scenario in case.scenarios)}
+            "scenario": sum(len(scenario.overrides) for scenario in case.scenarios),
+            "montecarlo.vary": len(case.montecarlo.vary) if case.montecarlo else 0}
 
 
 def record_extents(book: Workbook) -> None:
