@@ -167,16 +167,32 @@ class Simulation:
 
 
 def histogram_counts(values: np.ndarray, bins: int) -> tuple[list[int], list[int]]:
-    """Counts and class edges (whole euros in cents, so the edges read well)."""
-    low = int(values.min()) // 100 * 100
-    high = -(-int(values.max()) // 100) * 100
-    if high == low:
-        high = low + 100
-    width = -(-(high - low) // bins)
-    width = -(-width // 100) * 100
-    edges = [low + width * k for k in range(bins + 1)]
+    """Counts by class and the class edges (cents), at most ``bins`` classes of a
+    round width (1, 2, 2.5 or 5 times a power of ten euros) starting on a multiple of
+    it.  Classes are ``[from, to[``, the last one ``[from, to]``.
+
+    >>> counts, edges = histogram_counts(np.array([-5_000_000, -120_000, 0]), 12)
+    >>> counts, edges[:3], edges[-1]
+    ([1, 0, 0, 0, 0, 0, 0, 0, 0, 2], [-5000000, -4500000, -4000000], 0)
+    """
+    low, high = int(values.min()), int(values.max())
+    width = _round_width(max(1, -(-(high - low) // bins)))
+    first = low // width * width
+    count = max(1, -(-(high - first) // width))
+    edges = [first + width * k for k in range(count + 1)]
     counts = np.histogram(values, bins=np.array(edges, dtype=np.float64))[0]
-    return [int(count) for count in counts], edges
+    return [int(number) for number in counts], edges
+
+
+def _round_width(cents: int) -> int:
+    """The smallest round width (1, 2, 2.5 or 5 × 10^k euros) of at least ``cents``."""
+    power = 100
+    while True:
+        for step in (100, 200, 250, 500):
+            width = step * power // 100
+            if width >= cents:
+                return width
+        power *= 10
 
 
 def montecarlo(case: Case, draws: int | None = None, seed: int | None = None,

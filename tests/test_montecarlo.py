@@ -253,7 +253,7 @@ def test_cli_prints_probabilities_percentiles_and_a_histogram(demo_with_montecar
 
 
 def test_cli_without_montecarlo_section_says_what_to_add(tmp_path):
-    result = CliRunner().invoke(main, ["montecarlo", str(finplan.demo_path())])
+    result = CliRunner().invoke(main, ["montecarlo", str(EXAMPLES / "atelier-velo.toml")])
     assert result.exit_code == 2
     assert "n'a pas de section [montecarlo]" in result.output
     assert "Traceback" not in result.output
@@ -290,12 +290,12 @@ def test_workbook_formulas_recalculated_give_the_same_figures(demo_with_montecar
         assert got == pytest.approx(want, abs=0.005), measure
     for key, label in PROBABILITIES.items():
         assert cells[label][0] == pytest.approx(run.probabilities[key])
-    histogram = run.histogram("bridging_need")
     rows = [row for row in values.iter_rows(values_only=True)
             if isinstance(row[4], (int, float)) and row[1] and " à " in str(row[1])]
     counts = [row[4] for row in rows]
-    assert len(counts) == 4 * 20 and sum(counts) == 4 * 400
-    assert counts[40:60] == histogram["tirages"].tolist()
+    expected = [count for measure in MEASURES
+                for count in run.histogram(measure, bins=20)["tirages"].tolist()]
+    assert counts == expected and sum(counts) == 4 * 400
 
 
 def test_settings_round_trip_through_the_workbook(tmp_path):
@@ -351,7 +351,7 @@ def test_a_workbook_from_before_monte_carlo_still_reads(tmp_path):
     from finplan.io.workbook_read import open_workbook, read_workbook_case
     from finplan.io.workbook_write import build_workbook
 
-    case = finplan.load_case(finplan.demo_path())
+    case = finplan.load_case(EXAMPLES / "epicerie-solidaire.toml")
     book = build_workbook(case).workbook
     del book["Hypothèses"].tables["tbl_montecarlo"]
     del book["Hypothèses"].tables["tbl_scenarios"]

@@ -138,10 +138,11 @@ def _histogram(sheet: Worksheet, simulation: Any, measure: str, area: str, row: 
     row += 1
     _header(sheet, row, ["Classe", "De (inclus)", "À", "Tirages"])
     first = row + 1
-    for k in range(HISTOGRAM_BINS):
+    classes = len(edges) - 1
+    for k in range(classes):
         row += 1
         low, high = edges[k], edges[k + 1]
-        last = k == HISTOGRAM_BINS - 1
+        last = k == classes - 1
         put(sheet, f"B{row}", f"{format_euros(low)} à {format_euros(high)}")
         sheet[f"C{row}"], sheet[f"D{row}"] = low / 100, high / 100
         sheet[f"C{row}"].number_format = sheet[f"D{row}"].number_format = EUROS
