@@ -323,6 +323,10 @@ GUIDE_TEXT = (
     ("6. Financeurs : pour chacun, son type, sa ligne du Cerfa, le besoin qu'il finance et "
      "sa règle (montant fixe, taux du coût, part au prorata des poids, montant par ETP, "
      "solde), avec ses plafonds et sa priorité.", None),
+    ("7. Facultatif : scénarios (valeurs remplacées, comparées dans la feuille "
+     "« Scénarios ») et Monte Carlo (valeurs incertaines et leur loi, simulées par "
+     "finplan montecarlo : probabilité d'un besoin non financé ou d'une trésorerie "
+     "négative, percentiles, histogrammes).", None),
     ("Les cellules jaunes sont les seules à saisir. Les colonnes « an 1 » à « an 5 » en fin "
      "de tableau servent aux valeurs différentes selon les années.", NOTE_FONT),
     ("Calculer le plan", BOLD),
