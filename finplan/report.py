@@ -206,6 +206,10 @@ def render_simulation(simulation: Any, histogram_measure: str = "result") -> str
     rows = [[MEASURES[measure], *[to_cents(summary.loc[measure, column])
                                   for column in summary.columns]]
             for measure in MEASURES]
+    by_year = simulation.result_by_year_summary
+    rows += [[f"Résultat {year}", *[to_cents(by_year.loc[year, column])
+                                    for column in by_year.columns]]
+             for year in by_year.index]
     percentiles = table("Percentiles (sur l'ensemble des tirages)",
                         ["", *summary.columns], rows)
     histogram = simulation.histogram(histogram_measure, bins=12)

@@ -55,6 +55,7 @@ MEASURES = {
 PROBABILITIES = {
     "unfunded": "Probabilité qu'un besoin reste non financé",
     "cash_negative": "Probabilité d'une trésorerie négative en fin de mois",
+    "cash_end_negative": "Probabilité d'une trésorerie négative en fin d'année",
 }
 DIST_WORDS = {"uniform": "uniforme", "triangular": "triangulaire", "normal": "normale"}
 
@@ -90,6 +91,7 @@ class Simulation:
     variations: np.ndarray  # (variations, draws): the relative changes x
     measures: dict[str, np.ndarray]  # measure -> (draws,) cents
     result_by_year: np.ndarray  # (draws, years) cents
+    cash_end_low: np.ndarray  # (draws,) lowest year-end cash, cents
     seconds: float
 
     @property
@@ -98,14 +100,28 @@ class Simulation:
 
     @property
     def probabilities(self) -> dict[str, float]:
-        """Share of the draws with an unfunded need, with a negative month-end cash."""
+        """Share of the draws with an unfunded need (some need, some year), with a
+        negative month-end cash, with a negative year-end cash."""
         return {"unfunded": float((self.measures["unfunded"] > 0).mean()),
-                "cash_negative": float((self.measures["cash_low"] < 0).mean())}
+                "cash_negative": float((self.measures["cash_low"] < 0).mean()),
+                "cash_end_negative": float((self.cash_end_low < 0).mean())}
 
     def percentile(self, measure: str, q: float) -> Decimal:
         """The ``q``-th percentile of a measure, in euros (linear, rounded to the cent)."""
-        exact = Decimal(repr(float(np.percentile(self.measures[measure], q))))
-        return (exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)) / 100
+        return _percentile(self.measures[measure], q)
+
+    @property
+    def result_by_year_summary(self) -> pd.DataFrame:
+        """P5, P50, P95 and mean of the result of each year, in euros (Decimal)."""
+        import pandas as pd
+
+        rows = {}
+        for index, year in enumerate(self.case.years):
+            values = self.result_by_year[:, index]
+            row = {f"P{q}": _percentile(values, q) for q in PERCENTILES}
+            row["moyenne"] = _cents_to_euros(float(values.mean()))
+            rows[year] = row
+        return pd.DataFrame.from_dict(rows, orient="index")
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -115,8 +131,7 @@ class Simulation:
         rows = {}
         for measure in MEASURES:
             row = {f"P{q}": self.percentile(measure, q) for q in PERCENTILES}
-            mean = Decimal(repr(float(self.measures[measure].mean())))
-            row["moyenne"] = mean.quantize(Decimal(1), rounding=ROUND_HALF_UP) / 100
+            row["moyenne"] = _cents_to_euros(float(self.measures[measure].mean()))
             rows[measure] = row
         return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -159,11 +174,24 @@ class Simulation:
             "percentiles": {measure: {column: float(summary.loc[measure, column])
                                       for column in summary.columns}
                             for measure in MEASURES},
+            "result_by_year": {str(year): {column: float(value) for column, value
+                                           in row.items()}
+                               for year, row in self.result_by_year_summary.iterrows()},
             "histograms": {measure: [{"from": float(row["de"]), "to": float(row["à"]),
                                       "draws": int(row["tirages"])}
                                      for _, row in self.histogram(measure).iterrows()]
                            for measure in MEASURES},
         }
+
+
+def _cents_to_euros(cents: float) -> Decimal:
+    """A float number of cents as euros, rounded half-up to the cent."""
+    return Decimal(repr(cents)).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 100
+
+
+def _percentile(values: np.ndarray, q: float) -> Decimal:
+    """Linear percentile (Excel's PERCENTILE.INC) of cents, in euros to the cent."""
+    return _cents_to_euros(float(np.percentile(values, q)))
 
 
 def histogram_counts(values: np.ndarray, bins: int) -> tuple[list[int], list[int]]:
@@ -229,4 +257,6 @@ def montecarlo(case: Case, draws: int | None = None, seed: int | None = None,
         "cash_low": np.concatenate([p.low for p in parts]),
     }
     by_year = np.concatenate([p.result for p in parts])
-    return Simulation(case, settings, xs, measures, by_year, time.perf_counter() - start)
+    cash_end_low = np.concatenate([p.cash_end.min(axis=1) for p in parts])
+    return Simulation(case, settings, xs, measures, by_year, cash_end_low,
+                      time.perf_counter() - start)

@@ -48,6 +48,10 @@ def test_unfunded_rent_worked_out_by_hand():
     # the cash: the commune pays 60 % in April (the rest after the horizon), the rent
     # goes out monthly; the result is what the commune does not cover
     assert (run.measures["result"] == -unfunded).all()
+    # no BFR, no investment: the year-end cash is the result, negative with the same odds
+    assert run.probabilities["cash_end_negative"] == run.probabilities["unfunded"]
+    assert run.result_by_year_summary.loc[2027].tolist() == run.summary.loc[
+        "result"].tolist()
     # P50 is the median draw: x ≈ 0, unfunded ≈ 2 000 €; P95: x ≈ 0.45, 7 400 €
     summary = run.summary
     assert abs(summary.loc["unfunded", "P50"] - 2000) < 100

@@ -34,6 +34,7 @@ __all__ = ["DRAWS_SHEET", "SUMMARY_SHEET", "montecarlo_workbook"]
 
 SUMMARY_SHEET, DRAWS_SHEET = "Monte Carlo", "Tirages"
 HISTOGRAM_BINS = 20
+CASH_END_LOW = "Trésorerie de fin d'année la plus basse"
 
 
 def _header(sheet: Worksheet, row: int, values: list[str], first_column: int = 2) -> None:
@@ -49,17 +50,18 @@ def _draws_sheet(book: Workbook, simulation: Any) -> dict[str, str]:
 
     sheet = book.create_sheet(DRAWS_SHEET)
     vary = simulation.settings.vary
-    headers = ["Tirage", *[variation.path for variation in vary],
-               *[MEASURES[measure] for measure in MEASURES]]
+    columns = {**MEASURES, "cash_end_low": CASH_END_LOW}
+    headers = ["Tirage", *[variation.path for variation in vary], *columns.values()]
     _header(sheet, 1, headers, first_column=1)
-    measures = [simulation.measures[measure] for measure in MEASURES]
+    measures = [*(simulation.measures[measure] for measure in MEASURES),
+                simulation.cash_end_low]
     xs = simulation.variations
     for draw in range(simulation.draws):
         sheet.append([draw + 1, *[float(xs[k, draw]) for k in range(len(vary))],
                       *[int(values[draw]) / 100 for values in measures]])
     last = simulation.draws + 1
     ranges = {}
-    for offset, measure in enumerate(MEASURES):
+    for offset, measure in enumerate(columns):
         letter = get_column_letter(2 + len(vary) + offset)
         ranges[measure] = f"'{DRAWS_SHEET}'!${letter}$2:${letter}${last}"
         for cells in sheet[f"{letter}2:{letter}{last}"]:
@@ -99,8 +101,9 @@ def montecarlo_workbook(simulation: Any) -> Workbook:
         put(sheet, f"C{row}", describe_variation(variation))
     row += 2
     _header(sheet, row, ["Probabilité", "Tirages concernés"])
-    tests = {"unfunded": (ranges["unfunded"], ">0"), "cash_negative": (ranges["cash_low"],
-                                                                        "<0")}
+    tests = {"unfunded": (ranges["unfunded"], ">0"),
+             "cash_negative": (ranges["cash_low"], "<0"),
+             "cash_end_negative": (ranges["cash_end_low"], "<0")}
     for key, (area, criterion) in tests.items():
         row += 1
         put(sheet, f"B{row}", PROBABILITIES[key])
