@@ -69,6 +69,10 @@ def parse_case_text(text: str, source: str = "dossier") -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         raise InputFileError(f"{source} n'est pas un fichier TOML valide : "
                              f"{_french_toml_error(error)}.") from None
+    except RecursionError:
+        raise InputFileError(f"{source} est refusé : des listes ou des tables imbriquées "
+                             "sur des milliers de niveaux, ce qu'aucun dossier finplan "
+                             "ne fait.") from None
 
 
 def read_case_file(path: str | Path) -> Case:

@@ -39,6 +39,7 @@ from finplan.io.workbook_layout import (
     Param,
     TableSpec,
 )
+from finplan.io.package_guard import inspect_package
 from finplan.model.case import Case
 from finplan.model.validation import FORMAT, MISSING_TEXT, show, validate_case
 
@@ -59,15 +60,21 @@ class WorkbookCase:
     notes: tuple[str, ...] = ()  # numbers typed as text: read, but Excel cannot use them
 
 
-def open_workbook(path: str | Path, *, keep_vba: bool = False) -> Workbook:
-    """Open a workbook with French errors for every way it can fail."""
+def open_workbook(path: str | Path, *, keep_vba: bool = False,
+                  data_only: bool = False) -> Workbook:
+    """Open a workbook with French errors for every way it can fail; the package is
+    inspected first (size, zip bombs, XML entities, cell count: see
+    :mod:`finplan.io.package_guard`)."""
     path = require_file(path, "Classeur", MAX_WORKBOOK_BYTES)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputFileError(f"{path} n'est pas un classeur Excel .xlsx ou .xlsm : "
                              "enregistrez-le au format « Classeur Excel (.xlsx) ».")
+    inspect_package(path)
     try:
-        return load_workbook(path, keep_vba=keep_vba, rich_text=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        return load_workbook(path, keep_vba=keep_vba, rich_text=False,
+                             data_only=data_only)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError,
+            AttributeError, IndexError, EOFError) as error:
         raise InputFileError(f"{path} ne peut pas être lu comme un classeur Excel "
                              f"({type(error).__name__}) : le fichier est peut-être abîmé "
                              "ou d'un autre format.") from None

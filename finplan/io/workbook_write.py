@@ -147,8 +147,6 @@ def fill_workbook(path: str | Path) -> FillResult:
     The input sheet is not written to; the file is replaced atomically and the
     previous version kept as ``<name>.bak.xlsx``.
     """
-    from openpyxl import load_workbook
-
     from finplan.io.workbook_files import check_writable, exclusive, save_atomic
     from finplan.io.workbook_read import open_workbook, read_workbook_case
 
@@ -158,7 +156,7 @@ def fill_workbook(path: str | Path) -> FillResult:
         book = open_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
         values = None
         if _has_input_formulas(book):
-            values = load_workbook(path, data_only=True)
+            values = open_workbook(path, data_only=True)
         found = read_workbook_case(book, values)
         plan = compute(found.case)
         expected = replace_outputs(book, plan, found.layout, found.notes)
