@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from finplan.errors import CaseError, InputFileError, Issue
 from finplan.io.input_files import require_file
 from finplan.io.numbers import AmbiguousNumber, NotANumber, parse_french_number
+from finplan.io.package_guard import inspect_package
 from finplan.io.workbook_layout import (
     FIRST_COLUMN,
     INPUT_SHEET,
@@ -39,7 +40,6 @@ from finplan.io.workbook_layout import (
     Param,
     TableSpec,
 )
-from finplan.io.package_guard import inspect_package
 from finplan.model.case import Case
 from finplan.model.validation import FORMAT, MISSING_TEXT, show, validate_case
 
