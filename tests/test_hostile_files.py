@@ -16,6 +16,7 @@ from finplan.cli import main
 from finplan.errors import InputFileError
 from finplan.io import package_guard
 from finplan.io.toml_case import case_to_toml, parse_case_text
+from finplan.io.workbook_files import charts_by_sheet
 from finplan.io.workbook_read import open_workbook
 from finplan.io.workbook_write import build_workbook
 
@@ -198,3 +199,102 @@ def test_fill_of_an_xlsm_keeps_its_macros_without_running_them(tmp_path):
     assert result.exit_code in (0, 1), result.output
     with zipfile.ZipFile(xlsm) as package:
         assert package.read("xl/vbaProject.bin") == vba
+
+
+def test_what_a_volunteer_added_is_kept_or_fill_refuses(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.comments import Comment
+
+    target = _demo_workbook(tmp_path)
+    book = load_workbook(target)
+    notes = book.create_sheet("Mes notes")
+    notes["A1"] = "Relancer la Région avant juin"
+    notes["A1"].comment = Comment("Vu avec la trésorière", "Claire")
+    book["Hypothèses"]["B3"].comment = Comment("Hypothèses validées en CA", "Claire")
+    book.save(target)
+    result = CliRunner().invoke(main, ["fill", str(target)])
+    assert result.exit_code in (0, 1), result.output
+    kept = load_workbook(target)
+    assert kept["Mes notes"]["A1"].value == "Relancer la Région avant juin"
+    assert kept["Mes notes"]["A1"].comment.text == "Vu avec la trésorière"
+    assert kept["Hypothèses"]["B3"].comment.text == "Hypothèses validées en CA"
+    # a chart the volunteer drew on their own sheet is kept
+    chart = BarChart()
+    chart.add_data(Reference(kept["Budget"], min_col=3, min_row=5, max_row=9))
+    kept["Mes notes"].add_chart(chart, "C3")
+    kept.save(target)
+    assert CliRunner().invoke(main, ["fill", str(target)]).exit_code in (0, 1)
+    with zipfile.ZipFile(target) as package:
+        assert charts_by_sheet(package)["Mes notes"] == 1
+
+
+def test_charts_openpyxl_would_drop_make_fill_refuse(tmp_path):
+    target = _demo_workbook(tmp_path)
+    book = load_workbook(target)
+    # a chart on an output sheet is dropped when finplan rewrites that sheet
+    book["Budget"].add_chart(_bar(book), "H3")
+    book.save(target)
+    before = target.read_bytes()
+    result = CliRunner().invoke(main, ["fill", str(target)])
+    assert result.exit_code == 2
+    assert "sans perdre : 1 graphique(s) de la feuille « Budget »" in result.output
+    assert target.read_bytes() == before
+    # an Excel 2016 chart (chartEx) openpyxl cannot read at all
+    book = load_workbook(_demo_workbook(tmp_path / "..", "source-chartex.xlsx"))
+    book.create_sheet("Mes notes").add_chart(_bar(book), "C3")
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    with zipfile.ZipFile(plain) as package:  # our 3 charts, then the volunteer's 4th
+        drawing_rels = next(name for name in package.namelist()
+                            if name.startswith("xl/drawings/_rels/")
+                            and b"/xl/charts/chart4.xml" in package.read(name))
+        rels = package.read(drawing_rels).replace(
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart",
+            b"http://schemas.microsoft.com/office/2014/relationships/chartEx").replace(
+            b"xl/charts/chart4.xml", b"xl/charts/chartEx1.xml")
+    waterfall = _rewrite(plain, tmp_path / "cascade.xlsx", {
+        drawing_rels: rels, "xl/charts/chartEx1.xml": CHART_EX})
+    output = _refused(tmp_path, waterfall)
+    assert "des graphiques récents d'Excel" in output and "Rien n'a été modifié" in output
+
+
+CHART_EX = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            b'<cx:chartSpace xmlns:cx="http://schemas.microsoft.com/office/drawing/2014/'
+            b'chartex"><cx:chartData><cx:data id="0"><cx:numDim type="val"><cx:f>'
+            b"Budget!$C$5:$C$9</cx:f></cx:numDim></cx:data></cx:chartData><cx:chart>"
+            b'<cx:plotArea><cx:plotAreaRegion><cx:series layoutId="waterfall"><cx:dataId '
+            b'val="0"/></cx:series></cx:plotAreaRegion></cx:plotArea></cx:chart>'
+            b"</cx:chartSpace>")
+
+
+def _bar(book):
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.add_data(Reference(book["Budget"], min_col=3, min_row=5, max_row=9))
+    return chart
+
+
+def test_the_xlwings_grids_protect_formula_looking_text():
+    from openpyxl import Workbook
+
+    from finplan.io.workbook_grids import sheet_grid
+    from finplan.io.workbook_inputs import put
+
+    sheet = Workbook().active
+    put(sheet, "A1", "=cmd|' /C calc'!A0")
+    put(sheet, "B1", "@SUM(1)")
+    sheet["C1"] = "=1+1"  # a formula finplan wrote on purpose stays a formula
+    assert sheet_grid(sheet) == [["'=cmd|' /C calc'!A0", "'@SUM(1)", "=1+1"]]
+
+
+def test_an_unexpected_failure_is_a_french_message_without_traceback(monkeypatch):
+    def broken(case):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("finplan.cli.compute", broken)
+    result = CliRunner().invoke(main, ["plan", str(finplan.demo_path())])
+    assert result.exit_code == 3
+    assert result.output.startswith("Erreur interne de finplan : ce n'est pas votre "
+                                    "dossier qui est en cause")
+    assert "Traceback" not in result.output

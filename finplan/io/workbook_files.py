@@ -143,13 +143,74 @@ def lost_content(before: Path, after: str | Path) -> list[str]:
 
     with zipfile.ZipFile(before) as old, zipfile.ZipFile(after) as new:
         old_names, new_names = old.namelist(), new.namelist()
+        old_charts, new_charts = charts_by_sheet(old), charts_by_sheet(new)
     lost = [label for prefix, label in _FRAGILE_PARTS
             if any(name.startswith(prefix) for name in old_names)
             and not any(name.startswith(prefix) for name in new_names)]
-
-    def charts(names: list[str]) -> int:
-        return sum(1 for name in names if name.startswith("xl/charts/chart"))
-
-    if charts(new_names) < charts(old_names):
-        lost.append(f"{charts(old_names) - charts(new_names)} graphique(s)")
+    for sheet, count in old_charts.items():
+        missing = count - new_charts.get(sheet, 0)
+        if missing > 0:
+            lost.append(f"{missing} graphique(s) de la feuille « {sheet} »")
     return lost
+
+
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_OFFICE_RELATIONSHIPS = ("{http://schemas.openxmlformats.org/officeDocument/2006/"
+                         "relationships}id")
+
+
+def charts_by_sheet(package) -> dict[str, int]:
+    """How many charts each sheet of an open workbook package shows (by sheet name).
+
+    >>> import io, zipfile
+    >>> from openpyxl import Workbook
+    >>> from openpyxl.chart import BarChart, Reference
+    >>> book = Workbook(); sheet = book.active; sheet["A1"] = 1
+    >>> chart = BarChart(); chart.add_data(Reference(sheet, min_col=1, min_row=1))
+    >>> sheet.add_chart(chart, "C3"); buffer = io.BytesIO(); book.save(buffer)
+    >>> charts_by_sheet(zipfile.ZipFile(buffer))
+    {'Sheet': 1}
+    """
+    from defusedxml import ElementTree
+
+    def relations(part: str) -> dict[str, str]:
+        folder, name = part.rsplit("/", 1)
+        rels = f"{folder}/_rels/{name}.rels"
+        if rels not in package.namelist():
+            return {}
+        root = ElementTree.fromstring(package.read(rels))
+        return {rel.get("Id"): _resolve(folder, rel.get("Target", ""))
+                for rel in root.iter(f"{_RELATIONSHIPS}Relationship")}
+
+    counts: dict[str, int] = {}
+    try:
+        workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
+    except KeyError:
+        return counts
+    targets = relations("xl/workbook.xml")
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        part = targets.get(sheet.get(_OFFICE_RELATIONSHIPS))
+        if not part:
+            continue
+        charts = 0
+        for drawing in relations(part).values():
+            if "/drawings/" in drawing and not drawing.endswith(".vml"):
+                charts += sum(1 for target in relations(drawing).values()
+                              if "/charts/" in target)
+        if charts:
+            counts[sheet.get("name")] = charts
+    return counts
+
+
+def _resolve(folder: str, target: str) -> str:
+    """A relationship target as a package path (``../drawings/d1.xml`` from ``xl/worksheets``)."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts = folder.split("/")
+    for piece in target.split("/"):
+        if piece == "..":
+            parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts)

@@ -12,6 +12,7 @@ file; only the location of each error differs (``Hypothèses!G25`` instead of
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -71,13 +72,33 @@ def open_workbook(path: str | Path, *, keep_vba: bool = False,
                              "enregistrez-le au format « Classeur Excel (.xlsx) ».")
     inspect_package(path)
     try:
-        return load_workbook(path, keep_vba=keep_vba, rich_text=False,
-                             data_only=data_only)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError,
-            AttributeError, IndexError, EOFError) as error:
+        with open(path, "rb") as handle, warnings.catch_warnings():
+            # the handle is closed even when openpyxl gives up midway; its English
+            # warnings (unsupported extensions…) mean nothing to a volunteer
+            warnings.simplefilter("ignore", UserWarning)
+            return load_workbook(handle, keep_vba=keep_vba, rich_text=False,
+                                 data_only=data_only)
+    except Exception as error:  # whatever openpyxl trips on, the file is unreadable
+        unreadable = _unreadable_parts(path)
+        if unreadable:
+            raise InputFileError(f"{path.name} contient {unreadable}, que finplan ne sait "
+                                 "pas lire : enregistrez une copie du classeur sans ces "
+                                 "éléments et travaillez sur cette copie. Rien n'a été "
+                                 "modifié.") from None
         raise InputFileError(f"{path} ne peut pas être lu comme un classeur Excel "
                              f"({type(error).__name__}) : le fichier est peut-être abîmé "
                              "ou d'un autre format.") from None
+
+
+def _unreadable_parts(path: Path) -> str | None:
+    """What a workbook holds that openpyxl cannot read, in words (None: nothing known)."""
+    with zipfile.ZipFile(path) as package:
+        names = package.namelist()
+    if any(name.startswith("xl/charts/chartEx") for name in names):
+        return "des graphiques récents d'Excel (cascade, histogramme, entonnoir, carte…)"
+    if any(name.startswith("xl/chartsheets/") for name in names):
+        return "des feuilles graphiques"
+    return None
 
 
 class _SheetCells:
@@ -401,11 +422,16 @@ def _grouped_scenarios(rows: list[dict[str, Any]], reader: _Reader) -> list[dict
 
 def _validated(raw: dict, reader: _Reader, layout: InputLayout) -> WorkbookCase:
     def locate(path: str) -> str | None:
+        """The cell of a key path, else of the nearest enclosing one; a key path
+        without a cell (a whole list, a top-level key) is located on the sheet."""
         while path:
             if path in reader.locations:
                 return reader.locations[path]
-            path = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
-        return None
+            shorter = re.sub(r"(\.[^.\[]+|\[[^\]]*\])$", "", path)
+            if shorter == path:
+                break
+            path = shorter
+        return INPUT_SHEET
 
     try:
         case = validate_case(raw)

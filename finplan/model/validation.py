@@ -21,6 +21,7 @@ finplan.errors.CaseError: Le dossier contient 1 erreur :
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Mapping
@@ -75,6 +76,8 @@ _FUNDER_RULE_KEYS = {
 }
 _RULE_ONLY_KEYS = set().union(*_FUNDER_RULE_KEYS.values())
 _NEED_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+# Characters a workbook cannot hold (XML 1.0 forbids them); tab and line breaks pass.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def show(value: Any) -> str:
@@ -90,10 +93,25 @@ def show(value: Any) -> str:
         return f"« [{inner}{', …' if len(value) > 12 else ''}] »"
     if isinstance(value, float):
         value = Decimal(repr(value))
+    if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
+        return _show_moment(value)
     text = str(value)
     if len(text) > 60:
         text = text[:57] + "…"
     return f"« {text} »"
+
+
+def _show_moment(value: datetime.date | datetime.time | datetime.timedelta) -> str:
+    """A date or a time from a spreadsheet cell, as a French user reads it."""
+    if isinstance(value, datetime.datetime):
+        text = value.strftime("%d/%m/%Y") + (value.strftime(" %H:%M") if value.time()
+                                             != datetime.time() else "")
+        return f"« {text} » (une date)"
+    if isinstance(value, datetime.date):
+        return f"« {value.strftime('%d/%m/%Y')} » (une date)"
+    if isinstance(value, datetime.time):
+        return f"« {value.strftime('%H:%M')} » (une heure)"
+    return f"« {value} » (une durée)"
 
 
 MISSING_TEXT = show(_MISSING)  # how an absent value is quoted in messages
@@ -170,6 +188,11 @@ class _Checker:
             return default
         if not isinstance(value, str) or not value.strip():
             return self.fail(f"{path}.{key}", "un texte non vide", value, context=context)
+        if _CONTROL.search(value):
+            return self.fail(f"{path}.{key}", problem="le texte contient un caractère de "
+                             "contrôle invisible (copié d'un autre logiciel ?) qu'un "
+                             "classeur Excel ne peut pas contenir", hint="retapez ce texte",
+                             context=context)
         if len(value) > LIMITS["text"]:
             return self.fail(f"{path}.{key}", f"un texte d'au plus {LIMITS['text']} "
                              "caractères", value, context=context)
