@@ -44,7 +44,8 @@ __all__ = [
 
 
 def load_case(source: str | Path | Mapping[str, Any]) -> Case:
-    """A validated, frozen case from a case file path or a dict.
+    """A validated, frozen case from a case file path (TOML, or a finplan workbook
+    ``.xlsx``/``.xlsm``: the case typed in its Hypothèses sheet) or a dict.
 
     >>> load_case({"format": "finplan/1", "project": {"name": "Recyclerie",
     ...            "organisation": "Asso", "first_year": 2027}}).project.years
@@ -53,6 +54,10 @@ def load_case(source: str | Path | Mapping[str, Any]) -> Case:
     if isinstance(source, Mapping):
         return validate_case(source)
     if isinstance(source, (str, Path)):
+        if Path(source).suffix.lower() in (".xlsx", ".xlsm"):
+            from finplan.io.workbook_read import read_workbook_file
+
+            return read_workbook_file(source).case
         return read_case_file(source)
     raise TypeError("load_case expects a path or a dict")
 

@@ -62,14 +62,15 @@ def main() -> None:
 
 
 @main.command("plan")
-@click.argument("case_file", metavar="DOSSIER.toml")
+@click.argument("case_file", metavar="DOSSIER")
 @click.option("--json", "as_json", is_flag=True,
               help="Affiche le résultat au format JSON (finplan-result/1).")
 @_guarded
 def plan_command(case_file: str, as_json: bool) -> int:
-    """Calcule le plan d'un dossier et affiche budget, financeurs, plan de financement
-    et contrôles. Code de sortie : 0 si tout est validé, 1 si un contrôle échoue,
-    2 si le dossier contient des erreurs."""
+    """Calcule le plan d'un dossier (.toml, ou le classeur finplan .xlsx où il est
+    saisi) et affiche budget, financeurs, plan de financement et contrôles. Code de
+    sortie : 0 si tout est validé, 1 si un contrôle échoue, 2 si le dossier contient
+    des erreurs."""
     return _show(compute(load_case(case_file)), as_json)
 
 
@@ -96,7 +97,7 @@ def _plan_exit(plan: Plan) -> int:
 
 
 @main.command("build")
-@click.argument("case_file", metavar="DOSSIER.toml")
+@click.argument("case_file", metavar="DOSSIER")
 @click.option("-o", "--output", required=True, metavar="CLASSEUR.xlsx",
               help="Classeur à créer.")
 @click.option("--force", is_flag=True,
@@ -144,9 +145,9 @@ def fill_command(workbook: str) -> int:
 def case_command(workbook: str, output: str | None, force: bool) -> int:
     """Exporte le dossier (TOML) saisi dans un classeur."""
     from finplan.io.toml_case import case_to_toml
-    from finplan.io.workbook_read import open_workbook, read_workbook_case
+    from finplan.io.workbook_read import read_workbook_file
 
-    text = case_to_toml(read_workbook_case(open_workbook(workbook)).case)
+    text = case_to_toml(read_workbook_file(workbook).case)
     if output is None:
         click.echo(text, nl=False)
         return EXIT_OK
@@ -189,7 +190,7 @@ def _frame_json(frame: Any) -> str:
 
 
 @main.command("compare")
-@click.argument("case_file", metavar="DOSSIER.toml")
+@click.argument("case_file", metavar="DOSSIER")
 @click.option("--json", "as_json", is_flag=True, help="Affiche la comparaison en JSON.")
 @_guarded
 def compare_command(case_file: str, as_json: bool) -> int:
@@ -227,7 +228,7 @@ def _variation(text: str) -> tuple[str, Decimal, Decimal]:
 
 
 @main.command("sensitivity")
-@click.argument("case_file", metavar="DOSSIER.toml")
+@click.argument("case_file", metavar="DOSSIER")
 @click.option("--vary", "variations", multiple=True, required=True, metavar="CHEMIN=A%..B%",
               help="Valeur à faire varier (une ou deux fois), par exemple "
                    "revenue[0].quantity=-30%..+30%.")
@@ -262,7 +263,7 @@ def sensitivity_command(case_file: str, variations: tuple[str, ...], steps: int,
 
 
 @main.command("montecarlo")
-@click.argument("case_file", metavar="DOSSIER.toml")
+@click.argument("case_file", metavar="DOSSIER")
 @click.option("--draws", type=click.IntRange(1, 1_000_000), default=None,
               help="Nombre de tirages (sinon : draws de [montecarlo], 10 000 par défaut).")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None,

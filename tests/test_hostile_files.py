@@ -4,6 +4,7 @@ Every one is refused (exit 2, a French message, no traceback) before anything is
 unpacked, and nothing is written.
 """
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -298,3 +299,64 @@ def test_an_unexpected_failure_is_a_french_message_without_traceback(monkeypatch
     assert result.output.startswith("Erreur interne de finplan : ce n'est pas votre "
                                     "dossier qui est en cause")
     assert "Traceback" not in result.output
+
+
+def _corpus(folder: Path) -> list[Path]:
+    """Malformed and hostile files of every kind a volunteer may receive."""
+    source = _demo_workbook(folder.parent, f"source-{folder.name}.xlsx")
+    files = {
+        "vide.toml": b"",
+        "binaire.toml": bytes(range(256)) * 4,
+        "latin1.toml": 'format = "finplan/1"\n[project]\nname = "Épicerie"\n'.encode("latin-1"),
+        "syntaxe.toml": b'format = "finplan/1"\n[project\nname = 1\n',
+        "format.toml": b'format = "finplan/9"\n',
+        "imbrique.toml": b"a = " + b"[" * 20000 + b"]" * 20000,
+        "controle.toml": finplan.demo_path().read_bytes().replace(
+            b'name = "Recyclerie de Chalosse"', b'name = "Recyclerie\\u0007"'),
+        "vide.xlsx": b"",
+        "texte.xlsx": b"ceci n'est pas un classeur",
+        "tronque.xlsx": source.read_bytes()[:5000],
+    }
+    paths = []
+    for name, data in files.items():
+        path = folder / name
+        path.write_bytes(data)
+        paths.append(path)
+    paths.append(_rewrite(source, folder / "rire.xlsx", {"xl/workbook.xml": LAUGHS}))
+    paths.append(_rewrite(source, folder / "bombe.xlsx",
+                          {"xl/media/image1.png": b"0" * 30_000_000}))
+    book = load_workbook(source)
+    book["Hypothèses"].title = "Hypotheses"
+    book.save(folder / "renomme.xlsx")
+    paths.append(folder / "renomme.xlsx")
+    return paths
+
+
+@pytest.mark.parametrize("command", ["plan", "montecarlo", "build", "case", "fill"])
+def test_a_corpus_of_bad_files_exits_2_in_french_and_changes_nothing(tmp_path, command):
+    for path in _corpus(tmp_path):
+        if command == "fill" and path.suffix != ".xlsx":
+            continue
+        before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+        args = [command, str(path)]
+        if command == "build":
+            args += ["-o", str(tmp_path / "sortie.xlsx")]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, (path.name, result.output)
+        assert result.output.startswith("Erreur : "), (path.name, result.output)
+        # where: the file, or one line per problem with its key path, cell or sheet
+        assert path.name in result.output or re.search(r"^- [^ ]+.* : ", result.output,
+                                                       re.MULTILINE), result.output
+        assert "Traceback" not in result.output
+        assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before, path.name
+
+
+def test_plan_reads_a_workbook_and_cites_its_cells(tmp_path):
+    target = _demo_workbook(tmp_path)
+    result = CliRunner().invoke(main, ["plan", str(target), "--json"])
+    assert result.exit_code == 1  # the example's bridging need
+    book = load_workbook(target)
+    book["Hypothèses"]["C8"] = "deux mille vingt-sept"
+    book.save(target)
+    result = CliRunner().invoke(main, ["plan", str(target)])
+    assert result.exit_code == 2 and "Hypothèses!C8" in result.output

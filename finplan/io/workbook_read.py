@@ -44,8 +44,8 @@ from finplan.io.workbook_layout import (
 from finplan.model.case import Case
 from finplan.model.validation import FORMAT, MISSING_TEXT, show, validate_case
 
-__all__ = ["WorkbookCase", "read_workbook_case", "read_grid_case", "GridCells",
-           "open_workbook", "MAX_WORKBOOK_BYTES"]
+__all__ = ["WorkbookCase", "read_workbook_case", "read_workbook_file", "read_grid_case",
+           "GridCells", "open_workbook", "MAX_WORKBOOK_BYTES"]
 
 MAX_WORKBOOK_BYTES = 20_000_000
 _NUMERIC_KINDS = {"number", "fraction", "integer"}
@@ -348,6 +348,18 @@ def read_workbook_case(book: Workbook, values: Workbook | None = None) -> Workbo
         if position is not None:
             positions[spec.key] = position
     return _read(reader, cells, positions)
+
+
+def read_workbook_file(path: str | Path) -> WorkbookCase:
+    """The case typed in a workbook file (input formulas answered by their cached
+    values), read and validated; French errors for every failure."""
+    book = open_workbook(path)
+    sheet = book[INPUT_SHEET] if INPUT_SHEET in book.sheetnames else None
+    values = None
+    if sheet is not None and any(cell.data_type == "f" for row in sheet.iter_rows()
+                                 for cell in row):
+        values = open_workbook(path, data_only=True)
+    return read_workbook_case(book, values)
 
 
 def read_grid_case(rows: list[list[Any]]) -> WorkbookCase:
