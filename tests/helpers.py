@@ -35,3 +35,14 @@ def plan_of(raw: dict[str, Any]) -> finplan.Plan:
 def cents(amount: str | int) -> int:
     """Euros written as in the arithmetic comments -> integer cents."""
     return int(Decimal(str(amount)) * 100)
+
+
+def key_paths(node: Any, prefix: tuple = ()):
+    """Every key path of a nested case, as tuples of keys and indexes."""
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from key_paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from key_paths(value, (*prefix, index))

@@ -30,6 +30,8 @@ from finplan.io.workbook_layout import INPUT_SHEET, PARAMS, TABLES, InputLayout
 from finplan.io.workbook_read import read_grid_case
 from finplan.io.workbook_write import build_workbook, item_counts
 
+from helpers import key_paths
+
 # Each example runs the whole CLI: a failure is reported as found, not shrunk (shrinking
 # hundreds of CLI runs would take many minutes).
 QUICK_PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
@@ -51,17 +53,7 @@ junk_values = st.one_of(
 )
 
 
-def _paths(node, prefix=()):
-    yield prefix
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _paths(value, (*prefix, index))
-
-
-ALL_PATHS = [path for path in _paths(DEMO) if path]
+ALL_PATHS = [path for path in key_paths(DEMO) if path]
 TOP_LISTS = [key for key, value in DEMO.items() if isinstance(value, list)]
 
 

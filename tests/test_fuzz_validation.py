@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 import finplan
 from finplan.errors import CaseError
 
+from helpers import key_paths
+
 DEMO = finplan.io.toml_case.parse_case_text(finplan.demo_path().read_text("utf-8"))
 
 junk = st.recursive(
@@ -19,18 +21,7 @@ junk = st.recursive(
     max_leaves=8)
 
 
-def paths(node, prefix=()):
-    """Every key path of a nested case."""
-    yield prefix
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from paths(value, (*prefix, index))
-
-
-ALL_PATHS = [path for path in paths(DEMO) if path]
+ALL_PATHS = [path for path in key_paths(DEMO) if path]
 
 
 @given(st.lists(st.tuples(st.sampled_from(ALL_PATHS), junk), min_size=1, max_size=4))
