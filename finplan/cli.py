@@ -151,12 +151,12 @@ def case_command(workbook: str, output: str | None, force: bool) -> int:
     if output is None:
         click.echo(text, nl=False)
         return EXIT_OK
+    from finplan.io.workbook_files import save_text_new
+
     target = Path(output)
-    if target.exists() and not force:
-        raise FinplanError(f"{target} existe déjà : finplan n'écrase jamais un fichier. "
-                           "Choisissez un autre nom ou ajoutez --force.")
-    target.write_text(text, encoding="utf-8")
-    click.echo(f"Dossier écrit : {target}")
+    kept = save_text_new(text, target, force=force)
+    click.echo(f"Dossier écrit : {target}" + (f" (ancien fichier gardé : {kept})"
+                                               if kept else ""))
     return EXIT_OK
 
 

@@ -273,6 +273,12 @@ def test_cli_build_fill_case_template(tmp_path):
     result = runner.invoke(main, ["case", str(target), "-o", str(exported)])
     assert result.exit_code == 0
     assert finplan.load_case(exported) == finplan.load_case(finplan.demo_path())
+    first = exported.read_bytes()
+    again = runner.invoke(main, ["case", str(target), "-o", str(exported)])
+    assert again.exit_code == 2 and "existe déjà" in again.output
+    forced = runner.invoke(main, ["case", str(target), "-o", str(exported), "--force"])
+    assert forced.exit_code == 0 and (tmp_path / "cas.bak.toml").read_bytes() == first
+    assert not list(tmp_path.glob(".~finplan-*"))
     model = tmp_path / "modele.xlsx"
     assert runner.invoke(main, ["template", "-o", str(model)]).exit_code == 0
     result = runner.invoke(main, ["fill", str(model)])

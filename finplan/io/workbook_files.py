@@ -24,8 +24,8 @@ from openpyxl.workbook.workbook import Workbook
 
 from finplan.errors import FinplanError
 
-__all__ = ["backup_path", "check_writable", "save_atomic", "save_new", "exclusive",
-           "lost_content"]
+__all__ = ["backup_path", "charts_by_sheet", "check_writable", "exclusive", "lost_content",
+           "save_atomic", "save_new", "save_text_new"]
 
 
 def backup_path(path: Path) -> Path:
@@ -118,6 +118,32 @@ def save_new(book: Workbook, path: Path, *, force: bool = False) -> Path | None:
                            "Choisissez un autre nom, ou ajoutez --force (l'ancien fichier "
                            f"sera gardé sous le nom {backup_path(path).name}).")
     return save_atomic(book, path, backup=True)
+
+
+def save_text_new(text: str, path: Path, *, force: bool = False) -> Path | None:
+    """Write a new text file (a case file) through a temporary file; an existing file
+    is replaced only with ``force``, and then kept as a backup."""
+    if path.exists() and not force:
+        raise FinplanError(f"{path} existe déjà : finplan n'écrase jamais un fichier. "
+                           "Choisissez un autre nom, ou ajoutez --force (l'ancien fichier "
+                           f"sera gardé sous le nom {backup_path(path).name}).")
+    check_writable(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".~finplan-",
+                                         suffix=path.suffix)
+    kept = None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temporary, _mode_for(path))
+        if path.exists():
+            kept = backup_path(path)
+            shutil.copy2(path, kept)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return kept
 
 
 # Parts of a workbook package that openpyxl does not carry over when it rewrites
