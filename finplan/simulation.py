@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from finplan.analysis import MEASURES as PLAN_MEASURES
 from finplan.errors import FinplanError
 from finplan.model.case import Case, MonteCarlo, Variation
 from finplan.model.money import euros, format_decimal
@@ -45,13 +46,10 @@ __all__ = ["MEASURES", "PERCENTILES", "Simulation", "montecarlo", "Variation",
 RESULT_FORMAT = "finplan-montecarlo/1"
 CHUNK = 10_000  # draws evaluated together (bounds the memory)
 PERCENTILES = (5, 50, 95)
-# The measures of each draw, in cents, with their French names.
-MEASURES = {
-    "result": "Résultat cumulé sur le plan",
-    "unfunded": "Besoins non financés (total)",
-    "bridging_need": "Besoin de financement relais",
-    "cash_low": "Point bas de trésorerie mensuelle",
-}
+# The measures of each draw, in cents, with their French names (those of the
+# sensitivity tables), in the order they are shown.
+MEASURES = {key: PLAN_MEASURES[key]
+            for key in ("result", "unfunded", "bridging_need", "cash_low")}
 PROBABILITIES = {
     "unfunded": "Probabilité qu'un besoin reste non financé",
     "cash_negative": "Probabilité d'une trésorerie négative en fin de mois",

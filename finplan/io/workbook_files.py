@@ -17,7 +17,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
@@ -76,19 +76,31 @@ def save_atomic(book: Workbook, path: Path, *, backup: bool = True,
     would lose content of the old one that openpyxl cannot carry over (images,
     xlwings Lite code, macros in an .xlsx, user charts…).
     """
-    check_writable(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".~finplan-",
-                                         suffix=path.suffix)
-    os.close(handle)
-    kept = None
-    try:
-        book.save(temporary)
+    def refuse_losses(temporary: str) -> None:
         lost = lost_content(path, temporary) if keep_content and path.exists() else []
         if lost:
             raise FinplanError(
                 f"finplan ne peut pas réécrire {path.name} sans perdre : {', '.join(lost)}. "
                 "Rien n'a été modifié. Calculez ce classeur avec le bouton « Calculer le "
                 "plan » dans Excel, ou travaillez sur une copie sans ces éléments.")
+
+    return _replace(path, book.save, backup=backup, check=refuse_losses)
+
+
+def _replace(path: Path, write: Callable[[str], None], *, backup: bool,
+             check: Callable[[str], None] | None = None) -> Path | None:
+    """Write a temporary file beside ``path`` with ``write``, ``check`` it, keep the old
+    file as a backup, then put the new one in place in one step (the temporary file
+    is removed if anything fails)."""
+    check_writable(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".~finplan-",
+                                         suffix=path.suffix)
+    os.close(handle)
+    kept = None
+    try:
+        write(temporary)
+        if check is not None:
+            check(temporary)
         os.chmod(temporary, _mode_for(path))
         if backup and path.exists():
             kept = backup_path(path)
@@ -110,40 +122,26 @@ def _mode_for(path: Path) -> int:
     return 0o666 & ~umask
 
 
-def save_new(book: Workbook, path: Path, *, force: bool = False) -> Path | None:
-    """Save a new workbook; an existing file is replaced only with ``force`` (and
-    kept as a backup)."""
+def _refuse_existing(path: Path, force: bool) -> None:
     if path.exists() and not force:
         raise FinplanError(f"{path} existe déjà : finplan n'écrase jamais un fichier. "
                            "Choisissez un autre nom, ou ajoutez --force (l'ancien fichier "
                            f"sera gardé sous le nom {backup_path(path).name}).")
+
+
+def save_new(book: Workbook, path: Path, *, force: bool = False) -> Path | None:
+    """Save a new workbook; an existing file is replaced only with ``force`` (and
+    kept as a backup)."""
+    _refuse_existing(path, force)
     return save_atomic(book, path, backup=True)
 
 
 def save_text_new(text: str, path: Path, *, force: bool = False) -> Path | None:
     """Write a new text file (a case file) through a temporary file; an existing file
     is replaced only with ``force``, and then kept as a backup."""
-    if path.exists() and not force:
-        raise FinplanError(f"{path} existe déjà : finplan n'écrase jamais un fichier. "
-                           "Choisissez un autre nom, ou ajoutez --force (l'ancien fichier "
-                           f"sera gardé sous le nom {backup_path(path).name}).")
-    check_writable(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".~finplan-",
-                                         suffix=path.suffix)
-    kept = None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, _mode_for(path))
-        if path.exists():
-            kept = backup_path(path)
-            shutil.copy2(path, kept)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    return kept
+    _refuse_existing(path, force)
+    return _replace(path, lambda temporary: Path(temporary).write_text(text, "utf-8"),
+                    backup=True)
 
 
 # Parts of a workbook package that openpyxl does not carry over when it rewrites

@@ -45,7 +45,7 @@ from finplan.model.case import Case
 from finplan.model.validation import FORMAT, MISSING_TEXT, show, validate_case
 
 __all__ = ["WorkbookCase", "read_workbook_case", "read_workbook_file", "read_grid_case",
-           "GridCells", "open_workbook", "MAX_WORKBOOK_BYTES"]
+           "GridCells", "input_values", "open_workbook", "MAX_WORKBOOK_BYTES"]
 
 MAX_WORKBOOK_BYTES = 20_000_000
 _NUMERIC_KINDS = {"number", "fraction", "integer"}
@@ -354,12 +354,17 @@ def read_workbook_file(path: str | Path) -> WorkbookCase:
     """The case typed in a workbook file (input formulas answered by their cached
     values), read and validated; French errors for every failure."""
     book = open_workbook(path)
-    sheet = book[INPUT_SHEET] if INPUT_SHEET in book.sheetnames else None
-    values = None
-    if sheet is not None and any(cell.data_type == "f" for row in sheet.iter_rows()
-                                 for cell in row):
-        values = open_workbook(path, data_only=True)
-    return read_workbook_case(book, values)
+    return read_workbook_case(book, input_values(book, path))
+
+
+def input_values(book: Workbook, path: str | Path) -> Workbook | None:
+    """The workbook opened for its cached values when its input sheet holds formulas
+    (None: no formula, the values are in ``book``)."""
+    if INPUT_SHEET not in book.sheetnames:
+        return None
+    if any(cell.data_type == "f" for row in book[INPUT_SHEET].iter_rows() for cell in row):
+        return open_workbook(path, data_only=True)
+    return None
 
 
 def read_grid_case(rows: list[list[Any]]) -> WorkbookCase:

@@ -148,26 +148,15 @@ def fill_workbook(path: str | Path) -> FillResult:
     previous version kept as ``<name>.bak.xlsx``.
     """
     from finplan.io.workbook_files import check_writable, exclusive, save_atomic
-    from finplan.io.workbook_read import open_workbook, read_workbook_case
+    from finplan.io.workbook_read import input_values, open_workbook, read_workbook_case
 
     path = Path(path)
     check_writable(path)
     with exclusive(path):
         book = open_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
-        values = None
-        if _has_input_formulas(book):
-            values = open_workbook(path, data_only=True)
-        found = read_workbook_case(book, values)
+        found = read_workbook_case(book, input_values(book, path))
         plan = compute(found.case)
         expected = replace_outputs(book, plan, found.layout, found.notes)
         expected.update(list_expectations(found.layout, found.case))
         backup = save_atomic(book, path, keep_content=True)
     return FillResult(plan, backup, expected, found.notes)
-
-
-def _has_input_formulas(book: Workbook) -> bool:
-    from finplan.io.workbook_layout import INPUT_SHEET
-
-    if INPUT_SHEET not in book.sheetnames:
-        return False
-    return any(cell.data_type == "f" for row in book[INPUT_SHEET].iter_rows() for cell in row)

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from finplan.model.case import Case, MonteCarlo, Variation
+from finplan.model.case import Case, Variation
 from finplan.model.scenarios import PathError, parse_path, set_path
 
 __all__ = [
@@ -196,8 +196,3 @@ def _canonical(target: Target) -> str:
     if target.index is None:
         return f"{target.collection}.{target.field}"
     return f"{target.collection}[{target.index}].{target.field}"
-
-
-def settings_text(settings: MonteCarlo) -> str:
-    """One line describing a run, in French: ``10 000 tirages, graine 42``."""
-    return f"{settings.draws:,} tirages, graine {settings.seed}".replace(",", " ")
