@@ -238,7 +238,7 @@ def test_charts_openpyxl_would_drop_make_fill_refuse(tmp_path):
     before = target.read_bytes()
     result = CliRunner().invoke(main, ["fill", str(target)])
     assert result.exit_code == 2
-    assert "sans perdre : 1 graphique(s) de la feuille « Budget »" in result.output
+    assert "« Budget » : 1 graphique(s)" in result.output
     assert target.read_bytes() == before
     # an Excel 2016 chart (chartEx) openpyxl cannot read at all
     book = load_workbook(_demo_workbook(tmp_path / "..", "source-chartex.xlsx"))

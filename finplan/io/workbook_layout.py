@@ -407,3 +407,5 @@ CHECK_COLUMNS = {"id": "A", "description": "B", "status": "C", "message": "D",
 # next one, written in one bulk write per sheet, blanks what it no longer needs.
 EXTENTS_RANGE = "J2:K8"
 EXTENTS_HEADER = ("J1", "K1")
+# Beside each size, the fingerprint of the cells finplan wrote there (see sheet_marks).
+FINGERPRINT_COLUMN = "L"

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
@@ -25,10 +26,18 @@ from finplan.io.workbook_inputs import (
 from finplan.io.workbook_layout import (
     EXTENTS_HEADER,
     EXTENTS_RANGE,
+    FINGERPRINT_COLUMN,
     LISTS_SHEET,
     OUTPUT_SHEETS,
     SHEETS,
     InputLayout,
+)
+from finplan.io.sheet_marks import (
+    added_cells,
+    content_cells,
+    finplan_sheets,
+    fingerprint,
+    mark_sheet,
 )
 from finplan.io.workbook_outputs import OUTPUT_NAMES, write_outputs, write_placeholders
 from finplan.model.case import Case
@@ -58,16 +67,46 @@ def item_counts(case: Case) -> dict[str, int]:
             "montecarlo.vary": len(case.montecarlo.vary) if case.montecarlo else 0}
 
 
+# finplan's own sheets: its marks are on them, and a fill replaces them.
+FINPLAN_SHEETS = (*OUTPUT_SHEETS, "lists")
+_FIRST_EXTENT_ROW = int(EXTENTS_RANGE.split(":")[0][1:])
+
+
 def record_extents(book: Workbook) -> None:
-    """Write the size of each output sheet on the Listes sheet (for the next bulk write)."""
+    """Write the size of each output sheet on the Listes sheet (for the next bulk
+    write), with the fingerprint of its cells (for the next fill); mark finplan's
+    sheets as its own."""
     lists = book[LISTS_SHEET]
     put(lists, EXTENTS_HEADER[0], "lignes")
     put(lists, EXTENTS_HEADER[1], "colonnes")
-    first_row = int(EXTENTS_RANGE.split(":")[0][1:])
+    put(lists, f"{FINGERPRINT_COLUMN}1", "empreinte")
     for offset, key in enumerate(OUTPUT_SHEETS):
-        sheet = book[SHEETS[key]]
-        lists[f"J{first_row + offset}"] = sheet.max_row
-        lists[f"K{first_row + offset}"] = sheet.max_column
+        sheet, row = book[SHEETS[key]], _FIRST_EXTENT_ROW + offset
+        lists[f"J{row}"] = sheet.max_row
+        lists[f"K{row}"] = sheet.max_column
+        put(lists, f"{FINGERPRINT_COLUMN}{row}", fingerprint(content_cells(sheet)))
+    _mark_sheets(book)
+
+
+def _mark_sheets(book: Workbook) -> None:
+    for key in FINPLAN_SHEETS:
+        if SHEETS[key] in book.sheetnames:
+            mark_sheet(book[SHEETS[key]], key)
+
+
+def _recorded(book: Workbook) -> dict[str, tuple[tuple[int, int] | None, str | None]]:
+    """What record_extents kept for each output sheet: (size, fingerprint)."""
+    if LISTS_SHEET not in book.sheetnames:
+        return {}
+    lists, kept = book[LISTS_SHEET], {}
+    for offset, key in enumerate(OUTPUT_SHEETS):
+        row = _FIRST_EXTENT_ROW + offset
+        rows, columns = lists[f"J{row}"].value, lists[f"K{row}"].value
+        size = ((rows, columns) if isinstance(rows, int) and isinstance(columns, int)
+                else None)
+        stamp = lists[f"{FINGERPRINT_COLUMN}{row}"].value
+        kept[key] = (size, stamp if isinstance(stamp, str) else None)
+    return kept
 
 
 def _order_sheets(book: Workbook) -> None:
@@ -127,6 +166,7 @@ def replace_outputs(book: Workbook, plan: Plan, layout: InputLayout,
     write_outputs(book, plan, layout, expected, notes)
     if LISTS_SHEET in book.sheetnames:
         record_extents(book)
+    _mark_sheets(book)
     _order_sheets(book)
     return expected
 
@@ -147,16 +187,52 @@ def fill_workbook(path: str | Path) -> FillResult:
     The input sheet is not written to; the file is replaced atomically and the
     previous version kept as ``<name>.bak.xlsx``.
     """
-    from finplan.io.workbook_files import check_writable, exclusive, save_atomic
+    from finplan.io.workbook_files import _replace, check_writable, exclusive
+    from finplan.io.workbook_package import merge_sheets
     from finplan.io.workbook_read import input_values, open_workbook, read_workbook_case
 
     path = Path(path)
     check_writable(path)
     with exclusive(path):
-        book = open_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+        book = open_workbook(path)
+        owned = finplan_sheets(book, FINPLAN_SHEETS)
+        before = {key: content_cells(book[title]) for key, title in owned.items()}
+        recorded = _recorded(book)
         found = read_workbook_case(book, input_values(book, path))
         plan = compute(found.case)
         expected = replace_outputs(book, plan, found.layout, found.notes)
         expected.update(list_expectations(found.layout, found.case))
-        backup = save_atomic(book, path, keep_content=True)
+        _refuse_added_cells(book, before, recorded)
+        titles = [SHEETS[key] for key in FINPLAN_SHEETS if SHEETS[key] in book.sheetnames]
+        for sheet in [*book.worksheets, *book.chartsheets]:
+            if sheet.title not in titles:  # the user's sheets are copied from the file
+                book.remove(sheet)
+        rewritten = BytesIO()
+        book.save(rewritten)
+        backup = _replace(path, lambda temporary: merge_sheets(
+            str(path), rewritten.getvalue(), temporary, titles, list(SHEETS.values()),
+            OUTPUT_NAMES), backup=True)
     return FillResult(plan, backup, expected, found.notes)
+
+
+def _refuse_added_cells(book: Workbook, before: dict[str, set[str]],
+                        recorded: dict[str, tuple]) -> None:
+    """Refuse when cells a user typed on an output sheet would vanish."""
+    from finplan.errors import FinplanError
+
+    lost = []
+    for key, cells in before.items():
+        if key not in OUTPUT_SHEETS:
+            continue
+        size, stamp = recorded.get(key, (None, None))
+        added = added_cells(cells, content_cells(book[SHEETS[key]]), stamp, size)
+        if added:
+            shown = ", ".join(added[:6]) + (f"… ({len(added)} au total)"
+                                            if len(added) > 6 else "")
+            lost.append(f"« {SHEETS[key]} » : {shown}")
+    if lost:
+        raise FinplanError(
+            "Des cellules ont été saisies dans les feuilles de résultats, hors de ce que "
+            f"finplan y écrit — {' ; '.join(lost)}. finplan réécrit ces feuilles à chaque "
+            "calcul et les effacerait : rien n'a été modifié. Copiez ces cellules dans une "
+            "feuille à vous, videz-les dans la feuille de résultats, puis relancez.")
