@@ -234,5 +234,5 @@ def _refuse_added_cells(book: Workbook, before: dict[str, set[str]],
         raise FinplanError(
             "Des cellules ont été saisies dans les feuilles de résultats, hors de ce que "
             f"finplan y écrit — {' ; '.join(lost)}. finplan réécrit ces feuilles à chaque "
-            "calcul et les effacerait : rien n'a été modifié. Copiez ces cellules dans une "
+            "calcul et les effacerait. Rien n'a été modifié. Copiez ces cellules dans une "
             "feuille à vous, videz-les dans la feuille de résultats, puis relancez.")
