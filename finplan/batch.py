@@ -3,6 +3,19 @@
 A bad case does not stop the batch: its row in the summary carries the French
 error report, and the other cases go on.
 
+What a batch never does (see :func:`run_batch`):
+
+- replace a file it did not create in this run, unless ``force`` is given; then
+  each replaced file goes through the same safe save as ``fill`` (temporary
+  file, atomic replace, the old file kept as ``<name>.bak.xlsx``). A workbook
+  open in Excel (its ``~$`` lock file is present) is refused even with ``force``;
+- write two things under one name. Names are compared as a case-insensitive,
+  Unicode-normalising disk (Windows, macOS) compares them: ``A.toml`` and
+  ``a.TOML``, or ``é`` composed and decomposed, would write the same workbook
+  there, so the second case (in name order) gets an error row instead. The
+  summary names (``synthese.xlsx``, ``synthese.json``) are reserved: a case
+  file ``synthese.toml`` gets an error row, never the summary over its workbook.
+
 >>> import tempfile, shutil, finplan
 >>> folder = Path(tempfile.mkdtemp())
 >>> _ = shutil.copy(finplan.demo_path(), folder)
@@ -13,7 +26,10 @@ error report, and the other cases go on.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import unicodedata
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -25,9 +41,11 @@ from finplan.errors import FinplanError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["run_batch", "BatchResult", "SUMMARY_NAME"]
+__all__ = ["run_batch", "BatchResult", "SUMMARY_NAME", "case_files", "name_key"]
 
 SUMMARY_NAME = "synthese"
+SUMMARY_SUFFIXES = (".xlsx", ".json")
+EXCEL_LOCK_PREFIX = "~$"
 
 
 @dataclass(frozen=True)
@@ -53,20 +71,86 @@ class BatchResult:
         return 0 if all(row["valide"] for row in self.rows) else 1
 
 
-def _one(case_path: Path, output: Path) -> dict[str, Any]:
-    """Build one case's workbook; never raises for a bad case."""
+def name_key(name: str) -> str:
+    """A file name as a case-insensitive, Unicode-normalising disk compares it
+    (NTFS, APFS): NFC normal form, case folded.
+
+    >>> name_key("Été.xlsx") == name_key("e\\u0301TÉ.XLSX")
+    True
+    >>> name_key("a.xlsx") == name_key("b.xlsx")
+    False
+    """
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
+def case_files(folder: Path) -> list[Path]:
+    """The case files of a folder: every regular file whose extension is ``.toml``
+    in any case (``.TOML``, ``.Toml``), in name order."""
+    return sorted(path for path in folder.iterdir()
+                  if path.suffix.lower() == ".toml" and path.is_file())
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One case to build: where its workbook goes, and what stands in the way.
+
+    ``refusal`` is a French error decided before the run (a name collision);
+    ``existing`` the name of a file already in the output folder under the
+    workbook's name (as a case-insensitive disk sees it); ``backup`` where
+    ``force`` keeps it.
+    """
+
+    case_path: Path
+    target: Path
+    force: bool
+    refusal: str | None = None
+    existing: str | None = None
+    locked: str | None = None
+
+
+def _empty_row(case_path: Path) -> dict[str, Any]:
+    return {"cas": case_path.stem, "fichier": case_path.name, "valide": False,
+            "controles_en_echec": "", "besoins": 0.0, "non_finance": 0.0,
+            "tresorerie_fin": 0.0, "besoin_relais": 0.0, "classeur": "",
+            "ancienne_version": "", "erreurs": ""}
+
+
+def _obstacle(job: _Job) -> str | None:
+    """Why the job's workbook must not be written, in French (None: it may)."""
+    from finplan.io.workbook_files import backup_path
+
+    if job.refusal:
+        return job.refusal
+    lock = job.target.with_name(EXCEL_LOCK_PREFIX + job.target.name)
+    if job.locked or lock.exists():
+        return (f"{job.target.name} semble ouvert dans Excel (le fichier "
+                f"{job.locked or lock.name} est présent dans {job.target.parent}) : il "
+                "n'est pas remplacé, même avec --force. Fermez-le puis relancez. Aucun "
+                "classeur n'a été écrit pour ce dossier.")
+    if job.existing and not job.force:
+        return (f"{job.target.parent / job.existing} existe déjà : finplan batch ne "
+                "remplace pas un fichier qu'il n'a pas créé, et ce fichier est resté tel "
+                "quel. Choisissez un autre dossier de sortie, ou relancez avec --force "
+                f"(l'ancien fichier sera gardé sous {backup_path(job.target).name}). "
+                "Aucun classeur n'a été écrit pour ce dossier.")
+    return None
+
+
+def _one(job: _Job) -> dict[str, Any]:
+    """Build one case's workbook; never raises for a bad case or a refused file."""
     from finplan import compute, load_case
+    from finplan.io.workbook_files import save_new
     from finplan.io.workbook_write import build_workbook
 
-    row: dict[str, Any] = {"cas": case_path.stem, "fichier": case_path.name, "valide": False,
-                           "controles_en_echec": "", "besoins": 0.0, "non_finance": 0.0,
-                           "tresorerie_fin": 0.0, "besoin_relais": 0.0, "classeur": "",
-                           "erreurs": ""}
+    row = _empty_row(job.case_path)
     try:
-        case = load_case(case_path)
+        obstacle = _obstacle(job)
+        if obstacle:
+            raise FinplanError(obstacle)
+        case = load_case(job.case_path)
         plan = compute(case)
-        target = output / f"{case_path.stem}.xlsx"
-        build_workbook(case, plan).workbook.save(target)
+        book = build_workbook(case, plan).workbook
+        backup = save_new(book, job.target, force=job.force)
     except FinplanError as error:
         row["erreurs"] = str(error)
         return row
@@ -77,7 +161,8 @@ def _one(case_path: Path, output: Path) -> dict[str, Any]:
         non_finance=sum(sum(r.unfunded) for r in plan.need_results) / 100,
         tresorerie_fin=plan.cash_end[-1] / 100,
         besoin_relais=plan.monthly.bridging_need / 100,
-        classeur=target.name)
+        classeur=job.target.name,
+        ancienne_version=Path(backup).name if backup else "")
     return row
 
 
@@ -89,28 +174,138 @@ def _progress(items: Iterator, total: int, enabled: bool) -> Iterator:
     return tqdm(items, total=total, desc="Dossiers", unit="dossier")
 
 
+_OS_REASONS = {
+    errno.ENOTDIR: "un élément du chemin est un fichier, pas un dossier",
+    errno.EEXIST: "un fichier porte déjà ce nom",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "permission refusée",
+    errno.EROFS: "le disque est en lecture seule",
+    errno.ENOSPC: "le disque est plein",
+    errno.ENAMETOOLONG: "le nom est trop long",
+}
+
+
+def _reason(error: OSError) -> str:
+    """Why the system refused, in French."""
+    return _OS_REASONS.get(error.errno or 0, f"erreur du système n° {error.errno}")
+
+
+def _output_folder(output: Path) -> dict[str, str]:
+    """Make sure ``output`` is a writable folder (created if missing); returns the
+    names already in it, by :func:`name_key`. Raises before anything is written."""
+    if output.exists() and not output.is_dir():
+        raise FinplanError(f"{output} est un fichier, pas un dossier : -o attend le dossier "
+                           "où écrire les classeurs et la synthèse (il est créé s'il "
+                           "n'existe pas). Choisissez un dossier. Rien n'a été écrit.")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise FinplanError(f"Le dossier de sortie {output} ne peut pas être créé "
+                           f"({_reason(error)}) : choisissez un autre emplacement. Rien "
+                           "n'a été écrit.") from None
+    if not os.access(output, os.W_OK):
+        raise FinplanError(f"Le dossier de sortie {output} est en lecture seule : finplan ne "
+                           "peut pas y écrire. Choisissez un autre dossier, ou demandez le "
+                           "droit d'y écrire. Rien n'a été écrit.")
+    return {name_key(entry.name): entry.name for entry in output.iterdir()}
+
+
+def _summary_paths(output: Path, existing: dict[str, str], force: bool) -> list[Path]:
+    """Where the summary files go; refuses (before anything is written) a summary
+    left by an earlier run without ``force``, and one open in Excel."""
+    paths = []
+    for suffix in SUMMARY_SUFFIXES:
+        name = SUMMARY_NAME + suffix
+        lock = existing.get(name_key(EXCEL_LOCK_PREFIX + name))
+        if lock:
+            raise FinplanError(f"{name} semble ouvert dans Excel (le fichier {lock} est "
+                               f"présent dans {output}) : fermez-le puis relancez. Rien n'a "
+                               "été écrit.")
+        there = existing.get(name_key(name))
+        if there and not force:
+            raise FinplanError(f"{output / there} existe déjà (la synthèse d'un lot "
+                               "précédent ?) : finplan batch ne remplace pas un fichier "
+                               "qu'il n'a pas créé. Choisissez un autre dossier de sortie, "
+                               "ou relancez avec --force (chaque fichier remplacé sera gardé "
+                               "sous un nom en .bak). Rien n'a été écrit.")
+        paths.append(output / (there or name))
+    return paths
+
+
+def _plan_jobs(cases: list[Path], output: Path, existing: dict[str, str],
+               summaries: list[Path], force: bool) -> list[_Job]:
+    """A job per case, each with a workbook name no other output of the run takes.
+
+    Names are taken in this order: the summary files, then (with ``force``) the
+    backups of the files this run will replace, then the cases in name order; a
+    case whose workbook name is already taken gets an error row.
+    """
+    from finplan.io.workbook_files import backup_path
+
+    taken: dict[str, str] = {}
+    for path in summaries:
+        taken[name_key(path.name)] = f"le nom de la synthèse du lot ({path.name})"
+        if force and name_key(path.name) in existing:
+            backup = backup_path(path).name
+            taken[name_key(backup)] = f"le nom de la sauvegarde de {path.name} ({backup})"
+    targets = []
+    for case in cases:
+        name = f"{case.stem}.xlsx"
+        there = existing.get(name_key(name))
+        target = output / (there if there and force else name)
+        targets.append((case, target, there))
+        if force and there:
+            backup = backup_path(target).name
+            taken.setdefault(name_key(backup),
+                             f"le nom de la sauvegarde de {target.name} ({backup})")
+    jobs = []
+    for case, target, there in targets:
+        key = name_key(target.name)
+        refusal = None
+        if key in taken:
+            refusal = (f"{case.name} donnerait le classeur {target.name}, qui est "
+                       f"{taken[key]} : renommez ce fichier. Windows et macOS ne "
+                       "distinguent ni les majuscules des minuscules, ni les deux façons "
+                       "d'écrire un même accent. Aucun classeur n'a été écrit pour ce "
+                       "dossier.")
+        else:
+            taken[key] = f"celui de {case.name}"
+        locked = existing.get(name_key(EXCEL_LOCK_PREFIX + target.name))
+        jobs.append(_Job(case, target, force, refusal, there, locked))
+    return jobs
+
+
 def run_batch(folder: str | Path, output: str | Path, *, jobs: int = 1,
-              progress: bool = True) -> BatchResult:
-    """Build a workbook for every ``*.toml`` of ``folder`` into ``output``, and a
-    summary (``synthese.json``, ``synthese.xlsx``)."""
+              progress: bool = True, force: bool = False) -> BatchResult:
+    """Build a workbook for every case file (``*.toml``, any case) of ``folder``
+    into ``output``, and a summary (``synthese.json``, ``synthese.xlsx``).
+
+    A file already in ``output`` is replaced only with ``force``, and then kept
+    as a backup (``.bak``); without it the case gets an error row and the file is
+    left as it was. Problems with ``output`` itself (a file, read-only, cannot be
+    created, an old summary there without ``force``) raise before anything is
+    written.
+    """
+    from finplan.io.workbook_files import save_new, save_text_new
+
     folder, output = Path(folder), Path(output)
     if not folder.is_dir():
         raise FinplanError(f"Dossier introuvable : {folder}.")
-    cases = sorted(folder.glob("*.toml"))
+    cases = case_files(folder)
     if not cases:
         raise FinplanError(f"Aucun dossier .toml dans {folder}.")
-    output.mkdir(parents=True, exist_ok=True)
+    existing = _output_folder(output)
+    summary_workbook, summary_json = _summary_paths(output, existing, force)
+    planned = _plan_jobs(cases, output, existing, [summary_workbook, summary_json], force)
     if jobs > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            rows = list(_progress(pool.map(_one, cases, [output] * len(cases)),
-                                  len(cases), progress))
+            rows = list(_progress(pool.map(_one, planned), len(planned), progress))
     else:
-        rows = [_one(path, output) for path in _progress(iter(cases), len(cases), progress)]
-    summary_json = output / f"{SUMMARY_NAME}.json"
-    summary_json.write_text(json.dumps({"format": "finplan-batch/1", "cases": rows},
-                                       ensure_ascii=False, indent=2), encoding="utf-8")
-    summary_workbook = output / f"{SUMMARY_NAME}.xlsx"
-    _summary_workbook(rows).save(summary_workbook)
+        rows = [_one(job) for job in _progress(iter(planned), len(planned), progress)]
+    save_new(_summary_workbook(rows), summary_workbook, force=force)
+    save_text_new(json.dumps({"format": "finplan-batch/1", "cases": rows},
+                             ensure_ascii=False, indent=2) + "\n",
+                  summary_json, force=force)
     return BatchResult(rows, summary_json, summary_workbook)
 
 
@@ -118,11 +313,14 @@ _HEADERS = {"cas": "Dossier", "fichier": "Fichier", "valide": "Plan validé",
             "controles_en_echec": "Contrôles à revoir", "besoins": "Besoins (€)",
             "non_finance": "Non financé (€)", "tresorerie_fin": "Trésorerie finale (€)",
             "besoin_relais": "Besoin relais (€)", "classeur": "Classeur",
-            "erreurs": "Erreurs de saisie"}
+            "ancienne_version": "Ancienne version gardée sous",
+            "erreurs": "Erreurs"}
+_WIDTHS = (28, 28, 12, 40, 16, 16, 18, 16, 28, 28, 80)
 
 
 def _summary_workbook(rows: list[dict[str, Any]]) -> Any:
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     from finplan.io.workbook_inputs import put
     from finplan.io.workbook_styles import BOLD, EUROS, print_setup
@@ -142,8 +340,8 @@ def _summary_workbook(rows: list[dict[str, Any]]) -> Any:
             put(sheet, cell.coordinate, value)
             if isinstance(value, float):
                 cell.number_format = EUROS
-    for letter, width in zip("ABCDEFGHIJ", (28, 28, 12, 40, 16, 16, 18, 16, 28, 80)):
-        sheet.column_dimensions[letter].width = width
+    for column, width in enumerate(_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "B2"
     print_setup(sheet, "", "Synthèse des dossiers")
     return book

@@ -305,17 +305,24 @@ def montecarlo_command(case_file: str, draws: int | None, seed: int | None, meas
               help="Dossier où écrire les classeurs et la synthèse.")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Nombre de calculs en parallèle.")
+@click.option("--force", is_flag=True,
+              help="Remplace les classeurs et la synthèse déjà présents dans SORTIES "
+                   "(chaque ancien fichier est gardé en .bak).")
 @_guarded
-def batch_command(folder: str, output: str, jobs: int) -> int:
+def batch_command(folder: str, output: str, jobs: int, force: bool) -> int:
     """Calcule chaque dossier .toml d'un répertoire : un classeur par dossier et une
     synthèse (synthese.xlsx, synthese.json). Un dossier en erreur n'arrête pas les autres.
+    Un fichier déjà présent dans SORTIES n'est jamais remplacé sans --force.
     Code de sortie : 2 si un dossier a des erreurs, 1 si un plan est à revoir, 0 sinon."""
     from finplan.batch import run_batch
 
-    result = run_batch(folder, output, jobs=jobs)
+    result = run_batch(folder, output, jobs=jobs, force=force)
     for row in result.rows:
         if row["erreurs"]:
             click.echo(f"{row['fichier']} : {row['erreurs']}", err=True)
+        elif row["ancienne_version"]:
+            click.echo(f"{row['classeur']} remplacé (ancienne version gardée : "
+                       f"{row['ancienne_version']})")
     click.echo(f"{len(result.rows)} dossier(s) ; synthèse : {result.summary_workbook}")
     return result.exit_code
 
