@@ -338,7 +338,8 @@ def excel_group() -> None:
               help="Remplit le classeur avec ce dossier (sinon : modèle vierge).")
 @click.option("--name", default="finplan_plan", show_default=True,
               help="Nom du classeur et de son module Python.")
-@click.option("--force", is_flag=True, help="Remplace les fichiers existants.")
+@click.option("--force", is_flag=True,
+              help="Remplace les fichiers existants (chacun gardé en .bak).")
 @_guarded
 def excel_init_command(folder: str, case_file: str | None, name: str, force: bool) -> int:
     """Prépare un dossier prêt à l'emploi : classeur, module xlwings (bouton « Run main »
@@ -347,8 +348,12 @@ def excel_init_command(folder: str, case_file: str | None, name: str, force: boo
     from finplan.io.workbook_write import template_workbook
 
     book = template_workbook(load_case(case_file) if case_file else None)
-    for path in init_folder(Path(folder), book, name, force):
-        click.echo(f"Écrit : {path}")
+    replacement = (f"le classeur du dossier {Path(case_file).name}" if case_file
+                   else "un modèle vierge")
+    for path, backup in init_folder(Path(folder), book, name, force,
+                                    replacement=replacement):
+        click.echo(f"Écrit : {path}" + (f" (ancien fichier gardé : {backup})"
+                                        if backup else ""))
     return EXIT_OK
 
 

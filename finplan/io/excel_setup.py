@@ -14,14 +14,17 @@ Writes, in a folder:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from openpyxl.workbook.workbook import Workbook
 
 from finplan.errors import FinplanError
 from finplan.io.workbook_inputs import put
 
-__all__ = ["init_folder", "CONFIG_SHEET", "add_xlwings_config"]
+__all__ = ["init_folder", "CONFIG_SHEET", "Written", "add_xlwings_config",
+           "workbook_state"]
 
 CONFIG_SHEET = "xlwings.conf"
 
@@ -88,15 +91,129 @@ def add_xlwings_config(book: Workbook, module: str) -> None:
     sheet.column_dimensions["B"].width = 30
 
 
+class Written(NamedTuple):
+    """A file ``excel init`` wrote, and where the file it replaced is kept (if any)."""
+
+    path: Path
+    backup: Path | None
+
+
+def _cell_values(sheet: Any) -> dict[str, Any]:
+    return {cell.coordinate: cell.value for row in sheet.iter_rows() for cell in row
+            if cell.value is not None}
+
+
+def workbook_state(path: Path) -> str:
+    """What an existing workbook holds: ``"blank"`` (the input sheet is that of the
+    blank template), ``"filled"`` (something was typed in it), or ``"unreadable"``.
+
+    >>> import tempfile
+    >>> from finplan.io.workbook_write import template_workbook
+    >>> target = Path(tempfile.mkdtemp()) / "plan.xlsx"
+    >>> template_workbook().save(target)
+    >>> workbook_state(target)
+    'blank'
+    """
+    from finplan.io.workbook_layout import INPUT_SHEET
+    from finplan.io.workbook_read import open_workbook
+    from finplan.io.workbook_write import template_workbook
+
+    try:
+        book = open_workbook(path)
+    except FinplanError:
+        return "unreadable"
+    if INPUT_SHEET not in book.sheetnames:
+        return "filled"  # not a finplan workbook: whatever it holds is the user's
+    blank = _cell_values(template_workbook()[INPUT_SHEET])
+    return "blank" if _cell_values(book[INPUT_SHEET]) == blank else "filled"
+
+
+def _refusal(folder: Path, existing: list[Path], workbook: Path, replacement: str) -> str:
+    """The French refusal without ``--force``: what exists, what --force would do."""
+    from finplan.io.workbook_files import backup_path
+
+    names = ", ".join(path.relative_to(folder).as_posix() for path in existing)
+    backups = ", ".join(backup_path(path).relative_to(folder).as_posix()
+                        for path in existing)
+    text = (f"Dans le dossier {folder}, chacun de ces fichiers existe déjà : {names}. "
+            "finplan n'écrase jamais un "
+            "fichier : rien n'a été modifié. Avec --force, ces fichiers seraient "
+            f"remplacés, chaque ancien fichier étant gardé sous un nom en .bak ({backups})")
+    if workbook in existing:
+        kept = backup_path(workbook).name
+        state = workbook_state(workbook)
+        if state == "filled":
+            text += (f" ; votre classeur rempli {workbook.name} serait remplacé par "
+                     f"{replacement} (gardé sous {kept})")
+        elif state == "unreadable":
+            text += (f" ; le classeur {workbook.name}, que finplan ne sait pas lire, "
+                     f"serait remplacé par {replacement} (gardé sous {kept})")
+    return (text + ". Pour garder vos fichiers tels quels, choisissez un autre dossier "
+            "ou un autre nom (--name).")
+
+
+def _writable_folder(path: Path) -> Path:
+    """The nearest existing folder at or above ``path``."""
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
+
+
+def _check_writable(folder: Path, targets: list[Path]) -> None:
+    """Refuse, before anything is written, a target open in Excel, read-only, or in a
+    folder that cannot be written."""
+    for path in targets:
+        lock = path.with_name("~$" + path.name)
+        if lock.exists():
+            raise FinplanError(f"{path.name} semble ouvert dans Excel (le fichier "
+                               f"{lock.name} est présent dans {path.parent}) : fermez le "
+                               "classeur puis relancez, même avec --force. Rien n'a été "
+                               "modifié.")
+    if folder.exists() and not folder.is_dir():
+        raise FinplanError(f"{folder} est un fichier, pas un dossier : donnez le dossier "
+                           "où préparer le classeur. Rien n'a été modifié.")
+    for path in targets:
+        if path.exists() and not os.access(path, os.W_OK):
+            raise FinplanError(f"{path} est en lecture seule : finplan ne peut pas le "
+                               "remplacer. Rien n'a été modifié.")
+        parent = _writable_folder(path.parent)
+        if not parent.is_dir() or not os.access(parent, os.W_OK):
+            raise FinplanError(f"Le dossier {parent} n'accepte pas d'écriture : finplan ne "
+                               "peut pas y préparer le classeur. Rien n'a été modifié.")
+
+
+def _keep_filled_backup(workbook: Path) -> None:
+    """Refuse a ``--force`` that would replace the backup of a filled workbook by a
+    blank one (``excel init --force`` run twice)."""
+    from finplan.io.workbook_files import backup_path
+
+    backup = backup_path(workbook)
+    if (workbook.exists() and backup.exists() and workbook_state(workbook) == "blank"
+            and workbook_state(backup) != "blank"):
+        raise FinplanError(f"{backup} garde un classeur rempli, et --force le remplacerait "
+                           f"par {workbook.name}, qui est un modèle vierge. Déplacez ou "
+                           f"renommez {backup.name} pour le garder, puis relancez. Rien "
+                           "n'a été modifié.")
+
+
 def init_folder(folder: Path, book: Workbook, name: str = "finplan_plan",
-                force: bool = False) -> list[Path]:
-    """Write the Excel folder; never replaces a file unless ``force``."""
+                force: bool = False, *,
+                replacement: str = "un modèle vierge") -> list[Written]:
+    """Write the Excel folder. An existing file is replaced only with ``force``, and
+    then kept as a backup (``.bak``); every file is written atomically
+    (:func:`finplan.io.workbook_files.save_new`, ``save_text_new``). Without
+    ``force``, the refusal lists the files there and what ``force`` would do to
+    them (``replacement`` says what the workbook would become). A workbook open in
+    Excel is refused even with ``force``. Every refusal comes before anything is
+    written.
+    """
     from finplan import __version__
+    from finplan.io.workbook_files import save_new, save_text_new
 
     if not name.isidentifier():
         raise FinplanError(f"« {name} » ne peut pas nommer un module Python : utilisez "
                            "des lettres sans accent, des chiffres et _.")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(folder)
     files = {
         folder / f"{name}.py": DESKTOP_MODULE.format(name=name),
         folder / "xlwings-lite" / "main.py": LITE_MAIN,
@@ -105,13 +222,19 @@ def init_folder(folder: Path, book: Workbook, name: str = "finplan_plan",
         folder / "LISEZMOI.txt": README.format(name=name),
     }
     workbook_path = folder / f"{name}.xlsx"
-    existing = [path for path in [workbook_path, *files] if path.exists()]
+    targets = [workbook_path, *files]
+    _check_writable(folder, targets)
+    existing = [path for path in targets if path.exists()]
     if existing and not force:
-        raise FinplanError(f"{existing[0]} existe déjà : finplan n'écrase jamais un "
-                           "fichier. Choisissez un autre dossier ou ajoutez --force.")
+        raise FinplanError(_refusal(folder, existing, workbook_path, replacement))
+    _keep_filled_backup(workbook_path)
+    try:
+        (folder / "xlwings-lite").mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise FinplanError(f"Le dossier {folder} ne peut pas être créé "
+                           f"({error.strerror}) : choisissez un autre emplacement.") from None
     add_xlwings_config(book, name)
-    book.save(workbook_path)
+    written = [Written(workbook_path, save_new(book, workbook_path, force=force))]
     for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return [workbook_path, *files]
+        written.append(Written(path, save_text_new(text, path, force=force)))
+    return written
