@@ -274,10 +274,17 @@ def sensitivity_command(case_file: str, variations: tuple[str, ...], steps: int,
 @click.option("--json", "as_json", is_flag=True,
               help="Affiche le résultat en JSON (finplan-montecarlo/1).")
 @click.option("-o", "--output", default=None, metavar="CLASSEUR.xlsx",
-              help="Écrit aussi un classeur : synthèse en formules, histogramme, tirages.")
+              help="Écrit aussi un classeur : synthèse, histogrammes, tirages (les "
+                   "10 000 premiers au plus).")
+@click.option("--draws-csv", default=None, metavar="TIRAGES.csv",
+              help="Écrit chaque tirage dans un fichier CSV (séparateur ;, virgule "
+                   "décimale), pour les garder tous.")
+@click.option("--force", is_flag=True,
+              help="Remplace les fichiers existants (gardés en .bak).")
 @_guarded
 def montecarlo_command(case_file: str, draws: int | None, seed: int | None, measure: str,
-                       as_json: bool, output: str | None) -> int:
+                       as_json: bool, output: str | None, draws_csv: str | None,
+                       force: bool) -> int:
     """Simulation de Monte Carlo : probabilité d'un besoin non financé ou d'une
     trésorerie négative, percentiles du résultat, du non-financé et du besoin relais,
     selon les lois de la section [montecarlo] du dossier."""
@@ -286,17 +293,45 @@ def montecarlo_command(case_file: str, draws: int | None, seed: int | None, meas
     from finplan.report import render_simulation
     from finplan.simulation import montecarlo
 
+    targets = _montecarlo_targets(output, draws_csv, force)
     simulation = montecarlo(load_case(case_file), draws=draws, seed=seed)
     if output:
         from finplan.io.workbook_files import save_new
         from finplan.io.workbook_montecarlo import montecarlo_workbook
 
-        save_new(montecarlo_workbook(simulation), _xlsx_path(output))
+        save_new(montecarlo_workbook(simulation), targets[0], force=force)
+    if draws_csv:
+        from finplan.io.workbook_files import save_text_new
+        from finplan.io.workbook_montecarlo import draws_csv as csv_text
+
+        save_text_new(csv_text(simulation), targets[-1], force=force)
     if as_json:
         click.echo(json.dumps(simulation.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(render_simulation(simulation, measure), nl=False)
     return EXIT_OK
+
+
+def _montecarlo_targets(output: str | None, draws_csv: str | None,
+                        force: bool) -> list[Path]:
+    """The files ``montecarlo`` will write, checked before the run: the right
+    extensions, none already there unless ``force``."""
+    targets = []
+    if output:
+        targets.append(_xlsx_path(output))
+    if draws_csv:
+        target = Path(draws_csv)
+        if target.suffix.lower() != ".csv":
+            raise FinplanError(f"{target} : le fichier des tirages doit avoir "
+                               "l'extension .csv.")
+        targets.append(target)
+    for target in targets:
+        if target.exists() and not force:
+            raise FinplanError(f"{target} existe déjà : finplan n'écrase jamais un "
+                               "fichier. Choisissez un autre nom, ou ajoutez --force "
+                               "(l'ancien fichier sera gardé en .bak). Rien n'a été "
+                               "écrit.")
+    return targets
 
 
 @main.command("batch")

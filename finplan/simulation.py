@@ -246,15 +246,29 @@ def montecarlo(case: Case, draws: int | None = None, seed: int | None = None,
         case = replace(case, montecarlo=settings)
     start = time.perf_counter()
     xs = draw_variations(settings.vary, settings.draws, settings.seed)
-    parts = [evaluate(case, xs[:, first:first + CHUNK])
-             for first in range(0, settings.draws, CHUNK)]
-    measures = {
-        "result": np.concatenate([p.result.sum(axis=1) for p in parts]),
-        "unfunded": np.concatenate([p.total_unfunded for p in parts]),
-        "bridging_need": np.concatenate([p.bridging_need for p in parts]),
-        "cash_low": np.concatenate([p.low for p in parts]),
-    }
-    by_year = np.concatenate([p.result for p in parts])
-    cash_end_low = np.concatenate([p.cash_end.min(axis=1) for p in parts])
+    measures, by_year, cash_end_low = _evaluate_in_chunks(case, xs)
     return Simulation(case, settings, xs, measures, by_year, cash_end_low,
                       time.perf_counter() - start)
+
+
+def _evaluate_in_chunks(case: Case, xs: np.ndarray
+                        ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """The measures, results by year and lowest year-end cash of every draw, evaluated
+    ``CHUNK`` draws at a time; each chunk's full outcomes (monthly balances, funding
+    by need and funder) are dropped as soon as its measures are kept, so the memory
+    grows with the draws by a few numbers per draw only."""
+    draws = xs.shape[1]
+    measures = {measure: np.empty(draws, dtype=np.int64) for measure in MEASURES}
+    by_year = np.empty((draws, case.project.years), dtype=np.int64)
+    cash_end_low = np.empty(draws, dtype=np.int64)
+    for first in range(0, draws, CHUNK):
+        part = evaluate(case, xs[:, first:first + CHUNK])
+        chunk = slice(first, first + len(part.result))
+        low = part.low
+        measures["result"][chunk] = part.result.sum(axis=1)
+        measures["unfunded"][chunk] = part.total_unfunded
+        measures["bridging_need"][chunk] = np.maximum(0, -low)
+        measures["cash_low"][chunk] = low
+        by_year[chunk] = part.result
+        cash_end_low[chunk] = part.cash_end.min(axis=1)
+    return measures, by_year, cash_end_low
