@@ -624,3 +624,26 @@ def test_fills_do_not_grow_the_styles(tmp_path):
         assert CliRunner().invoke(main, ["fill", str(target)]).exit_code in (0, 1)
         sizes.append(len(Package(target).parts["xl/styles.xml"]))
     assert sizes[1] == sizes[2]
+
+
+def test_a_workbook_saved_by_libreoffice_is_filled_and_recalculates_to_the_engine(tmp_path):
+    # another producer's package (shared strings, its own styles and names): the merged
+    # workbook opens in LibreOffice, and every formula equals the engine to the cent
+    from spreadsheet import convert, is_error, make_profile
+    from test_workbook import _matches
+
+    from finplan.io.workbook_write import fill_workbook
+
+    profile = make_profile(tmp_path / "profile")
+    (saved,) = convert([_demo(tmp_path)], tmp_path / "libreoffice", profile)
+    assert "xl/sharedStrings.xml" in Package(saved).parts
+    filled = fill_workbook(saved)
+    (recalculated,) = convert([saved], tmp_path / "recalculated", profile)
+    values = load_workbook(recalculated, data_only=True)
+    wrong = [(key, value, values[key[0]][key[1]].value)
+             for key, value in filled.expected.items()
+             if not _matches(value, values[key[0]][key[1]].value)]
+    assert wrong == [] and len(filled.expected) > 200
+    assert values["Mes notes"]["A1"].value == "Relancer la Région avant juin"
+    assert not [cell for sheet in values.worksheets for row in sheet.iter_rows()
+                for cell in row if is_error(cell.value)]
