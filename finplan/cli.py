@@ -7,7 +7,6 @@ Exit codes: 0 when every check passes, 1 when a check fails, 2 on bad input
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import traceback
 from collections.abc import Callable
@@ -27,13 +26,22 @@ EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def _guarded(command: Callable[..., int]) -> Callable[..., None]:
-    """Run a command: French message and exit 2 on bad input, never a traceback."""
+    """Run a command: French message and exit 2 on bad input or a failure of the machine
+    (an ``OSError``: full disk, permission…), never a traceback."""
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> None:
         try:
             code = command(*args, **kwargs)
         except FinplanError as error:
             click.echo(f"Erreur : {error}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except OSError as error:
+            # the machine, not finplan: a full disk, a permission, a file that vanished…
+            if os.environ.get("FINPLAN_DEBUG"):
+                raise
+            from finplan.io.workbook_files import explain_os_error
+
+            click.echo(f"Erreur : {explain_os_error(error)}", err=True)
             sys.exit(EXIT_BAD_INPUT)
         except Exception:
             if os.environ.get("FINPLAN_DEBUG"):
@@ -82,11 +90,14 @@ def plan_command(case_file: str, as_json: bool) -> int:
 def demo_command(as_json: bool, save_to: str | None) -> int:
     """Calcule l'exemple fourni : la recyclerie de Chalosse (Landes Partage)."""
     if save_to:
+        from finplan.io.workbook_files import save_text_new
+
         target = Path(save_to)
-        if target.exists():
+        if os.path.lexists(target):
             raise FinplanError(f"{target} existe déjà : finplan n'écrase jamais un "
                                "fichier. Choisissez un autre nom.")
-        shutil.copyfile(demo_path(), target)
+        # atomic, locked, and never replaces a file (not even one created meanwhile)
+        save_text_new(demo_path().read_text("utf-8"), target)
         click.echo(f"Dossier d'exemple copié dans {target}.")
         return EXIT_OK
     return _show(compute(load_case(demo_path())), as_json)

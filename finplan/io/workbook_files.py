@@ -1,70 +1,492 @@
-"""Saving workbooks without ever losing what a user wrote.
+"""Saving files without ever losing what a user wrote.
 
-- a new file is never written over an existing one unless asked (``force``),
-  and then the old one is kept as a backup;
-- a save goes to a temporary file in the same folder, then replaces the
-  target in one step, so a crash leaves either the old or the new file;
-- a workbook open in Excel (its ``~$`` lock file is present), or that cannot be
-  written, is left alone with a clear message;
-- two finplan commands on the same workbook cannot interleave (an advisory
-  lock on a ``.finplan-lock`` file beside it).
+Every file finplan writes goes through :func:`replace_file`:
+
+- the new content is written to a temporary file beside the target
+  (``.~finplan-<name>-new-XXXXXXXX.tmp``, created exclusively), flushed to the
+  disk (``fsync``) and checked; only then does it replace the target, in one
+  rename;
+- the file it replaces is kept as ``<name>.bak<suffix>``: copied to a temporary
+  file, flushed, then renamed over the previous backup, so that a crash at any
+  moment leaves the file either old or new, and the backup either the previous
+  one or a complete copy of the old file;
+- a new file never replaces an existing one unless asked (``force``), not even
+  one another program creates at the same instant;
+- a workbook open in Excel (its ``~$`` lock file is present), a read-only file,
+  a folder that cannot be written, a backup that is a link or not a regular file
+  are left alone, with a message saying what to do;
+- a symbolic link to a regular file is followed: the file it points to is saved
+  (its backup beside it) and the link stays a link; a dangling link is refused;
+- two finplan commands on the same file cannot interleave: every save holds a
+  lock (the ``filelock`` library) on ``.<name>.finplan-lock`` beside the file; a
+  second command stops with a message, while the holder may take it again;
+- what a killed run left (temporary files, lock file) is removed by the next
+  save of the same file, while it holds that file's lock;
+- a failure of the machine (full disk, size limit, permissions…) becomes a
+  French :class:`~finplan.errors.FinplanError` (see :func:`explain_os_error`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import errno
 import os
+import re
 import shutil
+import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from openpyxl.workbook.workbook import Workbook
+import filelock
 
 from finplan.errors import FinplanError
 
-__all__ = ["backup_path", "charts_by_sheet", "check_writable", "exclusive", "lost_content",
-           "save_atomic", "save_new", "save_text_new"]
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+
+__all__ = ["backup_path", "charts_by_sheet", "check_writable", "exclusive", "explain_os_error",
+           "lost_content", "replace_file", "save_atomic", "save_new", "save_text_new"]
+
+#: Seconds a command waits for another command's lock before it gives up. Short on
+#: purpose: a second command stops rather than queues; the wait only covers the instant
+#: when the first one releases the lock.
+LOCK_WAIT = 0.2
+
+# On Unix the lock file is removed while it is still held (never after), and filelock
+# (>= 4.2.12) retries when the file it locked was unlinked meanwhile (st_nlink == 0), so
+# two commands never hold two different lock files for one target. Windows' and the
+# fallback "soft" locks remove their file themselves.
+_UNLINK_WHILE_HELD = (filelock.has_fcntl
+                      and issubclass(filelock.FileLock, filelock.UnixFileLock))
+
+_BUSY = ("Une autre commande finplan travaille déjà sur {name} : attendez qu'elle se "
+         "termine puis relancez. Rien n'a été modifié.")
 
 
 def backup_path(path: Path) -> Path:
-    """``plan.xlsx`` -> ``plan.bak.xlsx``."""
+    """``plan.xlsx`` -> ``plan.bak.xlsx``.
+
+    >>> backup_path(Path("dossiers/plan.xlsx")).as_posix()
+    'dossiers/plan.bak.xlsx'
+    """
     return path.with_name(f"{path.stem}.bak{path.suffix}")
 
 
+# ---------------------------------------------------------------------------------------
+# What a failure of the machine means to a user: one table, used by every save and by
+# the command line for any OSError that escapes a command.
+
+_ACCESS = ("accès refusé", "vérifiez que vous pouvez écrire ce fichier et son dossier "
+           "(fichier en lecture seule, dossier protégé, fichier ouvert dans un autre "
+           "programme), ou enregistrez ailleurs")
+_IN_USE = ("le fichier est utilisé par un autre programme", "fermez-le puis relancez")
+_DISK_FULL = ("le disque est plein", "libérez de la place sur ce disque, ou enregistrez sur "
+              "un autre disque, puis relancez")
+_TOO_LONG = ("le nom du fichier ou du chemin est trop long",
+             "choisissez un nom plus court ou un dossier moins profond")
+_OS_ERRORS: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: _DISK_FULL,
+    errno.EFBIG: ("le fichier dépasse la taille maximale permise sur ce système",
+                  "enregistrez sur un autre disque, ou faites relever cette limite de taille "
+                  "de fichier, puis relancez"),
+    errno.EACCES: _ACCESS,
+    errno.EPERM: _ACCESS,
+    errno.EROFS: ("le disque est en lecture seule",
+                  "enregistrez sur un disque où vous pouvez écrire"),
+    errno.ENAMETOOLONG: _TOO_LONG,
+    errno.EISDIR: ("c'est un dossier, pas un fichier", "donnez le nom d'un fichier"),
+    errno.ENOTDIR: ("une partie du chemin n'est pas un dossier", "vérifiez le chemin"),
+    errno.ENOENT: ("le fichier ou son dossier n'existe pas", "vérifiez le chemin"),
+    errno.EEXIST: ("le fichier existe déjà", "choisissez un autre nom"),
+    errno.ELOOP: ("le chemin passe par un lien symbolique refusé ou qui tourne en rond",
+                  "donnez le chemin du fichier lui-même"),
+    errno.EBUSY: _IN_USE,
+    errno.ETXTBSY: _IN_USE,
+    errno.EIO: ("erreur de lecture ou d'écriture du disque",
+                "vérifiez le disque, la clé USB ou la connexion réseau, puis relancez"),
+    errno.EMFILE: ("trop de fichiers ouverts", "fermez des programmes puis relancez"),
+    errno.ENFILE: ("trop de fichiers ouverts", "fermez des programmes puis relancez"),
+}
+if hasattr(errno, "EDQUOT"):
+    _OS_ERRORS[errno.EDQUOT] = ("votre quota d'espace disque est atteint",
+                                "libérez de la place ou demandez un quota plus grand, "
+                                "puis relancez")
+# Windows reports some failures by their own code (``winerror``), more precise than errno.
+_WINDOWS_ERRORS = {32: _IN_USE, 33: _IN_USE, 39: _DISK_FULL, 112: _DISK_FULL, 206: _TOO_LONG}
+
+
+def _cause(error: OSError) -> tuple[str, str]:
+    """What went wrong and what the user can do, in French."""
+    known = _WINDOWS_ERRORS.get(getattr(error, "winerror", None) or 0)
+    return known or _OS_ERRORS.get(error.errno or 0) or (
+        f"erreur du système ({error.strerror or error})",
+        "vérifiez le fichier, son dossier et le disque, puis relancez")
+
+
+def explain_os_error(error: OSError, path: str | Path | None = None) -> str:
+    """A French sentence for a failure of the machine: the file, the cause, what to do.
+
+    >>> import errno
+    >>> print(explain_os_error(OSError(errno.ENOSPC, "No space left", "plan.xlsx")))
+    plan.xlsx : le disque est plein ; libérez de la place sur ce disque, ou enregistrez sur un autre disque, puis relancez.
+    """
+    where = path if path is not None else (error.filename or "fichier")
+    cause, advice = _cause(error)
+    return f"{where} : {cause} ; {advice}."
+
+
+# ---------------------------------------------------------------------------------------
+# Which file a path designates, and whether finplan may write it.
+
+def _real_target(path: Path) -> Path:
+    """The file a save of ``path`` writes: ``path`` itself, or the regular file a
+    symbolic link points to. Refuses a dangling link, a folder, a special file."""
+    try:
+        is_link = path.is_symlink()
+    except OSError as error:  # a name too long, a folder that cannot be read…
+        raise FinplanError(explain_os_error(error, path) + " Rien n'a été modifié.") from None
+    if is_link:
+        real = Path(os.path.realpath(path))
+        if not real.exists():
+            raise FinplanError(
+                f"{path} est un lien symbolique vers {os.readlink(path)}, qui n'existe pas : "
+                "finplan n'écrit pas à travers un lien cassé. Réparez le lien ou donnez le "
+                "chemin d'un vrai fichier. Rien n'a été modifié.")
+        _refuse_not_a_file(path, real)
+        return real
+    _refuse_not_a_file(path, path)
+    return path
+
+
+def _refuse_not_a_file(shown: Path, real: Path) -> None:
+    """Refuse a path that exists and is not a regular file (a folder, a device…)."""
+    try:
+        mode = os.stat(real).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise FinplanError(explain_os_error(error, shown) + " Rien n'a été modifié.") from None
+    if stat.S_ISDIR(mode):
+        raise FinplanError(f"{shown} est un dossier, pas un fichier : donnez le nom du fichier "
+                           "à écrire. Rien n'a été modifié.")
+    if not stat.S_ISREG(mode):
+        raise FinplanError(f"{shown} n'est pas un fichier ordinaire : finplan ne l'écrit pas. "
+                           "Choisissez un autre nom. Rien n'a été modifié.")
+
+
+def _check_folder(shown: Path, target: Path) -> None:
+    """The folder that receives the file must exist and accept writing."""
+    folder = target.parent
+    if not folder.is_dir():
+        raise FinplanError(f"Le dossier {folder} n'existe pas : créez-le ou choisissez un autre "
+                           f"emplacement pour {shown.name}. Rien n'a été modifié.")
+    if not os.access(folder, os.W_OK):
+        raise FinplanError(f"Le dossier {folder} n'accepte pas d'écriture : finplan ne "
+                           f"peut pas y enregistrer {shown.name}. Choisissez un autre dossier "
+                           "ou demandez le droit d'y écrire. Rien n'a été modifié.")
+
+
 def check_writable(path: Path) -> None:
-    """Refuse to touch a workbook that is open in Excel or read-only."""
-    lock = path.with_name("~$" + path.name)
-    if lock.exists():
-        raise FinplanError(f"{path.name} semble ouvert dans Excel (le fichier {lock.name} "
-                           "est présent) : fermez le classeur puis relancez la commande. "
-                           "Rien n'a été modifié.")
-    if path.exists() and not os.access(path, os.W_OK):
+    """Refuse to touch a file that is open in Excel, read-only, a folder or a dangling
+    link, or whose folder cannot be written."""
+    path = Path(path)
+    target = _real_target(path)
+    for place in dict.fromkeys((path, target)):
+        lock = place.with_name("~$" + place.name)
+        if lock.exists():
+            raise FinplanError(f"{path.name} semble ouvert dans Excel (le fichier {lock.name} "
+                               "est présent) : fermez le classeur puis relancez la commande. "
+                               "Rien n'a été modifié.")
+    if target.exists() and not os.access(target, os.W_OK):
         raise FinplanError(f"{path} est en lecture seule : finplan ne peut pas l'enregistrer. "
                            "Rien n'a été modifié.")
-    if not os.access(path.parent, os.W_OK):
-        raise FinplanError(f"Le dossier {path.parent} n'accepte pas d'écriture : finplan ne "
-                           "peut pas y enregistrer le classeur. Rien n'a été modifié.")
+    _check_folder(path, target)
+
+
+def _check_backup(backup: Path) -> None:
+    """The backup is replaced by a rename: refuse one that is a link (its target would
+    silently stop being what the user expects), not a regular file, or read-only."""
+    try:
+        mode = os.lstat(backup).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise FinplanError(explain_os_error(error, backup) + " Rien n'a été modifié.") from None
+    if stat.S_ISLNK(mode):
+        raise FinplanError(
+            f"{backup} est un lien symbolique (vers {os.readlink(backup)}) : finplan y garde "
+            "la version précédente et n'écrit pas à travers un lien. Supprimez ou renommez "
+            f"{backup.name}, puis relancez. Rien n'a été modifié.")
+    if not stat.S_ISREG(mode):
+        what = "un dossier" if stat.S_ISDIR(mode) else "un fichier spécial"
+        raise FinplanError(f"{backup} est {what} : finplan y garde la version précédente. "
+                           f"Supprimez ou renommez {backup.name}, puis relancez. Rien n'a été "
+                           "modifié.")
+    if not os.access(backup, os.W_OK):
+        raise FinplanError(f"La sauvegarde {backup} est en lecture seule : finplan la "
+                           "remplacerait par la version actuelle. Déplacez-la pour la garder, "
+                           "ou rendez-la modifiable, puis relancez. Rien n'a été modifié.")
+
+
+# ---------------------------------------------------------------------------------------
+# The lock.
+
+def _lock_file(target: Path) -> Path:
+    """``plan.xlsx`` -> ``.plan.xlsx.finplan-lock`` beside it."""
+    return target.with_name(f".{target.name}.finplan-lock")
+
+
+# (thread, lock file) -> how many times this thread holds the lock.
+_held: dict[tuple[int, str], int] = {}
 
 
 @contextlib.contextmanager
 def exclusive(path: Path) -> Iterator[None]:
-    """Hold the workbook's finplan lock; a second command stops with a message."""
-    lock_path = path.with_name(f".{path.name}.finplan-lock")
-    with open(lock_path, "a+", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise FinplanError(f"Une autre commande finplan travaille déjà sur {path.name} : "
-                               "attendez qu'elle se termine puis relancez. Rien n'a été "
-                               "modifié.") from None
+    """Hold the file's finplan lock; a second command stops with a message.
+
+    Re-entrant within one thread: a holder may save the same file (every save takes the
+    lock itself). A link and the file it points to share one lock.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     target = Path(folder) / "plan.xlsx"
+    ...     with exclusive(target), exclusive(target):
+    ...         held = sorted(p.name for p in Path(folder).iterdir())
+    ...     left = sorted(p.name for p in Path(folder).iterdir())
+    >>> held, left
+    (['.plan.xlsx.finplan-lock'], [])
+    """
+    target = _real_target(Path(path))
+    lock_file = _lock_file(target)
+    key = (threading.get_ident(), os.path.normcase(os.path.abspath(lock_file)))
+    if key in _held:
+        _held[key] += 1
         try:
             yield
         finally:
+            _held[key] -= 1
+        return
+    lock, identity = _acquire(target, lock_file)
+    _held[key] = 1
+    try:
+        yield
+    finally:
+        del _held[key]
+        _release(lock, lock_file, identity)
+
+
+def _acquire(target: Path, lock_file: Path) -> tuple[filelock.BaseFileLock, tuple | None]:
+    """Take the lock of ``target``; returns it and the identity of its file."""
+    _check_folder(target, target)
+    try:
+        mode = os.lstat(lock_file).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise FinplanError(explain_os_error(error, lock_file) + " Rien n'a été modifié.") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        what = ("un dossier" if stat.S_ISDIR(mode) else "un lien symbolique"
+                if stat.S_ISLNK(mode) else "un fichier spécial")
+        raise FinplanError(f"{lock_file} est {what} : finplan se sert de ce nom comme verrou "
+                           f"pour {target.name}. Supprimez-le ou renommez-le, puis relancez. "
+                           "Rien n'a été modifié.")
+    lock = filelock.FileLock(str(lock_file), timeout=LOCK_WAIT)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise FinplanError(_BUSY.format(name=target.name)) from None
+    except OSError as error:
+        cause, advice = _cause(error)
+        raise FinplanError(f"finplan ne peut pas poser son verrou {lock_file.name} dans le "
+                           f"dossier {target.parent} : {cause} ; {advice}. Rien n'a été "
+                           "modifié.") from None
+    try:
+        identity = _identity(os.lstat(lock_file))
+    except OSError:
+        identity = None
+    return lock, identity
+
+
+def _identity(status: os.stat_result) -> tuple[int, int]:
+    """Which file a path names (device, inode)."""
+    return status.st_dev, status.st_ino
+
+
+def _release(lock: filelock.BaseFileLock, lock_file: Path, identity: tuple | None) -> None:
+    """Remove the lock file while still holding it (if it is still ours), then release."""
+    try:
+        if _UNLINK_WHILE_HELD and identity is not None:
             with contextlib.suppress(OSError):
-                lock_path.unlink()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+                if _identity(os.lstat(lock_file)) == identity:
+                    os.unlink(lock_file)
+    finally:
+        lock.release()
+
+
+# ---------------------------------------------------------------------------------------
+# Temporary files.
+
+def _temporary_prefix(target: Path, kind: str) -> str:
+    """Temporary files are named after their target: ``.~finplan-plan.xlsx-new-XXXXXXXX.tmp``
+    (the new file) and ``.~finplan-plan.xlsx-bak-XXXXXXXX.tmp`` (the next backup)."""
+    return f".~finplan-{target.name}-{kind}-"
+
+
+def _temporary(target: Path, kind: str) -> str:
+    """Create (exclusively, never through a link) an empty temporary file beside ``target``."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=_temporary_prefix(target, kind),
+                                         suffix=".tmp")
+    os.close(handle)
+    return temporary
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Remove the temporary files a killed save of ``target`` left (call with its lock
+    held: only this target's names, and only regular files)."""
+    # mkstemp's random part: 8 characters of [a-z0-9_]
+    pattern = re.compile(re.escape(f".~finplan-{target.name}-") + r"(new|bak)-[a-z0-9_]{8}\.tmp")
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        if pattern.fullmatch(name):
+            leftover = target.parent / name
+            with contextlib.suppress(OSError):
+                if stat.S_ISREG(os.lstat(leftover).st_mode):
+                    os.unlink(leftover)
+
+
+def _flush_to_disk(path: str) -> None:
+    """Make sure the file's content is on the disk, not only in the system's cache."""
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _flush_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; best effort)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
+def _copy_flushed(source: Path, temporary: str) -> None:
+    """Copy ``source`` completely into ``temporary`` and flush it to the disk."""
+    with open(source, "rb") as original, open(temporary, "wb") as copy:
+        shutil.copyfileobj(original, copy, 1 << 20)
+        copy.flush()
+        os.fsync(copy.fileno())
+    with contextlib.suppress(OSError):  # dates and permissions: nice to keep, not vital
+        shutil.copystat(source, temporary)
+
+
+def _put_in_place(temporary: str, target: Path, *, overwrite: bool, shown: Path) -> None:
+    """Rename the temporary file to ``target``; without ``overwrite``, never replace a
+    file that exists, even one another program created an instant ago."""
+    if overwrite:
+        os.replace(temporary, target)
+        return
+    try:
+        os.link(temporary, target)  # fails if the name exists: no file is ever replaced
+    except FileExistsError:
+        raise FinplanError(_exists_message(shown)) from None
+    except OSError:  # no hard links here (FAT, some network drives): check, then rename
+        if os.path.lexists(target):
+            raise FinplanError(_exists_message(shown)) from None
+        os.replace(temporary, target)
+        return
+    os.unlink(temporary)
+
+
+def _remove(paths: list[str]) -> None:
+    """Remove our temporary files (those already renamed are gone: ignored)."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+# ---------------------------------------------------------------------------------------
+# Saving.
+
+def replace_file(path: Path, write: Callable[[str], None], *, backup: bool,
+                 check: Callable[[str], None] | None = None) -> Path | None:
+    """Save a file safely; returns the backup's path, if one was made.
+
+    ``write(temporary)`` writes the complete new file to a temporary path beside
+    ``path``; ``check(temporary)`` may raise :class:`FinplanError` to refuse it. Then
+    the old file is kept as a backup (:func:`backup_path`, when ``backup``) and the new
+    one put in place in one step. Takes the file's lock. A failure leaves ``path``
+    as it was and removes the temporary files.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     target = Path(folder) / "notes.txt"
+    ...     _ = target.write_text("old", "utf-8")
+    ...     kept = replace_file(target, lambda tmp: Path(tmp).write_text("new", "utf-8"),
+    ...                         backup=True)
+    ...     print(target.read_text("utf-8"), kept.name, kept.read_text("utf-8"))
+    new notes.bak.txt old
+    """
+    return _save(Path(path), write, backup=backup, check=check, overwrite=True)
+
+
+def _save(path: Path, write: Callable[[str], None], *, backup: bool,
+          check: Callable[[str], None] | None, overwrite: bool) -> Path | None:
+    """:func:`replace_file`; without ``overwrite``, the target must not exist.
+
+    The order makes a kill at any moment harmless: new file complete and on disk, then
+    backup complete and on disk and renamed, then the new file renamed."""
+    with exclusive(path):
+        target = _real_target(path)
+        _remove_leftovers(target)
+        check_writable(path)
+        kept = backup_path(target) if backup and target.exists() else None
+        if kept is not None:
+            _check_backup(kept)
+        temporaries: list[str] = []
+        backup_replaced = False
+        try:
+            temporaries.append(_temporary(target, "new"))
+            write(temporaries[0])
+            _flush_to_disk(temporaries[0])
+            if check is not None:
+                check(temporaries[0])
+            os.chmod(temporaries[0], _mode_for(target))
+            if kept is not None:
+                temporaries.append(_temporary(target, "bak"))
+                _copy_flushed(target, temporaries[-1])
+                os.replace(temporaries[-1], kept)
+                backup_replaced = True
+            _put_in_place(temporaries[0], target, overwrite=overwrite, shown=path)
+            _flush_folder(target.parent)
+        except OSError as error:
+            _remove(temporaries)
+            raise FinplanError(_failure(error, path, kept if backup_replaced else None)) from None
+        except BaseException:
+            _remove(temporaries)
+            raise
+    return kept
+
+
+def _failure(error: OSError, shown: Path, replaced_backup: Path | None) -> str:
+    """The French message of a save that the machine made fail."""
+    cause, advice = _cause(error)
+    failed = Path(error.filename).name if error.filename else ""
+    where = "" if not failed or failed.startswith(".~finplan-") or failed == shown.name else (
+        f" ({failed})")
+    text = f"finplan n'a pas pu enregistrer {shown} : {cause}{where} ; {advice}."
+    if replaced_backup is None:
+        return text + " Rien n'a été modifié."
+    return (text + f" {shown.name} n'a pas été modifié ; {replaced_backup.name} en est "
+            "maintenant une copie.")
 
 
 def save_atomic(book: Workbook, path: Path, *, backup: bool = True,
@@ -76,6 +498,8 @@ def save_atomic(book: Workbook, path: Path, *, backup: bool = True,
     would lose content of the old one that openpyxl cannot carry over (images,
     xlwings Lite code, macros in an .xlsx, user charts…).
     """
+    path = Path(path)
+
     def refuse_losses(temporary: str) -> None:
         lost = lost_content(path, temporary) if keep_content and path.exists() else []
         if lost:
@@ -84,33 +508,7 @@ def save_atomic(book: Workbook, path: Path, *, backup: bool = True,
                 "Rien n'a été modifié. Calculez ce classeur avec le bouton « Calculer le "
                 "plan » dans Excel, ou travaillez sur une copie sans ces éléments.")
 
-    return _replace(path, book.save, backup=backup, check=refuse_losses)
-
-
-def _replace(path: Path, write: Callable[[str], None], *, backup: bool,
-             check: Callable[[str], None] | None = None) -> Path | None:
-    """Write a temporary file beside ``path`` with ``write``, ``check`` it, keep the old
-    file as a backup, then put the new one in place in one step (the temporary file
-    is removed if anything fails)."""
-    check_writable(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".~finplan-",
-                                         suffix=path.suffix)
-    os.close(handle)
-    kept = None
-    try:
-        write(temporary)
-        if check is not None:
-            check(temporary)
-        os.chmod(temporary, _mode_for(path))
-        if backup and path.exists():
-            kept = backup_path(path)
-            shutil.copy2(path, kept)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    return kept
+    return replace_file(path, book.save, backup=backup, check=refuse_losses)
 
 
 def _mode_for(path: Path) -> int:
@@ -122,26 +520,43 @@ def _mode_for(path: Path) -> int:
     return 0o666 & ~umask
 
 
-def _refuse_existing(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        raise FinplanError(f"{path} existe déjà : finplan n'écrase jamais un fichier. "
-                           "Choisissez un autre nom, ou ajoutez --force (l'ancien fichier "
-                           f"sera gardé sous le nom {backup_path(path).name}).")
+def _exists_message(path: Path) -> str:
+    """The refusal to replace an existing file without ``--force``."""
+    return (f"{path} existe déjà : finplan n'écrase jamais un fichier. Choisissez un autre "
+            "nom, ou ajoutez --force (l'ancien fichier sera gardé sous le nom "
+            f"{backup_path(path).name}).")
 
 
 def save_new(book: Workbook, path: Path, *, force: bool = False) -> Path | None:
     """Save a new workbook; an existing file is replaced only with ``force`` (and
     kept as a backup)."""
-    _refuse_existing(path, force)
-    return save_atomic(book, path, backup=True)
+    return _save_new(Path(path), book.save, force)
 
 
 def save_text_new(text: str, path: Path, *, force: bool = False) -> Path | None:
     """Write a new text file (a case file) through a temporary file; an existing file
-    is replaced only with ``force``, and then kept as a backup."""
-    _refuse_existing(path, force)
-    return _replace(path, lambda temporary: Path(temporary).write_text(text, "utf-8"),
-                    backup=True)
+    is replaced only with ``force``, and then kept as a backup.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     target = Path(folder) / "cas.toml"
+    ...     _ = save_text_new("a = 1\\n", target)
+    ...     try:
+    ...         save_text_new("a = 2\\n", target)
+    ...     except FinplanError as error:
+    ...         print(str(error).split(" : ")[1])
+    finplan n'écrase jamais un fichier. Choisissez un autre nom, ou ajoutez --force (l'ancien fichier sera gardé sous le nom cas.bak.toml).
+    """
+    return _save_new(Path(path), lambda temporary: Path(temporary).write_text(text, "utf-8"),
+                     force)
+
+
+def _save_new(path: Path, write: Callable[[str], None], force: bool) -> Path | None:
+    """Write a new file: refuse an existing one (checked under the lock) unless ``force``."""
+    with exclusive(path):
+        if os.path.lexists(path) and not force:
+            raise FinplanError(_exists_message(path))
+        return _save(path, write, backup=True, check=None, overwrite=force)
 
 
 # Parts of a workbook package that openpyxl does not carry over when it rewrites
