@@ -42,9 +42,14 @@ from finplan.model.money import euros, to_cents
 from finplan.rates import UnknownRate, aide_au_poste
 
 __all__ = ["calculer", "main", "aide_poste", "repartir", "amortissement", "interets",
-           "MAX_CALLS"]
+           "MAX_CALLS", "MAX_EXTENT", "MAX_EXTENT_CELLS", "previous_extents"]
 
 MAX_CALLS = 10
+# Largest (rows, columns) an output sheet can take, with a wide margin (a case at the
+# list limits writes about 2 000 rows; Trésorerie is 4 + 60 months wide): the
+# extents read back from « Listes » are bounded by it, so one write stays small.
+MAX_EXTENT = (10_000, 100)
+MAX_EXTENT_CELLS = 100_000  # and at most this many cells (rows × columns) per sheet
 TITLE = "finplan"
 
 
@@ -79,10 +84,12 @@ def _calculer(book: Any) -> bool:
                        "est introuvable : repartez du modèle finplan.", TITLE)
         return False
     last = inputs.used_range.last_cell
-    rows = inputs.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    # err_to_str: a cell showing #REF!, #N/A… arrives as that text (xlwings' default is
+    # None, which the reader could only call an empty cell)
+    rows = inputs.range((1, 1), (last.row, last.column)).options(
+        ndim=2, err_to_str=True).value
     extents = lists.range(EXTENTS_RANGE).options(ndim=2).value
-    previous = {SHEETS[key]: (int(row[0] or 0), int(row[1] or 0))
-                for key, row in zip(OUTPUT_SHEETS, extents)}
+    previous = previous_extents(extents)
     try:
         found = read_grid_case(rows)
     except CaseError as error:
@@ -109,6 +116,38 @@ def _calculer(book: Any) -> bool:
                "Plan calculé, à revoir :\n" + "\n".join(f"- {text}" for text in failed))
     book.app.alert(message, TITLE)
     return plan.ok
+
+
+def previous_extents(extents: Any) -> dict[str, tuple[int, int]]:
+    """What each output sheet held after the last calculation, as kept in the hidden
+    « Listes » sheet: (rows, columns) by sheet name.  Those cells are anyone's to
+    edit, so a value that is not a whole number within :data:`MAX_EXTENT` and
+    :data:`MAX_EXTENT_CELLS` (text, a negative number, a million rows) is ignored
+    (0: nothing to blank) instead of making the button write millions of cells.
+
+    >>> previous_extents([[12, 5], [10**6, 16000], ["x", None]])["Budget"]
+    (12, 5)
+    >>> previous_extents([[12, 5], [10**6, 16000], ["x", None]])["Financeurs"]
+    (0, 0)
+    """
+    rows = extents if isinstance(extents, (list, tuple)) else []
+    found = {}
+    for index, key in enumerate(OUTPUT_SHEETS):
+        row = rows[index] if index < len(rows) and isinstance(rows[index], (list, tuple)) \
+            else []
+        sizes = [_extent(row[i] if i < len(row) else None, MAX_EXTENT[i]) for i in (0, 1)]
+        sane = sizes[0] and sizes[1] and sizes[0] * sizes[1] <= MAX_EXTENT_CELLS
+        found[SHEETS[key]] = (sizes[0], sizes[1]) if sane else (0, 0)
+    return found
+
+
+def _extent(value: Any, high: int) -> int:
+    """A stored row or column count, 0 when it is not a whole number from 0 to ``high``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0
+    if value != value or not 0 <= value <= high or value != int(value):
+        return 0
+    return int(value)
 
 
 def _write(book: Any, name: str, grid: list[list[Any]], previous: tuple[int, int]) -> None:

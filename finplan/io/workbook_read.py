@@ -27,9 +27,9 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from finplan.errors import CaseError, InputFileError, Issue
-from finplan.io.input_files import require_file
+from finplan.io.input_files import XLSX, require_file, require_workbook_content
 from finplan.io.numbers import AmbiguousNumber, NotANumber, parse_french_number
-from finplan.io.package_guard import inspect_package
+from finplan.io.package_guard import LIMITS, inspect_package
 from finplan.io.workbook_layout import (
     FIRST_COLUMN,
     INPUT_SHEET,
@@ -42,12 +42,28 @@ from finplan.io.workbook_layout import (
     TableSpec,
 )
 from finplan.model.case import Case
+from finplan.model.names import name_key
 from finplan.model.validation import FORMAT, MISSING_TEXT, show, validate_case
 
 __all__ = ["WorkbookCase", "read_workbook_case", "read_workbook_file", "read_grid_case",
-           "GridCells", "input_values", "open_workbook", "MAX_WORKBOOK_BYTES"]
+           "GridCells", "input_values", "open_workbook", "MAX_WORKBOOK_BYTES", "EXCEL_ERRORS"]
 
 MAX_WORKBOOK_BYTES = 20_000_000
+TABLE_ROWS = LIMITS["table_rows"]
+# Error values a cell can show, and what each means to a volunteer.
+EXCEL_ERRORS = {
+    "#REF!": "une cellule ou une feuille que la formule utilisait a été supprimée",
+    "#N/A": "valeur non disponible, souvent une RECHERCHEV qui n'a rien trouvé",
+    "#DIV/0!": "division par zéro",
+    "#VALUE!": "la formule calcule avec un texte",
+    "#NAME?": "la formule utilise un nom ou une fonction inconnus",
+    "#NUM!": "nombre impossible",
+    "#NULL!": "plages sans intersection",
+    "#SPILL!": "le résultat ne peut pas s'étendre",
+    "#CALC!": "calcul impossible",
+    "#GETTING_DATA": "donnée encore en cours de chargement",
+    "#DATA!": "donnée indisponible",
+}
 _NUMERIC_KINDS = {"number", "fraction", "integer"}
 
 
@@ -67,9 +83,15 @@ def open_workbook(path: str | Path, *, keep_vba: bool = False,
     inspected first (size, zip bombs, XML entities, cell count: see
     :mod:`finplan.io.package_guard`)."""
     path = require_file(path, "Classeur", MAX_WORKBOOK_BYTES)
+    kind = require_workbook_content(path)  # an .ods, .xls, .xlsb… is named for what it is
+    if path.suffix.lower() not in (".xlsx", ".xlsm") and kind == XLSX:
+        raise InputFileError(f"{path} est un classeur Excel dont le nom ne finit pas par "
+                             ".xlsx : renommez-le (par exemple « plan.xlsx ») et relancez "
+                             "finplan.")
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputFileError(f"{path} n'est pas un classeur Excel .xlsx ou .xlsm : "
-                             "enregistrez-le au format « Classeur Excel (.xlsx) ».")
+                             "enregistrez-le au format .xlsx (« Fichier > Enregistrer "
+                             "sous… > Classeur Excel (.xlsx) »).")
     inspect_package(path)
     try:
         with open(path, "rb") as handle, warnings.catch_warnings():
@@ -149,6 +171,11 @@ class _Reader:
         """The cell's value as the case expects it (None when blank)."""
         self.locations.setdefault(path, self.where(coordinate))
         value, uncomputed = self.cells.get(coordinate)
+        if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+            self.fail(coordinate, path, f"la cellule affiche l'erreur Excel « "
+                      f"{value.strip()} » ({EXCEL_ERRORS[value.strip()]}) ; corrigez la "
+                      "formule ou saisissez une valeur")
+            return None
         if uncomputed:
             self.fail(coordinate, path, "la cellule contient une formule sans valeur "
                       "calculée ; ouvrez et enregistrez le classeur dans Excel, ou "
@@ -223,15 +250,41 @@ class _Reader:
                    for column in range(first_column, first_column + count))
 
 
-def _find_param_cell(book: Workbook, param: Param) -> str | None:
+def _find_param_cell(book: Workbook, param: Param, issues: list[Issue]) -> str | None:
     """The parameter's cell: by its defined name, else at its usual place (None: an
-    optional parameter the workbook does not have)."""
+    optional parameter the workbook does not have, or a defined name that does not
+    designate one cell of the input sheet — then an issue says what to restore)."""
+    usual = f"C{PARAM_ROW + PARAMS.index(param)}"
     defined = book.defined_names.get(param.name)
-    if defined is not None:
-        for sheet_name, reference in defined.destinations:
-            if sheet_name == INPUT_SHEET:
-                return reference.replace("$", "")
-    return None if param.optional else f"C{PARAM_ROW + PARAMS.index(param)}"
+    if defined is None:
+        return None if param.optional else usual
+    try:
+        destinations = list(defined.destinations)
+    except Exception:  # openpyxl cannot even split the formula
+        destinations = []
+    if len(destinations) == 1 and destinations[0][0] == INPUT_SHEET:
+        cell = destinations[0][1].replace("$", "")
+        if re.fullmatch(r"[A-Z]{1,3}[1-9][0-9]{0,6}", cell):
+            return cell
+    what = defined.attr_text or "rien"
+    if "#REF!" in what:
+        found = "#REF! (la cellule qu'il désignait a été supprimée)"
+    elif len(destinations) == 1 and destinations[0][0] == INPUT_SHEET:
+        found = f"{what} (plusieurs cellules)"
+    elif destinations and all(sheet == INPUT_SHEET for sheet, _ in destinations):
+        found = f"{what} (plusieurs plages)"
+    elif destinations:
+        found = f"{what} (une autre feuille que {INPUT_SHEET})"
+    else:
+        found = what
+    issues.append(Issue(".".join(param.path), problem=(
+        f"le nom défini « {param.name} », par lequel finplan trouve la cellule « "
+        f"{param.label} », désigne {found} au lieu d'une seule cellule de la feuille "
+        f"{INPUT_SHEET}"), hint=(
+        f"dans Excel, « Formules > Gestionnaire de noms », faites-le désigner la cellule "
+        f"de saisie à droite du libellé « {param.label} » (dans le modèle finplan : "
+        f"={INPUT_SHEET}!${usual[0]}${usual[1:]})"), location=f"nom défini {param.name}"))
+    return None
 
 
 def _set(raw: dict, path: tuple[str, ...], value: Any) -> None:
@@ -261,16 +314,49 @@ def _table_position(reader: _Reader, sheet: Worksheet, spec: TableSpec
         if not spec.optional:
             _missing_table(reader, spec)
         return None
-    min_col, min_row, _, max_row = range_boundaries(table.ref)
+    try:
+        min_col, min_row, _, max_row = range_boundaries(table.ref)
+    except (TypeError, ValueError):
+        min_col = min_row = max_row = None
+    if min_row is None or max_row is None:
+        reader.issues.append(Issue(spec.key, problem=f"le tableau « {spec.title} » "
+                                   f"({spec.table_name}) a une étendue illisible "
+                                   f"({table.ref})", hint="repartez du modèle finplan",
+                                   location=INPUT_SHEET))
+        return None
+    if max_row - min_row > TABLE_ROWS:
+        reader.fail(f"B{min_row}", spec.key, f"le tableau « {spec.title} » "
+                    f"({spec.table_name}) s'étend sur {max_row - min_row} lignes "
+                    f"({table.ref}), alors que finplan en lit au plus {TABLE_ROWS} ; "
+                    "redimensionnez-le (« Création de tableau > Redimensionner le "
+                    "tableau ») pour qu'il s'arrête après vos dernières lignes")
+        return None
     for offset, header in enumerate(spec.headers):
         coordinate = f"{get_column_letter(FIRST_COLUMN + offset)}{min_row}"
         found = reader.cells.get(coordinate)[0]
         if min_col != FIRST_COLUMN or str(found or "").strip() != header:
-            reader.fail(coordinate, spec.key, f"l'en-tête du tableau « {spec.title} » "
-                        f"devrait être « {header} », trouvé {show(found)} ; "
-                        "ne modifiez pas les en-têtes du modèle")
+            merged = _merged_range(sheet, coordinate)
+            if merged is not None:
+                reader.fail(coordinate, spec.key, f"l'en-tête du tableau « {spec.title} » "
+                            f"devrait être « {header} », mais cette cellule est fusionnée "
+                            f"avec ses voisines (cellule fusionnée {merged}) ; annulez la "
+                            "fusion (« Accueil > Fusionner et centrer ») et retapez "
+                            f"« {header} »")
+            else:
+                shown = "une cellule vide" if found in (None, "") else show(found)
+                reader.fail(coordinate, spec.key, f"l'en-tête du tableau « {spec.title} » "
+                            f"devrait être « {header} », trouvé {shown} ; "
+                            "ne modifiez pas les en-têtes du modèle")
             return None
     return min_row, max_row - min_row
+
+
+def _merged_range(sheet: Worksheet, coordinate: str) -> str | None:
+    """The merged range a cell belongs to (``B23:D23``), None if it is not merged."""
+    for merged in sheet.merged_cells.ranges:
+        if coordinate in merged:
+            return merged.coord
+    return None
 
 
 def _grid_positions(reader: _Reader, height: int) -> dict[str, tuple[int, int]]:
@@ -341,7 +427,10 @@ def read_workbook_case(book: Workbook, values: Workbook | None = None) -> Workbo
     sheet = book[INPUT_SHEET]
     reader = _Reader(_SheetCells(sheet, values[INPUT_SHEET] if values and
                                  INPUT_SHEET in values.sheetnames else None))
-    cells = {param.name: _find_param_cell(book, param) for param in PARAMS}
+    naming: list[Issue] = []
+    cells = {param.name: _find_param_cell(book, param, naming) for param in PARAMS}
+    if naming:
+        raise CaseError(naming)
     positions = {}
     for spec in TABLES:
         position = _table_position(reader, sheet, spec)
@@ -427,13 +516,14 @@ def _grouped_scenarios(rows: list[dict[str, Any]], reader: _Reader) -> list[dict
     scenarios: dict[Any, dict[str, Any]] = {}
     for index, row in enumerate(rows):
         name = row.get("name")
-        if name not in scenarios:
+        key = name_key(name) if isinstance(name, str) else name  # as a person reads it
+        if key not in scenarios:
             number = len(scenarios)
-            scenarios[name] = {"name": name, "set": {}}
+            scenarios[key] = {"name": name, "set": {}}
             reader.locations[f"scenario[{number}]"] = reader.locations[f"scenario[{index}]"]
             reader.locations[f"scenario[{number}].set"] = reader.locations[f"scenario[{index}]"]
         path = row.get("path")
-        scenarios[name]["set"][str(path) if path is not None else ""] = row.get("value")
+        scenarios[key]["set"][str(path) if path is not None else ""] = row.get("value")
     return list(scenarios.values())
 
 

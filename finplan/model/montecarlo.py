@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from finplan.model.case import Case, Variation
-from finplan.model.scenarios import PathError, parse_path, set_path
+from finplan.model.scenarios import PathError, names_item, parse_path, set_path
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -58,7 +58,6 @@ VARIABLE_FIELDS: dict[str, tuple[str, ...]] = {
     "project": ("opening_cash",),
     "working_capital": ("days",),
 }
-_NAME_KEYS = ("name", "label", "role", "id")
 
 
 @dataclass(frozen=True)
@@ -123,7 +122,7 @@ def _index(items: Sequence[Any], selector: str, key: str) -> int:
                             "élément(s), numérotés à partir de 0")
         return index
     for index, item in enumerate(items):
-        if isinstance(item, Mapping) and selector in (item.get(k) for k in _NAME_KEYS):
+        if isinstance(item, Mapping) and names_item(dict(item), selector):
             return index
     raise PathError(f"aucun élément « {selector} » dans {key}")
 

@@ -21,7 +21,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Scenario", "parse_path", "get_path", "set_path", "PathError"]
+from finplan.model.names import clean_text, name_key
+
+__all__ = ["Scenario", "parse_path", "get_path", "set_path", "PathError", "names_item"]
 
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]+)\])?")
 
@@ -39,7 +41,9 @@ class Scenario:
 
 
 def parse_path(path: str) -> list[tuple[str, str | None]]:
-    """Split a key path into (key, index or name) segments."""
+    """Split a key path into (key, index or name) segments (the path read as
+    :func:`~finplan.model.names.clean_text` reads a name)."""
+    path = clean_text(path)
     segments, position = [], 0
     while position < len(path):
         found = _SEGMENT.match(path, position)
@@ -66,10 +70,23 @@ def _item(items: Any, selector: str, key: str) -> dict:
                             "élément(s), numérotés à partir de 0")
         return items[index]
     for item in items:
-        if isinstance(item, dict) and selector in (item.get("name"), item.get("label"),
-                                                   item.get("role"), item.get("id")):
+        if names_item(item, selector):
             return item
     raise PathError(f"aucun élément « {selector} » dans {key}")
+
+
+def names_item(item: Any, selector: str) -> bool:
+    """Whether a list item of a raw case is the one ``selector`` names (its name,
+    label, role or id, compared as a person reads them: :func:`name_key`).
+
+    >>> names_item({"name": "Re\u0301gion"}, "Région\u200b")
+    True
+    """
+    if not isinstance(item, dict):
+        return False
+    wanted = name_key(selector)
+    return any(isinstance(item.get(key), str) and name_key(item[key]) == wanted
+               for key in ("name", "label", "role", "id"))
 
 
 def _parent(raw: dict, path: str) -> tuple[dict, str]:

@@ -47,6 +47,7 @@ from finplan.model.case import (
 )
 from finplan.model.money import format_percent
 from finplan.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, target_of
+from finplan.model.names import clean_text, name_key
 from finplan.model.scenarios import PathError, Scenario, set_path
 from finplan.model.vocabulary import choices_text, normalise
 from finplan.rates import CONTRACTS, UnknownRate, aide_au_poste
@@ -95,6 +96,8 @@ def show(value: Any) -> str:
         value = Decimal(repr(value))
     if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
         return _show_moment(value)
+    if isinstance(value, int) and value.bit_length() > 200:  # str() refuses > 4 300 digits
+        return f"un nombre de plus de {int(value.bit_length() * 0.30103)} chiffres"
     text = str(value)
     if len(text) > 60:
         text = text[:57] + "…"
@@ -186,13 +189,15 @@ class _Checker:
                 return self.fail(f"{path}.{key}", "un texte (obligatoire)", value,
                                  context=context)
             return default
-        if not isinstance(value, str) or not value.strip():
-            return self.fail(f"{path}.{key}", "un texte non vide", value, context=context)
-        if _CONTROL.search(value):
+        if isinstance(value, str) and _CONTROL.search(value):
             return self.fail(f"{path}.{key}", problem="le texte contient un caractère de "
                              "contrôle invisible (copié d'un autre logiciel ?) qu'un "
                              "classeur Excel ne peut pas contenir", hint="retapez ce texte",
                              context=context)
+        if isinstance(value, str):
+            value = clean_text(value)  # NFC, no invisible characters: model/names.py
+        if not isinstance(value, str) or not value:
+            return self.fail(f"{path}.{key}", "un texte non vide", value, context=context)
         if len(value) > LIMITS["text"]:
             return self.fail(f"{path}.{key}", f"un texte d'au plus {LIMITS['text']} "
                              "caractères", value, context=context)
@@ -359,9 +364,14 @@ def _scenarios(check: _Checker, items: list, base: dict) -> tuple[Scenario, ...]
             continue
         if name is _INVALID:
             continue
-        if name in [s.name for s in scenarios]:
+        same = next((number for number, other in enumerate(scenarios)
+                     if name_key(other.name) == name_key(name)), None)
+        if same is not None:
             check.fail(f"{path}.name", problem=f"le nom « {name} » est déjà celui d'un "
-                       "autre scénario")
+                       f"autre scénario (scenario[{same}], « {scenarios[same].name} »), "
+                       "même s'il s'écrit peut-être autrement (accents composés, espaces "
+                       "ou caractères invisibles)", hint="donnez à chaque scénario un nom "
+                       "unique")
             continue
         changed = base
         try:
@@ -818,6 +828,7 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
         line = "autres_publics" if funder_type == "public" else "prive"
     finances = table.get("finances", "operating")
     if isinstance(finances, str):
+        finances = clean_text(finances)
         finances = normalise("finances", finances) or finances
     if not isinstance(finances, str) or not finances.strip():
         finances = check.fail(f"{path}.finances", "« operating », « investment » ou "
@@ -882,11 +893,16 @@ def _cross_checks(check: _Checker, project: Any, staff: tuple, needs: tuple,
         if funder is _INVALID:
             continue
         path, context = f"funder[{index}]", _quoted(funder.name)
-        if funder.name in seen_names:
+        key = name_key(funder.name)
+        if key in seen_names:
+            first = seen_names[key]
             check.fail(f"{path}.name", problem=f"le nom « {funder.name} » est déjà celui "
-                       f"de funder[{seen_names[funder.name]}]", hint="donnez à chaque "
-                       "financeur un nom unique (par ex. « Région (investissement) »)")
-        seen_names.setdefault(funder.name, index)
+                       f"de funder[{first}] (« {funders[first].name} ») : les deux noms se "
+                       "lisent de la même façon, même si l'un s'écrit peut-être autrement "
+                       "(accent composé, espace insécable ou caractère invisible copié "
+                       "d'une page web)", hint="donnez à chaque financeur un nom unique "
+                       "(par ex. « Région (investissement) »)")
+        seen_names.setdefault(key, index)
         if funder.finances not in need_ids:
             custom = sorted(need_ids - set(BUILTIN_NEEDS))
             check.fail(f"{path}.finances", problem=f"besoin inconnu « {funder.finances} »",
