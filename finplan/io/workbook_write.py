@@ -187,7 +187,7 @@ def fill_workbook(path: str | Path) -> FillResult:
     The input sheet is not written to; the file is replaced atomically and the
     previous version kept as ``<name>.bak.xlsx``.
     """
-    from finplan.io.workbook_files import _replace, check_writable, exclusive
+    from finplan.io.workbook_files import check_writable, exclusive, replace_file
     from finplan.io.workbook_package import merge_sheets
     from finplan.io.workbook_read import input_values, open_workbook, read_workbook_case
 
@@ -209,7 +209,7 @@ def fill_workbook(path: str | Path) -> FillResult:
                 book.remove(sheet)
         rewritten = BytesIO()
         book.save(rewritten)
-        backup = _replace(path, lambda temporary: merge_sheets(
+        backup = replace_file(path, lambda temporary: merge_sheets(
             str(path), rewritten.getvalue(), temporary, titles, list(SHEETS.values()),
             OUTPUT_NAMES), backup=True)
     return FillResult(plan, backup, expected, found.notes)
