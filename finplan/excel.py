@@ -25,12 +25,13 @@ from decimal import Decimal
 from typing import Any
 
 from finplan.errors import CaseError, FinplanError
+from finplan.io.sheet_marks import grid_fingerprint
 from finplan.io.workbook_grids import error_grid, output_grids, pad
 from finplan.io.workbook_layout import (
-    EXTENTS_RANGE,
     INPUT_SHEET,
     LISTS_SHEET,
     OUTPUT_SHEETS,
+    RECORD_RANGE,
     SHEETS,
 )
 from finplan.io.workbook_read import read_grid_case
@@ -88,8 +89,10 @@ def _calculer(book: Any) -> bool:
     # None, which the reader could only call an empty cell)
     rows = inputs.range((1, 1), (last.row, last.column)).options(
         ndim=2, err_to_str=True).value
-    extents = lists.range(EXTENTS_RANGE).options(ndim=2).value
-    previous = previous_extents(extents)
+    records = lists.range(RECORD_RANGE).options(ndim=2).value
+    previous = previous_extents(records)
+    stamps = {SHEETS[key]: row[2] if isinstance(row, list) and len(row) > 2 else None
+              for key, row in zip(OUTPUT_SHEETS, records or [])}
     try:
         found = read_grid_case(rows)
     except CaseError as error:
@@ -97,7 +100,9 @@ def _calculer(book: Any) -> bool:
         grid = error_grid(error)
         _write(book, checks, grid, previous[checks])
         previous[checks] = (len(grid), max(len(row) for row in grid))
-        lists.range(EXTENTS_RANGE).value = [list(previous[SHEETS[k]]) for k in OUTPUT_SHEETS]
+        stamps[checks] = grid_fingerprint(grid)
+        lists.range(RECORD_RANGE).value = [
+            [*previous[SHEETS[k]], stamps.get(SHEETS[k]) or ""] for k in OUTPUT_SHEETS]
         shown = "\n".join(f"- {issue}" for issue in error.issues[:8])
         more = len(error.issues) - 8
         book.app.alert(f"Le plan n'a pas été calculé : {len(error.issues)} erreur(s) dans "
@@ -106,11 +111,11 @@ def _calculer(book: Any) -> bool:
                        TITLE)
         return False
     plan = compute(found.case)
-    sizes = []
+    records = []  # what each sheet now holds, for the next click and the next fill
     for name, grid in output_grids(plan, found.layout, found.notes).items():
         _write(book, name, grid, previous[name])
-        sizes.append([len(grid), max(len(row) for row in grid)])
-    lists.range(EXTENTS_RANGE).value = sizes
+        records.append([len(grid), max(len(row) for row in grid), grid_fingerprint(grid)])
+    lists.range(RECORD_RANGE).value = records
     failed = [check.message for check in plan.check_results if check.fails]
     message = ("Plan calculé : tous les contrôles sont passés." if not failed else
                "Plan calculé, à revoir :\n" + "\n".join(f"- {text}" for text in failed))

@@ -637,6 +637,10 @@ def test_a_workbook_saved_by_libreoffice_is_filled_and_recalculates_to_the_engin
     profile = make_profile(tmp_path / "profile")
     (saved,) = convert([_demo(tmp_path)], tmp_path / "libreoffice", profile)
     assert "xl/sharedStrings.xml" in Package(saved).parts
+    from finplan.io.sheet_marks import sheet_key
+
+    resaved = load_workbook(saved)  # finplan's marks and fingerprints survive LibreOffice
+    assert [sheet_key(resaved[SHEETS[key]]) for key in OUTPUT_SHEETS] == list(OUTPUT_SHEETS)
     filled = fill_workbook(saved)
     (recalculated,) = convert([saved], tmp_path / "recalculated", profile)
     values = load_workbook(recalculated, data_only=True)

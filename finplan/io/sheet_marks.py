@@ -39,7 +39,7 @@ from finplan.errors import FinplanError
 from finplan.io.workbook_layout import SHEETS
 
 __all__ = ["MARK_NAME", "mark_sheet", "sheet_key", "finplan_sheets", "content_cells",
-           "fingerprint", "added_cells"]
+           "fingerprint", "grid_fingerprint", "added_cells"]
 
 MARK_NAME = "finplan_feuille"
 
@@ -96,6 +96,20 @@ def content_cells(sheet) -> set[str]:
 def fingerprint(cells: Iterable[str]) -> str:
     """A short digest of a set of cell coordinates (order does not matter)."""
     return hashlib.sha256(",".join(sorted(cells)).encode()).hexdigest()[:16]
+
+
+def grid_fingerprint(grid: Iterable[Iterable[object]]) -> str:
+    """The fingerprint of a grid of values written from A1 (empty texts are blanks),
+    as the Excel button writes a sheet: the same as :func:`content_cells` gives once
+    Excel holds it.
+
+    >>> grid_fingerprint([["", "Total"], [None, 12]]) == fingerprint({"B1", "B2"})
+    True
+    """
+    return fingerprint(f"{get_column_letter(column)}{row}"
+                       for row, values in enumerate(grid, start=1)
+                       for column, value in enumerate(values, start=1)
+                       if value is not None and value != "")
 
 
 def added_cells(old: Collection[str], new: Collection[str], recorded: str | None,

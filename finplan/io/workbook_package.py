@@ -527,10 +527,7 @@ class _Merge:
     @staticmethod
     def _insert_sheet(text: str, prefix: str, element: str, at: int) -> str:
         sheets = list(re.finditer(rf"<{prefix}sheet\b[^>]*/>", text))
-        if at < len(sheets):
-            start = sheets[at].start()
-        else:
-            start = text.index(f"</{prefix}sheets>")
+        start = sheets[at].start() if at < len(sheets) else text.index(f"</{prefix}sheets>")
         return text[:start] + element + text[start:]
 
     @staticmethod

@@ -14,6 +14,13 @@ from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
 
+from finplan.io.sheet_marks import (
+    added_cells,
+    content_cells,
+    fingerprint,
+    finplan_sheets,
+    mark_sheet,
+)
 from finplan.io.workbook_inputs import (
     Expectations,
     finish_input_sheets,
@@ -31,13 +38,6 @@ from finplan.io.workbook_layout import (
     OUTPUT_SHEETS,
     SHEETS,
     InputLayout,
-)
-from finplan.io.sheet_marks import (
-    added_cells,
-    content_cells,
-    finplan_sheets,
-    fingerprint,
-    mark_sheet,
 )
 from finplan.io.workbook_outputs import OUTPUT_NAMES, write_outputs, write_placeholders
 from finplan.model.case import Case
