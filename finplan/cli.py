@@ -408,6 +408,7 @@ def excel_init_command(folder: str, case_file: str | None, name: str, force: boo
 def regenerate_command() -> int:
     """(Développeurs) Régénère templates/finplan.xlsx et workbooks/*.xlsx depuis la racine
     du dépôt."""
+    from finplan.io.workbook_files import save_atomic
     from finplan.io.workbook_write import build_workbook, template_workbook
 
     root = Path.cwd()
@@ -415,11 +416,12 @@ def regenerate_command() -> int:
         raise FinplanError("Lancez cette commande à la racine du dépôt finplan.")
     (root / "templates").mkdir(exist_ok=True)
     (root / "workbooks").mkdir(exist_ok=True)
-    template_workbook().save(root / "templates" / "finplan.xlsx")
+    # generated files under version control: saved safely, without backups
+    save_atomic(template_workbook(), root / "templates" / "finplan.xlsx", backup=False)
     click.echo("Modèle écrit : templates/finplan.xlsx")
     for example in example_paths():
-        build_workbook(load_case(example)).workbook.save(
-            root / "workbooks" / f"{example.stem}.xlsx")
+        save_atomic(build_workbook(load_case(example)).workbook,
+                    root / "workbooks" / f"{example.stem}.xlsx", backup=False)
         click.echo(f"Exemple écrit : workbooks/{example.stem}.xlsx")
     return EXIT_OK
 
