@@ -161,14 +161,23 @@ def _real_target(path: Path) -> Path:
     return path
 
 
-def _refuse_not_a_file(shown: Path, real: Path) -> None:
-    """Refuse a path that exists and is not a regular file (a folder, a device…)."""
+def _mode(path: Path, shown: Path, *, follow: bool) -> int | None:
+    """The file type and permissions of ``path`` (of the link itself unless ``follow``);
+    None when nothing is there; a French refusal naming ``shown`` when it cannot be
+    looked at."""
     try:
-        mode = os.stat(real).st_mode
+        return (os.stat(path) if follow else os.lstat(path)).st_mode
     except FileNotFoundError:
-        return
+        return None
     except OSError as error:
         raise FinplanError(explain_os_error(error, shown) + " Rien n'a été modifié.") from None
+
+
+def _refuse_not_a_file(shown: Path, real: Path) -> None:
+    """Refuse a path that exists and is not a regular file (a folder, a device…)."""
+    mode = _mode(real, shown, follow=True)
+    if mode is None:
+        return
     if stat.S_ISDIR(mode):
         raise FinplanError(f"{shown} est un dossier, pas un fichier : donnez le nom du fichier "
                            "à écrire. Rien n'a été modifié.")
@@ -209,12 +218,9 @@ def check_writable(path: Path) -> None:
 def _check_backup(backup: Path) -> None:
     """The backup is replaced by a rename: refuse one that is a link (its target would
     silently stop being what the user expects), not a regular file, or read-only."""
-    try:
-        mode = os.lstat(backup).st_mode
-    except FileNotFoundError:
+    mode = _mode(backup, backup, follow=False)
+    if mode is None:
         return
-    except OSError as error:
-        raise FinplanError(explain_os_error(error, backup) + " Rien n'a été modifié.") from None
     if stat.S_ISLNK(mode):
         raise FinplanError(
             f"{backup} est un lien symbolique (vers {os.readlink(backup)}) : finplan y garde "
