@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from finplan.errors import CaseError, FinplanError
-from finplan.io.sheet_marks import grid_fingerprint
+from finplan.io.sheet_marks import encode_cells, grid_cells
 from finplan.io.workbook_grids import error_grid, output_grids, pad
 from finplan.io.workbook_layout import (
     INPUT_SHEET,
@@ -100,7 +100,7 @@ def _calculer(book: Any) -> bool:
         grid = error_grid(error)
         _write(book, checks, grid, previous[checks])
         previous[checks] = (len(grid), max(len(row) for row in grid))
-        stamps[checks] = grid_fingerprint(grid)
+        stamps[checks] = encode_cells(grid_cells(grid))
         lists.range(RECORD_RANGE).value = [
             [*previous[SHEETS[k]], stamps.get(SHEETS[k]) or ""] for k in OUTPUT_SHEETS]
         shown = "\n".join(f"- {issue}" for issue in error.issues[:8])
@@ -114,7 +114,8 @@ def _calculer(book: Any) -> bool:
     records = []  # what each sheet now holds, for the next click and the next fill
     for name, grid in output_grids(plan, found.layout, found.notes).items():
         _write(book, name, grid, previous[name])
-        records.append([len(grid), max(len(row) for row in grid), grid_fingerprint(grid)])
+        records.append([len(grid), max(len(row) for row in grid),
+                        encode_cells(grid_cells(grid))])
     lists.range(RECORD_RANGE).value = records
     failed = [check.message for check in plan.check_results if check.fails]
     message = ("Plan calculé : tous les contrôles sont passés." if not failed else

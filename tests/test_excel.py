@@ -242,17 +242,17 @@ def test_an_internal_error_is_a_french_message_not_a_traceback(monkeypatch):
 
 
 def test_the_button_records_what_it_wrote_so_a_later_fill_is_not_refused(clicked, tmp_path):
-    # the click keeps, beside each sheet's size, the fingerprint of the cells it wrote:
-    # the same fingerprint a fill computes, so a fill after a click knows the cells as
-    # finplan's own (even those a smaller plan no longer writes)
-    from finplan.io.sheet_marks import content_cells, fingerprint
+    # the click keeps, beside each sheet's size, the cells it wrote: the cells a fill
+    # finds there, so a fill after a click knows them as finplan's own (even those a
+    # smaller plan no longer writes, or a larger one writes again)
+    from finplan.io.sheet_marks import content_cells, decode_cells
     from finplan.io.workbook_write import fill_workbook
 
     *_, clicked_book = clicked
     lists = clicked_book["Listes"]
     for offset, key in enumerate(OUTPUT_SHEETS):
-        recorded = lists[f"L{2 + offset}"].value
-        assert recorded == fingerprint(content_cells(clicked_book[SHEETS[key]])), key
+        recorded = decode_cells(lists[f"L{2 + offset}"].value)
+        assert recorded == content_cells(clicked_book[SHEETS[key]]), key
     path = tmp_path / "clique.xlsx"
     clicked_book.save(path)
     assert fill_workbook(path).plan is not None

@@ -529,7 +529,8 @@ def typed_outside(package: Package) -> None:
 
 
 def typed_inside(package: Package) -> None:
-    # a note in an empty cell inside the area finplan wrote: the fingerprint tells
+    # a note in an empty cell inside the area finplan wrote: the record of the cells
+    # finplan wrote tells
     sheet = package.sheet("Contrôles")
     text = package.text(sheet)
     row = re.search(r'<row r="3"[^>]*>', text)
@@ -617,6 +618,33 @@ def test_a_plan_that_shrinks_is_not_taken_for_user_content(tmp_path):
     assert result.exit_code in (0, 1), result.output
 
 
+def test_a_note_where_a_longer_plan_will_write_is_refused_and_named_alone(tmp_path):
+    # a note just under the funders' table, then one more funder: the new table covers
+    # the note's cell, and every row of finplan's moves down one — the refusal names
+    # the note, not finplan's moved cells
+    target = _demo(tmp_path)
+    book = load_workbook(target)
+    funders = book["Financeurs"]
+    note_row = funders.max_row + 1
+    funders[f"B{note_row}"] = "relancer la Région"
+    inputs = book["Hypothèses"]
+    _, first_row, _, end_row = range_boundaries(inputs.tables["tbl_financeurs"].ref)
+    filled = [row for row in range(first_row + 1, end_row + 1) if inputs[f"B{row}"].value]
+    source = next(row for row in filled  # a funder whose rule is not the balance
+                  if "Solde" not in [cell.value for cell in inputs[row]])
+    free = filled[-1] + 1
+    for cell in inputs[source]:
+        if cell.value is not None:
+            inputs.cell(free, cell.column, cell.value)
+    inputs[f"B{free}"] = "Commune de Hagetmau"
+    book.save(target)
+    before = target.read_bytes()
+    result = CliRunner().invoke(main, ["fill", str(target)])
+    assert result.exit_code == 2, result.output
+    assert f"« Financeurs » : B{note_row}." in result.output
+    assert target.read_bytes() == before
+
+
 def test_fills_do_not_grow_the_styles(tmp_path):
     target = _demo(tmp_path)
     sizes = []
@@ -639,7 +667,7 @@ def test_a_workbook_saved_by_libreoffice_is_filled_and_recalculates_to_the_engin
     assert "xl/sharedStrings.xml" in Package(saved).parts
     from finplan.io.sheet_marks import sheet_key
 
-    resaved = load_workbook(saved)  # finplan's marks and fingerprints survive LibreOffice
+    resaved = load_workbook(saved)  # finplan's marks survive LibreOffice
     assert [sheet_key(resaved[SHEETS[key]]) for key in OUTPUT_SHEETS] == list(OUTPUT_SHEETS)
     filled = fill_workbook(saved)
     (recalculated,) = convert([saved], tmp_path / "recalculated", profile)

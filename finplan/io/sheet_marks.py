@@ -7,13 +7,14 @@ whose text is the sheet's key (``"budget"``).  A sheet a user made and called
 « Trésorerie » carries no mark, so finplan refuses to replace it; when a user
 deletes a sheet, Excel deletes its scoped names with it.
 
-What finplan last wrote on each output sheet is summed up by a **fingerprint**
-of the cells that hold something, kept on the ``Listes`` sheet beside the
-sheet's size.  At the next fill, a cell that held something and that the new
-calculation does not write is finplan's own left-over when the sheet is exactly
-as finplan left it (same fingerprint), or when no fingerprint was kept and the
-cell lies inside the size finplan recorded; otherwise a user typed it, and the
-fill refuses rather than drop it.
+What finplan last wrote on each output sheet is **recorded**: the list of the
+cells that hold something, compressed into one text kept on the ``Listes``
+sheet beside the sheet's size (written by ``fill``, ``build`` and the Excel
+button alike).  At the next fill, a cell holding something that is not on that
+list was typed by a user — whether or not the new calculation would write
+there — and the fill refuses rather than overwrite or drop it.  Without a list
+(a workbook from an older finplan, a damaged ``Listes``), the cells outside the
+recorded size are the user's.
 
 >>> from openpyxl import Workbook
 >>> book = Workbook(); sheet = book.active; sheet.title = "Budget"
@@ -21,13 +22,14 @@ fill refuses rather than drop it.
 'budget'
 >>> sheet["B2"] = "Total"; sheet["C2"] = 12; sorted(content_cells(sheet))
 ['B2', 'C2']
->>> fingerprint({"B2", "C2"}) == fingerprint(["C2", "B2"])
-True
+>>> sorted(decode_cells(encode_cells({"B2", "C2", "B7"})))
+['B2', 'B7', 'C2']
 """
 
 from __future__ import annotations
 
-import hashlib
+import base64
+import zlib
 from collections.abc import Collection, Iterable
 
 from openpyxl.utils import get_column_letter
@@ -39,7 +41,7 @@ from finplan.errors import FinplanError
 from finplan.io.workbook_layout import SHEETS
 
 __all__ = ["MARK_NAME", "mark_sheet", "sheet_key", "finplan_sheets", "content_cells",
-           "fingerprint", "grid_fingerprint", "added_cells"]
+           "encode_cells", "decode_cells", "grid_cells", "added_cells"]
 
 MARK_NAME = "finplan_feuille"
 
@@ -93,46 +95,96 @@ def content_cells(sheet) -> set[str]:
             for (row, column), cell in sheet._cells.items() if cell.value is not None}
 
 
-def fingerprint(cells: Iterable[str]) -> str:
-    """A short digest of a set of cell coordinates (order does not matter)."""
-    return hashlib.sha256(",".join(sorted(cells)).encode()).hexdigest()[:16]
+_PREFIX = "cellules:"
+MAX_RECORD = 32_000  # characters: an Excel cell holds 32 767
+_MAX_DECODED = 2_000_000  # bytes a record may unpack to (a hostile one is ignored)
+_MAX_CELLS = 2_000_000  # as many as a workbook finplan opens may hold
 
 
-def grid_fingerprint(grid: Iterable[Iterable[object]]) -> str:
-    """The fingerprint of a grid of values written from A1 (empty texts are blanks),
-    as the Excel button writes a sheet: the same as :func:`content_cells` gives once
-    Excel holds it.
+def encode_cells(cells: Iterable[str]) -> str:
+    """The cells as one short text: per row, its runs of columns (``5:2-12.14``), the
+    whole compressed. An empty text when it would not fit in a cell."""
+    rows: dict[int, list[int]] = {}
+    for cell in cells:
+        row, column = coordinate_to_tuple(cell)
+        rows.setdefault(row, []).append(column)
+    parts = []
+    for row in sorted(rows):
+        columns = sorted(rows[row])
+        runs, start = [], columns[0]
+        for previous, column in zip(columns, [*columns[1:], None]):
+            if column is None or column != previous + 1:  # a run ends
+                runs.append(f"{start}-{previous}" if previous > start else f"{start}")
+                start = column
+        parts.append(f"{row}:{'.'.join(runs)}")
+    text = _PREFIX + base64.b64encode(zlib.compress(";".join(parts).encode(), 9)).decode()
+    return text if len(text) <= MAX_RECORD else ""
 
-    >>> grid_fingerprint([["", "Total"], [None, 12]]) == fingerprint({"B1", "B2"})
+
+def decode_cells(text: object) -> set[str] | None:
+    """The cells :func:`encode_cells` recorded; None for anything else (nothing kept,
+    or a text that is not such a record, or that would unpack to absurd sizes).
+
+    >>> decode_cells("cellules:eJwztDLUNTSAAQAUQwKr") is None  # row 1, columns 1 to 10⁹
     True
     """
-    return fingerprint(f"{get_column_letter(column)}{row}"
-                       for row, values in enumerate(grid, start=1)
-                       for column, value in enumerate(values, start=1)
-                       if value is not None and value != "")
+    if not isinstance(text, str) or not text.startswith(_PREFIX):
+        return None
+    try:
+        unpacker = zlib.decompressobj()
+        plain = unpacker.decompress(base64.b64decode(text[len(_PREFIX):], validate=True),
+                                    _MAX_DECODED)
+        if unpacker.unconsumed_tail:
+            return None
+        cells: set[str] = set()
+        for part in filter(None, plain.decode().split(";")):
+            row, runs = part.split(":")
+            for run in runs.split("."):
+                first, _, last = run.partition("-")
+                columns = range(int(first), int(last or first) + 1)
+                if not (0 < int(row) <= 1_048_576 and columns.start > 0
+                        and columns.stop <= 16_385
+                        and len(cells) + len(columns) <= _MAX_CELLS):
+                    return None  # not a sheet's cells: someone else's text
+                cells.update(f"{get_column_letter(column)}{int(row)}" for column in columns)
+        return cells
+    except (ValueError, zlib.error, UnicodeDecodeError):
+        return None
 
 
-def added_cells(old: Collection[str], new: Collection[str], recorded: str | None,
+def grid_cells(grid: Iterable[Iterable[object]]) -> set[str]:
+    """The cells a grid of values written from A1 fills (empty texts are blanks), as
+    the Excel button writes a sheet: once in Excel, what :func:`content_cells` finds.
+
+    >>> sorted(grid_cells([["", "Total"], [None, 12]]))
+    ['B1', 'B2']
+    """
+    return {f"{get_column_letter(column)}{row}"
+            for row, values in enumerate(grid, start=1)
+            for column, value in enumerate(values, start=1)
+            if value is not None and value != ""}
+
+
+def added_cells(old: Collection[str], new: Collection[str], recorded: set[str] | None,
                 extent: tuple[int, int] | None) -> list[str]:
-    """Cells of an output sheet that held something, that the new calculation does
-    not write, and that finplan did not write last time: what a user added.
+    """Cells of an output sheet that a user typed: they hold something, and finplan
+    did not write them last time (``recorded``). Without a record, the cells outside
+    the ``extent`` (rows, columns) finplan recorded; without either, the cells the new
+    calculation would leave behind.
 
-    ``recorded`` is the fingerprint finplan kept of what it wrote; ``extent`` the
-    (rows, columns) it recorded, used when no fingerprint was kept.
-
+    >>> added_cells({"B2", "C5"}, {"B2", "C5"}, {"B2"}, None)  # C5 would be overwritten
+    ['C5']
+    >>> added_cells({"B2", "C5"}, {"B2"}, {"B2", "C5"}, None)  # finplan's, not written again
+    []
     >>> added_cells({"B2", "Z90"}, {"B2"}, None, (40, 8))
     ['Z90']
-    >>> added_cells({"B2", "C5"}, {"B2"}, fingerprint({"B2", "C5"}), (40, 8))
-    []
     """
-    left = set(old) - set(new)
-    if not left or (recorded and recorded == fingerprint(old)):
-        return []
-    if recorded:
-        candidates = left
+    if recorded is not None:
+        added = set(old) - recorded
+    elif extent is not None:
+        rows, columns = extent
+        added = {cell for cell in old if coordinate_to_tuple(cell)[0] > rows
+                 or coordinate_to_tuple(cell)[1] > columns}
     else:
-        rows, columns = extent or (0, 0)
-        candidates = {cell for cell in left
-                      if not (coordinate_to_tuple(cell)[0] <= rows
-                              and coordinate_to_tuple(cell)[1] <= columns)}
-    return sorted(candidates, key=coordinate_to_tuple)
+        added = set(old) - set(new)
+    return sorted(added, key=coordinate_to_tuple)

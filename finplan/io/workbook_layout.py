@@ -407,7 +407,7 @@ CHECK_COLUMNS = {"id": "A", "description": "B", "status": "C", "message": "D",
 # next one, written in one bulk write per sheet, blanks what it no longer needs.
 EXTENTS_RANGE = "J2:K8"
 EXTENTS_HEADER = ("J1", "K1")
-# Beside each size, the fingerprint of the cells finplan wrote there (see sheet_marks):
-# sizes and fingerprints are read and written together as RECORD_RANGE.
-FINGERPRINT_COLUMN = "L"
+# Beside each size, the cells finplan wrote there (see sheet_marks.encode_cells):
+# sizes and cells are read and written together as RECORD_RANGE.
+RECORD_COLUMN = "L"
 RECORD_RANGE = "J2:L8"

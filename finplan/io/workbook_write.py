@@ -17,7 +17,8 @@ from openpyxl.workbook.workbook import Workbook
 from finplan.io.sheet_marks import (
     added_cells,
     content_cells,
-    fingerprint,
+    decode_cells,
+    encode_cells,
     finplan_sheets,
     mark_sheet,
 )
@@ -33,9 +34,9 @@ from finplan.io.workbook_inputs import (
 from finplan.io.workbook_layout import (
     EXTENTS_HEADER,
     EXTENTS_RANGE,
-    FINGERPRINT_COLUMN,
     LISTS_SHEET,
     OUTPUT_SHEETS,
+    RECORD_COLUMN,
     SHEETS,
     InputLayout,
 )
@@ -74,17 +75,17 @@ _FIRST_EXTENT_ROW = int(EXTENTS_RANGE.split(":")[0][1:])
 
 def record_extents(book: Workbook) -> None:
     """Write the size of each output sheet on the Listes sheet (for the next bulk
-    write), with the fingerprint of its cells (for the next fill); mark finplan's
+    write), with the list of the cells it fills (for the next fill); mark finplan's
     sheets as its own."""
     lists = book[LISTS_SHEET]
     put(lists, EXTENTS_HEADER[0], "lignes")
     put(lists, EXTENTS_HEADER[1], "colonnes")
-    put(lists, f"{FINGERPRINT_COLUMN}1", "empreinte")
+    put(lists, f"{RECORD_COLUMN}1", "cellules écrites")
     for offset, key in enumerate(OUTPUT_SHEETS):
         sheet, row = book[SHEETS[key]], _FIRST_EXTENT_ROW + offset
         lists[f"J{row}"] = sheet.max_row
         lists[f"K{row}"] = sheet.max_column
-        put(lists, f"{FINGERPRINT_COLUMN}{row}", fingerprint(content_cells(sheet)))
+        put(lists, f"{RECORD_COLUMN}{row}", encode_cells(content_cells(sheet)))
     _mark_sheets(book)
 
 
@@ -95,7 +96,7 @@ def _mark_sheets(book: Workbook) -> None:
 
 
 def _recorded(book: Workbook) -> dict[str, tuple[tuple[int, int] | None, str | None]]:
-    """What record_extents kept for each output sheet: (size, fingerprint)."""
+    """What record_extents kept for each output sheet: (size, cells)."""
     if LISTS_SHEET not in book.sheetnames:
         return {}
     lists, kept = book[LISTS_SHEET], {}
@@ -104,8 +105,7 @@ def _recorded(book: Workbook) -> dict[str, tuple[tuple[int, int] | None, str | N
         rows, columns = lists[f"J{row}"].value, lists[f"K{row}"].value
         size = ((rows, columns) if isinstance(rows, int) and isinstance(columns, int)
                 else None)
-        stamp = lists[f"{FINGERPRINT_COLUMN}{row}"].value
-        kept[key] = (size, stamp if isinstance(stamp, str) else None)
+        kept[key] = (size, decode_cells(lists[f"{RECORD_COLUMN}{row}"].value))
     return kept
 
 
@@ -224,8 +224,8 @@ def _refuse_added_cells(book: Workbook, before: dict[str, set[str]],
     for key, cells in before.items():
         if key not in OUTPUT_SHEETS:
             continue
-        size, stamp = recorded.get(key, (None, None))
-        added = added_cells(cells, content_cells(book[SHEETS[key]]), stamp, size)
+        size, written = recorded.get(key, (None, None))
+        added = added_cells(cells, content_cells(book[SHEETS[key]]), written, size)
         if added:
             shown = ", ".join(added[:6]) + (f"… ({len(added)} au total)"
                                             if len(added) > 6 else "")
