@@ -26,7 +26,7 @@ from typing import Any
 
 from finplan.errors import CaseError, FinplanError
 from finplan.io.sheet_marks import encode_cells, grid_cells
-from finplan.io.workbook_grids import error_grid, output_grids, pad
+from finplan.io.workbook_grids import error_grid, output_grids, pad, protect_text
 from finplan.io.workbook_layout import (
     INPUT_SHEET,
     LISTS_SHEET,
@@ -35,6 +35,7 @@ from finplan.io.workbook_layout import (
     SHEETS,
 )
 from finplan.io.workbook_read import read_grid_case
+from finplan.io.workbook_snapshot import SNAPSHOT_COLUMNS, SNAPSHOT_ROWS
 from finplan.model.allocation import water_fill
 from finplan.model.assets import depreciation, loan_schedule
 from finplan.model.case import Investment, Loan
@@ -117,11 +118,24 @@ def _calculer(book: Any) -> bool:
         records.append([len(grid), max(len(row) for row in grid),
                         encode_cells(grid_cells(grid))])
     lists.range(RECORD_RANGE).value = records
+    _write_snapshot(book, rows)
     failed = [check.message for check in plan.check_results if check.fails]
     message = ("Plan calculé : tous les contrôles sont passés." if not failed else
                "Plan calculé, à revoir :\n" + "\n".join(f"- {text}" for text in failed))
     book.app.alert(message, TITLE)
     return plan.ok
+
+
+def _write_snapshot(book: Any, rows: list[list[Any]]) -> None:
+    """Keep the inputs just read on the hidden « Dernier calcul » sheet, in one write:
+    ``finplan_a_jour`` is TRUE again (a workbook without that sheet is left as is)."""
+    try:
+        sheet = book.sheets[SHEETS["snapshot"]]
+    except Exception:
+        return
+    grid = [[protect_text(value) for value in row[:SNAPSHOT_COLUMNS]]
+            for row in rows[:SNAPSHOT_ROWS]]
+    sheet.range((1, 1)).value = pad(grid, SNAPSHOT_ROWS, SNAPSHOT_COLUMNS)
 
 
 def previous_extents(extents: Any) -> dict[str, tuple[int, int]]:

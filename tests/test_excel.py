@@ -55,7 +55,8 @@ def clicked(tmp_path_factory):
 def test_a_bounded_number_of_actions(clicked):
     actions, alerts, *_ = clicked
     # one bulk write per output sheet, the sizes they now take, one message
-    assert [a["func"] for a in actions] == ["setValues"] * 8 + ["alert"]
+    # 7 output sheets, their sizes and cells (Listes), the inputs read (Dernier calcul)
+    assert [a["func"] for a in actions] == ["setValues"] * 9 + ["alert"]
     assert len(actions) <= excel.MAX_CALLS
     assert alerts[0]["args"][0].startswith("Plan calculé, à revoir :\n- Besoin « "
                                            "Fonctionnement")
@@ -88,7 +89,7 @@ def test_the_number_of_actions_does_not_grow_with_the_case(tmp_path):
     case = finplan.load_case(raw)
     book = xw.Book(json=payload(template_workbook(case)))
     excel.calculer(book)
-    assert len(book.json()["actions"]) == 9
+    assert len(book.json()["actions"]) == 10
 
 
 def test_errors_are_shown_with_their_cells_and_no_input_is_written(tmp_path):
@@ -181,7 +182,8 @@ def test_the_lite_script_computes_the_plan():
     asyncio.run(custom_scripts_call(excel_lite, "calculer_le_plan",
                                     typehint_to_value={xw.Book: book}))
     actions = book.json()["actions"]
-    assert [a["func"] for a in actions] == ["setValues"] * 8 + ["alert"]
+    # 7 output sheets, their sizes and cells (Listes), the inputs read (Dernier calcul)
+    assert [a["func"] for a in actions] == ["setValues"] * 9 + ["alert"]
     assert actions[-1]["args"][0].startswith("Plan calculé, à revoir :\n- Trésorerie "
                                              "négative en mars 2028")
 

@@ -30,7 +30,7 @@ from finplan.io.workbook_write import build_workbook
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-FINPLAN_TITLES = {SHEETS[key] for key in (*OUTPUT_SHEETS, "lists")}
+FINPLAN_TITLES = {SHEETS[key] for key in (*OUTPUT_SHEETS, "lists", "snapshot")}
 
 
 class Package:

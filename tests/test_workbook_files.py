@@ -94,7 +94,7 @@ def test_fill_keeps_charts_validations_names_and_tables(tmp_path):
         assert name in book.defined_names
     assert book.sheetnames == ["Guide", "Hypothèses", "Budget", "Financeurs",
                                "Plan de financement", "Trésorerie", "Scénarios", "Contrôles",
-                               "Calculs", "Listes"]
+                               "Calculs", "Listes", "Dernier calcul"]
 
 
 def test_fill_of_the_template_fills_every_output_sheet(tmp_path):

@@ -22,9 +22,20 @@ from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, InputLayout
 from finplan.io.workbook_outputs import write_outputs
 from finplan.model.plan import Plan
 
-__all__ = ["output_grids", "error_grid", "pad", "sheet_grid"]
+__all__ = ["output_grids", "error_grid", "pad", "sheet_grid", "protect_text"]
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def protect_text(value: Any) -> Any:
+    """A text that Excel would take for a formula, protected by a leading apostrophe.
+
+    >>> protect_text("=cmd"), protect_text("Région"), protect_text(12)
+    ("'=cmd", 'Région', 12)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def sheet_grid(sheet: Worksheet) -> list[list[Any]]:
@@ -36,9 +47,8 @@ def sheet_grid(sheet: Worksheet) -> list[list[Any]]:
         values = []
         for cell in row:
             value = cell.value
-            if cell.data_type == "s" and isinstance(value, str) and value.startswith(
-                    _FORMULA_STARTS):
-                value = "'" + value
+            if cell.data_type == "s":
+                value = protect_text(value)
             elif hasattr(value, "as_tuple"):  # Decimal
                 value = float(value)
             values.append(value)

@@ -345,9 +345,12 @@ GUIDE_TEXT = (
      "de versement de chaque financeur, et le besoin de financement relais.", None),
     ("Contrôles : chaque vérification, OK ou À revoir, avec son message.", None),
     ("Calculs : le détail des calculs (salaires, amortissements, intérêts, besoins).", None),
-    ("Les montants des financeurs sont calculés par finplan ; tout le reste est en "
-     "formules : modifier une hypothèse met le budget à jour. Relancez le calcul pour "
-     "répartir à nouveau les financements.", NOTE_FONT),
+    ("Les montants des financeurs, la quote-part des subventions d'investissement (747), "
+     "ce qui a limité chaque montant, la trésorerie mensuelle et les messages des "
+     "contrôles sont calculés par finplan ; le reste est en formules. Dès qu'une "
+     "hypothèse change, chaque feuille de résultats l'indique en rouge sous son titre, le "
+     "contrôle « a_jour » passe à « À revoir » et le verdict ne peut plus être « Plan "
+     "validé », jusqu'au prochain calcul.", NOTE_FONT),
 )
 
 

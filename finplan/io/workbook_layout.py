@@ -47,6 +47,7 @@ SHEETS = {
     "checks": "Contrôles",
     "details": "Calculs",
     "lists": LISTS_SHEET,
+    "snapshot": "Dernier calcul",  # hidden: the inputs the results were computed from
 }
 OUTPUT_SHEETS = ("budget", "funders", "financing", "monthly", "scenarios", "checks",
                  "details")
@@ -395,6 +396,7 @@ class InputLayout:
 # Output sheets are written row by row (their length depends on the case); these are
 # the fixed places every output sheet shares.
 TITLE_CELL, SUBTITLE_CELL = "B1", "B2"
+BANNER_CELL = "B3"  # « les hypothèses ont changé » while the results do not follow them
 HEADER_ROW = 4  # the row with the years; repeated on every printed page
 FIRST_OUTPUT_ROW = HEADER_ROW + 1
 CODE_COLUMN, LABEL_COLUMN = "A", "B"  # account or Cerfa line; label

@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from finplan.io.workbook_inputs import Expectations, put
 from finplan.io.workbook_layout import (
+    BANNER_CELL,
     CHECK_COLUMNS,
     CODE_COLUMN,
     FIRST_OUTPUT_ROW,
@@ -44,7 +45,9 @@ from finplan.io.workbook_layout import (
     absolute,
     quote_sheet,
 )
+from finplan.io.workbook_snapshot import FRESH_NAME, banner_formula
 from finplan.io.workbook_styles import (
+    BANNER_FONT,
     BOLD,
     EUROS,
     HEADER_FILL,
@@ -77,7 +80,7 @@ OUTPUT_NAMES = ("scenarios_comparaison", "tresorerie_mensuelle", "calculs_person
                 "calculs_besoins",
                 "budget_charges", "budget_produits", "budget_resultat", "budget_caf",
                 "financeurs_tableau", "financeurs_repartition", "plan_emplois", "plan_ressources",
-                "plan_tresorerie_fin", "controles", "controles_verdict")
+                "plan_tresorerie_fin", "controles", "controles_verdict", FRESH_NAME)
 
 _EXTRA_CHARGE_LINES = {"69": "Impôts sur les bénéfices (IS)"}
 _CVN_CHARGES = ("86", "Emplois des contributions volontaires en nature")
@@ -157,6 +160,9 @@ class _Sheet:
         self.sheet[TITLE_CELL].font = TITLE_FONT
         put(self.sheet, SUBTITLE_CELL, subtitle)
         self.sheet[SUBTITLE_CELL].font = NOTE_FONT
+        # empty while the results follow the inputs (see workbook_snapshot)
+        self.formula(BANNER_CELL, banner_formula(), "", "General")
+        self.sheet[BANNER_CELL].font = BANNER_FONT
         self.row = HEADER_ROW
 
     def header(self, first: str, extra: Sequence[str] = ("Total",),
@@ -1096,7 +1102,8 @@ def _write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: _Fun
         if watched:
             sheet.formula(f"{column['value']}{row}", *watched)
         row += 1
-    last = row - 1
+    _write_freshness_check(sheet, row)
+    last = row
     statuses = f"{column['status']}{FIRST_OUTPUT_ROW}:{column['status']}{last}"
     for status, fill in (("ok", OK_FILL), ("error", KO_FILL), ("warning", WARN_FILL)):
         ws.conditional_formatting.add(statuses, CellIsRule(
@@ -1127,6 +1134,21 @@ def _write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: _Fun
     for key, width in {"id": 24, "description": 46, "status": 12, "message": 90,
                        "value": 16}.items():
         ws.column_dimensions[column[key]].width = width
+
+
+def _write_freshness_check(sheet: _Sheet, row: int) -> None:
+    """The check that the results were computed from the current inputs: « À revoir »
+    (so the verdict too) the moment an input differs from what finplan read."""
+    column, ws = CHECK_COLUMNS, sheet.sheet
+    put(ws, f"{column['id']}{row}", "a_jour")
+    put(ws, f"{column['description']}{row}", "Résultats calculés à partir des hypothèses "
+        "actuelles")
+    sheet.formula(f"{column['status']}{row}",
+                  f'IF({FRESH_NAME},"{STATUS["ok"]}","{STATUS["error"]}")', STATUS["ok"],
+                  "General")
+    put(ws, f"{column['message']}{row}", "Si « À revoir » : les hypothèses ont changé depuis "
+        "le dernier calcul ; cliquez sur « Calculer le plan » ou lancez finplan fill.")
+    ws[f"{column['message']}{row}"].alignment = WRAP
 
 
 def _per_year_input(layout: InputLayout, index: int, column: str, y: int) -> str:

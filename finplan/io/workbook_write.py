@@ -3,7 +3,7 @@
 >>> import finplan
 >>> built = build_workbook(finplan.load_case(finplan.demo_path()))
 >>> built.workbook.sheetnames
-['Guide', 'Hypothèses', 'Budget', 'Financeurs', 'Plan de financement', 'Trésorerie', 'Scénarios', 'Contrôles', 'Calculs', 'Listes']
+['Guide', 'Hypothèses', 'Budget', 'Financeurs', 'Plan de financement', 'Trésorerie', 'Scénarios', 'Contrôles', 'Calculs', 'Listes', 'Dernier calcul']
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from finplan.io.workbook_inputs import (
 from finplan.io.workbook_layout import (
     EXTENTS_HEADER,
     EXTENTS_RANGE,
+    INPUT_SHEET,
     LISTS_SHEET,
     OUTPUT_SHEETS,
     RECORD_COLUMN,
@@ -41,6 +42,7 @@ from finplan.io.workbook_layout import (
     InputLayout,
 )
 from finplan.io.workbook_outputs import OUTPUT_NAMES, write_outputs, write_placeholders
+from finplan.io.workbook_snapshot import snapshot_grid, write_snapshot
 from finplan.model.case import Case
 from finplan.model.engine import compute
 from finplan.model.plan import Plan
@@ -69,7 +71,7 @@ def item_counts(case: Case) -> dict[str, int]:
 
 
 # finplan's own sheets: its marks are on them, and a fill replaces them.
-FINPLAN_SHEETS = (*OUTPUT_SHEETS, "lists")
+FINPLAN_SHEETS = (*OUTPUT_SHEETS, "lists", "snapshot")
 _FIRST_EXTENT_ROW = int(EXTENTS_RANGE.split(":")[0][1:])
 
 
@@ -131,6 +133,7 @@ def build_workbook(case: Case, plan: Plan | None = None) -> BuiltWorkbook:
     write_lists(book, layout, case, expected)
     write_outputs(book, plan, layout, expected)
     finish_input_sheets(book, case)
+    write_snapshot(book, snapshot_grid(book[INPUT_SHEET], None))
     record_extents(book)
     _order_sheets(book)
     book.active = 1
@@ -147,6 +150,7 @@ def template_workbook(case: Case | None = None) -> Workbook:
     write_lists(book, layout, case, expected)
     write_placeholders(book)
     finish_input_sheets(book, case)
+    write_snapshot(book, snapshot_grid(book[INPUT_SHEET], None))
     record_extents(book)
     _order_sheets(book)
     book.active = 1
@@ -198,9 +202,12 @@ def fill_workbook(path: str | Path) -> FillResult:
         owned = finplan_sheets(book, FINPLAN_SHEETS)
         before = {key: content_cells(book[title]) for key, title in owned.items()}
         recorded = _recorded(book)
-        found = read_workbook_case(book, input_values(book, path))
+        values = input_values(book, path)
+        found = read_workbook_case(book, values)
         plan = compute(found.case)
         expected = replace_outputs(book, plan, found.layout, found.notes)
+        write_snapshot(book, snapshot_grid(book[INPUT_SHEET],
+                                           values[INPUT_SHEET] if values else None))
         expected.update(list_expectations(found.layout, found.case))
         _refuse_added_cells(book, before, recorded)
         titles = [SHEETS[key] for key in FINPLAN_SHEETS if SHEETS[key] in book.sheetnames]

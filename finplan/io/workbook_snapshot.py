@@ -1,0 +1,107 @@
+"""Whether the results were computed from the current inputs: ``finplan_a_jour``.
+
+The funders' amounts, the grant release, the monthly cash flows… are computed by
+finplan, not by formulas.  So that a workbook never shows figures that disagree
+without saying so, every calculation (``build``, ``fill``, the Excel button)
+keeps a copy of the input sheet as it was read — the hidden sheet « Dernier
+calcul » — and the workbook-level name ``finplan_a_jour`` compares the input
+sheet with it, cell by cell, in a formula Excel and LibreOffice evaluate without
+macro::
+
+    SUMPRODUCT(--(inputs <> copy))                      numbers, and text ignoring case
+    + SUMPRODUCT(ISTEXT(inputs) * NOT(EXACT(inputs, copy)))   text, case included
+    + SUMPRODUCT(--(ISBLANK(inputs) <> ISBLANK(copy)))  a value in an empty cell
+    = 0
+
+(``EXACT`` is kept to texts: LibreOffice compares numbers with it as texts
+written in each cell's number format.)  An error value makes the name FALSE.  A
+row inserted in the input sheet shifts the one range and not the other: FALSE
+too.  Every output sheet shows a banner driven by
+the name, Contrôles carries it as a check, and the verdict cannot read « Plan
+validé » while it is FALSE.
+
+>>> fresh_formula().startswith("IFERROR(SUMPRODUCT(--('Hypothèses'!$A$1:$AN$2000<>")
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from finplan.io.workbook_inputs import put
+from finplan.io.workbook_layout import INPUT_SHEET, SHEETS, quote_sheet
+
+__all__ = ["FRESH_NAME", "SNAPSHOT_ROWS", "SNAPSHOT_COLUMNS", "fresh_formula",
+           "banner_formula", "BANNER", "write_snapshot", "snapshot_grid"]
+
+FRESH_NAME = "finplan_a_jour"
+SNAPSHOT_ROWS, SNAPSHOT_COLUMNS = 2000, 40  # the part of the input sheet compared
+BANNER = ("Les hypothèses ont changé depuis le dernier calcul : les montants des "
+          "financeurs, la trésorerie mensuelle et les contrôles ne les suivent pas. Cliquez "
+          "sur « Calculer le plan » ou lancez finplan fill.")
+
+
+def _area(sheet: str) -> str:
+    return f"{quote_sheet(sheet)}!$A$1:${get_column_letter(SNAPSHOT_COLUMNS)}${SNAPSHOT_ROWS}"
+
+
+def fresh_formula() -> str:
+    """The formula behind ``finplan_a_jour``: TRUE when the input sheet holds exactly
+    what the last calculation read."""
+    inputs, copy = _area(INPUT_SHEET), _area(SHEETS["snapshot"])
+    return (f"IFERROR(SUMPRODUCT(--({inputs}<>{copy}))"
+            f"+SUMPRODUCT(ISTEXT({inputs})*NOT(EXACT({inputs},{copy})))"
+            f"+SUMPRODUCT(--(ISBLANK({inputs})<>ISBLANK({copy})))=0,FALSE)")
+
+
+def banner_formula() -> str:
+    """The banner of an output sheet: empty while the results follow the inputs (and
+    in a workbook that does not know the name yet)."""
+    return f'IF(IFERROR({FRESH_NAME},TRUE),"","{BANNER}")'
+
+
+class Formula(str):
+    """An input formula kept as a formula (no computed value was saved with it)."""
+
+
+def snapshot_grid(sheet: Worksheet, values: Worksheet | None) -> list[list[Any]]:
+    """The input sheet as the calculation read it, within the compared area: a
+    formula's computed value (from ``values``, the sheet opened for its cached
+    values), else the formula itself."""
+    rows = min(sheet.max_row, SNAPSHOT_ROWS)
+    columns = min(sheet.max_column, SNAPSHOT_COLUMNS)
+    grid = [[None] * columns for _ in range(rows)]
+    for (row, column), cell in sheet._cells.items():  # no empty cell created
+        if row > rows or column > columns or cell.value is None:
+            continue
+        value = cell.value
+        if cell.data_type == "f":
+            cached = values.cell(row, column).value if values is not None else None
+            value = cached if cached is not None else Formula(value)
+        grid[row - 1][column - 1] = value
+    return grid
+
+
+def write_snapshot(book: Workbook, grid: Sequence[Sequence[Any]]) -> None:
+    """(Re)write the hidden « Dernier calcul » sheet with ``grid`` and define
+    ``finplan_a_jour``."""
+    title = SHEETS["snapshot"]
+    if title in book.sheetnames:
+        book.remove(book[title])
+    sheet = book.create_sheet(title)
+    sheet.sheet_state = "hidden"
+    for row, values in enumerate(grid, start=1):
+        for column, value in enumerate(values, start=1):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str) and not isinstance(value, Formula):
+                put(sheet, f"{get_column_letter(column)}{row}", value)  # text stays text
+            else:
+                sheet.cell(row, column, value)
+    book.defined_names[FRESH_NAME] = DefinedName(FRESH_NAME, attr_text=fresh_formula())

@@ -1,0 +1,132 @@
+"""``finplan_a_jour``: a workbook never shows results that disagree with its inputs
+without saying so.
+
+A reviewer edits one input of a built workbook (a price, an FTE, a funder's rate,
+the opening cash, the first year, an account code, a row added under a table, two
+rows swapped, a label's case), LibreOffice recalculates it (forced): every output
+sheet shows the banner, the freshness check reads « À revoir » and the verdict
+cannot read « Plan validé ». The unedited workbook, and the edited one after
+``finplan fill``, say the results are up to date (see also tests/test_workbook.py,
+where every formula, banners and checks included, equals the engine).
+"""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+from spreadsheet import convert, make_profile
+
+import finplan
+from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, InputLayout
+from finplan.io.workbook_snapshot import BANNER
+from finplan.io.workbook_write import build_workbook, fill_workbook, item_counts
+
+CASE = finplan.load_case(finplan.demo_path())
+LAYOUT = InputLayout.for_counts(item_counts(CASE))
+
+
+def _set(key: str, index: int, column: str, value):
+    def edit(sheet):
+        sheet[LAYOUT.cell(key, index, column)] = value
+    return edit
+
+
+def _swap_staff(sheet):
+    first, second = (LAYOUT.table("staff").first_row + i for i in (0, 1))
+    for column in range(1, sheet.max_column + 1):
+        a, b = sheet.cell(first, column), sheet.cell(second, column)
+        a.value, b.value = b.value, a.value
+
+
+def _add_expense(sheet):
+    row = LAYOUT.table("expense").first_row + len(CASE.expenses)
+    sheet[LAYOUT.cell("expense", len(CASE.expenses), "label")] = "Téléphone"
+    sheet[LAYOUT.cell("expense", len(CASE.expenses), "account")] = "626"
+    sheet[LAYOUT.cell("expense", len(CASE.expenses), "amount")] = 1200
+    assert sheet.cell(row, 2).value == "Téléphone"
+
+
+def _upper_label(sheet):
+    cell = sheet[LAYOUT.cell("funder", 0, "name")]
+    cell.value = cell.value.upper()
+
+
+EDITS = {
+    "prix de vente": _set("revenue", 0, "unit_price", 1000),
+    "ETP": _set("staff", 0, "fte", 4),
+    "taux d'un financeur": _set("funder", 1, "rate", 0.3),
+    "trésorerie de départ": lambda sheet: sheet.__setitem__("C11", 12345),
+    "première année": lambda sheet: sheet.__setitem__("C8", 2028),
+    "compte d'une charge": _set("expense", 0, "account", "622"),
+    "ligne ajoutée": _add_expense,
+    "lignes triées": _swap_staff,
+    "majuscules d'un nom": _upper_label,
+}
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fresh")
+    sources = {}
+    for name in ["inchangé", *EDITS]:
+        book = build_workbook(CASE).workbook
+        if name in EDITS:
+            EDITS[name](book["Hypothèses"])
+        path = folder / f"{len(sources)}.xlsx"
+        book.save(path)
+        sources[name] = path
+    refilled = folder / "recalcule.xlsx"
+    book = build_workbook(CASE).workbook
+    EDITS["prix de vente"](book["Hypothèses"])
+    book.save(refilled)
+    fill_workbook(refilled)
+    sources["recalculé par fill"] = refilled
+    converted = convert(list(sources.values()), folder / "out", make_profile(folder / "p"))
+    return {name: load_workbook(path, data_only=True)
+            for name, path in zip(sources, converted)}
+
+
+def _freshness(values):
+    checks = values[SHEETS["checks"]]
+    status = next(row[2].value for row in checks.iter_rows() if row[0].value == "a_jour")
+    verdict = next(row[2].value for row in checks.iter_rows() if row[1].value == "Verdict")
+    banners = {SHEETS[key]: values[SHEETS[key]]["B3"].value for key in OUTPUT_SHEETS}
+    return status, verdict, banners
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_an_edited_input_makes_every_sheet_say_the_results_are_stale(recalculated, edit):
+    status, verdict, banners = _freshness(recalculated[edit])
+    assert status == "À revoir"
+    assert verdict == "Plan à revoir"
+    assert banners == {name: BANNER for name in banners}
+
+
+@pytest.mark.parametrize("name", ["inchangé", "recalculé par fill"])
+def test_results_computed_from_the_current_inputs_are_up_to_date(recalculated, name):
+    status, _, banners = _freshness(recalculated[name])
+    assert status == "OK"
+    assert all(not text for text in banners.values())
+
+
+def test_the_excel_button_keeps_the_inputs_it_read(tmp_path):
+    # the click writes the inputs it read on « Dernier calcul », in one write
+    import xlwings as xw
+    from xlwings_client import apply, payload
+
+    from finplan import excel
+    from finplan.io.workbook_write import template_workbook
+
+    filled = tmp_path / "rempli.xlsx"
+    template_workbook(CASE).save(filled)
+    (shown,) = convert([filled], tmp_path / "shown", make_profile(tmp_path / "p"))
+    book = xw.Book(json=payload(load_workbook(shown, data_only=True)))
+    excel.calculer(book)
+    workbook = load_workbook(filled)
+    apply(book.json()["actions"], workbook)
+    inputs, copy = workbook["Hypothèses"], workbook[SHEETS["snapshot"]]
+    typed = {(c.coordinate, c.value) for row in inputs.iter_rows() for c in row
+             if c.value is not None}
+    kept = {(c.coordinate, c.value) for row in copy.iter_rows() for c in row
+            if c.value not in (None, "")}  # Excel blanks a cell given an empty text
+    assert typed == kept
