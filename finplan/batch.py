@@ -115,12 +115,21 @@ def _empty_row(case_path: Path) -> dict[str, Any]:
             "ancienne_version": "", "erreurs": ""}
 
 
+# Names Windows gives to devices, whatever their extension: no file can bear them there.
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
+                    *(f"LPT{n}" for n in range(1, 10))}
+
+
 def _obstacle(job: _Job) -> str | None:
     """Why the job's workbook must not be written, in French (None: it may)."""
     from finplan.io.workbook_files import backup_path
 
     if job.refusal:
         return job.refusal
+    if job.target.stem.split(".")[0].upper() in WINDOWS_RESERVED:
+        return (f"{job.case_path.name} donnerait le classeur {job.target.name}, un nom que "
+                "Windows réserve à un périphérique (CON, PRN, AUX, NUL, COM1…, LPT1…) : "
+                "renommez ce fichier. Aucun classeur n'a été écrit pour ce dossier.")
     lock = job.target.with_name(EXCEL_LOCK_PREFIX + job.target.name)
     if job.locked or lock.exists():
         return (f"{job.target.name} semble ouvert dans Excel (le fichier "

@@ -183,8 +183,9 @@ def template_command(output: str, force: bool) -> int:
     from finplan.io.workbook_write import template_workbook
 
     target = _xlsx_path(output)
-    save_new(template_workbook(), target, force=force)
-    click.echo(f"Modèle écrit : {target}")
+    backup = save_new(template_workbook(), target, force=force)
+    click.echo(f"Modèle écrit : {target}" + (f" (ancien fichier gardé : {backup})"
+                                             if backup else ""))
     return EXIT_OK
 
 
@@ -323,6 +324,14 @@ def montecarlo_command(case_file: str, draws: int | None, seed: int | None, meas
     return EXIT_OK
 
 
+def _same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file (through links, or the same name in another
+    case on a disk that ignores it)."""
+    if first.exists() and second.exists():
+        return os.path.samefile(first, second)
+    return os.path.normcase(first.resolve()) == os.path.normcase(second.resolve())
+
+
 def _montecarlo_targets(output: str | None, draws_csv: str | None,
                         force: bool) -> list[Path]:
     """The files ``montecarlo`` will write, checked before the run: the right
@@ -336,6 +345,10 @@ def _montecarlo_targets(output: str | None, draws_csv: str | None,
             raise FinplanError(f"{target} : le fichier des tirages doit avoir "
                                "l'extension .csv.")
         targets.append(target)
+    if len(targets) == 2 and _same_file(*targets):
+        raise FinplanError(f"{targets[0]} et {targets[1]} désignent le même fichier : "
+                           "donnez deux noms différents à -o et à --draws-csv. Rien n'a "
+                           "été écrit.")
     for target in targets:
         if target.exists() and not force:
             raise FinplanError(f"{target} existe déjà : finplan n'écrase jamais un "

@@ -215,3 +215,23 @@ def test_a_read_only_output_folder_is_refused_before_anything_is_written(tmp_pat
     with pytest.raises(FinplanError, match="est en lecture seule"):
         run_batch(folder, output, progress=False)
     assert list(output.iterdir()) == []
+
+
+def test_names_windows_reserves_get_an_error_row(tmp_path):
+    # found by a hostile round: CON.xlsx, aux.xlsx… cannot exist on Windows
+    import shutil
+
+    import finplan
+    from finplan.batch import run_batch
+
+    cases = tmp_path / "cas"
+    cases.mkdir()
+    for name in ("CON.toml", "aux.toml", "com1.toml", "ok.toml"):
+        shutil.copy(finplan.demo_path(), cases / name)
+    result = run_batch(cases, tmp_path / "sorties", progress=False)
+    errors = {row["fichier"]: row["erreurs"] for row in result.rows}
+    assert all("Windows réserve" in errors[name] for name in ("CON.toml", "aux.toml",
+                                                                 "com1.toml"))
+    assert errors["ok.toml"] == ""
+    assert sorted(p.name for p in (tmp_path / "sorties").iterdir()
+                  if p.suffix == ".xlsx") == ["ok.xlsx", "synthese.xlsx"]

@@ -405,3 +405,42 @@ def test_an_ordinary_workbook_still_reads(tmp_path):
     path = _demo_workbook(tmp_path / "plan.xlsx")
     result = CliRunner().invoke(main, ["plan", str(path)])
     assert result.exit_code == 1, result.output  # the demo needs a bridging loan
+
+
+def test_a_strict_open_xml_workbook_is_named_with_how_to_save_it(tmp_path):
+    # found by a hostile round: « la feuille Hypothèses est introuvable »
+    import zipfile
+
+    from click.testing import CliRunner
+
+    from finplan.cli import main
+
+    path = tmp_path / "strict.xlsx"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("xl/workbook.xml", '<workbook xmlns="http://purl.oclc.org/ooxml/'
+                         'spreadsheetml/main"><sheets/></workbook>')
+    before = path.read_bytes()
+    for command in ("fill", "plan"):
+        result = CliRunner().invoke(main, [command, str(path)])
+        assert result.exit_code == 2
+        assert "Open XML stricte" in result.output and "Enregistrer sous" in result.output
+    assert path.read_bytes() == before
+
+
+def test_montecarlo_refuses_two_outputs_that_are_one_file(tmp_path):
+    # found by a hostile round: --draws-csv a link to the -o workbook lost the user's file
+    from click.testing import CliRunner
+
+    import finplan
+    from finplan.cli import main
+
+    workbook = tmp_path / "mc.xlsx"
+    workbook.write_bytes(b"le classeur de l'utilisateur")
+    (tmp_path / "t.csv").symlink_to(workbook)
+    result = CliRunner().invoke(main, ["montecarlo", str(finplan.demo_path()), "--draws",
+                                       "10", "-o", str(workbook), "--draws-csv",
+                                       str(tmp_path / "t.csv"), "--force"])
+    assert result.exit_code == 2 and "le même fichier" in result.output
+    assert workbook.read_bytes() == b"le classeur de l'utilisateur"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mc.xlsx", "t.csv"]

@@ -14,6 +14,7 @@ Writes, in a folder:
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -228,13 +229,23 @@ def init_folder(folder: Path, book: Workbook, name: str = "finplan_plan",
     if existing and not force:
         raise FinplanError(_refusal(folder, existing, workbook_path, replacement))
     _keep_filled_backup(workbook_path)
+    lite = folder / "xlwings-lite"
+    created = [path for path in (*reversed(lite.parents), lite) if not path.exists()]
     try:
-        (folder / "xlwings-lite").mkdir(parents=True, exist_ok=True)
+        lite.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise FinplanError(f"Le dossier {folder} ne peut pas être créé "
                            f"({error.strerror}) : choisissez un autre emplacement.") from None
     add_xlwings_config(book, name)
-    written = [Written(workbook_path, save_new(book, workbook_path, force=force))]
-    for path, text in files.items():
-        written.append(Written(path, save_text_new(text, path, force=force)))
+    written = []
+    try:
+        written.append(Written(workbook_path, save_new(book, workbook_path, force=force)))
+        for path, text in files.items():
+            written.append(Written(path, save_text_new(text, path, force=force)))
+    except FinplanError:
+        if not written:  # nothing written: the folders made for it go too
+            for path in reversed(created):
+                with contextlib.suppress(OSError):
+                    path.rmdir()
+        raise
     return written

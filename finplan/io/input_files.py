@@ -104,6 +104,9 @@ def _zip_kind(path: Path) -> str | None:
             NotImplementedError, RuntimeError):
         return None  # damaged: the workbook reader says so
     if "xl/workbook.xml" in names:
+        if _is_strict(path):
+            return ("un classeur au format « Feuille de calcul Open XML stricte », que "
+                    "finplan ne lit pas")
         return XLSX
     if "xl/workbook.bin" in names:
         return "un classeur binaire Excel (.xlsb)"
@@ -116,6 +119,16 @@ def _zip_kind(path: Path) -> str | None:
     if "ppt/presentation.xml" in names:
         return "une présentation PowerPoint (.pptx)"
     return "une archive zip qui n'est pas un classeur Excel"
+
+
+def _is_strict(path: Path) -> bool:
+    """A workbook saved as « Strict Open XML » (other namespaces: openpyxl reads none
+    of its sheets)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as package, package.open("xl/workbook.xml") as part:
+        head = part.read(4096)
+    return b"http://purl.oclc.org/ooxml/spreadsheetml/main" in head
 
 
 def not_a_workbook_error(path: Path, kind: str) -> InputFileError:

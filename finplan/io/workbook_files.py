@@ -30,10 +30,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
+import io
 import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -73,6 +76,25 @@ def backup_path(path: Path) -> Path:
     'dossiers/plan.bak.xlsx'
     """
     return path.with_name(f"{path.stem}.bak{path.suffix}")
+
+
+def free_backup_path(path: Path) -> Path:
+    """The first of ``plan.bak.xlsx``, ``plan.bak-2.xlsx``, ``plan.bak-3.xlsx``… that
+    does not exist: where a file replaced on request (``--force``) is kept, so that a
+    second ``--force`` never replaces the backup holding the user's own file.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     plan = Path(folder) / "plan.xlsx"
+    ...     _ = backup_path(plan).write_bytes(b"user's")
+    ...     print(free_backup_path(plan).name)
+    plan.bak-2.xlsx
+    """
+    candidate, number = backup_path(path), 1
+    while os.path.lexists(candidate):
+        number += 1
+        candidate = path.with_name(f"{path.stem}.bak-{number}{path.suffix}")
+    return candidate
 
 
 # ---------------------------------------------------------------------------------------
@@ -445,8 +467,10 @@ def replace_file(path: Path, write: Callable[[str], None], *, backup: bool,
 
 
 def _save(path: Path, write: Callable[[str], None], *, backup: bool,
-          check: Callable[[str], None] | None, overwrite: bool) -> Path | None:
-    """:func:`replace_file`; without ``overwrite``, the target must not exist.
+          check: Callable[[str], None] | None, overwrite: bool,
+          keep_backups: bool = False) -> Path | None:
+    """:func:`replace_file`; without ``overwrite``, the target must not exist; with
+    ``keep_backups``, an existing backup is kept and the new one numbered.
 
     The order makes a kill at any moment harmless: new file complete and on disk, then
     backup complete and on disk and renamed, then the new file renamed."""
@@ -454,7 +478,9 @@ def _save(path: Path, write: Callable[[str], None], *, backup: bool,
         target = _real_target(path)
         _remove_leftovers(target)
         check_writable(path)
-        kept = backup_path(target) if backup and target.exists() else None
+        kept = None
+        if backup and target.exists():
+            kept = free_backup_path(target) if keep_backups else backup_path(target)
         if kept is not None:
             _check_backup(kept)
         temporaries: list[str] = []
@@ -514,7 +540,7 @@ def save_atomic(book: Workbook, path: Path, *, backup: bool = True,
                 "Rien n'a été modifié. Calculez ce classeur avec le bouton « Calculer le "
                 "plan » dans Excel, ou travaillez sur une copie sans ces éléments.")
 
-    return replace_file(path, book.save, backup=backup, check=refuse_losses)
+    return replace_file(path, _writer(book, path), backup=backup, check=refuse_losses)
 
 
 def _mode_for(path: Path) -> int:
@@ -530,13 +556,13 @@ def _exists_message(path: Path) -> str:
     """The refusal to replace an existing file without ``--force``."""
     return (f"{path} existe déjà : finplan n'écrase jamais un fichier. Choisissez un autre "
             "nom, ou ajoutez --force (l'ancien fichier sera gardé sous le nom "
-            f"{backup_path(path).name}).")
+            f"{free_backup_path(_real_target(path)).name}).")
 
 
 def save_new(book: Workbook, path: Path, *, force: bool = False) -> Path | None:
     """Save a new workbook; an existing file is replaced only with ``force`` (and
     kept as a backup)."""
-    return _save_new(Path(path), book.save, force)
+    return _save_new(Path(path), _writer(book, Path(path)), force)
 
 
 def save_text_new(text: str, path: Path, *, force: bool = False) -> Path | None:
@@ -557,12 +583,54 @@ def save_text_new(text: str, path: Path, *, force: bool = False) -> Path | None:
                      force)
 
 
+def workbook_bytes(book: Workbook, shown: Path) -> bytes:
+    """The workbook's file, made in memory; a failure of the machine while openpyxl
+    works (its temporary files) is a French message naming ``shown``."""
+    buffer, failure = io.BytesIO(), None
+    previous = sys.unraisablehook
+    sys.unraisablehook = _quiet_os_errors(previous)
+    try:
+        try:
+            book.save(buffer)
+        except OSError as error:
+            failure = _failure(error, shown, None)
+        # openpyxl's half-written sheet streams are closed by now, and their own
+        # failure to close would print an English traceback: kept quiet
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
+    if failure:
+        raise FinplanError(failure)
+    return buffer.getvalue()
+
+
+def _quiet_os_errors(previous: Callable) -> Callable:
+    """An unraisable-exception hook that drops OSErrors (a stream closed on a full
+    disk) and passes anything else on."""
+    def hook(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, OSError):
+            previous(unraisable)
+    return hook
+
+
+def write_bytes(data: bytes, temporary: str) -> None:
+    """Write a file's bytes, the file closed whatever happens (a full disk fails here,
+    cleanly, never inside a zip writer left open)."""
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+
+
+def _writer(book: Workbook, shown: Path) -> Callable[[str], None]:
+    return lambda temporary: write_bytes(workbook_bytes(book, shown), temporary)
+
+
 def _save_new(path: Path, write: Callable[[str], None], force: bool) -> Path | None:
     """Write a new file: refuse an existing one (checked under the lock) unless ``force``."""
     with exclusive(path):
         if os.path.lexists(path) and not force:
             raise FinplanError(_exists_message(path))
-        return _save(path, write, backup=True, check=None, overwrite=force)
+        return _save(path, write, backup=True, check=None, overwrite=force,
+                     keep_backups=True)
 
 
 # Parts of a workbook package that openpyxl does not carry over when it rewrites

@@ -607,7 +607,7 @@ class _Merge:
         text = re.sub(r"(</(\w+:)?Types>)", lambda f: extra + f.group(1), text)
         self.old.changed[_CONTENT_TYPES] = text.encode("utf-8")
 
-    def write(self, destination: str) -> None:
+    def write(self, destination: io.BytesIO) -> None:
         with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as out:
             for info in self.old.zip.infolist():
                 if info.filename in self.old.removed:
@@ -619,10 +619,10 @@ class _Merge:
                     out.writestr(name, self.old.changed[name])
 
 
-def merge_sheets(original: str, rewritten: bytes, destination: str, titles: Sequence[str],
-                 order: Sequence[str], names: Collection[str]) -> None:
-    """Write to ``destination`` the package ``original`` with its sheets ``titles``
-    replaced (or added) by those of ``rewritten`` (a package openpyxl wrote).
+def merge_sheets(original: str, rewritten: bytes, titles: Sequence[str],
+                 order: Sequence[str], names: Collection[str]) -> bytes:
+    """The package ``original`` with its sheets ``titles`` replaced (or added) by those
+    of ``rewritten`` (a package openpyxl wrote), as the bytes of the new file.
 
     ``order`` is finplan's order of sheets (where an added sheet goes); ``names`` the
     workbook-level defined names that are finplan's (replaced by ``rewritten``'s).
@@ -632,8 +632,10 @@ def merge_sheets(original: str, rewritten: bytes, destination: str, titles: Sequ
         _refuse_additions(old, new, titles)
         merge = _Merge(old, new, titles, order, names)
         merge.run()
-        merge.write(destination)
-        _verify(old, destination, set(old.changed) | old.removed)
+        merged = io.BytesIO()
+        merge.write(merged)
+        _verify(old, merged, set(old.changed) | old.removed)
+        return merged.getvalue()
     finally:
         old.zip.close()
         new.zip.close()
@@ -657,7 +659,7 @@ def _refuse_additions(old: _Package, new: _Package, titles: Sequence[str]) -> No
             "résultats, puis relancez le calcul.")
 
 
-def _verify(old: _Package, destination: str, touched: set[str]) -> None:
+def _verify(old: _Package, destination: io.BytesIO, touched: set[str]) -> None:
     """Every part of the user's that the merge had no reason to touch is still there,
     byte for byte; the edited parts kept every element they had."""
     with zipfile.ZipFile(destination) as merged:

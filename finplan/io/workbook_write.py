@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
@@ -191,7 +190,13 @@ def fill_workbook(path: str | Path) -> FillResult:
     The input sheet is not written to; the file is replaced atomically and the
     previous version kept as ``<name>.bak.xlsx``.
     """
-    from finplan.io.workbook_files import check_writable, exclusive, replace_file
+    from finplan.io.workbook_files import (
+        check_writable,
+        exclusive,
+        replace_file,
+        workbook_bytes,
+        write_bytes,
+    )
     from finplan.io.workbook_package import merge_sheets
     from finplan.io.workbook_read import input_values, open_workbook, read_workbook_case
 
@@ -214,11 +219,10 @@ def fill_workbook(path: str | Path) -> FillResult:
         for sheet in [*book.worksheets, *book.chartsheets]:
             if sheet.title not in titles:  # the user's sheets are copied from the file
                 book.remove(sheet)
-        rewritten = BytesIO()
-        book.save(rewritten)
-        backup = replace_file(path, lambda temporary: merge_sheets(
-            str(path), rewritten.getvalue(), temporary, titles, list(SHEETS.values()),
-            OUTPUT_NAMES), backup=True)
+        rewritten = workbook_bytes(book, path)
+        backup = replace_file(path, lambda temporary: write_bytes(merge_sheets(
+            str(path), rewritten, titles, list(SHEETS.values()), OUTPUT_NAMES), temporary),
+            backup=True)
     return FillResult(plan, backup, expected, found.notes)
 
 
