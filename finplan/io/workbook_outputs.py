@@ -243,11 +243,34 @@ class _Sheet:
             self.sheet.column_dimensions[self.column(y)].width = 14
 
 
-def _sum_of(sheet: _Sheet, rows: Sequence[int], y: int) -> str:
-    """Formula text adding the year-``y`` cells of ``rows`` of another sheet (0 if none)."""
+def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Consecutive rows grouped: [5, 6, 7, 9] -> [(5, 7), (9, 9)].
+
+    >>> _runs([9, 5, 6, 7])
+    [(5, 7), (9, 9)]
+    """
+    runs: list[tuple[int, int]] = []
+    for row in sorted(rows):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+def _sum(rows: Sequence[int], cell: Callable[[int], str], prefix: str = "") -> str:
+    """``SUM`` over the cells of ``rows`` (``cell(row)`` gives one), consecutive rows as
+    one range — a row a reviewer inserts inside a block is counted (0 if none)."""
     if not rows:
         return "0"
-    return "+".join(sheet.ref(row, y) for row in rows)
+    return "SUM(" + ",".join(prefix + cell(first) + ("" if first == last else
+                                                     f":{cell(last)}")
+                             for first, last in _runs(rows)) + ")"
+
+
+def _sum_of(sheet: _Sheet, rows: Sequence[int], y: int) -> str:
+    """Formula text adding the year-``y`` cells of ``rows`` of another sheet (0 if none)."""
+    return _sum(rows, lambda row: sheet.local(row, y), f"{quote_sheet(sheet.name)}!")
 
 
 # -- Calculs --------------------------------------------------------------------------
@@ -496,9 +519,8 @@ def _write_details(book: Workbook, plan: Plan, layout: InputLayout, expected: Ex
 
 
 def _sum_local(sheet: _Sheet, rows: Sequence[int], y: int) -> str:
-    if not rows:
-        return "0"
-    return "+".join(sheet.local(row, y) for row in rows)
+    """Formula text adding the year-``y`` cells of ``rows`` of this sheet (0 if none)."""
+    return _sum(rows, lambda row: sheet.local(row, y))
 
 
 def _link_operating_need(details: _Details, budget_total_row: int, budget: _Sheet,
@@ -523,6 +545,26 @@ def _add_series(chart: BarChart | LineChart, sheet: _Sheet, rows: Sequence[int])
         series = Series(values)
         series.tx = SeriesLabel(strRef=StrRef(f"{quote_sheet(sheet.name)}!$B${row}"))
         chart.series.append(series)
+
+
+def _line_chart(sheet: _Sheet, title: str, row: int, periods: int,
+                size: tuple[float, float]) -> LineChart:
+    """A cash line over the periods of the header row: straight segments between the
+    real values (a smoothed curve would overshoot them), labels under the plot even
+    below zero."""
+    chart = LineChart()
+    chart.title = title
+    chart.x_axis.tickLblPos = "low"
+    chart.y_axis.title = "euros"
+    chart.y_axis.numFmt = "#,##0"
+    _add_series(chart, sheet, [row])
+    for series in chart.series:
+        series.smooth = False
+    chart.set_categories(Reference(sheet.sheet, min_col=sheet.first_year_column,
+                                   max_col=sheet.first_year_column + periods - 1,
+                                   min_row=HEADER_ROW, max_row=HEADER_ROW))
+    chart.height, chart.width = size
+    return chart
 
 
 # -- Financeurs -----------------------------------------------------------------------
@@ -800,8 +842,9 @@ def _write_budget(book: Workbook, plan: Plan, details: _Details, funders: _Funde
 # -- Plan de financement --------------------------------------------------------------
 
 def _write_financing(book: Workbook, plan: Plan, details: _Details, budget: _Budget,
-                     funders: _Funders, expected: Expectations) -> tuple[_Sheet, int]:
-    """The financing plan; returns its sheet and the row of the year-end cash."""
+                     funders: _Funders, expected: Expectations) -> tuple[_Sheet, int, int]:
+    """The financing plan; returns its sheet and the rows of the year-end cash and of
+    the BFR."""
     sheet = _Sheet(book, "financing", plan, expected)
     calc, bud, years = details.sheet, budget.sheet, len(plan.years)
     sheet.title(f"Plan de financement — {plan.case.project.name}",
@@ -885,24 +928,16 @@ def _write_financing(book: Workbook, plan: Plan, details: _Details, budget: _Bud
                 sheet.line("", "  " + funding.name,
                            lambda y, name=funding.name: funders.cell(name, y),
                            [_money(c) for c in funding.amounts], total=False)
-    chart = LineChart()
-    chart.title = "Trésorerie de fin d'année"
-    chart.x_axis.tickLblPos = "low"
-    chart.y_axis.title = "euros"
-    chart.y_axis.numFmt = "#,##0"
-    _add_series(chart, sheet, [cash])
-    chart.set_categories(Reference(sheet.sheet, min_col=sheet.first_year_column,
-                                   max_col=sheet.first_year_column + years - 1,
-                                   min_row=HEADER_ROW, max_row=HEADER_ROW))
-    chart.height, chart.width = 8, 16
-    sheet.sheet.add_chart(chart, f"{LABEL_COLUMN}{sheet.row + 2}")
+    sheet.sheet.add_chart(_line_chart(sheet, "Trésorerie de fin d'année", cash, years,
+                                      (8, 16)), f"{LABEL_COLUMN}{sheet.row + 2}")
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 3, LABEL_COLUMN: 60})
-    return sheet, cash
+    return sheet, cash, bfr
 
 
 # -- Trésorerie mensuelle ------------------------------------------------------------
 
-def _write_monthly(book: Workbook, plan: Plan, expected: Expectations) -> tuple[_Sheet, int]:
+def _write_monthly(book: Workbook, plan: Plan, expected: Expectations,
+                   financing: tuple[_Sheet, int, int]) -> tuple[_Sheet, int]:
     """The monthly cash plan: months as columns, the balance line and its chart."""
     cash = plan.monthly
     first_year = plan.years[0]
@@ -963,22 +998,54 @@ def _write_monthly(book: Workbook, plan: Plan, expected: Expectations) -> tuple[
         sheet.sheet[f"{LABEL_COLUMN}{sheet.row + 1}"].font = NOTE_FONT
     sheet.name_block("tresorerie_mensuelle", start, balance,
                      sheet.first_year_column + cash.months - 1)
-    chart = LineChart()
-    chart.title = "Trésorerie de fin de mois"
-    chart.x_axis.tickLblPos = "low"  # month names under the plot, even below zero
-    chart.y_axis.title = "euros"
-    chart.y_axis.numFmt = "#,##0"
-    _add_series(chart, sheet, [balance])
-    chart.set_categories(Reference(sheet.sheet, min_col=sheet.first_year_column,
-                                   max_col=sheet.first_year_column + cash.months - 1,
-                                   min_row=HEADER_ROW, max_row=HEADER_ROW))
-    chart.height, chart.width = 9, 24
-    sheet.sheet.add_chart(chart, f"{LABEL_COLUMN}{sheet.row + 3}")
+    sheet.row += 3
+    _write_reconciliation(sheet, plan, financing, balance)
+    sheet.sheet.add_chart(_line_chart(sheet, "Trésorerie de fin de mois", balance,
+                                      cash.months, (9, 24)), f"{LABEL_COLUMN}{sheet.row + 1}")
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 3, LABEL_COLUMN: 44})
     # printed one year a page wide, the labels repeated on each page
     sheet.sheet.page_setup.fitToWidth = len(plan.years)
     sheet.sheet.print_title_cols = f"{CODE_COLUMN}:{LABEL_COLUMN}"
     return sheet, balance
+
+
+_RECONCILIATION = (
+    # short enough for the label column, repeated on every printed page
+    "Trésorerie fin d'année (Plan de financement)",
+    "plus : BFR (une réserve, pas une dépense)",
+    "moins : financements encore à recevoir",
+    "égale : trésorerie de fin de décembre",
+    "écart avec la trésorerie de fin de mois",
+)
+
+
+def _write_reconciliation(sheet: _Sheet, plan: Plan, financing: tuple[_Sheet, int, int],
+                          balance: int) -> None:
+    """Why December's balance is not the year-end cash of the financing plan, under
+    each December: ``monthly(12y) = cash_end(y) + bfr(y) − receivable(y)``
+    (:mod:`finplan.model.cash`). Formulas, but for what is still to receive, which
+    finplan computes from the payment schedules."""
+    plan_sheet, cash_row, bfr_row = financing
+    ws, cash = sheet.sheet, plan.monthly
+    sheet.section("RAPPROCHEMENT (colonnes de décembre)")
+    rows = [sheet.row + offset for offset in range(len(_RECONCILIATION))]
+    for row, text in zip(rows, _RECONCILIATION):
+        put(ws, f"{LABEL_COLUMN}{row}", text)
+    for y in range(1, len(plan.years) + 1):
+        month = 12 * y
+        if month > cash.months:
+            break
+        column = sheet.column(month)
+        first, bfr, receivable, december, gap = (f"{column}{row}" for row in rows)
+        sheet.formula(first, plan_sheet.ref(cash_row, y), _money(plan.cash_end[y - 1]))
+        sheet.formula(bfr, plan_sheet.ref(bfr_row, y), _money(plan.bfr[y - 1]))
+        ws[receivable] = float(_money(cash.receivable_by_year[y - 1]))
+        ws[receivable].number_format = EUROS
+        sheet.formula(december, f"{first}+{bfr}-{receivable}",
+                      _money(cash.balances[month - 1]))
+        sheet.formula(gap, f"{december}-{column}{balance}", Decimal(0))
+        ws[december].font = BOLD
+    sheet.row += len(_RECONCILIATION)
 
 
 # -- Scénarios ------------------------------------------------------------------------
@@ -1039,7 +1106,7 @@ _CHECK_LABELS = {
 
 
 def _write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: _Funders,
-                  financing: tuple[_Sheet, int], monthly: tuple[_Sheet, int],
+                  financing: tuple[_Sheet, int, int], monthly: tuple[_Sheet, int],
                   expected: Expectations, notes: Sequence[str]) -> None:
     sheet = _Sheet(book, "checks", plan, expected)
     ws = sheet.sheet
@@ -1053,7 +1120,7 @@ def _write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: _Fun
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
     column = CHECK_COLUMNS
     fund = funders.sheet
-    cash_sheet, cash_row = financing
+    cash_sheet, cash_row, _ = financing
     years = len(plan.years)
     case = plan.case
     row = FIRST_OUTPUT_ROW
@@ -1189,7 +1256,7 @@ def write_outputs(book: Workbook, plan: Plan, layout: InputLayout,
     _link_operating_need(details, budget.charges_total, budget.sheet, plan)
     _link_funders(funders, details, plan, layout)
     financing = _write_financing(book, plan, details, budget, funders, expected)
-    monthly = _write_monthly(book, plan, expected)
+    monthly = _write_monthly(book, plan, expected, financing)
     _write_scenarios(book, plan, expected)
     _write_checks(book, plan, layout, funders, financing, monthly, expected, notes)
 

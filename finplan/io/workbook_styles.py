@@ -10,9 +10,9 @@ __all__ = ["EUROS", "PERCENT", "NUMBER", "INPUT_FILL", "INPUT_FONT", "HEADER_FIL
            "print_setup", "OK_FILL", "KO_FILL", "WARN_FILL", "NOTE_FONT", "CENTER", "RIGHT"]
 
 # Format codes are written the international way; each reader's locale displays them
-# (a French Excel shows 1 234 € and 2,78). A locale tag would make LibreOffice read
+# (a French Excel shows 1 234,56 € and 2,78). A locale tag would make LibreOffice read
 # the code itself the French way and misplace the separators.
-EUROS = '#,##0 "€";[Red]-#,##0 "€";"–"'
+EUROS = '#,##0.00 "€";[Red]-#,##0.00 "€";"–"'  # cents shown: parts add up to totals
 PERCENT = "0.0 %"
 NUMBER = "#,##0.00"
 
