@@ -18,6 +18,7 @@ from spreadsheet import convert, make_profile
 
 import finplan
 from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, InputLayout
+from finplan.io.workbook_outputs import FRESHNESS_CHECK
 from finplan.io.workbook_snapshot import BANNER
 from finplan.io.workbook_write import build_workbook, fill_workbook, item_counts
 
@@ -88,7 +89,8 @@ def recalculated(tmp_path_factory):
 
 def _freshness(values):
     checks = values[SHEETS["checks"]]
-    status = next(row[2].value for row in checks.iter_rows() if row[0].value == "a_jour")
+    status = next(row[2].value for row in checks.iter_rows()
+                  if row[1].value == FRESHNESS_CHECK)
     verdict = next(row[2].value for row in checks.iter_rows() if row[1].value == "Verdict")
     banners = {SHEETS[key]: values[SHEETS[key]]["B3"].value for key in OUTPUT_SHEETS}
     return status, verdict, banners

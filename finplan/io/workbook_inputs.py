@@ -349,8 +349,9 @@ GUIDE_TEXT = (
      "ce qui a limité chaque montant, la trésorerie mensuelle et les messages des "
      "contrôles sont calculés par finplan ; le reste est en formules. Dès qu'une "
      "hypothèse change, chaque feuille de résultats l'indique en rouge sous son titre, le "
-     "contrôle « a_jour » passe à « À revoir » et le verdict ne peut plus être « Plan "
-     "validé », jusqu'au prochain calcul.", NOTE_FONT),
+     "contrôle « Résultats calculés à partir des hypothèses actuelles » passe à « À "
+     "revoir » et le verdict ne peut plus être « Plan validé », jusqu'au prochain "
+     "calcul.", NOTE_FONT),
 )
 
 

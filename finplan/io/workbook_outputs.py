@@ -67,6 +67,7 @@ from finplan.io.workbook_styles import (
 )
 from finplan.model.budget import CHARGE_LINES, ENGINE_ACCOUNTS, PRODUIT_LINES
 from finplan.model.cash import month_label
+from finplan.model.engine import counts_for, per_fte_rate
 from finplan.model.money import Cents, euros, format_euros, to_cents
 from finplan.model.plan import Plan
 from finplan.model.vocabulary import CERFA_74_LINES, label
@@ -310,6 +311,7 @@ def _write_details(book: Workbook, plan: Plan, layout: InputLayout, expected: Ex
 
     # staff
     first = sheet.section("Personnel")
+    fte_rows: list[int] = []
     for i, (staff, costs) in enumerate(zip(case.staff, plan.staff_costs)):
         def fte(y: int, i: int = i) -> str:
             return _or(_hyp(layout.cell("staff", i, "fte", y)),
@@ -332,14 +334,15 @@ def _write_details(book: Workbook, plan: Plan, layout: InputLayout, expected: Ex
         social_row = sheet.line("645", f"Charges patronales — {staff.role}",
                                 lambda y, r=gross_row, t=rate: f"ROUND({sheet.local(r, y)}*{t},2)",
                                 [_money(c) for c in costs.social], total=False)
-        sheet.line("", f"ETP-années — {staff.role}",
-                   lambda y, f=fte, m=months: f"{f(y)}*{m(y)}/12",
-                   list(costs.fte_years), total=False, number_format=NUMBER)
+        fte_rows.append(sheet.line("", f"ETP-années — {staff.role}",
+                                   lambda y, f=fte, m=months: f"{f(y)}*{m(y)}/12",
+                                   list(costs.fte_years), total=False, number_format=NUMBER))
         details.gross.append(gross_row)
         details.social.append(social_row)
     book.defined_names["calculs_personnel"] = DefinedName(
         "calculs_personnel", attr_text=f"{quote_sheet(sheet.name)}!$A${first}:"
         f"${sheet.column(years)}${max(sheet.row - 1, first)}")
+    _write_per_fte(sheet, plan, layout, fte_rows, helpers)
 
     def per_year_amount(key: str, i: int, column: str, y: int, factor: str) -> str:
         """A per-year input: the year column as is, else the single number × factor."""
@@ -516,6 +519,47 @@ def _write_details(book: Workbook, plan: Plan, layout: InputLayout, expected: Ex
                                                     year_col: 12, month_col: 12,
                                                     amount_col: 14})
     return details
+
+
+def _write_per_fte(sheet: _Sheet, plan: Plan, layout: InputLayout, fte_rows: list[int],
+                   note_column: int) -> None:
+    """Each ``per_fte`` funder's offer, traced to the inputs: the FTE-years of the staff
+    lines it pays for, its amount per FTE (the aide au poste with its source, or the
+    amount typed), and their product (:func:`finplan.model.engine.per_fte_rate`,
+    ``counts_for``). What the funder then pays is the allocation's (Financeurs)."""
+    case = plan.case
+    per_fte = [(i, funder) for i, funder in enumerate(case.funders)
+               if funder.rule == "per_fte"]
+    if not per_fte:
+        return
+    sheet.section("Aides par ETP (aide au poste de l'IAE)")
+    offered = {funding.funder.name: funding.offered for need in plan.need_results
+               for funding in need.funding if funding.offered is not None}
+    for index, funder in per_fte:
+        staff = [i for i, line in enumerate(case.staff) if counts_for(funder, line)]
+        fte_years = [sum((plan.staff_costs[i].fte_years[y] for i in staff), Decimal(0))
+                     for y in range(len(plan.years))]
+        base = sheet.line("", f"ETP-années aidés — {funder.name}",
+                          lambda y, rows=[fte_rows[i] for i in staff]: _sum_local(
+                              sheet, rows, y), fte_years, total=False, number_format=NUMBER)
+        rates = [per_fte_rate(funder, y, year)
+                 for y, year in enumerate(case.years, start=1)]
+        label = f"Montant par ETP — {funder.name}"
+        if isinstance(funder.amount_per_fte, str):
+            label = f"Montant par ETP (barème {funder.amount_per_fte}) — {funder.name}"
+            rate = sheet.line("", label, None,
+                              [amount for amount, _, _ in rates], total=False)
+            sources = dict.fromkeys(source for _, found, _ in rates for source in found)
+            put(sheet.sheet, f"{get_column_letter(note_column)}{rate}",
+                "Source : " + " ; ".join(sources))
+        else:
+            rate = sheet.line("", label, lambda y, i=index: _per_year_input(
+                layout, i, "amount_per_fte", y), [amount for amount, _, _ in rates],
+                total=False)
+        sheet.line("", f"Aide par ETP demandée — {funder.name}",
+                   lambda y, b=base, r=rate: f"ROUND({sheet.local(b, y)}*{sheet.local(r, y)},2)",
+                   [_money(c) for c in offered.get(funder.name, (0,) * len(plan.years))],
+                   total=False)
 
 
 def _sum_local(sheet: _Sheet, rows: Sequence[int], y: int) -> str:
@@ -861,8 +905,15 @@ def _write_financing(book: Workbook, plan: Plan, details: _Details, budget: _Bud
                      [_money(c) for c in plan.bfr], total=False)
     sheet.row += 1
 
-    def previous_bfr(y: int) -> str:
-        return "0" if y == 1 else sheet.local(bfr, y - 1)
+    def bfr_change(y: int, sign: int) -> str:
+        """The BFR's increase (sign 1) or decrease (sign -1) in year ``y``; year 1
+        starts from no BFR."""
+        current = sheet.local(bfr, y)
+        if y == 1:
+            return f"MAX(0,{'' if sign > 0 else '-'}{current})"
+        previous = sheet.local(bfr, y - 1)
+        return (f"MAX(0,{current}-{previous})" if sign > 0
+                else f"MAX(0,{previous}-{current})")
 
     first = sheet.section("EMPLOIS")
     emplois = [
@@ -871,7 +922,7 @@ def _write_financing(book: Workbook, plan: Plan, details: _Details, budget: _Bud
         sheet.line("", rows["repaid"].label, lambda y: _sum_of(calc, details.repaid, y),
                    [_money(c) for c in rows["repaid"].amounts], total=False),
         sheet.line("", rows["bfr_increase"].label,
-                   lambda y: f"MAX(0,{sheet.local(bfr, y)}-{previous_bfr(y)})",
+                   lambda y: bfr_change(y, 1),
                    [_money(c) for c in rows["bfr_increase"].amounts], total=False),
         sheet.line("", rows["caf_negative"].label, lambda y: f"MAX(0,-{sheet.local(caf, y)})",
                    [_money(c) for c in rows["caf_negative"].amounts], total=False),
@@ -892,7 +943,7 @@ def _write_financing(book: Workbook, plan: Plan, details: _Details, budget: _Bud
                                          lambda y, name=row.label: funders.cell(name, y),
                                          [_money(c) for c in row.amounts], total=False))
     ressources.append(sheet.line("", rows["bfr_decrease"].label,
-                                 lambda y: f"MAX(0,{previous_bfr(y)}-{sheet.local(bfr, y)})",
+                                 lambda y: bfr_change(y, -1),
                                  [_money(c) for c in rows["bfr_decrease"].amounts],
                                  total=False))
     total_ressources = sheet.line("", "Total des ressources",
@@ -1112,7 +1163,7 @@ def _write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: _Fun
     ws = sheet.sheet
     sheet.title("Contrôles", "Le statut est recalculé par les formules ; le message est "
                 "celui du dernier calcul finplan.")
-    headers = {"id": "Contrôle", "description": "Description", "status": "Statut",
+    headers = {"id": "N°", "description": "Contrôle", "status": "Statut",
                "message": "Message", "value": "Valeur contrôlée"}
     for key, text in headers.items():
         cell = ws[f"{CHECK_COLUMNS[key]}{HEADER_ROW}"]
@@ -1154,7 +1205,8 @@ def _write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: _Fun
             conditions = _cap_conditions(plan, layout, funders)
         elif family == "fixed_honoured":
             conditions = _fixed_conditions(plan, layout, funders)
-        put(ws, f"{column['id']}{row}", check.id)
+        # a reviewer reads a number and a French label, not the engine's identifier
+        ws[f"{column['id']}{row}"] = row - FIRST_OUTPUT_ROW + 1
         put(ws, f"{column['description']}{row}", _CHECK_LABELS[family] + (
             f" : {labels[need_id]}" if need_id else ""))
         expected_status = status_ok if check.ok else status_ko
@@ -1198,18 +1250,20 @@ def _write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: _Fun
     print_setup(ws, project.organisation, project.name,
                 title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     ws.freeze_panes = f"{column['id']}{FIRST_OUTPUT_ROW}"
-    for key, width in {"id": 24, "description": 46, "status": 12, "message": 90,
+    for key, width in {"id": 5, "description": 60, "status": 12, "message": 90,
                        "value": 16}.items():
         ws.column_dimensions[column[key]].width = width
+
+
+FRESHNESS_CHECK = "Résultats calculés à partir des hypothèses actuelles"
 
 
 def _write_freshness_check(sheet: _Sheet, row: int) -> None:
     """The check that the results were computed from the current inputs: « À revoir »
     (so the verdict too) the moment an input differs from what finplan read."""
     column, ws = CHECK_COLUMNS, sheet.sheet
-    put(ws, f"{column['id']}{row}", "a_jour")
-    put(ws, f"{column['description']}{row}", "Résultats calculés à partir des hypothèses "
-        "actuelles")
+    ws[f"{column['id']}{row}"] = row - FIRST_OUTPUT_ROW + 1
+    put(ws, f"{column['description']}{row}", FRESHNESS_CHECK)
     sheet.formula(f"{column['status']}{row}",
                   f'IF({FRESH_NAME},"{STATUS["ok"]}","{STATUS["error"]}")', STATUS["ok"],
                   "General")

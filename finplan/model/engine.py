@@ -152,13 +152,9 @@ def _request(funder: Funder, base: list[Cents], case: Case, staff: list[StaffCos
     elif funder.rule == "per_fte":
         asks = []
         for y, calendar_year in enumerate(case.years, start=1):
-            if isinstance(funder.amount_per_fte, str):
-                rate = aide_au_poste(funder.amount_per_fte, calendar_year)
-                per_fte = rate.amount
-                if rate.warning:
-                    missing_rates.setdefault(rate.contract, []).append(calendar_year)
-            else:
-                per_fte = year_value(funder.amount_per_fte, y)
+            per_fte, _, missing = per_fte_rate(funder, y, calendar_year)
+            if missing:
+                missing_rates.setdefault(funder.amount_per_fte, []).append(calendar_year)
             asks.append(to_cents(per_fte * _matching_fte_years(funder, case, staff, y)))
     caps = None if funder.cap is None else [
         to_cents(year_value(funder.cap, y)) for y in range(1, years + 1)]
@@ -169,12 +165,37 @@ def _request(funder: Funder, base: list[Cents], case: Case, staff: list[StaffCos
         priority=funder.priority)
 
 
+def per_fte_rate(funder: Funder, y: int, calendar_year: int
+                 ) -> tuple[Decimal, tuple[str, ...], bool]:
+    """A ``per_fte`` funder's amount per FTE-year in plan year ``y``: the aide au poste
+    of its contract code (:func:`finplan.rates.aide_au_poste`, with its sources), or
+    the amount typed. (amount, sources, whether the rate table had no figure for that
+    year and the latest one was used).
+
+    >>> from finplan.model.case import Funder
+    >>> amount, sources, _ = per_fte_rate(Funder(name="ASP", type="public", line="asp",
+    ...     rule="per_fte", amount_per_fte=(Decimal("12000"),), staff_kind="insertion"),
+    ...     1, 2027)
+    >>> amount, sources
+    (Decimal('12000'), ())
+    """
+    if isinstance(funder.amount_per_fte, str):
+        rate = aide_au_poste(funder.amount_per_fte, calendar_year)
+        return rate.amount, rate.sources, rate.warning is not None
+    return year_value(funder.amount_per_fte, y), (), False
+
+
+def counts_for(funder: Funder, line) -> bool:
+    """Whether a staff line's FTE count for a ``per_fte`` funder: its category, and its
+    IAE contract when the funder names one."""
+    return line.kind == funder.staff_kind and (funder.contract is None
+                                               or line.contract == funder.contract)
+
+
 def _matching_fte_years(funder: Funder, case: Case, staff: list[StaffCosts],
                         y: int) -> Decimal:
     return sum((costs.fte_years[y - 1] for line, costs in zip(case.staff, staff)
-                if line.kind == funder.staff_kind
-                and (funder.contract is None or line.contract == funder.contract)),
-               Decimal(0))
+                if counts_for(funder, line)), Decimal(0))
 
 
 def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],
