@@ -11,7 +11,8 @@ Every file finplan writes goes through :func:`replace_file`:
   moment leaves the file either old or new, and the backup either the previous
   one or a complete copy of the old file;
 - a new file never replaces an existing one unless asked (``force``), not even
-  one another program creates at the same instant;
+  one another program creates at the same instant; what ``force`` replaces is
+  kept without ever replacing an earlier backup (:func:`free_backup_path`);
 - a workbook open in Excel (its ``~$`` lock file is present), a read-only file,
   a folder that cannot be written, a backup that is a link or not a regular file
   are left alone, with a message saying what to do;
@@ -50,8 +51,9 @@ from finplan.errors import FinplanError
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
 
-__all__ = ["backup_path", "charts_by_sheet", "check_writable", "exclusive", "explain_os_error",
-           "lost_content", "replace_file", "save_atomic", "save_new", "save_text_new"]
+__all__ = ["backup_path", "free_backup_path", "check_writable", "exclusive",
+           "explain_os_error", "replace_file", "save_atomic", "save_new", "save_text_new",
+           "workbook_bytes", "write_bytes"]
 
 #: Seconds a command waits for another command's lock before it gives up. Short on
 #: purpose: a second command stops rather than queues; the wait only covers the instant
@@ -521,26 +523,12 @@ def _failure(error: OSError, shown: Path, replaced_backup: Path | None) -> str:
             "maintenant une copie.")
 
 
-def save_atomic(book: Workbook, path: Path, *, backup: bool = True,
-                keep_content: bool = False) -> Path | None:
+def save_atomic(book: Workbook, path: Path, *, backup: bool = True) -> Path | None:
     """Save ``book`` to ``path`` through a temporary file; keep the old file as a
-    backup. Returns the backup's path, if one was made.
-
-    With ``keep_content``, refuse (and change nothing) when the rewritten file
-    would lose content of the old one that openpyxl cannot carry over (images,
-    xlwings Lite code, macros in an .xlsx, user charts…).
-    """
+    backup. Returns the backup's path, if one was made. (A fill does not rewrite a
+    user's workbook this way: see :mod:`finplan.io.workbook_package`.)"""
     path = Path(path)
-
-    def refuse_losses(temporary: str) -> None:
-        lost = lost_content(path, temporary) if keep_content and path.exists() else []
-        if lost:
-            raise FinplanError(
-                f"finplan ne peut pas réécrire {path.name} sans perdre : {', '.join(lost)}. "
-                "Rien n'a été modifié. Calculez ce classeur avec le bouton « Calculer le "
-                "plan » dans Excel, ou travaillez sur une copie sans ces éléments.")
-
-    return replace_file(path, _writer(book, path), backup=backup, check=refuse_losses)
+    return replace_file(path, _writer(book, path), backup=backup)
 
 
 def _mode_for(path: Path) -> int:
@@ -631,99 +619,3 @@ def _save_new(path: Path, write: Callable[[str], None], force: bool) -> Path | N
             raise FinplanError(_exists_message(path))
         return _save(path, write, backup=True, check=None, overwrite=force,
                      keep_backups=True)
-
-
-# Parts of a workbook package that openpyxl does not carry over when it rewrites
-# the file, with what they mean to a user.
-_FRAGILE_PARTS = (
-    ("xl/media/", "des images"),
-    ("xl/webextensions/", "des compléments Office enregistrés dans le classeur (dont le "
-                          "code xlwings Lite)"),
-    ("customXml/", "des données XML personnalisées"),
-    ("xl/vbaProject.bin", "des macros VBA"),
-    ("xl/pivotTables/", "des tableaux croisés dynamiques"),
-    ("xl/ctrlProps/", "des boutons ou contrôles de formulaire"),
-    ("xl/activeX/", "des contrôles ActiveX"),
-    ("xl/embeddings/", "des objets incorporés"),
-    ("xl/slicers/", "des segments"),
-    ("xl/timelines/", "des chronologies"),
-)
-
-
-def lost_content(before: Path, after: str | Path) -> list[str]:
-    """What the workbook ``before`` holds that its rewritten version ``after`` lost."""
-    import zipfile
-
-    with zipfile.ZipFile(before) as old, zipfile.ZipFile(after) as new:
-        old_names, new_names = old.namelist(), new.namelist()
-        old_charts, new_charts = charts_by_sheet(old), charts_by_sheet(new)
-    lost = [label for prefix, label in _FRAGILE_PARTS
-            if any(name.startswith(prefix) for name in old_names)
-            and not any(name.startswith(prefix) for name in new_names)]
-    for sheet, count in old_charts.items():
-        missing = count - new_charts.get(sheet, 0)
-        if missing > 0:
-            lost.append(f"{missing} graphique(s) de la feuille « {sheet} »")
-    return lost
-
-
-_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_OFFICE_RELATIONSHIPS = ("{http://schemas.openxmlformats.org/officeDocument/2006/"
-                         "relationships}id")
-
-
-def charts_by_sheet(package) -> dict[str, int]:
-    """How many charts each sheet of an open workbook package shows (by sheet name).
-
-    >>> import io, zipfile
-    >>> from openpyxl import Workbook
-    >>> from openpyxl.chart import BarChart, Reference
-    >>> book = Workbook(); sheet = book.active; sheet["A1"] = 1
-    >>> chart = BarChart(); chart.add_data(Reference(sheet, min_col=1, min_row=1))
-    >>> sheet.add_chart(chart, "C3"); buffer = io.BytesIO(); book.save(buffer)
-    >>> charts_by_sheet(zipfile.ZipFile(buffer))
-    {'Sheet': 1}
-    """
-    from defusedxml import ElementTree
-
-    def relations(part: str) -> dict[str, str]:
-        folder, name = part.rsplit("/", 1)
-        rels = f"{folder}/_rels/{name}.rels"
-        if rels not in package.namelist():
-            return {}
-        root = ElementTree.fromstring(package.read(rels))
-        return {rel.get("Id"): _resolve(folder, rel.get("Target", ""))
-                for rel in root.iter(f"{_RELATIONSHIPS}Relationship")}
-
-    counts: dict[str, int] = {}
-    try:
-        workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
-    except KeyError:
-        return counts
-    targets = relations("xl/workbook.xml")
-    for sheet in workbook.iter(f"{_MAIN}sheet"):
-        part = targets.get(sheet.get(_OFFICE_RELATIONSHIPS))
-        if not part:
-            continue
-        charts = 0
-        for drawing in relations(part).values():
-            if "/drawings/" in drawing and not drawing.endswith(".vml"):
-                charts += sum(1 for target in relations(drawing).values()
-                              if "/charts/" in target)
-        if charts:
-            counts[sheet.get("name")] = charts
-    return counts
-
-
-def _resolve(folder: str, target: str) -> str:
-    """A relationship target as a package path (``../drawings/d1.xml`` from ``xl/worksheets``)."""
-    if target.startswith("/"):
-        return target.lstrip("/")
-    parts = folder.split("/")
-    for piece in target.split("/"):
-        if piece == "..":
-            parts.pop()
-        elif piece and piece != ".":
-            parts.append(piece)
-    return "/".join(parts)

@@ -43,7 +43,7 @@ from defusedxml import ElementTree as SafeET
 
 from finplan.errors import FinplanError
 
-__all__ = ["merge_sheets"]
+__all__ = ["merge_sheets", "charts_by_sheet"]
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -221,6 +221,27 @@ def user_additions(old: _Package, part: str, new: _Package, new_part: str | None
     if old_charts > new_charts:
         found.append(f"{old_charts - new_charts} graphique(s)")
     return found
+
+
+def charts_by_sheet(data: bytes | str) -> dict[str, int]:
+    """How many charts each sheet of a workbook package shows, by sheet name.
+
+    >>> import io
+    >>> from openpyxl import Workbook
+    >>> from openpyxl.chart import BarChart, Reference
+    >>> book = Workbook(); sheet = book.active; sheet["A1"] = 1
+    >>> chart = BarChart(); chart.add_data(Reference(sheet, min_col=1, min_row=1))
+    >>> sheet.add_chart(chart, "C3"); buffer = io.BytesIO(); book.save(buffer)
+    >>> charts_by_sheet(buffer.getvalue())
+    {'Sheet': 1}
+    """
+    package = _Package(data)
+    try:
+        counts = {title: _drawing_objects(package, part)[0]
+                  for title, part in package.sheets()}
+    finally:
+        package.zip.close()
+    return {title: count for title, count in counts.items() if count}
 
 
 def _drawing_objects(package: _Package, part: str) -> tuple[int, int]:
