@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import copy
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
+
 import finplan
+from finplan.cli import main
 
 
 def base_case(**project: Any) -> dict[str, Any]:
@@ -46,3 +50,17 @@ def key_paths(node: Any, prefix: tuple = ()):
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from key_paths(value, (*prefix, index))
+
+
+def refused(folder: Path, path: Path, command: str = "fill") -> str:
+    """Run ``finplan COMMAND path``: it must stop with exit 2 and a French message,
+    ``path`` byte for byte unchanged and nothing added to or removed from ``folder``.
+    Returns the message."""
+    before = sorted(p.name for p in folder.iterdir())
+    content = path.read_bytes()
+    result = CliRunner().invoke(main, [command, str(path)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "Erreur interne" not in result.output
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in folder.iterdir()) == before
+    return result.output
