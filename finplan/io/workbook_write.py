@@ -96,7 +96,7 @@ def _mark_sheets(book: Workbook) -> None:
             mark_sheet(book[SHEETS[key]], key)
 
 
-def _recorded(book: Workbook) -> dict[str, tuple[tuple[int, int] | None, str | None]]:
+def _recorded(book: Workbook) -> dict[str, tuple[tuple[int, int] | None, set[str] | None]]:
     """What record_extents kept for each output sheet: (size, cells)."""
     if LISTS_SHEET not in book.sheetnames:
         return {}
