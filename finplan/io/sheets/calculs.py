@@ -1,0 +1,342 @@
+"""The « Calculs » sheet: every step from the inputs to the figures of the other sheets.
+
+Its formulas mirror :mod:`finplan.model.staff` (gross pay, employer charges, FTE-years),
+:mod:`finplan.model.engine` (``per_fte_rate``, ``counts_for``), the depreciation and
+loan schedules and the grant release of :mod:`finplan.model.assets`, the
+operating need of :mod:`finplan.model.engine` (spec §2–§3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+
+from finplan.io.sheets.rows import (
+    SheetWriter,
+    hyp,
+    money,
+    or_else,
+    per_year_input,
+    sum_local,
+)
+from finplan.io.workbook_inputs import Expectations, put
+from finplan.io.workbook_layout import (
+    CODE_COLUMN,
+    FIRST_OUTPUT_ROW,
+    LABEL_COLUMN,
+    InputLayout,
+    quote_sheet,
+)
+from finplan.io.workbook_styles import (
+    BOLD,
+    NUMBER,
+)
+from finplan.model.engine import counts_for, per_fte_rate
+from finplan.model.money import to_cents
+from finplan.model.plan import Plan
+
+
+@dataclass
+class Details:
+    """Rows of the Calculs sheet that other sheets refer to."""
+
+    sheet: SheetWriter
+    gross: list[int] = field(default_factory=list)
+    social: list[int] = field(default_factory=list)
+    revenue: list[int] = field(default_factory=list)
+    expense: list[int] = field(default_factory=list)
+    depreciation: list[int] = field(default_factory=list)
+    interest: list[int] = field(default_factory=list)
+    repaid: list[int] = field(default_factory=list)
+    investments: int = 0
+    loans: int = 0
+    own_revenue: int = 0
+    release: int = 0
+    needs: dict[str, int] = field(default_factory=dict)
+
+
+def write_details(book: Workbook, plan: Plan, layout: InputLayout, expected: Expectations,
+                   funder_cells: Callable[[str, int], str]) -> Details:
+    sheet = SheetWriter(book, "details", plan, expected)
+    case, years = plan.case, len(plan.years)
+    sheet.title("Détail des calculs", "Chaque montant des autres feuilles vient d'ici ; "
+                "chaque formule renvoie aux hypothèses.")
+    details = Details(sheet)
+    helpers = sheet.first_year_column + years  # helper columns after the years
+    sheet.header("Calendrier", extra=())
+    sheet.line("mois", "Mois d'activité", lambda y: "13-p_mois_debut" if y == 1
+                            else "12", [13 - case.project.start_month if y == 1 else 12
+                                        for y in range(1, years + 1)],
+                            total=False, number_format="0")
+
+    # staff
+    first = sheet.section("Personnel")
+    fte_rows: list[int] = []
+    for i, (staff, costs) in enumerate(zip(case.staff, plan.staff_costs)):
+        def fte(y: int, i: int = i) -> str:
+            return or_else(hyp(layout.cell("staff", i, "fte", y)),
+                       hyp(layout.cell("staff", i, "fte")))
+
+        def months(y: int, i: int = i) -> str:
+            if y > 1:
+                return "12"
+            start = hyp(layout.cell("staff", i, "start_month"))
+            return f"(13-MAX({or_else(start, 'p_mois_debut')},p_mois_debut))"
+
+        gross = hyp(layout.cell("staff", i, "monthly_gross"))
+        rate = hyp(layout.cell("staff", i, "employer_rate"))
+        def gross_formula(y: int, f: Callable = fte, m: Callable = months,
+                          g: str = gross) -> str:
+            return f"ROUND({f(y)}*{g}*(1+idx_salaires)^{y - 1}*{m(y)},2)"
+
+        gross_row = sheet.line("641", f"Salaire brut — {staff.role}", gross_formula,
+            [money(c) for c in costs.gross], total=False)
+        social_row = sheet.line("645", f"Charges patronales — {staff.role}",
+                                lambda y, r=gross_row, t=rate: f"ROUND({sheet.local(r, y)}*{t},2)",
+                                [money(c) for c in costs.social], total=False)
+        fte_rows.append(sheet.line("", f"ETP-années — {staff.role}",
+                                   lambda y, f=fte, m=months: f"{f(y)}*{m(y)}/12",
+                                   list(costs.fte_years), total=False, number_format=NUMBER))
+        details.gross.append(gross_row)
+        details.social.append(social_row)
+    book.defined_names["calculs_personnel"] = DefinedName(
+        "calculs_personnel", attr_text=f"{quote_sheet(sheet.name)}!$A${first}:"
+        f"${sheet.column(years)}${max(sheet.row - 1, first)}")
+    write_per_fte(sheet, plan, layout, fte_rows, helpers)
+
+    def per_year_amount(key: str, i: int, column: str, y: int, factor: str) -> str:
+        """A per-year input: the year column as is, else the single number × factor."""
+        year_cell = hyp(layout.cell(key, i, column, y))
+        base = hyp(layout.cell(key, i, column))
+        return f"IF(ISNUMBER({year_cell}),ROUND({year_cell},2),ROUND({base}*{factor},2))"
+
+    def factor(index: str, y: int) -> str:
+        return "(13-p_mois_debut)/12" if y == 1 else f"(1+{index})^{y - 1}"
+
+    sheet.section("Recettes propres")
+    for i, (item, amounts) in enumerate(zip(case.revenue, plan.revenue_by_item)):
+        def revenue(y: int, i: int = i) -> str:
+            quantity = hyp(layout.cell("revenue", i, "quantity"))
+            quantity_y = hyp(layout.cell("revenue", i, "quantity", y))
+            price = hyp(layout.cell("revenue", i, "unit_price"))
+            by_quantity = (f"ROUND({or_else(quantity_y, quantity)}*{price}*(1+idx_prix)^{y - 1},2)")
+            by_amount = per_year_amount("revenue", i, "amount", y, factor("idx_prix", y))
+            return (f"IF(OR(ISNUMBER({quantity}),ISNUMBER({quantity_y})),{by_quantity},"
+                    f"{by_amount})")
+        details.revenue.append(sheet.line(item.account, item.label, revenue,
+                                          [money(c) for c in amounts], total=False))
+
+    sheet.section("Charges")
+    for i, (item, amounts) in enumerate(zip(case.expenses, plan.expenses_by_item)):
+        details.expense.append(sheet.line(
+            item.account, item.label,
+            lambda y, i=i: per_year_amount("expense", i, "amount", y, factor("idx_charges", y)),
+            [money(c) for c in amounts], total=False))
+
+    # investments: purchases and depreciation, with helper columns
+    sheet.section("Investissements et amortissements")
+    year_col, month_col, amount_col = (get_column_letter(helpers + k) for k in range(3))
+    if case.investments:
+        for text, column in (("Année d'achat", year_col), ("Mois d'achat", month_col),
+                             ("Montant", amount_col)):
+            put(sheet.sheet, f"{column}{sheet.row - 1}", text)
+            sheet.sheet[f"{column}{sheet.row - 1}"].font = BOLD
+    purchases = []
+    for i, (item, dep) in enumerate(zip(case.investments, plan.depreciation_by_item)):
+        row = sheet.row
+        year_ref = f"${year_col}{row + 1}"
+        month_ref, amount_ref = f"${month_col}{row + 1}", f"${amount_col}{row + 1}"
+        purchases.append(sheet.line("", f"Achat — {item.label}",
+                                    lambda y, yr=year_ref, a=amount_ref: f"IF({yr}={y},{a},0)",
+                                    [money(to_cents(item.amount)) if item.year == y
+                                     else Decimal(0) for y in range(1, years + 1)],
+                                    total=False))
+        life = hyp(layout.cell("investment", i, "life_years"))
+
+        def cumulative(y: int, yr: str = year_ref, mo: str = month_ref, a: str = amount_ref,
+                       life: str = life) -> str:
+            return f"ROUND(MIN({a},{a}/{life}*MAX(0,12*({y}-{yr})+13-{mo})/12),2)"
+
+        dep_row = sheet.line("681", f"Amortissement — {item.label}",
+                             lambda y, c=cumulative: f"{c(y)}-{c(y - 1)}",
+                             [money(c) for c in dep], total=False)
+        details.depreciation.append(dep_row)
+        hyp_year = hyp(layout.cell("investment", i, "year"))
+        hyp_month = hyp(layout.cell("investment", i, "month"))
+        sheet.formula(f"{year_col}{dep_row}", or_else(hyp_year, "1"), item.year, "0")
+        sheet.formula(f"{month_col}{dep_row}",
+                      or_else(hyp_month, f"IF({year_col}{dep_row}=1,p_mois_debut,1)"), item.month,
+                      "0")
+        sheet.formula(f"{amount_col}{dep_row}",
+                      f"ROUND({hyp(layout.cell('investment', i, 'amount'))},2)",
+                      money(to_cents(item.amount)))
+    details.investments = sheet.line(
+        "", "Investissements de l'année", lambda y: sum_local(sheet, purchases, y),
+        [money(c) for c in plan.investments], total=False, style="line")
+    cohort_rows = []
+    for a in range(1, years + 1):
+        cohort: Callable[[int], str] | None = None
+        if details.depreciation:
+            first_dep, last_dep = details.depreciation[0], details.depreciation[-1]
+
+            def cohort(y: int, a: int = a, first_dep: int = first_dep,
+                       last_dep: int = last_dep) -> str:
+                column = sheet.column(y)
+                return (f"SUMIF(${year_col}${first_dep}:${year_col}${last_dep},{a},"
+                        f"{column}${first_dep}:{column}${last_dep})")
+        cohort_rows.append(sheet.line("", f"Amortissements des achats de l'année {a}", cohort,
+                                      [money(c) for c in plan.cohort_depreciation[a - 1]],
+                                      total=False))
+
+    # loans
+    sheet.section("Emprunts")
+    received = []
+    for i, (loan, schedule) in enumerate(zip(case.loans, plan.loan_schedules)):
+        principal = hyp(layout.cell("loan", i, "principal"))
+        rate = f"({hyp(layout.cell('loan', i, 'annual_rate'))}/12)"
+        term = hyp(layout.cell("loan", i, "months"))
+        loan_year = or_else(hyp(layout.cell("loan", i, "year")), "1")
+        month = or_else(hyp(layout.cell("loan", i, "month")), f"IF({loan_year}=1,p_mois_debut,1)")
+        t0 = f"(12*({loan_year}-1)+{month})"
+
+        def paid(y: int, term: str = term, t0: str = t0) -> str:
+            return f"MIN({term},12*{y}-{t0})"
+
+        def cum_interest(y: int, rate: str = rate, term: str = term, p: str = principal,
+                         paid: Callable[[int], str] = paid) -> str:
+            return (f"ROUND(IF(OR({rate}=0,{paid(y)}<1),0,"
+                    f"-CUMIPMT({rate},{term},{p},1,{paid(y)},0)),2)")
+
+        def cum_principal(y: int, rate: str = rate, term: str = term, p: str = principal,
+                          paid: Callable[[int], str] = paid) -> str:
+            return (f"ROUND(IF({paid(y)}<1,0,IF({rate}=0,{p}*{paid(y)}/{term},"
+                    f"-CUMPRINC({rate},{term},{p},1,{paid(y)},0))),2)")
+
+        details.interest.append(sheet.line(
+            "661", f"Intérêts — {loan.label}",
+            lambda y, c=cum_interest: f"{c(y)}-{c(y - 1)}",
+            [money(c) for c in schedule.interest], total=False))
+        details.repaid.append(sheet.line(
+            "", f"Capital remboursé — {loan.label}",
+            lambda y, c=cum_principal: f"{c(y)}-{c(y - 1)}",
+            [money(c) for c in schedule.repaid], total=False))
+        received.append(sheet.line(
+            "", f"Capital reçu — {loan.label}",
+            lambda y, yr=loan_year, p=principal: f"IF({yr}={y},ROUND({p},2),0)",
+            [money(c) for c in schedule.received], total=False))
+    details.loans = sheet.line("", "Emprunts reçus dans l'année",
+                               lambda y: sum_local(sheet, received, y),
+                               [money(c) for c in plan.loans_received], total=False,
+                               style="line")
+
+    # needs
+    first = sheet.section("Besoins")
+    details.own_revenue = sheet.line("", "Recettes propres", lambda y: sum_local(
+        sheet, details.revenue, y), [money(sum(r[y] for r in plan.revenue_by_item))
+                                     for y in range(years)], total=False)
+    investment_funders = [f for f in plan.funder_results
+                          if f.funder.finances == "investment" and f.type != "own"]
+    subsidised = sheet.line(
+        "", "Subventions d'investissement reçues (hors fonds propres)",
+        lambda y: "+".join(funder_cells(f.name, y) for f in investment_funders) or "0",
+        [money(c) for c in plan.subsidised], total=False)
+
+    def release(y: int) -> str:
+        terms = [f"IF({sheet.local(details.investments, a)}>0,{sheet.local(subsidised, a)}*"
+                 f"{sheet.local(cohort_rows[a - 1], y)}/{sheet.local(details.investments, a)},0)"
+                 for a in range(1, years + 1)]
+        return f"ROUND({'+'.join(terms)},2)"
+
+    details.release = sheet.line("747", "Quote-part des subventions d'investissement virée "
+                                 "au résultat", release,
+                                 [money(c) for c in plan.grant_release], total=False)
+    def investment_need(y: int) -> str:
+        return (f"MAX(0,{sheet.local(details.investments, y)}-"
+                f"{sheet.local(details.loans, y)})")
+
+    def custom_need(index: int) -> Callable[[int], str]:
+        def amount(y: int) -> str:
+            year_cell = hyp(layout.cell("need", index, "amount", y))
+            return f"ROUND({or_else(year_cell, hyp(layout.cell('need', index, 'amount')))},2)"
+        return amount
+
+    custom_ids = [n.id for n in case.needs if n.is_custom]
+    for need in plan.need_results:
+        need_id = need.need.id
+        if need_id == "investment":
+            formula: Callable[[int], str] | None = investment_need
+        elif need_id == "operating":
+            formula = None  # set once the budget exists (it needs the charges total)
+        else:
+            formula = custom_need(custom_ids.index(need_id))
+        details.needs[need_id] = sheet.line(
+            "", f"Besoin — {need.need.label}", formula,
+            [money(c) for c in need.amounts], total=False, style="line")
+    book.defined_names["calculs_besoins"] = DefinedName(
+        "calculs_besoins", attr_text=f"{quote_sheet(sheet.name)}!$A${first}:"
+        f"${sheet.column(years)}${sheet.row - 1}")
+    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 8, LABEL_COLUMN: 52,
+                                                    year_col: 12, month_col: 12,
+                                                    amount_col: 14})
+    return details
+
+
+def write_per_fte(sheet: SheetWriter, plan: Plan, layout: InputLayout, fte_rows: list[int],
+                   note_column: int) -> None:
+    """Each ``per_fte`` funder's offer, traced to the inputs: the FTE-years of the staff
+    lines it pays for, its amount per FTE (the aide au poste with its source, or the
+    amount typed), and their product (:func:`finplan.model.engine.per_fte_rate`,
+    ``counts_for``). What the funder then pays is the allocation's (Financeurs)."""
+    case = plan.case
+    per_fte = [(i, funder) for i, funder in enumerate(case.funders)
+               if funder.rule == "per_fte"]
+    if not per_fte:
+        return
+    sheet.section("Aides par ETP (aide au poste de l'IAE)")
+    offered = {funding.funder.name: funding.offered for need in plan.need_results
+               for funding in need.funding if funding.offered is not None}
+    for index, funder in per_fte:
+        staff = [i for i, line in enumerate(case.staff) if counts_for(funder, line)]
+        fte_years = [sum((plan.staff_costs[i].fte_years[y] for i in staff), Decimal(0))
+                     for y in range(len(plan.years))]
+        base = sheet.line("", f"ETP-années aidés — {funder.name}",
+                          lambda y, rows=[fte_rows[i] for i in staff]: sum_local(
+                              sheet, rows, y), fte_years, total=False, number_format=NUMBER)
+        rates = [per_fte_rate(funder, y, year)
+                 for y, year in enumerate(case.years, start=1)]
+        label = f"Montant par ETP — {funder.name}"
+        if isinstance(funder.amount_per_fte, str):
+            label = f"Montant par ETP (barème {funder.amount_per_fte}) — {funder.name}"
+            rate = sheet.line("", label, None,
+                              [amount for amount, _, _ in rates], total=False)
+            sources = dict.fromkeys(source for _, found, _ in rates for source in found)
+            put(sheet.sheet, f"{get_column_letter(note_column)}{rate}",
+                "Source : " + " ; ".join(sources))
+        else:
+            rate = sheet.line("", label, lambda y, i=index: per_year_input(
+                layout, i, "amount_per_fte", y), [amount for amount, _, _ in rates],
+                total=False)
+        sheet.line("", f"Aide par ETP demandée — {funder.name}",
+                   lambda y, b=base, r=rate: f"ROUND({sheet.local(b, y)}*{sheet.local(r, y)},2)",
+                   [money(c) for c in offered.get(funder.name, (0,) * len(plan.years))],
+                   total=False)
+
+
+def link_operating_need(details: Details, budget_total_row: int, budget: SheetWriter,
+                         plan: Plan) -> None:
+    """The operating need refers to the budget's charges total."""
+    sheet = details.sheet
+    row = details.needs["operating"]
+    need = next(n for n in plan.need_results if n.need.id == "operating")
+    for y in range(1, len(plan.years) + 1):
+        sheet.formula(sheet.local(row, y),
+                      f"MAX(0,{budget.ref(budget_total_row, y)}-"
+                      f"{sheet.local(details.own_revenue, y)}-{sheet.local(details.release, y)})",
+                      money(need.amounts[y - 1]))
+
+

@@ -1,0 +1,192 @@
+"""The « Contrôles » sheet: each check of :mod:`finplan.model.checks` with a
+formula recomputing its status, the freshness check and the verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+
+from finplan.io.sheets.financeurs import Funders
+from finplan.io.sheets.rows import (
+    SheetWriter,
+    hyp,
+    money,
+    per_year_input,
+)
+from finplan.io.workbook_inputs import Expectations, put
+from finplan.io.workbook_layout import (
+    CHECK_COLUMNS,
+    FIRST_OUTPUT_ROW,
+    HEADER_ROW,
+    InputLayout,
+    absolute,
+    quote_sheet,
+)
+from finplan.io.workbook_snapshot import FRESH_NAME
+from finplan.io.workbook_styles import (
+    BOLD,
+    HEADER_FILL,
+    HEADER_FONT,
+    KO_FILL,
+    NOTE_FONT,
+    OK_FILL,
+    WARN_FILL,
+    WRAP,
+    print_setup,
+)
+from finplan.model.plan import Plan
+
+STATUS = {"ok": "OK", "error": "À revoir", "warning": "Attention"}
+
+_CHECK_LABELS = {
+    "balanced": "Besoin entièrement financé",
+    "caps": "Plafonds des financeurs respectés",
+    "public_share": "Part publique dans la limite fixée",
+    "cash": "Trésorerie positive en fin d'année",
+    "cash_monthly": "Trésorerie positive à chaque fin de mois",
+    "fixed_honoured": "Montants fixes versés en entier (avertissement)",
+}
+
+
+def write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: Funders,
+                  financing: tuple[SheetWriter, int, int], monthly: tuple[SheetWriter, int],
+                  expected: Expectations, notes: Sequence[str]) -> None:
+    sheet = SheetWriter(book, "checks", plan, expected)
+    ws = sheet.sheet
+    sheet.title("Contrôles", "Le statut est recalculé par les formules ; le message est "
+                "celui du dernier calcul finplan.")
+    headers = {"id": "N°", "description": "Contrôle", "status": "Statut",
+               "message": "Message", "value": "Valeur contrôlée"}
+    for key, text in headers.items():
+        cell = ws[f"{CHECK_COLUMNS[key]}{HEADER_ROW}"]
+        put(ws, cell.coordinate, text)
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+    column = CHECK_COLUMNS
+    fund = funders.sheet
+    cash_sheet, cash_row, _ = financing
+    years = len(plan.years)
+    case = plan.case
+    row = FIRST_OUTPUT_ROW
+    labels = {n.need.id: n.need.label for n in plan.need_results}
+    for check in plan.check_results:
+        family, _, need_id = check.id.partition(".")
+        status_ok = STATUS["ok"]
+        status_ko = STATUS["warning" if check.severity == "warning" else "error"]
+        conditions: list[str] = []
+        watched: tuple[str, Any] | None = None
+        if family == "balanced":
+            unfunded = funders.unfunded_rows[need_id]
+            span = f"{quote_sheet(fund.name)}!{fund.span(unfunded)}"
+            conditions = [f"MAX({span})<0.005"]
+            need = next(n for n in plan.need_results if n.need.id == need_id)
+            watched = (f"MAX({span})", money(max(need.unfunded)))
+        elif family == "public_share":
+            public_row, ceiling_row = funders.public_rows[need_id]
+            conditions = [f"{fund.ref(public_row, y)}<={fund.ref(ceiling_row, y)}+0.005"
+                          for y in range(1, years + 1)]
+        elif family == "cash":
+            span = f"{quote_sheet(cash_sheet.name)}!{cash_sheet.span(cash_row)}"
+            conditions = [f"MIN({span})>=-0.005"]
+            watched = (f"MIN({span})", money(min(plan.cash_end)))
+        elif family == "cash_monthly":
+            month_sheet, balance_row = monthly
+            span = f"{quote_sheet(month_sheet.name)}!{month_sheet.span(balance_row)}"
+            conditions = [f"MIN({span})>=-0.005"]
+            watched = (f"MIN({span})", money(plan.monthly.low[0]))
+        elif family == "caps":
+            conditions = cap_conditions(plan, layout, funders)
+        elif family == "fixed_honoured":
+            conditions = fixed_conditions(plan, layout, funders)
+        # a reviewer reads a number and a French label, not the engine's identifier
+        ws[f"{column['id']}{row}"] = row - FIRST_OUTPUT_ROW + 1
+        put(ws, f"{column['description']}{row}", _CHECK_LABELS[family] + (
+            f" : {labels[need_id]}" if need_id else ""))
+        expected_status = status_ok if check.ok else status_ko
+        status_cell = f"{column['status']}{row}"
+        if conditions:
+            sheet.formula(status_cell, f'IF(AND({",".join(conditions)}),"{status_ok}",'
+                          f'"{status_ko}")', expected_status, "General")
+        else:
+            put(ws, status_cell, expected_status)
+        put(ws, f"{column['message']}{row}", check.message)
+        ws[f"{column['message']}{row}"].alignment = WRAP
+        if watched:
+            sheet.formula(f"{column['value']}{row}", *watched)
+        row += 1
+    write_freshness_check(sheet, row)
+    last = row
+    statuses = f"{column['status']}{FIRST_OUTPUT_ROW}:{column['status']}{last}"
+    for status, fill in (("ok", OK_FILL), ("error", KO_FILL), ("warning", WARN_FILL)):
+        ws.conditional_formatting.add(statuses, CellIsRule(
+            operator="equal", formula=[f'"{STATUS[status]}"'], fill=fill))
+    verdict = last + 2
+    verdict_cell = f"{column['status']}{verdict}"
+    put(ws, f"{column['description']}{verdict}", "Verdict")
+    ws[f"{column['description']}{verdict}"].font = BOLD
+    sheet.formula(verdict_cell, f'IF(COUNTIF({statuses},"{STATUS["error"]}")=0,'
+                  '"Plan validé","Plan à revoir")',
+                  "Plan validé" if plan.ok else "Plan à revoir", "General")
+    ws[verdict_cell].font = BOLD
+    remarks = [f"Avertissement : {text}" for text in plan.warnings]
+    remarks += [f"Saisie : {text}" for text in notes]
+    for offset, text in enumerate(remarks):
+        remark_cell = f"{column['description']}{verdict + 2 + offset}"
+        put(ws, remark_cell, text)
+        ws[remark_cell].font = NOTE_FONT
+    book.defined_names["controles"] = DefinedName("controles", attr_text=(
+        f"{quote_sheet(sheet.name)}!${column['id']}${FIRST_OUTPUT_ROW}:"
+        f"${column['value']}${last}"))
+    book.defined_names["controles_verdict"] = DefinedName(
+        "controles_verdict", attr_text=f"{quote_sheet(sheet.name)}!{absolute(verdict_cell)}")
+    project = case.project
+    print_setup(ws, project.organisation, project.name,
+                title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    ws.freeze_panes = f"{column['id']}{FIRST_OUTPUT_ROW}"
+    for key, width in {"id": 5, "description": 60, "status": 12, "message": 90,
+                       "value": 16}.items():
+        ws.column_dimensions[column[key]].width = width
+
+
+FRESHNESS_CHECK = "Résultats calculés à partir des hypothèses actuelles"
+
+
+def write_freshness_check(sheet: SheetWriter, row: int) -> None:
+    """The check that the results were computed from the current inputs: « À revoir »
+    (so the verdict too) the moment an input differs from what finplan read."""
+    column, ws = CHECK_COLUMNS, sheet.sheet
+    ws[f"{column['id']}{row}"] = row - FIRST_OUTPUT_ROW + 1
+    put(ws, f"{column['description']}{row}", FRESHNESS_CHECK)
+    sheet.formula(f"{column['status']}{row}",
+                  f'IF({FRESH_NAME},"{STATUS["ok"]}","{STATUS["error"]}")', STATUS["ok"],
+                  "General")
+    put(ws, f"{column['message']}{row}", "Si « À revoir » : les hypothèses ont changé depuis "
+        "le dernier calcul ; cliquez sur « Calculer le plan » ou lancez finplan fill.")
+    ws[f"{column['message']}{row}"].alignment = WRAP
+
+
+def cap_conditions(plan: Plan, layout: InputLayout, funders: Funders) -> list[str]:
+    conditions = []
+    for index, funder in enumerate(plan.case.funders):
+        if funder.cap is not None:
+            conditions += [f"{funders.cell(funder.name, y)}<="
+                           f"{per_year_input(layout, index, 'cap', y)}+0.005"
+                           for y in range(1, len(plan.years) + 1)]
+        if funder.cap_total is not None:
+            total = f"{quote_sheet(funders.sheet.name)}!{funders.sheet.total_column}" \
+                    f"{funders.funder_rows[funder.name]}"
+            conditions.append(f"{total}<=ROUND("
+                              f"{hyp(layout.cell('funder', index, 'cap_total'))},2)+0.005")
+    return conditions
+
+
+def fixed_conditions(plan: Plan, layout: InputLayout, funders: Funders) -> list[str]:
+    return [f"{funders.cell(funder.name, y)}>={per_year_input(layout, index, 'amount', y)}"
+            f"-0.005" for index, funder in enumerate(plan.case.funders)
+            if funder.rule == "fixed" for y in range(1, len(plan.years) + 1)]
+
+

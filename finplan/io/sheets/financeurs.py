@@ -1,0 +1,164 @@
+"""The « Financeurs » sheet: each funder's amount by need (the allocation of
+:mod:`finplan.model.allocation`, written as values) and, as formulas, the unfunded
+part, the surplus of per-FTE aids, the public share and its ceiling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+
+from finplan.io.sheets.calculs import Details
+from finplan.io.sheets.charts import stacked_bars
+from finplan.io.sheets.rows import (
+    SheetWriter,
+    hyp,
+    money,
+    sum_local,
+)
+from finplan.io.workbook_inputs import Expectations, put
+from finplan.io.workbook_layout import (
+    CODE_COLUMN,
+    FIRST_OUTPUT_ROW,
+    FUNDER_FIRST_YEAR_COLUMN,
+    FUNDER_RULE_COLUMN,
+    FUNDER_TYPE_COLUMN,
+    LABEL_COLUMN,
+    InputLayout,
+)
+from finplan.io.workbook_styles import (
+    PERCENT,
+)
+from finplan.model.plan import Plan
+from finplan.model.vocabulary import label
+from finplan.report import LIMIT_WORDS
+
+
+@dataclass
+class Funders:
+    """Rows of the Financeurs sheet."""
+
+    sheet: SheetWriter
+    funder_rows: dict[str, int] = field(default_factory=dict)
+    need_rows: dict[str, int] = field(default_factory=dict)
+    unfunded_rows: dict[str, int] = field(default_factory=dict)
+    surplus_rows: dict[str, int] = field(default_factory=dict)
+    public_rows: dict[str, tuple[int, int]] = field(default_factory=dict)  # public, ceiling
+    mix_rows: list[int] = field(default_factory=list)
+
+    def cell(self, name: str, y: int) -> str:
+        return self.sheet.ref(self.funder_rows[name], y)
+
+
+def write_funders(book: Workbook, plan: Plan, expected: Expectations) -> Funders:
+    sheet = SheetWriter(book, "funders", plan, expected, FUNDER_FIRST_YEAR_COLUMN)
+    years = len(plan.years)
+    sheet.title("Financeurs", "Montants répartis par finplan selon les règles de chaque "
+                "financeur ; part de chaque besoin et ce qui a limité chaque montant.")
+    limits_first = FUNDER_FIRST_YEAR_COLUMN + years + 2
+    sheet.header("Financeur", extra=("Total", "Part du besoin",
+                                     *[f"Limité par ({year})" for year in plan.years]),
+                 before=("Type", "Règle"))
+    funders = Funders(sheet)
+    first = sheet.row
+    for need in plan.need_results:
+        need_id = need.need.id
+        funders.need_rows[need_id] = sheet.line("", f"Besoin : {need.need.label}", None,
+                                                [money(c) for c in need.amounts],
+                                                style="line")
+        for funding in need.funding:
+            row = sheet.line("", funding.name, None, [money(c) for c in funding.amounts])
+            funders.funder_rows[funding.name] = row
+            put(sheet.sheet, f"{FUNDER_TYPE_COLUMN}{row}", label("type", funding.type))
+            put(sheet.sheet, f"{FUNDER_RULE_COLUMN}{row}", label("rule", funding.funder.rule))
+            need_total = sum(need.amounts)
+            share_cell = f"{get_column_letter(FUNDER_FIRST_YEAR_COLUMN + years + 1)}{row}"
+            total_cell = f"{sheet.total_column}{row}"
+            need_total_cell = f"{sheet.total_column}{funders.need_rows[need_id]}"
+            sheet.formula(share_cell, f"IF({need_total_cell}>0,{total_cell}/{need_total_cell},0)",
+                          Decimal(funding.total) / Decimal(need_total) if need_total else
+                          Decimal(0), PERCENT)
+            for y, limit in enumerate(funding.limited_by, start=1):
+                amount = funding.amounts[y - 1]
+                words = LIMIT_WORDS[limit] if amount or limit != "need" else "rien à financer"
+                put(sheet.sheet, f"{get_column_letter(limits_first + y - 1)}{row}", words)
+        funders.unfunded_rows[need_id] = sheet.line(
+            "", "Non financé", None, [money(c) for c in need.unfunded], style="total")
+        if any(f.funder.rule == "per_fte" for f in need.funding):
+            funders.surplus_rows[need_id] = sheet.line(
+                "", "Excédent (aides par ETP au-delà du besoin)", None,
+                [money(c) for c in need.surplus])
+        if need.need.max_public_share is not None:
+            funders.public_rows[need_id] = (
+                sheet.line("", "Financements publics", None, [money(c) for c in need.public]),
+                sheet.line("", "Plafond de la part publique", None,
+                           [money(c or 0) for c in need.ceilings]))
+        sheet.row += 1
+    sheet.name_block("financeurs_tableau", first - 1, sheet.row - 2,
+                     limits_first + years - 1)
+    return funders
+
+
+def link_funders(funders: Funders, details: Details, plan: Plan,
+                  layout: InputLayout) -> None:
+    """Formulas of the Financeurs sheet that refer to the Calculs sheet."""
+    sheet, calc = funders.sheet, details.sheet
+    years = len(plan.years)
+    custom = [n.id for n in plan.case.needs if n.is_custom]
+    for need in plan.need_results:
+        need_id = need.need.id
+        funder_rows = [funders.funder_rows[f.name] for f in need.funding]
+        for y in range(1, years + 1):
+            sheet.formula(sheet.local(funders.need_rows[need_id], y),
+                          calc.ref(details.needs[need_id], y), money(need.amounts[y - 1]))
+            paid = sum_local(sheet, funder_rows, y)
+            sheet.formula(sheet.local(funders.unfunded_rows[need_id], y),
+                          f"MAX(0,{sheet.local(funders.need_rows[need_id], y)}-({paid}))",
+                          money(need.unfunded[y - 1]))
+            if need_id in funders.surplus_rows:
+                sheet.formula(sheet.local(funders.surplus_rows[need_id], y),
+                              f"MAX(0,({paid})-{sheet.local(funders.need_rows[need_id], y)})",
+                              money(need.surplus[y - 1]))
+            if need_id in funders.public_rows:
+                public_row, ceiling_row = funders.public_rows[need_id]
+                public = [funders.funder_rows[f.name] for f in need.funding
+                          if f.type == "public"]
+                sheet.formula(sheet.local(public_row, y), sum_local(sheet, public, y),
+                              money(need.public[y - 1]))
+                if need_id in custom:
+                    share = hyp(layout.cell("need", custom.index(need_id),
+                                             "max_public_share"))
+                else:
+                    share = ("plafond_public_fonct" if need_id == "operating"
+                             else "plafond_public_invest")
+                sheet.formula(sheet.local(ceiling_row, y),
+                              f"ROUND({share}*{sheet.local(funders.need_rows[need_id], y)},2)",
+                              money(need.ceilings[y - 1] or 0))
+    # the funding mix, for the chart
+    sheet.row += 1
+    mix_title = sheet.section("Répartition des ressources par année (graphique)")
+    by_type = {kind: [funders.funder_rows[f.name] for f in plan.funder_results
+                      if f.type == kind] for kind in ("public", "private", "own")}
+    own_revenue = [sum(r[y] for r in plan.revenue_by_item) for y in range(years)]
+    rows = [sheet.line("", "Recettes propres", lambda y: calc.ref(details.own_revenue, y),
+                       [money(c) for c in own_revenue])]
+    for kind, text in (("public", "Financements publics"), ("private", "Aides privées"),
+                       ("own", "Fonds propres de la structure")):
+        totals = [sum(f.amounts[y] for f in plan.funder_results if f.type == kind)
+                  for y in range(years)]
+        rows.append(sheet.line("", text, lambda y, r=by_type[kind]: sum_local(sheet, r, y),
+                               [money(c) for c in totals]))
+    funders.mix_rows = rows
+    sheet.name_block("financeurs_repartition", mix_title, rows[-1])
+    sheet.sheet.add_chart(stacked_bars(sheet, "Ressources par année", rows, (9, 18)),
+                          f"{LABEL_COLUMN}{rows[-1] + 2}")
+    share_column = FUNDER_FIRST_YEAR_COLUMN + years + 1
+    widths = {CODE_COLUMN: 3, LABEL_COLUMN: 46, FUNDER_TYPE_COLUMN: 14, FUNDER_RULE_COLUMN: 24,
+              get_column_letter(share_column): 15}
+    widths.update({get_column_letter(share_column + 1 + k): 30 for k in range(years)})
+    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), widths)
+
+

@@ -1,0 +1,129 @@
+"""The « Plan de financement » sheet: emplois, ressources and year-end cash, its
+formulas mirroring :mod:`finplan.model.financing` (``working_capital``,
+``financing_rows``, ``cash_end``).
+"""
+
+from __future__ import annotations
+
+from openpyxl.workbook.workbook import Workbook
+
+from finplan.io.sheets.budget import Budget
+from finplan.io.sheets.calculs import Details
+from finplan.io.sheets.charts import line_chart
+from finplan.io.sheets.financeurs import Funders
+from finplan.io.sheets.rows import (
+    SheetWriter,
+    money,
+    sum_local,
+    sum_of,
+)
+from finplan.io.workbook_inputs import Expectations
+from finplan.io.workbook_layout import (
+    CODE_COLUMN,
+    FIRST_OUTPUT_ROW,
+    LABEL_COLUMN,
+)
+from finplan.model.money import to_cents
+from finplan.model.plan import Plan
+
+
+def write_financing(book: Workbook, plan: Plan, details: Details, budget: Budget,
+                     funders: Funders, expected: Expectations) -> tuple[SheetWriter, int, int]:
+    """The financing plan; returns its sheet and the rows of the year-end cash and of
+    the BFR."""
+    sheet = SheetWriter(book, "financing", plan, expected)
+    calc, bud, years = details.sheet, budget.sheet, len(plan.years)
+    sheet.title(f"Plan de financement — {plan.case.project.name}",
+                f"{plan.case.project.organisation} · emplois et ressources par année, "
+                "trésorerie de fin d'année, en euros")
+    sheet.header("Plan de financement", extra=())
+    rows = {row.code: row for row in plan.financing_rows if row.code != "funding"}
+    caf = sheet.line("", "Capacité d'autofinancement (CAF, voir Budget)",
+                     lambda y: bud.ref(budget.caf, y), [money(c) for c in plan.caf],
+                     total=False)
+    bfr = sheet.line("", "Besoin en fonds de roulement (BFR) de fin d'année",
+                     lambda y: (f"ROUND(bfr_jours/360*({bud.ref(budget.charges_total, y)}-"
+                                f"{bud.ref(budget.line_68, y)}),2)"),
+                     [money(c) for c in plan.bfr], total=False)
+    sheet.row += 1
+
+    def bfr_change(y: int, sign: int) -> str:
+        """The BFR's increase (sign 1) or decrease (sign -1) in year ``y``; year 1
+        starts from no BFR."""
+        current = sheet.local(bfr, y)
+        if y == 1:
+            return f"MAX(0,{'' if sign > 0 else '-'}{current})"
+        previous = sheet.local(bfr, y - 1)
+        return (f"MAX(0,{current}-{previous})" if sign > 0
+                else f"MAX(0,{previous}-{current})")
+
+    first = sheet.section("EMPLOIS")
+    emplois = [
+        sheet.line("", rows["investments"].label, lambda y: calc.ref(details.investments, y),
+                   [money(c) for c in rows["investments"].amounts], total=False),
+        sheet.line("", rows["repaid"].label, lambda y: sum_of(calc, details.repaid, y),
+                   [money(c) for c in rows["repaid"].amounts], total=False),
+        sheet.line("", rows["bfr_increase"].label,
+                   lambda y: bfr_change(y, 1),
+                   [money(c) for c in rows["bfr_increase"].amounts], total=False),
+        sheet.line("", rows["caf_negative"].label, lambda y: f"MAX(0,-{sheet.local(caf, y)})",
+                   [money(c) for c in rows["caf_negative"].amounts], total=False),
+    ]
+    total_emplois = sheet.line("", "Total des emplois", lambda y: sum_local(sheet, emplois, y),
+                               [money(c) for c in plan.emplois], total=False, style="total")
+    sheet.name_block("plan_emplois", first, total_emplois, sheet.first_year_column + years - 1)
+    first = sheet.section("RESSOURCES")
+    ressources = [
+        sheet.line("", rows["caf"].label, lambda y: f"MAX(0,{sheet.local(caf, y)})",
+                   [money(c) for c in rows["caf"].amounts], total=False),
+        sheet.line("", rows["loans"].label, lambda y: calc.ref(details.loans, y),
+                   [money(c) for c in rows["loans"].amounts], total=False),
+    ]
+    for row in plan.financing_rows:
+        if row.code == "funding":
+            ressources.append(sheet.line("", row.label,
+                                         lambda y, name=row.label: funders.cell(name, y),
+                                         [money(c) for c in row.amounts], total=False))
+    ressources.append(sheet.line("", rows["bfr_decrease"].label,
+                                 lambda y: bfr_change(y, -1),
+                                 [money(c) for c in rows["bfr_decrease"].amounts],
+                                 total=False))
+    total_ressources = sheet.line("", "Total des ressources",
+                                  lambda y: sum_local(sheet, ressources, y),
+                                  [money(c) for c in plan.ressources], total=False,
+                                  style="total")
+    sheet.name_block("plan_ressources", first, total_ressources,
+                     sheet.first_year_column + years - 1)
+    sheet.row += 1
+    movement = sheet.line("", "Variation de trésorerie",
+                          lambda y: f"{sheet.local(total_ressources, y)}-"
+                                    f"{sheet.local(total_emplois, y)}",
+                          [money(r - e) for r, e in zip(plan.ressources, plan.emplois)],
+                          total=False)
+    opening = [to_cents(plan.case.project.opening_cash), *plan.cash_end[:-1]]
+    start = sheet.row
+    sheet.line("", "Trésorerie de début d'année",
+               lambda y: "ROUND(p_tresorerie,2)" if y == 1 else sheet.local(start + 1, y - 1),
+               [money(c) for c in opening], total=False)
+    cash = sheet.line("", "Trésorerie de fin d'année",
+                      lambda y: f"{sheet.local(start, y)}+{sheet.local(movement, y)}",
+                      [money(c) for c in plan.cash_end], total=False, style="total")
+    sheet.name_block("plan_tresorerie_fin", cash, cash, sheet.first_year_column + years - 1)
+    custom = [n for n in plan.need_results if n.need.is_custom]
+    if custom:
+        sheet.row += 1
+        sheet.section("Besoins hors comptes de la structure (payés directement par les "
+                      "financeurs, hors trésorerie)")
+        for need in custom:
+            sheet.line("", need.need.label, lambda y, n=need.need.id: calc.ref(
+                details.needs[n], y), [money(c) for c in need.amounts], total=False)
+            for funding in need.funding:
+                sheet.line("", "  " + funding.name,
+                           lambda y, name=funding.name: funders.cell(name, y),
+                           [money(c) for c in funding.amounts], total=False)
+    sheet.sheet.add_chart(line_chart(sheet, "Trésorerie de fin d'année", cash,
+                                     (8, 16)), f"{LABEL_COLUMN}{sheet.row + 2}")
+    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 3, LABEL_COLUMN: 60})
+    return sheet, cash, bfr
+
+

@@ -1,0 +1,247 @@
+"""The shared row writer of the output sheets: a sheet written row by row, each formula
+recorded with the engine's value (:data:`~finplan.io.workbook_inputs.Expectations`), and
+the ``SUM`` over ranges every total uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from finplan.io.workbook_inputs import Expectations, put
+from finplan.io.workbook_layout import (
+    BANNER_CELL,
+    CODE_COLUMN,
+    FIRST_YEAR_COLUMN,
+    HEADER_ROW,
+    INPUT_SHEET,
+    LABEL_COLUMN,
+    SHEETS,
+    SUBTITLE_CELL,
+    TITLE_CELL,
+    InputLayout,
+    absolute,
+    quote_sheet,
+)
+from finplan.io.workbook_snapshot import banner_formula
+from finplan.io.workbook_styles import (
+    BANNER_FONT,
+    BOLD,
+    EUROS,
+    HEADER_FILL,
+    HEADER_FONT,
+    LINE_FILL,
+    NOTE_FONT,
+    RIGHT,
+    TITLE_FONT,
+    TOTAL_BORDER,
+    WRAP,
+    print_setup,
+)
+from finplan.model.money import Cents, euros
+from finplan.model.plan import Plan
+
+
+def money(cents: Cents) -> Decimal:
+    return euros(cents)
+
+
+def hyp(coordinate: str) -> str:
+    return f"{quote_sheet(INPUT_SHEET)}!{absolute(coordinate)}"
+
+
+def or_else(reference: str, default: str) -> str:
+    return f"IF(ISNUMBER({reference}),{reference},{default})"
+
+
+@dataclass
+class SheetWriter:
+    """An output sheet being written row by row, recording each formula's value."""
+
+    book: Workbook
+    key: str
+    plan: Plan
+    expected: Expectations
+    first_year_column: int = FIRST_YEAR_COLUMN
+    row: int = 1
+    sheet: Worksheet = field(init=False)
+    period_labels: Sequence[Any] | None = None  # columns other than the plan's years
+
+    def __post_init__(self) -> None:
+        self.sheet = self.book.create_sheet(SHEETS[self.key])
+
+    @property
+    def name(self) -> str:
+        return self.sheet.title
+
+    @property
+    def years(self) -> int:
+        return len(self.periods)
+
+    @property
+    def periods(self) -> Sequence[Any]:
+        """What the value columns stand for: the plan's years, or months."""
+        return self.period_labels if self.period_labels is not None else self.plan.years
+
+    def column(self, y: int) -> str:
+        """Letter of plan year ``y`` (1-based)."""
+        return get_column_letter(self.first_year_column + y - 1)
+
+    @property
+    def total_column(self) -> str:
+        return self.column(self.years + 1)
+
+    def ref(self, row: int, y: int, absolute_ref: bool = False) -> str:
+        """A reference to this sheet's cell, usable from any sheet."""
+        coordinate = f"{self.column(y)}{row}"
+        return f"{quote_sheet(self.name)}!{absolute(coordinate) if absolute_ref else coordinate}"
+
+    def local(self, row: int, y: int) -> str:
+        return f"{self.column(y)}{row}"
+
+    def span(self, row: int) -> str:
+        """The year cells of a row, as a local range."""
+        return f"{self.column(1)}{row}:{self.column(self.years)}{row}"
+
+    def formula(self, coordinate: str, text: str, value: Any, number_format: str = EUROS
+                ) -> None:
+        cell = self.sheet[coordinate]
+        cell.value = "=" + text
+        cell.number_format = number_format
+        self.expected[(self.name, coordinate)] = value
+
+    def title(self, text: str, subtitle: str) -> None:
+        put(self.sheet, TITLE_CELL, text)
+        self.sheet[TITLE_CELL].font = TITLE_FONT
+        put(self.sheet, SUBTITLE_CELL, subtitle)
+        self.sheet[SUBTITLE_CELL].font = NOTE_FONT
+        # empty while the results follow the inputs (see workbook_snapshot)
+        self.formula(BANNER_CELL, banner_formula(), "", "General")
+        self.sheet[BANNER_CELL].font = BANNER_FONT
+        self.row = HEADER_ROW
+
+    def header(self, first: str, extra: Sequence[str] = ("Total",),
+               before: Sequence[str] = ()) -> int:
+        row = self.row
+        put(self.sheet, f"{LABEL_COLUMN}{row}", first)
+        for offset, text in enumerate(before):
+            put(self.sheet, f"{get_column_letter(3 + offset)}{row}", text)
+        for y, period in enumerate(self.periods, start=1):
+            cell = self.sheet[f"{self.column(y)}{row}"]
+            if isinstance(period, str):
+                put(self.sheet, cell.coordinate, period)
+            else:
+                cell.value = period
+        for offset, text in enumerate(extra):
+            put(self.sheet, f"{self.column(self.years + 1 + offset)}{row}", text)
+        last = self.first_year_column + self.years + len(extra) - 1
+        for column in range(1, last + 1):
+            cell = self.sheet.cell(row, column)
+            cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+            cell.alignment = RIGHT if column >= self.first_year_column else WRAP
+        self.row += 1
+        return row
+
+    def section(self, text: str) -> int:
+        row = self.row
+        put(self.sheet, f"{LABEL_COLUMN}{row}", text)
+        self.sheet[f"{LABEL_COLUMN}{row}"].font = BOLD
+        self.row += 1
+        return row
+
+    def line(self, code: str, text: str, formulas: Callable[[int], str] | None,
+             values: Sequence[Any], *, total: bool = True, style: str = "detail",
+             number_format: str = EUROS) -> int:
+        """One row: code, label, a formula (or a value) a year, and a total."""
+        row = self.row
+        if code:
+            put(self.sheet, f"{CODE_COLUMN}{row}", code)
+        put(self.sheet, f"{LABEL_COLUMN}{row}", text)
+        for y in range(1, self.years + 1):
+            coordinate = self.local(row, y)
+            value = values[y - 1]
+            if formulas is None:
+                self.sheet[coordinate] = float(value) if isinstance(value, Decimal) else value
+                self.sheet[coordinate].number_format = number_format
+            else:
+                self.formula(coordinate, formulas(y), value, number_format)
+        if total:
+            numbers = [value for value in values if isinstance(value, Decimal)]
+            self.formula(f"{self.total_column}{row}", f"SUM({self.span(row)})",
+                         sum(numbers, Decimal(0)), number_format)
+        last = self.first_year_column + self.years - (0 if total else 1)
+        if style in ("line", "total"):
+            for column in range(1, last + 1):
+                cell = self.sheet.cell(row, column)
+                cell.font = BOLD
+                if style == "line":
+                    cell.fill = LINE_FILL
+                else:
+                    cell.border = TOTAL_BORDER
+        self.row += 1
+        return row
+
+    def name_block(self, name: str, first_row: int, last_row: int,
+                   last_column: int | None = None) -> None:
+        last = get_column_letter(last_column or self.first_year_column + self.years)
+        self.book.defined_names[name] = DefinedName(
+            name, attr_text=f"{quote_sheet(self.name)}!$A${first_row}:${last}${last_row}")
+
+    def finish(self, freeze: str, widths: dict[str, float]) -> None:
+        project = self.plan.case.project
+        print_setup(self.sheet, project.organisation, project.name,
+                    title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+        self.sheet.freeze_panes = freeze
+        for letter, width in widths.items():
+            self.sheet.column_dimensions[letter].width = width
+        for y in range(1, self.years + 2):
+            self.sheet.column_dimensions[self.column(y)].width = 14
+
+
+def runs(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Consecutive rows grouped: [5, 6, 7, 9] -> [(5, 7), (9, 9)].
+
+    >>> runs([9, 5, 6, 7])
+    [(5, 7), (9, 9)]
+    """
+    runs: list[tuple[int, int]] = []
+    for row in sorted(rows):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+def sum_rows(rows: Sequence[int], cell: Callable[[int], str], prefix: str = "") -> str:
+    """``SUM`` over the cells of ``rows`` (``cell(row)`` gives one), consecutive rows as
+    one range — a row a reviewer inserts inside a block is counted (0 if none)."""
+    if not rows:
+        return "0"
+    return "SUM(" + ",".join(prefix + cell(first) + ("" if first == last else
+                                                     f":{cell(last)}")
+                             for first, last in runs(rows)) + ")"
+
+
+def sum_of(sheet: SheetWriter, rows: Sequence[int], y: int) -> str:
+    """Formula text adding the year-``y`` cells of ``rows`` of another sheet (0 if none)."""
+    return sum_rows(rows, lambda row: sheet.local(row, y), f"{quote_sheet(sheet.name)}!")
+
+
+def sum_local(sheet: SheetWriter, rows: Sequence[int], y: int) -> str:
+    """Formula text adding the year-``y`` cells of ``rows`` of this sheet (0 if none)."""
+    return sum_rows(rows, lambda row: sheet.local(row, y))
+
+
+def per_year_input(layout: InputLayout, index: int, column: str, y: int) -> str:
+    year_cell = hyp(layout.cell("funder", index, column, y))
+    return f"ROUND({or_else(year_cell, hyp(layout.cell('funder', index, column)))},2)"
+
+

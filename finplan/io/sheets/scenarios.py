@@ -1,0 +1,74 @@
+"""The « Scénarios » sheet: the key figures of each scenario (:func:`finplan.analysis.compare`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from finplan.io.sheets.rows import (
+    SheetWriter,
+)
+from finplan.io.workbook_inputs import Expectations, put
+from finplan.io.workbook_layout import (
+    HEADER_ROW,
+    LABEL_COLUMN,
+)
+from finplan.io.workbook_styles import (
+    EUROS,
+    HEADER_FILL,
+    HEADER_FONT,
+    NOTE_FONT,
+    RIGHT,
+    print_setup,
+)
+from finplan.model.plan import Plan
+
+
+def write_table(sheet: Worksheet, table: Any, first_row: int, corner: str) -> int:
+    """A DataFrame as a header row and rows of values (its index in column B);
+    returns the last row written."""
+    put(sheet, f"{LABEL_COLUMN}{first_row}", corner)
+    for offset, name in enumerate(table.columns):
+        put(sheet, f"{get_column_letter(3 + offset)}{first_row}", str(name))
+    for column in range(2, 3 + len(table.columns)):
+        cell = sheet.cell(first_row, column)
+        cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, RIGHT
+    for number, (name, values) in enumerate(table.iterrows(), start=first_row + 1):
+        put(sheet, f"{LABEL_COLUMN}{number}", str(name))
+        for offset, value in enumerate(values):
+            cell = sheet.cell(number, 3 + offset)
+            if isinstance(value, Decimal):
+                cell.value, cell.number_format = float(value), EUROS
+            else:
+                put(sheet, cell.coordinate, value)
+    return first_row + len(table)
+
+
+def write_scenarios(book: Workbook, plan: Plan, expected: Expectations) -> None:
+    """The scenarios of the case side by side (values: each is a whole computation)."""
+    from finplan.analysis import compare
+
+    sheet = SheetWriter(book, "scenarios", plan, expected)
+    project = plan.case.project
+    sheet.title(f"Scénarios — {project.name}", f"{project.organisation} · chiffres clés du "
+                "cas de base et de chaque scénario du tableau « Scénarios » des hypothèses")
+    if not plan.case.scenarios:
+        put(sheet.sheet, f"{LABEL_COLUMN}{HEADER_ROW}", "Aucun scénario : ajoutez-en dans le "
+            "tableau « Scénarios » de la feuille Hypothèses (une ligne par valeur "
+            "remplacée), puis relancez le calcul.")
+        sheet.sheet[f"{LABEL_COLUMN}{HEADER_ROW}"].font = NOTE_FONT
+    else:
+        table = compare(plan.case, plan)
+        last = write_table(sheet.sheet, table, HEADER_ROW, "Indicateur")
+        sheet.name_block("scenarios_comparaison", HEADER_ROW, last, 2 + len(table.columns))
+    print_setup(sheet.sheet, project.organisation, project.name)
+    sheet.sheet.column_dimensions[LABEL_COLUMN].width = 36
+    for offset in range(len(plan.case.scenarios) + 1):
+        sheet.sheet.column_dimensions[get_column_letter(3 + offset)].width = 20
+
+

@@ -1,0 +1,147 @@
+"""The « Trésorerie » sheet: the monthly cash plan of :mod:`finplan.model.cash`
+(flows as values, balances as formulas) and its reconciliation with the
+financing plan's year-end cash.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.workbook.workbook import Workbook
+
+from finplan.io.sheets.charts import line_chart
+from finplan.io.sheets.rows import (
+    SheetWriter,
+    money,
+    sum_local,
+)
+from finplan.io.workbook_inputs import Expectations, put
+from finplan.io.workbook_layout import (
+    CODE_COLUMN,
+    FIRST_OUTPUT_ROW,
+    LABEL_COLUMN,
+)
+from finplan.io.workbook_styles import (
+    BOLD,
+    EUROS,
+    KO_FILL,
+    NOTE_FONT,
+)
+from finplan.model.cash import month_label
+from finplan.model.money import Cents, format_euros
+from finplan.model.plan import Plan
+
+
+def write_monthly(book: Workbook, plan: Plan, expected: Expectations,
+                   financing: tuple[SheetWriter, int, int]) -> tuple[SheetWriter, int]:
+    """The monthly cash plan: months as columns, the balance line and its chart."""
+    cash = plan.monthly
+    first_year = plan.years[0]
+    labels = [month_label(month, first_year) for month in range(1, cash.months + 1)]
+    sheet = SheetWriter(book, "monthly", plan, expected, period_labels=labels)
+    project = plan.case.project
+    sheet.title(f"Trésorerie mensuelle — {project.name}",
+                f"{project.organisation} · encaissements selon le calendrier de versement "
+                "de chaque financeur, décaissements au mois où ils ont lieu, en euros")
+    sheet.header("Mois", extra=())
+    balances = cash.balances
+    start = sheet.row
+    opening = [cash.opening, *balances[:-1]]
+    sheet.row += 1  # the opening line refers to the balance line, written below
+
+    def flows(title: str, table: dict[str, list[Cents]], total_label: str) -> int:
+        """A section of flows by month (values) and its total line (formulas)."""
+        sheet.section(title)
+        rows = [sheet.line("", name, None, [money(c) for c in row], total=False)
+                for name, row in table.items()]
+        return sheet.line("", total_label, lambda m: sum_local(sheet, rows, m),
+                          [money(sum(row[m] for row in table.values()))
+                           for m in range(cash.months)], total=False, style="total")
+
+    total_in = flows("ENCAISSEMENTS", cash.inflows, "Total des encaissements")
+    total_out = flows("DÉCAISSEMENTS", cash.outflows, "Total des décaissements")
+    balance = sheet.line("", "Trésorerie de fin de mois",
+                         lambda m: (f"{sheet.local(start, m)}+{sheet.local(total_in, m)}"
+                                    f"-{sheet.local(total_out, m)}"),
+                         [money(c) for c in balances], total=False, style="total")
+    end = sheet.row
+    sheet.row = start
+    sheet.line("", "Trésorerie de début de mois",
+               lambda m: "ROUND(p_tresorerie,2)" if m == 1 else sheet.local(balance, m - 1),
+               [money(c) for c in opening], total=False)
+    sheet.row = end + 1
+    sheet.sheet.conditional_formatting.add(
+        f"{sheet.column(1)}{balance}:{sheet.column(cash.months)}{balance}",
+        CellIsRule(operator="lessThan", formula=["0"], fill=KO_FILL))
+    low, month = cash.low
+    if cash.bridging_need:
+        cause = (f" La cause principale est le versement tardif de « {cash.main_cause} »."
+                 if cash.main_cause else "")
+        words = (f"Besoin de financement relais : {format_euros(cash.bridging_need)}, au plus "
+                 f"bas en {month_label(month, first_year)}.{cause} Un prêt relais ou une "
+                 "avance remboursable sur subvention (France Active, fonds locaux) peut le "
+                 "couvrir.")
+    else:
+        words = (f"Pas de besoin de financement relais : la trésorerie reste positive (point "
+                 f"bas : {format_euros(low)} en {month_label(month, first_year)}).")
+    put(sheet.sheet, f"{LABEL_COLUMN}{sheet.row}", words)
+    sheet.sheet[f"{LABEL_COLUMN}{sheet.row}"].font = BOLD
+    if cash.receivable_end:
+        put(sheet.sheet, f"{LABEL_COLUMN}{sheet.row + 1}",
+            f"Reste à recevoir des financeurs après la fin du plan : "
+            f"{format_euros(cash.receivable_end)} (versements prévus après "
+            f"{month_label(cash.months, first_year)}).")
+        sheet.sheet[f"{LABEL_COLUMN}{sheet.row + 1}"].font = NOTE_FONT
+    sheet.name_block("tresorerie_mensuelle", start, balance,
+                     sheet.first_year_column + cash.months - 1)
+    sheet.row += 3
+    write_reconciliation(sheet, plan, financing, balance)
+    sheet.sheet.add_chart(line_chart(sheet, "Trésorerie de fin de mois", balance,
+                                     (9, 24)), f"{LABEL_COLUMN}{sheet.row + 1}")
+    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 3, LABEL_COLUMN: 44})
+    # printed one year a page wide, the labels repeated on each page
+    sheet.sheet.page_setup.fitToWidth = len(plan.years)
+    sheet.sheet.print_title_cols = f"{CODE_COLUMN}:{LABEL_COLUMN}"
+    return sheet, balance
+
+
+_RECONCILIATION = (
+    # short enough for the label column, repeated on every printed page
+    "Trésorerie fin d'année (Plan de financement)",
+    "plus : BFR (une réserve, pas une dépense)",
+    "moins : financements encore à recevoir",
+    "égale : trésorerie de fin de décembre",
+    "écart avec la trésorerie de fin de mois",
+)
+
+
+def write_reconciliation(sheet: SheetWriter, plan: Plan, financing: tuple[SheetWriter, int, int],
+                          balance: int) -> None:
+    """Why December's balance is not the year-end cash of the financing plan, under
+    each December: ``monthly(12y) = cash_end(y) + bfr(y) − receivable(y)``
+    (:mod:`finplan.model.cash`). Formulas, but for what is still to receive, which
+    finplan computes from the payment schedules."""
+    plan_sheet, cash_row, bfr_row = financing
+    ws, cash = sheet.sheet, plan.monthly
+    sheet.section("RAPPROCHEMENT (colonnes de décembre)")
+    rows = [sheet.row + offset for offset in range(len(_RECONCILIATION))]
+    for row, text in zip(rows, _RECONCILIATION):
+        put(ws, f"{LABEL_COLUMN}{row}", text)
+    for y in range(1, len(plan.years) + 1):
+        month = 12 * y
+        if month > cash.months:
+            break
+        column = sheet.column(month)
+        first, bfr, receivable, december, gap = (f"{column}{row}" for row in rows)
+        sheet.formula(first, plan_sheet.ref(cash_row, y), money(plan.cash_end[y - 1]))
+        sheet.formula(bfr, plan_sheet.ref(bfr_row, y), money(plan.bfr[y - 1]))
+        ws[receivable] = float(money(cash.receivable_by_year[y - 1]))
+        ws[receivable].number_format = EUROS
+        sheet.formula(december, f"{first}+{bfr}-{receivable}",
+                      money(cash.balances[month - 1]))
+        sheet.formula(gap, f"{december}-{column}{balance}", Decimal(0))
+        ws[december].font = BOLD
+    sheet.row += len(_RECONCILIATION)
+
+
