@@ -26,6 +26,7 @@ CASES = {
     "epicerie": finplan.demo_path().parent / "epicerie-solidaire.toml",
     "atelier-velo": finplan.demo_path().parent / "atelier-velo.toml",
     "cinq-ans": Path(__file__).parent / "cases" / "cinq-ans.toml",
+    "cerfa": Path(__file__).parent / "cases" / "cerfa.toml",
 }
 
 
@@ -116,6 +117,107 @@ def test_no_cell_holds_an_error_value(recalculated, name):
     errors = [(sheet.title, cell.coordinate, cell.value) for sheet in values.worksheets
               for row in sheet.iter_rows() for cell in row if is_error(cell.value)]
     assert errors == []
+
+
+# The budget of the Cerfa n° 12156*06, in the form's order (Dauphin's wording).
+CERFA_CHARGES = [
+    "Achats", "Prestations de services", "Achats matières et fournitures",
+    "Autres fournitures", "Services extérieurs", "Locations", "Entretien et réparation",
+    "Assurance", "Documentation", "Autres services extérieurs",
+    "Rémunérations intermédiaires et honoraires", "Publicité, publication",
+    "Déplacements, missions", "Services bancaires, autres", "Impôts et taxes",
+    "Impôts et taxes sur rémunération", "Autres impôts et taxes", "Charges de personnel",
+    "Rémunération des personnels", "Charges sociales", "Autres charges de personnel",
+    "Autres charges de gestion courante", "Charges financières", "Charges exceptionnelles",
+    "Dotation aux amortissements",
+    "Impôt sur les bénéfices (IS) ; Participation des salariés", "TOTAL DES CHARGES",
+    "Excédent prévisionnel (bénéfice)", "Emplois des contributions volontaires en nature",
+    "Secours en nature", "Mise à disposition gratuite de biens et services", "Prestations",
+    "Personnel bénévole", "TOTAL"]
+CERFA_PRODUITS = [
+    "Vente de produits finis, de marchandises, prestations de services",
+    "Dotations et produits de tarification", "Subventions d'exploitation", "État",
+    "Région(s)", "Département(s)", "Intercommunalité(s) : EPCI", "Commune(s)",
+    "Organismes sociaux (CAF, etc.)", "Fonds européens (FSE, FEDER, etc.)",
+    "L'agence de services et de paiement (emplois aidés)", "Autres établissements publics",
+    "Aides privées (fondation)",
+    "Quote-part des subventions d'investissement virée au résultat de l'exercice",
+    "Autres produits de gestion courante", "Cotisations", "Dons manuels - Mécénat",
+    "Autres produits de gestion courante", "Produits financiers", "Produits exceptionnels",
+    "Reprises sur amortissements et provisions", "Transfert de charges",
+    "Ressources propres affectées au projet", "TOTAL DES PRODUITS",
+    "Insuffisance prévisionnelle (perte)", "Contributions volontaires en nature",
+    "Bénévolat", "Prestations en nature", "Dons en nature", "TOTAL"]
+
+
+def _budget_rows(values, years: int) -> dict[str, list[tuple[str, list]]]:
+    """The recalculated Budget sheet: section -> [(label, year values)] in order."""
+    sheet, section = values["Budget"], None
+    rows: dict[str, list[tuple[str, list]]] = {"CHARGES": [], "PRODUITS": []}
+    for row in sheet.iter_rows(min_row=5, values_only=True):
+        label = (row[1] or "").strip()
+        if label in rows:
+            section = label
+        elif section and label and isinstance(row[2], (int, float)):
+            rows[section].append((label, list(row[2:2 + years])))
+        elif section and not label:
+            section = None if rows[section] else section
+    return rows
+
+
+@pytest.mark.parametrize("name", [*CASES, "benevole"])
+def test_the_budget_is_the_cerfa_form_and_balances_every_year(recalculated, name):
+    """Recalculated by LibreOffice: the form's lines in its order, charges = produits
+    through the surplus / shortfall, 86 = 87, and the final totals equal."""
+    _, values, _ = recalculated[name]
+    years = len([c for c in next(values["Budget"].iter_rows(min_row=4, max_row=4,
+                                                             values_only=True))[2:]
+                 if isinstance(c, int)])
+    rows = _budget_rows(values, years)
+    for section, form in (("CHARGES", CERFA_CHARGES), ("PRODUITS", CERFA_PRODUITS)):
+        labels = [label for label, _ in rows[section]]
+        positions = [labels.index(text, labels.index(form[k - 1]) + 1 if k else 0)
+                     for k, text in enumerate(form)]
+        assert positions == sorted(positions), f"{section}: the form's order"
+    charges, produits = dict(rows["CHARGES"]), dict(rows["PRODUITS"])
+    for y in range(years):
+        def cents(value) -> int:
+            return round(Decimal(repr(value)) * 100)
+        assert cents(charges["TOTAL DES CHARGES"][y]) + cents(
+            charges["Excédent prévisionnel (bénéfice)"][y]) == cents(
+            produits["TOTAL DES PRODUITS"][y]) + cents(
+            produits["Insuffisance prévisionnelle (perte)"][y])
+        assert cents(charges["Emplois des contributions volontaires en nature"][y]) == cents(
+            produits["Contributions volontaires en nature"][y])
+        assert cents(charges["TOTAL"][y]) == cents(produits["TOTAL"][y])
+        assert min(charges["Excédent prévisionnel (bénéfice)"][y],
+                   produits["Insuffisance prévisionnelle (perte)"][y]) == 0
+
+
+def test_the_cerfa_case_places_each_figure_on_the_form(recalculated):
+    """Worked by hand from tests/cases/cerfa.toml."""
+    _, values, _ = recalculated["cerfa"]
+    rows = _budget_rows(values, 2)
+    charges, produits = rows["CHARGES"], rows["PRODUITS"]
+    # 627 goes to « Services bancaires, autres »; 611 has no sub-line: under 61
+    labels = [label for label, _ in charges]
+    assert labels.index("Frais bancaires") == labels.index("Services bancaires, autres") + 1
+    assert labels.index("Sous-traitance du nettoyage") > labels.index("Documentation")
+    assert dict(charges)["Services extérieurs"] == [2400 + 6000, 2400 + 50000]
+    # 75: cotisations 1 200; dons 2 000 (754) + crowdfunding 5 000 in year 2 (year 1:
+    # the need is covered before its turn)
+    produit = dict(produits)
+    assert produit["Cotisations"] == [1200, 1200]
+    assert produit["Dons manuels - Mécénat"] == [2000, 7000]
+    assert produit["Campagne de financement participatif"] == [0, 5000]
+    assert produit["Ressources propres affectées au projet"] == [0, 3000]
+    # year 1: the aide au poste (4 FTE x 23 921 = 95 684) goes beyond the need
+    assert produit["L'agence de services et de paiement (emplois aidés)"][0] == 95684
+    assert dict(charges)["Excédent prévisionnel (bénéfice)"][0] > 0
+    # year 2: charges 82 982.76; produits 20 000 + 1 200 + 2 000 + 2 000 (commune)
+    # + 23 921 + 5 000 = 54 121; own funds 3 000 -> shortfall 25 861.76
+    assert produit["TOTAL DES PRODUITS"][1] == 57121
+    assert produit["Insuffisance prévisionnelle (perte)"][1] == pytest.approx(25861.76)
 
 
 def test_a_reviewer_changing_a_salary_sees_the_budget_move(tmp_path):

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from finplan.model.assets import LoanSchedule
-from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES, BudgetRow
+from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES, BudgetRow, add, shortfall, surplus
 from finplan.model.case import Case, Funder, Need
 from finplan.model.cash import MonthlyCash, month_label
 from finplan.model.checks import Check
@@ -133,6 +133,24 @@ class Plan:
     def ok(self) -> bool:
         """True when no check fails (warnings do not count)."""
         return not any(check.fails for check in self.check_results)
+
+    @property
+    def own_resources(self) -> list[Cents]:
+        """The form's « Ressources propres affectées au projet »: what the own funders
+        give to the operating need (not a produit: reserves covering a deficit)."""
+        operating = next(r for r in self.need_results if r.need.id == "operating")
+        return add([0] * len(self.years),
+                   *(f.amounts for f in operating.funding if f.type == "own"))
+
+    @property
+    def budget_surplus(self) -> list[Cents]:
+        """« Excédent prévisionnel (bénéfice) » (:func:`finplan.model.budget.surplus`)."""
+        return surplus(self.produits_total, self.own_resources, self.charges_total)
+
+    @property
+    def budget_shortfall(self) -> list[Cents]:
+        """« Insuffisance prévisionnelle (perte) » (:func:`finplan.model.budget.shortfall`)."""
+        return shortfall(self.produits_total, self.own_resources, self.charges_total)
 
     def subsidies(self) -> dict[str, list[Cents]]:
         """Line 74 by Cerfa sub-line (``etat``, ``region``…) and ``747``."""

@@ -817,13 +817,19 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
     funder_type = check.choice(table, "type", path, "type", context=context)
     rule = check.choice(table, "rule", path, "rule", context=context)
     line = check.choice(table, "line", path, "line", required=False, context=context)
-    if funder_type == "private" and line not in (None, "prive", _INVALID):
+    private_lines = ("prive", "dons_mecenat")
+    if funder_type == "private" and line not in (None, *private_lines, _INVALID):
         check.fail(f"{path}.line", problem="un financeur privé figure sur la ligne "
-                   "« prive » (aides privées)", hint='retirez line ou écrivez "prive"',
+                   "« prive » (aides privées, Cerfa 74) ou « dons_mecenat » (dons manuels, "
+                   "mécénat, Cerfa 75)", hint='retirez line ou écrivez "prive"',
                    context=context)
-    elif funder_type == "public" and line == "prive":
-        check.fail(f"{path}.line", problem="la ligne « prive » est réservée aux "
+    elif funder_type == "public" and line in private_lines:
+        check.fail(f"{path}.line", problem=f"la ligne « {line} » est réservée aux "
                    "financeurs privés", context=context)
+    elif funder_type == "own" and line in private_lines:
+        check.fail(f"{path}.line", problem="des fonds propres ne sont pas un produit : "
+                   "ils figurent en « Ressources propres affectées au projet »",
+                   hint="retirez line", context=context)
     if line is None and funder_type in ("public", "private"):
         line = "autres_publics" if funder_type == "public" else "prive"
     finances = table.get("finances", "operating")

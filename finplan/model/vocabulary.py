@@ -67,6 +67,7 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "asp": "ASP (emplois aidés)",
         "autres_publics": "Autres établissements publics",
         "prive": "Aides privées",
+        "dons_mecenat": "Dons manuels, mécénat (75)",
     },
 }
 
@@ -81,7 +82,11 @@ _ALIASES: dict[str, dict[str, str]] = {
     "line": {"etat": "etat", "region": "region", "departement": "departement",
              "intercommunalite": "intercommunalite", "epci": "intercommunalite",
              "asp": "asp", "fse": "fonds_europeens", "europe": "fonds_europeens",
-             "prive": "prive", "fondation": "prive"},
+             "prive": "prive", "fondation": "prive", "dons": "dons_mecenat",
+             "mecenat": "dons_mecenat", "dons manuels": "dons_mecenat",
+             "758": "dons_mecenat", "754": "dons_mecenat",
+             "financement participatif": "dons_mecenat",
+             "crowdfunding": "dons_mecenat"},
 }
 
 # Cerfa 12156 sub-lines of 74 "Subventions d'exploitation", in the form's order,

@@ -1,9 +1,18 @@
-"""The « Budget » sheet: the Cerfa 12156*06 budget, its formulas mirroring
-:mod:`finplan.model.budget` (``line_totals``, ``result``, ``caf``).
+"""The « Budget » sheet: the budget of the Cerfa n° 12156*06, line by line.
+
+Charges 60 to 69 and produits 70 to 79 with the form's sub-lines
+(:data:`finplan.model.budget.CERFA_SUB_LINES`, :data:`~finplan.vocabulary.CERFA_74_LINES`),
+each case item under the sub-line of its account; « Ressources propres affectées au
+projet » (own funders); the totals; « Excédent prévisionnel » / « Insuffisance
+prévisionnelle » so that the form balances every year; 86 and 87 with their
+sub-lines; the form's final « TOTAL » on each side; then the accounting result and
+the CAF.  The formulas mirror :mod:`finplan.model.budget` (``line_totals``,
+``surplus``, ``shortfall``, ``result``, ``caf``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,32 +20,54 @@ from openpyxl.workbook.workbook import Workbook
 
 from finplan.io.sheets.calculs import Details
 from finplan.io.sheets.financeurs import Funders
-from finplan.io.sheets.rows import (
-    SheetWriter,
-    money,
-    sum_local,
-    sum_of,
-)
+from finplan.io.sheets.rows import SheetWriter, money, sum_local, sum_of
 from finplan.io.workbook_inputs import Expectations, put
-from finplan.io.workbook_layout import (
-    CODE_COLUMN,
-    FIRST_OUTPUT_ROW,
-    LABEL_COLUMN,
+from finplan.io.workbook_layout import CODE_COLUMN, FIRST_OUTPUT_ROW, LABEL_COLUMN
+from finplan.io.workbook_styles import NOTE_FONT
+from finplan.model.budget import (
+    CERFA_SUB_LINES,
+    CHARGE_LINES,
+    DONATIONS_CODE,
+    ENGINE_ACCOUNTS,
+    GRANT_RELEASE_CODE,
+    IN_KIND_LINES,
+    OWN_RESOURCES,
+    PRODUIT_LINES,
+    SHORTFALL,
+    SURPLUS,
+    TAX_LINE,
+    add,
+    sub_line,
 )
-from finplan.io.workbook_styles import (
-    NOTE_FONT,
-)
-from finplan.model.budget import CHARGE_LINES, ENGINE_ACCOUNTS, PRODUIT_LINES
+from finplan.model.money import Cents
 from finplan.model.plan import Plan
 from finplan.model.vocabulary import CERFA_74_LINES
 
-_EXTRA_CHARGE_LINES = {"69": "Impôts sur les bénéfices (IS)"}
-_CVN_CHARGES = ("86", "Emplois des contributions volontaires en nature")
-_CVN_PRODUITS = ("87", "Contributions volontaires en nature")
+__all__ = ["Budget", "write_budget"]
+
+# Wording of the form's totals.
+CHARGES_TOTAL, PRODUITS_TOTAL, GRAND_TOTAL = "TOTAL DES CHARGES", "TOTAL DES PRODUITS", "TOTAL"
+NOTES = (
+    "Équilibre du formulaire : TOTAL DES CHARGES + Excédent prévisionnel = TOTAL DES "
+    "PRODUITS + Insuffisance prévisionnelle, chaque année.",
+    "Ressources propres affectées au projet : les fonds propres de la structure qui "
+    "couvrent le déficit (réserves) ; ce ne sont pas des produits, d'où le résultat "
+    "comptable ci-dessous.",
+    "747 : la part des subventions d'investissement reprise chaque année au rythme de "
+    "l'amortissement des biens qu'elles ont financés (voir Calculs) ; ce n'est pas un "
+    "versement de l'année.",
+    "Les subventions (74) et les dons de financeurs (75) sont répartis par finplan (voir "
+    "Financeurs). Les contributions volontaires en nature (86/87) ne sont pas évaluées par "
+    "finplan : leurs lignes restent à 0.",
+    "Lignes et libellés : formulaire Cerfa n° 12156*06 (budget du projet), tels que repris "
+    "par la plateforme Dauphin de l'État.",
+)
 
 
 @dataclass
 class Budget:
+    """Rows of the Budget sheet that other sheets refer to."""
+
     sheet: SheetWriter
     charges_total: int = 0
     produits_total: int = 0
@@ -46,112 +77,209 @@ class Budget:
     caf: int = 0
 
 
-def write_budget(book: Workbook, plan: Plan, details: Details, funders: Funders,
-                  expected: Expectations) -> Budget:
-    sheet = SheetWriter(book, "budget", plan, expected)
-    calc, case, years = details.sheet, plan.case, len(plan.years)
-    budget = Budget(sheet)
-    sheet.title(f"Budget prévisionnel — {case.project.name}",
-                f"{case.project.organisation} · compte de résultat prévisionnel selon les "
-                "lignes du formulaire Cerfa n° 12156, en euros")
-    sheet.header("Charges et produits")
+@dataclass(frozen=True)
+class _Entry:
+    """One figure under a line: a case item, an engine account or a funder."""
 
-    def block(section: str, lines: dict[str, str], detail: dict[str, list[tuple]]) -> list[int]:
-        """Cerfa lines, each followed by its detail rows (code, label, formula, cents)."""
-        line_rows = []
-        for code, text in lines.items():
-            rows = detail.get(code, [])
-            totals = (plan.charges if section == "charges" else plan.produits).get(code)
-            values = [money(c) for c in totals] if totals else [Decimal(0)] * years
-            line_row = sheet.row
-            sheet.line(code, text, None, values, style="line")
-            line_rows.append(line_row)
-            detail_rows = []
-            for entry in rows:
-                sub_code, sub_label, formula, cents, level = entry
-                detail_rows.append(sheet.line(sub_code, ("    " if level == 2 else "  ")
-                                              + sub_label, formula, [money(c) for c in cents]))
-            direct = [r for r, e in zip(detail_rows, rows) if e[4] == 1]
-            if direct:
-                for y in range(1, years + 1):
-                    sheet.formula(sheet.local(line_row, y), sum_local(sheet, direct, y),
-                                  values[y - 1])
-        return line_rows
+    code: str
+    label: str
+    formula: Callable[[int], str]
+    cents: Sequence[Cents]
+    merged: bool = False  # an engine account: its sub-line row shows it, no row of its own
 
-    charge_detail: dict[str, list[tuple]] = {}
-    for i, item in enumerate(case.expenses):
-        charge_detail.setdefault(item.account[:2], []).append(
-            (item.account, item.label, lambda y, r=details.expense[i]: calc.ref(r, y),
-             plan.expenses_by_item[i], 1))
-    engine_rows = {
-        "641": (details.gross, [sum(c.gross[y] for c in plan.staff_costs) for y in range(years)]),
+
+def _write_line(sheet: SheetWriter, code: str, text: str, entries: Sequence[_Entry],
+                cents: Sequence[Cents]) -> int:
+    """A line of the form, its sub-lines (each with its entries) and the entries no
+    sub-line takes; the line adds up its sub-lines and loose entries."""
+    years = sheet.years
+    line_row = sheet.line(code, text, None, [money(c) for c in cents], style="line")
+    groups: dict[int | None, list[_Entry]] = {}
+    for entry in entries:
+        groups.setdefault(sub_line(entry.code), []).append(entry)
+    children = []
+    for index, (sub_code, sub_text, _) in enumerate(CERFA_SUB_LINES.get(code, ())):
+        members = groups.get(index, [])
+        sub_cents = add([0] * years, *(entry.cents for entry in members))
+        sub_row = sheet.line(sub_code, "  " + sub_text, None, [money(c) for c in sub_cents])
+        children.append(sub_row)
+        rows = _write_entries(sheet, [e for e in members if not e.merged], "    ")
+        merged = [e for e in members if e.merged]
+        if rows or merged:
+            for y in range(1, years + 1):
+                terms = ([sum_local(sheet, rows, y)] if rows else []) + [
+                    e.formula(y) for e in merged]
+                sheet.formula(sheet.local(sub_row, y), "+".join(terms),
+                              money(sub_cents[y - 1]))
+    children += _write_entries(sheet, groups.get(None, []), "  ")
+    if children:
+        for y in range(1, years + 1):
+            sheet.formula(sheet.local(line_row, y), sum_local(sheet, children, y),
+                          money(cents[y - 1]))
+    return line_row
+
+
+def _write_entries(sheet: SheetWriter, entries: Sequence[_Entry], indent: str) -> list[int]:
+    return [sheet.line(entry.code, indent + entry.label, entry.formula,
+                       [money(c) for c in entry.cents]) for entry in entries]
+
+
+def _charge_entries(plan: Plan, details: Details) -> list[_Entry]:
+    """The case's expenses (from Calculs) and the accounts the engine fills."""
+    calc, years = details.sheet, len(plan.years)
+    entries = [_Entry(item.account, item.label, lambda y, r=row: calc.ref(r, y), cents)
+               for item, row, cents in zip(plan.case.expenses, details.expense,
+                                           plan.expenses_by_item)]
+    engine = {
+        "641": (details.gross, [sum(c.gross[y] for c in plan.staff_costs)
+                                for y in range(years)]),
         "645": (details.social, [sum(c.social[y] for c in plan.staff_costs)
                                  for y in range(years)]),
         "661": (details.interest, plan.interest),
         "681": (details.depreciation, plan.depreciation),
     }
-    for account, (rows, cents) in engine_rows.items():
-        charge_detail.setdefault(account[:2], []).append(
-            (account, ENGINE_ACCOUNTS[account],
-             lambda y, rows=rows: sum_of(calc, rows, y), cents, 1))
-    for code in charge_detail:
-        charge_detail[code].sort(key=lambda entry: entry[0])
-    sheet.section("CHARGES")
-    charge_lines = block("charges", {**CHARGE_LINES, **_EXTRA_CHARGE_LINES}, charge_detail)
-    first_charges = charge_lines[0]
+    for account, (rows, cents) in engine.items():
+        entries.append(_Entry(account, ENGINE_ACCOUNTS[account],
+                              lambda y, rows=rows: sum_of(calc, rows, y), cents,
+                              merged=sub_line(account) is not None))
+    return sorted(entries, key=lambda entry: entry.code)
+
+
+def _produit_entries(plan: Plan, details: Details, funders: Funders) -> list[_Entry]:
+    """The case's own revenue (from Calculs) and the donors placed on 75 (Financeurs)."""
+    calc = details.sheet
+    entries = [_Entry(item.account, item.label, lambda y, r=row: calc.ref(r, y), cents)
+               for item, row, cents in zip(plan.case.revenue, details.revenue,
+                                           plan.revenue_by_item)]
+    entries += [_Entry(DONATIONS_CODE, f.name, lambda y, n=f.name: funders.cell(n, y),
+                       f.amounts) for f in _operating(plan) if f.line == "dons_mecenat"]
+    return sorted(entries, key=lambda entry: entry.code)
+
+
+def _operating(plan: Plan) -> Sequence:
+    return next(n for n in plan.need_results if n.need.id == "operating").funding
+
+
+def _write_74(sheet: SheetWriter, plan: Plan, details: Details, funders: Funders,
+              budget: Budget) -> int:
+    """Line 74: one sub-line per level of public funder, the private aids, each with
+    its funders (Financeurs), and the release of investment subsidies (747)."""
+    years = sheet.years
+    subsidies = plan.subsidies()
+    line_row = sheet.line("74", PRODUIT_LINES["74"], None,
+                          [money(c) for c in plan.produits["74"]], style="line")
+    sub_rows = []
+    for key, text in CERFA_74_LINES.items():
+        members = [f for f in _operating(plan) if f.type != "own" and f.line == key]
+        sub_row = sheet.line("", "  " + text, None, [money(c) for c in subsidies[key]])
+        sub_rows.append(sub_row)
+        rows = _write_entries(sheet, [
+            _Entry("", f.name, lambda y, n=f.name: funders.cell(n, y), f.amounts)
+            for f in members], "    ")
+        for y in range(1, years + 1):
+            sheet.formula(sheet.local(sub_row, y), sum_local(sheet, rows, y),
+                          money(subsidies[key][y - 1]))
+    budget.release = sheet.line(GRANT_RELEASE_CODE, "  " + ENGINE_ACCOUNTS["747"],
+                                lambda y: details.sheet.ref(details.release, y),
+                                [money(c) for c in plan.grant_release])
+    sub_rows.append(budget.release)
+    for y in range(1, years + 1):
+        sheet.formula(sheet.local(line_row, y), sum_local(sheet, sub_rows, y),
+                      money(plan.produits["74"][y - 1]))
+    return line_row
+
+
+def _write_in_kind(sheet: SheetWriter, code: str) -> int:
+    """86 or 87 with the form's sub-lines, not valued by finplan (0, to type over)."""
+    zeros = [Decimal(0)] * sheet.years
+    line_row = sheet.line(code, IN_KIND_LINES[code], None, zeros, style="line")
+    rows = [sheet.line(sub_code, "  " + text, None, zeros)
+            for sub_code, text, _ in CERFA_SUB_LINES[code]]
+    for y in range(1, sheet.years + 1):
+        sheet.formula(sheet.local(line_row, y), sum_local(sheet, rows, y), Decimal(0))
+    return line_row
+
+
+def write_budget(book: Workbook, plan: Plan, details: Details, funders: Funders,
+                 expected: Expectations) -> Budget:
+    """The budget of the form, balanced every year (see the module docstring)."""
+    sheet = SheetWriter(book, "budget", plan, expected)
+    case, years = plan.case, len(plan.years)
+    budget = Budget(sheet)
+    sheet.title(f"Budget prévisionnel — {case.project.name}",
+                f"{case.project.organisation} · budget du projet selon le formulaire Cerfa "
+                "n° 12156*06, en euros")
+    sheet.header("Charges et produits")
+
+    def grouped(entries: list[_Entry]) -> dict[str, list[_Entry]]:
+        lines: dict[str, list[_Entry]] = {}
+        for entry in entries:
+            lines.setdefault(entry.code[:2], []).append(entry)
+        return lines
+
+    zeros = [0] * years
+    first = sheet.section("CHARGES")
+    charges = grouped(_charge_entries(plan, details))
+    charge_lines = [_write_line(sheet, code, text, charges.get(code, []),
+                                plan.charges.get(code, zeros))
+                    for code, text in {**CHARGE_LINES, TAX_LINE[0]: TAX_LINE[1]}.items()]
     budget.line_68 = charge_lines[list(CHARGE_LINES).index("68")]
     budget.charges_total = sheet.line(
-        "", "Total des charges", lambda y: sum_local(sheet, charge_lines, y),
+        "", CHARGES_TOTAL, lambda y: sum_local(sheet, charge_lines, y),
         [money(c) for c in plan.charges_total], style="total")
-    sheet.line(*_CVN_CHARGES, None, [Decimal(0)] * years)
-    sheet.name_block("budget_charges", first_charges, budget.charges_total)
+    surplus_row = sheet.line("", SURPLUS, None, [money(c) for c in plan.budget_surplus])
+    in_kind_charges = _write_in_kind(sheet, "86")
+    charges_grand = sheet.line("", GRAND_TOTAL, None, [money(c + s) for c, s in zip(
+        plan.charges_total, plan.budget_surplus)], style="total")
+    sheet.name_block("budget_charges", first, charges_grand)
 
-    produit_detail: dict[str, list[tuple]] = {}
-    for i, item in enumerate(case.revenue):
-        produit_detail.setdefault(item.account[:2], []).append(
-            (item.account, item.label, lambda y, r=details.revenue[i]: calc.ref(r, y),
-             plan.revenue_by_item[i], 1))
-    subsidies = plan.subsidies()
-    operating = next(n for n in plan.need_results if n.need.id == "operating")
-    entries_74: list[tuple] = []
-    for sub_line, sub_label in CERFA_74_LINES.items():
-        members = [f for f in operating.funding if f.type != "own" and f.line == sub_line]
-        entries_74.append((sub_label, subsidies[sub_line], members))
-    sheet.section("PRODUITS")
-    produit_lines = []
-    for code, text in PRODUIT_LINES.items():
-        if code != "74":
-            produit_lines += block("produits", {code: text}, produit_detail)
-            continue
-        line_row = sheet.line("74", text, None, [money(c) for c in plan.produits["74"]],
-                              style="line")
-        produit_lines.append(line_row)
-        sub_rows = []
-        for sub_label, cents, members in entries_74:
-            sub_row = sheet.line("", "  " + sub_label, None, [money(c) for c in cents])
-            sub_rows.append(sub_row)
-            member_rows = [sheet.line("", "    " + f.name,
-                                      lambda y, name=f.name: funders.cell(name, y),
-                                      [money(c) for c in f.amounts]) for f in members]
-            for y in range(1, years + 1):
-                sheet.formula(sheet.local(sub_row, y), sum_local(sheet, member_rows, y),
-                              money(cents[y - 1]))
-        budget.release = sheet.line("747", "  " + ENGINE_ACCOUNTS["747"],
-                                    lambda y: calc.ref(details.release, y),
-                                    [money(c) for c in plan.grant_release])
-        sub_rows.append(budget.release)
-        for y in range(1, years + 1):
-            sheet.formula(sheet.local(line_row, y), sum_local(sheet, sub_rows, y),
-                          money(plan.produits["74"][y - 1]))
+    sheet.row += 1
+    first = sheet.section("PRODUITS")
+    produits = grouped(_produit_entries(plan, details, funders))
+    produit_lines = [_write_74(sheet, plan, details, funders, budget) if code == "74" else
+                     _write_line(sheet, code, text, produits.get(code, []),
+                                 plan.produits.get(code, zeros))
+                     for code, text in PRODUIT_LINES.items()]
+    own = _write_line(sheet, "", OWN_RESOURCES, [], plan.own_resources)
+    own_rows = _write_entries(sheet, [
+        _Entry("", f.name, lambda y, n=f.name: funders.cell(n, y), f.amounts)
+        for f in _operating(plan) if f.type == "own"], "  ")
+    for y in range(1, years + 1):
+        sheet.formula(sheet.local(own, y), sum_local(sheet, own_rows, y),
+                      money(plan.own_resources[y - 1]))
     budget.produits_total = sheet.line(
-        "", "Total des produits", lambda y: sum_local(sheet, produit_lines, y),
-        [money(c) for c in plan.produits_total], style="total")
-    sheet.line(*_CVN_PRODUITS, None, [Decimal(0)] * years)
-    sheet.name_block("budget_produits", produit_lines[0], budget.produits_total)
+        "", PRODUITS_TOTAL, lambda y: sum_local(sheet, [*produit_lines, own], y),
+        [money(p + o) for p, o in zip(plan.produits_total, plan.own_resources)],
+        style="total")
+    shortfall_row = sheet.line("", SHORTFALL, None,
+                               [money(c) for c in plan.budget_shortfall])
+    in_kind_produits = _write_in_kind(sheet, "87")
+    produits_grand = sheet.line("", GRAND_TOTAL, None, [
+        money(p + o + s) for p, o, s in zip(plan.produits_total, plan.own_resources,
+                                            plan.budget_shortfall)], style="total")
+    sheet.name_block("budget_produits", first, produits_grand)
+
+    charges_cell, produits_cell = (lambda y, r=row: sheet.local(r, y)
+                                   for row in (budget.charges_total, budget.produits_total))
+    for y in range(1, years + 1):
+        sheet.formula(sheet.local(surplus_row, y),
+                      f"MAX(0,{produits_cell(y)}-{charges_cell(y)})",
+                      money(plan.budget_surplus[y - 1]))
+        sheet.formula(sheet.local(shortfall_row, y),
+                      f"MAX(0,{charges_cell(y)}-{produits_cell(y)})",
+                      money(plan.budget_shortfall[y - 1]))
+        sheet.formula(sheet.local(charges_grand, y),
+                      sum_local(sheet, [budget.charges_total, surplus_row, in_kind_charges], y),
+                      money(plan.charges_total[y - 1] + plan.budget_surplus[y - 1]))
+        sheet.formula(sheet.local(produits_grand, y), sum_local(
+            sheet, [budget.produits_total, shortfall_row, in_kind_produits], y),
+            money(plan.produits_total[y - 1] + plan.own_resources[y - 1]
+                  + plan.budget_shortfall[y - 1]))
+
     sheet.row += 1
     budget.result = sheet.line(
-        "", "Résultat (excédent + / déficit −)",
-        lambda y: f"{sheet.local(budget.produits_total, y)}-{sheet.local(budget.charges_total, y)}",
+        "", "Résultat comptable (produits 70 à 79 − charges 60 à 69)",
+        lambda y: f"{sum_local(sheet, produit_lines, y)}-{charges_cell(y)}",
         [money(c) for c in plan.result], style="total")
     budget.caf = sheet.line(
         "", "Capacité d'autofinancement (résultat + amortissements − quote-part 747)",
@@ -160,12 +288,8 @@ def write_budget(book: Workbook, plan: Plan, details: Details, funders: Funders,
         [money(c) for c in plan.caf], style="total")
     sheet.name_block("budget_resultat", budget.result, budget.result)
     sheet.name_block("budget_caf", budget.caf, budget.caf)
-    note = sheet.row + 1
-    put(sheet.sheet, f"{LABEL_COLUMN}{note}", "Les subventions d'exploitation (74) sont "
-        "réparties par "
-        "finplan ; les contributions volontaires en nature (86/87) ne sont pas évaluées.")
-    sheet.sheet[f"{LABEL_COLUMN}{note}"].font = NOTE_FONT
+    for offset, text in enumerate(NOTES, start=sheet.row + 1):
+        put(sheet.sheet, f"{LABEL_COLUMN}{offset}", text)
+        sheet.sheet[f"{LABEL_COLUMN}{offset}"].font = NOTE_FONT
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 9, LABEL_COLUMN: 62})
     return budget
-
-
