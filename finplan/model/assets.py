@@ -28,6 +28,7 @@ __all__ = [
     "depreciation",
     "grant_release",
     "loan_schedule",
+    "loan_start",
     "months_in_service",
 ]
 
@@ -66,6 +67,18 @@ class LoanSchedule:
     payment: Decimal  # the constant monthly payment, exact
 
 
+def loan_start(loan: Loan) -> int:
+    """``t0 = (year - 1) * 12 + month``: the absolute month the loan is received in;
+    payment k falls in month ``t0 + k``.
+
+    >>> from decimal import Decimal as D
+    >>> from finplan.model.case import Loan
+    >>> loan_start(Loan("Prêt", D(12000), D(0), 12, 2, 11))
+    23
+    """
+    return (loan.year - 1) * 12 + loan.month
+
+
 def loan_schedule(loan: Loan, years: int) -> LoanSchedule:
     """Constant monthly payments (``numpy_financial.pmt`` at ``annual_rate/12``).
 
@@ -89,7 +102,7 @@ def loan_schedule(loan: Loan, years: int) -> LoanSchedule:
         payment = -Decimal(npf.pmt(rate, loan.months, loan.principal))
         interest_parts = [-Decimal(part) for part in
                           npf.ipmt(rate, periods, loan.months, loan.principal)]
-    t0 = (loan.year - 1) * 12 + loan.month
+    t0 = loan_start(loan)
     interest_by_year = [Decimal(0)] * years
     principal_by_year = [Decimal(0)] * years
     for k, interest in zip(periods, interest_parts):

@@ -8,6 +8,7 @@ cash and checks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from finplan.model import checks as check_rules
@@ -23,7 +24,7 @@ from finplan.model.plan import FunderFunding, NeedResult, Plan
 from finplan.model.staff import StaffCosts, staff_costs
 from finplan.rates import aide_au_poste, missing_years_warning
 
-__all__ = ["compute"]
+__all__ = ["compute", "counts_for", "per_fte_rate", "takes_the_rest"]
 
 
 def compute(case: Case) -> Plan:
@@ -190,6 +191,26 @@ def counts_for(funder: Funder, line) -> bool:
     IAE contract when the funder names one."""
     return line.kind == funder.staff_kind and (funder.contract is None
                                                or line.contract == funder.contract)
+
+
+def takes_the_rest(funder: Funder, need_funders: Sequence[Funder],
+                   public_ceiling: bool) -> bool:
+    """Whether ``funder`` pays exactly ``max(0, need - what the others pay)`` each year:
+    a ``residual`` funder with no cap, paid after every other funder of its need
+    (a priority above all theirs), and not held by a public ceiling.
+
+    >>> from finplan.model.case import Funder
+    >>> own = Funder("Fonds propres", "own", "residual", priority=90)
+    >>> region = Funder("Région", "public", "share", priority=20)
+    >>> takes_the_rest(own, [region, own], public_ceiling=True)
+    True
+    >>> takes_the_rest(region, [region, own], public_ceiling=False)
+    False
+    """
+    others = [f for f in need_funders if f is not funder]
+    return (funder.rule == "residual" and funder.cap is None and funder.cap_total is None
+            and not (public_ceiling and funder.type == "public")
+            and all(f.priority < funder.priority for f in others))
 
 
 def _matching_fte_years(funder: Funder, case: Case, staff: list[StaffCosts],

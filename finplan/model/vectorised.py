@@ -47,7 +47,7 @@ from finplan.model.amounts import (
     revenue_amounts,
     year_value,
 )
-from finplan.model.assets import depreciation, loan_schedule, months_in_service
+from finplan.model.assets import depreciation, loan_schedule, loan_start, months_in_service
 from finplan.model.case import Case, Funder, Need
 from finplan.model.case_dict import case_to_dict
 from finplan.model.cash import default_payments, months_of_year
@@ -331,7 +331,7 @@ class _Evaluation:
                                    - payment[:, None] * (growth_ - 1) / rate[:, None],
                                    principal[:, None] - payment[:, None] * (k - 1))
             interest = balance * rate[:, None]
-            t0 = (loan.year - 1) * 12 + loan.month
+            t0 = loan_start(loan)
             year_of = (t0 + k[0] - 1) // 12 + 1
             by_year_interest = np.stack([interest[:, year_of == y].sum(axis=1)
                                          for y in range(1, self.years + 1)], axis=1)
@@ -702,7 +702,7 @@ class _Months:
         for item, amount in zip(case.investments, self.amounts):
             self.add([12 * (item.year - 1) + item.month], amount, -1)
         for loan, (received, interest, repaid) in zip(case.loans, self.loans):
-            t0 = 12 * (loan.year - 1) + loan.month
+            t0 = loan_start(loan)
             self.add([t0], received[:, [loan.year - 1]], 1)
             for y in range(1, years + 1):
                 paid = [m for m in range(t0 + 1, t0 + loan.months + 1)

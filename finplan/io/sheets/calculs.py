@@ -8,9 +8,10 @@ operating need of :mod:`finplan.model.engine` (spec §2–§3).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import accumulate
 
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
@@ -34,8 +35,11 @@ from finplan.io.workbook_layout import (
 )
 from finplan.io.workbook_styles import (
     BOLD,
+    EUROS,
     NUMBER,
 )
+from finplan.model.assets import LoanSchedule, loan_start
+from finplan.model.case import Loan
 from finplan.model.engine import counts_for, per_fte_rate
 from finplan.model.money import to_cents
 from finplan.model.plan import Plan
@@ -193,46 +197,7 @@ def write_details(book: Workbook, plan: Plan, layout: InputLayout, expected: Exp
                                       [money(c) for c in plan.cohort_depreciation[a - 1]],
                                       total=False))
 
-    # loans
-    sheet.section("Emprunts")
-    received = []
-    for i, (loan, schedule) in enumerate(zip(case.loans, plan.loan_schedules)):
-        principal = hyp(layout.cell("loan", i, "principal"))
-        rate = f"({hyp(layout.cell('loan', i, 'annual_rate'))}/12)"
-        term = hyp(layout.cell("loan", i, "months"))
-        loan_year = or_else(hyp(layout.cell("loan", i, "year")), "1")
-        month = or_else(hyp(layout.cell("loan", i, "month")), f"IF({loan_year}=1,p_mois_debut,1)")
-        t0 = f"(12*({loan_year}-1)+{month})"
-
-        def paid(y: int, term: str = term, t0: str = t0) -> str:
-            return f"MIN({term},12*{y}-{t0})"
-
-        def cum_interest(y: int, rate: str = rate, term: str = term, p: str = principal,
-                         paid: Callable[[int], str] = paid) -> str:
-            return (f"ROUND(IF(OR({rate}=0,{paid(y)}<1),0,"
-                    f"-CUMIPMT({rate},{term},{p},1,{paid(y)},0)),2)")
-
-        def cum_principal(y: int, rate: str = rate, term: str = term, p: str = principal,
-                          paid: Callable[[int], str] = paid) -> str:
-            return (f"ROUND(IF({paid(y)}<1,0,IF({rate}=0,{p}*{paid(y)}/{term},"
-                    f"-CUMPRINC({rate},{term},{p},1,{paid(y)},0))),2)")
-
-        details.interest.append(sheet.line(
-            "661", f"Intérêts — {loan.label}",
-            lambda y, c=cum_interest: f"{c(y)}-{c(y - 1)}",
-            [money(c) for c in schedule.interest], total=False))
-        details.repaid.append(sheet.line(
-            "", f"Capital remboursé — {loan.label}",
-            lambda y, c=cum_principal: f"{c(y)}-{c(y - 1)}",
-            [money(c) for c in schedule.repaid], total=False))
-        received.append(sheet.line(
-            "", f"Capital reçu — {loan.label}",
-            lambda y, yr=loan_year, p=principal: f"IF({yr}={y},ROUND({p},2),0)",
-            [money(c) for c in schedule.received], total=False))
-    details.loans = sheet.line("", "Emprunts reçus dans l'année",
-                               lambda y: sum_local(sheet, received, y),
-                               [money(c) for c in plan.loans_received], total=False,
-                               style="line")
+    _write_loans(sheet, plan, layout, details, helpers)
 
     # needs
     first = sheet.section("Besoins")
@@ -280,10 +245,89 @@ def write_details(book: Workbook, plan: Plan, layout: InputLayout, expected: Exp
     book.defined_names["calculs_besoins"] = DefinedName(
         "calculs_besoins", attr_text=f"{quote_sheet(sheet.name)}!$A${first}:"
         f"${sheet.column(years)}${sheet.row - 1}")
+    widths = {get_column_letter(helpers + k): 13 for k in range(len(_LOAN_HELPERS))}
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 8, LABEL_COLUMN: 52,
-                                                    year_col: 12, month_col: 12,
-                                                    amount_col: 14})
+                                                    **widths})
     return details
+
+
+# Columns after the years holding each loan's terms, on its first row.
+_LOAN_HELPERS = ("Année", "Mois", "Durée (mois)", "Taux mensuel", "Capital")
+
+
+def _write_loans(sheet: SheetWriter, plan: Plan, layout: InputLayout, details: Details,
+                 helpers: int) -> None:
+    """Each loan in named steps (:func:`finplan.model.assets.loan_schedule`): its terms
+    in helper cells, the payments made by the end of each year, the cumulative
+    interest (``CUMIPMT``) and principal (``CUMPRINC``) rounded to the cent, and the
+    year's interest (661) and repayment as differences of two cumulative figures."""
+    sheet.section("Emprunts")
+    columns = [get_column_letter(helpers + k) for k in range(len(_LOAN_HELPERS))]
+    if plan.case.loans:
+        for text, column in zip(_LOAN_HELPERS, columns):
+            put(sheet.sheet, f"{column}{sheet.row - 1}", text)
+            sheet.sheet[f"{column}{sheet.row - 1}"].font = BOLD
+    received = []
+    for i, (loan, schedule) in enumerate(zip(plan.case.loans, plan.loan_schedules)):
+        interest, repaid, got = _write_loan(sheet, layout, i, loan, schedule, columns)
+        details.interest.append(interest)
+        details.repaid.append(repaid)
+        received.append(got)
+    details.loans = sheet.line("", "Emprunts reçus dans l'année",
+                               lambda y: sum_local(sheet, received, y),
+                               [money(c) for c in plan.loans_received], total=False,
+                               style="line")
+
+
+def _write_loan(sheet: SheetWriter, layout: InputLayout, i: int, loan: Loan,
+                schedule: LoanSchedule, columns: Sequence[str]) -> tuple[int, int, int]:
+    """One loan's rows; returns those of its interest, repayment and capital received."""
+    years, first = sheet.years, sheet.row
+    year, month, term, rate, principal = (f"${column}${first}" for column in columns)
+    inputs = {key: hyp(layout.cell("loan", i, key))
+              for key in ("year", "month", "months", "annual_rate", "principal")}
+    start = loan_start(loan)
+    paid_row = sheet.line("", f"Échéances payées à la fin de l'année — {loan.label}",
+                          lambda y: f"MAX(0,MIN({term},12*{y}-(12*({year}-1)+{month})))",
+                          [max(0, min(loan.months, 12 * y - start))
+                           for y in range(1, years + 1)], total=False, number_format="0")
+    for (formula, value, number_format), column in zip((
+            (or_else(inputs["year"], "1"), loan.year, "0"),
+            (or_else(inputs["month"], f"IF({year}=1,p_mois_debut,1)"), loan.month, "0"),
+            (inputs["months"], loan.months, "0"),
+            (f"{inputs['annual_rate']}/12", loan.annual_rate / 12, "0.0000%"),
+            (inputs["principal"], loan.principal, EUROS)), columns):
+        sheet.formula(f"{column}{first}", formula, value, number_format)
+
+    def paid(y: int) -> str:
+        return sheet.local(paid_row, y)
+
+    cum_interest = sheet.line(
+        "", f"Intérêts cumulés — {loan.label}",
+        lambda y: (f"ROUND(IF(OR({rate}=0,{paid(y)}=0),0,"
+                   f"-CUMIPMT({rate},{term},{principal},1,{paid(y)},0)),2)"),
+        [money(c) for c in accumulate(schedule.interest)], total=False)
+    cum_principal = sheet.line(
+        "", f"Capital remboursé cumulé — {loan.label}",
+        lambda y: (f"ROUND(IF({paid(y)}=0,0,IF({rate}=0,{principal}*{paid(y)}/{term},"
+                   f"-CUMPRINC({rate},{term},{principal},1,{paid(y)},0))),2)"),
+        [money(c) for c in accumulate(schedule.repaid)], total=False)
+    interest = sheet.line("661", f"Intérêts — {loan.label}",
+                          lambda y: _year_part(sheet, cum_interest, y),
+                          [money(c) for c in schedule.interest], total=False)
+    repaid = sheet.line("", f"Capital remboursé — {loan.label}",
+                        lambda y: _year_part(sheet, cum_principal, y),
+                        [money(c) for c in schedule.repaid], total=False)
+    received = sheet.line("", f"Capital reçu — {loan.label}",
+                          lambda y: f"IF({year}={y},ROUND({principal},2),0)",
+                          [money(c) for c in schedule.received], total=False)
+    return interest, repaid, received
+
+
+def _year_part(sheet: SheetWriter, cumulative: int, y: int) -> str:
+    """A year's figure from a cumulative row: this year's minus last year's."""
+    here = sheet.local(cumulative, y)
+    return here if y == 1 else f"{here}-{sheet.local(cumulative, y - 1)}"
 
 
 def write_per_fte(sheet: SheetWriter, plan: Plan, layout: InputLayout, fte_rows: list[int],

@@ -32,7 +32,8 @@ from finplan.io.workbook_layout import (
 from finplan.io.workbook_styles import (
     PERCENT,
 )
-from finplan.model.plan import Plan
+from finplan.model.engine import takes_the_rest
+from finplan.model.plan import NeedResult, Plan
 from finplan.model.vocabulary import label
 from finplan.report import LIMIT_WORDS
 
@@ -102,6 +103,26 @@ def write_funders(book: Workbook, plan: Plan, expected: Expectations) -> Funders
     return funders
 
 
+def _link_rest(sheet: SheetWriter, funders: Funders, need: NeedResult) -> None:
+    """The funder that takes the rest of its need (own funds, often), as the formula it
+    is: « besoin − autres financements » (:func:`finplan.model.engine.takes_the_rest`)."""
+    need_funders = [f.funder for f in need.funding]
+    for funding in need.funding:
+        if not takes_the_rest(funding.funder, need_funders,
+                              need.need.max_public_share is not None):
+            continue
+        others = [f for f in need.funding if f is not funding]
+        rows = [funders.funder_rows[f.name] for f in others]
+        need_row = funders.need_rows[need.need.id]
+        for y in range(1, sheet.years + 1):
+            rest = max(0, need.amounts[y - 1] - sum(f.amounts[y - 1] for f in others))
+            if rest != funding.amounts[y - 1]:  # the rule above says it cannot differ
+                raise AssertionError(f"{funding.name}: {rest} != {funding.amounts[y - 1]}")
+            sheet.formula(sheet.local(funders.funder_rows[funding.name], y),
+                          f"MAX(0,{sheet.local(need_row, y)}-{sum_local(sheet, rows, y)})",
+                          money(rest))
+
+
 def link_funders(funders: Funders, details: Details, plan: Plan,
                   layout: InputLayout) -> None:
     """Formulas of the Financeurs sheet that refer to the Calculs sheet."""
@@ -111,6 +132,7 @@ def link_funders(funders: Funders, details: Details, plan: Plan,
     for need in plan.need_results:
         need_id = need.need.id
         funder_rows = [funders.funder_rows[f.name] for f in need.funding]
+        _link_rest(sheet, funders, need)
         for y in range(1, years + 1):
             sheet.formula(sheet.local(funders.need_rows[need_id], y),
                           calc.ref(details.needs[need_id], y), money(need.amounts[y - 1]))
