@@ -137,8 +137,9 @@ class SheetWriter:
             cell = self.sheet[f"{self.column(y)}{row}"]
             if isinstance(period, str):
                 put(self.sheet, cell.coordinate, period)
-            else:
-                cell.value = period
+            else:  # a plan year, following the first year typed in the inputs
+                self.formula(cell.coordinate, f"p_annee1+{y - 1}" if y > 1 else "p_annee1",
+                             period, "0")
         for offset, text in enumerate(extra):
             put(self.sheet, f"{self.column(self.years + 1 + offset)}{row}", text)
         last = self.first_year_column + self.years + len(extra) - 1
