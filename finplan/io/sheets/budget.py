@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.pagebreak import Break
 
 from finplan.io.sheets.calculs import Details
 from finplan.io.sheets.financeurs import Funders
@@ -227,13 +228,16 @@ def write_budget(book: Workbook, plan: Plan, details: Details, funders: Funders,
     budget.charges_total = sheet.line(
         "", CHARGES_TOTAL, lambda y: sum_local(sheet, charge_lines, y),
         [money(c) for c in plan.charges_total], style="total")
-    surplus_row = sheet.line("", SURPLUS, None, [money(c) for c in plan.budget_surplus])
+    surplus_row = sheet.line("", SURPLUS, None, [money(c) for c in plan.budget_surplus],
+                             style="line")
     in_kind_charges = _write_in_kind(sheet, "86")
     charges_grand = sheet.line("", GRAND_TOTAL, None, [money(c + s) for c, s in zip(
         plan.charges_total, plan.budget_surplus)], style="total")
     sheet.name_block("budget_charges", first, charges_grand)
 
     sheet.row += 1
+    # printed as the form is: the produits start a new page
+    sheet.sheet.row_breaks.append(Break(id=sheet.row - 1))
     first = sheet.section("PRODUITS")
     produits = grouped(_produit_entries(plan, details, funders))
     produit_lines = [_write_74(sheet, plan, details, funders, budget) if code == "74" else
@@ -252,7 +256,7 @@ def write_budget(book: Workbook, plan: Plan, details: Details, funders: Funders,
         [money(p + o) for p, o in zip(plan.produits_total, plan.own_resources)],
         style="total")
     shortfall_row = sheet.line("", SHORTFALL, None,
-                               [money(c) for c in plan.budget_shortfall])
+                               [money(c) for c in plan.budget_shortfall], style="line")
     in_kind_produits = _write_in_kind(sheet, "87")
     produits_grand = sheet.line("", GRAND_TOTAL, None, [
         money(p + o + s) for p, o, s in zip(plan.produits_total, plan.own_resources,
@@ -282,7 +286,7 @@ def write_budget(book: Workbook, plan: Plan, details: Details, funders: Funders,
         lambda y: f"{sum_local(sheet, produit_lines, y)}-{charges_cell(y)}",
         [money(c) for c in plan.result], style="total")
     budget.caf = sheet.line(
-        "", "Capacité d'autofinancement (résultat + amortissements − quote-part 747)",
+        "", "Capacité d'autofinancement (résultat + amortissements − 747)",
         lambda y: (f"{sheet.local(budget.result, y)}+{sheet.local(budget.line_68, y)}"
                    f"-{sheet.local(budget.release, y)}"),
         [money(c) for c in plan.caf], style="total")
@@ -291,5 +295,6 @@ def write_budget(book: Workbook, plan: Plan, details: Details, funders: Funders,
     for offset, text in enumerate(NOTES, start=sheet.row + 1):
         put(sheet.sheet, f"{LABEL_COLUMN}{offset}", text)
         sheet.sheet[f"{LABEL_COLUMN}{offset}"].font = NOTE_FONT
-    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 9, LABEL_COLUMN: 62})
+    # the longest label of the form (747, with its indent) fits
+    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 7, LABEL_COLUMN: 80})
     return budget
