@@ -32,6 +32,7 @@ from finplan.io.workbook_layout import (
     absolute,
     quote_sheet,
 )
+from finplan.io.workbook_print import fit_texts, fit_width, widen_for_words
 from finplan.io.workbook_styles import (
     BOLD,
     HEADER_FILL,
@@ -191,19 +192,29 @@ def write_inputs(book: Workbook, layout: InputLayout, case: Case | None) -> Work
         _write_table(sheet, table, items.get(spec.key, []), validations)
     for validation in validations.values():
         sheet.add_data_validation(validation)
+    # narrow value columns (their headers wrap): more of a wide table on a printed page
     widths = {1: 2, 2: 38, 3: 22, 4: 60}
     for index in range(1, 40):
-        sheet.column_dimensions[get_column_letter(index)].width = widths.get(index, 15)
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(index, 10)
     sheet.freeze_panes = "C1"
     return sheet
 
 
 def finish_input_sheets(book: Workbook, case: Case | None) -> None:
-    """Print setup of the Guide and the Hypothèses (landscape, one page wide)."""
+    """Print setup of the Guide (one page wide) and the Hypothèses (its wide tables
+    split over pages, the first column repeated on each; see
+    :mod:`finplan.io.workbook_print`). No date in their headers: `fill` never rewrites
+    these sheets, so a date there would be that of the template, not of the figures."""
     organisation = case.project.organisation if case else ""
     project = case.project.name if case else ""
-    for key in ("guide", "inputs"):
-        print_setup(book[SHEETS[key]], organisation, project)
+    guide = book[SHEETS["guide"]]
+    print_setup(guide, organisation, project)
+    widen_for_words(guide)
+    fit_texts(guide, fit_width(guide))
+    inputs = book[SHEETS["inputs"]]
+    print_setup(inputs, organisation, project)
+    widen_for_words(inputs)
+    fit_texts(inputs, fit_width(inputs, title_columns=2), title_columns=2)
 
 
 def _write_table(sheet: Worksheet, table: Any, rows: list[Mapping[str, Any]],

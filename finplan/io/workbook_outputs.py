@@ -24,6 +24,7 @@ from finplan.io.sheets.scenarios import write_scenarios, write_table
 from finplan.io.sheets.tresorerie import write_monthly
 from finplan.io.workbook_inputs import Expectations, put
 from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, TITLE_CELL, InputLayout
+from finplan.io.workbook_print import fit_texts, fit_width, print_setup, widen_for_words
 from finplan.io.workbook_snapshot import FRESH_NAME
 from finplan.io.workbook_styles import NOTE_FONT, TITLE_FONT
 from finplan.model.plan import Plan
@@ -65,3 +66,6 @@ def write_placeholders(book: Workbook) -> None:
             "finplan fill sur ce classeur.")
         sheet["B3"].font = NOTE_FONT
         sheet.column_dimensions["B"].width = 100
+        print_setup(sheet, "", "")
+        widen_for_words(sheet)
+        fit_texts(sheet, fit_width(sheet))

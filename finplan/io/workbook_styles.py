@@ -1,9 +1,11 @@
-"""Looks of the finplan workbook: fonts, fills, number formats, print setup."""
+"""Looks of the finplan workbook: fonts, fills, number formats (the print setup is
+:mod:`finplan.io.workbook_print`'s, re-exported here)."""
 
 from __future__ import annotations
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.worksheet.worksheet import Worksheet
+
+from finplan.io.workbook_print import print_setup
 
 __all__ = ["EUROS", "PERCENT", "NUMBER", "INPUT_FILL", "INPUT_FONT", "HEADER_FILL",
            "HEADER_FONT", "TITLE_FONT", "BOLD", "TOTAL_BORDER", "LINE_FILL", "WRAP",
@@ -17,43 +19,19 @@ PERCENT = "0.0 %"
 NUMBER = "#,##0.00"
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF6D5")
-INPUT_FONT = Font(color="1F3F9F")
+FONT = "Calibri"  # named: without a name LibreOffice prints a wider serif face
+INPUT_FONT = Font(name=FONT, color="1F3F9F")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-HEADER_FONT = Font(color="FFFFFF", bold=True)
+HEADER_FONT = Font(name=FONT, color="FFFFFF", bold=True)
 LINE_FILL = PatternFill("solid", fgColor="DDEBF7")
 OK_FILL = PatternFill("solid", fgColor="C6EFCE")
 KO_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARN_FILL = PatternFill("solid", fgColor="FFEB9C")
-TITLE_FONT = Font(size=14, bold=True, color="1F4E79")
-NOTE_FONT = Font(italic=True, color="595959")
-BANNER_FONT = Font(bold=True, color="C00000")
-BOLD = Font(bold=True)
+TITLE_FONT = Font(name=FONT, size=14, bold=True, color="1F4E79")
+NOTE_FONT = Font(name=FONT, italic=True, color="595959")
+BANNER_FONT = Font(name=FONT, bold=True, color="C00000")
+BOLD = Font(name=FONT, bold=True)
 TOTAL_BORDER = Border(top=Side(style="thin"), bottom=Side(style="double"))
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="top", wrap_text=True)
-
-
-def print_setup(sheet: Worksheet, organisation: str, project: str,
-                title_rows: str | None = None) -> None:
-    """Landscape, one page wide, header with organisation, project and date."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.top = 0.8
-    sheet.page_margins.bottom = 0.7
-    sheet.oddHeader.left.text = _escape(organisation)
-    sheet.oddHeader.center.text = _escape(project)
-    sheet.oddHeader.right.text = "&D"
-    sheet.oddFooter.left.text = _escape(sheet.title)
-    sheet.oddFooter.right.text = "Page &P / &N"
-    if title_rows:
-        sheet.print_title_rows = title_rows
-
-
-def _escape(text: str) -> str:
-    """Header text: & starts a code in Excel headers, so it is doubled."""
-    return text.replace("&", "&&")

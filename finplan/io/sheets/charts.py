@@ -44,6 +44,9 @@ def line_chart(sheet: SheetWriter, title: str, row: int, size: tuple[float, floa
     _frame(chart, sheet, title, [row], size)
     for series in chart.series:
         series.smooth = False
+    chart.legend = None  # one line, named by the chart's title: the plot gets the room
+    if sheet.years > 12:  # months: a label every half-year, not 36 slanted labels
+        chart.x_axis.tickLblSkip = 6
     return chart
 
 

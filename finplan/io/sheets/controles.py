@@ -27,6 +27,7 @@ from finplan.io.workbook_layout import (
     absolute,
     quote_sheet,
 )
+from finplan.io.workbook_print import calculation_date, fit_texts, fit_width, widen_for_words
 from finplan.io.workbook_snapshot import FRESH_NAME
 from finplan.io.workbook_styles import (
     BOLD,
@@ -145,11 +146,13 @@ def write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: Funde
         "controles_verdict", attr_text=f"{quote_sheet(sheet.name)}!{absolute(verdict_cell)}")
     project = case.project
     print_setup(ws, project.organisation, project.name,
-                title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+                title_rows=f"{HEADER_ROW}:{HEADER_ROW}", dated=calculation_date())
     ws.freeze_panes = f"{column['id']}{FIRST_OUTPUT_ROW}"
-    for key, width in {"id": 5, "description": 60, "status": 12, "message": 90,
+    for key, width in {"id": 5, "description": 46, "status": 10, "message": 64,
                        "value": 16}.items():
         ws.column_dimensions[column[key]].width = width
+    widen_for_words(ws)
+    fit_texts(ws, fit_width(ws))
 
 
 FRESHNESS_CHECK = "Résultats calculés à partir des hypothèses actuelles"

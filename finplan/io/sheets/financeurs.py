@@ -175,12 +175,14 @@ def link_funders(funders: Funders, details: Details, plan: Plan,
                                [money(c) for c in totals]))
     funders.mix_rows = rows
     sheet.name_block("financeurs_repartition", mix_title, rows[-1])
-    sheet.sheet.add_chart(stacked_bars(sheet, "Ressources par année", rows, (9, 18)),
-                          f"{LABEL_COLUMN}{rows[-1] + 2}")
+    # the chart beside the labels, not under them: the label columns are repeated on
+    # every printed page, and a chart over them would be printed on each page
+    sheet.sheet.add_chart(stacked_bars(sheet, "Ressources par année", rows, (9, 15)),
+                          f"{FUNDER_TYPE_COLUMN}{rows[-1] + 2}")
     share_column = FUNDER_FIRST_YEAR_COLUMN + years + 1
-    widths = {CODE_COLUMN: 3, LABEL_COLUMN: 46, FUNDER_TYPE_COLUMN: 14, FUNDER_RULE_COLUMN: 24,
-              get_column_letter(share_column): 15}
-    widths.update({get_column_letter(share_column + 1 + k): 30 for k in range(years)})
-    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), widths)
-
-
+    widths = {CODE_COLUMN: 3, LABEL_COLUMN: 40, FUNDER_TYPE_COLUMN: 12, FUNDER_RULE_COLUMN: 20,
+              get_column_letter(share_column): 10}
+    widths.update({get_column_letter(share_column + 1 + k): 24 for k in range(years)})
+    # printed in two parts, the funders' names repeated: the amounts, then the reasons
+    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), widths, breaks=[share_column],
+                 title_columns=2)

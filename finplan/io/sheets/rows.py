@@ -30,6 +30,13 @@ from finplan.io.workbook_layout import (
     absolute,
     quote_sheet,
 )
+from finplan.io.workbook_print import (
+    calculation_date,
+    charts_on_their_own_page,
+    fit_texts,
+    fit_width,
+    widen_for_words,
+)
 from finplan.io.workbook_snapshot import banner_formula
 from finplan.io.workbook_styles import (
     BANNER_FONT,
@@ -73,6 +80,7 @@ class SheetWriter:
     row: int = 1
     sheet: Worksheet = field(init=False)
     period_labels: Sequence[Any] | None = None  # columns other than the plan's years
+    period_width: float = 14  # width of a period column
 
     def __post_init__(self) -> None:
         self.sheet = self.book.create_sheet(SHEETS[self.key])
@@ -195,15 +203,23 @@ class SheetWriter:
         self.book.defined_names[name] = DefinedName(
             name, attr_text=f"{quote_sheet(self.name)}!$A${first_row}:${last}${last_row}")
 
-    def finish(self, freeze: str, widths: dict[str, float]) -> None:
+    def finish(self, freeze: str, widths: dict[str, float], *, breaks: Sequence[int] = (),
+               title_columns: int = 0) -> None:
+        """Column widths, frozen panes and print setup (:mod:`finplan.io.workbook_print`):
+        texts wrapped where they would be cut, one page wide when readable, else split
+        after the columns ``breaks`` with the first ``title_columns`` repeated."""
         project = self.plan.case.project
         print_setup(self.sheet, project.organisation, project.name,
-                    title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+                    title_rows=f"{HEADER_ROW}:{HEADER_ROW}", dated=calculation_date())
         self.sheet.freeze_panes = freeze
         for letter, width in widths.items():
             self.sheet.column_dimensions[letter].width = width
         for y in range(1, self.years + 2):
-            self.sheet.column_dimensions[self.column(y)].width = 14
+            self.sheet.column_dimensions[self.column(y)].width = self.period_width
+        charts_on_their_own_page(self.sheet)
+        widen_for_words(self.sheet)
+        breaks = fit_width(self.sheet, breaks, title_columns)
+        fit_texts(self.sheet, breaks, title_columns)
 
 
 def runs(rows: Sequence[int]) -> list[tuple[int, int]]:

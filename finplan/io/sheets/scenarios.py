@@ -18,6 +18,7 @@ from finplan.io.workbook_layout import (
     HEADER_ROW,
     LABEL_COLUMN,
 )
+from finplan.io.workbook_print import calculation_date, fit_texts, fit_width, widen_for_words
 from finplan.io.workbook_styles import (
     EUROS,
     HEADER_FILL,
@@ -66,9 +67,12 @@ def write_scenarios(book: Workbook, plan: Plan, expected: Expectations) -> None:
         table = compare(plan.case, plan)
         last = write_table(sheet.sheet, table, HEADER_ROW, "Indicateur")
         sheet.name_block("scenarios_comparaison", HEADER_ROW, last, 2 + len(table.columns))
-    print_setup(sheet.sheet, project.organisation, project.name)
+    print_setup(sheet.sheet, project.organisation, project.name, dated=calculation_date())
     sheet.sheet.column_dimensions[LABEL_COLUMN].width = 36
     for offset in range(len(plan.case.scenarios) + 1):
         sheet.sheet.column_dimensions[get_column_letter(3 + offset)].width = 20
+    # many scenarios: split over pages, the indicators repeated on each
+    widen_for_words(sheet.sheet)
+    fit_texts(sheet.sheet, fit_width(sheet.sheet, title_columns=2), title_columns=2)
 
 

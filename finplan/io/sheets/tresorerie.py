@@ -97,12 +97,17 @@ def write_monthly(book: Workbook, plan: Plan, expected: Expectations,
                      sheet.first_year_column + cash.months - 1)
     sheet.row += 3
     write_reconciliation(sheet, plan, financing, balance)
+    # the chart under the first year's months, never under the title columns that
+    # are repeated on each page (it would be printed again on each of them)
     sheet.sheet.add_chart(line_chart(sheet, "Trésorerie de fin de mois", balance,
-                                     (9, 24)), f"{LABEL_COLUMN}{sheet.row + 1}")
-    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 3, LABEL_COLUMN: 44})
-    # printed one year a page wide, the labels repeated on each page
-    sheet.sheet.page_setup.fitToWidth = len(plan.years)
-    sheet.sheet.print_title_cols = f"{CODE_COLUMN}:{LABEL_COLUMN}"
+                                     (8, 13)), f"{sheet.column(1)}{sheet.row + 1}")
+    # printed half a year a page, the labels repeated on each page (a year a page would
+    # take a scale below 70 %)
+    sheet.period_width = 12
+    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 3, LABEL_COLUMN: 34},
+                 breaks=[sheet.first_year_column + 6 * half - 1
+                         for half in range(1, (cash.months + 5) // 6)],
+                 title_columns=2)
     return sheet, balance
 
 

@@ -1,0 +1,330 @@
+"""The workbooks print like a document a funder files (issue 12, item 6).
+
+Each bundled example is built by finplan, with the empty template; LibreOffice
+exports them all to PDF in one run (recalculating them on load, as in
+test_workbook.py); poppler's pdftotext then reads each page as it is printed:
+
+- the number of pages of each sheet stays within a bound (``PAGES``);
+- every text finplan wrote in a printed sheet appears whole on some page of that
+  sheet: not cut by the next cell, the page edge or a repeated title column, not
+  broken inside a word, no ``###`` for a number wider than its column;
+- no two words of a page overlap (wrapped text in a row too short for it);
+- no sheet prints below 70 % (computed from the saved workbook, below);
+- a chart is never under the columns repeated on each page (it would be printed
+  again on each page) and stays within one page's columns;
+- the date of the headers is French text, never the printing machine's ``&D``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
+from openpyxl.worksheet.worksheet import Worksheet
+from spreadsheet import make_profile, soffice
+
+import finplan
+from finplan.io.workbook_write import build_workbook, template_workbook
+
+EXAMPLES = {path.stem: path for path in sorted(finplan.demo_path().parent.glob("*.toml"))}
+WORKBOOKS = [*EXAMPLES, "modele"]
+
+# Pages a sheet may take, and why. A4 landscape holds about 30 rows of a table at 100 %.
+PAGES = {
+    "Guide": 2,  # a page of text, and its last lines
+    # the tables' title rows, bands of ~30 rows down; across, the first columns then
+    # the per-year columns (up to 36 for the funders) in parts of ~9: 5 bands × 5 parts
+    "Hypothèses": 25,
+    "Budget": 3,  # ~60 Cerfa and account lines of the examples, 30 a page
+    "Financeurs": 6,  # the amounts, then the « Limité par » reasons: 2 parts × 3 bands
+    "Plan de financement": 2,  # the table, then its chart
+    "Trésorerie": 12,  # half a year a page (a year would need < 70 %): 6 × 2 bands
+    "Scénarios": 2,
+    "Contrôles": 2,
+    "Calculs": 3,  # ~60 lines of the examples
+}
+MIN_SCALE = 0.70  # issue 12: no page below about 70 %
+A4_LANDSCAPE_WIDTH = 841.89  # points
+# A column width unit is the width of a digit of the workbook's font (Calibri 11:
+# 5.25 pt). LibreOffice without Carlito prints with DejaVu Sans, a third wider:
+# 7 pt a unit, the case where pages are widest, is the one computed here.
+POINTS_PER_UNIT = 7.0
+DEFAULT_WIDTH = 9.140625
+NOT_PRINTED = ("Listes", "Dernier calcul")  # hidden
+US_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+
+
+@dataclass
+class Printed:
+    """A workbook as saved by finplan and its pages as LibreOffice printed them."""
+
+    book: object
+    layout: dict[str, list[str]]  # sheet -> the text of its pages (pdftotext -layout)
+    raw: dict[str, list[str]]  # the same in the order cells were drawn (-raw)
+    words: dict[str, list[list[tuple[float, float, float, float, str]]]]  # -bbox
+
+
+def _pdftotext(pdf: Path, *options: str) -> str:
+    return subprocess.run(["pdftotext", *options, str(pdf), "-"], check=True,
+                          capture_output=True, text=True, timeout=120).stdout
+
+
+def _crop(book) -> list[str]:
+    """pdftotext options keeping what is printed inside the side margins: LibreOffice
+    writes a text cut at the page edge whole into the PDF, clipped."""
+    sheets = [s for s in book.worksheets if s.title not in NOT_PRINTED]
+    left = min(s.page_margins.left for s in sheets) * 72
+    right = min(s.page_margins.right for s in sheets) * 72
+    return ["-x", str(math.floor(left - 1)), "-y", "0",
+            "-W", str(math.ceil(A4_LANDSCAPE_WIDTH - left - right + 2)), "-H", "600"]
+
+
+def _footer(words: list[tuple[float, float, float, float, str]], book) -> str:
+    """The sheet a page belongs to: the name on the left of its footer (the words in
+    the bottom margin, left half of the page)."""
+    marks = [word for index, word in enumerate(words[:-3]) if word[4] == "Page"
+             and words[index + 1][4].isdigit() and words[index + 2][4] == "/"]
+    if not marks:
+        return "(a page without a footer)"
+    level = marks[-1][1]
+    line = " ".join(w[4] for w in sorted(words, key=lambda w: w[0])
+                    if abs(w[1] - level) < 3 and w[0] < A4_LANDSCAPE_WIDTH / 2)
+    titles = sorted((s.title for s in _printed_sheets(book)), key=len, reverse=True)
+    return next((title for title in titles if (line + " ").startswith(title + " ")), line)
+
+
+def _by_sheet(pages: list[str], sheet_of_page: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for text, sheet in zip(pages, sheet_of_page):
+        found.setdefault(sheet, []).append(text)
+    return found
+
+
+def _words(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    pages = []
+    for page in _pdftotext(pdf, "-bbox").split("<page ")[1:]:
+        pages.append([(float(x0), float(y0), float(x1), float(y1), word) for
+                      x0, y0, x1, y1, word in re.findall(
+                          r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                          r'yMax="([\d.]+)">(.*?)</word>', page)])
+    return pages
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> dict[str, Printed]:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is needed: apt-get install poppler-utils")
+    folder = tmp_path_factory.mktemp("print")
+    sources = []
+    for name in WORKBOOKS:
+        book = (template_workbook() if name == "modele"
+                else build_workbook(finplan.load_case(EXAMPLES[name])).workbook)
+        book.save(folder / f"{name}.xlsx")
+        sources.append(folder / f"{name}.xlsx")
+    # one LibreOffice run for every workbook, with a profile of its own
+    subprocess.run([soffice(), f"-env:UserInstallation={make_profile(folder / 'profile').as_uri()}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(folder / "pdf"),
+                    *map(str, sources)], check=True, capture_output=True, timeout=300)
+    result = {}
+    for name, source in zip(WORKBOOKS, sources):
+        pdf = folder / "pdf" / f"{name}.pdf"
+        book = load_workbook(source)
+        words = _words(pdf)
+        sheet_of_page = [_footer(page, book) for page in words]
+        crop = _crop(book)
+        result[name] = Printed(
+            book,
+            _by_sheet(_pdftotext(pdf, "-layout", *crop).split("\f")[:-1], sheet_of_page),
+            _by_sheet(_pdftotext(pdf, "-raw", *crop).split("\f")[:-1], sheet_of_page),
+            _by_sheet(words, sheet_of_page))
+    return result
+
+
+def _printed_sheets(book) -> list[Worksheet]:
+    return [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
+
+
+def _flat(text: str) -> str:
+    """Any run of spaces, line ends or non-breaking spaces as one space; a word wrapped
+    after its hyphen (« quote- / part ») joined again."""
+    text = re.sub(r"-\n\s*", "-", text)
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_every_sheet_prints_on_a_bounded_number_of_pages(printed, name):
+    pages = {sheet: len(texts) for sheet, texts in printed[name].layout.items()}
+    visible = [sheet.title for sheet in _printed_sheets(printed[name].book)]
+    assert sorted(pages) == sorted(visible), "every visible sheet is printed, nothing else"
+    too_many = {sheet: count for sheet, count in pages.items() if count > PAGES[sheet]}
+    assert not too_many, f"{name}: pages {too_many}, bounds {PAGES}"
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_every_text_prints_whole(printed, name):
+    """Each text cell of a printed sheet (labels of column B, headers such as
+    « septembre 2027 », sentences…) is found whole in the text of one of the sheet's
+    pages: in the layout text (lines as printed) or, for a text wrapped over several
+    lines beside other wrapped cells, in the raw text (each cell's lines together)."""
+    cut = []
+    for sheet in _printed_sheets(printed[name].book):
+        pages = [_flat(text) for text in printed[name].layout[sheet.title]]
+        pages += [_flat(text) for text in printed[name].raw[sheet.title]]
+        for row in sheet.iter_rows():
+            for cell in row:
+                if (isinstance(cell.value, str) and cell.data_type != "f"
+                        and _flat(cell.value)
+                        and not any(_flat(cell.value) in page for page in pages)):
+                    cut.append(f"{sheet.title}!{cell.coordinate} « {cell.value} »")
+        hashes = [text for text in pages if "###" in text]
+        assert not hashes, f"{sheet.title}: a number wider than its column (###)"
+    assert not cut, f"{name}: {len(cut)} texts cut or missing:\n" + "\n".join(cut[:30])
+
+
+def _overlap(a, b) -> float:
+    """Share of the smaller box that the two word boxes have in common."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return width * height / smaller if smaller > 0 else 0.0
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_no_printed_words_overlap(printed, name):
+    """Wrapped text in a row too short for it runs over the next row: its words then
+    lie on others (the Guide did so)."""
+    found = []
+    for sheet, pages in printed[name].words.items():
+        for number, words in enumerate(pages, start=1):
+            words = sorted(words, key=lambda w: w[1])
+            for index, word in enumerate(words):
+                for other in words[index + 1:]:
+                    if other[1] >= word[3]:
+                        break
+                    if _overlap(word, other) > 0.25:
+                        found.append(f"{sheet} page {number}: « {word[4]} » / "
+                                     f"« {other[4]} »")
+    assert not found, f"{name}: words printed over each other:\n" + "\n".join(found[:20])
+
+
+def _width(sheet: Worksheet, first: int, last: int) -> float:
+    """Printed width of columns first..last at 100 %, in points."""
+    total = 0.0
+    for index in range(first, last + 1):
+        dimension = sheet.column_dimensions.get(sheet.cell(1, index).column_letter)
+        if dimension is not None and dimension.hidden:
+            continue
+        width = dimension.width if dimension is not None and dimension.width else DEFAULT_WIDTH
+        total += width * POINTS_PER_UNIT
+    return total
+
+
+def _title_columns(sheet: Worksheet) -> int:
+    if not sheet.print_title_cols:
+        return 0
+    return column_index_from_string(sheet.print_title_cols.split(":")[1].strip("$"))
+
+
+def _charts(sheet: Worksheet) -> list[tuple[int, float]]:
+    """(first column, width in points) of each chart of a sheet read back."""
+    charts = []
+    for chart in sheet._charts:
+        start = chart.anchor._from.col + 1
+        width = chart.anchor.ext.width / 12700 if chart.anchor.ext is not None else 0.0
+        charts.append((start, width))
+    return charts
+
+
+def effective_scale(sheet: Worksheet) -> float:
+    """The scale a sheet prints at, as LibreOffice computes it.
+
+    Printable width ``P`` = A4 landscape width − side margins. Fit to ``N`` pages
+    wide (``fitToPage``): the columns ``A`` to the last one used (``W``, charts
+    included), split into ``N`` pages each repeating the title columns (``T``), must
+    fit, so ``scale = min(1, N × P / (W + (N − 1) × T))`` — an upper bound: pages
+    break between columns. A fixed scale is the ``scale`` stored; each part between
+    the column breaks must then fit a page with the title columns, or LibreOffice
+    would break it again: we require it, so the pages are those finplan planned.
+    """
+    margins = sheet.page_margins
+    room = A4_LANDSCAPE_WIDTH - 72 * (margins.left + margins.right)
+    last = sheet.max_column
+    titles = _title_columns(sheet)
+    charts = [(start, _width(sheet, 1, start - 1) + width) for start, width in _charts(sheet)]
+    used = max([_width(sheet, 1, last), *[right for _, right in charts]])
+    properties = sheet.sheet_properties.pageSetUpPr
+    if properties is not None and properties.fitToPage:
+        pages = sheet.page_setup.fitToWidth or 1
+        return min(1.0, pages * room / (used + (pages - 1) * _width(sheet, 1, titles)))
+    scale = (sheet.page_setup.scale or 100) / 100
+    ends = [brk.id for brk in sheet.col_breaks.brk] + [last]
+    start = titles + 1
+    for end in ends:
+        part = _width(sheet, start, end)
+        needed = (_width(sheet, 1, titles) + part) * scale
+        assert needed <= room, (f"{sheet.title}: columns {start}-{end} need {needed:.0f} "
+                                f"pt at {scale:.0%}, the page has {room:.0f}")
+        start = end + 1
+    return scale
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_no_sheet_prints_below_70_percent(printed, name):
+    scales = {sheet.title: effective_scale(sheet)
+              for sheet in _printed_sheets(printed[name].book)}
+    small = {title: f"{scale:.0%}" for title, scale in scales.items() if scale < MIN_SCALE}
+    assert not small, f"{name}: printed below {MIN_SCALE:.0%}: {small}"
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_charts_print_once_within_a_page(printed, name):
+    """A chart over the columns repeated on each page would be printed on each page;
+    a chart across a column break would be cut in two."""
+    for sheet in _printed_sheets(printed[name].book):
+        titles = _title_columns(sheet)
+        breaks = [brk.id for brk in sheet.col_breaks.brk]
+        for start, width in _charts(sheet):
+            assert not titles or start > titles, f"{sheet.title}: chart under title columns"
+            end = next((b for b in breaks if b >= start), sheet.max_column)
+            # the narrower unit (Calibri 11, 5.25 pt) is where a chart covers most columns
+            room = _width(sheet, start, end) * 5.25 / POINTS_PER_UNIT
+            assert width <= room, f"{sheet.title}: chart across a page break"
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_headers_carry_the_date_of_the_calculation_in_french(printed, name):
+    """``&D`` prints the date the way the printing machine's locale writes it
+    (11/23/2026 here): the output sheets carry the day of the calculation, in French
+    words, written when finplan computes them."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    today = (dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+             if epoch.isdigit() else dt.date.today())
+    months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+              "septembre", "octobre", "novembre", "décembre")
+    # the day the fixture built the workbooks: today, or yesterday just after midnight
+    expected = {f"Calculé le {'1er' if day.day == 1 else day.day} {months[day.month - 1]} "
+                f"{day.year}" for day in (today, today - dt.timedelta(days=1))}
+    book = printed[name].book
+    for sheet in _printed_sheets(book):
+        for part in (sheet.oddHeader, sheet.oddFooter):
+            for side in (part.left, part.center, part.right):
+                assert "&D" not in (side.text or ""), sheet.title
+    outputs = [s.title for s in _printed_sheets(book) if s.title not in ("Guide", "Hypothèses")]
+    for title in outputs:
+        header = book[title].oddHeader.right.text
+        assert header in expected, f"{title}: {header}"
+        assert header in _flat(printed[name].layout[title][0]), title
+    for title, pages in printed[name].layout.items():
+        for page in pages:
+            assert not US_DATE.search(page), f"{title}: {US_DATE.search(page)[0]}"
