@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.pagebreak import Break
 
 from finplan.io.sheets.calculs import Details
 from finplan.io.sheets.financeurs import Funders
@@ -236,8 +235,6 @@ def write_budget(book: Workbook, plan: Plan, details: Details, funders: Funders,
     sheet.name_block("budget_charges", first, charges_grand)
 
     sheet.row += 1
-    # printed as the form is: the produits start a new page
-    sheet.sheet.row_breaks.append(Break(id=sheet.row - 1))
     first = sheet.section("PRODUITS")
     produits = grouped(_produit_entries(plan, details, funders))
     produit_lines = [_write_74(sheet, plan, details, funders, budget) if code == "74" else
