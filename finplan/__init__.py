@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from importlib import resources
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +23,9 @@ from finplan.model.engine import compute
 from finplan.model.plan import Plan
 from finplan.model.validation import validate_case
 
-try:
-    __version__ = version("finplan")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+#: The version, written only here: pyproject.toml reads it (``dynamic = ["version"]``),
+#: and so do the wheel's metadata and ``finplan --version``.
+__version__ = "0.1.0"
 
 __all__ = [
     "Case",

@@ -6,6 +6,7 @@ Exit codes: 0 when every check passes, 1 when a check fails, 2 on bad input
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -63,10 +64,31 @@ def _show(plan: Plan, as_json: bool) -> int:
     return EXIT_OK if plan.ok else EXIT_CHECK_FAILED
 
 
+#: Characters finplan prints (tables, histograms, inequalities) that Windows' ANSI code
+#: page (cp1252, used for a redirected output: ``finplan demo > plan.txt``) cannot encode.
+_PRINTED = "─│█≤≥€«»…"
+
+
+def _printable_output() -> None:
+    """Write UTF-8 on the process' own output when its encoding cannot print what
+    finplan prints, rather than stop with an internal error (Windows, output redirected
+    to a file or a pipe). A console, a UTF-8 output or a replaced stream (tests) is left
+    alone."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None or stream not in (sys.__stdout__, sys.__stderr__):
+            continue
+        try:
+            _PRINTED.encode(stream.encoding or "ascii")
+        except (UnicodeEncodeError, LookupError):
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                stream.reconfigure(encoding="utf-8")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="finplan")
 def main() -> None:
     """finplan : plan de financement multi-financeurs et budget prévisionnel sur 3 ans."""
+    _printable_output()
 
 
 @main.command("plan")
