@@ -71,6 +71,7 @@ def test_demo_save_never_overwrites(tmp_path):
 
 def test_console_script_runs_the_demo_as_installed():
     completed = subprocess.run([sys.executable, "-m", "finplan.cli", "demo", "--json"],
-                               capture_output=True, text=True, check=False)
+                               capture_output=True, text=True, encoding="utf-8",
+                               check=False)
     assert completed.returncode == 1, completed.stderr
     assert json.loads(completed.stdout)["format"] == "finplan-result/1"
