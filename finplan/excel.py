@@ -26,7 +26,7 @@ from typing import Any
 
 from finplan.errors import CaseError, FinplanError
 from finplan.io.sheet_marks import encode_cells, grid_cells
-from finplan.io.workbook_grids import error_grid, output_grids, pad, protect_text
+from finplan.io.workbook_grids import SheetLook, error_grid, output_sheets, pad, protect_text
 from finplan.io.workbook_layout import (
     INPUT_SHEET,
     LISTS_SHEET,
@@ -113,17 +113,86 @@ def _calculer(book: Any) -> bool:
         return False
     plan = compute(found.case)
     records = []  # what each sheet now holds, for the next click and the next fill
-    for name, grid in output_grids(plan, found.layout, found.notes).items():
+    sheets = output_sheets(plan, found.layout, found.notes)
+    for name, (grid, _) in sheets.items():
         _write(book, name, grid, previous[name])
         records.append([len(grid), max(len(row) for row in grid),
                         encode_cells(grid_cells(grid))])
     lists.range(RECORD_RANGE).value = records
     _write_snapshot(book, rows)
-    failed = [check.message for check in plan.check_results if check.fails]
-    message = ("Plan calculé : tous les contrôles sont passés." if not failed else
-               "Plan calculé, à revoir :\n" + "\n".join(f"- {text}" for text in failed))
-    book.app.alert(message, TITLE)
+    for name, (grid, look) in sheets.items():
+        _style(book.sheets[name], look, pad(grid, *previous[name]))
+    book.app.alert(click_message(plan), TITLE)
     return plan.ok
+
+
+def click_message(plan: Any) -> str:
+    """The button's message: the failed checks, then every funder whose amount was
+    cut or zeroed (and what limited it), then every warning.
+
+    >>> import finplan
+    >>> print(click_message(finplan.compute(finplan.load_case(finplan.demo_path()))))
+    ... # doctest: +ELLIPSIS
+    Plan calculé, à revoir :
+    - ...
+    """
+    from finplan.report import LIMIT_WORDS
+
+    failed = [check.message for check in plan.check_results if check.fails]
+    cut = [_cut_funder(funding, plan.years, LIMIT_WORDS) for funding in plan.funder_results]
+    cut = [text for text in cut if text]
+    warned = [check.message for check in plan.check_results
+              if not check.ok and not check.fails] + list(plan.warnings)
+    parts = ["Plan calculé : tous les contrôles sont passés." if not failed else
+             "Plan calculé, à revoir :\n" + "\n".join(f"- {text}" for text in failed)]
+    if cut:
+        parts.append("Financeurs réduits ou mis à zéro (voir la feuille Financeurs) :\n"
+                     + "\n".join(f"- {text}" for text in cut))
+    if warned:
+        parts.append("Avertissements :\n" + "\n".join(f"- {text}" for text in warned))
+    return "\n\n".join(parts)
+
+
+def _cut_funder(funding: Any, years: Sequence[int], words: dict[str, str]) -> str | None:
+    """« Fondation X : 10 000 € demandés, 0 € retenus (limité par …, 2027) », or None
+    when the funder pays what it offered (or offers a share, which is not « cut »
+    unless a cap or ceiling limited it)."""
+    from finplan.model.money import format_euros
+
+    offered = funding.offered
+    limits = []
+    for index, (amount, limit) in enumerate(zip(funding.amounts, funding.limited_by)):
+        reduced = amount < offered[index] if offered is not None else limit in (
+            "cap", "cap_total", "public_ceiling")
+        if reduced and limit != "none":
+            limits.append((years[index], words.get(limit, limit)))
+    if not limits:
+        return None
+    why = " ; ".join(f"{word} en {', '.join(str(y) for y, w in limits if w == word)}"
+                     for word in dict.fromkeys(w for _, w in limits))
+    got = format_euros(funding.total)
+    if offered is None:
+        return f"{funding.name} : {got} retenus ({why})"
+    zero = " — mis à zéro" if funding.total == 0 else ""
+    return (f"{funding.name} : {format_euros(sum(offered))} proposés, {got} retenus"
+            f"{zero} ({why})")
+
+
+def _style(sheet: Any, look: SheetLook, blank: list[list[Any]]) -> None:
+    """Give ``sheet`` the look ``finplan fill`` gives it: the formats the previous click
+    left are cleared first (one call), then one call per rectangle of a style."""
+    sheet.range((1, 1), (len(blank), len(blank[0]))).clear_formats()
+    for first, last, width in look.widths:
+        sheet.range((1, first), (1, last)).column_width = width
+    for number_format, box in look.formats:
+        sheet.range(box[:2], box[2:]).number_format = number_format
+    for box in look.bold:
+        sheet.range(box[:2], box[2:]).font.bold = True
+    for color, box in look.fills:
+        sheet.range(box[:2], box[2:]).color = color
+    for operator, formula, color, box in look.rules:
+        sheet.range(box[:2], box[2:]).conditional_formats.add_cell_value(
+            operator, formula, fill_color=color or None)
 
 
 def _write_snapshot(book: Any, rows: list[list[Any]]) -> None:

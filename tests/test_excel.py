@@ -56,8 +56,9 @@ def test_a_bounded_number_of_actions(clicked):
     actions, alerts, *_ = clicked
     # one bulk write per output sheet, the sizes they now take, one message
     # 7 output sheets, their sizes and cells (Listes), the inputs read (Dernier calcul)
-    assert [a["func"] for a in actions] == ["setValues"] * 9 + ["alert"]
-    assert len(actions) <= excel.MAX_CALLS
+    values = [a["func"] for a in actions if a["func"] in ("setValues", "alert")]
+    assert values == ["setValues"] * 9 + ["alert"] and len(values) <= excel.MAX_CALLS
+    assert actions[-1]["func"] == "alert"
     assert alerts[0]["args"][0].startswith("Plan calculé, à revoir :\n- Besoin « "
                                            "Fonctionnement")
 
@@ -89,7 +90,11 @@ def test_the_number_of_actions_does_not_grow_with_the_case(tmp_path):
     case = finplan.load_case(raw)
     book = xw.Book(json=payload(template_workbook(case)))
     excel.calculer(book)
-    assert len(book.json()["actions"]) == 10
+    actions = book.json()["actions"]
+    # values: one write per sheet whatever the size; the look: a few rectangles per
+    # style, 2 more per staff line (the FTE and cost rows of Calculs alternate)
+    assert len([a for a in actions if a["func"] in ("setValues", "alert")]) == 10
+    assert len([a for a in actions if a["func"] == "setNumberFormat"]) <= 51 + 2 * 40
 
 
 def test_errors_are_shown_with_their_cells_and_no_input_is_written(tmp_path):
@@ -183,7 +188,8 @@ def test_the_lite_script_computes_the_plan():
                                     typehint_to_value={xw.Book: book}))
     actions = book.json()["actions"]
     # 7 output sheets, their sizes and cells (Listes), the inputs read (Dernier calcul)
-    assert [a["func"] for a in actions] == ["setValues"] * 9 + ["alert"]
+    assert [a["func"] for a in actions if a["func"] in ("setValues", "alert")] == [
+        "setValues"] * 9 + ["alert"]
     assert actions[-1]["args"][0].startswith("Plan calculé, à revoir :\n- Trésorerie "
                                              "négative en mars 2028")
 
@@ -258,3 +264,118 @@ def test_the_button_records_what_it_wrote_so_a_later_fill_is_not_refused(clicked
     path = tmp_path / "clique.xlsx"
     clicked_book.save(path)
     assert fill_workbook(path).plan is not None
+
+
+@pytest.fixture(scope="module")
+def filled_by_fill(clicked, tmp_path_factory):
+    """The same template, filled by ``finplan fill`` (formulas, not values)."""
+    import shutil
+
+    from finplan.io.workbook_write import fill_workbook
+
+    folder = tmp_path_factory.mktemp("fill")
+    case = finplan.load_case(CASE)
+    path = folder / "rempli.xlsx"
+    template_workbook(case).save(path)
+    shutil.copy(path, folder / "copie.xlsx")
+    fill_workbook(path)
+    return load_workbook(path)
+
+
+@pytest.mark.parametrize("key", OUTPUT_SHEETS)
+def test_the_first_click_gives_the_workbook_of_fill(clicked, filled_by_fill, key):
+    # every cell fill writes has the same value or formula and the same number
+    # format after the click (before: « General » everywhere, shares as 0.8)
+    *_, clicked_book = clicked
+    name = SHEETS[key]
+    got, want = clicked_book[name], filled_by_fill[name]
+    different = []
+    for row in want.iter_rows(max_row=max(want.max_row, got.max_row),
+                              max_col=max(want.max_column, got.max_column)):
+        for cell in row:
+            other = got[cell.coordinate]
+            if not _same(cell.value, other.value) or (
+                    cell.value is not None and cell.number_format != other.number_format):
+                different.append((cell.coordinate, cell.value, cell.number_format,
+                                  other.value, other.number_format))
+    assert different == []
+
+
+@pytest.mark.parametrize("key", OUTPUT_SHEETS)
+def test_the_first_click_gives_the_look_of_fill(clicked, filled_by_fill, key):
+    # bold and total rows, fills, column widths and conditional formats as fill
+    *_, clicked_book = clicked
+    name = SHEETS[key]
+    got, want = clicked_book[name], filled_by_fill[name]
+    for row in want.iter_rows():
+        for cell in row:
+            other = got[cell.coordinate]
+            assert bool(cell.font.b) == bool(other.font.b), cell.coordinate
+            if cell.fill.fill_type == "solid":
+                assert other.fill.fgColor.rgb[-6:] == cell.fill.fgColor.rgb[-6:], \
+                    cell.coordinate
+    widths = {k: d.width for k, d in want.column_dimensions.items() if d.customWidth}
+    assert {k: got.column_dimensions[k].width for k in widths} == widths
+
+    def rules(sheet):
+        return sorted((str(area.sqref), rule.operator, tuple(rule.formula))
+                      for area in sheet.conditional_formatting for rule in area.rules)
+
+    assert rules(got) == rules(want)
+
+
+def test_a_second_click_clears_the_look_of_the_first(clicked):
+    # each click first clears the formats of what the previous one wrote
+    actions, *_ = clicked
+    clears = [a for a in actions if a["func"] == "rangeClearFormats"]
+    assert len(clears) == len(OUTPUT_SHEETS)
+    first_style = min(i for i, a in enumerate(actions) if a["func"] == "setNumberFormat")
+    assert all(actions.index(a) < first_style for a in clears[:1])
+
+
+def test_the_message_names_every_cut_funder_and_every_warning():
+    # a foundation offering 10 000 € for a need the others already cover is cut to 0 €:
+    # the click's message says so, and what limited it, not only the failed checks
+    raw = finplan.io.toml_case.parse_case_text(finplan.demo_path().read_text("utf-8"))
+    raw["funder"].append({"name": "Fondation Eau vive", "type": "private",
+                          "finances": "etude", "rule": "fixed", "amount": 10000})
+    plan = finplan.compute(finplan.load_case(raw))
+    funding = next(f for f in plan.funder_results if f.name == "Fondation Eau vive")
+    assert funding.total == 0
+    book = xw.Book(json=payload(template_workbook(finplan.load_case(raw))))
+    excel.calculer(book)
+    message = book.json()["actions"][-1]["args"][0]
+    # 10 000 € a year over the 3 years of the plan, none of it needed
+    assert ("- Fondation Eau vive : 30 000 € proposés, 0 € retenus — mis à zéro (limité "
+            "par le besoin restant en 2027, 2028, 2029)") in message
+    assert message.index("Financeurs réduits ou mis à zéro") < message.index("Fondation")
+    for warning in plan.warnings:
+        assert f"- {warning}" in message
+    assert "Avertissements :" in message
+
+
+def test_a_click_does_not_import_pandas_or_numpy_financial(tmp_path):
+    # a desktop click starts a new Python: finplan's side of it (read, compute, write
+    # the grids) loads no pandas, and numpy-financial only for a case with a loan
+    # (numpy itself comes with openpyxl when installed; xlwings loads pandas itself)
+    import subprocess
+    import sys
+
+    script = tmp_path / "click.py"
+    script.write_text(
+        "import sys\n"
+        "import finplan.excel\n"
+        "from finplan import compute, load_case\n"
+        "from finplan.io.workbook_layout import InputLayout\n"
+        "from finplan.io.workbook_write import item_counts\n"
+        "case = load_case(sys.argv[1])\n"
+        "finplan.excel.output_sheets(compute(case), InputLayout.for_counts(item_counts(case)))\n"
+        "print(sorted(m for m in ('pandas', 'numpy_financial') if m in sys.modules))\n",
+        "utf-8")
+
+    def loaded(case):
+        return subprocess.run([sys.executable, str(script), str(case)], capture_output=True,
+                              text=True, check=True).stdout.strip()
+
+    assert loaded(finplan.demo_path()) == "['numpy_financial']"  # the demo has loans
+    assert loaded(CASE.parent / "cerfa.toml") == "[]"  # no loan

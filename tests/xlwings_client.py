@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 import xlwings as xw
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
@@ -46,12 +48,65 @@ def payload(values: Workbook, name: str = "plan.xlsx") -> dict[str, Any]:
             "names": names, "sheets": sheets}
 
 
+_OPERATORS = {"LessThan": "lessThan", "GreaterThan": "greaterThan", "EqualTo": "equal",
+              "NotEqualTo": "notEqual"}
+
+
+def _cells(sheet: Any, action: dict[str, Any]) -> list[Any]:
+    return [cell for row in sheet.iter_rows(
+        min_row=action["start_row"] + 1, min_col=action["start_column"] + 1,
+        max_row=action["start_row"] + action["row_count"],
+        max_col=action["start_column"] + action["column_count"]) for cell in row]
+
+
+def _address(action: dict[str, Any]) -> str:
+    first = f"{get_column_letter(action['start_column'] + 1)}{action['start_row'] + 1}"
+    last = (f"{get_column_letter(action['start_column'] + action['column_count'])}"
+            f"{action['start_row'] + action['row_count']}")
+    return f"{first}:{last}"
+
+
+def _style(action: dict[str, Any], book: Workbook) -> bool:
+    """Play a formatting action as Excel would; False when it is not one."""
+    if action.get("sheet_position") is None:
+        return False
+    sheet = book.worksheets[action["sheet_position"]]
+    func, args = action["func"], action["args"]
+    if func == "rangeClearFormats":
+        for cell in _cells(sheet, action):
+            cell.style = "Normal"
+        sheet.conditional_formatting = type(sheet.conditional_formatting)()  # whole range
+    elif func == "setNumberFormat":
+        for cell in _cells(sheet, action):
+            cell.number_format = args[0]
+    elif func == "setFontProperty" and args[0] == "bold":
+        for cell in _cells(sheet, action):
+            cell.font = Font(bold=args[1])
+    elif func == "setRangeColor":
+        for cell in _cells(sheet, action):
+            cell.fill = PatternFill("solid", fgColor=args[0].lstrip("#").upper())
+    elif func == "setColumnWidth":
+        for column in range(action["column_count"]):
+            letter = get_column_letter(action["start_column"] + column + 1)
+            sheet.column_dimensions[letter].width = args[0]
+    elif func == "addConditionalFormat":
+        (rule,) = args
+        sheet.conditional_formatting.add(_address(action), CellIsRule(
+            operator=_OPERATORS[rule["operator"]], formula=[str(rule["formula1"])],
+            fill=PatternFill("solid", fgColor=(rule["fill_color"] or "#FFFFFF")[1:])))
+    else:
+        return False
+    return True
+
+
 def apply(actions: list[dict[str, Any]], book: Workbook) -> list[dict[str, Any]]:
-    """Play ``setValues`` actions on ``book``; return the other actions (alerts…)."""
+    """Play ``setValues`` and formatting actions on ``book``; return the other actions
+    (alerts…)."""
     others = []
     for action in actions:
         if action["func"] != "setValues":
-            others.append(action)
+            if not _style(action, book):
+                others.append(action)
             continue
         sheet = book.worksheets[action["sheet_position"]]
         for r, row in enumerate(action["values"]):

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-import numpy_financial as npf
-
 from finplan.model.case import Investment, Loan
 from finplan.model.money import Cents, fraction_to_cents, to_cents
 
@@ -99,6 +97,8 @@ def loan_schedule(loan: Loan, years: int) -> LoanSchedule:
         payment = loan.principal / loan.months
         interest_parts = [Decimal(0)] * loan.months
     else:
+        import numpy_financial as npf  # numpy: loaded only for a case with a loan
+
         payment = -Decimal(npf.pmt(rate, loan.months, loan.principal))
         interest_parts = [-Decimal(part) for part in
                           npf.ipmt(rate, periods, loan.months, loan.principal)]

@@ -25,12 +25,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from finplan.model.case import Case, Variation
 from finplan.model.scenarios import PathError, names_item, parse_path, set_path
+
+if TYPE_CHECKING:  # numpy is imported when draws are made: a click need not load it
+    import numpy as np
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -129,6 +130,8 @@ def _index(items: Sequence[Any], selector: str, key: str) -> int:
 
 def draw_variations(vary: Sequence[Variation], draws: int, seed: int) -> np.ndarray:
     """The relative variations ``x``: one row per variation, one column per draw."""
+    import numpy as np
+
     generator = np.random.Generator(np.random.PCG64(seed))
     rows = []
     for variation in vary:
