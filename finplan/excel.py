@@ -204,7 +204,22 @@ def _write_snapshot(book: Any, rows: list[list[Any]]) -> None:
         return
     grid = [[protect_text(value) for value in row[:SNAPSHOT_COLUMNS]]
             for row in rows[:SNAPSHOT_ROWS]]
-    sheet.range((1, 1)).value = pad(grid, SNAPSHOT_ROWS, SNAPSHOT_COLUMNS)
+    _put(sheet.range((1, 1)), pad(grid, SNAPSHOT_ROWS, SNAPSHOT_COLUMNS))
+
+
+_PLAIN = (str, int, float, type(None))
+
+
+def _put(cell: Any, grid: list[list[Any]]) -> None:
+    """Write ``grid`` from ``cell`` in one call; plain values (text, numbers, blanks:
+    all the output grids hold) skip xlwings' cell-by-cell conversion, which costs
+    more than the rest of a click on a large sheet.  A blank is written as "" as
+    xlwings' conversion does (Office.js takes null as « leave the cell as it is »)."""
+    if all(isinstance(value, _PLAIN) for row in grid for value in row):
+        cell.resize(len(grid), len(grid[0]) if grid else 1).raw_value = [
+            ["" if value is None else value for value in row] for row in grid]
+    else:
+        cell.value = grid
 
 
 def previous_extents(extents: Any) -> dict[str, tuple[int, int]]:
@@ -241,7 +256,7 @@ def _extent(value: Any, high: int) -> int:
 
 def _write(book: Any, name: str, grid: list[list[Any]], previous: tuple[int, int]) -> None:
     """One bulk write from A1, padded to blank what the previous write left."""
-    book.sheets[name].range((1, 1)).value = pad(grid, *previous)
+    _put(book.sheets[name].range((1, 1)), pad(grid, *previous))
 
 
 def main() -> None:

@@ -116,12 +116,18 @@ def _hex(color: Any) -> str | None:
 
 
 def _cell_styles(sheet: Worksheet) -> Iterable[tuple[tuple[int, int], str, bool, str | None]]:
-    for row in sheet.iter_rows():
-        for cell in row:
-            if not cell.has_style:
-                continue
+    """Each styled cell's number format, boldness and solid fill, read once per
+    distinct style (openpyxl keeps each cell's style as indices into shared lists)."""
+    seen: dict[Any, tuple[str, bool, str | None]] = {}
+    for place, cell in sorted(sheet._cells.items()):
+        if not cell.has_style:
+            continue
+        key = cell._style  # a StyleArray: the same indices, the same style
+        key = tuple(key)
+        if key not in seen:
             fill = _hex(cell.fill.fgColor) if cell.fill.fill_type == "solid" else None
-            yield (cell.row, cell.column), cell.number_format, bool(cell.font.b), fill
+            seen[key] = (cell.number_format, bool(cell.font.b), fill)
+        yield (place, *seen[key])
 
 
 def sheet_look(sheet: Worksheet) -> SheetLook:

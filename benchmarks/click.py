@@ -1,0 +1,103 @@
+"""The Python side of a click on « Calculer le plan », against ``import xlwings``.
+
+    XLWINGS_LICENSE_KEY=noncommercial python benchmarks/click.py [--repeat 7]
+
+A desktop click starts a new Python each time: what the volunteer waits for is
+the whole process (imports, reading the inputs, the computation, the grids and
+their look).  This script times, as whole processes and in pairs (one baseline,
+one click, alternately, after a warm-up), ``python -c "import xlwings"`` and a
+click through xlwings' remote engine (the add-in's JSON book, prepared
+beforehand as the add-in sends it: ``tests/xlwings_client.py``), for the demo
+and for a generated case of 200 expense lines.  It prints min / median / max of
+each and of the paired ratios.  Run on demand, never in the test suite; record
+the figures in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+BASELINE = "import xlwings"
+CLICK = """
+import json, sys
+import xlwings as xw
+import finplan.excel_desktop
+from finplan import excel
+book = xw.Book(json=json.load(open(sys.argv[1], encoding="utf-8")))
+excel.calculer(book)
+assert book.json()["actions"][-1]["func"] == "alert"
+"""
+
+
+def big_case(lines: int = 200) -> dict:
+    """The demo with ``lines`` expense lines (distinct labels, the demo's amounts)."""
+    import finplan
+    from finplan.io.toml_case import parse_case_text
+
+    raw = parse_case_text(finplan.demo_path().read_text("utf-8"))
+    demo = raw["expense"]
+    raw["expense"] = demo + [dict(demo[i % len(demo)], label=f"Charge {i + 1}")
+                             for i in range(lines - len(demo))]
+    return raw
+
+
+def payload_file(raw, folder: Path, name: str) -> Path:
+    """The add-in's JSON for a fresh template of ``raw``, saved in ``folder``."""
+    from xlwings_client import payload
+
+    import finplan
+    from finplan.io.workbook_write import template_workbook
+
+    path = folder / f"{name}.json"
+    path.write_text(json.dumps(payload(template_workbook(finplan.load_case(raw)))), "utf-8")
+    return path
+
+
+def seconds(arguments: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(arguments, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def summary(values: list[float]) -> str:
+    return (f"min {min(values):6.3f}  median {statistics.median(values):6.3f}  "
+            f"max {max(values):6.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=7)
+    repeat = parser.parse_args().repeat
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+    import finplan
+
+    folder = Path(tempfile.mkdtemp())
+    cases = {"demo": payload_file(finplan.demo_path(), folder, "demo"),
+             "200 lignes": payload_file(big_case(), folder, "big")}
+    python = sys.executable
+    for name, path in cases.items():
+        seconds([python, "-c", CLICK, str(path)])  # warm-up: files in the OS cache
+        seconds([python, "-c", BASELINE])
+        base, click = [], []
+        for _ in range(repeat):
+            base.append(seconds([python, "-c", BASELINE]))
+            click.append(seconds([python, "-c", CLICK, str(path)]))
+        ratios = [c / b for c, b in zip(click, base)]
+        print(f"{name:11} import xlwings (s) {summary(base)}")
+        print(f"{'':11} click (s)          {summary(click)}")
+        print(f"{'':11} ratio click/xlwings {summary(ratios)}")
+
+
+if __name__ == "__main__":
+    main()
