@@ -60,7 +60,8 @@ def payload_file(raw, folder: Path, name: str) -> Path:
     from finplan.io.workbook_write import template_workbook
 
     path = folder / f"{name}.json"
-    path.write_text(json.dumps(payload(template_workbook(finplan.load_case(raw)))), "utf-8")
+    path.write_text(json.dumps(payload(
+        template_workbook(finplan.load_case(raw)), client="Office.js")), "utf-8")
     return path
 
 

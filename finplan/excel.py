@@ -120,8 +120,9 @@ def _calculer(book: Any) -> bool:
                         encode_cells(grid_cells(grid))])
     lists.range(RECORD_RANGE).value = records
     _write_snapshot(book, rows)
+    full = _client(book) != "VBA"
     for name, (grid, look) in sheets.items():
-        _style(book.sheets[name], look, pad(grid, *previous[name]))
+        _style(book.sheets[name], look, pad(grid, *previous[name]), full)
     book.app.alert(click_message(plan), TITLE)
     return plan.ok
 
@@ -178,18 +179,28 @@ def _cut_funder(funding: Any, years: Sequence[int], words: dict[str, str]) -> st
             f"{zero} ({why})")
 
 
-def _style(sheet: Any, look: SheetLook, blank: list[list[Any]]) -> None:
+def _client(book: Any) -> str | None:
+    """The remote client that sent ``book`` (« VBA », « Office.js »…), None on desktop."""
+    api = getattr(book, "api", None)
+    return api.get("client") if isinstance(api, dict) else None
+
+
+def _style(sheet: Any, look: SheetLook, blank: list[list[Any]], full: bool = True) -> None:
     """Give ``sheet`` the look ``finplan fill`` gives it: the formats the previous click
-    left are cleared first (one call), then one call per rectangle of a style."""
+    left are cleared first (one call), then one call per rectangle of a style.  Not
+    ``full``: only what xlwings' VBA remote client can play (it stops at an action it
+    does not know): number formats and fills."""
     sheet.range((1, 1), (len(blank), len(blank[0]))).clear_formats()
-    for first, last, width in look.widths:
-        sheet.range((1, first), (1, last)).column_width = width
     for number_format, box in look.formats:
         sheet.range(box[:2], box[2:]).number_format = number_format
-    for box in look.bold:
-        sheet.range(box[:2], box[2:]).font.bold = True
     for color, box in look.fills:
         sheet.range(box[:2], box[2:]).color = color
+    if not full:
+        return
+    for first, last, width in look.widths:
+        sheet.range((1, first), (1, last)).column_width = width
+    for box in look.bold:
+        sheet.range(box[:2], box[2:]).font.bold = True
     for operator, formula, color, box in look.rules:
         sheet.range(box[:2], box[2:]).conditional_formats.add_cell_value(
             operator, formula, fill_color=color or None)

@@ -19,9 +19,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
 
-def payload(values: Workbook, name: str = "plan.xlsx") -> dict[str, Any]:
+def payload(values: Workbook, name: str = "plan.xlsx", client: str = "VBA"
+            ) -> dict[str, Any]:
     """The add-in's payload from a workbook opened with ``data_only=True`` (the values
-    Excel shows)."""
+    Excel shows); ``client`` « Office.js » for the Office add-in's (xlwings Lite)."""
     names = []
     for defined in values.defined_names.values():
         destinations = list(defined.destinations)
@@ -43,7 +44,7 @@ def payload(values: Workbook, name: str = "plan.xlsx") -> dict[str, Any]:
                    "show_autofilter": True} for table in sheet.tables.values()]
         sheets.append({"name": sheet.title, "values": rows or [[]], "pictures": [],
                        "tables": tables})
-    return {"client": "VBA", "version": xw.__version__,
+    return {"client": client, "version": xw.__version__,
             "book": {"name": name, "active_sheet_index": 1, "selection": "A1"},
             "names": names, "sheets": sheets}
 
