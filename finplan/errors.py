@@ -10,6 +10,20 @@ Where an issue happened is a *key path* of the case (``funder[3].cap``, indexes
 from 0 as in the scenario overrides); each adapter may translate it into its
 own location (``Hypothèses!F29`` for a workbook) through ``locate``.
 
+Each message is written once, but a case file and a workbook do not use the
+same words: ``unit_price`` and ``[[staff]]`` in a TOML file are « Prix unitaire
+(€) » and the table « Personnel » in Excel, ``share`` is « Part (au prorata des
+poids) » in a drop-down, and a French Excel writes 0,2 where TOML writes 0.2.
+So a message names fields, sections, choices, numbers and examples through
+*terms* (:func:`term`, :func:`key`, :func:`choice`, :func:`num`…), and each
+source renders them in its own words through a :class:`Words` object
+(:meth:`Issue.render`); the case file's words are the default.
+
+>>> issue = Issue("revenue[0].unit_price", problem=f"{key('revenue.unit_price')} ne "
+...               f"s'utilise qu'avec {key('revenue.quantity')}")
+>>> issue.message
+"unit_price ne s'utilise qu'avec quantity."
+
 >>> err = CaseError([Issue("project.years", "un entier de 1 à 5", "« 7 »")])
 >>> print(err)
 Le dossier contient 1 erreur :
@@ -18,10 +32,146 @@ Le dossier contient 1 erreur :
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
-__all__ = ["CaseError", "FinplanError", "InputFileError", "Issue"]
+__all__ = ["CASE_FILE_WORDS", "CaseError", "FinplanError", "InputFileError", "Issue",
+           "Words", "choice", "choices", "key", "listed", "num", "ref", "render",
+           "section", "strip_terms", "syntax", "term"]
+
+# A term is « kind:argument » between two private-use characters, which nobody types
+# (show() removes them from user text before quoting it).
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_NUMBER = re.compile(r"-?\d+(\.\d+)?(E[+-]?\d+)?")
+_TERM = re.compile(f"{_OPEN}([a-z_]+):([^{_OPEN}{_CLOSE}]*){_CLOSE}")
+
+
+def term(kind: str, argument: str) -> str:
+    """A word of a message that each source renders its own way (see :class:`Words`)."""
+    return f"{_OPEN}{kind}:{strip_terms(argument)}{_CLOSE}"
+
+
+def strip_terms(text: str) -> str:
+    """``text`` without the characters that delimit terms (for quoting user text)."""
+    return text.replace(_OPEN, "").replace(_CLOSE, "")
+
+
+def key(generic_path: str) -> str:
+    """A field, by its generic key path without indexes: ``revenue.unit_price``."""
+    return term("key", generic_path)
+
+
+def section(name: str) -> str:
+    """A list of the case: ``staff`` (``[[staff]]`` in TOML, a table in a workbook)."""
+    return term("section", name)
+
+
+def choice(field: str, value: str) -> str:
+    """One value of an enumerated field (see :mod:`finplan.model.vocabulary`)."""
+    return term("choice", f"{field}={value}")
+
+
+def choices(field: str) -> str:
+    """Every value of an enumerated field, for « attendu l'une des valeurs … »."""
+    return term("choices", field)
+
+
+def num(value: object) -> str:
+    """A number, with the source's decimal separator."""
+    return term("num", str(value))
+
+
+def ref(path: str) -> str:
+    """Another item of the case: ``funder[0]``."""
+    return term("ref", path)
+
+
+def syntax(name: str) -> str:
+    """How a value is written in the source: ``payments``, ``profile``, ``list``…"""
+    return term("syntax", name)
+
+
+def listed(items: Sequence[str]) -> str:
+    """A list value as found (items already shown), in the source's list syntax."""
+    plain = (strip_terms(render(item) or "") for item in items)  # numbers as 0.2
+    return term("list", "\x1f".join(plain))
+
+
+class Words:
+    """The words of the case file (TOML): key names, ``[[sections]]``, canonical
+    choices, decimal points.  An adapter subclasses it to speak its own source.
+
+    >>> render(f"{choice('rule', 'share')} ; {num('0.2')} ; {listed(['1', '2'])}")
+    'share ; 0.2 ; [1, 2]'
+    """
+
+    examples: ClassVar[dict[str, str]] = {
+        "payments": "[[0.6, 4], [0.4, 16]]",
+        "payment": "[0.6, 4]",
+        "profile": "[1, 1, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1]",
+        "scenario_set": '"revenue[0].quantity" = [35, 55, 70]',
+        "montecarlo_vary": '[[montecarlo.vary]] avec path = "revenue[0].quantity", '
+                           'dist = "uniform", low = -0.3, high = 0.1',
+        "remove": "retirez la clé",
+        "remove_this": "retirez cette clé",
+        "true": "true",
+        "false": "false",
+    }
+
+    def key(self, generic_path: str) -> str:
+        return generic_path.rsplit(".", 1)[-1]
+
+    def section(self, name: str) -> str:
+        return f"[[{name}]]"
+
+    def choice(self, field: str, value: str) -> str:
+        return value
+
+    def choices(self, field: str) -> str:
+        from finplan.model.vocabulary import VOCABULARY
+        return _alternatives([self.choice(field, value) for value in VOCABULARY[field]])
+
+    def num(self, text: str) -> str:
+        return text
+
+    def ref(self, path: str) -> str:
+        return path
+
+    def syntax(self, name: str) -> str:
+        return self.examples[name]
+
+    def list(self, items: Sequence[str]) -> str:
+        return "[" + ", ".join(self.item(item) for item in items) + "]"
+
+    def item(self, text: str) -> str:
+        """One item of a list: a number in this source's way, else as it is."""
+        return self.num(text) if _NUMBER.fullmatch(text) else text
+
+    def render(self, kind: str, argument: str) -> str:
+        """One term in these words."""
+        if kind == "choice":
+            return self.choice(*argument.split("=", 1))
+        if kind == "list":
+            return self.list(argument.split("\x1f") if argument else [])
+        return getattr(self, kind)(argument)
+
+
+def _alternatives(values: Sequence[str]) -> str:
+    """« a », « b » ou « c »."""
+    quoted = [f"« {value} »" for value in values]
+    return ", ".join(quoted[:-1]) + " ou " + quoted[-1] if len(quoted) > 1 else quoted[0]
+
+
+CASE_FILE_WORDS = Words()
+
+
+def render(text: str | None, words: Words = CASE_FILE_WORDS) -> str | None:
+    """``text`` with its terms in ``words``."""
+    if text is None:
+        return None
+    return _TERM.sub(lambda found: words.render(found.group(1), found.group(2)), text)
 
 
 class FinplanError(Exception):
@@ -47,12 +197,18 @@ class Issue:
     context: str | None = None
     location: str | None = None
 
+    def render(self, words: Words) -> Issue:
+        """A copy whose texts speak ``words`` (the terms rendered once and for all)."""
+        return replace(self, expected=render(self.expected, words),
+                       found=render(self.found, words), problem=render(self.problem, words),
+                       hint=render(self.hint, words), context=render(self.context, words))
+
     @property
     def where(self) -> str:
         """The location shown to the user: the adapter's one, else the key path."""
         where = self.location or self.path or "dossier"
         if self.context:
-            where += f" ({self.context})"
+            where += f" ({render(self.context)})"
         return where
 
     @property
@@ -61,6 +217,7 @@ class Issue:
         text = self.problem or f"attendu {self.expected}, trouvé {self.found}"
         if self.hint:
             text += f" ; {self.hint}"
+        text = render(text) or ""
         return text if text.endswith((".", "?", "!")) else text + "."
 
     def __str__(self) -> str:
@@ -80,6 +237,10 @@ class CaseError(FinplanError):
         head = "Le dossier contient 1 erreur :" if count == 1 else (
             f"Le dossier contient {count} erreurs :")
         return "\n".join([head, *(f"- {issue}" for issue in self.issues)])
+
+    def render(self, words: Words) -> CaseError:
+        """A copy whose issues speak ``words`` (see :class:`Words`)."""
+        return CaseError(issue.render(words) for issue in self.issues)
 
     def locate(self, locate: Callable[[str], str | None]) -> CaseError:
         """A copy whose issues carry the adapter's location for their key path."""

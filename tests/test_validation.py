@@ -71,7 +71,7 @@ def test_negative_amount_inside_a_list():
 def test_two_residuals_on_one_need():
     funders = [{"name": name, "type": "own", "rule": "residual"} for name in ("A", "B")]
     assert issues_of(case_with(funder=funders)) == [
-        "funder[1].rule (« B ») : deux financeurs « residual » sur le besoin « operating » "
+        "funder[1].rule (« B ») : deux financeurs à la règle « residual » sur le besoin « operating » "
         "(funder[0] et celui-ci) ; un seul financeur peut prendre le solde d'un besoin."]
 
 
@@ -81,7 +81,7 @@ def test_unknown_need_id():
                     need=[{"id": "etude", "label": "Étude", "amount": 100}])
     assert issues_of(raw) == [
         "funder[0].finances (« DLA ») : besoin inconnu « etdue » ; valeurs possibles : "
-        "operating, investment, etude."]
+        "« operating », « investment », « etude »."]
 
 
 def test_per_fte_on_a_staff_kind_that_does_not_exist():
@@ -90,7 +90,7 @@ def test_per_fte_on_a_staff_kind_that_does_not_exist():
         "staff_kind": "supervision"}])
     assert issues_of(raw) == [
         "funder[0].staff_kind (« ASP ») : aucune ligne de personnel « supervision » ; "
-        "ajoutez cette ligne dans [[staff]] ou corrigez staff_kind / contract."]
+        "ajoutez cette ligne dans [[staff]] ou corrigez « staff_kind » / « contract »."]
     raw["funder"][0].update(staff_kind="insertion", contract="EI")
     assert "aucune ligne de personnel « insertion » sous contrat « EI »" in issues_of(raw)[0]
 
@@ -132,9 +132,9 @@ def test_revenue_needs_amount_or_quantity_and_price():
                              {"label": "Dons", "account": "758"}])
     assert issues_of(raw) == [
         "revenue[0].unit_price (« Ventes ») : attendu un prix unitaire (obligatoire avec "
-        "quantity), trouvé rien (clé absente).",
-        "revenue[1] (« Dons ») : une recette se donne soit par « amount » (montant), soit "
-        "par « quantity » et « unit_price » (quantité × prix) ; gardez l'une des deux "
+        "« quantity »), trouvé rien (clé absente).",
+        "revenue[1] (« Dons ») : une recette se donne soit par un montant (« amount »), "
+        "soit par une quantité et un prix (« quantity » et « unit_price ») ; gardez l'une des deux "
         "façons.",
     ]
 
@@ -193,7 +193,7 @@ def test_cross_checks_run_even_when_values_are_wrong():
                             {"name": "A", "type": "own", "rule": "residual"}])
     found = issues_of(raw)
     assert found[0].startswith("funder[1].name : le nom « A » est déjà celui de funder[0]")
-    assert found[1].startswith("funder[1].rule (« A ») : deux financeurs « residual »")
+    assert found[1].startswith("funder[1].rule (« A ») : deux financeurs à la règle « residual »")
 
 
 def test_invalid_toml_file(tmp_path):

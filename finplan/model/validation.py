@@ -29,7 +29,19 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from finplan.errors import CaseError, Issue
+from finplan.errors import (
+    CaseError,
+    Issue,
+    choice,
+    choices,
+    listed,
+    num,
+    ref,
+    section,
+    strip_terms,
+    syntax,
+)
+from finplan.errors import key as field_term
 from finplan.model.case import (
     BUILTIN_NEEDS,
     Case,
@@ -49,7 +61,7 @@ from finplan.model.money import format_percent
 from finplan.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, target_of
 from finplan.model.names import clean_text, name_key
 from finplan.model.scenarios import PathError, Scenario, set_path
-from finplan.model.vocabulary import choices_text, normalise
+from finplan.model.vocabulary import normalise
 from finplan.rates import CONTRACTS, UnknownRate, aide_au_poste
 
 __all__ = ["FORMAT", "LIMITS", "show", "validate_case"]
@@ -86,21 +98,23 @@ def show(value: Any) -> str:
     if value is _MISSING:
         return "rien (clé absente)"
     if isinstance(value, bool):
-        return f"« {'true' if value else 'false'} »"
+        return f"« {syntax('true' if value else 'false')} »"
     if isinstance(value, Mapping):
         return "une table"
     if isinstance(value, (list, tuple)):
-        inner = ", ".join(show(item).strip("« »") for item in value[:12])
-        return f"« [{inner}{', …' if len(value) > 12 else ''}] »"
+        items = [show(item).strip("« »") for item in value[:12]]
+        return f"« {listed([*items, '…'] if len(value) > 12 else items)} »"
     if isinstance(value, float):
         value = Decimal(repr(value))
     if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
         return _show_moment(value)
     if isinstance(value, int) and value.bit_length() > 200:  # str() refuses > 4 300 digits
         return f"un nombre de plus de {int(value.bit_length() * 0.30103)} chiffres"
-    text = str(value)
+    text = strip_terms(str(value))
     if len(text) > 60:
         text = text[:57] + "…"
+    if isinstance(value, (int, Decimal)):
+        return f"« {num(text)} »"
     return f"« {text} »"
 
 
@@ -162,7 +176,8 @@ class _Checker:
             if key not in keys:
                 known = ", ".join(sorted(keys))
                 self.fail(f"{path}.{key}" if path else str(key), problem=(
-                    f"clé inconnue « {key} »"), hint=f"clés possibles : {known}",
+                    f"clé inconnue « {strip_terms(str(key))} »"),
+                    hint=f"clés possibles : {known}",
                     context=context)
         return dict(value)
 
@@ -172,7 +187,7 @@ class _Checker:
         if value is _MISSING:
             return []
         if not isinstance(value, (list, tuple)):
-            self.fail(key, f"une liste de tables [[{key}]]", value)
+            self.fail(key, f"une liste de lignes {section(key)}", value)
             return []
         if len(value) > LIMITS["items"]:
             self.fail(key, problem=f"{len(value)} lignes, au plus {LIMITS['items']} "
@@ -209,12 +224,12 @@ class _Checker:
         value = raw.get(key, _MISSING)
         if value is _MISSING:
             if required:
-                return self.fail(f"{path}.{key}", f"l'une des valeurs {choices_text(field)}",
+                return self.fail(f"{path}.{key}", f"l'une des valeurs {choices(field)}",
                                  value, context=context)
             return default
         canonical = normalise(field, value) if isinstance(value, str) else None
         if canonical is None:
-            return self.fail(f"{path}.{key}", f"l'une des valeurs {choices_text(field)}",
+            return self.fail(f"{path}.{key}", f"l'une des valeurs {choices(field)}",
                              value, context=context)
         return canonical
 
@@ -225,7 +240,7 @@ class _Checker:
             return default
         number = _as_decimal(value)
         if number is None or number != number.to_integral_value() or not low <= number <= high:
-            return self.fail(f"{path}.{key}", f"un entier de {low} à {high}", value,
+            return self.fail(f"{path}.{key}", f"un entier de {num(low)} à {num(high)}", value,
                              context=context)
         return int(number)
 
@@ -254,8 +269,9 @@ class _Checker:
             if expected is None:
                 expected = _range_text(low, high, above)
             if number is not None and too_high and high == 1 and number <= 100:
-                hint = hint or (f"{number} vaut {number * 100} % : pour {number} %, écrivez "
-                                f"{number / 100} ou {number} %")
+                hint = hint or (f"{num(number)} vaut {num(number * 100)} % : pour "
+                                f"{num(number)} %, écrivez {num(number / 100)} ou "
+                                f"{num(number)} %")
             return self.fail(path, expected, value, hint=hint, context=context)
         return number
 
@@ -295,12 +311,12 @@ def _range_text(low: Any, high: Any, above: bool) -> str:
     if high is None:
         if low == 0:
             return "un nombre strictement positif" if above else "un nombre positif ou nul"
-        return f"un nombre {'supérieur' if above else 'supérieur ou égal'} à {low}"
+        return f"un nombre {'supérieur' if above else 'supérieur ou égal'} à {num(low)}"
     if low is None:
-        return f"un nombre inférieur ou égal à {high}"
+        return f"un nombre inférieur ou égal à {num(high)}"
     if (low, high) == (0, 1):
-        return "une fraction entre 0 et 1 (13 % s'écrit 0.13 ou 13 %)"
-    return f"un nombre entre {low} et {high}"
+        return f"une fraction entre 0 et 1 (13 % s'écrit {num('0.13')} ou 13 %)"
+    return f"un nombre entre {num(low)} et {num(high)}"
 
 
 def validate_case(raw: Any) -> Case:
@@ -359,8 +375,8 @@ def _scenarios(check: _Checker, items: list, base: dict) -> tuple[Scenario, ...]
         name = check.text(table, "name", path)
         overrides = table.get("set", _MISSING)
         if not isinstance(overrides, Mapping) or not overrides:
-            check.fail(f"{path}.set", "une table de valeurs à remplacer, par exemple "
-                       '"revenue[0].quantity" = [35, 55, 70]', overrides)
+            check.fail(f"{path}.set", "des valeurs à remplacer, par exemple "
+                       f"{syntax('scenario_set')}", overrides)
             continue
         if name is _INVALID:
             continue
@@ -368,7 +384,7 @@ def _scenarios(check: _Checker, items: list, base: dict) -> tuple[Scenario, ...]
                      if name_key(other.name) == name_key(name)), None)
         if same is not None:
             check.fail(f"{path}.name", problem=f"le nom « {name} » est déjà celui d'un "
-                       f"autre scénario (scenario[{same}], « {scenarios[same].name} »), "
+                       f"autre scénario ({ref(f'scenario[{same}]')}, « {scenarios[same].name} »), "
                        "même s'il s'écrit peut-être autrement (accents composés, espaces "
                        "ou caractères invisibles)", hint="donnez à chaque scénario un nom "
                        "unique")
@@ -409,9 +425,8 @@ def _montecarlo(check: _Checker, top: Mapping) -> MonteCarlo | None:
     seed = check.integer(table, "seed", "montecarlo", 0, 2**32 - 1, default=DEFAULT_SEED)
     items = table.get("vary", _MISSING)
     if not isinstance(items, (list, tuple)) or not items:
-        check.fail("montecarlo.vary", "au moins une valeur qui varie : [[montecarlo.vary]] "
-                   'avec path = "revenue[0].quantity", dist = "uniform", low = -0.3, '
-                   "high = 0.1", items)
+        check.fail("montecarlo.vary", "au moins une valeur qui varie : "
+                   f"{syntax('montecarlo_vary')}", items)
         return None
     if len(items) > LIMITS["items"]:
         check.fail("montecarlo.vary", problem=f"{len(items)} lignes, au plus "
@@ -453,30 +468,37 @@ def _variation(check: _Checker, raw: Any, path: str, top: Mapping,
     needed = _DISTRIBUTION_KEYS[dist]
     for key in ("low", "mode", "high", "sd"):
         if key in table and key not in needed:
-            check.fail(f"{path}.{key}", problem=f"« {key} » ne s'applique pas à la loi "
-                       f"« {dist} »", hint=f"clés de cette loi : {', '.join(needed)}",
+            check.fail(f"{path}.{key}", problem=f"« {_key('montecarlo.vary', key)} » ne "
+                       f"s'applique pas à la loi « {choice('dist', dist)} »",
+                       hint="valeurs de cette loi : " + ", ".join(
+                           f"« {_key('montecarlo.vary', name)} »" for name in needed),
                        context=context)
     values = {}
     for key in needed:
         if key == "sd":
             values[key] = check.number(table, key, path, low=0, high=5, above=True,
                                        expected="un écart-type relatif strictement "
-                                       "positif, au plus 5 (0.1 pour ±10 %)",
+                                       f"positif, au plus 5 ({num('0.1')} pour ±10 %)",
                                        context=context)
         else:
             values[key] = check.number(table, key, path, low=-1, high=10,
                                        expected="une variation relative entre -1 et 10 "
-                                       "(-0.3 pour -30 %)", context=context)
+                                       f"({num('-0.3')} pour -30 %)", context=context)
     if any(value is _INVALID for value in values.values()) or key_path is _INVALID:
         return None
     low, mode, high = values.get("low"), values.get("mode"), values.get("high")
     if dist == "uniform" and low > high:
-        check.fail(path, problem=f"bornes dans le désordre (low = {low}, high = {high})",
-                   hint="il faut low ≤ high", context=context)
+        low_, high_ = _key("montecarlo.vary", "low"), _key("montecarlo.vary", "high")
+        check.fail(path, problem=f"bornes dans le désordre ({low_} = {num(low)}, "
+                   f"{high_} = {num(high)})", hint=f"il faut {low_} ≤ {high_}",
+                   context=context)
         return None
     if dist == "triangular" and not (low <= mode <= high and low < high):
-        check.fail(path, problem=f"bornes dans le désordre (low = {low}, mode = {mode}, "
-                   f"high = {high})", hint="il faut low ≤ mode ≤ high et low < high",
+        low_, mode_, high_ = (_key("montecarlo.vary", name) for name in ("low", "mode",
+                                                                           "high"))
+        check.fail(path, problem=f"bornes dans le désordre ({low_} = {num(low)}, "
+                   f"{mode_} = {num(mode)}, {high_} = {num(high)})",
+                   hint=f"il faut {low_} ≤ {mode_} ≤ {high_} et {low_} < {high_}",
                    context=context)
         return None
     return Variation(key_path, dist, **values)
@@ -540,7 +562,8 @@ def _indexation(check: _Checker, top: Mapping) -> Any:
         return _INVALID
     rates = {key: check.number(table, key, "indexation", low=-1, high=1, above=True,
                                default=Decimal(0),
-                               expected="un taux annuel entre -1 et 1 (0.02 pour 2 %)")
+                               expected=f"un taux annuel entre -1 et 1 ({num('0.02')} pour "
+                               "2 %)")
              for key in ("costs", "salaries", "prices")}
     return Indexation(**rates)
 
@@ -586,14 +609,18 @@ def _revenue(check: _Checker, raw: Any, path: str) -> Any:
     account = _account(check, table, path, "revenue", context)
     has_amount, has_quantity = "amount" in table, "quantity" in table
     if has_amount == has_quantity:
-        check.fail(path, problem="une recette se donne soit par « amount » (montant), "
-                   "soit par « quantity » et « unit_price » (quantité × prix)",
+        check.fail(path, problem="une recette se donne soit par un montant "
+                   f"(« {_key('revenue', 'amount')} »), soit par une quantité et un prix "
+                   f"(« {_key('revenue', 'quantity')} » et « {_key('revenue', 'unit_price')} »)",
                    hint="gardez l'une des deux façons", context=context)
     if has_quantity and "unit_price" not in table:
-        check.fail(f"{path}.unit_price", "un prix unitaire (obligatoire avec quantity)",
+        check.fail(f"{path}.unit_price", "un prix unitaire (obligatoire avec "
+                   f"« {_key('revenue', 'quantity')} »)",
                    _MISSING, context=context)
     if has_amount and "unit_price" in table:
-        check.fail(f"{path}.unit_price", problem="unit_price ne s'utilise qu'avec quantity",
+        check.fail(f"{path}.unit_price", problem=f"« {_key('revenue', 'unit_price')} » ne "
+                   f"s'utilise qu'avec « {_key('revenue', 'quantity')} », pas avec "
+                   f"« {_key('revenue', 'amount')} »",
                    context=context)
     fields = {
         "label": check.text(table, "label", path, context=context),
@@ -627,7 +654,8 @@ def _monthly_profile(check: _Checker, table: Mapping, path: str, context: str | 
     value = table.get("monthly_profile", _MISSING)
     if value is _MISSING:
         return None
-    expected = "une liste de 12 poids positifs ou nuls (janvier à décembre), pas tous nuls"
+    expected = ("12 poids positifs ou nuls (janvier à décembre), pas tous nuls, par "
+                f"exemple {syntax('profile')}")
     if not isinstance(value, (list, tuple)) or len(value) != 12:
         return check.fail(f"{path}.monthly_profile", expected, value, context=context)
     weights = [check.check_number(item, f"{path}.monthly_profile[{index}]",
@@ -645,14 +673,15 @@ def _payments(check: _Checker, table: Mapping, path: str, context: str | None) -
     if value is _MISSING:
         return None
     key = f"{path}.payments"
-    expected = ("une liste de versements [part, mois] (par exemple [[0.6, 4], [0.4, 16]] : "
-                "60 % en avril, 40 % en avril de l'année suivante)")
+    expected = (f"des versements (part, mois), par exemple {syntax('payments')} : "
+                "60 % en avril, 40 % en avril de l'année suivante")
     if not isinstance(value, (list, tuple)) or not value:
         return check.fail(key, expected, value, context=context)
     schedule = []
     for index, item in enumerate(value):
         if not isinstance(item, (list, tuple)) or len(item) != 2:
-            return check.fail(f"{key}[{index}]", "une paire [part, mois]", item,
+            return check.fail(f"{key}[{index}]", "un versement (part, mois), par exemple "
+                              f"{syntax('payment')}", item,
                               context=context)
         share = check.check_number(item[0], f"{key}[{index}][0]", low=0, high=1, above=True,
                                    context=context)
@@ -672,10 +701,16 @@ def _payments(check: _Checker, table: Mapping, path: str, context: str | None) -
     return tuple(schedule)
 
 
-_ENGINE_ACCOUNTS = {"641": "les salaires bruts (calculés à partir de [[staff]])",
-                    "645": "les charges sociales (calculées à partir de [[staff]])",
-                    "681": "les amortissements (calculés à partir de [[investment]])",
-                    "661": "les intérêts d'emprunt (calculés à partir de [[loan]])"}
+_ENGINE_ACCOUNTS = {
+    "641": f"les salaires bruts (calculés à partir de {section('staff')})",
+    "645": f"les charges sociales (calculées à partir de {section('staff')})",
+    "681": f"les amortissements (calculés à partir de {section('investment')})",
+    "661": f"les intérêts d'emprunt (calculés à partir de {section('loan')})"}
+
+
+def _key(item: str, name: str) -> str:
+    """The term naming field ``name`` of a ``item`` line."""
+    return field_term(f"{item}.{name}")
 
 
 def _account(check: _Checker, table: Mapping, path: str, item: str,
@@ -686,7 +721,7 @@ def _account(check: _Checker, table: Mapping, path: str, item: str,
         return "706"
     text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
     if item == "expense":
-        expected = "un compte de charges à 3 chiffres, de 600 à 689 (par ex. « 613 »)"
+        expected = "un compte de charges à 3 chiffres, de 600 à 689 (par exemple « 613 »)"
         valid = re.fullmatch(r"6[0-8]\d", text) is not None
     else:
         expected = ("un compte de produits à 3 chiffres de la classe 7, hors 74 "
@@ -695,8 +730,8 @@ def _account(check: _Checker, table: Mapping, path: str, item: str,
     if not valid:
         hint = None
         if re.fullmatch(r"74\d", text):
-            hint = ("les subventions se déclarent dans [[funder]], pas dans les "
-                    "recettes propres")
+            hint = (f"les subventions se déclarent dans {section('funder')}, pas dans "
+                    "les recettes propres")
         return check.fail(f"{path}.account", expected, value, hint=hint, context=context)
     if text in _ENGINE_ACCOUNTS:
         return check.fail(f"{path}.account", problem=f"le compte {text} est rempli par "
@@ -784,8 +819,9 @@ def _needs(check: _Checker, top: Mapping) -> tuple:
                                  "chiffres, - et _, commençant par une lettre)",
                                  need_id, context=context)
         elif need_id in BUILTIN_NEEDS:
-            need_id = check.fail(f"{path}.id", problem=f"« {need_id} » est un besoin "
-                                 "prédéfini", hint="choisissez un autre identifiant",
+            need_id = check.fail(f"{path}.id", problem=f"« {choice('finances', need_id)} » "
+                                 "est un besoin prédéfini",
+                                 hint="choisissez un autre identifiant",
                                  context=context)
         elif need_id is not _INVALID and need_id in [n.id for n in custom]:
             need_id = check.fail(f"{path}.id", problem=f"l'identifiant « {need_id} » "
@@ -820,16 +856,17 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
     private_lines = ("prive", "dons_mecenat")
     if funder_type == "private" and line not in (None, *private_lines, _INVALID):
         check.fail(f"{path}.line", problem="un financeur privé figure sur la ligne "
-                   "« prive » (aides privées, Cerfa 74) ou « dons_mecenat » (dons manuels, "
-                   "mécénat, Cerfa 75)", hint='retirez line ou écrivez "prive"',
-                   context=context)
+                   f"« {choice('line', 'prive')} » (Cerfa 74) ou « "
+                   f"{choice('line', 'dons_mecenat')} » (Cerfa 75)",
+                   hint=f"{syntax('remove')} « {_key('funder', 'line')} » ou choisissez "
+                   f"« {choice('line', 'prive')} »", context=context)
     elif funder_type == "public" and line in private_lines:
-        check.fail(f"{path}.line", problem=f"la ligne « {line} » est réservée aux "
-                   "financeurs privés", context=context)
+        check.fail(f"{path}.line", problem=f"la ligne « {choice('line', line)} » est "
+                   "réservée aux financeurs privés", context=context)
     elif funder_type == "own" and line in private_lines:
         check.fail(f"{path}.line", problem="des fonds propres ne sont pas un produit : "
                    "ils figurent en « Ressources propres affectées au projet »",
-                   hint="retirez line", context=context)
+                   hint=f"{syntax('remove')} « {_key('funder', 'line')} »", context=context)
     if line is None and funder_type in ("public", "private"):
         line = "autres_publics" if funder_type == "public" else "prive"
     finances = table.get("finances", "operating")
@@ -837,17 +874,20 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
         finances = clean_text(finances)
         finances = normalise("finances", finances) or finances
     if not isinstance(finances, str) or not finances.strip():
-        finances = check.fail(f"{path}.finances", "« operating », « investment » ou "
-                              "l'identifiant d'un [[need]]", finances, context=context)
+        finances = check.fail(f"{path}.finances", f"« {choice('finances', 'operating')} », "
+                              f"« {choice('finances', 'investment')} » ou l'identifiant "
+                              f"d'une ligne de {section('need')}", finances,
+                              context=context)
     if rule in _FUNDER_RULE_KEYS:
-        for key in sorted(_RULE_ONLY_KEYS - _FUNDER_RULE_KEYS[rule] - {"contract"}):
-            if key in table:
-                check.fail(f"{path}.{key}", problem=f"« {key} » ne s'applique pas à la "
-                           f"règle « {rule} »", hint="retirez cette clé ou changez de "
-                           "règle", context=context)
+        for name in sorted(_RULE_ONLY_KEYS - _FUNDER_RULE_KEYS[rule] - {"contract"}):
+            if name in table:
+                check.fail(f"{path}.{name}", problem=f"« {_key('funder', name)} » ne "
+                           f"s'applique pas à la règle « {choice('rule', rule)} »",
+                           hint=f"{syntax('remove_this')} ou changez de règle", context=context)
         if "contract" in table and rule != "per_fte":
-            check.fail(f"{path}.contract", problem="« contract » ne s'applique qu'à la "
-                       "règle « per_fte »", context=context)
+            check.fail(f"{path}.contract", problem=f"« {_key('funder', 'contract')} » ne "
+                       f"s'applique qu'à la règle « {choice('rule', 'per_fte')} »",
+                       context=context)
     fields = {
         "name": check.text(table, "name", path, context=context),
         "type": funder_type,
@@ -903,7 +943,8 @@ def _cross_checks(check: _Checker, project: Any, staff: tuple, needs: tuple,
         if key in seen_names:
             first = seen_names[key]
             check.fail(f"{path}.name", problem=f"le nom « {funder.name} » est déjà celui "
-                       f"de funder[{first}] (« {funders[first].name} ») : les deux noms se "
+                       f"de {ref(f'funder[{first}]')} (« {funders[first].name} ») : les "
+                       "deux noms se "
                        "lisent de la même façon, même si l'un s'écrit peut-être autrement "
                        "(accent composé, espace insécable ou caractère invisible copié "
                        "d'une page web)", hint="donnez à chaque financeur un nom unique "
@@ -912,14 +953,18 @@ def _cross_checks(check: _Checker, project: Any, staff: tuple, needs: tuple,
         if funder.finances not in need_ids:
             custom = sorted(need_ids - set(BUILTIN_NEEDS))
             check.fail(f"{path}.finances", problem=f"besoin inconnu « {funder.finances} »",
-                       hint="valeurs possibles : operating, investment" +
-                       "".join(f", {need_id}" for need_id in custom), context=context)
+                       hint="valeurs possibles : " + ", ".join(
+                           [f"« {choice('finances', need)} »" for need in BUILTIN_NEEDS]
+                           + [f"« {need_id} »" for need_id in custom]), context=context)
         if funder.rule == "residual":
             if funder.finances in residuals:
-                check.fail(f"{path}.rule", problem=f"deux financeurs « residual » sur le "
-                           f"besoin « {funder.finances} » (funder[{residuals[funder.finances]}] "
-                           "et celui-ci)", hint="un seul financeur peut prendre le solde "
-                           "d'un besoin", context=context)
+                other = ref(f"funder[{residuals[funder.finances]}]")
+                need = (choice("finances", funder.finances)
+                        if funder.finances in BUILTIN_NEEDS else funder.finances)
+                check.fail(f"{path}.rule", problem="deux financeurs à la règle « "
+                           f"{choice('rule', 'residual')} » sur le besoin « {need} » "
+                           f"({other} et celui-ci)", hint="un seul financeur peut prendre "
+                           "le solde d'un besoin", context=context)
             residuals.setdefault(funder.finances, index)
         if funder.rule == "per_fte":
             _check_per_fte(check, project, staff, funder, path, context)
@@ -931,11 +976,12 @@ def _check_per_fte(check: _Checker, project: Any, staff: tuple, funder: Funder,
                 and line.kind == funder.staff_kind
                 and (funder.contract is None or line.contract == funder.contract)]
     if not matching and all(line is not _INVALID for line in staff):
-        wanted = f"« {funder.staff_kind} »" + (
+        wanted = f"« {choice('kind', funder.staff_kind)} »" + (
             f" sous contrat « {funder.contract} »" if funder.contract else "")
         check.fail(f"{path}.staff_kind", problem=f"aucune ligne de personnel {wanted}",
-                   hint="ajoutez cette ligne dans [[staff]] ou corrigez staff_kind / "
-                   "contract", context=context)
+                   hint=f"ajoutez cette ligne dans {section('staff')} ou corrigez « "
+                   f"{_key('funder', 'staff_kind')} » / « {_key('funder', 'contract')} »",
+                   context=context)
     if isinstance(funder.amount_per_fte, str) and project is not _INVALID and isinstance(
             project, Project):
         for year in range(project.first_year, project.first_year + project.years):
