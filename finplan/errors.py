@@ -212,12 +212,18 @@ class Issue:
         return where
 
     @property
-    def message(self) -> str:
-        """The French sentence without the location."""
+    def text(self) -> str:
+        """The sentence without the location, its terms not rendered yet (to embed it
+        in another issue)."""
         text = self.problem or f"attendu {self.expected}, trouvé {self.found}"
         if self.hint:
             text += f" ; {self.hint}"
-        text = render(text) or ""
+        return text
+
+    @property
+    def message(self) -> str:
+        """The French sentence without the location."""
+        text = render(self.text) or ""
         return text if text.endswith((".", "?", "!")) else text + "."
 
     def __str__(self) -> str:

@@ -130,9 +130,9 @@ def test_payments_validation():
     with pytest.raises(finplan.CaseError) as caught:
         finplan.load_case(raw)
     assert [str(issue) for issue in caught.value.issues] == [
-        "expense[0].monthly_profile (« Loyer ») : attendu une liste de 12 poids positifs ou "
-        "nuls (janvier à décembre), pas tous nuls, trouvé « [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, "
-        "1] ».",
+        "expense[0].monthly_profile (« Loyer ») : attendu 12 poids positifs ou nuls "
+        "(janvier à décembre), pas tous nuls, par exemple [1, 1, 2, 2, 2, 1, 1, 1, 1, 1, 1, "
+        "1], trouvé « [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] ».",
         "funder[0].payments (« A ») : les parts des versements doivent faire 100 % (elles "
         "font 90 %).",
     ]

@@ -71,8 +71,9 @@ def test_negative_amount_inside_a_list():
 def test_two_residuals_on_one_need():
     funders = [{"name": name, "type": "own", "rule": "residual"} for name in ("A", "B")]
     assert issues_of(case_with(funder=funders)) == [
-        "funder[1].rule (« B ») : deux financeurs à la règle « residual » sur le besoin « operating » "
-        "(funder[0] et celui-ci) ; un seul financeur peut prendre le solde d'un besoin."]
+        "funder[1].rule (« B ») : deux financeurs à la règle « residual » sur le besoin "
+        "« operating » (funder[0] et celui-ci) ; un seul financeur peut prendre le solde "
+        "d'un besoin."]
 
 
 def test_unknown_need_id():

@@ -130,12 +130,12 @@ def test_errors_cite_the_cell(tmp_path):
                                      ("expense", 1, "amount"): "beaucoup"})
     assert _errors(path) == [
         "Hypothèses!G24 (« Salariés en parcours d'insertion (CDDI, 26 h) ») : attendu une "
-        "fraction entre 0 et 1 (13 % s'écrit 0.13 ou 13 %), trouvé « 42 » ; 42 vaut 4200 % "
-        ": pour 42 %, écrivez 0.42 ou 42 %.",
+        "fraction entre 0 et 1 (13 % s'écrit 0,13 ou 13 %), trouvé « 42 » ; 42 vaut 4200 % "
+        ": pour 42 %, écrivez 0,42 ou 42 %.",
         "Hypothèses!D53 (« Eau, énergie ») : attendu un nombre positif ou nul, ou une valeur "
         "par année (3 valeurs), trouvé « beaucoup ».",
-        "Hypothèses!C106 (« SIETOM de Chalosse ») : attendu l'une des valeurs « public », "
-        "« private » ou « own », trouvé « Publique ».",
+        "Hypothèses!C106 (« SIETOM de Chalosse ») : attendu l'une des valeurs « Public », "
+        "« Privé » ou « Fonds propres », trouvé « Publique ».",
     ]
 
 
@@ -184,9 +184,9 @@ def test_profiles_and_payment_schedules_are_typed_in_one_cell(tmp_path):
     assert _errors(path) == [
         "Hypothèses!P106 : « 60 % en avril » ne se lit pas ; écrivez par exemple « 60 % mois "
         "4 ; 40 % mois 16 ».",
-        "Hypothèses!G40 (« Ventes en boutique (tonnes réemployées vendues) ») : attendu une "
-        "liste de 12 poids positifs ou nuls (janvier à décembre), pas tous nuls, trouvé "
-        "« [1, 1, 2.5] ».",
+        "Hypothèses!G40 (« Ventes en boutique (tonnes réemployées vendues) ») : attendu 12 "
+        "poids positifs ou nuls (janvier à décembre), pas tous nuls, par exemple « 1 ; 1 ; "
+        "2 ; 2 ; 2 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 », trouvé « 1 ; 1 ; 2,5 ».",
         "Hypothèses!P107 (« Département des Landes (insertion) ») : les parts des versements "
         "doivent faire 100 % (elles font 90 %).",
     ]

@@ -22,7 +22,7 @@ indexed where the case-file reference says so) and five year columns
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from openpyxl.utils import get_column_letter
@@ -150,6 +150,8 @@ class Column:
     field: str | None = None
     per_year: bool = False
     width: int = 14
+    former: str | None = None  # the header in workbooks made by an earlier finplan
+    once_allowed: bool = False  # an amount: only some years filled, the others are 0
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,16 @@ class TableSpec:
                  for year in YEAR_HEADERS]
         return (*base, *years)
 
+    @cached_property
+    def earlier(self) -> TableSpec | None:
+        """The same table as an earlier finplan headed it (None: never renamed);
+        the reader accepts both, so a volunteer's older workbook still reads."""
+        if all(column.former is None for column in self.columns):
+            return None
+        return replace(self, columns=tuple(
+            replace(column, header=column.former) if column.former else column
+            for column in self.columns))
+
     def column_index(self, key: str, year: int | None = None) -> int:
         """0-based index of a column (of its year column when ``year`` is given)."""
         keys = [column.key for column in self.columns]
@@ -186,6 +198,9 @@ _PROFILE_NOTE = ("Facultatif : saisonnalité, 12 poids de janvier à décembre s
 _PER_YEAR_NOTE = (" Une seule valeur vaut pour chaque année ; pour des valeurs différentes, "
                   "remplissez plutôt les colonnes « an 1 » à « an 5 » en fin de tableau "
                   "(prises telles quelles).")
+_ONCE_NOTE = (" Une dépense d'une seule fois (une étude, un achat non amorti) : laissez "
+              "cette colonne vide et saisissez le montant dans la seule colonne « an N » "
+              "de son année, en fin de tableau ; les autres années valent alors 0.")
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("staff", "Personnel", "tbl_personnel", (
@@ -208,9 +223,11 @@ TABLES: tuple[TableSpec, ...] = (
         Column("label", "Libellé", "text", "Nature de la recette.", width=36),
         Column("account", "Compte", "account", "Compte de produits à 3 chiffres "
                "(706 prestations, 707 ventes, 756 cotisations, 758 dons…)."),
-        Column("amount", "Montant annuel (€)", "number", "Soit un montant par an (proratisé "
-               "en année 1 et indexé ensuite), soit une quantité et un prix."
-               + _PER_YEAR_NOTE, per_year=True),
+        Column("amount", "Montant par an (€)", "number", "Soit un montant répété chaque "
+               "année (proratisé en année 1 et indexé ensuite), soit une quantité et un prix."
+               + _PER_YEAR_NOTE + " Une recette d'une seule fois : saisissez-la dans la "
+               "seule colonne « an N » de son année, les autres années valent alors 0.",
+               per_year=True, former="Montant annuel (€)", once_allowed=True),
         Column("quantity", "Quantité", "number", "Quantité vendue par an (jamais "
                "proratisée)." + _PER_YEAR_NOTE, per_year=True),
         Column("unit_price", "Prix unitaire (€)", "number", "Prix unitaire en année 1 "
@@ -222,8 +239,9 @@ TABLES: tuple[TableSpec, ...] = (
         Column("account", "Compte", "account", "Compte de charges à 3 chiffres (606 "
                "énergie, 613 loyers, 616 assurances, 622 honoraires…) ; les salaires, "
                "intérêts et amortissements sont calculés par finplan."),
-        Column("amount", "Montant annuel (€)", "number", "Montant annuel (proratisé en "
-               "année 1 et indexé ensuite)." + _PER_YEAR_NOTE, per_year=True),
+        Column("amount", "Montant par an (€)", "number", "Montant répété chaque année "
+               "(proratisé en année 1 et indexé ensuite)." + _PER_YEAR_NOTE + _ONCE_NOTE,
+               per_year=True, former="Montant annuel (€)", once_allowed=True),
         Column("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24),
     ), 15),
     TableSpec("investment", "Investissements", "tbl_investissements", (
@@ -250,8 +268,11 @@ TABLES: tuple[TableSpec, ...] = (
         Column("id", "Identifiant", "text", "Nom court sans espace ni accent, repris dans "
                "la colonne « Finance » des financeurs (par exemple etude).", width=36),
         Column("label", "Libellé", "text", "Description du besoin."),
-        Column("amount", "Montant (€)", "number", "Montant du besoin (jamais indexé)."
-               + _PER_YEAR_NOTE, per_year=True),
+        Column("amount", "Montant par an (€)", "number", "Montant du besoin, répété chaque "
+               "année (jamais indexé)." + _PER_YEAR_NOTE + " Un besoin d'une seule fois "
+               "(une étude) : laissez cette colonne vide et saisissez le montant dans la "
+               "seule colonne « an N » de son année ; les autres années valent alors 0.",
+               per_year=True, former="Montant (€)", once_allowed=True),
         Column("max_public_share", "Part publique max.", "fraction", "Facultatif : plafond "
                "des aides publiques en part de ce besoin."),
     ), 5),
@@ -267,8 +288,10 @@ TABLES: tuple[TableSpec, ...] = (
                "investissement ou l'identifiant d'un besoin particulier.", "finances"),
         Column("rule", "Règle", "choice", "Montant fixe, taux du coût, part au prorata des "
                "poids, montant par ETP ou solde.", "rule", width=22),
-        Column("amount", "Montant fixe (€)", "number", "Règle « Montant fixe » : montant "
-               "par an." + _PER_YEAR_NOTE, per_year=True),
+        Column("amount", "Montant fixe par an (€)", "number", "Règle « Montant fixe » : "
+               "montant versé chaque année." + _PER_YEAR_NOTE + " Une aide d'une seule fois : "
+               "saisissez-la dans la colonne « an N » de son année et 0 dans les autres.",
+               per_year=True, former="Montant fixe (€)"),
         Column("rate", "Taux du coût", "fraction", "Règle « Taux du coût » : part du coût "
                "brut (charges, investissements ou besoin particulier)." + _PER_YEAR_NOTE,
                per_year=True),
@@ -369,9 +392,13 @@ class InputLayout:
         return cls(placed)
 
     @classmethod
-    def from_positions(cls, positions: Mapping[str, tuple[int, int]]) -> InputLayout:
-        """Tables where a workbook has them: key -> (header row, item rows)."""
-        return cls({key: TableLayout(TABLES_BY_KEY[key], header - 1, header, rows)
+    def from_positions(cls, positions: Mapping[str, tuple[int, int]],
+                       specs: Mapping[str, TableSpec] | None = None) -> InputLayout:
+        """Tables where a workbook has them: key -> (header row, item rows); ``specs``
+        gives the headers a table has when an earlier finplan made it."""
+        specs = specs or {}
+        return cls({key: TableLayout(specs.get(key, TABLES_BY_KEY[key]), header - 1,
+                                     header, rows)
                     for key, (header, rows) in positions.items()})
 
     def table(self, key: str) -> TableLayout:

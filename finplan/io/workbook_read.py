@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 import warnings
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -26,7 +26,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from finplan.errors import CaseError, InputFileError, Issue
+from finplan.errors import CaseError, InputFileError, Issue, Words
 from finplan.io.input_files import XLSX, require_file, require_workbook_content
 from finplan.io.numbers import AmbiguousNumber, NotANumber, parse_french_number
 from finplan.io.package_guard import LIMITS, inspect_package
@@ -37,6 +37,7 @@ from finplan.io.workbook_layout import (
     PARAM_ROW,
     PARAMS,
     TABLES,
+    TABLES_BY_KEY,
     InputLayout,
     Param,
     TableSpec,
@@ -44,9 +45,11 @@ from finplan.io.workbook_layout import (
 from finplan.model.case import Case
 from finplan.model.names import name_key
 from finplan.model.validation import FORMAT, MISSING_TEXT, show, validate_case
+from finplan.model.vocabulary import VOCABULARY, label
 
-__all__ = ["WorkbookCase", "read_workbook_case", "read_workbook_file", "read_grid_case",
-           "GridCells", "input_values", "open_workbook", "MAX_WORKBOOK_BYTES", "EXCEL_ERRORS"]
+__all__ = ["WORKBOOK_WORDS", "WorkbookWords", "WorkbookCase", "read_workbook_case",
+           "read_workbook_file", "read_grid_case", "GridCells", "input_values",
+           "open_workbook", "MAX_WORKBOOK_BYTES", "EXCEL_ERRORS"]
 
 MAX_WORKBOOK_BYTES = 20_000_000
 TABLE_ROWS = LIMITS["table_rows"]
@@ -65,6 +68,66 @@ EXCEL_ERRORS = {
     "#DATA!": "donnée indisponible",
 }
 _NUMERIC_KINDS = {"number", "fraction", "integer"}
+
+
+class WorkbookWords(Words):
+    """The words of the workbook: column headers and parameter labels for fields,
+    table titles for sections, drop-down labels for choices, 0,2 for numbers.
+
+    >>> from finplan.errors import choice, key, num, render, section
+    >>> render(f"{key('revenue.unit_price')} ; {section('staff')} ; "
+    ...        f"{choice('rule', 'share')} ; {num('0.2')}", WORKBOOK_WORDS)
+    'Prix unitaire (€) ; « Personnel » ; Part (au prorata des poids) ; 0,2'
+    """
+
+    examples: ClassVar[dict[str, str]] = {
+        "payments": "« 60 % mois 4 ; 40 % mois 16 »",
+        "payment": "« 60 % mois 4 »",
+        "profile": "« 1 ; 1 ; 2 ; 2 ; 2 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 »",
+        "scenario_set": "une ligne du tableau « Scénarios » (Clé et Valeur)",
+        "montecarlo_vary": "une ligne du tableau « Monte Carlo : valeurs qui varient »",
+        "remove": "videz la colonne",
+        "remove_this": "videz cette cellule",
+        "true": "VRAI",
+        "false": "FAUX",
+    }
+
+    def __init__(self, locations: Mapping[str, str] | None = None) -> None:
+        self.locations = locations or {}
+
+    def key(self, generic_path: str) -> str:
+        table, _, field = generic_path.rpartition(".")
+        spec = TABLES_BY_KEY.get(table)
+        column = next((c for c in spec.columns if c.key == field), None) if spec else None
+        if column is not None:
+            return column.header
+        param = next((p for p in PARAMS if ".".join(p.path) == generic_path), None)
+        return param.label if param else "cette valeur"
+
+    def section(self, name: str) -> str:
+        spec = TABLES_BY_KEY.get(name)
+        return f"« {spec.title} »" if spec else "« Hypothèses »"
+
+    def choice(self, field: str, value: str) -> str:
+        return label(field, value) if value in VOCABULARY.get(field, {}) else value
+
+    def num(self, text: str) -> str:
+        return text.replace(".", ",")
+
+    def ref(self, path: str) -> str:
+        if path in self.locations:
+            return f"la ligne de {self.locations[path]}"
+        found = re.fullmatch(r"(.+)\[(\d+)\]", path)
+        if found and found.group(1) in TABLES_BY_KEY:
+            return (f"la ligne {int(found.group(2)) + 1} du tableau "
+                    f"« {TABLES_BY_KEY[found.group(1)].title} »")
+        return "une autre ligne"
+
+    def list(self, items: Sequence[str]) -> str:
+        return " ; ".join(self.item(item) for item in items)
+
+
+WORKBOOK_WORDS = WorkbookWords()
 
 
 @dataclass(frozen=True)
@@ -301,6 +364,15 @@ def _missing_table(reader: _Reader, spec: TableSpec) -> None:
         "renommer ses tableaux", location=INPUT_SHEET))
 
 
+def _spec_at(reader: _Reader, spec: TableSpec, row: int) -> TableSpec | None:
+    """The spec whose headers are on ``row``: this finplan's, or an earlier one's
+    (headers renamed since, see ``Column.former``); None if neither."""
+    for variant in (spec, spec.earlier):
+        if variant is not None and _headers_match(reader, variant, row):
+            return variant
+    return None
+
+
 def _headers_match(reader: _Reader, spec: TableSpec, row: int) -> bool:
     return all(str(reader.cells.get(f"{get_column_letter(FIRST_COLUMN + offset)}{row}")[0]
                    or "").strip() == header for offset, header in enumerate(spec.headers))
@@ -331,6 +403,8 @@ def _table_position(reader: _Reader, sheet: Worksheet, spec: TableSpec
                     "redimensionnez-le (« Création de tableau > Redimensionner le "
                     "tableau ») pour qu'il s'arrête après vos dernières lignes")
         return None
+    if min_col == FIRST_COLUMN and _spec_at(reader, spec, min_row) is not None:
+        return min_row, max_row - min_row
     for offset, header in enumerate(spec.headers):
         coordinate = f"{get_column_letter(FIRST_COLUMN + offset)}{min_row}"
         found = reader.cells.get(coordinate)[0]
@@ -364,7 +438,7 @@ def _grid_positions(reader: _Reader, height: int) -> dict[str, tuple[int, int]]:
     table ends before the title row of the next one."""
     headers, row = {}, 1
     for spec in TABLES:
-        while row <= height and not _headers_match(reader, spec, row):
+        while row <= height and _spec_at(reader, spec, row) is None:
             row += 1
         if row > height:
             if not spec.optional:
@@ -402,6 +476,11 @@ def _read_item(reader: _Reader, spec: TableSpec, layout: InputLayout, row_index:
                             "valeur par année (colonnes « an 1 » à « an "
                             f"{reader.years} »), pas les deux")
             missing = [y for y, value in enumerate(years, start=1) if value is None]
+            if base is None and column.once_allowed:
+                # « once, in that year »: as the sheet's formulas read it, a blank
+                # year of a row without a yearly amount is 0
+                years = [0 if value is None else value for value in years]
+                missing = []
             for year in missing:
                 cell = layout.cell(spec.key, row_index, column.key, year)
                 reader.fail(cell, f"{key_path}[{year - 1}]", f"valeur manquante pour "
@@ -487,11 +566,14 @@ def _read(reader: _Reader, param_cells: Mapping[str, str],
         reader.years = int(years)
     if any(spec.key not in positions for spec in TABLES if not spec.optional):
         raise CaseError(reader.issues)
-    layout = InputLayout.from_positions(positions)
+    layout = InputLayout.from_positions(positions, {
+        key: _spec_at(reader, TABLES_BY_KEY[key], header) or TABLES_BY_KEY[key]
+        for key, (header, _) in positions.items()})
     for spec in TABLES:
         if spec.key not in positions:
             continue  # an optional table this workbook does not have
         items, table = [], layout.table(spec.key)
+        spec = table.spec
         for row_index in range(table.rows):
             path = f"{spec.key}[{len(items)}]"
             row = table.first_row + row_index
@@ -547,7 +629,8 @@ def _validated(raw: dict, reader: _Reader, layout: InputLayout) -> WorkbookCase:
         located = [replace(issue, found="une cellule vide") if issue.found == MISSING_TEXT
                    else issue for issue in error.locate(locate).issues
                    if issue.path not in flagged]
-        raise CaseError(reader.issues + located) from None
+        words = WorkbookWords(reader.locations)
+        raise CaseError(reader.issues + located).render(words) from None
     if reader.issues:
         raise CaseError(reader.issues)
     return WorkbookCase(case, layout, dict(reader.locations), tuple(reader.notes))

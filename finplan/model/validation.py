@@ -400,7 +400,8 @@ def _scenarios(check: _Checker, items: list, base: dict) -> tuple[Scenario, ...]
             validate_case(changed)
         except CaseError as error:
             for issue in error.issues:
-                check.fail(f"{path}.set", problem=f"dans ce scénario, {issue}",
+                check.fail(f"{path}.set", problem=f"dans ce scénario, {issue.where} : "
+                           f"{issue.text}",
                            context=_quoted(name))
             continue
         scenarios.append(Scenario(name, tuple(

@@ -1,0 +1,201 @@
+"""Issue 13, points 7 and 8: the workbook route speaks the workbook's words, and a
+one-off amount has an obvious place.
+
+A volunteer reads the errors of the workbook route (Hypothèses, the click's alert)
+with the drop-down labels and headers in front of them: no case-file key
+(``unit_price``), no ``[[section]]``, no canonical choice (``share``), no Python
+list, and decimals with a comma as a French Excel writes them.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+import finplan
+from finplan.errors import CaseError
+from finplan.io.workbook_layout import INPUT_SHEET, PARAMS, TABLES, InputLayout
+from finplan.io.workbook_read import EXCEL_ERRORS, read_workbook_case
+from finplan.io.workbook_write import template_workbook
+from finplan.model.vocabulary import VOCABULARY, _fold
+
+# Canonical values a volunteer never sees (their label is a different word).
+_ENGLISH = sorted({value for field in VOCABULARY.values() for value, label in field.items()
+                   if _fold(value) not in _fold(label)})
+_LEAKS = [
+    (r"\b[a-z]+_[a-z_]+\b", "une clé du dossier"),
+    (r"\[\[|\]\]", "une section [[…]] du dossier"),
+    (r"« \[", "une liste à la Python"),
+    (r"\d\.\d", "un nombre à point décimal"),
+    (r"\b(" + "|".join(map(re.escape, _ENGLISH)) + r")\b", "une valeur canonique anglaise"),
+]
+# What a volunteer may type wrong, by kind of column (one value per message kind).
+_HOSTILE = {
+    "text": ["x" * 250],
+    "choice": ["n'importe quoi"],
+    "number": ["beaucoup", -5],
+    "fraction": [5, 0.0, "trois"],
+    "integer": [99, 2.5],
+    "account": ["641", "741", "999"],
+    "profile": ["1 ; 2", "0 ; 0 ; 0 ; 0 ; 0 ; 0 ; 0 ; 0 ; 0 ; 0 ; 0 ; 0", "x ; y"],
+    "payments": ["50 % mois 4", "100 % mois 99", "n'importe"],
+    "code_or_number": ["XYZ", -1],
+    "scenario_value": ["x"],
+}
+_CHECKED = ("staff", "revenue", "expense", "investment", "loan", "need", "funder")
+
+
+@pytest.fixture(scope="module")
+def filled():
+    """The demo case typed in a template, and where its inputs are."""
+    book = template_workbook(finplan.load_case(finplan.demo_path()))
+    return book, read_workbook_case(book).layout
+
+
+def _messages(book) -> list[str]:
+    try:
+        read_workbook_case(book)
+    except CaseError as error:
+        return [str(issue) for issue in error.issues]
+    return []
+
+
+def _leaks(message: str) -> list[str]:
+    return [what for pattern, what in _LEAKS if re.search(pattern, message)]
+
+
+def _inputs(layout: InputLayout):
+    """(label, cell, kind) of every parameter and of each column of each table's
+    first rows (the demo fills them), year columns included."""
+    for param in PARAMS:
+        yield param.label, InputLayout.param_cell(param), param.kind
+    for spec in TABLES:
+        if spec.key not in _CHECKED:
+            continue
+        for row in range(2):
+            for column in spec.columns:
+                yield column.header, layout.cell(spec.key, row, column.key), column.kind
+                if column.per_year:
+                    yield column.header, layout.cell(spec.key, row, column.key, 2), \
+                        column.kind
+
+
+def test_every_error_of_a_hostile_cell_speaks_the_workbooks_words(filled):
+    book, layout = filled
+    sheet = book[INPUT_SHEET]
+    seen, leaked = set(), []
+    for header, cell, kind in _inputs(layout):
+        original = sheet[cell].value
+        for value in _HOSTILE.get(kind, ["n'importe quoi"]):
+            sheet[cell].value = value
+            for message in _messages(book):
+                seen.add(message)
+                leaked += [f"{cell} ({header}) = {value!r}: {what} dans {message!r}"
+                           for what in _leaks(message)]
+        sheet[cell].value = original
+    assert len(seen) > 60  # the walk reached many kinds of message
+    assert leaked == []
+
+
+def test_the_rules_messages_name_the_drop_down_labels(filled):
+    book, layout = filled
+    sheet = book[INPUT_SHEET]
+    rule = layout.cell("funder", 0, "rule")
+    original = sheet[rule].value
+    sheet[rule].value = "au pif"
+    try:
+        [message] = _messages(book)
+    finally:
+        sheet[rule].value = original
+    assert "« Montant fixe », « Taux du coût », « Part (au prorata des poids) », " \
+           "« Par ETP » ou « Solde »" in message
+
+
+def test_a_fraction_typed_as_a_percent_gets_advice_with_a_comma(filled):
+    book, layout = filled
+    sheet = book[INPUT_SHEET]
+    cell = layout.cell("staff", 0, "employer_rate")
+    original = sheet[cell].value
+    sheet[cell].value = 20
+    try:
+        [message] = _messages(book)
+    finally:
+        sheet[cell].value = original
+    assert "écrivez 0,2 ou 20 %" in message
+
+
+@pytest.mark.parametrize("error", sorted(EXCEL_ERRORS))
+def test_an_error_value_in_a_cell_is_named(filled, error):
+    book, layout = filled
+    sheet = book[INPUT_SHEET]
+    cell = layout.cell("expense", 0, "amount")
+    original = sheet[cell].value
+    sheet[cell].value = error
+    try:
+        [message] = _messages(book)
+    finally:
+        sheet[cell].value = original
+    assert message.startswith(f"{INPUT_SHEET}!{cell} : la cellule affiche l'erreur Excel "
+                              f"« {error} »")
+
+
+def test_the_case_file_route_keeps_its_key_names():
+    raw = finplan.io.toml_case.parse_case_text(
+        'format = "finplan/1"\n[project]\nname = "x"\norganisation = "y"\n'
+        'first_year = 2027\n[[revenue]]\nlabel = "Ventes"\namount = 10\nunit_price = 2\n')
+    with pytest.raises(CaseError) as caught:
+        finplan.model.validation.validate_case(raw)
+    assert "« unit_price » ne s'utilise qu'avec « quantity »" in str(caught.value)
+
+
+def test_repeating_amounts_say_par_an():
+    headers = {(spec.key, column.key): column.header for spec in TABLES
+               for column in spec.columns}
+    for where in (("revenue", "amount"), ("expense", "amount"), ("need", "amount"),
+                  ("funder", "amount")):
+        assert "par an" in headers[where]
+
+
+def test_a_one_off_study_typed_the_obvious_way_is_counted_once(filled):
+    """The 8 000 € study: « Montant par an » left empty, 8 000 in its year's column
+    only; the other years are 0 (as the Calculs formulas read them), not 8 000 each
+    year (24 000 €)."""
+    book, layout = filled
+    sheet = book[INPUT_SHEET]
+    row = 0
+    while sheet[layout.cell("need", row, "id")].value is not None:
+        row += 1
+    cells = {"id": "faisabilite", "label": "Étude de faisabilité"}
+    for key, value in cells.items():
+        sheet[layout.cell("need", row, key)].value = value
+    sheet[layout.cell("need", row, "amount", 2)].value = 8000
+    case = read_workbook_case(book).case
+    for key in cells:
+        sheet[layout.cell("need", row, key)].value = None
+    sheet[layout.cell("need", row, "amount", 2)].value = None
+    need = next(need for need in case.needs if need.id == "faisabilite")
+    assert need.amount == (0, Decimal(8000), 0)[:case.project.years]
+    assert sum(need.amount) == 8000
+
+
+def test_an_older_workbook_with_the_former_headers_still_reads(filled):
+    book, layout = filled
+    sheet = book[INPUT_SHEET]
+    renamed = {}
+    for spec in TABLES:
+        if spec.earlier is None:
+            continue
+        header_row = layout.table(spec.key).header_row
+        for offset, (now, before) in enumerate(zip(spec.headers, spec.earlier.headers)):
+            cell = sheet.cell(header_row, 2 + offset)
+            if now != before:
+                renamed[cell.coordinate] = now
+                cell.value = before
+    try:
+        assert renamed and read_workbook_case(book).case == read_workbook_case(
+            template_workbook(finplan.load_case(finplan.demo_path()))).case
+    finally:
+        for coordinate, header in renamed.items():
+            sheet[coordinate].value = header
