@@ -438,6 +438,20 @@ def excel_init_command(folder: str, case_file: str | None, name: str, force: boo
     return EXIT_OK
 
 
+@excel_group.command("installer")
+@_guarded
+def excel_installer_command() -> int:
+    """Prépare cet ordinateur pour le bouton d'Excel de bureau : vérifie Python,
+    installe le complément xlwings, règle son interpréteur et ajoute « Envoyer vers >
+    Calculer le plan (finplan) » (Windows) ; dit ce qui reste à faire dans Excel."""
+    from finplan.io.excel_install import install
+
+    done, report = install(home=Path.home())
+    for line in report:
+        click.echo(line)
+    return EXIT_OK if done else EXIT_BAD_INPUT
+
+
 @main.command("regenerate", hidden=True)
 @_guarded
 def regenerate_command() -> int:

@@ -6,15 +6,17 @@ add-in's task pane, not on a sheet, so nothing that rewrites the workbook can
 remove it) and Excel gets the functions ``=FINPLAN.AIDE_POSTE(…)``,
 ``=FINPLAN.REPARTIR(…)``, ``=FINPLAN.AMORTISSEMENT(…)``, ``=FINPLAN.INTERETS(…)``.
 
-Importing this module needs the xlwings PRO part of xlwings (``xlwings.server``):
-xlwings Lite provides it; elsewhere set ``XLWINGS_LICENSE_KEY`` (the value
-``noncommercial`` under the PolyForm Noncommercial licence).
+The imports are those of the xlwings Lite documentation, ``from xlwings import
+func, script``: inside Lite (and xlwings Server, ``XLWINGS_ON_SERVER=true``) they
+are the decorators that register the script and the functions; elsewhere xlwings
+gives plain no-op decorators, so the module still imports (the tests set
+``XLWINGS_ON_SERVER=true`` and ``XLWINGS_LICENSE_KEY=noncommercial``).
 """
 
 from __future__ import annotations
 
 import xlwings as xw
-from xlwings.server import func, script
+from xlwings import func, script
 
 from finplan import excel
 

@@ -49,9 +49,11 @@ LITE_MAIN = '''# Code xlwings Lite de finplan (écrit par « finplan excel init 
 from finplan.excel_lite import *  # noqa: F403
 '''
 
-LITE_REQUIREMENTS = '''# finplan n'est pas publié sur PyPI : remplacez la ligne ci-dessous
+LITE_REQUIREMENTS = '''# finplan n'est pas encore publié sur PyPI : remplacez la ligne ci-dessous
 # par l'adresse (https://…) de la roue finplan-{version}-py3-none-any.whl
-# construite avec « pip wheel --no-deps . » et déposée sur un site web.
+# (construite avec « python -m build »), déposée sur un site en HTTPS qui
+# renvoie l'en-tête Access-Control-Allow-Origin (CORS, voir docs/excel.md).
+# Après tout changement de ce fichier : menu de xlwings Lite > Restart.
 finplan
 '''
 
@@ -66,11 +68,13 @@ Ce dossier contient :
 
 Deux façons de cliquer sur « Calculer le plan » (détail : docs/excel.md) :
 
-1. Excel sur ordinateur (Windows ou Mac) avec Python installé :
-   pip install finplan (ou le dossier du projet), puis xlwings addin install ;
+1. Excel sur ordinateur (Windows ou Mac) avec Python 3.11 à 3.13 installé :
+   py -m pip install --user finplan-<version>-py3-none-any.whl (le fichier remis
+   par la personne qui installe finplan), puis finplan excel installer (une fois) ;
    ouvrez {name}.xlsx, onglet « xlwings » du ruban, bouton « Run main ».
-   Le bouton est dans le ruban du complément : réécrire le classeur
-   (finplan fill) ne peut pas l'effacer.
+   « Run main » appelle {name}.py : gardez le même nom pour les deux. Pour un
+   classeur renommé ou copié : fermez-le, clic droit > Envoyer vers > Calculer
+   le plan (finplan) (Windows).
 
 2. xlwings Lite (sans installer Python) : installez le complément xlwings Lite
    depuis la boutique Office, ouvrez le volet, collez xlwings-lite/main.py et
