@@ -421,10 +421,16 @@ def excel_group() -> None:
               help="Nom du classeur et de son module Python.")
 @click.option("--force", is_flag=True,
               help="Remplace les fichiers existants (chacun gardé en .bak).")
+@click.option("--wheel-url", metavar="https://…/finplan-X.Y.Z-py3-none-any.whl",
+              default=None,
+              help="Adresse de la roue finplan hébergée pour xlwings Lite (sinon : "
+                   "finplan==version, quand finplan sera sur PyPI).")
 @_guarded
-def excel_init_command(folder: str, case_file: str | None, name: str, force: bool) -> int:
-    """Prépare un dossier prêt à l'emploi : classeur, module xlwings (bouton « Run main »
-    du complément) et code pour xlwings Lite (bouton « Calculer le plan »)."""
+def excel_init_command(folder: str, case_file: str | None, name: str, force: bool,
+                       wheel_url: str | None) -> int:
+    """Prépare un dossier prêt à l'emploi : classeur (fonctions FINPLAN_* pour le
+    complément xlwings), module du bouton « Run main » et code pour xlwings Lite
+    (bouton « Calculer le plan »)."""
     from finplan.io.excel_setup import init_folder
     from finplan.io.workbook_write import template_workbook
 
@@ -432,7 +438,7 @@ def excel_init_command(folder: str, case_file: str | None, name: str, force: boo
     replacement = (f"le classeur du dossier {Path(case_file).name}" if case_file
                    else "un modèle vierge")
     for path, backup in init_folder(Path(folder), book, name, force,
-                                    replacement=replacement):
+                                    replacement=replacement, wheel_url=wheel_url):
         click.echo(f"Écrit : {path}" + (f" (ancien fichier gardé : {backup})"
                                         if backup else ""))
     return EXIT_OK
@@ -441,9 +447,11 @@ def excel_init_command(folder: str, case_file: str | None, name: str, force: boo
 @excel_group.command("installer")
 @_guarded
 def excel_installer_command() -> int:
-    """Prépare cet ordinateur pour le bouton d'Excel de bureau : vérifie Python,
-    installe le complément xlwings, règle son interpréteur et ajoute « Envoyer vers >
-    Calculer le plan (finplan) » (Windows) ; dit ce qui reste à faire dans Excel."""
+    """Prépare cet ordinateur pour Excel de bureau : vérifie Python, installe le
+    complément xlwings et le complément finplan (onglet « finplan », bouton « Calculer
+    le plan », quel que soit le nom du classeur), règle l'interpréteur, ajoute
+    « Envoyer vers > Calculer le plan (finplan) » (Windows) ; dit ce qui reste à faire
+    dans Excel."""
     from finplan.io.excel_install import install
 
     done, report = install(home=Path.home())

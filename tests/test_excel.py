@@ -222,7 +222,7 @@ def test_excel_init_writes_a_ready_folder_whose_buttons_survive_a_fill(tmp_path)
     assert CliRunner().invoke(main, ["fill", str(folder / "finplan_plan.xlsx")]).exit_code == 1
     book = load_workbook(folder / "finplan_plan.xlsx")
     assert book["xlwings.conf"]["A1"].value == "UDF Modules"
-    assert book["xlwings.conf"]["B1"].value == "finplan_plan"
+    assert book["xlwings.conf"]["B1"].value == "finplan.excel_desktop"
     # xlwings Lite: the pasted main.py registers the « Calculer le plan » script
     namespace = {}
     exec((folder / "xlwings-lite" / "main.py").read_text("utf-8"), namespace)

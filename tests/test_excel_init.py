@@ -114,3 +114,71 @@ def test_force_twice_never_replaces_the_backup_of_a_filled_workbook_by_a_blank_o
     again = _init(folder, "--force")
     assert again.exit_code == 2 and "garde un classeur rempli" in again.output
     assert _snapshot(folder) == before and before["finplan_plan.bak.xlsx"] == filled
+
+
+def test_the_worksheet_functions_come_from_a_module_that_survives_a_rename(tmp_path):
+    import importlib
+
+    folder = tmp_path / "excel"
+    assert _init(folder).exit_code == 0
+    renamed = folder / "Plan eau 2027 (2).xlsx"
+    (folder / "finplan_plan.xlsx").rename(renamed)
+    (folder / "finplan_plan.py").unlink()  # a copy sent alone by mail
+    sheet = load_workbook(renamed)["xlwings.conf"]
+    assert (sheet["A1"].value, sheet["B1"].value) == ("UDF Modules", "finplan.excel_desktop")
+    module = importlib.import_module(sheet["B1"].value)  # installed with finplan
+    assert module.FINPLAN_AIDE_POSTE("ACI", 2027) == 23921.0
+
+
+def test_the_instructions_install_the_wheel_not_a_missing_package(tmp_path):
+    folder = tmp_path / "excel"
+    assert _init(folder).exit_code == 0
+    readme = (folder / "LISEZMOI.txt").read_text("utf-8")
+    module = (folder / "finplan_plan.py").read_text("utf-8")
+    for text in (readme, module):
+        assert "pip install finplan\n" not in text and "pip install finplan " not in text
+    readme = " ".join(readme.split())  # the words, whatever the line breaks
+    assert f"pip install --user finplan-{finplan.__version__}-py3-none-any.whl" in readme
+    assert "py -m finplan.cli excel installer" in readme
+    assert "Python 3.11 ou plus récent" in readme
+    assert "onglet « finplan » du ruban, bouton « Calculer le plan »" in readme
+    assert ".xlsm" in readme and "Accès approuvé au modèle d'objet du projet VBA" in readme
+    assert "Microsoft 365 ou Office 2021+, macOS 13+" in readme and "Restart" in readme
+
+
+def test_lite_requirements_name_the_hosted_wheel_or_the_pinned_release(tmp_path):
+    url = f"https://plans.example.org/roues/finplan-{finplan.__version__}-py3-none-any.whl"
+    folder = tmp_path / "hosted"
+    result = _init(folder, "--wheel-url", url)
+    assert result.exit_code == 0, result.output
+    lines = (folder / "xlwings-lite" / "requirements.txt").read_text("utf-8").splitlines()
+    requirements = [line for line in lines if line and not line.startswith("#")]
+    assert requirements == [url]  # the only line micropip reads
+    comments = " ".join(" ".join(line.lstrip("# ") for line in lines).split())
+    assert "GARDEZ les lignes déjà présentes" in comments and "Restart" in comments
+    folder = tmp_path / "pypi"
+    assert _init(folder).exit_code == 0
+    lines = (folder / "xlwings-lite" / "requirements.txt").read_text("utf-8").splitlines()
+    assert [line for line in lines if line and not line.startswith("#")] == [
+        f"finplan=={finplan.__version__}"]
+
+
+def test_a_wheel_address_lite_cannot_read_is_refused_before_anything_is_written(tmp_path):
+    for url in ("http://plans.example.org/finplan-0.1.0-py3-none-any.whl",
+                "https://plans.example.org/finplan.zip",
+                "C:\\Users\\Zoé\\finplan-0.1.0-py3-none-any.whl"):
+        result = _init(tmp_path / "excel", "--wheel-url", url)
+        assert result.exit_code == 2, result.output
+        assert "attendu l'adresse https://" in result.output and "Rien n'a été écrit" in \
+            " ".join(result.output.split())
+        assert not (tmp_path / "excel").exists()
+
+
+def test_the_python_the_installer_asks_for_is_that_of_pyproject():
+    import tomllib
+
+    from finplan.io.excel_install import MIN_PYTHON
+
+    pyproject = Path(__file__).parent.parent / "pyproject.toml"
+    requires = tomllib.loads(pyproject.read_text("utf-8"))["project"]["requires-python"]
+    assert requires == ">=" + ".".join(map(str, MIN_PYTHON))

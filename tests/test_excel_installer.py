@@ -50,7 +50,11 @@ def test_on_windows_the_addin_the_interpreter_and_the_send_to_menu_are_set(tmp_p
     done, report = install(home=tmp_path, platform="win32", executable=WINDOWS_PYTHON,
                            version=(3, 13, 1), run=runner)
     assert done
-    assert runner.commands == [[WINDOWS_PYTHON, "-m", "xlwings", "addin", "install"]]
+    addin = tmp_path / ".xlwings" / "finplan" / "finplan.excel_desktop.xlam"
+    assert runner.commands == [[WINDOWS_PYTHON, "-m", "xlwings", "addin", "install"],
+                               [WINDOWS_PYTHON, "-m", "xlwings", "addin", "install",
+                                "--file", str(addin)]]
+    assert addin.is_file()
     lines = conf.read_text("utf-8").splitlines()
     assert lines == ['"PYTHONPATH","C:\\\\projets"',
                      f'"INTERPRETER_WIN","{WINDOWS_PYTHON[:-10]}pythonw.exe"']

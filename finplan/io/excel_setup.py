@@ -3,12 +3,16 @@
 Writes, in a folder:
 
 - ``NAME.xlsx``: the template (or a case's workbook), with an ``xlwings.conf``
-  sheet telling the classic xlwings add-in where the worksheet functions are;
-- ``NAME.py``: the module the add-in's **Run main** button runs (``main()``) and
-  whose ``FINPLAN_*`` functions **Import Functions** brings into Excel;
+  sheet telling the classic xlwings add-in that the worksheet functions are in
+  the installed module ``finplan.excel_desktop`` (a fixed name: a renamed or
+  copied workbook keeps them);
+- ``NAME.py``: the module the classic add-in's **Run main** button runs (it
+  imports the module named like the workbook); the finplan add-in's **Calculer
+  le plan** button (``finplan excel installer``) does not need it;
 - ``xlwings-lite/main.py`` and ``xlwings-lite/requirements.txt``: what to paste
   into the xlwings Lite task pane (button « Calculer le plan », ``FINPLAN.*``
-  functions);
+  functions); the requirement is the wheel's web address when one is given
+  (``--wheel-url``), else ``finplan==VERSION`` (works once finplan is on PyPI);
 - ``LISEZMOI.txt``: the steps, in French.
 """
 
@@ -24,16 +28,22 @@ from openpyxl.workbook.workbook import Workbook
 from finplan.errors import FinplanError
 from finplan.io.workbook_inputs import put
 
-__all__ = ["init_folder", "CONFIG_SHEET", "Written", "add_xlwings_config",
-           "workbook_state"]
+__all__ = ["init_folder", "CONFIG_SHEET", "UDF_MODULE", "Written", "add_xlwings_config",
+           "lite_requirements", "workbook_state"]
 
 CONFIG_SHEET = "xlwings.conf"
+#: where the desktop worksheet functions live, whatever the workbook's name
+UDF_MODULE = "finplan.excel_desktop"
 
 DESKTOP_MODULE = '''"""Module xlwings du classeur {name}.xlsx (écrit par « finplan excel init »).
 
-- Ruban xlwings > « Run main » : calcule le plan du classeur (main).
-- Ruban xlwings > « Import Functions » : fonctions FINPLAN_AIDE_POSTE,
-  FINPLAN_REPARTIR, FINPLAN_AMORTISSEMENT, FINPLAN_INTERETS.
+- Ruban xlwings > « Run main » : calcule le plan du classeur (main), tant que le
+  classeur s'appelle {name}.xlsx et reste dans ce dossier. Le bouton « Calculer
+  le plan » de l'onglet finplan (finplan excel installer) n'a pas besoin de ce
+  fichier et marche quel que soit le nom du classeur.
+- Ruban xlwings > « Import Functions » (classeur .xlsm) : fonctions
+  FINPLAN_AIDE_POSTE, FINPLAN_REPARTIR, FINPLAN_AMORTISSEMENT, FINPLAN_INTERETS
+  (la feuille xlwings.conf du classeur les fait venir de finplan.excel_desktop).
 """
 
 from finplan.excel_desktop import *  # noqa: F403
@@ -49,37 +59,77 @@ LITE_MAIN = '''# Code xlwings Lite de finplan (écrit par « finplan excel init 
 from finplan.excel_lite import *  # noqa: F403
 '''
 
-LITE_REQUIREMENTS = '''# finplan n'est pas encore publié sur PyPI : remplacez la ligne ci-dessous
-# par l'adresse (https://…) de la roue finplan-{version}-py3-none-any.whl
-# (construite avec « python -m build »), déposée sur un site en HTTPS qui
-# renvoie l'en-tête Access-Control-Allow-Origin (CORS, voir docs/excel.md).
-# Après tout changement de ce fichier : menu de xlwings Lite > Restart.
-finplan
+LITE_REQUIREMENTS = '''# Paquets de xlwings Lite pour finplan (écrit par « finplan excel init »).
+# Dans l'onglet requirements.txt du volet xlwings Lite : GARDEZ les lignes déjà
+# présentes (xlwings…) et AJOUTEZ la dernière ligne de ce fichier.
+# {source}
+# Après tout changement de l'onglet : menu ☰ de xlwings Lite > Restart.
+{requirement}
 '''
+
+LITE_FROM_WHEEL = ("La roue finplan est lue à cette adresse : elle doit rester accessible "
+                   "en HTTPS, avec l'en-tête CORS (voir docs/excel.md).")
+LITE_FROM_PYPI = ("finplan n'est pas encore sur PyPI : tant qu'il n'y est pas, remplacez "
+                  "la ligne ci-dessous par l'adresse https://… de la roue "
+                  "finplan-{version}-py3-none-any.whl, déposée sur un site en HTTPS avec "
+                  "l'en-tête CORS (voir docs/excel.md), ou relancez finplan excel init "
+                  "avec --wheel-url.")
+
+
+def lite_requirements(version: str, wheel_url: str | None = None) -> str:
+    """The ``requirements.txt`` for xlwings Lite: the wheel's address when given
+    (checked: HTTPS, a finplan wheel), else ``finplan==version``.
+
+    >>> lite_requirements("0.1.0", "https://plans.example.org/finplan-0.1.0-py3-none-any.whl"
+    ...                   ).splitlines()[-1]
+    'https://plans.example.org/finplan-0.1.0-py3-none-any.whl'
+    >>> lite_requirements("0.1.0").splitlines()[-1]
+    'finplan==0.1.0'
+    """
+    if wheel_url is None:
+        return LITE_REQUIREMENTS.format(source=LITE_FROM_PYPI.format(version=version),
+                                        requirement=f"finplan=={version}")
+    file_name = wheel_url.rsplit("/", 1)[-1]
+    if (not wheel_url.startswith("https://") or not file_name.startswith("finplan-")
+            or not file_name.endswith(".whl")):
+        raise FinplanError(f"--wheel-url « {wheel_url} » : attendu l'adresse https://… "
+                           "d'une roue finplan (fichier finplan-X.Y.Z-py3-none-any.whl, "
+                           "construit par « python -m build »). xlwings Lite ne lit que "
+                           "des adresses HTTPS. Rien n'a été écrit.")
+    return LITE_REQUIREMENTS.format(source=LITE_FROM_WHEEL, requirement=wheel_url)
+
 
 README = '''finplan dans Excel — démarrage
 ================================
 
 Ce dossier contient :
 - {name}.xlsx : le classeur à remplir (feuille « Hypothèses ») ;
-- {name}.py : le module Python appelé par le classeur ;
+- {name}.py : le module du bouton « Run main » du complément xlwings ;
 - xlwings-lite/ : le code à coller dans xlwings Lite ;
 - ce fichier.
 
-Deux façons de cliquer sur « Calculer le plan » (détail : docs/excel.md) :
+Deux façons de cliquer sur « Calculer le plan » (guide complet : docs/excel.md) :
 
-1. Excel sur ordinateur (Windows ou Mac) avec Python 3.11 à 3.13 installé :
-   py -m pip install --user finplan-<version>-py3-none-any.whl (le fichier remis
-   par la personne qui installe finplan), puis finplan excel installer (une fois) ;
-   ouvrez {name}.xlsx, onglet « xlwings » du ruban, bouton « Run main ».
-   « Run main » appelle {name}.py : gardez le même nom pour les deux. Pour un
-   classeur renommé ou copié : fermez-le, clic droit > Envoyer vers > Calculer
-   le plan (finplan) (Windows).
+1. Excel de bureau (Windows ou Mac), avec Python {python} ou plus récent :
+   - installez finplan depuis le fichier remis par la personne qui l'installe :
+     py -m pip install --user finplan-{version}-py3-none-any.whl
+     (Mac : python3 -m pip install --user finplan-{version}-py3-none-any.whl) ;
+   - une fois par ordinateur : py -m finplan.cli excel installer
+     (puis redémarrez Excel) ;
+   - ouvrez le classeur, onglet « finplan » du ruban, bouton « Calculer le plan ».
+     Ce bouton marche quel que soit le nom du classeur (copie, renommé, dossier
+     OneDrive ou SharePoint).
+   Fonctions FINPLAN_* dans les cellules (Windows) : enregistrez le classeur en
+   .xlsm (« prenant en charge les macros »), cochez dans Excel « Accès approuvé
+   au modèle d'objet du projet VBA » (Centre de gestion de la confidentialité >
+   Paramètres des macros), puis onglet xlwings > Import Functions.
 
-2. xlwings Lite (sans installer Python) : installez le complément xlwings Lite
-   depuis la boutique Office, ouvrez le volet, collez xlwings-lite/main.py et
-   xlwings-lite/requirements.txt, puis cliquez sur « Calculer le plan » dans le
-   volet.
+2. xlwings Lite (sans installer Python ; Microsoft 365 ou Office 2021+, macOS 13+,
+   ou Excel sur le web) : ajoutez le complément xlwings Lite (Accueil >
+   Compléments), ouvrez son volet, collez xlwings-lite/main.py dans l'onglet
+   main.py, ajoutez la dernière ligne de xlwings-lite/requirements.txt dans
+   l'onglet requirements.txt, redémarrez xlwings Lite (menu ☰ > Restart), puis
+   cliquez sur « Calculer le plan » dans le volet.
 
 Les erreurs de saisie sont indiquées dans un message et dans la feuille
 « Contrôles », avec la cellule à corriger. Les hypothèses ne sont jamais
@@ -87,7 +137,7 @@ modifiées.
 '''
 
 
-def add_xlwings_config(book: Workbook, module: str) -> None:
+def add_xlwings_config(book: Workbook, module: str = UDF_MODULE) -> None:
     """The ``xlwings.conf`` sheet the classic add-in reads (UDF modules)."""
     sheet = book.create_sheet(CONFIG_SHEET)
     put(sheet, "A1", "UDF Modules")
@@ -201,14 +251,23 @@ def _keep_filled_backup(workbook: Path) -> None:
                            "n'a été modifié.")
 
 
+def _min_python() -> str:
+    """The oldest Python finplan supports, as ``3.11``."""
+    from finplan.io.excel_install import MIN_PYTHON
+
+    return ".".join(map(str, MIN_PYTHON))
+
+
 def init_folder(folder: Path, book: Workbook, name: str = "finplan_plan",
                 force: bool = False, *,
-                replacement: str = "un modèle vierge") -> list[Written]:
+                replacement: str = "un modèle vierge",
+                wheel_url: str | None = None) -> list[Written]:
     """Write the Excel folder. An existing file is replaced only with ``force``, and
     then kept as a backup (``.bak``); every file is written atomically
     (:func:`finplan.io.workbook_files.save_new`, ``save_text_new``). Without
     ``force``, the refusal lists the files there and what ``force`` would do to
-    them (``replacement`` says what the workbook would become). A workbook open in
+    them (``replacement`` says what the workbook would become). ``wheel_url`` is
+    the address of the hosted wheel for xlwings Lite. A workbook open in
     Excel is refused even with ``force``. Every refusal comes before anything is
     written.
     """
@@ -222,9 +281,10 @@ def init_folder(folder: Path, book: Workbook, name: str = "finplan_plan",
     files = {
         folder / f"{name}.py": DESKTOP_MODULE.format(name=name),
         folder / "xlwings-lite" / "main.py": LITE_MAIN,
-        folder / "xlwings-lite" / "requirements.txt": LITE_REQUIREMENTS.format(
-            version=__version__),
-        folder / "LISEZMOI.txt": README.format(name=name),
+        folder / "xlwings-lite" / "requirements.txt": lite_requirements(__version__,
+                                                                          wheel_url),
+        folder / "LISEZMOI.txt": README.format(name=name, version=__version__,
+                                               python=_min_python()),
     }
     workbook_path = folder / f"{name}.xlsx"
     targets = [workbook_path, *files]
@@ -240,7 +300,7 @@ def init_folder(folder: Path, book: Workbook, name: str = "finplan_plan",
     except OSError as error:
         raise FinplanError(f"Le dossier {folder} ne peut pas être créé "
                            f"({error.strerror}) : choisissez un autre emplacement.") from None
-    add_xlwings_config(book, name)
+    add_xlwings_config(book)
     written = []
     try:
         written.append(Written(workbook_path, save_new(book, workbook_path, force=force)))
