@@ -21,13 +21,14 @@ from finplan.io.excel_install import SEND_TO_NAME, install, send_to_script
 class Runner:
     """Records the commands; answers with ``code``."""
 
-    def __init__(self, code: int = 0, stderr: str = "") -> None:
+    def __init__(self, code: int = 0, stderr: str = "",
+                 stdout: str = "Successfully installed the xlwings add-in! ") -> None:
         self.commands: list[list[str]] = []
-        self.code, self.stderr = code, stderr
+        self.code, self.stderr, self.stdout = code, stderr, stdout
 
     def __call__(self, command):
         self.commands.append(list(command))
-        return subprocess.CompletedProcess(command, self.code, "", self.stderr)
+        return subprocess.CompletedProcess(command, self.code, self.stdout, self.stderr)
 
 
 WINDOWS_PYTHON = r"C:\Users\Zoé\AppData\Local\Programs\Python\Python313\python.exe"
@@ -51,8 +52,8 @@ def test_on_windows_the_addin_the_interpreter_and_the_send_to_menu_are_set(tmp_p
                            version=(3, 13, 1), run=runner)
     assert done
     addin = tmp_path / ".xlwings" / "finplan" / "finplan.excel_desktop.xlam"
-    assert runner.commands == [[WINDOWS_PYTHON, "-m", "xlwings", "addin", "install"],
-                               [WINDOWS_PYTHON, "-m", "xlwings", "addin", "install",
+    assert runner.commands == [[WINDOWS_PYTHON, "-m", "xlwings.cli", "addin", "install"],
+                               [WINDOWS_PYTHON, "-m", "xlwings.cli", "addin", "install",
                                 "--file", str(addin)]]
     assert addin.is_file()
     lines = conf.read_text("utf-8").splitlines()
@@ -133,3 +134,29 @@ def test_the_send_to_command_computes_a_filled_workbook_whatever_its_name(tmp_pa
     assert completed.returncode in (0, 1), completed.stderr
     assert workbook.read_bytes() != before  # computed again, in place
     assert "Classeur" in completed.stdout or "classeur" in completed.stdout
+
+
+def test_xlwings_reporting_a_failure_with_exit_code_0_is_a_failure(tmp_path):
+    """xlwings' « addin install » prints its errors but still exits with 0 (it catches
+    them): only its success line counts."""
+    runner = Runner(0, "", stdout="Error: Failed to install the add-in: If Excel is "
+                    "running, quit Excel and try again.\n")
+    done, report = install(home=tmp_path, platform="win32", executable=WINDOWS_PYTHON,
+                           version=(3, 13, 1), run=runner)
+    assert not done and len(runner.commands) == 1
+    assert "n'a pas pu être installé (Error: Failed to install the add-in" in report[-1]
+    assert not (tmp_path / ".xlwings").exists()
+
+
+def test_the_xlwings_command_the_installer_runs_exists(tmp_path):
+    """The installer calls xlwings' CLI through the interpreter (its « xlwings » script
+    may not be on the PATH after « pip install --user »): that module must run."""
+    runner = Runner()
+    install(home=tmp_path, platform="win32", executable=sys.executable,
+            version=(3, 13, 1), run=runner)
+    for command in runner.commands:
+        assert command[:4] == [sys.executable, "-m", "xlwings.cli", "addin"]
+        helped = subprocess.run([*command[:3], "addin", "install", "--help"],
+                                capture_output=True, text=True, check=False)
+        assert helped.returncode == 0, helped.stderr
+        assert "--file" in helped.stdout

@@ -3,7 +3,7 @@
 What it does, each step reported in French:
 
 1. checks the Python version (:data:`MIN_PYTHON`);
-2. installs the classic xlwings add-in (``xlwings addin install``, xlwings' own
+2. installs the classic xlwings add-in (``python -m xlwings.cli addin install``, xlwings' own
    command: it copies ``xlwings.xlam`` into Excel's XLSTART folder), needed for
    the worksheet functions (**Import Functions**);
 3. builds and installs the **finplan add-in** (``xlwings addin install --file``):
@@ -229,6 +229,23 @@ def _write_text(path: Path, text: str, encoding: str) -> Path | None:
     return replace_file(path, write, backup=path.exists())
 
 
+def _addin_install(run: Runner, command: list[str], which: str) -> str | None:
+    """Run xlwings' ``addin install``; the French failure, or None when it worked.
+
+    xlwings catches its own errors (Excel open, no rights on XLSTART), prints them and
+    exits with 0: only its « Successfully installed » line counts as success.
+    """
+    done = run(command)
+    if done.returncode == 0 and "Successfully installed" in (done.stdout or ""):
+        return None
+    detail = [line.strip() for line in f"{done.stdout or ''}\n{done.stderr or ''}"
+              .splitlines() if line.strip()]
+    return (f"Le complément {which} n'a pas pu être installé"
+            + (f" ({detail[-1]})" if detail else "") + ". Fermez Excel (vérifiez qu'il ne "
+            "reste aucun EXCEL.EXE dans le Gestionnaire des tâches) et relancez cette "
+            "commande ; sinon voir docs/excel.md, « Si ça ne marche pas ».")
+
+
 def _xlwings_ribbon_addin() -> Path:
     """xlwings' ribbon add-in model, shipped with the installed xlwings."""
     import xlwings
@@ -261,13 +278,10 @@ def install(*, home: Path, platform: str = sys.platform, executable: str = sys.e
                       "pas installé. Utilisez finplan fill, ou xlwings Lite dans Excel "
                       "sur le web.")
         return False, report
-    added = run([executable, "-m", "xlwings", "addin", "install"])
-    if added.returncode != 0:
-        detail = (added.stderr or added.stdout or "").strip().splitlines()
-        report.append("Le complément xlwings n'a pas pu être installé"
-                      + (f" ({detail[-1]})" if detail else "") + ". Fermez Excel et "
-                      "relancez cette commande ; sinon voir docs/excel.md, « Si ça ne "
-                      "marche pas ».")
+    failure = _addin_install(run, [executable, "-m", "xlwings.cli", "addin", "install"],
+                             "xlwings")
+    if failure:
+        report.append(failure)
         return False, report
     report.append("Complément xlwings installé dans Excel (onglet « xlwings » du ruban, "
                   "au prochain démarrage d'Excel).")
@@ -275,13 +289,10 @@ def install(*, home: Path, platform: str = sys.platform, executable: str = sys.e
     addin = home / ".xlwings" / "finplan" / ADDIN_NAME
     build_addin(addin_source or _xlwings_ribbon_addin(), addin,
                 {key: interpreter(executable, platform)})
-    added = run([executable, "-m", "xlwings", "addin", "install", "--file", str(addin)])
-    if added.returncode != 0:
-        detail = (added.stderr or added.stdout or "").strip().splitlines()
-        report.append("Le complément finplan n'a pas pu être installé"
-                      + (f" ({detail[-1]})" if detail else "") + ". Fermez Excel et "
-                      "relancez cette commande ; sinon voir docs/excel.md, « Si ça ne "
-                      "marche pas ».")
+    failure = _addin_install(run, [executable, "-m", "xlwings.cli", "addin", "install",
+                                   "--file", str(addin)], "finplan")
+    if failure:
+        report.append(failure)
         return False, report
     report.append("Complément finplan installé : onglet « finplan » du ruban, bouton "
                   "« Calculer le plan », qui calcule le classeur ouvert quels que soient "
