@@ -51,6 +51,8 @@ def test_on_windows_the_addin_the_interpreter_and_the_send_to_menu_are_set(tmp_p
     done, report = install(home=tmp_path, platform="win32", executable=WINDOWS_PYTHON,
                            version=(3, 13, 1), run=runner)
     assert done
+    assert report[0].startswith("Python 3.13.1 : bon (finplan demande Python 3.11 ou plus "
+                                "récent")
     addin = tmp_path / ".xlwings" / "finplan" / "finplan.excel_desktop.xlam"
     assert runner.commands == [[WINDOWS_PYTHON, "-m", "xlwings.cli", "addin", "install"],
                                [WINDOWS_PYTHON, "-m", "xlwings.cli", "addin", "install",

@@ -266,12 +266,13 @@ def install(*, home: Path, platform: str = sys.platform, executable: str = sys.e
     installed xlwings); ``run`` runs a command (``subprocess.run`` by default)."""
     report: list[str] = []
     shown = ".".join(map(str, version[:3]))
+    wanted = ".".join(map(str, MIN_PYTHON))
     if tuple(version[:2]) < MIN_PYTHON:
-        wanted = ".".join(map(str, MIN_PYTHON))
         return False, [f"Python {shown} est trop ancien : finplan demande Python {wanted} "
                        "ou plus récent. Installez-le depuis python.org (cochez « Add "
                        "python.exe to PATH »), puis relancez cette commande."]
-    report.append(f"Python {shown} : bon ({executable}).")
+    report.append(f"Python {shown} : bon (finplan demande Python {wanted} ou plus récent ; "
+                  f"{executable}).")
     windows, mac = platform.startswith("win"), platform == "darwin"
     if not (windows or mac):
         report.append("Ce système n'a pas Excel de bureau : le complément xlwings n'est "
