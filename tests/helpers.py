@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -64,3 +65,14 @@ def refused(folder: Path, path: Path, command: str = "fill") -> str:
     assert path.read_bytes() == content
     assert sorted(p.name for p in folder.iterdir()) == before
     return result.output
+
+
+def symlink_or_skip(link: Path, to: Path | str) -> None:
+    """Make a symbolic link, or skip the test where the account may not (Windows
+    without the privilege): the behaviour under test needs a real link."""
+    import pytest
+
+    try:
+        os.symlink(to, link)
+    except (OSError, NotImplementedError) as error:
+        pytest.skip(f"symbolic links cannot be made here: {error}")

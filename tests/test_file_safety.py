@@ -38,6 +38,8 @@ from finplan.io.workbook_files import (
 )
 from finplan.io.workbook_write import build_workbook, fill_workbook, template_workbook
 
+from helpers import symlink_or_skip
+
 POSIX = os.name == "posix"
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 DEMO = str(finplan.demo_path())
@@ -376,13 +378,6 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next_save_only(tmp_path):
 # --------------------------------------------------------------------------------------
 # Links.
 
-def _link(link: Path, to: Path | str) -> None:
-    try:
-        os.symlink(to, link)
-    except (OSError, NotImplementedError) as error:  # Windows without the privilege
-        pytest.skip(f"symbolic links cannot be made here: {error}")
-
-
 def test_a_workbook_that_is_a_link_is_saved_where_it_points(tmp_path):
     real_folder, link_folder = tmp_path / "vrai", tmp_path / "raccourcis"
     real_folder.mkdir()
@@ -390,7 +385,7 @@ def test_a_workbook_that_is_a_link_is_saved_where_it_points(tmp_path):
     real = _demo_workbook(real_folder / "plan.xlsx")
     before = real.read_bytes()
     link = link_folder / "plan.xlsx"
-    _link(link, real)
+    symlink_or_skip(link, real)
     code, output = _run(["fill", str(link)])
     assert code == 1, output
     assert link.is_symlink() and os.readlink(link) == str(real)
@@ -407,7 +402,7 @@ def test_a_backup_that_is_a_link_is_never_written_through(tmp_path):
     target = _demo_workbook(tmp_path / "plan.xlsx")
     notes = tmp_path / "notes.txt"
     notes.write_text("mes notes", "utf-8")
-    _link(tmp_path / "plan.bak.xlsx", notes)
+    symlink_or_skip(tmp_path / "plan.bak.xlsx", notes)
     _refused(["fill", str(target)], tmp_path, "plan.bak.xlsx est un lien symbolique",
              "Supprimez ou renommez plan.bak.xlsx")
     # a replacement on request keeps every existing backup: the old workbook goes to
@@ -445,8 +440,8 @@ def test_a_backup_that_is_not_a_regular_file_is_refused(tmp_path):
 
 
 def test_a_dangling_link_as_output_is_refused(tmp_path):
-    _link(tmp_path / "sortie.xlsx", tmp_path / "ailleurs" / "absent.xlsx")
-    _link(tmp_path / "cas.toml", tmp_path / "absent.toml")
+    symlink_or_skip(tmp_path / "sortie.xlsx", tmp_path / "ailleurs" / "absent.xlsx")
+    symlink_or_skip(tmp_path / "cas.toml", tmp_path / "absent.toml")
     for args in (["build", DEMO, "-o", str(tmp_path / "sortie.xlsx")],
                  ["build", DEMO, "-o", str(tmp_path / "sortie.xlsx"), "--force"],
                  ["demo", "--save", str(tmp_path / "cas.toml")]):
@@ -459,7 +454,7 @@ def test_a_dangling_link_as_output_is_refused(tmp_path):
 def test_outputs_that_are_folders_are_refused(tmp_path):
     (tmp_path / "dossier.xlsx").mkdir()
     (tmp_path / "vers-dossier.xlsx").mkdir()
-    _link(tmp_path / "lien.xlsx", tmp_path / "vers-dossier.xlsx")
+    symlink_or_skip(tmp_path / "lien.xlsx", tmp_path / "vers-dossier.xlsx")
     _refused(["build", DEMO, "-o", str(tmp_path / "dossier.xlsx"), "--force"], tmp_path,
              "est un dossier, pas un fichier")
     _refused(["template", "-o", str(tmp_path / "lien.xlsx"), "--force"], tmp_path,

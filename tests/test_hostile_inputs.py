@@ -33,6 +33,8 @@ from finplan.model.names import clean_text, name_key
 from finplan.model.scenarios import get_path
 from finplan.model.validation import validate_case
 
+from helpers import symlink_or_skip
+
 SAVE_AS = "« Fichier > Enregistrer sous… > Classeur Excel (.xlsx) »"
 NFD_REGION = unicodedata.normalize("NFD", "Région")
 LAUGHS = (b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
@@ -437,10 +439,7 @@ def test_montecarlo_refuses_two_outputs_that_are_one_file(tmp_path):
 
     workbook = tmp_path / "mc.xlsx"
     workbook.write_bytes(b"le classeur de l'utilisateur")
-    try:
-        (tmp_path / "t.csv").symlink_to(workbook)
-    except (OSError, NotImplementedError) as error:  # Windows without the privilege
-        pytest.skip(f"symbolic links cannot be made here: {error}")
+    symlink_or_skip(tmp_path / "t.csv", workbook)
     result = CliRunner().invoke(main, ["montecarlo", str(finplan.demo_path()), "--draws",
                                        "10", "-o", str(workbook), "--draws-csv",
                                        str(tmp_path / "t.csv"), "--force"])

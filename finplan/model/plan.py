@@ -134,13 +134,16 @@ class Plan:
         """True when no check fails (warnings do not count)."""
         return not any(check.fails for check in self.check_results)
 
+    def need_result(self, need_id: str) -> NeedResult:
+        """The result of one need (``operating``, ``investment`` or a custom id)."""
+        return next(r for r in self.need_results if r.need.id == need_id)
+
     @property
     def own_resources(self) -> list[Cents]:
         """The form's « Ressources propres affectées au projet »: what the own funders
         give to the operating need (not a produit: reserves covering a deficit)."""
-        operating = next(r for r in self.need_results if r.need.id == "operating")
-        return add([0] * len(self.years),
-                   *(f.amounts for f in operating.funding if f.type == "own"))
+        return add([0] * len(self.years), *(f.amounts for f in self.need_result(
+            "operating").funding if f.type == "own"))
 
     @property
     def budget_surplus(self) -> list[Cents]:

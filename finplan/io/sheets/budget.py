@@ -152,12 +152,9 @@ def _produit_entries(plan: Plan, details: Details, funders: Funders) -> list[_En
                for item, row, cents in zip(plan.case.revenue, details.revenue,
                                            plan.revenue_by_item)]
     entries += [_Entry(DONATIONS_CODE, f.name, lambda y, n=f.name: funders.cell(n, y),
-                       f.amounts) for f in _operating(plan) if f.line == "dons_mecenat"]
+                       f.amounts)
+                for f in plan.need_result("operating").funding if f.line == "dons_mecenat"]
     return sorted(entries, key=lambda entry: entry.code)
-
-
-def _operating(plan: Plan) -> Sequence:
-    return next(n for n in plan.need_results if n.need.id == "operating").funding
 
 
 def _write_74(sheet: SheetWriter, plan: Plan, details: Details, funders: Funders,
@@ -170,7 +167,8 @@ def _write_74(sheet: SheetWriter, plan: Plan, details: Details, funders: Funders
                           [money(c) for c in plan.produits["74"]], style="line")
     sub_rows = []
     for key, text in CERFA_74_LINES.items():
-        members = [f for f in _operating(plan) if f.type != "own" and f.line == key]
+        members = [f for f in plan.need_result("operating").funding
+                   if f.type != "own" and f.line == key]
         sub_row = sheet.line("", "  " + text, None, [money(c) for c in subsidies[key]])
         sub_rows.append(sub_row)
         rows = _write_entries(sheet, [
@@ -241,13 +239,11 @@ def write_budget(book: Workbook, plan: Plan, details: Details, funders: Funders,
                      _write_line(sheet, code, text, produits.get(code, []),
                                  plan.produits.get(code, zeros))
                      for code, text in PRODUIT_LINES.items()]
-    own = _write_line(sheet, "", OWN_RESOURCES, [], plan.own_resources)
-    own_rows = _write_entries(sheet, [
+    # the own funders, by name, directly under the line (no sub-line of the form)
+    own = _write_line(sheet, "", OWN_RESOURCES, [
         _Entry("", f.name, lambda y, n=f.name: funders.cell(n, y), f.amounts)
-        for f in _operating(plan) if f.type == "own"], "  ")
-    for y in range(1, years + 1):
-        sheet.formula(sheet.local(own, y), sum_local(sheet, own_rows, y),
-                      money(plan.own_resources[y - 1]))
+        for f in plan.need_result("operating").funding if f.type == "own"],
+        plan.own_resources)
     budget.produits_total = sheet.line(
         "", PRODUITS_TOTAL, lambda y: sum_local(sheet, [*produit_lines, own], y),
         [money(p + o) for p, o in zip(plan.produits_total, plan.own_resources)],

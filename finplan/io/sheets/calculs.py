@@ -376,7 +376,7 @@ def link_operating_need(details: Details, budget_total_row: int, budget: SheetWr
     """The operating need refers to the budget's charges total."""
     sheet = details.sheet
     row = details.needs["operating"]
-    need = next(n for n in plan.need_results if n.need.id == "operating")
+    need = plan.need_result("operating")
     for y in range(1, len(plan.years) + 1):
         sheet.formula(sheet.local(row, y),
                       f"MAX(0,{budget.ref(budget_total_row, y)}-"
