@@ -12,16 +12,30 @@ Decimal('66380.78')
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from finplan.errors import CaseError, FinplanError, InputFileError, Issue
-from finplan.io.toml_case import read_case_file
-from finplan.model.case import Case
-from finplan.model.engine import compute
-from finplan.model.plan import Plan
-from finplan.model.validation import validate_case
+
+if TYPE_CHECKING:
+    from finplan.model.case import Case
+    from finplan.model.engine import compute
+    from finplan.model.plan import Plan
+
+# Loaded on first use (PEP 562): ``import finplan`` stays cheap for a command or an
+# Excel click that needs only part of it.
+_LAZY = {"Case": "finplan.model.case", "Plan": "finplan.model.plan",
+         "compute": "finplan.model.engine"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'finplan' has no attribute {name!r}")
 
 #: The version, written only here: pyproject.toml reads it (``dynamic = ["version"]``),
 #: and so do the wheel's metadata and ``finplan --version``.
@@ -50,12 +64,16 @@ def load_case(source: str | Path | Mapping[str, Any]) -> Case:
     3
     """
     if isinstance(source, Mapping):
+        from finplan.model.validation import validate_case
+
         return validate_case(source)
     if isinstance(source, (str, Path)):
         if Path(source).suffix.lower() in (".xlsx", ".xlsm"):
             from finplan.io.workbook_read import read_workbook_file
 
             return read_workbook_file(source).case
+        from finplan.io.toml_case import read_case_file
+
         return read_case_file(source)
     raise TypeError("load_case expects a path or a dict")
 
@@ -68,5 +86,4 @@ def example_paths() -> list[Path]:
 
 def demo_path() -> Path:
     """Path of the bundled example case (the recyclerie of Chalosse)."""
-    return Path(str(resources.files("finplan").joinpath("examples",
-                                                         "recyclerie-chalosse.toml")))
+    return Path(__file__).parent / "examples" / "recyclerie-chalosse.toml"

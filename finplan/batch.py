@@ -329,28 +329,29 @@ _WIDTHS = (28, 28, 12, 40, 16, 16, 18, 16, 28, 28, 80)
 
 def _summary_workbook(rows: list[dict[str, Any]]) -> Any:
     from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
 
-    from finplan.io.workbook_inputs import put
-    from finplan.io.workbook_styles import BOLD, EUROS, print_setup
+    from finplan.io.grid import Book
+    from finplan.io.grid_openpyxl import write_book
+    from finplan.io.workbook_print import print_setup
+    from finplan.io.workbook_styles import BOLD, EUROS
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Synthèse"
+    model = Book()
+    sheet = model.create_sheet("Synthèse")
     for column, header in enumerate(_HEADERS.values(), start=1):
-        put(sheet, sheet.cell(1, column).coordinate, header)
-        sheet.cell(1, column).font = BOLD
+        sheet.put((1, column), header, font=BOLD)
     for number, row in enumerate(rows, start=2):
         for column, key in enumerate(_HEADERS, start=1):
             value = row[key]
             if key == "valide":
                 value = "oui" if value else ("—" if row["erreurs"] else "non")
-            cell = sheet.cell(number, column)
-            put(sheet, cell.coordinate, value)
+            sheet.put((number, column), value)
             if isinstance(value, float):
-                cell.number_format = EUROS
+                sheet.set((number, column), number_format=EUROS)
     for column, width in enumerate(_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = "B2"
+        sheet.widths[column] = width
+    sheet.freeze = "B2"
     print_setup(sheet, "", "Synthèse des dossiers")
+    book = Workbook()
+    book.remove(book.active)
+    write_book(model, book)
     return book

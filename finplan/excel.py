@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from finplan.errors import CaseError, FinplanError
+from finplan.io.cells import column_letter, split
 from finplan.io.sheet_marks import encode_cells, grid_cells
 from finplan.io.workbook_grids import SheetLook, error_grid, output_sheets, pad, protect_text
 from finplan.io.workbook_layout import (
@@ -122,7 +123,9 @@ def _calculer(book: Any) -> bool:
     _write_snapshot(book, rows)
     full = _client(book) != "VBA"
     for name, (grid, look) in sheets.items():
-        _style(book.sheets[name], look, pad(grid, *previous[name]), full)
+        extent = (max(len(grid), previous[name][0], 1),
+                  max(max((len(row) for row in grid), default=0), previous[name][1], 1))
+        _style(book.sheets[name], look, extent, full)
     book.app.alert(click_message(plan), TITLE)
     return plan.ok
 
@@ -185,25 +188,112 @@ def _client(book: Any) -> str | None:
     return api.get("client") if isinstance(api, dict) else None
 
 
-def _style(sheet: Any, look: SheetLook, blank: list[list[Any]], full: bool = True) -> None:
+def _style(sheet: Any, look: SheetLook, extent: tuple[int, int], full: bool = True) -> None:
     """Give ``sheet`` the look ``finplan fill`` gives it: the formats the previous click
-    left are cleared first (one call), then one call per rectangle of a style.  Not
-    ``full``: only what xlwings' VBA remote client can play (it stops at an action it
-    does not know): number formats and fills."""
-    sheet.range((1, 1), (len(blank), len(blank[0]))).clear_formats()
+    left are cleared first (one call), then one call per rectangle of a part of a look
+    (:class:`~finplan.io.workbook_grids.SheetLook`), then the frozen panes and the
+    charts.  Not ``full``: only what xlwings' VBA remote client can play (it stops at
+    an action it does not know): number formats and fills."""
+    whole = sheet.range((1, 1), extent)
+    whole.clear_formats()
     for number_format, box in look.formats:
-        sheet.range(box[:2], box[2:]).number_format = number_format
+        _box(sheet, box).number_format = number_format
     for color, box in look.fills:
-        sheet.range(box[:2], box[2:]).color = color
+        _box(sheet, box).color = color
     if not full:
         return
+    whole.rows.autofit()  # the heights the previous click gave go back to automatic
     for first, last, width in look.widths:
         sheet.range((1, first), (1, last)).column_width = width
+    for first, last, height in look.heights:
+        sheet.range((first, 1), (last, 1)).row_height = height
     for box in look.bold:
-        sheet.range(box[:2], box[2:]).font.bold = True
+        _box(sheet, box).font.bold = True
+    for box in look.italic:
+        _box(sheet, box).font.italic = True
+    for size, box in look.sizes:
+        _box(sheet, box).font.size = size
+    for color, box in look.colors:
+        _box(sheet, box).font.color = color
+    for side, line, box in look.borders:
+        border = _box(sheet, box).borders[side]
+        if line == "thin":
+            border.line_style, border.weight = "continuous", "thin"
+        else:
+            border.line_style = line
+    for box in look.wraps:
+        _box(sheet, box).wrap_text = True
+    for value, box in look.horizontal:
+        _box(sheet, box).horizontal_alignment = value
+    for value, box in look.vertical:
+        _box(sheet, box).vertical_alignment = value
     for operator, formula, color, box in look.rules:
-        sheet.range(box[:2], box[2:]).conditional_formats.add_cell_value(
+        _box(sheet, box).conditional_formats.add_cell_value(
             operator, formula, fill_color=color or None)
+    if look.freeze:
+        sheet.freeze_panes.freeze_at(_frozen(look.freeze))
+    _charts(sheet, look.charts)
+
+
+def _box(sheet: Any, box: tuple[int, int, int, int]) -> Any:
+    return sheet.range(box[:2], box[2:])
+
+
+def _frozen(freeze: str) -> str:
+    """openpyxl's ``freeze_panes`` (the first cell that scrolls) as the range Excel
+    freezes: ``C5`` -> ``A1:B4``, ``A5`` -> ``1:4``, ``C1`` -> ``A:B``.
+
+    >>> _frozen("C5"), _frozen("A5"), _frozen("C1")
+    ('A1:B4', '1:4', 'A:B')
+    """
+    row, column = split(freeze)
+    if column == 1:
+        return f"1:{row - 1}"
+    if row == 1:
+        return f"A:{column_letter(column - 1)}"
+    return f"A1:{column_letter(column - 1)}{row - 1}"
+
+
+_CHART_TYPES = {("line", False): "line", ("bars", True): "column_stacked",
+                ("bars", False): "column_clustered"}
+_POINTS_PER_CM = 72 / 2.54
+
+
+def _charts(sheet: Any, charts: Sequence[Any]) -> None:
+    """The sheet's charts as ``fill`` makes them (the previous click's, or fill's,
+    deleted first: finplan's output sheets hold no chart of the user's, fill refuses
+    one). Each is made from its block — the series' names in the column just left of
+    their values, rows one under the other — with the categories of its header row."""
+    for chart in list(_existing_charts(sheet)):
+        chart.delete()
+    for number, chart in enumerate(charts, start=1):
+        names, values = chart.series[0][0], chart.series[0][1]
+        last = chart.series[-1][1]
+        made = sheet.charts.add(
+            anchor=sheet.range(chart.anchor), width=chart.width * _POINTS_PER_CM,
+            height=chart.height * _POINTS_PER_CM,
+            chart_type=_CHART_TYPES[(chart.kind, chart.stacked)],
+            source=sheet.range((values.first_row, names.first_column if names else
+                                values.first_column), (last.last_row, last.last_column)),
+            plot_by="rows", name=f"finplan {number}")
+        made.title = chart.title
+        categories = chart.categories
+        made.set_x_axis_values(sheet.range((categories.first_row, categories.first_column),
+                                           (categories.last_row, categories.last_column)))
+        if chart.y_title:
+            made.value_axis.title = chart.y_title
+        if chart.y_format:
+            made.value_axis.number_format = chart.y_format
+        if not chart.legend:
+            made.legend.visible = False
+
+
+def _existing_charts(sheet: Any) -> Sequence[Any]:
+    """The charts of ``sheet`` (none when the client that sent it lists no charts)."""
+    try:
+        return list(sheet.charts)
+    except KeyError:
+        return []
 
 
 def _write_snapshot(book: Any, rows: list[list[Any]]) -> None:
@@ -215,7 +305,11 @@ def _write_snapshot(book: Any, rows: list[list[Any]]) -> None:
         return
     grid = [[protect_text(value) for value in row[:SNAPSHOT_COLUMNS]]
             for row in rows[:SNAPSHOT_ROWS]]
-    _put(sheet.range((1, 1)), pad(grid, SNAPSHOT_ROWS, SNAPSHOT_COLUMNS))
+    # blank what the previous copy holds beyond the new one (not the whole compared
+    # area: 80 000 cells, most of them empty, would be most of a click's time)
+    last = sheet.used_range.last_cell
+    _put(sheet.range((1, 1)), pad(grid, min(last.row, SNAPSHOT_ROWS),
+                                  min(last.column, SNAPSHOT_COLUMNS)))
 
 
 _PLAIN = (str, int, float, type(None))

@@ -301,27 +301,84 @@ def test_the_first_click_gives_the_workbook_of_fill(clicked, filled_by_fill, key
     assert different == []
 
 
+def _font(cell):
+    color = cell.font.color.rgb if cell.font.color is not None else None
+    return (bool(cell.font.b), bool(cell.font.i), cell.font.sz or 11.0,
+            color[-6:] if isinstance(color, str) else None)
+
+
+def _lines(cell):
+    return (cell.border.top.style if cell.border.top else None,
+            cell.border.bottom.style if cell.border.bottom else None)
+
+
+def _alignment(cell):
+    return (cell.alignment.horizontal, cell.alignment.vertical,
+            bool(cell.alignment.wrap_text))
+
+
+def _charts(sheet):
+    """Each chart as a reviewer sees it: kind, stacking, title, where it stands, the
+    name and values of each series, the categories, the axis title and format."""
+    found = []
+    for chart in sheet._charts:
+        title = "".join(run.t for paragraph in chart.title.tx.rich.p
+                        for run in paragraph.r or ())
+        series = [(s.tx.strRef.f, s.val.numRef.f) for s in chart.series]
+        categories = {(s.cat.numRef or s.cat.strRef).f for s in chart.series if s.cat}
+        axis = "".join(run.t for paragraph in chart.y_axis.title.tx.rich.p
+                       for run in paragraph.r or ()) if chart.y_axis.title else None
+        found.append((type(chart).__name__, getattr(chart, "grouping", None), title,
+                      chart.anchor._from.col, chart.anchor._from.row,
+                      round(chart.width, 3), round(chart.height, 3), series, categories,
+                      axis, chart.y_axis.numFmt.formatCode if chart.y_axis.numFmt else None,
+                      chart.legend is None))
+    return found
+
+
 @pytest.mark.parametrize("key", OUTPUT_SHEETS)
 def test_the_first_click_gives_the_look_of_fill(clicked, filled_by_fill, key):
-    # bold and total rows, fills, column widths and conditional formats as fill
+    # the whole look of fill: bold, italic, size and colour of the fonts, fills, the
+    # lines of total rows, wrapping and alignment, column widths, row heights, frozen
+    # panes, conditional formats and charts
     *_, clicked_book = clicked
     name = SHEETS[key]
     got, want = clicked_book[name], filled_by_fill[name]
+    different = []
     for row in want.iter_rows():
         for cell in row:
             other = got[cell.coordinate]
-            assert bool(cell.font.b) == bool(other.font.b), cell.coordinate
-            if cell.fill.fill_type == "solid":
-                assert other.fill.fgColor.rgb[-6:] == cell.fill.fgColor.rgb[-6:], \
-                    cell.coordinate
+            mine = (_font(cell), _lines(cell), _alignment(cell),
+                    cell.fill.fgColor.rgb[-6:] if cell.fill.fill_type == "solid" else None)
+            theirs = (_font(other), _lines(other), _alignment(other),
+                      other.fill.fgColor.rgb[-6:] if other.fill.fill_type == "solid"
+                      else None)
+            if mine != theirs:
+                different.append((cell.coordinate, mine, theirs))
+    assert different == []
     widths = {k: d.width for k, d in want.column_dimensions.items() if d.customWidth}
     assert {k: got.column_dimensions[k].width for k in widths} == widths
+    heights = {k: d.height for k, d in want.row_dimensions.items() if d.height}
+    assert {k: d.height for k, d in got.row_dimensions.items() if d.height} == heights
+    assert got.freeze_panes == want.freeze_panes
 
     def rules(sheet):
         return sorted((str(area.sqref), rule.operator, tuple(rule.formula))
                       for area in sheet.conditional_formatting for rule in area.rules)
 
     assert rules(got) == rules(want)
+    assert _charts(got) == _charts(want)
+
+
+def test_the_click_makes_the_charts_of_fill(clicked, filled_by_fill):
+    # the three charts, made by the click through xlwings' chart actions (before, only
+    # finplan fill made them)
+    *_, clicked_book = clicked
+    made = {name: [chart[2] for chart in _charts(clicked_book[name])]
+            for name in ("Financeurs", "Plan de financement", "Trésorerie")}
+    assert made == {"Financeurs": ["Ressources par année"],
+                    "Plan de financement": ["Trésorerie de fin d'année"],
+                    "Trésorerie": ["Trésorerie de fin de mois"]}
 
 
 def test_a_second_click_clears_the_look_of_the_first(clicked):

@@ -263,16 +263,13 @@ def _bar(book):
 
 
 def test_the_xlwings_grids_protect_formula_looking_text():
-    from openpyxl import Workbook
+    from finplan.io.grid import Sheet
 
-    from finplan.io.workbook_grids import sheet_grid
-    from finplan.io.workbook_inputs import put
-
-    sheet = Workbook().active
-    put(sheet, "A1", "=cmd|' /C calc'!A0")
-    put(sheet, "B1", "@SUM(1)")
-    sheet["C1"] = "=1+1"  # a formula finplan wrote on purpose stays a formula
-    assert sheet_grid(sheet) == [["'=cmd|' /C calc'!A0", "'@SUM(1)", "=1+1"]]
+    sheet = Sheet("Budget")
+    sheet.put("A1", "=cmd|' /C calc'!A0")
+    sheet.put("B1", "@SUM(1)")
+    sheet.formula("C1", "1+1")  # a formula finplan wrote on purpose stays a formula
+    assert sheet.grid() == [["'=cmd|' /C calc'!A0", "'@SUM(1)", "=1+1"]]
 
 
 def test_an_unexpected_failure_is_a_french_message_without_traceback(monkeypatch):

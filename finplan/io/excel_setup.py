@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from openpyxl.workbook.workbook import Workbook
 
 from finplan.errors import FinplanError
-from finplan.io.workbook_inputs import put
+from finplan.io.grid_openpyxl import put
 
 __all__ = ["init_folder", "CONFIG_SHEET", "UDF_MODULE", "Written", "add_xlwings_config",
            "lite_requirements", "workbook_state"]

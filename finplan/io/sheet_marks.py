@@ -31,14 +31,15 @@ from __future__ import annotations
 import base64
 import zlib
 from collections.abc import Collection, Iterable
-
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.workbook.workbook import Workbook
+from typing import TYPE_CHECKING
 
 from finplan.errors import FinplanError
+from finplan.io.cells import column_letter as get_column_letter
+from finplan.io.cells import split as coordinate_to_tuple
 from finplan.io.workbook_layout import SHEETS
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 __all__ = ["MARK_NAME", "mark_sheet", "sheet_key", "finplan_sheets", "content_cells",
            "encode_cells", "decode_cells", "grid_cells", "added_cells"]
@@ -48,6 +49,8 @@ MARK_NAME = "finplan_feuille"
 
 def mark_sheet(sheet, key: str) -> None:
     """Write the mark saying that ``sheet`` is finplan's sheet ``key``."""
+    from openpyxl.workbook.defined_name import DefinedName
+
     sheet.defined_names[MARK_NAME] = DefinedName(MARK_NAME, attr_text=f'"{key}"',
                                                  hidden=True)
 

@@ -1,9 +1,10 @@
-"""Output sheets as grids of values and formulas, for one bulk write per sheet.
+"""Output sheets as grids of values and formulas, and their looks as rectangles, for
+the Excel button: one bulk write of the values per sheet, then one call per
+rectangle of a look.
 
-The xlwings front door cannot copy a whole openpyxl sheet into an open Excel
-workbook; it writes each output sheet's cells (values and formulas, from A1)
-in one call.  The grids come from the same writer as ``finplan build``, so
-both front doors give the same outputs.
+The grids and looks come from the same sheet writers as ``finplan build`` and
+``fill`` (:mod:`finplan.io.grid`), so both front doors give the same outputs;
+nothing here needs openpyxl.
 
 >>> pad([[1]], 2, 2)
 [[1, None], [None, None]]
@@ -11,21 +12,18 @@ both front doors give the same outputs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
-
-from openpyxl.utils import column_index_from_string
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from finplan.errors import CaseError
+from finplan.io import grid
+from finplan.io.cells import bounds
 from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, InputLayout
 from finplan.io.workbook_outputs import write_outputs
 from finplan.model.plan import Plan
 
-__all__ = ["output_grids", "output_sheets", "error_grid", "pad", "sheet_grid", "protect_text",
-           "SheetLook", "sheet_look", "boxes"]
+__all__ = ["output_grids", "output_sheets", "error_grid", "pad", "protect_text",
+           "SheetLook", "sheet_look", "boxes", "Box"]
 
 # (first row, first column, last row, last column), 1-based and inclusive
 Box = tuple[int, int, int, int]
@@ -44,37 +42,31 @@ def protect_text(value: Any) -> Any:
     return value
 
 
-def sheet_grid(sheet: Worksheet) -> list[list[Any]]:
-    """A sheet's cells from A1 as written by hand: formulas as ``=…`` text, text that
-    looks like a formula protected by a leading apostrophe (Excel keeps it as text)."""
-    grid = []
-    for row in sheet.iter_rows(min_row=1, min_col=1, max_row=sheet.max_row,
-                               max_col=sheet.max_column):
-        values = []
-        for cell in row:
-            value = cell.value
-            if cell.data_type == "s":
-                value = protect_text(value)
-            elif hasattr(value, "as_tuple"):  # Decimal
-                value = float(value)
-            values.append(value)
-        grid.append(values)
-    return grid
+class SheetLook(NamedTuple):
+    """How an output sheet looks after ``finplan fill``, as a few rectangles per part
+    of a look, so that the button gives the same look in a number of calls that
+    depends on the sheet's structure, not on its figures.
 
-
-@dataclass(frozen=True)
-class SheetLook:
-    """How an output sheet looks in ``finplan fill``, as a few rectangles per style so
-    that the button can give the same look in a bounded number of calls: number
-    formats, bold cells, solid fills (hex colours), column widths (by runs of
-    columns), and cell-value
-    conditional formats ``(operator, formula, fill colour, box)``."""
+    Colours are ``#RRGGBB``; ``borders`` are (side, line style, box) with the
+    sides of xlwings (``edge_top``, ``edge_bottom``); ``widths`` and ``heights`` are
+    runs of columns or rows of one size; ``rules`` are cell-value conditional
+    formats ``(operator, formula, fill colour, box)`` in xlwings' words."""
 
     formats: tuple[tuple[str, Box], ...] = ()
     bold: tuple[Box, ...] = ()
+    italic: tuple[Box, ...] = ()
+    sizes: tuple[tuple[float, Box], ...] = ()
+    colors: tuple[tuple[str, Box], ...] = ()
     fills: tuple[tuple[str, Box], ...] = ()
+    borders: tuple[tuple[str, str, Box], ...] = ()
+    wraps: tuple[Box, ...] = ()
+    horizontal: tuple[tuple[str, Box], ...] = ()
+    vertical: tuple[tuple[str, Box], ...] = ()
     widths: tuple[tuple[int, int, float], ...] = ()  # first column, last column, width
+    heights: tuple[tuple[int, int, float], ...] = ()  # first row, last row, height
     rules: tuple[tuple[str, str, str, Box], ...] = ()
+    charts: tuple[grid.Chart, ...] = ()
+    freeze: str | None = None
 
 
 def boxes(keys: dict[tuple[int, int], Any]) -> list[tuple[Any, Box]]:
@@ -105,75 +97,83 @@ def boxes(keys: dict[tuple[int, int], Any]) -> list[tuple[Any, Box]]:
     return sorted(done, key=lambda item: (item[1][0], item[1][1]))
 
 
+def _runs(sizes: dict[int, float]) -> tuple[tuple[int, int, float], ...]:
+    """Consecutive rows (or columns) of one size: ``{2: 9, 3: 9, 5: 9}`` ->
+    ``((2, 3, 9), (5, 5, 9))``."""
+    return tuple((first, last, size) for size, (first, _, last, _) in
+                 boxes({(index, 1): size for index, size in sizes.items()}))
+
+
 _OPERATORS = {"lessThan": "less_than", "greaterThan": "greater_than", "equal": "equal_to",
               "notEqual": "not_equal_to", "lessThanOrEqual": "less_than_or_equal",
               "greaterThanOrEqual": "greater_than_or_equal"}
 
 
-def _hex(color: Any) -> str | None:
-    rgb = getattr(color, "rgb", None)
-    return f"#{rgb[-6:]}" if isinstance(rgb, str) and len(rgb) >= 6 else None
+def sheet_look(sheet: grid.Sheet) -> SheetLook:
+    """The look of a sheet (see :class:`SheetLook`)."""
+    parts: dict[str, dict[tuple[int, int], Any]] = {
+        name: {} for name in ("formats", "bold", "italic", "sizes", "colors", "fills",
+                              "wraps", "horizontal", "vertical")}
+    borders: list[tuple[str, str, Box]] = []
+    for place, style in sheet.styles.items():
+        if style.number_format != "General":
+            parts["formats"][place] = style.number_format
+        font, align = style.font, style.align
+        if font is not None:
+            for name, value in (("bold", font.bold), ("italic", font.italic),
+                                ("sizes", font.size),
+                                ("colors", f"#{font.color}" if font.color else None)):
+                if value:
+                    parts[name][place] = value
+        if style.fill:
+            parts["fills"][place] = f"#{style.fill}"
+        if align is not None:
+            for name, value in (("wraps", align.wrap), ("horizontal", align.horizontal),
+                                ("vertical", align.vertical)):
+                if value:
+                    parts[name][place] = value
+    border_cells: dict[tuple[int, int], tuple[str | None, str | None]] = {
+        place: (style.border.top, style.border.bottom)
+        for place, style in sheet.styles.items() if style.border is not None}
+    for (top, bottom), (r1, c1, r2, c2) in boxes(border_cells):
+        for row in range(r1, r2 + 1):  # each row its own lines (a top and a bottom)
+            for side, line in zip(("edge_top", "edge_bottom"), (top, bottom)):
+                if line:
+                    borders.append((side, line, (row, c1, row, c2)))
+    found = {name: boxes(cells) for name, cells in parts.items()}
+    rules = tuple((_OPERATORS[rule.operator], rule.formula, f"#{rule.fill}",
+                   bounds(rule.area)) for rule in sheet.rules
+                  if isinstance(rule, grid.CellRule) and rule.operator in _OPERATORS)
+    return SheetLook(
+        formats=tuple(found["formats"]), bold=tuple(box for _, box in found["bold"]),
+        italic=tuple(box for _, box in found["italic"]), sizes=tuple(found["sizes"]),
+        colors=tuple(found["colors"]), fills=tuple(found["fills"]),
+        borders=tuple(borders), wraps=tuple(box for _, box in found["wraps"]),
+        horizontal=tuple(found["horizontal"]), vertical=tuple(found["vertical"]),
+        widths=_runs(sheet.widths), heights=_runs(sheet.heights), rules=rules,
+        charts=tuple(sheet.charts), freeze=sheet.freeze)
 
 
-def _cell_styles(sheet: Worksheet) -> Iterable[tuple[tuple[int, int], str, bool, str | None]]:
-    """Each styled cell's number format, boldness and solid fill, read once per
-    distinct style (openpyxl keeps each cell's style as indices into shared lists)."""
-    seen: dict[Any, tuple[str, bool, str | None]] = {}
-    for place, cell in sorted(sheet._cells.items()):
-        if not cell.has_style:
-            continue
-        key = cell._style  # a StyleArray: the same indices, the same style
-        key = tuple(key)
-        if key not in seen:
-            fill = _hex(cell.fill.fgColor) if cell.fill.fill_type == "solid" else None
-            seen[key] = (cell.number_format, bool(cell.font.b), fill)
-        yield (place, *seen[key])
-
-
-def sheet_look(sheet: Worksheet) -> SheetLook:
-    """The look of an openpyxl sheet (see :class:`SheetLook`)."""
-    formats, bold, fills = {}, {}, {}
-    for place, number_format, is_bold, fill in _cell_styles(sheet):
-        if number_format != "General":
-            formats[place] = number_format
-        if is_bold:
-            bold[place] = True
-        if fill:
-            fills[place] = fill
-    widths = {(1, column_index_from_string(letter)): float(dimension.width)
-              for letter, dimension in sheet.column_dimensions.items()
-              if dimension.customWidth and dimension.width}
-    rules = []
-    for area in sheet.conditional_formatting:
-        for rule in area.rules:
-            operator = _OPERATORS.get(rule.operator or "")
-            fill = _hex(rule.dxf.fill.fgColor) if rule.dxf and rule.dxf.fill else None
-            if rule.type != "cellIs" or operator is None or not rule.formula:
-                continue
-            for bounds in area.sqref.ranges:
-                c1, r1, c2, r2 = bounds.bounds
-                rules.append((operator, rule.formula[0], fill or "", (r1, c1, r2, c2)))
-    return SheetLook(tuple(boxes(formats)), tuple(box for _, box in boxes(bold)),
-                     tuple(boxes(fills)),
-                     tuple((c1, c2, width) for width, (_, c1, _, c2) in boxes(widths)),
-                     tuple(rules))
+def output_book(plan: Plan, layout: InputLayout, notes: Sequence[str] = ()) -> grid.Book:
+    """Every output sheet of ``plan`` (:mod:`finplan.io.grid`)."""
+    book = grid.Book()
+    write_outputs(book, plan, layout, {}, notes)
+    return book
 
 
 def output_sheets(plan: Plan, layout: InputLayout, notes: Sequence[str] = ()
                   ) -> dict[str, tuple[list[list[Any]], SheetLook]]:
     """Every output sheet of ``plan``, by sheet name, in the order of the workbook:
     its grid of values and formulas, and its look."""
-    scratch = Workbook()
-    scratch.remove(scratch.active)
-    write_outputs(scratch, plan, layout, {}, notes)
-    return {SHEETS[key]: (sheet_grid(scratch[SHEETS[key]]), sheet_look(scratch[SHEETS[key]]))
+    book = output_book(plan, layout, notes)
+    return {SHEETS[key]: (book[SHEETS[key]].grid(), sheet_look(book[SHEETS[key]]))
             for key in OUTPUT_SHEETS}
 
 
 def output_grids(plan: Plan, layout: InputLayout, notes: Sequence[str] = ()
                  ) -> dict[str, list[list[Any]]]:
     """Every output sheet of ``plan``, by sheet name, in the order of the workbook."""
-    return {name: grid for name, (grid, _) in output_sheets(plan, layout, notes).items()}
+    return {name: cells for name, (cells, _) in output_sheets(plan, layout, notes).items()}
 
 
 def error_grid(error: CaseError) -> list[list[Any]]:
@@ -187,15 +187,14 @@ def error_grid(error: CaseError) -> list[list[Any]]:
         ["Cellule", "Problème"],
     ]
     for issue in error.issues:
-        rows.append([issue.where, "'" + issue.message if issue.message.startswith(
-            _FORMULA_STARTS) else issue.message])
+        rows.append([issue.where, protect_text(issue.message)])
     return rows
 
 
-def pad(grid: list[list[Any]], rows: int, columns: int) -> list[list[Any]]:
-    """``grid`` as a rectangle of at least ``rows`` × ``columns`` (blanks: None), so
+def pad(cells: list[list[Any]], rows: int, columns: int) -> list[list[Any]]:
+    """``cells`` as a rectangle of at least ``rows`` × ``columns`` (blanks: None), so
     that one write also clears what a previous, larger write left."""
-    height = max(rows, len(grid), 1)
-    width = max(columns, max((len(row) for row in grid), default=0), 1)
-    return [list(row) + [None] * (width - len(row)) for row in grid] + [
-        [None] * width for _ in range(height - len(grid))]
+    height = max(rows, len(cells), 1)
+    width = max(columns, max((len(row) for row in cells), default=0), 1)
+    return [list(row) + [None] * (width - len(row)) for row in cells] + [
+        [None] * width for _ in range(height - len(cells))]

@@ -11,14 +11,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.comments import Comment
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.table import Table, TableStyleInfo
-from openpyxl.worksheet.worksheet import Worksheet
-
+from finplan.io.cells import column_index
+from finplan.io.cells import column_letter as get_column_letter
+from finplan.io.grid import Book, Comment, Expectations, Sheet, Table, Validation
 from finplan.io.workbook_layout import (
     FIRST_COLUMN,
     INPUT_SHEET,
@@ -32,7 +27,7 @@ from finplan.io.workbook_layout import (
     absolute,
     quote_sheet,
 )
-from finplan.io.workbook_print import fit_texts, fit_width, widen_for_words
+from finplan.io.workbook_print import fit_texts, fit_width, print_setup, widen_for_words
 from finplan.io.workbook_styles import (
     BOLD,
     HEADER_FILL,
@@ -44,25 +39,14 @@ from finplan.io.workbook_styles import (
     PERCENT,
     TITLE_FONT,
     WRAP,
-    print_setup,
 )
 from finplan.model.case import Case, Funder
 from finplan.model.money import format_decimal, format_percent
 from finplan.model.vocabulary import VOCABULARY, label
 
-__all__ = ["write_inputs", "write_lists", "write_guide", "case_items", "put",
+__all__ = ["write_inputs", "write_lists", "write_guide", "case_items",
            "Expectations", "finish_input_sheets", "list_expectations"]
 
-Expectations = dict[tuple[str, str], Any]
-
-
-def put(sheet: Worksheet, coordinate: str, value: Any) -> None:
-    """Write a value; text is always text, even when it starts with ``=`` (a
-    label typed by a user never becomes a formula)."""
-    cell = sheet[coordinate]
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
 
 
 def _param_value(case: Case, path: tuple[str, ...]) -> Any:
@@ -155,52 +139,44 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def write_inputs(book: Workbook, layout: InputLayout, case: Case | None) -> Worksheet:
+def write_inputs(book: Book, layout: InputLayout, case: Case | None) -> Sheet:
     """The ``Hypothèses`` sheet: parameters and one Excel table per list."""
     sheet = book.create_sheet(INPUT_SHEET)
-    sheet.sheet_properties.tabColor = "F4B183"
-    put(sheet, "B1", "Hypothèses du plan")
-    sheet["B1"].font = TITLE_FONT
-    put(sheet, "B2", "Saisissez les cellules jaunes. Les listes déroulantes proposent les "
-        "valeurs possibles ; les commentaires des en-têtes expliquent chaque colonne.")
-    sheet["B2"].font = NOTE_FONT
-    put(sheet, "B4", "Projet")
-    sheet["B4"].font = BOLD
+    sheet.tab_color = "F4B183"
+    sheet.put("B1", "Hypothèses du plan", font=TITLE_FONT)
+    sheet.put("B2", "Saisissez les cellules jaunes. Les listes déroulantes proposent les "
+              "valeurs possibles ; les commentaires des en-têtes expliquent chaque colonne.",
+              font=NOTE_FONT)
+    sheet.put("B4", "Projet", font=BOLD)
     for column, text in (("B", "Paramètre"), ("C", "Valeur"), ("D", "Aide")):
-        put(sheet, f"{column}{PARAM_ROW - 1}", text)
-        sheet[f"{column}{PARAM_ROW - 1}"].fill = HEADER_FILL
-        sheet[f"{column}{PARAM_ROW - 1}"].font = HEADER_FONT
+        sheet.put(f"{column}{PARAM_ROW - 1}", text, fill=HEADER_FILL, font=HEADER_FONT)
     for param in PARAMS:
         row = PARAM_ROW + PARAMS.index(param)
-        put(sheet, f"B{row}", param.label)
+        sheet.put(f"B{row}", param.label)
         value = param.default if case is None else _param_value(case, param.path)
-        cell = sheet[f"C{row}"]
-        put(sheet, cell.coordinate, _cell_value(value))
-        cell.fill, cell.font = INPUT_FILL, INPUT_FONT
+        coordinate = f"C{row}"
+        sheet.put(coordinate, _cell_value(value), fill=INPUT_FILL, font=INPUT_FONT)
         if param.kind == "fraction":
-            cell.number_format = PERCENT
+            sheet.set(coordinate, number_format=PERCENT)
         elif param.kind == "number":
-            cell.number_format = NUMBER
-        put(sheet, f"D{row}", param.comment)
-        sheet[f"D{row}"].font = NOTE_FONT
-        book.defined_names[param.name] = DefinedName(
-            param.name, attr_text=f"{quote_sheet(INPUT_SHEET)}!{absolute(cell.coordinate)}")
+            sheet.set(coordinate, number_format=NUMBER)
+        sheet.put(f"D{row}", param.comment, font=NOTE_FONT)
+        book.names[param.name] = f"{quote_sheet(INPUT_SHEET)}!{absolute(coordinate)}"
     items = case_items(case) if case is not None else {}
-    validations: dict[str, DataValidation] = {}
+    validations: dict[str, Validation] = {}
     for spec in TABLES:
         table = layout.table(spec.key)
         _write_table(sheet, table, items.get(spec.key, []), validations)
-    for validation in validations.values():
-        sheet.add_data_validation(validation)
+    sheet.validations.extend(validations.values())
     # narrow value columns (their headers wrap): more of a wide table on a printed page
     widths = {1: 2, 2: 38, 3: 22, 4: 60}
     for index in range(1, 40):
-        sheet.column_dimensions[get_column_letter(index)].width = widths.get(index, 10)
-    sheet.freeze_panes = "C1"
+        sheet.widths[index] = widths.get(index, 10)
+    sheet.freeze = "C1"
     return sheet
 
 
-def finish_input_sheets(book: Workbook, case: Case | None) -> None:
+def finish_input_sheets(book: Book, case: Case | None) -> None:
     """Print setup of the Guide (one page wide) and the Hypothèses (its wide tables
     split over pages, the first column repeated on each; see
     :mod:`finplan.io.workbook_print`). No date in their headers: `fill` never rewrites
@@ -217,22 +193,19 @@ def finish_input_sheets(book: Workbook, case: Case | None) -> None:
     fit_texts(inputs, fit_width(inputs, title_columns=2), title_columns=2)
 
 
-def _write_table(sheet: Worksheet, table: Any, rows: list[Mapping[str, Any]],
-                 validations: dict[str, DataValidation]) -> None:
+def _write_table(sheet: Sheet, table: Any, rows: list[Mapping[str, Any]],
+                 validations: dict[str, Validation]) -> None:
     spec = table.spec
-    put(sheet, f"B{table.title_row}", spec.title)
-    sheet[f"B{table.title_row}"].font = BOLD
+    sheet.put(f"B{table.title_row}", spec.title, font=BOLD)
     comments = [column.comment for column in spec.columns]
     comments += [f"{column.comment} Valeur de l'année {header[3:]} seulement."
                  for column in spec.columns if column.per_year
                  for header in (f"an {y}" for y in range(1, 6))]
     for offset, (header, comment) in enumerate(zip(spec.headers, comments)):
-        cell = sheet.cell(table.header_row, FIRST_COLUMN + offset)
-        put(sheet, cell.coordinate, header)
-        cell.comment = Comment(comment, "finplan", width=320, height=140)
-        cell.alignment = WRAP
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-    sheet.row_dimensions[table.header_row].height = 45
+        place = (table.header_row, FIRST_COLUMN + offset)
+        sheet.put(place, header, align=WRAP, fill=HEADER_FILL, font=HEADER_FONT)
+        sheet.comments[place] = Comment(comment)
+    sheet.heights[table.header_row] = 45
     for index in range(table.rows):
         row = table.first_row + index
         values = rows[index] if index < len(rows) else {}
@@ -240,32 +213,24 @@ def _write_table(sheet: Worksheet, table: Any, rows: list[Mapping[str, Any]],
             value = values.get(column.key)
             if isinstance(value, tuple):
                 for year, item in enumerate(value, start=1):
-                    coordinate = sheet.cell(
-                        row, FIRST_COLUMN + spec.column_index(column.key, year)).coordinate
-                    put(sheet, coordinate, _cell_value(item))
+                    sheet.put((row, FIRST_COLUMN + spec.column_index(column.key, year)),
+                              _cell_value(item))
             elif value is not None:
-                coordinate = sheet.cell(row, FIRST_COLUMN + spec.column_index(
-                    column.key)).coordinate
-                put(sheet, coordinate, _cell_value(value))
+                sheet.put((row, FIRST_COLUMN + spec.column_index(column.key)),
+                          _cell_value(value))
         for offset in range(len(spec.headers)):
-            cell = sheet.cell(row, FIRST_COLUMN + offset)
-            cell.fill, cell.font = INPUT_FILL, INPUT_FONT
-            kind = _kind_of(spec, offset)
-            if kind == "fraction":
-                cell.number_format = PERCENT
+            place = (row, FIRST_COLUMN + offset)
+            sheet.set(place, fill=INPUT_FILL, font=INPUT_FONT)
+            if _kind_of(spec, offset) == "fraction":
+                sheet.set(place, number_format=PERCENT)
     for column in spec.columns:
         if column.field is None:
             continue
-        validation = validations.setdefault(column.field, DataValidation(
-            type="list", formula1=f"={LIST_NAMES[column.field]}", allow_blank=True,
-            showErrorMessage=True, errorTitle="Valeur inconnue",
-            error="Choisissez une valeur dans la liste déroulante."))
+        validation = validations.setdefault(column.field, Validation(
+            f"={LIST_NAMES[column.field]}"))
         letter = get_column_letter(FIRST_COLUMN + spec.column_index(column.key))
-        validation.add(f"{letter}{table.first_row}:{letter}{table.last_row}")
-    excel_table = Table(displayName=spec.table_name, ref=table.ref)
-    excel_table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9",
-                                                showRowStripes=True)
-    sheet.add_table(excel_table)
+        validation.areas.append(f"{letter}{table.first_row}:{letter}{table.last_row}")
+    sheet.tables.append(Table(spec.table_name, table.ref))
 
 
 def _kind_of(spec: Any, offset: int) -> str:
@@ -293,25 +258,24 @@ def list_expectations(layout: InputLayout, case: Case | None) -> Expectations:
             for offset, (cell, _) in enumerate(_need_id_cells(layout))}
 
 
-def write_lists(book: Workbook, layout: InputLayout, case: Case | None,
-                expected: Expectations) -> Worksheet:
+def write_lists(book: Book, layout: InputLayout, case: Case | None,
+                expected: Expectations) -> Sheet:
     """The hidden ``Listes`` sheet behind the drop-down lists (defined names)."""
     sheet = book.create_sheet(LISTS_SHEET)
-    sheet.sheet_state = "hidden"
+    sheet.hidden = True
     for index, (field, name) in enumerate(LIST_NAMES.items(), start=1):
         letter = get_column_letter(index)
-        put(sheet, f"{letter}1", name)
+        sheet.put(f"{letter}1", name)
         values = list(VOCABULARY[field].values())
         for row, value in enumerate(values, start=2):
-            put(sheet, f"{letter}{row}", value)
+            sheet.put(f"{letter}{row}", value)
         last = len(values) + 1
         if field == "finances":
             for cell, source in _need_id_cells(layout):
-                sheet[cell] = f'=IF({source}="","",{source})'
+                sheet.formula(cell, f'IF({source}="","",{source})')
             last += layout.table("need").rows
-        book.defined_names[name] = DefinedName(
-            name, attr_text=f"{quote_sheet(LISTS_SHEET)}!${letter}$2:${letter}${last}")
-        sheet.column_dimensions[letter].width = 40
+        book.names[name] = f"{quote_sheet(LISTS_SHEET)}!${letter}$2:${letter}${last}"
+        sheet.widths[column_index(letter)] = 40
     expected.update(list_expectations(layout, case))
     return sheet
 
@@ -366,15 +330,14 @@ GUIDE_TEXT = (
 )
 
 
-def write_guide(book: Workbook) -> Worksheet:
+def write_guide(book: Book) -> Sheet:
     """The ``Guide`` sheet: what to fill, in what order, what the commands do."""
     sheet = book.create_sheet(SHEETS["guide"], 0)
-    sheet.sheet_properties.tabColor = "1F4E79"
+    sheet.tab_color = "1F4E79"
     for row, (text, font) in enumerate(GUIDE_TEXT, start=2):
-        put(sheet, f"B{row}", text)
-        sheet[f"B{row}"].alignment = WRAP
+        sheet.put(f"B{row}", text, align=WRAP)
         if font is not None:
-            sheet[f"B{row}"].font = font
-    sheet.column_dimensions["A"].width = 3
-    sheet.column_dimensions["B"].width = 110
+            sheet.set(f"B{row}", font=font)
+    sheet.widths[1] = 3
+    sheet.widths[2] = 110
     return sheet

@@ -25,7 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from openpyxl.utils import get_column_letter
+from finplan.io.cells import absolute, quote_sheet
+from finplan.io.cells import column_letter as get_column_letter
 
 __all__ = [
     "SHEETS", "INPUT_SHEET", "LISTS_SHEET", "Column", "TableSpec", "TABLES", "PARAMS",
@@ -64,17 +65,6 @@ LIST_NAMES = {
     "finances": "liste_besoins",
     "dist": "liste_lois",
 }
-
-
-def quote_sheet(name: str) -> str:
-    """A sheet name as a formula writes it: ``'Plan de financement'``."""
-    return "'" + name.replace("'", "''") + "'"
-
-
-def absolute(coordinate: str) -> str:
-    """``B23`` -> ``$B$23``."""
-    letters = coordinate.rstrip("0123456789")
-    return f"${letters}${coordinate[len(letters):]}"
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
-from finplan.io.workbook_inputs import put
+from finplan.io.cells import column_letter as get_column_letter
+from finplan.io.grid import Book, Chart, Ref, Sheet, Style
+from finplan.io.workbook_print import print_setup
 from finplan.io.workbook_styles import (
     BOLD,
     EUROS,
@@ -36,7 +33,6 @@ from finplan.io.workbook_styles import (
     PERCENT,
     RIGHT,
     TITLE_FONT,
-    print_setup,
 )
 from finplan.model.money import format_euros
 
@@ -49,11 +45,10 @@ HISTOGRAM_BINS = 20
 CASH_END_LOW = "Trésorerie de fin d'année la plus basse"
 
 
-def _header(sheet: Worksheet, row: int, values: list[str], first_column: int = 2) -> None:
+def _header(sheet: Sheet, row: int, values: list[str], first_column: int = 2) -> None:
     for offset, value in enumerate(values):
-        cell = sheet.cell(row, first_column + offset)
-        put(sheet, cell.coordinate, value)
-        cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, RIGHT
+        sheet.put((row, first_column + offset), value, fill=HEADER_FILL, font=HEADER_FONT,
+                  align=RIGHT)
 
 
 def _shown(simulation: Any) -> int:
@@ -61,7 +56,7 @@ def _shown(simulation: Any) -> int:
     return min(simulation.draws, DRAWS_SHEET_ROWS)
 
 
-def _draws_sheet(book: Workbook, simulation: Any) -> dict[str, str]:
+def _draws_sheet(book: Book, simulation: Any) -> dict[str, str]:
     """Write the draws (the first :data:`DRAWS_SHEET_ROWS`); returns the absolute range
     of each measure's column."""
     from finplan.simulation import MEASURES
@@ -73,31 +68,27 @@ def _draws_sheet(book: Workbook, simulation: Any) -> dict[str, str]:
     _header(sheet, 1, headers, first_column=1)
     shown = _shown(simulation)
     if shown < simulation.draws:
-        note = sheet.cell(1, len(headers) + 2)
-        put(sheet, note.coordinate, f"Les {_count(shown)} premiers des "
-            f"{_count(simulation.draws)} tirages (tous les tirages : finplan montecarlo "
-            "--draws-csv).")
-        note.font = NOTE_FONT
+        sheet.put((1, len(headers) + 2), f"Les {_count(shown)} premiers des "
+                  f"{_count(simulation.draws)} tirages (tous les tirages : finplan "
+                  "montecarlo --draws-csv).", font=NOTE_FONT)
     measures = [*(simulation.measures[measure] for measure in MEASURES),
                 simulation.cash_end_low]
     xs = simulation.variations
-    for draw in range(shown):
-        sheet.append([draw + 1, *[float(xs[k, draw]) for k in range(len(vary))],
-                      *[int(values[draw]) / 100 for values in measures]])
+    euros, percent = Style('#,##0.00 "€";[Red]-#,##0.00 "€"'), Style(PERCENT)
+    first_measure = 2 + len(vary)
+    sheet.put_rows(2, ([draw + 1, *[float(xs[k, draw]) for k in range(len(vary))],
+                        *[int(values[draw]) / 100 for values in measures]]
+                       for draw in range(shown)),
+                   [None, *[percent] * len(vary), *[euros] * len(measures)])
     last = shown + 1
     ranges = {}
     for offset, measure in enumerate(columns):
-        letter = get_column_letter(2 + len(vary) + offset)
+        letter = get_column_letter(first_measure + offset)
         ranges[measure] = f"'{DRAWS_SHEET}'!${letter}$2:${letter}${last}"
-        for cells in sheet[f"{letter}2:{letter}{last}"]:
-            cells[0].number_format = '#,##0.00 "€";[Red]-#,##0.00 "€"'
-        sheet.column_dimensions[letter].width = 22
+        sheet.widths[first_measure + offset] = 22
     for k in range(len(vary)):
-        letter = get_column_letter(2 + k)
-        for cells in sheet[f"{letter}2:{letter}{last}"]:
-            cells[0].number_format = PERCENT
-        sheet.column_dimensions[letter].width = 24
-    sheet.freeze_panes = "B2"
+        sheet.widths[2 + k] = 24
+    sheet.freeze = "B2"
     return ranges
 
 
@@ -106,19 +97,30 @@ def _count(number: int) -> str:
     return f"{number:,}".replace(",", " ")
 
 
-def montecarlo_workbook(simulation: Any) -> Workbook:
-    """The workbook of a Monte Carlo run (see the module docstring)."""
-    from finplan.simulation import MEASURES, PERCENTILES, PROBABILITIES, describe_variation
+def montecarlo_workbook(simulation: Any) -> Any:
+    """The workbook of a Monte Carlo run (see the module docstring), as an openpyxl
+    workbook."""
+    from openpyxl import Workbook
+
+    from finplan.io.grid_openpyxl import write_book
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = SUMMARY_SHEET
+    book.remove(book.active)
+    write_book(montecarlo_book(simulation), book)
+    return book
+
+
+def montecarlo_book(simulation: Any) -> Book:
+    """The sheets of :func:`montecarlo_workbook`."""
+    from finplan.simulation import MEASURES, PERCENTILES, PROBABILITIES, describe_variation
+
+    book = Book()
+    sheet = book.create_sheet(SUMMARY_SHEET)
     ranges = _draws_sheet(book, simulation)
     live = _shown(simulation) == simulation.draws
     project = simulation.case.project
     settings = simulation.settings
-    put(sheet, "B1", f"Monte Carlo — {project.name}")
-    sheet["B1"].font = TITLE_FONT
+    sheet.put("B1", f"Monte Carlo — {project.name}", font=TITLE_FONT)
     text = (f"{_count(settings.draws)} tirages, graine {settings.seed} ; chaque valeur du "
             "dossier est multipliée par (1 + x) chaque année, x tiré selon sa loi ; ")
     if live:
@@ -128,14 +130,13 @@ def montecarlo_workbook(simulation: Any) -> Workbook:
                  "premiers : les probabilités, percentiles, moyennes et histogrammes "
                  f"ci-dessous portent sur les {_count(settings.draws)} tirages et sont des "
                  "valeurs calculées par finplan, pas des formules.")
-    put(sheet, "B2", text)
-    sheet["B2"].font = NOTE_FONT
+    sheet.put("B2", text, font=NOTE_FONT)
     row = 4
     _header(sheet, row, ["Valeur qui varie", "Loi"])
     for variation in settings.vary:
         row += 1
-        put(sheet, f"B{row}", variation.path)
-        put(sheet, f"C{row}", describe_variation(variation))
+        sheet.put(f"B{row}", variation.path)
+        sheet.put(f"C{row}", describe_variation(variation))
     row += 2
     _header(sheet, row, ["Probabilité", "Tirages concernés"])
     tests = {"unfunded": (ranges["unfunded"], ">0"),
@@ -144,46 +145,47 @@ def montecarlo_workbook(simulation: Any) -> Workbook:
     probabilities = simulation.probabilities
     for key, (area, criterion) in tests.items():
         row += 1
-        put(sheet, f"B{row}", PROBABILITIES[key])
-        sheet[f"C{row}"] = (f'=COUNTIF({area},"{criterion}")/COUNT({area})' if live
-                            else probabilities[key])
-        sheet[f"C{row}"].number_format = PERCENT
+        sheet.put(f"B{row}", PROBABILITIES[key])
+        if live:
+            sheet.formula(f"C{row}", f'COUNTIF({area},"{criterion}")/COUNT({area})')
+        else:
+            sheet.put(f"C{row}", probabilities[key])
+        sheet.set(f"C{row}", number_format=PERCENT)
     row += 2
     _header(sheet, row, ["Mesure (euros)", *[f"P{q}" for q in PERCENTILES], "Moyenne"])
     summary = simulation.summary
     for measure in MEASURES:
         row += 1
-        put(sheet, f"B{row}", MEASURES[measure])
+        sheet.put(f"B{row}", MEASURES[measure])
         for offset, column in enumerate([*(f"P{q}" for q in PERCENTILES), "moyenne"]):
-            cell = sheet.cell(row, 3 + offset)
+            place = (row, 3 + offset)
             if not live:
-                cell.value = float(summary.loc[measure, column])
+                sheet.put(place, float(summary.loc[measure, column]))
             elif column == "moyenne":
-                cell.value = f"=ROUND(AVERAGE({ranges[measure]}),2)"
+                sheet.formula(place, f"ROUND(AVERAGE({ranges[measure]}),2)")
             else:
-                cell.value = (f"=ROUND(PERCENTILE({ranges[measure]},"
-                              f"{int(column[1:]) / 100}),2)")
-            cell.number_format = EUROS
+                sheet.formula(place, f"ROUND(PERCENTILE({ranges[measure]},"
+                                     f"{int(column[1:]) / 100}),2)")
+            sheet.set(place, number_format=EUROS)
     row += 2
     for measure in MEASURES:
         area = ranges[measure] if live else None
         row = _histogram(sheet, simulation, measure, area, row) + 2
-    sheet.column_dimensions["B"].width = 52
-    for letter in "CDEF":
-        sheet.column_dimensions[letter].width = 16
+    sheet.widths[2] = 52
+    for column in range(3, 7):
+        sheet.widths[column] = 16
     print_setup(sheet, project.organisation, f"Monte Carlo — {project.name}")
     return book
 
 
-def _histogram(sheet: Worksheet, simulation: Any, measure: str, area: str | None,
+def _histogram(sheet: Sheet, simulation: Any, measure: str, area: str | None,
                row: int) -> int:
     """A histogram table (classes and COUNTIFS over ``area``, or the counts of every
     draw as values when ``area`` is None) and its bar chart; returns its last row."""
     from finplan.simulation import MEASURES, histogram_counts
 
     counts, edges = histogram_counts(simulation.measures[measure], HISTOGRAM_BINS)
-    put(sheet, f"B{row}", f"Histogramme : {MEASURES[measure]}")
-    sheet[f"B{row}"].font = BOLD
+    sheet.put(f"B{row}", f"Histogramme : {MEASURES[measure]}", font=BOLD)
     row += 1
     _header(sheet, row, ["Classe", "De (inclus)", "À", "Tirages"])
     first = row + 1
@@ -192,22 +194,20 @@ def _histogram(sheet: Worksheet, simulation: Any, measure: str, area: str | None
         row += 1
         low, high = edges[k], edges[k + 1]
         last = k == classes - 1
-        put(sheet, f"B{row}", f"{format_euros(low)} à {format_euros(high)}")
-        sheet[f"C{row}"], sheet[f"D{row}"] = low / 100, high / 100
-        sheet[f"C{row}"].number_format = sheet[f"D{row}"].number_format = EUROS
+        sheet.put(f"B{row}", f"{format_euros(low)} à {format_euros(high)}")
+        sheet.put(f"C{row}", low / 100, number_format=EUROS)
+        sheet.put(f"D{row}", high / 100, number_format=EUROS)
         upper = '"<="' if last else '"<"'
-        sheet[f"E{row}"] = (f'=COUNTIFS({area},">="&C{row},{area},{upper}&D{row})'
-                            if area else counts[k])
-    chart = BarChart()
-    chart.type, chart.gapWidth = "col", 10
-    chart.title = f"Histogramme : {MEASURES[measure]}"
-    chart.y_axis.title, chart.x_axis.title = "Tirages", "Euros"
-    chart.legend = None
-    chart.add_data(Reference(sheet, min_col=5, min_row=first - 1, max_row=row),
-                   titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=2, min_row=first, max_row=row))
-    chart.width, chart.height = 18, 7
-    sheet.add_chart(chart, f"G{first - 1}")
+        if area:
+            sheet.formula(f"E{row}", f'COUNTIFS({area},">="&C{row},{area},{upper}&D{row})')
+        else:
+            sheet.put(f"E{row}", counts[k])
+    name = sheet.title
+    sheet.charts.append(Chart(
+        "bars", f"Histogramme : {MEASURES[measure]}", f"G{first - 1}",
+        ((Ref(name, first - 1, 5, first - 1, 5), Ref(name, first, 5, row, 5)),),
+        Ref(name, first, 2, row, 2), width=18, height=7, y_title="Tirages",
+        x_title="Euros", legend=False, gap_width=10))
     return max(row, first + 14)
 
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from openpyxl.workbook.workbook import Workbook
-
+from finplan.io.grid import Book, Expectations
 from finplan.io.sheets.budget import write_budget
 from finplan.io.sheets.calculs import link_operating_need, write_details
 from finplan.io.sheets.controles import FRESHNESS_CHECK, STATUS, write_checks
@@ -22,7 +21,6 @@ from finplan.io.sheets.financeurs import link_funders, write_funders
 from finplan.io.sheets.plan import write_financing
 from finplan.io.sheets.scenarios import write_scenarios, write_table
 from finplan.io.sheets.tresorerie import write_monthly
-from finplan.io.workbook_inputs import Expectations, put
 from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, TITLE_CELL, InputLayout
 from finplan.io.workbook_print import fit_texts, fit_width, print_setup, widen_for_words
 from finplan.io.workbook_snapshot import FRESH_NAME
@@ -40,7 +38,7 @@ OUTPUT_NAMES = ("scenarios_comparaison", "tresorerie_mensuelle", "calculs_person
                 "plan_tresorerie_fin", "controles", "controles_verdict", FRESH_NAME)
 
 
-def write_outputs(book: Workbook, plan: Plan, layout: InputLayout,
+def write_outputs(book: Book, plan: Plan, layout: InputLayout,
                   expected: Expectations, notes: Sequence[str] = ()) -> None:
     """Write every output sheet of ``plan`` (the input sheet must exist); ``notes``
     are remarks on the inputs shown under the checks."""
@@ -55,17 +53,15 @@ def write_outputs(book: Workbook, plan: Plan, layout: InputLayout,
     write_checks(book, plan, layout, funders, financing, monthly, expected, notes)
 
 
-def write_placeholders(book: Workbook) -> None:
+def write_placeholders(book: Book) -> None:
     """The output sheets of a template that has not been computed yet."""
     for key in OUTPUT_SHEETS:
         sheet = book.create_sheet(SHEETS[key])
-        put(sheet, TITLE_CELL, SHEETS[key])
-        sheet[TITLE_CELL].font = TITLE_FONT
-        put(sheet, "B3", "Cette feuille sera remplie par le calcul du plan : saisissez la "
-            "feuille « Hypothèses », puis cliquez sur « Calculer le plan » ou lancez "
-            "finplan fill sur ce classeur.")
-        sheet["B3"].font = NOTE_FONT
-        sheet.column_dimensions["B"].width = 100
+        sheet.put(TITLE_CELL, SHEETS[key], font=TITLE_FONT)
+        sheet.put("B3", "Cette feuille sera remplie par le calcul du plan : saisissez la "
+                  "feuille « Hypothèses », puis cliquez sur « Calculer le plan » ou lancez "
+                  "finplan fill sur ce classeur.", font=NOTE_FONT)
+        sheet.widths[2] = 100
         print_setup(sheet, "", "")
         widen_for_words(sheet)
         fit_texts(sheet, fit_width(sheet))

@@ -31,15 +31,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from functools import lru_cache
 
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.worksheet import Worksheet
-
+from finplan.io.cells import column_letter
+from finplan.io.grid import Align, Font, Page, Sheet
 from finplan.model.cash import MONTHS_FR
 
 __all__ = ["MIN_SCALE", "calculation_date", "column_points", "fit_texts", "fit_width",
@@ -50,13 +46,15 @@ MIN_SCALE = 70  # percent: below it a printed page is hard to read (issue 12)
 ONE_PAGE_SCALE = 76  # one page wide from this estimated scale: the real one stays >= 70
 WIDE_SCALE = 75  # a sheet split into pages of its own columns is printed at this scale
 PAGE_WIDTH = 841.89  # A4 landscape, points
-SIDE_MARGIN = 0.5  # inches, left and right
 POINTS_PER_UNIT = 5.25  # a column width unit: 7 pixels (a Calibri 11 digit) = 5.25 pt
 # A unit is the width of a digit of the workbook's font. LibreOffice without Carlito
 # (Calibri's metric twin) prints with DejaVu Sans, whose digits are a third wider:
 # pages are laid out for that wider unit, so they fit whichever font prints them.
 PAGE_POINTS_PER_UNIT = 7.0
 DEFAULT_WIDTH = 9.140625  # Excel's default column width, padding included
+# The width a column holding text takes when nothing else sets it: the workbooks have
+# always had it (it is openpyxl's default for a column it is asked about).
+TEXT_COLUMN_WIDTH = 13.0
 CELL_PADDING = 4.5  # points a cell keeps empty around its text
 DEFAULT_ROW_HEIGHT = 15.0  # points, Calibri 11
 
@@ -81,33 +79,23 @@ def french_date(day: dt.date) -> str:
 
 def calculation_date() -> dt.date:
     """Today, or the day of ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
+    import os
+
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return dt.date.today()
 
 
-def print_setup(sheet: Worksheet, organisation: str, project: str,
+def print_setup(sheet: Sheet, organisation: str, project: str,
                 title_rows: str | None = None, dated: dt.date | None = None) -> None:
     """A4 landscape, one page wide until :func:`fit_width` says otherwise; header with
     organisation, project and, for a sheet of results, the date of the calculation in
     French; footer with the sheet's name and the page number."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = SIDE_MARGIN
-    sheet.page_margins.top = 0.8
-    sheet.page_margins.bottom = 0.7
-    sheet.oddHeader.left.text = _escape(organisation)
-    sheet.oddHeader.center.text = _escape(project)
-    sheet.oddHeader.right.text = f"Calculé le {french_date(dated)}" if dated else ""
-    sheet.oddFooter.left.text = _escape(sheet.title)
-    sheet.oddFooter.right.text = "Page &P / &N"
-    if title_rows:
-        sheet.print_title_rows = title_rows
+    sheet.page = Page(
+        header=(_escape(organisation), _escape(project),
+                f"Calculé le {french_date(dated)}" if dated else ""),
+        footer=(_escape(sheet.title), "", "Page &P / &N"), title_rows=title_rows)
 
 
 def _escape(text: str) -> str:
@@ -115,10 +103,22 @@ def _escape(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def printable_width(sheet: Worksheet) -> float:
+def _page(sheet: Sheet) -> Page:
+    if sheet.page is None:
+        sheet.page = Page()
+    return sheet.page
+
+
+def printable_width(sheet: Sheet) -> float:
     """Points between the side margins of an A4 landscape page."""
-    margins = sheet.page_margins
-    return PAGE_WIDTH - 72 * ((margins.left or 0) + (margins.right or 0))
+    left, right, _, _ = _page(sheet).margins
+    return PAGE_WIDTH - 72 * (left + right)
+
+
+@lru_cache(maxsize=8192)
+def _points(text: str, size: float, bold: bool) -> float:
+    ems = sum(_EM.get(char, _UPPER if char.isupper() else _LOWER) for char in text)
+    return ems * size * (1.05 if bold else 1.0) * _SAFETY
 
 
 def text_points(text: str, font: Font | None = None) -> float:
@@ -127,21 +127,17 @@ def text_points(text: str, font: Font | None = None) -> float:
     >>> round(text_points("Total"), 1), round(text_points("Total", Font(size=22)), 1)
     (25.4, 50.8)
     """
-    size = float(font.size or 11) if font is not None and font.size else 11.0
-    ems = sum(_EM.get(char, _UPPER if char.isupper() else _LOWER) for char in text)
-    bold = 1.05 if font is not None and font.bold else 1.0
-    return ems * size * bold * _SAFETY
+    size = float(font.size) if font is not None and font.size else 11.0
+    return _points(text, size, bool(font is not None and font.bold))
 
 
-def column_points(sheet: Worksheet, index: int, unit: float = POINTS_PER_UNIT) -> float:
+def column_points(sheet: Sheet, index: int, unit: float = POINTS_PER_UNIT) -> float:
     """Printed width of column ``index`` (1-based) at 100 %, in points, for a width
     ``unit`` (Calibri's by default; :data:`PAGE_POINTS_PER_UNIT` for page layout)."""
-    dimension = sheet.column_dimensions.get(get_column_letter(index))
-    width = dimension.width if dimension is not None and dimension.width else DEFAULT_WIDTH
-    return 0.0 if dimension is not None and dimension.hidden else width * unit
+    return (sheet.widths.get(index) or DEFAULT_WIDTH) * unit
 
 
-def sheet_points(sheet: Worksheet, first: int, last: int,
+def sheet_points(sheet: Sheet, first: int, last: int,
                  unit: float = PAGE_POINTS_PER_UNIT) -> float:
     """Width of columns ``first`` to ``last`` on a page at 100 %, in points (the wider
     unit: see :data:`PAGE_POINTS_PER_UNIT`)."""
@@ -151,12 +147,13 @@ def sheet_points(sheet: Worksheet, first: int, last: int,
 def _lines(text: str, room: float, font: Font | None) -> int:
     """Lines ``text`` takes wrapped in ``room`` points (words never split)."""
     count = 0
+    space_width = text_points(" ", font)
     for paragraph in text.split("\n"):
         count += 1
         used = 0.0
         for word in paragraph.split(" "):
             width = text_points(word, font)
-            space = text_points(" ", font) if used else 0.0
+            space = space_width if used else 0.0
             if used and used + space + width > room:
                 count += 1 + int(width // room) if width > room else 1
                 used = width % room if width > room else width
@@ -173,15 +170,13 @@ def _line_height(font: Font | None) -> float:
     return size * 1.32
 
 
-def _text_cells(sheet: Worksheet) -> Iterable[Cell]:
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value and not (
-                    cell.data_type == "f" or cell.value.startswith("=")):
-                yield cell
+def _text_cells(sheet: Sheet) -> list[tuple[tuple[int, int], str]]:
+    """Cells holding a text to fit, row by row (texts that read as formulas aside)."""
+    return sorted((place, text) for place, text in sheet.texts()
+                  if not text.startswith("="))
 
 
-def fit_texts(sheet: Worksheet, breaks: Sequence[int] = (), title_columns: int = 0,
+def fit_texts(sheet: Sheet, breaks: Sequence[int] = (), title_columns: int = 0,
               last_column: int | None = None) -> None:
     """Wrap every text the next cell, the page edge or a repeated title column would
     cut, and give each row the height of its tallest wrapped cell.
@@ -194,93 +189,84 @@ def fit_texts(sheet: Worksheet, breaks: Sequence[int] = (), title_columns: int =
     last_column = last_column or sheet.max_column
     ends = sorted([*breaks, last_column])
     heights: dict[int, float] = {}
-    for cell in _text_cells(sheet):
-        column = cell.column
+    cells = sheet.cells
+    for (row, column), text in _text_cells(sheet):
+        style = sheet.style((row, column))
+        align, font = style.align or Align(), style.font
         room = column_points(sheet, column) - CELL_PADDING
-        alignment = cell.alignment
-        needed = text_points(cell.value, cell.font)
-        if not alignment.wrap_text and needed > room and "\n" not in cell.value:
-            if column > title_columns and not _is_right_aligned(cell):
+        needed = text_points(text, font)
+        if not align.wrap and needed > room and "\n" not in text:
+            if column > title_columns and align.horizontal not in ("right", "center"):
                 room_over = room
                 page_end = next(end for end in ends if end >= column) if column <= ends[-1] \
                     else column
                 for next_column in range(column + 1, page_end + 1):
-                    if sheet.cell(cell.row, next_column).value not in (None, ""):
+                    if cells.get((row, next_column)) not in (None, ""):
                         break
                     room_over += column_points(sheet, next_column) * 0.97
                 if needed <= room_over:
                     continue
-            cell.alignment = Alignment(horizontal=alignment.horizontal,
-                                       vertical="top", wrap_text=True,
-                                       indent=alignment.indent)
-        if cell.alignment.wrap_text:
-            lines = _lines(cell.value, room, cell.font)
-            heights[cell.row] = max(heights.get(cell.row, 0.0),
-                                    lines * _line_height(cell.font) + 3)
+            align = Align(horizontal=align.horizontal, vertical="top", wrap=True,
+                          indent=align.indent)
+            sheet.set((row, column), align=align)
+        if align.wrap:
+            lines = _lines(text, room, font)
+            heights[row] = max(heights.get(row, 0.0), lines * _line_height(font) + 3)
     for row, height in heights.items():
-        current = sheet.row_dimensions[row].height or DEFAULT_ROW_HEIGHT
+        current = sheet.heights.get(row) or DEFAULT_ROW_HEIGHT
         if height > current:
-            sheet.row_dimensions[row].height = math.ceil(height)
+            sheet.heights[row] = math.ceil(height)
             _top_aligned(sheet, row)
 
 
-def _top_aligned(sheet: Worksheet, row: int) -> None:
+def _top_aligned(sheet: Sheet, row: int) -> None:
     """Every cell of a row made taller reads from its top, level with the wrapped
     text (a label at the bottom would face the next line of its neighbour)."""
-    for cell in sheet[row]:
-        if cell.value is not None and cell.alignment.vertical != "top":
-            alignment = cell.alignment
-            cell.alignment = Alignment(horizontal=alignment.horizontal, vertical="top",
-                                       wrap_text=alignment.wrap_text,
-                                       indent=alignment.indent)
+    for column, _ in sheet.row_cells(row):
+        align = sheet.style((row, column)).align or Align()
+        if align.vertical != "top":
+            sheet.set((row, column), align=align._replace(vertical="top"))
 
 
-def widen_for_words(sheet: Worksheet, most: float = 30.0) -> None:
+def widen_for_words(sheet: Sheet, most: float = 30.0) -> None:
     """Widen each column (up to ``most`` units) so that its longest word fits: a wrapped
-    text breaks between words, never inside one (« Fonctionneme / nt »)."""
+    text breaks between words, never inside one (« Fonctionneme / nt »). A column
+    holding text is at least :data:`TEXT_COLUMN_WIDTH` wide."""
     needed: dict[int, float] = {}
-    for cell in _text_cells(sheet):
-        longest = max(text_points(word, cell.font) for word in cell.value.split())
-        needed[cell.column] = max(needed.get(cell.column, 0.0), longest + CELL_PADDING)
+    for (_, column), text in _text_cells(sheet):
+        font = sheet.style((_, column)).font
+        longest = max(text_points(word, font) for word in text.split())
+        needed[column] = max(needed.get(column, 0.0), longest + CELL_PADDING)
     for column, points in needed.items():
         units = min(most, math.ceil(points / POINTS_PER_UNIT * 2) / 2)
-        dimension = sheet.column_dimensions[get_column_letter(column)]
-        if units > (dimension.width or DEFAULT_WIDTH):
-            dimension.width = units
+        current = sheet.widths.get(column) or TEXT_COLUMN_WIDTH
+        sheet.widths[column] = units if units > current else current
 
 
-def _is_right_aligned(cell: Cell) -> bool:
-    return cell.alignment.horizontal in ("right", "center")
-
-
-def chart_overhang(sheet: Worksheet, last_column: int) -> float:
+def chart_overhang(sheet: Sheet, last_column: int) -> float:
     """Points by which the sheet's charts reach beyond column ``last_column`` (a chart
     is printed with the columns it covers)."""
     overhang = 0.0
-    for chart in sheet._charts:  # openpyxl keeps a sheet's charts there, anchored
-        anchor = chart.anchor if isinstance(chart.anchor, str) else None
-        if anchor is None:
-            continue
-        column = column_index_from_string(anchor.rstrip("0123456789"))
+    for chart in sheet.charts:
+        _, column = chart.anchor_cell
         right = sheet_points(sheet, 1, column - 1) + chart.width * 72 / 2.54
         overhang = max(overhang, right - sheet_points(sheet, 1, last_column))
     return overhang
 
 
-def charts_on_their_own_page(sheet: Worksheet) -> None:
+def charts_on_their_own_page(sheet: Sheet) -> None:
     """A page break above each chart: a chart a page break crosses is printed in two
     halves, the second over the title rows repeated at the top of the next page."""
-    for chart in sheet._charts:
-        if isinstance(chart.anchor, str):
-            row = int(chart.anchor.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-            # right under the last filled row: the empty rows above the chart go with it
-            # (alone, they would make a page of nothing but the repeated title rows)
-            filled = [cell.row for line in sheet.iter_rows(max_row=row - 1) for cell in line
-                      if cell.value not in (None, "")]
-            sheet.row_breaks.append(Break(id=max(filled, default=row - 1)))
+    for chart in sheet.charts:
+        row, _ = chart.anchor_cell
+        # right under the last filled row: the empty rows above the chart go with it
+        # (alone, they would make a page of nothing but the repeated title rows)
+        filled = [r for (r, _), value in sheet.cells.items()
+                  if r < row and value not in (None, "")]
+        _page(sheet).row_breaks.append(max(filled, default=row - 1))
 
 
-def fit_width(sheet: Worksheet, breaks: Sequence[int] = (), title_columns: int = 0,
+def fit_width(sheet: Sheet, breaks: Sequence[int] = (), title_columns: int = 0,
               last_column: int | None = None) -> list[int]:
     """Print the sheet one page wide if it fits at :data:`ONE_PAGE_SCALE`; else at the
     largest scale (at least :data:`MIN_SCALE`) where each part between ``breaks`` (the
@@ -292,11 +278,12 @@ def fit_width(sheet: Worksheet, breaks: Sequence[int] = (), title_columns: int =
     count with the columns they cover.
     """
     last_column = last_column or sheet.max_column
+    page = _page(sheet)
     room = printable_width(sheet)
     overhang = chart_overhang(sheet, last_column)
     whole = sheet_points(sheet, 1, last_column) + overhang
     if not breaks and room / whole * 100 >= ONE_PAGE_SCALE:
-        sheet.page_setup.fitToWidth = 1
+        page.fit_width = 1
         return []
     titles = sheet_points(sheet, 1, title_columns)
     ends = [*breaks, last_column]
@@ -306,19 +293,17 @@ def fit_width(sheet: Worksheet, breaks: Sequence[int] = (), title_columns: int =
     if scale < MIN_SCALE:
         scale = WIDE_SCALE
         ends = _split(sheet, title_columns, ends, room * 100 / scale - titles)
-    sheet.sheet_properties.pageSetUpPr.fitToPage = False
-    sheet.page_setup.fitToWidth = None
-    sheet.page_setup.fitToHeight = None
-    sheet.page_setup.scale = scale
-    sheet.page_setup.pageOrder = "overThenDown"  # a table's columns follow each other
+    page.fit_to_page = False
+    page.fit_width = page.fit_height = None
+    page.scale = scale
+    page.page_order = "overThenDown"  # a table's columns follow each other
     if title_columns:
-        sheet.print_title_cols = f"A:{get_column_letter(title_columns)}"
-    for end in ends[:-1]:
-        sheet.col_breaks.append(Break(id=end))
+        page.title_columns = f"A:{column_letter(title_columns)}"
+    page.column_breaks.extend(ends[:-1])
     return ends[:-1]
 
 
-def _split(sheet: Worksheet, title_columns: int, ends: Sequence[int], room: float
+def _split(sheet: Sheet, title_columns: int, ends: Sequence[int], room: float
            ) -> list[int]:
     """``ends`` with more breaks so that no part is wider than ``room`` points."""
     split, start = [], title_columns + 1

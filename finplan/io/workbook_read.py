@@ -18,15 +18,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ClassVar
-
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from finplan.errors import CaseError, InputFileError, Issue, Words
+from finplan.io.cells import bounds
+from finplan.io.cells import column_letter as get_column_letter
+from finplan.io.cells import split as coordinate_to_tuple
 from finplan.io.input_files import XLSX, require_file, require_workbook_content
 from finplan.io.numbers import AmbiguousNumber, NotANumber, parse_french_number
 from finplan.io.package_guard import LIMITS, inspect_package
@@ -46,6 +43,11 @@ from finplan.model.case import Case
 from finplan.model.names import name_key
 from finplan.model.validation import FORMAT, MISSING_TEXT, show, validate_case
 from finplan.model.vocabulary import VOCABULARY, label
+
+if TYPE_CHECKING:  # openpyxl is imported where a file is opened: the Excel button reads
+    # a grid of values and never needs it
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["WORKBOOK_WORDS", "WorkbookWords", "WorkbookCase", "read_workbook_case",
            "read_workbook_file", "read_grid_case", "GridCells", "input_values",
@@ -156,6 +158,8 @@ def open_workbook(path: str | Path, *, keep_vba: bool = False,
                              "enregistrez-le au format .xlsx (« Fichier > Enregistrer "
                              "sous… > Classeur Excel (.xlsx) »).")
     inspect_package(path)
+    from openpyxl import load_workbook
+
     try:
         with open(path, "rb") as handle, warnings.catch_warnings():
             # the handle is closed even when openpyxl gives up midway; its English
@@ -387,8 +391,8 @@ def _table_position(reader: _Reader, sheet: Worksheet, spec: TableSpec
             _missing_table(reader, spec)
         return None
     try:
-        min_col, min_row, _, max_row = range_boundaries(table.ref)
-    except (TypeError, ValueError):
+        min_row, min_col, max_row, _ = bounds(table.ref)
+    except (TypeError, ValueError, AttributeError):
         min_col = min_row = max_row = None
     if min_row is None or max_row is None:
         reader.issues.append(Issue(spec.key, problem=f"le tableau « {spec.title} » "

@@ -4,36 +4,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.utils import get_column_letter
-
-from finplan.io.workbook_inputs import put
-from finplan.io.workbook_outputs import write_table
-from finplan.io.workbook_styles import NOTE_FONT, TITLE_FONT, print_setup
+from finplan.io.cells import column_letter
+from finplan.io.grid import Book, ScaleRule
+from finplan.io.sheets.scenarios import write_table
+from finplan.io.workbook_print import print_setup
+from finplan.io.workbook_styles import NOTE_FONT, TITLE_FONT
 
 __all__ = ["sensitivity_workbook"]
 
 
-def sensitivity_workbook(frame: Any, measure: str) -> Workbook:
-    """``Sensibilité`` sheet: the table, red (low) to green (high)."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Sensibilité"
-    put(sheet, "B1", f"Sensibilité : {measure}")
-    sheet["B1"].font = TITLE_FONT
+def sensitivity_workbook(frame: Any, measure: str) -> Any:
+    """``Sensibilité`` sheet: the table, red (low) to green (high); an openpyxl
+    workbook."""
+    from openpyxl import Workbook
+
+    from finplan.io.grid_openpyxl import write_book
+
+    model = Book()
+    sheet = model.create_sheet("Sensibilité")
+    sheet.put("B1", f"Sensibilité : {measure}", font=TITLE_FONT)
     rows_name = frame.index.name or "variation"
     columns_name = frame.columns.name
-    put(sheet, "B2", f"Lignes : {rows_name}" + (f" ; colonnes : {columns_name}"
-                                                 if columns_name else "") + " (en euros)")
-    sheet["B2"].font = NOTE_FONT
+    sheet.put("B2", f"Lignes : {rows_name}" + (f" ; colonnes : {columns_name}"
+                                                if columns_name else "") + " (en euros)",
+              font=NOTE_FONT)
     last = write_table(sheet, frame, 4, rows_name)
-    area = f"C5:{get_column_letter(2 + len(frame.columns))}{last}"
-    sheet.conditional_formatting.add(area, ColorScaleRule(
-        start_type="min", start_color="F8696B", mid_type="percentile", mid_value=50,
-        mid_color="FFEB84", end_type="max", end_color="63BE7B"))
-    sheet.column_dimensions["B"].width = 30
+    area = f"C5:{column_letter(2 + len(frame.columns))}{last}"
+    sheet.rules.append(ScaleRule(area, ("F8696B", "FFEB84", "63BE7B")))
+    sheet.widths[2] = 30
     for offset in range(len(frame.columns)):
-        sheet.column_dimensions[get_column_letter(3 + offset)].width = 16
+        sheet.widths[3 + offset] = 16
     print_setup(sheet, "", f"Sensibilité : {measure}")
+    book = Workbook()
+    book.remove(book.active)
+    write_book(model, book)
     return book

@@ -27,18 +27,17 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
-from finplan.io.workbook_inputs import put
+from finplan.io import grid
+from finplan.io.cells import column_letter as get_column_letter
 from finplan.io.workbook_layout import INPUT_SHEET, SHEETS, quote_sheet
 
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 __all__ = ["FRESH_NAME", "SNAPSHOT_ROWS", "SNAPSHOT_COLUMNS", "fresh_formula",
-           "banner_formula", "BANNER", "write_snapshot", "snapshot_grid"]
+           "banner_formula", "BANNER", "write_snapshot", "snapshot_grid", "model_grid"]
 
 FRESH_NAME = "finplan_a_jour"
 SNAPSHOT_ROWS, SNAPSHOT_COLUMNS = 2000, 40  # the part of the input sheet compared
@@ -70,13 +69,26 @@ class Formula(str):
     """An input formula kept as a formula (no computed value was saved with it)."""
 
 
+def model_grid(sheet: grid.Sheet) -> list[list[Any]]:
+    """The input sheet finplan is writing, within the compared area (what
+    :func:`snapshot_grid` reads back once it is saved)."""
+    rows = min(sheet.max_row, SNAPSHOT_ROWS)
+    columns = min(sheet.max_column, SNAPSHOT_COLUMNS)
+    cells: list[list[Any]] = [[None] * columns for _ in range(rows)]
+    for (row, column), value in sheet.cells.items():
+        if row <= rows and column <= columns:
+            cells[row - 1][column - 1] = (Formula("=" + value)
+                                          if type(value) is grid.Formula else value)
+    return cells
+
+
 def snapshot_grid(sheet: Worksheet, values: Worksheet | None) -> list[list[Any]]:
     """The input sheet as the calculation read it, within the compared area: a
     formula's computed value (from ``values``, the sheet opened for its cached
     values), else the formula itself."""
     rows = min(sheet.max_row, SNAPSHOT_ROWS)
     columns = min(sheet.max_column, SNAPSHOT_COLUMNS)
-    grid = [[None] * columns for _ in range(rows)]
+    cells = [[None] * columns for _ in range(rows)]
     for (row, column), cell in sheet._cells.items():  # no empty cell created
         if row > rows or column > columns or cell.value is None:
             continue
@@ -84,24 +96,21 @@ def snapshot_grid(sheet: Worksheet, values: Worksheet | None) -> list[list[Any]]
         if cell.data_type == "f":
             cached = values.cell(row, column).value if values is not None else None
             value = cached if cached is not None else Formula(value)
-        grid[row - 1][column - 1] = value
-    return grid
+        cells[row - 1][column - 1] = value
+    return cells
 
 
-def write_snapshot(book: Workbook, grid: Sequence[Sequence[Any]]) -> None:
-    """(Re)write the hidden « Dernier calcul » sheet with ``grid`` and define
+def write_snapshot(book: grid.Book, cells: Sequence[Sequence[Any]]) -> None:
+    """Add the hidden « Dernier calcul » sheet holding ``cells`` and define
     ``finplan_a_jour``."""
-    title = SHEETS["snapshot"]
-    if title in book.sheetnames:
-        book.remove(book[title])
-    sheet = book.create_sheet(title)
-    sheet.sheet_state = "hidden"
-    for row, values in enumerate(grid, start=1):
+    sheet = book.create_sheet(SHEETS["snapshot"])
+    sheet.hidden = True
+    for row, values in enumerate(cells, start=1):
         for column, value in enumerate(values, start=1):
             if value is None or value == "":
                 continue
-            if isinstance(value, str) and not isinstance(value, Formula):
-                put(sheet, f"{get_column_letter(column)}{row}", value)  # text stays text
+            if isinstance(value, Formula):  # an input formula stays a formula
+                sheet.formula((row, column), value[1:] if value.startswith("=") else value)
             else:
-                sheet.cell(row, column, value)
-    book.defined_names[FRESH_NAME] = DefinedName(FRESH_NAME, attr_text=fresh_formula())
+                sheet.put((row, column), value)  # text stays text
+    book.names[FRESH_NAME] = fresh_formula()

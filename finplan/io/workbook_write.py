@@ -13,6 +13,8 @@ from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
 
+from finplan.io import grid
+from finplan.io.grid_openpyxl import put, write_book
 from finplan.io.sheet_marks import (
     added_cells,
     content_cells,
@@ -25,7 +27,6 @@ from finplan.io.workbook_inputs import (
     Expectations,
     finish_input_sheets,
     list_expectations,
-    put,
     write_guide,
     write_inputs,
     write_lists,
@@ -41,7 +42,7 @@ from finplan.io.workbook_layout import (
     InputLayout,
 )
 from finplan.io.workbook_outputs import OUTPUT_NAMES, write_outputs, write_placeholders
-from finplan.io.workbook_snapshot import snapshot_grid, write_snapshot
+from finplan.io.workbook_snapshot import model_grid, snapshot_grid, write_snapshot
 from finplan.model.case import Case
 from finplan.model.engine import compute
 from finplan.model.plan import Plan
@@ -116,57 +117,66 @@ def _order_sheets(book: Workbook) -> None:
                       if sheet.title in order else len(order))
 
 
-def _new_book() -> Workbook:
+def _rendered(model: grid.Book) -> Workbook:
+    """The openpyxl workbook of ``model``, its sheets in finplan's order, the input
+    sheet active, finplan's sheets marked and recorded."""
     book = Workbook()
     book.remove(book.active)
+    write_book(model, book)
+    record_extents(book)
+    _order_sheets(book)
+    book.active = 1
     return book
+
+
+def _input_sheets(case: Case | None, expected: Expectations) -> tuple[grid.Book, InputLayout]:
+    model = grid.Book()
+    layout = InputLayout.for_counts(item_counts(case) if case else {})
+    write_guide(model)
+    write_inputs(model, layout, case)
+    write_lists(model, layout, case, expected)
+    return model, layout
 
 
 def build_workbook(case: Case, plan: Plan | None = None) -> BuiltWorkbook:
     """The complete workbook of a case: inputs filled, outputs computed."""
     plan = plan or compute(case)
-    book, expected = _new_book(), {}
-    layout = InputLayout.for_counts(item_counts(case))
-    write_guide(book)
-    write_inputs(book, layout, case)
-    write_lists(book, layout, case, expected)
-    write_outputs(book, plan, layout, expected)
-    finish_input_sheets(book, case)
-    write_snapshot(book, snapshot_grid(book[INPUT_SHEET], None))
-    record_extents(book)
-    _order_sheets(book)
-    book.active = 1
-    return BuiltWorkbook(book, expected, plan)
+    expected: Expectations = {}
+    model, layout = _input_sheets(case, expected)
+    write_outputs(model, plan, layout, expected)
+    finish_input_sheets(model, case)
+    write_snapshot(model, model_grid(model[INPUT_SHEET]))
+    return BuiltWorkbook(_rendered(model), expected, plan)
 
 
 def template_workbook(case: Case | None = None) -> Workbook:
     """The empty template a volunteer fills (``templates/finplan.xlsx``); with a
     case, the template as a volunteer would have filled it (no results yet)."""
-    book, expected = _new_book(), {}
-    layout = InputLayout.for_counts(item_counts(case) if case else {})
-    write_guide(book)
-    write_inputs(book, layout, case)
-    write_lists(book, layout, case, expected)
-    write_placeholders(book)
-    finish_input_sheets(book, case)
-    write_snapshot(book, snapshot_grid(book[INPUT_SHEET], None))
-    record_extents(book)
-    _order_sheets(book)
-    book.active = 1
-    return book
+    model, _ = _input_sheets(case, {})
+    write_placeholders(model)
+    finish_input_sheets(model, case)
+    write_snapshot(model, model_grid(model[INPUT_SHEET]))
+    return _rendered(model)
 
 
 def replace_outputs(book: Workbook, plan: Plan, layout: InputLayout,
-                    notes: tuple[str, ...] = ()) -> Expectations:
-    """Rewrite every output sheet of an existing workbook (the inputs stay as they are)."""
+                    notes: tuple[str, ...] = (),
+                    snapshot: list[list[object]] | None = None) -> Expectations:
+    """Rewrite every output sheet of an existing workbook (the inputs stay as they are)
+    and, given the inputs just read (``snapshot``), its « Dernier calcul » sheet."""
     expected: Expectations = {}
-    for key in OUTPUT_SHEETS:
+    rewritten = [*OUTPUT_SHEETS, *(("snapshot",) if snapshot is not None else ())]
+    for key in rewritten:
         if SHEETS[key] in book.sheetnames:
             book.remove(book[SHEETS[key]])
     for name in OUTPUT_NAMES:
         if name in book.defined_names:
             del book.defined_names[name]
-    write_outputs(book, plan, layout, expected, notes)
+    model = grid.Book()
+    write_outputs(model, plan, layout, expected, notes)
+    if snapshot is not None:
+        write_snapshot(model, snapshot)
+    write_book(model, book)
     if LISTS_SHEET in book.sheetnames:
         record_extents(book)
     _mark_sheets(book)
@@ -210,9 +220,8 @@ def fill_workbook(path: str | Path) -> FillResult:
         values = input_values(book, path)
         found = read_workbook_case(book, values)
         plan = compute(found.case)
-        expected = replace_outputs(book, plan, found.layout, found.notes)
-        write_snapshot(book, snapshot_grid(book[INPUT_SHEET],
-                                           values[INPUT_SHEET] if values else None))
+        expected = replace_outputs(book, plan, found.layout, found.notes, snapshot_grid(
+            book[INPUT_SHEET], values[INPUT_SHEET] if values else None))
         expected.update(list_expectations(found.layout, found.case))
         _refuse_added_cells(book, before, recorded)
         titles = [SHEETS[key] for key in FINPLAN_SHEETS if SHEETS[key] in book.sheetnames]

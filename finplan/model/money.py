@@ -14,6 +14,7 @@ Decimal('66380.78')
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -25,6 +26,7 @@ __all__ = [
     "format_euros",
     "format_percent",
     "fraction_to_cents",
+    "integer_weights",
     "split",
     "to_cents",
 ]
@@ -65,28 +67,44 @@ def euros(cents: Cents) -> Decimal:
     return (Decimal(cents) / 100).quantize(_CENT)
 
 
+def integer_weights(weights: Sequence[Decimal | int | Fraction]) -> list[int]:
+    """Weights as integers in the same proportions (over their common denominator).
+
+    >>> integer_weights([Decimal("0.5"), 1, Fraction(1, 3)])
+    [3, 6, 2]
+    """
+    ratios = [weight.as_integer_ratio() for weight in weights]
+    common = math.lcm(*(denominator for _, denominator in ratios))
+    return [numerator * (common // denominator) for numerator, denominator in ratios]
+
+
 def split(total: Cents, weights: Sequence[Decimal | int | Fraction]) -> list[Cents]:
     """Split ``total`` cents by ``weights`` so that the parts add up exactly.
 
-    Largest-remainder method: each part is first rounded down, then the cents
-    left over go one by one to the largest remainders (ties: first in order).
-    Weights must be non-negative with a positive sum.
+    Largest-remainder method: each part ``total × w / W`` is first rounded down
+    (``divmod`` on the integer weights), then the cents left over go one by one to
+    the largest remainders (ties: first in order). Weights must be non-negative
+    with a positive sum.
 
     >>> split(100, [2, 1])
     [67, 33]
     >>> sum(split(765000, [1, 1, 1, 1]))
     765000
     """
-    exact = [Fraction(weight) for weight in weights]
-    weight_sum = sum(exact)
-    if weight_sum <= 0 or any(weight < 0 for weight in exact):
+    whole = integer_weights(weights)
+    weight_sum = sum(whole)
+    if weight_sum <= 0 or any(weight < 0 for weight in whole):
         raise ValueError("weights must be non-negative with a positive sum")
-    ideal = [total * weight / weight_sum for weight in exact]
-    parts = [int(value.numerator // value.denominator) for value in ideal]
+    parts, remainders = [], []
+    for weight in whole:
+        part, remainder = divmod(total * weight, weight_sum)
+        parts.append(part)
+        remainders.append(remainder)
     left = total - sum(parts)
-    order = sorted(range(len(ideal)), key=lambda i: (-(ideal[i] - parts[i]), i))
-    for i in order[:left]:
-        parts[i] += 1
+    if left:
+        order = sorted(range(len(whole)), key=lambda i: (-remainders[i], i))
+        for i in order[:left]:
+            parts[i] += 1
     return parts
 
 

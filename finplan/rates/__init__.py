@@ -24,7 +24,7 @@ import tomllib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 __all__ = ["CONTRACTS", "AidRate", "UnknownRate", "aide_au_poste", "missing_years_warning"]
 
@@ -58,7 +58,7 @@ class _Entry:
 
 @cache
 def _table() -> tuple[dt.date, tuple[_Entry, ...]]:
-    text = resources.files(__package__).joinpath("aide_au_poste.toml").read_text("utf-8")
+    text = (Path(__file__).parent / "aide_au_poste.toml").read_text("utf-8")
     data = tomllib.loads(text, parse_float=Decimal)
     entries = tuple(sorted(
         (_Entry(row["from"], {key: Decimal(row[key]) for key in CONTRACTS if key in row},

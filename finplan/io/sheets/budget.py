@@ -16,12 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from openpyxl.workbook.workbook import Workbook
-
+from finplan.io.grid import Book, Expectations
 from finplan.io.sheets.calculs import Details
 from finplan.io.sheets.financeurs import Funders
 from finplan.io.sheets.rows import SheetWriter, money, sum_local, sum_of
-from finplan.io.workbook_inputs import Expectations, put
 from finplan.io.workbook_layout import CODE_COLUMN, FIRST_OUTPUT_ROW, LABEL_COLUMN
 from finplan.io.workbook_styles import NOTE_FONT
 from finplan.model.budget import (
@@ -198,7 +196,7 @@ def _write_in_kind(sheet: SheetWriter, code: str) -> int:
     return line_row
 
 
-def write_budget(book: Workbook, plan: Plan, details: Details, funders: Funders,
+def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
                  expected: Expectations) -> Budget:
     """The budget of the form, balanced every year (see the module docstring)."""
     sheet = SheetWriter(book, "budget", plan, expected)
@@ -286,8 +284,7 @@ def write_budget(book: Workbook, plan: Plan, details: Details, funders: Funders,
     sheet.name_block("budget_resultat", budget.result, budget.result)
     sheet.name_block("budget_caf", budget.caf, budget.caf)
     for offset, text in enumerate(NOTES, start=sheet.row + 1):
-        put(sheet.sheet, f"{LABEL_COLUMN}{offset}", text)
-        sheet.sheet[f"{LABEL_COLUMN}{offset}"].font = NOTE_FONT
+        sheet.sheet.put(f"{LABEL_COLUMN}{offset}", text, font=NOTE_FONT)
     # the longest label of the form (747, with its indent) fits
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 7, LABEL_COLUMN: 80})
     return budget

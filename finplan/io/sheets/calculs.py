@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate
 
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.workbook.workbook import Workbook
-
+from finplan.io.cells import column_letter as get_column_letter
+from finplan.io.grid import Book, Expectations
 from finplan.io.sheets.rows import (
     SheetWriter,
     hyp,
@@ -25,7 +23,6 @@ from finplan.io.sheets.rows import (
     per_year_input,
     sum_local,
 )
-from finplan.io.workbook_inputs import Expectations, put
 from finplan.io.workbook_layout import (
     CODE_COLUMN,
     FIRST_OUTPUT_ROW,
@@ -64,7 +61,7 @@ class Details:
     needs: dict[str, int] = field(default_factory=dict)
 
 
-def write_details(book: Workbook, plan: Plan, layout: InputLayout, expected: Expectations,
+def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
                    funder_cells: Callable[[str, int], str]) -> Details:
     sheet = SheetWriter(book, "details", plan, expected)
     case, years = plan.case, len(plan.years)
@@ -108,9 +105,8 @@ def write_details(book: Workbook, plan: Plan, layout: InputLayout, expected: Exp
                                    list(costs.fte_years), total=False, number_format=NUMBER))
         details.gross.append(gross_row)
         details.social.append(social_row)
-    book.defined_names["calculs_personnel"] = DefinedName(
-        "calculs_personnel", attr_text=f"{quote_sheet(sheet.name)}!$A${first}:"
-        f"${sheet.column(years)}${max(sheet.row - 1, first)}")
+    book.names["calculs_personnel"] = (f"{quote_sheet(sheet.name)}!$A${first}:"
+                                       f"${sheet.column(years)}${max(sheet.row - 1, first)}")
     write_per_fte(sheet, plan, layout, fte_rows, helpers)
 
     def per_year_amount(key: str, i: int, column: str, y: int, factor: str) -> str:
@@ -148,8 +144,7 @@ def write_details(book: Workbook, plan: Plan, layout: InputLayout, expected: Exp
     if case.investments:
         for text, column in (("Année d'achat", year_col), ("Mois d'achat", month_col),
                              ("Montant", amount_col)):
-            put(sheet.sheet, f"{column}{sheet.row - 1}", text)
-            sheet.sheet[f"{column}{sheet.row - 1}"].font = BOLD
+            sheet.sheet.put(f"{column}{sheet.row - 1}", text, font=BOLD)
     purchases = []
     for i, (item, dep) in enumerate(zip(case.investments, plan.depreciation_by_item)):
         row = sheet.row
@@ -242,9 +237,8 @@ def write_details(book: Workbook, plan: Plan, layout: InputLayout, expected: Exp
         details.needs[need_id] = sheet.line(
             "", f"Besoin — {need.need.label}", formula,
             [money(c) for c in need.amounts], total=False, style="line")
-    book.defined_names["calculs_besoins"] = DefinedName(
-        "calculs_besoins", attr_text=f"{quote_sheet(sheet.name)}!$A${first}:"
-        f"${sheet.column(years)}${sheet.row - 1}")
+    book.names["calculs_besoins"] = (f"{quote_sheet(sheet.name)}!$A${first}:"
+                                     f"${sheet.column(years)}${sheet.row - 1}")
     widths = {get_column_letter(helpers + k): 13 for k in range(len(_LOAN_HELPERS))}
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 8, LABEL_COLUMN: 52,
                                                     **widths})
@@ -265,8 +259,7 @@ def _write_loans(sheet: SheetWriter, plan: Plan, layout: InputLayout, details: D
     columns = [get_column_letter(helpers + k) for k in range(len(_LOAN_HELPERS))]
     if plan.case.loans:
         for text, column in zip(_LOAN_HELPERS, columns):
-            put(sheet.sheet, f"{column}{sheet.row - 1}", text)
-            sheet.sheet[f"{column}{sheet.row - 1}"].font = BOLD
+            sheet.sheet.put(f"{column}{sheet.row - 1}", text, font=BOLD)
     received = []
     for i, (loan, schedule) in enumerate(zip(plan.case.loans, plan.loan_schedules)):
         interest, repaid, got = _write_loan(sheet, layout, i, loan, schedule, columns)
@@ -359,7 +352,7 @@ def write_per_fte(sheet: SheetWriter, plan: Plan, layout: InputLayout, fte_rows:
             rate = sheet.line("", label, None,
                               [amount for amount, _, _ in rates], total=False)
             sources = dict.fromkeys(source for _, found, _ in rates for source in found)
-            put(sheet.sheet, f"{get_column_letter(note_column)}{rate}",
+            sheet.sheet.put(f"{get_column_letter(note_column)}{rate}",
                 "Source : " + " ; ".join(sources))
         else:
             rate = sheet.line("", label, lambda y, i=index: per_year_input(

@@ -7,10 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.workbook.workbook import Workbook
-
+from finplan.io.cells import column_index
+from finplan.io.grid import Book, CellRule, Expectations
 from finplan.io.sheets.financeurs import Funders
 from finplan.io.sheets.rows import (
     SheetWriter,
@@ -18,7 +16,6 @@ from finplan.io.sheets.rows import (
     money,
     per_year_input,
 )
-from finplan.io.workbook_inputs import Expectations, put
 from finplan.io.workbook_layout import (
     CHECK_COLUMNS,
     FIRST_OUTPUT_ROW,
@@ -27,7 +24,13 @@ from finplan.io.workbook_layout import (
     absolute,
     quote_sheet,
 )
-from finplan.io.workbook_print import calculation_date, fit_texts, fit_width, widen_for_words
+from finplan.io.workbook_print import (
+    calculation_date,
+    fit_texts,
+    fit_width,
+    print_setup,
+    widen_for_words,
+)
 from finplan.io.workbook_snapshot import FRESH_NAME
 from finplan.io.workbook_styles import (
     BOLD,
@@ -38,7 +41,6 @@ from finplan.io.workbook_styles import (
     OK_FILL,
     WARN_FILL,
     WRAP,
-    print_setup,
 )
 from finplan.model.plan import Plan
 
@@ -54,7 +56,7 @@ _CHECK_LABELS = {
 }
 
 
-def write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: Funders,
+def write_checks(book: Book, plan: Plan, layout: InputLayout, funders: Funders,
                   financing: tuple[SheetWriter, int, int], monthly: tuple[SheetWriter, int],
                   expected: Expectations, notes: Sequence[str]) -> None:
     sheet = SheetWriter(book, "checks", plan, expected)
@@ -64,9 +66,7 @@ def write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: Funde
     headers = {"id": "N°", "description": "Contrôle", "status": "Statut",
                "message": "Message", "value": "Valeur contrôlée"}
     for key, text in headers.items():
-        cell = ws[f"{CHECK_COLUMNS[key]}{HEADER_ROW}"]
-        put(ws, cell.coordinate, text)
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        ws.put(f"{CHECK_COLUMNS[key]}{HEADER_ROW}", text, fill=HEADER_FILL, font=HEADER_FONT)
     column = CHECK_COLUMNS
     fund = funders.sheet
     cash_sheet, cash_row, _ = financing
@@ -104,8 +104,8 @@ def write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: Funde
         elif family == "fixed_honoured":
             conditions = fixed_conditions(plan, layout, funders)
         # a reviewer reads a number and a French label, not the engine's identifier
-        ws[f"{column['id']}{row}"] = row - FIRST_OUTPUT_ROW + 1
-        put(ws, f"{column['description']}{row}", _CHECK_LABELS[family] + (
+        ws.put(f"{column['id']}{row}", row - FIRST_OUTPUT_ROW + 1)
+        ws.put(f"{column['description']}{row}", _CHECK_LABELS[family] + (
             f" : {labels[need_id]}" if need_id else ""))
         expected_status = status_ok if check.ok else status_ko
         status_cell = f"{column['status']}{row}"
@@ -113,9 +113,8 @@ def write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: Funde
             sheet.formula(status_cell, f'IF(AND({",".join(conditions)}),"{status_ok}",'
                           f'"{status_ko}")', expected_status, "General")
         else:
-            put(ws, status_cell, expected_status)
-        put(ws, f"{column['message']}{row}", check.message)
-        ws[f"{column['message']}{row}"].alignment = WRAP
+            ws.put(status_cell, expected_status)
+        ws.put(f"{column['message']}{row}", check.message, align=WRAP)
         if watched:
             sheet.formula(f"{column['value']}{row}", *watched)
         row += 1
@@ -123,34 +122,29 @@ def write_checks(book: Workbook, plan: Plan, layout: InputLayout, funders: Funde
     last = row
     statuses = f"{column['status']}{FIRST_OUTPUT_ROW}:{column['status']}{last}"
     for status, fill in (("ok", OK_FILL), ("error", KO_FILL), ("warning", WARN_FILL)):
-        ws.conditional_formatting.add(statuses, CellIsRule(
-            operator="equal", formula=[f'"{STATUS[status]}"'], fill=fill))
+        ws.rules.append(CellRule(statuses, "equal", f'"{STATUS[status]}"', fill))
     verdict = last + 2
     verdict_cell = f"{column['status']}{verdict}"
-    put(ws, f"{column['description']}{verdict}", "Verdict")
-    ws[f"{column['description']}{verdict}"].font = BOLD
+    ws.put(f"{column['description']}{verdict}", "Verdict", font=BOLD)
     sheet.formula(verdict_cell, f'IF(COUNTIF({statuses},"{STATUS["error"]}")=0,'
                   '"Plan validé","Plan à revoir")',
                   "Plan validé" if plan.ok else "Plan à revoir", "General")
-    ws[verdict_cell].font = BOLD
+    ws.set(verdict_cell, font=BOLD)
     remarks = [f"Avertissement : {text}" for text in plan.warnings]
     remarks += [f"Saisie : {text}" for text in notes]
     for offset, text in enumerate(remarks):
         remark_cell = f"{column['description']}{verdict + 2 + offset}"
-        put(ws, remark_cell, text)
-        ws[remark_cell].font = NOTE_FONT
-    book.defined_names["controles"] = DefinedName("controles", attr_text=(
-        f"{quote_sheet(sheet.name)}!${column['id']}${FIRST_OUTPUT_ROW}:"
-        f"${column['value']}${last}"))
-    book.defined_names["controles_verdict"] = DefinedName(
-        "controles_verdict", attr_text=f"{quote_sheet(sheet.name)}!{absolute(verdict_cell)}")
+        ws.put(remark_cell, text, font=NOTE_FONT)
+    book.names["controles"] = (f"{quote_sheet(sheet.name)}!${column['id']}${FIRST_OUTPUT_ROW}:"
+                               f"${column['value']}${last}")
+    book.names["controles_verdict"] = f"{quote_sheet(sheet.name)}!{absolute(verdict_cell)}"
     project = case.project
     print_setup(ws, project.organisation, project.name,
                 title_rows=f"{HEADER_ROW}:{HEADER_ROW}", dated=calculation_date())
-    ws.freeze_panes = f"{column['id']}{FIRST_OUTPUT_ROW}"
+    ws.freeze = f"{column['id']}{FIRST_OUTPUT_ROW}"
     for key, width in {"id": 5, "description": 46, "status": 10, "message": 64,
                        "value": 16}.items():
-        ws.column_dimensions[column[key]].width = width
+        ws.widths[column_index(column[key])] = width
     widen_for_words(ws)
     fit_texts(ws, fit_width(ws))
 
@@ -162,14 +156,14 @@ def write_freshness_check(sheet: SheetWriter, row: int) -> None:
     """The check that the results were computed from the current inputs: « À revoir »
     (so the verdict too) the moment an input differs from what finplan read."""
     column, ws = CHECK_COLUMNS, sheet.sheet
-    ws[f"{column['id']}{row}"] = row - FIRST_OUTPUT_ROW + 1
-    put(ws, f"{column['description']}{row}", FRESHNESS_CHECK)
+    ws.put(f"{column['id']}{row}", row - FIRST_OUTPUT_ROW + 1)
+    ws.put(f"{column['description']}{row}", FRESHNESS_CHECK)
     sheet.formula(f"{column['status']}{row}",
                   f'IF({FRESH_NAME},"{STATUS["ok"]}","{STATUS["error"]}")', STATUS["ok"],
                   "General")
-    put(ws, f"{column['message']}{row}", "Si « À revoir » : les hypothèses ont changé depuis "
-        "le dernier calcul ; cliquez sur « Calculer le plan » ou lancez finplan fill.")
-    ws[f"{column['message']}{row}"].alignment = WRAP
+    ws.put(f"{column['message']}{row}", "Si « À revoir » : les hypothèses ont changé depuis "
+           "le dernier calcul ; cliquez sur « Calculer le plan » ou lancez finplan fill.",
+           align=WRAP)
 
 
 def cap_conditions(plan: Plan, layout: InputLayout, funders: Funders) -> list[str]:

@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-
+from finplan.io.cells import column_letter as get_column_letter
+from finplan.io.grid import Book, Expectations
 from finplan.io.sheets.calculs import Details
 from finplan.io.sheets.charts import stacked_bars
 from finplan.io.sheets.rows import (
@@ -19,19 +18,17 @@ from finplan.io.sheets.rows import (
     money,
     sum_local,
 )
-from finplan.io.workbook_inputs import Expectations, put
 from finplan.io.workbook_layout import (
     CODE_COLUMN,
     FIRST_OUTPUT_ROW,
+    FIRST_YEAR_COLUMN,
     FUNDER_FIRST_YEAR_COLUMN,
     FUNDER_RULE_COLUMN,
     FUNDER_TYPE_COLUMN,
     LABEL_COLUMN,
     InputLayout,
 )
-from finplan.io.workbook_styles import (
-    PERCENT,
-)
+from finplan.io.workbook_styles import HEADER_FILL, HEADER_FONT, PERCENT, RIGHT, WRAP
 from finplan.model.engine import takes_the_rest
 from finplan.model.plan import NeedResult, Plan
 from finplan.model.vocabulary import label
@@ -54,7 +51,7 @@ class Funders:
         return self.sheet.ref(self.funder_rows[name], y)
 
 
-def write_funders(book: Workbook, plan: Plan, expected: Expectations) -> Funders:
+def write_funders(book: Book, plan: Plan, expected: Expectations) -> Funders:
     sheet = SheetWriter(book, "funders", plan, expected, FUNDER_FIRST_YEAR_COLUMN)
     years = len(plan.years)
     sheet.title("Financeurs", "Montants répartis par finplan selon les règles de chaque "
@@ -73,8 +70,8 @@ def write_funders(book: Workbook, plan: Plan, expected: Expectations) -> Funders
         for funding in need.funding:
             row = sheet.line("", funding.name, None, [money(c) for c in funding.amounts])
             funders.funder_rows[funding.name] = row
-            put(sheet.sheet, f"{FUNDER_TYPE_COLUMN}{row}", label("type", funding.type))
-            put(sheet.sheet, f"{FUNDER_RULE_COLUMN}{row}", label("rule", funding.funder.rule))
+            sheet.sheet.put(f"{FUNDER_TYPE_COLUMN}{row}", label("type", funding.type))
+            sheet.sheet.put(f"{FUNDER_RULE_COLUMN}{row}", label("rule", funding.funder.rule))
             need_total = sum(need.amounts)
             share_cell = f"{get_column_letter(FUNDER_FIRST_YEAR_COLUMN + years + 1)}{row}"
             total_cell = f"{sheet.total_column}{row}"
@@ -85,7 +82,7 @@ def write_funders(book: Workbook, plan: Plan, expected: Expectations) -> Funders
             for y, limit in enumerate(funding.limited_by, start=1):
                 amount = funding.amounts[y - 1]
                 words = LIMIT_WORDS[limit] if amount or limit != "need" else "rien à financer"
-                put(sheet.sheet, f"{get_column_letter(limits_first + y - 1)}{row}", words)
+                sheet.sheet.put(f"{get_column_letter(limits_first + y - 1)}{row}", words)
         funders.unfunded_rows[need_id] = sheet.line(
             "", "Non financé", None, [money(c) for c in need.unfunded], style="total")
         if any(f.funder.rule == "per_fte" for f in need.funding):
@@ -159,28 +156,42 @@ def link_funders(funders: Funders, details: Details, plan: Plan,
                 sheet.formula(sheet.local(ceiling_row, y),
                               f"ROUND({share}*{sheet.local(funders.need_rows[need_id], y)},2)",
                               money(need.ceilings[y - 1] or 0))
-    # the funding mix, for the chart
+    # the funding mix, for the chart: a table of its own, its labels just left of its
+    # years (C, D…) so that a chart made from it in Excel names its series
     sheet.row += 1
     mix_title = sheet.section("Répartition des ressources par année (graphique)")
+    header = sheet.row
+    sheet.sheet.put(f"{LABEL_COLUMN}{header}", "Ressources")
+    for y in range(1, years + 1):
+        sheet.formula(f"{get_column_letter(FIRST_YEAR_COLUMN + y - 1)}{header}",
+                      f"p_annee1+{y - 1}" if y > 1 else "p_annee1", plan.years[y - 1], "0")
+    sheet.sheet.put(f"{get_column_letter(FIRST_YEAR_COLUMN + years)}{header}", "Total")
+    for column in range(2, FIRST_YEAR_COLUMN + years + 1):
+        sheet.sheet.set((header, column), fill=HEADER_FILL, font=HEADER_FONT,
+                        align=RIGHT if column >= FIRST_YEAR_COLUMN else WRAP)
+    sheet.row += 1
     by_type = {kind: [funders.funder_rows[f.name] for f in plan.funder_results
                       if f.type == kind] for kind in ("public", "private", "own")}
     own_revenue = [sum(r[y] for r in plan.revenue_by_item) for y in range(years)]
     rows = [sheet.line("", "Recettes propres", lambda y: calc.ref(details.own_revenue, y),
-                       [money(c) for c in own_revenue])]
+                       [money(c) for c in own_revenue], first_column=FIRST_YEAR_COLUMN)]
     for kind, text in (("public", "Financements publics"), ("private", "Aides privées"),
                        ("own", "Fonds propres de la structure")):
         totals = [sum(f.amounts[y] for f in plan.funder_results if f.type == kind)
                   for y in range(years)]
         rows.append(sheet.line("", text, lambda y, r=by_type[kind]: sum_local(sheet, r, y),
-                               [money(c) for c in totals]))
+                               [money(c) for c in totals], first_column=FIRST_YEAR_COLUMN))
     funders.mix_rows = rows
-    sheet.name_block("financeurs_repartition", mix_title, rows[-1])
+    sheet.name_block("financeurs_repartition", mix_title, rows[-1],
+                     FIRST_YEAR_COLUMN + years)
     # the chart beside the labels, not under them: the label columns are repeated on
     # every printed page, and a chart over them would be printed on each page
-    sheet.sheet.add_chart(stacked_bars(sheet, "Ressources par année", rows, (9, 15)),
-                          f"{FUNDER_TYPE_COLUMN}{rows[-1] + 2}")
+    sheet.sheet.charts.append(stacked_bars(
+        sheet, "Ressources par année", rows, (9, 15), f"{FUNDER_TYPE_COLUMN}{rows[-1] + 2}",
+        FIRST_YEAR_COLUMN, header))
     share_column = FUNDER_FIRST_YEAR_COLUMN + years + 1
-    widths = {CODE_COLUMN: 3, LABEL_COLUMN: 40, FUNDER_TYPE_COLUMN: 12, FUNDER_RULE_COLUMN: 20,
+    # the type column also holds the mix table's first year: as wide as the years
+    widths = {CODE_COLUMN: 3, LABEL_COLUMN: 40, FUNDER_TYPE_COLUMN: 14, FUNDER_RULE_COLUMN: 20,
               get_column_letter(share_column): 10}
     widths.update({get_column_letter(share_column + 1 + k): 24 for k in range(years)})
     # printed in two parts, the funders' names repeated: the amounts, then the reasons

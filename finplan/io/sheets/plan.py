@@ -5,8 +5,7 @@ formulas mirroring :mod:`finplan.model.financing` (``working_capital``,
 
 from __future__ import annotations
 
-from openpyxl.workbook.workbook import Workbook
-
+from finplan.io.grid import Book, Expectations
 from finplan.io.sheets.budget import Budget
 from finplan.io.sheets.calculs import Details
 from finplan.io.sheets.charts import line_chart
@@ -17,7 +16,6 @@ from finplan.io.sheets.rows import (
     sum_local,
     sum_of,
 )
-from finplan.io.workbook_inputs import Expectations
 from finplan.io.workbook_layout import (
     CODE_COLUMN,
     FIRST_OUTPUT_ROW,
@@ -27,7 +25,7 @@ from finplan.model.money import to_cents
 from finplan.model.plan import Plan
 
 
-def write_financing(book: Workbook, plan: Plan, details: Details, budget: Budget,
+def write_financing(book: Book, plan: Plan, details: Details, budget: Budget,
                      funders: Funders, expected: Expectations) -> tuple[SheetWriter, int, int]:
     """The financing plan; returns its sheet and the rows of the year-end cash and of
     the BFR."""
@@ -121,8 +119,8 @@ def write_financing(book: Workbook, plan: Plan, details: Details, budget: Budget
                 sheet.line("", "  " + funding.name,
                            lambda y, name=funding.name: funders.cell(name, y),
                            [money(c) for c in funding.amounts], total=False)
-    sheet.sheet.add_chart(line_chart(sheet, "Trésorerie de fin d'année", cash,
-                                     (8, 16)), f"{LABEL_COLUMN}{sheet.row + 2}")
+    sheet.sheet.charts.append(line_chart(sheet, "Trésorerie de fin d'année", cash, (8, 16),
+                                         f"{LABEL_COLUMN}{sheet.row + 2}"))
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 3, LABEL_COLUMN: 60})
     return sheet, cash, bfr
 

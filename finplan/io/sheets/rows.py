@@ -10,12 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
-from finplan.io.workbook_inputs import Expectations, put
+from finplan.io.cells import column_index
+from finplan.io.cells import column_letter as get_column_letter
+from finplan.io.grid import Book, Expectations, Sheet
 from finplan.io.workbook_layout import (
     BANNER_CELL,
     CODE_COLUMN,
@@ -35,6 +32,7 @@ from finplan.io.workbook_print import (
     charts_on_their_own_page,
     fit_texts,
     fit_width,
+    print_setup,
     widen_for_words,
 )
 from finplan.io.workbook_snapshot import banner_formula
@@ -50,7 +48,6 @@ from finplan.io.workbook_styles import (
     TITLE_FONT,
     TOTAL_BORDER,
     WRAP,
-    print_setup,
 )
 from finplan.model.money import Cents, euros
 from finplan.model.plan import Plan
@@ -72,13 +69,13 @@ def or_else(reference: str, default: str) -> str:
 class SheetWriter:
     """An output sheet being written row by row, recording each formula's value."""
 
-    book: Workbook
+    book: Book
     key: str
     plan: Plan
     expected: Expectations
     first_year_column: int = FIRST_YEAR_COLUMN
     row: int = 1
-    sheet: Worksheet = field(init=False)
+    sheet: Sheet = field(init=False)
     period_labels: Sequence[Any] | None = None  # columns other than the plan's years
     period_width: float = 14  # width of a period column
 
@@ -120,88 +117,83 @@ class SheetWriter:
 
     def formula(self, coordinate: str, text: str, value: Any, number_format: str = EUROS
                 ) -> None:
-        cell = self.sheet[coordinate]
-        cell.value = "=" + text
-        cell.number_format = number_format
+        self.sheet.formula(coordinate, text, number_format=number_format)
         self.expected[(self.name, coordinate)] = value
 
     def title(self, text: str, subtitle: str) -> None:
-        put(self.sheet, TITLE_CELL, text)
-        self.sheet[TITLE_CELL].font = TITLE_FONT
-        put(self.sheet, SUBTITLE_CELL, subtitle)
-        self.sheet[SUBTITLE_CELL].font = NOTE_FONT
+        self.sheet.put(TITLE_CELL, text, font=TITLE_FONT)
+        self.sheet.put(SUBTITLE_CELL, subtitle, font=NOTE_FONT)
         # empty while the results follow the inputs (see workbook_snapshot)
         self.formula(BANNER_CELL, banner_formula(), "", "General")
-        self.sheet[BANNER_CELL].font = BANNER_FONT
+        self.sheet.set(BANNER_CELL, font=BANNER_FONT)
         self.row = HEADER_ROW
 
     def header(self, first: str, extra: Sequence[str] = ("Total",),
                before: Sequence[str] = ()) -> int:
-        row = self.row
-        put(self.sheet, f"{LABEL_COLUMN}{row}", first)
+        row, sheet = self.row, self.sheet
+        sheet.put(f"{LABEL_COLUMN}{row}", first)
         for offset, text in enumerate(before):
-            put(self.sheet, f"{get_column_letter(3 + offset)}{row}", text)
+            sheet.put(f"{get_column_letter(3 + offset)}{row}", text)
         for y, period in enumerate(self.periods, start=1):
-            cell = self.sheet[f"{self.column(y)}{row}"]
+            coordinate = f"{self.column(y)}{row}"
             if isinstance(period, str):
-                put(self.sheet, cell.coordinate, period)
+                sheet.put(coordinate, period)
             else:  # a plan year, following the first year typed in the inputs
-                self.formula(cell.coordinate, f"p_annee1+{y - 1}" if y > 1 else "p_annee1",
+                self.formula(coordinate, f"p_annee1+{y - 1}" if y > 1 else "p_annee1",
                              period, "0")
         for offset, text in enumerate(extra):
-            put(self.sheet, f"{self.column(self.years + 1 + offset)}{row}", text)
+            sheet.put(f"{self.column(self.years + 1 + offset)}{row}", text)
         last = self.first_year_column + self.years + len(extra) - 1
         for column in range(1, last + 1):
-            cell = self.sheet.cell(row, column)
-            cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-            cell.alignment = RIGHT if column >= self.first_year_column else WRAP
+            sheet.set((row, column), fill=HEADER_FILL, font=HEADER_FONT,
+                      align=RIGHT if column >= self.first_year_column else WRAP)
         self.row += 1
         return row
 
     def section(self, text: str) -> int:
         row = self.row
-        put(self.sheet, f"{LABEL_COLUMN}{row}", text)
-        self.sheet[f"{LABEL_COLUMN}{row}"].font = BOLD
+        self.sheet.put(f"{LABEL_COLUMN}{row}", text, font=BOLD)
         self.row += 1
         return row
 
     def line(self, code: str, text: str, formulas: Callable[[int], str] | None,
              values: Sequence[Any], *, total: bool = True, style: str = "detail",
-             number_format: str = EUROS) -> int:
-        """One row: code, label, a formula (or a value) a year, and a total."""
-        row = self.row
+             number_format: str = EUROS, first_column: int | None = None) -> int:
+        """One row: code, label, a formula (or a value) a year, and a total; the values
+        from ``first_column`` (default: the sheet's first period column)."""
+        row, sheet = self.row, self.sheet
+        first = first_column or self.first_year_column
         if code:
-            put(self.sheet, f"{CODE_COLUMN}{row}", code)
-        put(self.sheet, f"{LABEL_COLUMN}{row}", text)
+            sheet.put(f"{CODE_COLUMN}{row}", code)
+        sheet.put(f"{LABEL_COLUMN}{row}", text)
         for y in range(1, self.years + 1):
-            coordinate = self.local(row, y)
+            coordinate = f"{get_column_letter(first + y - 1)}{row}"
             value = values[y - 1]
             if formulas is None:
-                self.sheet[coordinate] = float(value) if isinstance(value, Decimal) else value
-                self.sheet[coordinate].number_format = number_format
+                sheet.put(coordinate, float(value) if isinstance(value, Decimal) else value,
+                          number_format=number_format)
             else:
                 self.formula(coordinate, formulas(y), value, number_format)
         if total:
             numbers = [value for value in values if isinstance(value, Decimal)]
-            self.formula(f"{self.total_column}{row}", f"SUM({self.span(row)})",
+            span = (f"{get_column_letter(first)}{row}:"
+                    f"{get_column_letter(first + self.years - 1)}{row}")
+            self.formula(f"{get_column_letter(first + self.years)}{row}", f"SUM({span})",
                          sum(numbers, Decimal(0)), number_format)
-        last = self.first_year_column + self.years - (0 if total else 1)
-        if style in ("line", "total"):
+        last = first + self.years - (0 if total else 1)
+        if style == "line":
             for column in range(1, last + 1):
-                cell = self.sheet.cell(row, column)
-                cell.font = BOLD
-                if style == "line":
-                    cell.fill = LINE_FILL
-                else:
-                    cell.border = TOTAL_BORDER
+                sheet.set((row, column), font=BOLD, fill=LINE_FILL)
+        elif style == "total":
+            for column in range(1, last + 1):
+                sheet.set((row, column), font=BOLD, border=TOTAL_BORDER)
         self.row += 1
         return row
 
     def name_block(self, name: str, first_row: int, last_row: int,
                    last_column: int | None = None) -> None:
         last = get_column_letter(last_column or self.first_year_column + self.years)
-        self.book.defined_names[name] = DefinedName(
-            name, attr_text=f"{quote_sheet(self.name)}!$A${first_row}:${last}${last_row}")
+        self.book.names[name] = f"{quote_sheet(self.name)}!$A${first_row}:${last}${last_row}"
 
     def finish(self, freeze: str, widths: dict[str, float], *, breaks: Sequence[int] = (),
                title_columns: int = 0) -> None:
@@ -211,11 +203,11 @@ class SheetWriter:
         project = self.plan.case.project
         print_setup(self.sheet, project.organisation, project.name,
                     title_rows=f"{HEADER_ROW}:{HEADER_ROW}", dated=calculation_date())
-        self.sheet.freeze_panes = freeze
+        self.sheet.freeze = freeze
         for letter, width in widths.items():
-            self.sheet.column_dimensions[letter].width = width
+            self.sheet.widths[column_index(letter)] = width
         for y in range(1, self.years + 2):
-            self.sheet.column_dimensions[self.column(y)].width = self.period_width
+            self.sheet.widths[self.first_year_column + y - 1] = self.period_width
         charts_on_their_own_page(self.sheet)
         widen_for_words(self.sheet)
         breaks = fit_width(self.sheet, breaks, title_columns)

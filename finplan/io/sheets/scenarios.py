@@ -6,51 +6,51 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
+from finplan.io.cells import column_letter as get_column_letter
+from finplan.io.grid import Book, Expectations, Sheet
 from finplan.io.sheets.rows import (
     SheetWriter,
 )
-from finplan.io.workbook_inputs import Expectations, put
 from finplan.io.workbook_layout import (
     HEADER_ROW,
     LABEL_COLUMN,
 )
-from finplan.io.workbook_print import calculation_date, fit_texts, fit_width, widen_for_words
+from finplan.io.workbook_print import (
+    calculation_date,
+    fit_texts,
+    fit_width,
+    print_setup,
+    widen_for_words,
+)
 from finplan.io.workbook_styles import (
     EUROS,
     HEADER_FILL,
     HEADER_FONT,
     NOTE_FONT,
     RIGHT,
-    print_setup,
 )
 from finplan.model.plan import Plan
 
 
-def write_table(sheet: Worksheet, table: Any, first_row: int, corner: str) -> int:
+def write_table(sheet: Sheet, table: Any, first_row: int, corner: str) -> int:
     """A DataFrame as a header row and rows of values (its index in column B);
     returns the last row written."""
-    put(sheet, f"{LABEL_COLUMN}{first_row}", corner)
+    sheet.put(f"{LABEL_COLUMN}{first_row}", corner)
     for offset, name in enumerate(table.columns):
-        put(sheet, f"{get_column_letter(3 + offset)}{first_row}", str(name))
+        sheet.put(f"{get_column_letter(3 + offset)}{first_row}", str(name))
     for column in range(2, 3 + len(table.columns)):
-        cell = sheet.cell(first_row, column)
-        cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, RIGHT
+        sheet.set((first_row, column), fill=HEADER_FILL, font=HEADER_FONT, align=RIGHT)
     for number, (name, values) in enumerate(table.iterrows(), start=first_row + 1):
-        put(sheet, f"{LABEL_COLUMN}{number}", str(name))
+        sheet.put(f"{LABEL_COLUMN}{number}", str(name))
         for offset, value in enumerate(values):
-            cell = sheet.cell(number, 3 + offset)
             if isinstance(value, Decimal):
-                cell.value, cell.number_format = float(value), EUROS
+                sheet.put((number, 3 + offset), float(value), number_format=EUROS)
             else:
-                put(sheet, cell.coordinate, value)
+                sheet.put((number, 3 + offset), value)
     return first_row + len(table)
 
 
-def write_scenarios(book: Workbook, plan: Plan, expected: Expectations) -> None:
+def write_scenarios(book: Book, plan: Plan, expected: Expectations) -> None:
     """The scenarios of the case side by side (values: each is a whole computation)."""
     from finplan.analysis import compare
 
@@ -59,18 +59,17 @@ def write_scenarios(book: Workbook, plan: Plan, expected: Expectations) -> None:
     sheet.title(f"Scénarios — {project.name}", f"{project.organisation} · chiffres clés du "
                 "cas de base et de chaque scénario du tableau « Scénarios » des hypothèses")
     if not plan.case.scenarios:
-        put(sheet.sheet, f"{LABEL_COLUMN}{HEADER_ROW}", "Aucun scénario : ajoutez-en dans le "
-            "tableau « Scénarios » de la feuille Hypothèses (une ligne par valeur "
-            "remplacée), puis relancez le calcul.")
-        sheet.sheet[f"{LABEL_COLUMN}{HEADER_ROW}"].font = NOTE_FONT
+        sheet.sheet.put(f"{LABEL_COLUMN}{HEADER_ROW}", "Aucun scénario : ajoutez-en dans le "
+                        "tableau « Scénarios » de la feuille Hypothèses (une ligne par valeur "
+                        "remplacée), puis relancez le calcul.", font=NOTE_FONT)
     else:
         table = compare(plan.case, plan)
         last = write_table(sheet.sheet, table, HEADER_ROW, "Indicateur")
         sheet.name_block("scenarios_comparaison", HEADER_ROW, last, 2 + len(table.columns))
     print_setup(sheet.sheet, project.organisation, project.name, dated=calculation_date())
-    sheet.sheet.column_dimensions[LABEL_COLUMN].width = 36
+    sheet.sheet.widths[2] = 36
     for offset in range(len(plan.case.scenarios) + 1):
-        sheet.sheet.column_dimensions[get_column_letter(3 + offset)].width = 20
+        sheet.sheet.widths[3 + offset] = 20
     # many scenarios: split over pages, the indicators repeated on each
     widen_for_words(sheet.sheet)
     fit_texts(sheet.sheet, fit_width(sheet.sheet, title_columns=2), title_columns=2)

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.workbook.workbook import Workbook
-
+from finplan.io.grid import Book, CellRule, Expectations
 from finplan.io.sheets.charts import line_chart
 from finplan.io.sheets.rows import (
     SheetWriter,
     money,
     sum_local,
 )
-from finplan.io.workbook_inputs import Expectations, put
 from finplan.io.workbook_layout import (
     CODE_COLUMN,
     FIRST_OUTPUT_ROW,
@@ -33,7 +30,7 @@ from finplan.model.money import Cents, format_euros
 from finplan.model.plan import Plan
 
 
-def write_monthly(book: Workbook, plan: Plan, expected: Expectations,
+def write_monthly(book: Book, plan: Plan, expected: Expectations,
                    financing: tuple[SheetWriter, int, int]) -> tuple[SheetWriter, int]:
     """The monthly cash plan: months as columns, the balance line and its chart."""
     cash = plan.monthly
@@ -71,9 +68,9 @@ def write_monthly(book: Workbook, plan: Plan, expected: Expectations,
                lambda m: "ROUND(p_tresorerie,2)" if m == 1 else sheet.local(balance, m - 1),
                [money(c) for c in opening], total=False)
     sheet.row = end + 1
-    sheet.sheet.conditional_formatting.add(
-        f"{sheet.column(1)}{balance}:{sheet.column(cash.months)}{balance}",
-        CellIsRule(operator="lessThan", formula=["0"], fill=KO_FILL))
+    sheet.sheet.rules.append(CellRule(
+        f"{sheet.column(1)}{balance}:{sheet.column(cash.months)}{balance}", "lessThan", "0",
+        KO_FILL))
     low, month = cash.low
     if cash.bridging_need:
         cause = (f" La cause principale est le versement tardif de « {cash.main_cause} »."
@@ -85,22 +82,20 @@ def write_monthly(book: Workbook, plan: Plan, expected: Expectations,
     else:
         words = (f"Pas de besoin de financement relais : la trésorerie reste positive (point "
                  f"bas : {format_euros(low)} en {month_label(month, first_year)}).")
-    put(sheet.sheet, f"{LABEL_COLUMN}{sheet.row}", words)
-    sheet.sheet[f"{LABEL_COLUMN}{sheet.row}"].font = BOLD
+    sheet.sheet.put(f"{LABEL_COLUMN}{sheet.row}", words, font=BOLD)
     if cash.receivable_end:
-        put(sheet.sheet, f"{LABEL_COLUMN}{sheet.row + 1}",
-            f"Reste à recevoir des financeurs après la fin du plan : "
-            f"{format_euros(cash.receivable_end)} (versements prévus après "
-            f"{month_label(cash.months, first_year)}).")
-        sheet.sheet[f"{LABEL_COLUMN}{sheet.row + 1}"].font = NOTE_FONT
+        sheet.sheet.put(f"{LABEL_COLUMN}{sheet.row + 1}",
+                        f"Reste à recevoir des financeurs après la fin du plan : "
+                        f"{format_euros(cash.receivable_end)} (versements prévus après "
+                        f"{month_label(cash.months, first_year)}).", font=NOTE_FONT)
     sheet.name_block("tresorerie_mensuelle", start, balance,
                      sheet.first_year_column + cash.months - 1)
     sheet.row += 3
     write_reconciliation(sheet, plan, financing, balance)
     # the chart under the first year's months, never under the title columns that
     # are repeated on each page (it would be printed again on each of them)
-    sheet.sheet.add_chart(line_chart(sheet, "Trésorerie de fin de mois", balance,
-                                     (8, 13)), f"{sheet.column(1)}{sheet.row + 1}")
+    sheet.sheet.charts.append(line_chart(sheet, "Trésorerie de fin de mois", balance, (8, 13),
+                                         f"{sheet.column(1)}{sheet.row + 1}"))
     # printed half a year a page, the labels repeated on each page (a year a page would
     # take a scale below 70 %)
     sheet.period_width = 12
@@ -132,7 +127,7 @@ def write_reconciliation(sheet: SheetWriter, plan: Plan, financing: tuple[SheetW
     sheet.section("RAPPROCHEMENT (colonnes de décembre)")
     rows = [sheet.row + offset for offset in range(len(_RECONCILIATION))]
     for row, text in zip(rows, _RECONCILIATION):
-        put(ws, f"{LABEL_COLUMN}{row}", text)
+        ws.put(f"{LABEL_COLUMN}{row}", text)
     for y in range(1, len(plan.years) + 1):
         month = 12 * y
         if month > cash.months:
@@ -141,12 +136,11 @@ def write_reconciliation(sheet: SheetWriter, plan: Plan, financing: tuple[SheetW
         first, bfr, receivable, december, gap = (f"{column}{row}" for row in rows)
         sheet.formula(first, plan_sheet.ref(cash_row, y), money(plan.cash_end[y - 1]))
         sheet.formula(bfr, plan_sheet.ref(bfr_row, y), money(plan.bfr[y - 1]))
-        ws[receivable] = float(money(cash.receivable_by_year[y - 1]))
-        ws[receivable].number_format = EUROS
+        ws.put(receivable, float(money(cash.receivable_by_year[y - 1])), number_format=EUROS)
         sheet.formula(december, f"{first}+{bfr}-{receivable}",
                       money(cash.balances[month - 1]))
         sheet.formula(gap, f"{december}-{column}{balance}", Decimal(0))
-        ws[december].font = BOLD
+        ws.set(december, font=BOLD)
     sheet.row += len(_RECONCILIATION)
 
 
