@@ -9,7 +9,8 @@ one click, alternately, after a warm-up), ``python -c "import xlwings"`` and a
 click through xlwings' remote engine (the add-in's JSON book, prepared
 beforehand as the add-in sends it: ``tests/xlwings_client.py``), for the demo
 and for a generated case of 200 expense lines.  It prints min / median / max of
-each and of the paired ratios.  Run on demand, never in the test suite; record
+each and of the paired ratios, for the wall-clock time and for the processor time
+(user + system, steadier on a shared machine).  Run on demand, never in the test suite; record
 the figures in docs/performance.md.
 """
 
@@ -65,10 +66,24 @@ def payload_file(raw, folder: Path, name: str) -> Path:
     return path
 
 
-def seconds(arguments: list[str]) -> float:
+# A volunteer's finplan is installed from the wheel, which compiles its modules to
+# bytecode: the children may write their bytecode caches (a PYTHONDONTWRITEBYTECODE
+# inherited from a developer's shell would time Python's compiler at every click).
+CHILD_ENV = {key: value for key, value in os.environ.items()
+             if key != "PYTHONDONTWRITEBYTECODE"}
+
+
+def seconds(arguments: list[str]) -> tuple[float, float]:
+    """Wall-clock and processor seconds (user + system) of one run of ``arguments``;
+    the processor time is less disturbed by other work on a shared machine (0 where
+    the system does not report children's times, as on Windows)."""
+    before = os.times()
     start = time.perf_counter()
-    subprocess.run(arguments, check=True, capture_output=True)
-    return time.perf_counter() - start
+    subprocess.run(arguments, check=True, capture_output=True, env=CHILD_ENV)
+    wall = time.perf_counter() - start
+    after = os.times()
+    return wall, (after.children_user - before.children_user
+                  + after.children_system - before.children_system)
 
 
 def summary(values: list[float]) -> str:
@@ -88,16 +103,19 @@ def main() -> None:
              "200 lignes": payload_file(big_case(), folder, "big")}
     python = sys.executable
     for name, path in cases.items():
-        seconds([python, "-c", CLICK, str(path)])  # warm-up: files in the OS cache
+        seconds([python, "-c", CLICK, str(path)])  # warm-up: bytecode and OS caches
         seconds([python, "-c", BASELINE])
         base, click = [], []
         for _ in range(repeat):
             base.append(seconds([python, "-c", BASELINE]))
             click.append(seconds([python, "-c", CLICK, str(path)]))
-        ratios = [c / b for c, b in zip(click, base)]
-        print(f"{name:11} import xlwings (s) {summary(base)}")
-        print(f"{'':11} click (s)          {summary(click)}")
-        print(f"{'':11} ratio click/xlwings {summary(ratios)}")
+        for k, what in ((0, "wall"), (1, "cpu")):
+            if not all(run[k] for run in base + click):
+                continue
+            ratios = [c[k] / b[k] for c, b in zip(click, base)]
+            print(f"{name:11} import xlwings ({what} s) {summary([b[k] for b in base])}")
+            print(f"{'':11} click ({what} s)          {summary([c[k] for c in click])}")
+            print(f"{'':11} ratio click/xlwings {what:4} {summary(ratios)}")
 
 
 if __name__ == "__main__":

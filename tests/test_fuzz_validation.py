@@ -8,10 +8,11 @@ from hypothesis import strategies as st
 
 import finplan
 from finplan.errors import CaseError
+from finplan.io.toml_case import parse_case_text
 
 from helpers import key_paths
 
-DEMO = finplan.io.toml_case.parse_case_text(finplan.demo_path().read_text("utf-8"))
+DEMO = parse_case_text(finplan.demo_path().read_text("utf-8"))
 
 junk = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),

@@ -171,9 +171,9 @@ def test_per_year_columns(tmp_path):
         "Hypothèses!D52 : donnez soit une valeur unique, soit une valeur par année "
         "(colonnes « an 1 » à « an 3 »), pas les deux.",
         "Hypothèses!G52 : valeur manquante pour l'année 2 : remplissez toutes les années "
-        "ou aucune.",
+        "(0 pour une année sans montant) ou aucune.",
         "Hypothèses!H52 : valeur manquante pour l'année 3 : remplissez toutes les années "
-        "ou aucune.",
+        "(0 pour une année sans montant) ou aucune.",
     ]
 
 

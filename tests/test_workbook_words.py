@@ -16,6 +16,7 @@ import pytest
 
 import finplan
 from finplan.errors import CaseError
+from finplan.io.toml_case import parse_case_text
 from finplan.io.workbook_layout import INPUT_SHEET, PARAMS, TABLES, InputLayout
 from finplan.io.workbook_read import EXCEL_ERRORS, read_workbook_case
 from finplan.io.workbook_write import template_workbook
@@ -142,7 +143,7 @@ def test_an_error_value_in_a_cell_is_named(filled, error):
 
 
 def test_the_case_file_route_keeps_its_key_names():
-    raw = finplan.io.toml_case.parse_case_text(
+    raw = parse_case_text(
         'format = "finplan/1"\n[project]\nname = "x"\norganisation = "y"\n'
         'first_year = 2027\n[[revenue]]\nlabel = "Ventes"\namount = 10\nunit_price = 2\n')
     with pytest.raises(CaseError) as caught:
@@ -199,3 +200,30 @@ def test_an_older_workbook_with_the_former_headers_still_reads(filled):
     finally:
         for coordinate, header in renamed.items():
             sheet[coordinate].value = header
+
+
+def test_a_funder_amount_for_some_years_only_is_refused_with_its_cells(filled):
+    """A funder's « Montant fixe par an » typed in one year column only is not read as
+    « nothing the other years » (a grant is not a one-off cost: leaving a year empty
+    may mean the same amount was meant): each empty year is named, with what to type."""
+    book, layout = filled
+    sheet = book[INPUT_SHEET]
+    index = next(row for row in range(20)
+                 if sheet[layout.cell("funder", row, "rule")].value == "Montant fixe")
+    cells = [layout.cell("funder", index, "amount"),
+             *(layout.cell("funder", index, "amount", year) for year in (1, 2, 3))]
+    kept = [sheet[cell].value for cell in cells]
+    for cell, value in zip(cells, (None, None, 5000, None)):
+        sheet[cell].value = value
+    try:
+        messages = _messages(book)
+    finally:
+        for cell, value in zip(cells, kept):
+            sheet[cell].value = value
+    for year in (1, 3):
+        cell = layout.cell("funder", index, "amount", year)
+        assert any(message.startswith(f"{INPUT_SHEET}!{cell}") and
+                   f"valeur manquante pour l'année {year} : remplissez toutes les années "
+                   "(0 pour une année sans montant) ou aucune" in message
+                   for message in messages), messages
+    assert not [leak for message in messages for leak in _leaks(message)]

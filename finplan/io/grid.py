@@ -32,7 +32,7 @@ are, as in a spreadsheet.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from finplan.io.cells import coordinate, quote_sheet, split
@@ -96,6 +96,9 @@ class Style(NamedTuple):
 
 
 PLAIN = Style()
+# A look changed by the same parts gives the same look: computed once (a sheet sets
+# thousands of parts, of a few dozen kinds).
+_CHANGED: dict[tuple[Any, ...], Style] = {}
 
 
 class CellRule(NamedTuple):
@@ -287,7 +290,12 @@ class Sheet:
         """Set parts of a cell's look (``number_format``, ``font``, ``fill``,
         ``border``, ``align``); the others stay."""
         key = split(place) if isinstance(place, str) else place
-        self.styles[key] = self.styles.get(key, PLAIN)._replace(**parts)
+        current = self.styles.get(key, PLAIN)
+        change = (current, *parts.items())
+        made = _CHANGED.get(change)
+        if made is None:
+            made = _CHANGED[change] = current._replace(**parts)
+        self.styles[key] = made
         self._reach(key)
 
     def set_style(self, place: str | tuple[int, int], style: Style) -> None:
@@ -317,9 +325,12 @@ class Sheet:
     def max_column(self) -> int:
         return self._extent[1]
 
-    def row_cells(self, row: int) -> Iterator[tuple[int, Any]]:
-        """(column, value) of the filled cells of ``row``, left to right."""
-        return iter(sorted((c, v) for (r, c), v in self.cells.items() if r == row))
+    def rows(self) -> dict[int, list[int]]:
+        """The columns of the filled cells of each row, left to right."""
+        found: dict[int, list[int]] = {}
+        for row, column in sorted(self.cells):
+            found.setdefault(row, []).append(column)
+        return found
 
     def texts(self) -> Iterable[tuple[tuple[int, int], str]]:
         """Cells holding a non-empty text (not a formula)."""

@@ -196,10 +196,10 @@ def _page(ws: Worksheet, page: grid.Page) -> None:
     ws.print_options.horizontalCentered = page.centered
     margins = ws.page_margins
     margins.left, margins.right, margins.top, margins.bottom = page.margins
-    for part, text in zip((ws.oddHeader.left, ws.oddHeader.center, ws.oddHeader.right),
-                          page.header):
-        part.text = text
-    ws.oddFooter.left.text, ws.oddFooter.right.text = page.footer[0], page.footer[2]
+    parts = (ws.oddHeader.left, ws.oddHeader.center, ws.oddHeader.right, ws.oddFooter.left,
+             ws.oddFooter.center, ws.oddFooter.right)
+    for part, text in zip(parts, (*page.header, *page.footer)):
+        part.text = text or None  # an empty part is left out, not written as « &R »
     if page.title_rows:
         ws.print_title_rows = page.title_rows
     if page.title_columns:

@@ -305,10 +305,10 @@ GUIDE_TEXT = (
     ("Les cellules jaunes sont les seules à saisir. Les colonnes « an 1 » à « an 5 » en fin "
      "de tableau servent aux valeurs différentes selon les années.", NOTE_FONT),
     ("Calculer le plan", BOLD),
-    ("Bouton « Calculer le plan » : bouton « Run main » de l'onglet xlwings du ruban, ou "
-     "bouton du volet xlwings Lite (voir docs/excel.md). En ligne de commande : "
-     "finplan fill ce-classeur.xlsx, qui garde la version précédente en sauvegarde "
-     "(.bak.xlsx). Les hypothèses ne sont jamais modifiées.", None),
+    ("Bouton « Calculer le plan » de l'onglet « finplan » du ruban (complément installé "
+     "par finplan excel installer), ou du volet xlwings Lite (voir docs/excel.md). En "
+     "ligne de commande : finplan fill ce-classeur.xlsx, qui garde la version précédente "
+     "en sauvegarde (.bak.xlsx). Les hypothèses ne sont jamais modifiées.", None),
     ("Les feuilles de résultats", BOLD),
     ("Budget : compte de résultat prévisionnel sur les lignes du Cerfa 12156, avec le "
      "détail par compte.", None),

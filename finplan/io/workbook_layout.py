@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import NamedTuple
 
 from finplan.io.cells import absolute, quote_sheet
 from finplan.io.cells import column_letter as get_column_letter
@@ -67,8 +68,7 @@ LIST_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """One project parameter: a labelled input cell with a defined name."""
 
     path: tuple[str, ...]  # key path in the case: ("project", "years")
@@ -123,8 +123,7 @@ PARAMS: tuple[Param, ...] = (
 PARAM_ROW = 6  # first parameter row (its header is on row 5)
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """One input column of a table.
 
     ``kind``: ``text``, ``integer``, ``number``, ``fraction``, ``account``,
@@ -170,16 +169,25 @@ class TableSpec:
         if all(column.former is None for column in self.columns):
             return None
         return replace(self, columns=tuple(
-            replace(column, header=column.former) if column.former else column
+            column._replace(header=column.former) if column.former else column
             for column in self.columns))
+
+    @cached_property
+    def _indexes(self) -> tuple[dict[str, int], dict[str, int]]:
+        keys = {column.key: index for index, column in enumerate(self.columns)}
+        per_year = [column.key for column in self.columns if column.per_year]
+        return keys, {key: len(keys) + index * MAX_YEARS for index, key in enumerate(per_year)}
 
     def column_index(self, key: str, year: int | None = None) -> int:
         """0-based index of a column (of its year column when ``year`` is given)."""
-        keys = [column.key for column in self.columns]
+        keys, years = self._indexes
         if year is None:
-            return keys.index(key)
-        per_year = [column.key for column in self.columns if column.per_year]
-        return len(keys) + per_year.index(key) * MAX_YEARS + (year - 1)
+            if key not in keys:
+                raise ValueError(f"{key!r} is not a column of {self.key}")
+            return keys[key]
+        if key not in years:
+            raise ValueError(f"{key!r} has no year columns in {self.key}")
+        return years[key] + (year - 1)
 
 
 _PROFILE_NOTE = ("Facultatif : saisonnalité, 12 poids de janvier à décembre séparés par "

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from finplan.io.grid import Book, Expectations
+from finplan.io.cells import column_index
+from finplan.io.grid import Book, Expectations, Page
 from finplan.io.sheets.budget import write_budget
 from finplan.io.sheets.calculs import link_operating_need, write_details
 from finplan.io.sheets.controles import FRESHNESS_CHECK, STATUS, write_checks
@@ -22,7 +23,7 @@ from finplan.io.sheets.plan import write_financing
 from finplan.io.sheets.scenarios import write_scenarios, write_table
 from finplan.io.sheets.tresorerie import write_monthly
 from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, TITLE_CELL, InputLayout
-from finplan.io.workbook_print import fit_texts, fit_width, print_setup, widen_for_words
+from finplan.io.workbook_print import fit_texts, widen_for_words
 from finplan.io.workbook_snapshot import FRESH_NAME
 from finplan.io.workbook_styles import NOTE_FONT, TITLE_FONT
 from finplan.model.plan import Plan
@@ -53,15 +54,28 @@ def write_outputs(book: Book, plan: Plan, layout: InputLayout,
     write_checks(book, plan, layout, funders, financing, monthly, expected, notes)
 
 
-def write_placeholders(book: Book) -> None:
-    """The output sheets of a template that has not been computed yet."""
+def write_placeholders(book: Book, plan: Plan, layout: InputLayout,
+                       blank: bool = False) -> None:
+    """The output sheets of a template that has not been computed yet, each printing
+    as it will once computed: the Excel button writes cells and looks but cannot set
+    a sheet's print setup, so the template carries the one ``fill`` gives ``plan``
+    (scale, repeated titles, column breaks; not the breaks above charts, which
+    depend on the figures, nor a date; nor, for a ``blank`` template, the names of
+    ``plan``'s project)."""
+    computed = Book()
+    write_outputs(computed, plan, layout, {})
     for key in OUTPUT_SHEETS:
         sheet = book.create_sheet(SHEETS[key])
         sheet.put(TITLE_CELL, SHEETS[key], font=TITLE_FONT)
         sheet.put("B3", "Cette feuille sera remplie par le calcul du plan : saisissez la "
                   "feuille « Hypothèses », puis cliquez sur « Calculer le plan » ou lancez "
                   "finplan fill sur ce classeur.", font=NOTE_FONT)
-        sheet.widths[2] = 100
-        print_setup(sheet, "", "")
+        future = computed[SHEETS[key]]
+        sheet.widths = dict(future.widths)
+        page = future.page or Page()
+        page.header = ("", "", "") if blank else (page.header[0], page.header[1], "")
+        page.row_breaks = []
+        sheet.page = page
+        titles = page.title_columns.split(":")[1] if page.title_columns else None
         widen_for_words(sheet)
-        fit_texts(sheet, fit_width(sheet))
+        fit_texts(sheet, page.column_breaks, column_index(titles) if titles else 0)

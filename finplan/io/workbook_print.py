@@ -67,6 +67,17 @@ _LOWER, _UPPER = 0.51, 0.62  # the other letters, rounded up
 _SAFETY = 1.06  # the estimate rounded up: a wrap too many, never a cut
 
 
+class _Widths(dict):
+    """Each character's width in ems; the others' by case, remembered once asked."""
+
+    def __missing__(self, char: str) -> float:
+        width = self[char] = _UPPER if char.isupper() else _LOWER
+        return width
+
+
+_WIDTHS = _Widths(_EM)
+
+
 def french_date(day: dt.date) -> str:
     """A date as a French reader writes it.
 
@@ -117,7 +128,7 @@ def printable_width(sheet: Sheet) -> float:
 
 @lru_cache(maxsize=8192)
 def _points(text: str, size: float, bold: bool) -> float:
-    ems = sum(_EM.get(char, _UPPER if char.isupper() else _LOWER) for char in text)
+    ems = sum(map(_WIDTHS.__getitem__, text))
     return ems * size * (1.05 if bold else 1.0) * _SAFETY
 
 
@@ -212,17 +223,18 @@ def fit_texts(sheet: Sheet, breaks: Sequence[int] = (), title_columns: int = 0,
         if align.wrap:
             lines = _lines(text, room, font)
             heights[row] = max(heights.get(row, 0.0), lines * _line_height(font) + 3)
-    for row, height in heights.items():
-        current = sheet.heights.get(row) or DEFAULT_ROW_HEIGHT
-        if height > current:
-            sheet.heights[row] = math.ceil(height)
-            _top_aligned(sheet, row)
+    taller = [row for row, height in heights.items()
+              if height > (sheet.heights.get(row) or DEFAULT_ROW_HEIGHT)]
+    columns = sheet.rows() if taller else {}
+    for row in taller:
+        sheet.heights[row] = math.ceil(heights[row])
+        _top_aligned(sheet, row, columns.get(row, []))
 
 
-def _top_aligned(sheet: Sheet, row: int) -> None:
-    """Every cell of a row made taller reads from its top, level with the wrapped
-    text (a label at the bottom would face the next line of its neighbour)."""
-    for column, _ in sheet.row_cells(row):
+def _top_aligned(sheet: Sheet, row: int, columns: list[int]) -> None:
+    """Every filled cell of a row made taller reads from its top, level with the
+    wrapped text (a label at the bottom would face the next line of its neighbour)."""
+    for column in columns:
         align = sheet.style((row, column)).align or Align()
         if align.vertical != "top":
             sheet.set((row, column), align=align._replace(vertical="top"))

@@ -488,7 +488,8 @@ def _read_item(reader: _Reader, spec: TableSpec, layout: InputLayout, row_index:
             for year in missing:
                 cell = layout.cell(spec.key, row_index, column.key, year)
                 reader.fail(cell, f"{key_path}[{year - 1}]", f"valeur manquante pour "
-                            f"l'année {year} : remplissez toutes les années ou aucune")
+                            f"l'année {year} : remplissez toutes les années (0 pour une année "
+                            "sans montant) ou aucune")
             reader.locations[key_path] = reader.where(layout.cell(spec.key, row_index,
                                                                   column.key, 1))
             item[column.key] = years

@@ -46,6 +46,7 @@ from finplan.io.workbook_snapshot import model_grid, snapshot_grid, write_snapsh
 from finplan.model.case import Case
 from finplan.model.engine import compute
 from finplan.model.plan import Plan
+from finplan.model.validation import validate_case
 
 __all__ = ["BuiltWorkbook", "build_workbook", "template_workbook", "replace_outputs",
            "item_counts", "fill_workbook", "FillResult"]
@@ -129,6 +130,12 @@ def _rendered(model: grid.Book) -> Workbook:
     return book
 
 
+# What a blank template computes (the defaults of its parameters, nothing else): its
+# output sheets print as this plan's would.
+_BLANK = {"format": "finplan/1", "project": {"name": "-", "organisation": "-",
+                                             "first_year": 2027}}
+
+
 def _input_sheets(case: Case | None, expected: Expectations) -> tuple[grid.Book, InputLayout]:
     model = grid.Book()
     layout = InputLayout.for_counts(item_counts(case) if case else {})
@@ -152,8 +159,8 @@ def build_workbook(case: Case, plan: Plan | None = None) -> BuiltWorkbook:
 def template_workbook(case: Case | None = None) -> Workbook:
     """The empty template a volunteer fills (``templates/finplan.xlsx``); with a
     case, the template as a volunteer would have filled it (no results yet)."""
-    model, _ = _input_sheets(case, {})
-    write_placeholders(model)
+    model, layout = _input_sheets(case, {})
+    write_placeholders(model, compute(case or validate_case(_BLANK)), layout, case is None)
     finish_input_sheets(model, case)
     write_snapshot(model, model_grid(model[INPUT_SHEET]))
     return _rendered(model)

@@ -13,8 +13,8 @@ the CAF.  The formulas mirror :mod:`finplan.model.budget` (``line_totals``,
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from finplan.io.grid import Book, Expectations
 from finplan.io.sheets.calculs import Details
@@ -62,21 +62,16 @@ NOTES = (
 )
 
 
-@dataclass
 class Budget:
     """Rows of the Budget sheet that other sheets refer to."""
 
-    sheet: SheetWriter
-    charges_total: int = 0
-    produits_total: int = 0
-    line_68: int = 0
-    release: int = 0
-    result: int = 0
-    caf: int = 0
+    def __init__(self, sheet: SheetWriter) -> None:
+        self.sheet = sheet
+        self.charges_total = self.produits_total = self.line_68 = self.release = 0
+        self.result = self.caf = 0
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     """One figure under a line: a case item, an engine account or a funder."""
 
     code: str

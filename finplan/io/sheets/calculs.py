@@ -9,7 +9,6 @@ operating need of :mod:`finplan.model.engine` (spec §2–§3).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate
 
@@ -42,23 +41,20 @@ from finplan.model.money import to_cents
 from finplan.model.plan import Plan
 
 
-@dataclass
 class Details:
     """Rows of the Calculs sheet that other sheets refer to."""
 
-    sheet: SheetWriter
-    gross: list[int] = field(default_factory=list)
-    social: list[int] = field(default_factory=list)
-    revenue: list[int] = field(default_factory=list)
-    expense: list[int] = field(default_factory=list)
-    depreciation: list[int] = field(default_factory=list)
-    interest: list[int] = field(default_factory=list)
-    repaid: list[int] = field(default_factory=list)
-    investments: int = 0
-    loans: int = 0
-    own_revenue: int = 0
-    release: int = 0
-    needs: dict[str, int] = field(default_factory=dict)
+    def __init__(self, sheet: SheetWriter) -> None:
+        self.sheet = sheet
+        self.gross: list[int] = []
+        self.social: list[int] = []
+        self.revenue: list[int] = []
+        self.expense: list[int] = []
+        self.depreciation: list[int] = []
+        self.interest: list[int] = []
+        self.repaid: list[int] = []
+        self.investments = self.loans = self.own_revenue = self.release = 0
+        self.needs: dict[str, int] = {}
 
 
 def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,

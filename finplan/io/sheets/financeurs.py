@@ -5,7 +5,6 @@ part, the surplus of per-FTE aids, the public share and its ceiling.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from finplan.io.cells import column_letter as get_column_letter
@@ -35,17 +34,17 @@ from finplan.model.vocabulary import label
 from finplan.report import LIMIT_WORDS
 
 
-@dataclass
 class Funders:
     """Rows of the Financeurs sheet."""
 
-    sheet: SheetWriter
-    funder_rows: dict[str, int] = field(default_factory=dict)
-    need_rows: dict[str, int] = field(default_factory=dict)
-    unfunded_rows: dict[str, int] = field(default_factory=dict)
-    surplus_rows: dict[str, int] = field(default_factory=dict)
-    public_rows: dict[str, tuple[int, int]] = field(default_factory=dict)  # public, ceiling
-    mix_rows: list[int] = field(default_factory=list)
+    def __init__(self, sheet: SheetWriter) -> None:
+        self.sheet = sheet
+        self.funder_rows: dict[str, int] = {}
+        self.need_rows: dict[str, int] = {}
+        self.unfunded_rows: dict[str, int] = {}
+        self.surplus_rows: dict[str, int] = {}
+        self.public_rows: dict[str, tuple[int, int]] = {}  # public, ceiling
+        self.mix_rows: list[int] = []
 
     def cell(self, name: str, y: int) -> str:
         return self.sheet.ref(self.funder_rows[name], y)

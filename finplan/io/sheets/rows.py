@@ -6,7 +6,6 @@ the ``SUM`` over ranges every total uses.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -65,22 +64,20 @@ def or_else(reference: str, default: str) -> str:
     return f"IF(ISNUMBER({reference}),{reference},{default})"
 
 
-@dataclass
 class SheetWriter:
-    """An output sheet being written row by row, recording each formula's value."""
+    """An output sheet being written row by row, recording each formula's value;
+    its period columns are the plan's years from ``first_year_column``, or the
+    ``period_labels`` given (months)."""
 
-    book: Book
-    key: str
-    plan: Plan
-    expected: Expectations
-    first_year_column: int = FIRST_YEAR_COLUMN
-    row: int = 1
-    sheet: Sheet = field(init=False)
-    period_labels: Sequence[Any] | None = None  # columns other than the plan's years
-    period_width: float = 14  # width of a period column
-
-    def __post_init__(self) -> None:
-        self.sheet = self.book.create_sheet(SHEETS[self.key])
+    def __init__(self, book: Book, key: str, plan: Plan, expected: Expectations,
+                 first_year_column: int = FIRST_YEAR_COLUMN,
+                 period_labels: Sequence[Any] | None = None) -> None:
+        self.book, self.key, self.plan, self.expected = book, key, plan, expected
+        self.first_year_column = first_year_column
+        self.period_labels = period_labels
+        self.row = 1
+        self.period_width: float = 14  # width of a period column
+        self.sheet: Sheet = book.create_sheet(SHEETS[key])
 
     @property
     def name(self) -> str:
