@@ -10,7 +10,7 @@ import contextlib
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import wraps
 from pathlib import Path
@@ -21,6 +21,7 @@ import click
 from finplan import compute, demo_path, example_paths, load_case
 from finplan.errors import FinplanError
 from finplan.model.plan import Plan
+from finplan.model.vocabulary import counted
 from finplan.report import render_plan
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -163,10 +164,8 @@ def fill_command(workbook: str) -> int:
     result = fill_workbook(workbook)
     click.echo(f"Classeur calculé : {workbook}" + (
         f" (version précédente gardée : {result.backup})" if result.backup else ""))
-    for note in result.notes:
-        click.echo(f"Remarque : {note}")
-    _echo_verdict(result.plan)
-    return _plan_exit(result.plan)
+    _echo_verdict(result.plan, result.notes)
+    return EXIT_CHECK_FAILED if result.notes else _plan_exit(result.plan)
 
 
 @main.command("case")
@@ -404,7 +403,7 @@ def batch_command(folder: str, output: str, jobs: int, force: bool) -> int:
         elif row["ancienne_version"]:
             click.echo(f"{row['classeur']} remplacé (ancienne version gardée : "
                        f"{row['ancienne_version']})")
-    click.echo(f"{len(result.rows)} dossier(s) ; synthèse : {result.summary_workbook}")
+    click.echo(f"{counted(len(result.rows), 'dossier')} ; synthèse : {result.summary_workbook}")
     return result.exit_code
 
 
@@ -490,12 +489,13 @@ def _xlsx_path(output: str) -> Path:
     return target
 
 
-def _echo_verdict(plan: Plan) -> None:
-    failed = [check for check in plan.check_results if check.fails]
+def _echo_verdict(plan: Plan, notes: Sequence[str] = ()) -> None:
+    """The failed checks and the inputs to type again (numbers typed as text)."""
+    failed = [check.message for check in plan.check_results if check.fails] + list(notes)
     if not failed:
         click.echo("Tous les contrôles sont passés.")
-    for check in failed:
-        click.echo(f"À revoir : {check.message}")
+    for message in failed:
+        click.echo(f"À revoir : {message}")
 
 
 if __name__ == "__main__":  # pragma: no cover

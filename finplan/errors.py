@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 __all__ = ["CASE_FILE_WORDS", "CaseError", "FinplanError", "InputFileError", "Issue",
-           "Words", "choice", "choices", "key", "listed", "num", "ref", "render",
+           "Words", "choice", "choices", "key", "listed", "num", "per_year", "ref", "render",
            "section", "strip_terms", "syntax", "term"]
 
 # A term is « kind:argument » between two private-use characters, which nobody types
@@ -86,6 +86,11 @@ def num(value: object) -> str:
 def ref(path: str) -> str:
     """Another item of the case: ``funder[0]``."""
     return term("ref", path)
+
+
+def per_year(count: int | None) -> str:
+    """How a value is given year by year, for ``count`` years (None: not known yet)."""
+    return term("per_year", "" if count is None else str(count))
 
 
 def syntax(name: str) -> str:
@@ -138,6 +143,11 @@ class Words:
 
     def ref(self, path: str) -> str:
         return path
+
+    def per_year(self, count: str) -> str:
+        if not count:
+            return "une valeur par année"
+        return f"une valeur par année ({count} valeur{'s' if count != '1' else ''})"
 
     def syntax(self, name: str) -> str:
         return self.examples[name]

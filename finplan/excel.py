@@ -2,11 +2,15 @@
 worksheet functions.
 
 :func:`calculer` takes an ``xlwings.Book`` — a desktop workbook (RunPython,
-the xlwings add-in) or the JSON book of xlwings Lite / Server — and does the
+the finplan add-in) or the JSON book of xlwings Lite / Server — and does the
 same as ``finplan fill``: read the ``Hypothèses`` sheet, compute, write every
-output sheet.  It reads the inputs in one bulk read and writes each output
-sheet in one bulk write, so the number of calls to Excel is the same whatever
-the size of the case (at most 10: see :data:`MAX_CALLS`).
+output sheet with the look ``fill`` gives it.  It first refuses, before writing
+anything, what ``fill`` refuses (a cell or a chart a user added to a result
+sheet).  The values take one bulk write per sheet (at most :data:`MAX_CALLS`
+writes and messages, whatever the size of the case); the look one call per
+rectangle of each part of a look, a number that depends on the sheets'
+structure (about 460 for the example), not on the number of expense lines or
+funders.  Through xlwings Lite or the remote engine all of it is one exchange.
 
 The worksheet functions are plain Python functions calling the engine; the
 modules :mod:`finplan.excel_desktop` and :mod:`finplan.excel_lite` only
@@ -26,8 +30,22 @@ from typing import Any
 
 from finplan.errors import CaseError, FinplanError
 from finplan.io.cells import column_letter, split
-from finplan.io.sheet_marks import encode_cells, grid_cells
-from finplan.io.workbook_grids import SheetLook, error_grid, output_sheets, pad, protect_text
+from finplan.io.sheet_marks import (
+    added_cells,
+    decode_cells,
+    encode_cells,
+    grid_cells,
+    refuse_added_cells,
+    refuse_additions,
+)
+from finplan.io.workbook_grids import (
+    SheetLook,
+    error_sheet,
+    output_parts,
+    pad,
+    protect_text,
+    sheet_look,
+)
 from finplan.io.workbook_layout import (
     INPUT_SHEET,
     LISTS_SHEET,
@@ -42,6 +60,7 @@ from finplan.model.assets import depreciation, loan_schedule
 from finplan.model.case import Investment, Loan
 from finplan.model.engine import compute
 from finplan.model.money import euros, to_cents
+from finplan.model.vocabulary import counted
 from finplan.rates import UnknownRate, aide_au_poste
 
 __all__ = ["calculer", "main", "aide_poste", "repartir", "amortissement", "interets",
@@ -79,13 +98,16 @@ def calculer(book: Any) -> bool:
 
 
 def _calculer(book: Any) -> bool:
-    try:
-        inputs = book.sheets[INPUT_SHEET]
-        lists = book.sheets[LISTS_SHEET]
-    except Exception:
-        book.app.alert(f"La feuille « {INPUT_SHEET} » ou la feuille cachée « {LISTS_SHEET} » "
-                       "est introuvable : repartez du modèle finplan.", TITLE)
+    missing = [name for name in (INPUT_SHEET, LISTS_SHEET, *OUTPUT_TITLES)
+               if not _has_sheet(book, name)]
+    if missing:
+        listed = ", ".join(f"« {name} »" for name in missing)
+        book.app.alert(f"Le plan n'a pas été calculé : la feuille {listed} est introuvable "
+                       "(supprimée ou renommée ?). Rendez-lui son nom, ou lancez finplan "
+                       "fill sur ce classeur, qui recrée les feuilles de résultats (ou "
+                       "repartez du modèle finplan). Rien n'a été modifié.", TITLE)
         return False
+    inputs, lists = book.sheets[INPUT_SHEET], book.sheets[LISTS_SHEET]
     last = inputs.used_range.last_cell
     # err_to_str: a cell showing #REF!, #N/A… arrives as that text (xlwings' default is
     # None, which the reader could only call an empty cell)
@@ -95,44 +117,133 @@ def _calculer(book: Any) -> bool:
     previous = previous_extents(records)
     stamps = {SHEETS[key]: row[2] if isinstance(row, list) and len(row) > 2 else None
               for key, row in zip(OUTPUT_SHEETS, records or [])}
+    look = _look_of(book)
     try:
         found = read_grid_case(rows)
     except CaseError as error:
         checks = SHEETS["checks"]
-        grid = error_grid(error)
-        _write(book, checks, grid, previous[checks])
-        previous[checks] = (len(grid), max(len(row) for row in grid))
-        stamps[checks] = encode_cells(grid_cells(grid))
-        lists.range(RECORD_RANGE).value = [
-            [*previous[SHEETS[k]], stamps.get(SHEETS[k]) or ""] for k in OUTPUT_SHEETS]
-        shown = "\n".join(f"- {issue}" for issue in error.issues[:8])
-        more = len(error.issues) - 8
-        book.app.alert(f"Le plan n'a pas été calculé : {len(error.issues)} erreur(s) dans "
-                       f"les hypothèses.\n{shown}" + (f"\n… et {more} autre(s), voir la "
-                                                     "feuille Contrôles." if more > 0 else ""),
-                       TITLE)
+        model = error_sheet(error)
+        sheets = {checks: (model.grid(), sheet_look(model))}
+        _refuse_additions(book, sheets, previous, stamps, look)
+        _write_sheets(book, sheets, previous, stamps, lists, look)
+        count = len(error.issues)
+        book.app.alert(_bounded(
+            f"Le plan n'a pas été calculé : {count} erreur{'s' if count > 1 else ''} dans "
+            "les hypothèses.", [str(issue) for issue in error.issues], "Contrôles"), TITLE)
         return False
     plan = compute(found.case)
-    records = []  # what each sheet now holds, for the next click and the next fill
-    sheets = output_sheets(plan, found.layout, found.notes)
+    sheets, names = output_parts(plan, found.layout, found.notes, found.text_cells)
+    _refuse_additions(book, sheets, previous, stamps, look)  # before anything is written
+    _write_sheets(book, sheets, previous, stamps, lists, look)
+    _write_snapshot(book, rows)
+    if look.full:
+        _write_names(book, names)
+    book.app.alert(click_message(plan, found.notes), TITLE)
+    return plan.ok and not found.notes
+
+
+OUTPUT_TITLES = tuple(SHEETS[key] for key in OUTPUT_SHEETS)
+
+
+def _has_sheet(book: Any, name: str) -> bool:
+    try:
+        book.sheets[name]
+    except Exception:  # each engine says « no such sheet » its own way
+        return False
+    return True
+
+
+class _Look:
+    """What the client that sent the book can play: everything (the desktop add-in,
+    xlwings Lite and the Office add-in), or only values, number formats and fills
+    (xlwings' VBA remote client, and the others, which stop at an action they have
+    no macro for); column widths in characters (desktop) or points (Office.js); and
+    whether it lists each sheet's charts."""
+
+    def __init__(self, client: str | None, charts: bool) -> None:
+        self.full = client in (None, "Office.js")
+        self.points = client == "Office.js"
+        self.charts = self.full and charts
+
+
+def _look_of(book: Any) -> _Look:
+    api = getattr(book, "api", None)
+    if not isinstance(api, dict):  # a desktop Excel, through COM or AppleScript
+        return _Look(None, True)
+    return _Look(api.get("client"), all("charts" in sheet for sheet in api.get("sheets", ())))
+
+
+def _refuse_additions(book: Any, sheets: dict[str, tuple[list[list[Any]], SheetLook]],
+                      previous: dict[str, tuple[int, int]], stamps: dict[str, Any],
+                      look: _Look) -> None:
+    """Refuse, before anything is written, what ``fill`` refuses: a cell a user typed
+    on a result sheet outside what finplan wrote there (it would be blanked or
+    overwritten), a chart of the user's on one (it would be deleted)."""
+    added = {}
+    for name, (grid, _) in sheets.items():
+        sheet = book.sheets[name]
+        end = sheet.used_range.last_cell
+        held = sheet.range((1, 1), (end.row, end.column)).options(ndim=2).value
+        extent = previous[name] if previous[name] != (0, 0) else None
+        added[name] = added_cells(grid_cells(held), grid_cells(grid),
+                                  decode_cells(stamps.get(name)), extent)
+    refuse_added_cells(added)
+    if look.charts:
+        charts = [f"« {name} » : {counted(count, 'graphique')}"
+                  for name, count in ((name, _user_charts(book.sheets[name], len(sheet.charts)))
+                                      for name, (_, sheet) in sheets.items()) if count]
+        if charts:
+            raise refuse_additions(charts)
+
+
+def _write_sheets(book: Any, sheets: dict[str, tuple[list[list[Any]], SheetLook]],
+                  previous: dict[str, tuple[int, int]], stamps: dict[str, Any], lists: Any,
+                  look: _Look) -> None:
+    """Each sheet's values in one write (blanking what the previous write left), what
+    each sheet now holds on « Listes » (for the next click and the next fill), then
+    each sheet's look."""
+    extents = dict(previous)
     for name, (grid, _) in sheets.items():
         _write(book, name, grid, previous[name])
-        records.append([len(grid), max(len(row) for row in grid),
-                        encode_cells(grid_cells(grid))])
-    lists.range(RECORD_RANGE).value = records
-    _write_snapshot(book, rows)
-    full = _client(book) != "VBA"
-    for name, (grid, look) in sheets.items():
+        extents[name] = (len(grid), max(len(row) for row in grid))
+        stamps[name] = encode_cells(grid_cells(grid))
+    lists.range(RECORD_RANGE).value = [[*extents[title], stamps.get(title) or ""]
+                                       for title in OUTPUT_TITLES]
+    for name, (grid, sheet_look_) in sheets.items():
         extent = (max(len(grid), previous[name][0], 1),
                   max(max((len(row) for row in grid), default=0), previous[name][1], 1))
-        _style(book.sheets[name], look, extent, full)
-    book.app.alert(click_message(plan), TITLE)
-    return plan.ok
+        _style(book.sheets[name], sheet_look_, extent, look)
 
 
-def click_message(plan: Any) -> str:
-    """The button's message: the failed checks, then every funder whose amount was
-    cut or zeroed (and what limited it), then every warning.
+def _write_names(book: Any, names: dict[str, str]) -> None:
+    """The defined names of the result blocks (« budget_charges »…), as ``fill``
+    defines them: replaced where they exist, added where they do not."""
+    for name, text in names.items():
+        try:
+            existing = book.names[name]
+        except Exception:  # each engine says « no such name » its own way
+            book.names.add(name, "=" + text)
+        else:
+            existing.refers_to = "=" + text
+
+
+MAX_MESSAGE_LINES = 8  # a message box shows about 1 000 characters (VBA's MsgBox cuts)
+
+
+def _bounded(head: str, lines: Sequence[str], sheet: str) -> str:
+    """``head`` and at most :data:`MAX_MESSAGE_LINES` of ``lines``, the others counted
+    and sent to ``sheet``."""
+    shown = "\n".join(f"- {line}" for line in lines[:MAX_MESSAGE_LINES])
+    more = len(lines) - MAX_MESSAGE_LINES
+    tail = (f"\n… et {more} autre{'s' if more > 1 else ''}, voir la feuille {sheet}."
+            if more > 0 else "")
+    return f"{head}\n{shown}{tail}" if lines else head
+
+
+def click_message(plan: Any, notes: Sequence[str] = ()) -> str:
+    """The button's message: the failed checks and the inputs to type again (numbers
+    typed as text, which the workbook's formulas cannot read), then every funder whose
+    amount was cut or zeroed (and what limited it), then every warning.
 
     >>> import finplan
     >>> print(click_message(finplan.compute(finplan.load_case(finplan.demo_path()))))
@@ -142,18 +253,18 @@ def click_message(plan: Any) -> str:
     """
     from finplan.report import LIMIT_WORDS
 
-    failed = [check.message for check in plan.check_results if check.fails]
+    failed = [check.message for check in plan.check_results if check.fails] + list(notes)
     cut = [_cut_funder(funding, plan.years, LIMIT_WORDS) for funding in plan.funder_results]
     cut = [text for text in cut if text]
     warned = [check.message for check in plan.check_results
               if not check.ok and not check.fails] + list(plan.warnings)
     parts = ["Plan calculé : tous les contrôles sont passés." if not failed else
-             "Plan calculé, à revoir :\n" + "\n".join(f"- {text}" for text in failed)]
+             _bounded("Plan calculé, à revoir :", failed, "Contrôles")]
     if cut:
-        parts.append("Financeurs réduits ou mis à zéro (voir la feuille Financeurs) :\n"
-                     + "\n".join(f"- {text}" for text in cut))
+        parts.append(_bounded("Financeurs réduits ou mis à zéro (voir la feuille "
+                              "Financeurs) :", cut, "Financeurs"))
     if warned:
-        parts.append("Avertissements :\n" + "\n".join(f"- {text}" for text in warned))
+        parts.append(_bounded("Avertissements :", warned, "Contrôles"))
     return "\n\n".join(parts)
 
 
@@ -188,23 +299,27 @@ def _client(book: Any) -> str | None:
     return api.get("client") if isinstance(api, dict) else None
 
 
-def _style(sheet: Any, look: SheetLook, extent: tuple[int, int], full: bool = True) -> None:
+def _style(sheet: Any, look: SheetLook, extent: tuple[int, int], client: _Look) -> None:
     """Give ``sheet`` the look ``finplan fill`` gives it: the formats the previous click
     left are cleared first (one call), then one call per rectangle of a part of a look
     (:class:`~finplan.io.workbook_grids.SheetLook`), then the frozen panes and the
-    charts.  Not ``full``: only what xlwings' VBA remote client can play (it stops at
-    an action it does not know): number formats and fills."""
+    charts.  For a client that cannot play everything (see :class:`_Look`): number
+    formats and fills only."""
     whole = sheet.range((1, 1), extent)
     whole.clear_formats()
     for number_format, box in look.formats:
         _box(sheet, box).number_format = number_format
     for color, box in look.fills:
         _box(sheet, box).color = color
-    if not full:
+    if not client.full:
         return
     whole.rows.autofit()  # the heights the previous click gave go back to automatic
-    for first, last, width in look.widths:
-        sheet.range((1, first), (1, last)).column_width = width
+    widths = {column: DEFAULT_COLUMN_WIDTH for column in range(1, extent[1] + 1)}
+    for first, last, width in look.widths:  # columns the sheet no longer uses: default
+        widths.update(dict.fromkeys(range(first, last + 1), width))
+    for first, last, width in _column_runs(widths):
+        sheet.range((1, first), (1, last)).column_width = (
+            _points(width) if client.points else width)
     for first, last, height in look.heights:
         sheet.range((first, 1), (last, 1)).row_height = height
     for box in look.bold:
@@ -232,7 +347,32 @@ def _style(sheet: Any, look: SheetLook, extent: tuple[int, int], full: bool = Tr
             operator, formula, fill_color=color or None)
     if look.freeze:
         sheet.freeze_panes.freeze_at(_frozen(look.freeze))
-    _charts(sheet, look.charts)
+    if client.charts:
+        _charts(sheet, look.charts)
+
+
+DEFAULT_COLUMN_WIDTH = 8.43  # Excel's, in characters
+
+
+def _points(width: float) -> float:
+    """A column width in characters (Calibri 11: 7 pixels a digit, 5 pixels of margin)
+    as the points Office.js measures columns in (0.75 point a pixel).
+
+    >>> _points(14), _points(8.43)
+    (77.25, 48.01)
+    """
+    return round((width * 7 + 5) * 0.75, 2)
+
+
+def _column_runs(widths: dict[int, float]) -> list[tuple[int, int, float]]:
+    """Consecutive columns of one width: ``{1: 3, 2: 9, 3: 9}`` -> ``[(1, 1, 3), (2, 3, 9)]``."""
+    runs: list[tuple[int, int, float]] = []
+    for column in sorted(widths):
+        if runs and runs[-1][1] == column - 1 and runs[-1][2] == widths[column]:
+            runs[-1] = (runs[-1][0], column, widths[column])
+        else:
+            runs.append((column, column, widths[column]))
+    return runs
 
 
 def _box(sheet: Any, box: tuple[int, int, int, int]) -> Any:
@@ -254,6 +394,7 @@ def _frozen(freeze: str) -> str:
     return f"A1:{column_letter(column - 1)}{row - 1}"
 
 
+_CHART_PREFIX = "finplan "
 _CHART_TYPES = {("line", False): "line", ("bars", True): "column_stacked",
                 ("bars", False): "column_clustered"}
 _POINTS_PER_CM = 72 / 2.54
@@ -264,7 +405,7 @@ def _charts(sheet: Any, charts: Sequence[Any]) -> None:
     deleted first: finplan's output sheets hold no chart of the user's, fill refuses
     one). Each is made from its block — the series' names in the column just left of
     their values, rows one under the other — with the categories of its header row."""
-    for chart in list(_existing_charts(sheet)):
+    for chart in reversed(_finplan_charts(sheet, len(charts))):  # indexes stay valid
         chart.delete()
     for number, chart in enumerate(charts, start=1):
         names, values = chart.series[0][0], chart.series[0][1]
@@ -275,7 +416,7 @@ def _charts(sheet: Any, charts: Sequence[Any]) -> None:
             chart_type=_CHART_TYPES[(chart.kind, chart.stacked)],
             source=sheet.range((values.first_row, names.first_column if names else
                                 values.first_column), (last.last_row, last.last_column)),
-            plot_by="rows", name=f"finplan {number}")
+            plot_by="rows", name=f"{_CHART_PREFIX}{number}")
         made.title = chart.title
         categories = chart.categories
         made.set_x_axis_values(sheet.range((categories.first_row, categories.first_column),
@@ -288,12 +429,26 @@ def _charts(sheet: Any, charts: Sequence[Any]) -> None:
             made.legend.visible = False
 
 
-def _existing_charts(sheet: Any) -> Sequence[Any]:
+def _existing_charts(sheet: Any) -> list[Any]:
     """The charts of ``sheet`` (none when the client that sent it lists no charts)."""
     try:
         return list(sheet.charts)
     except KeyError:
         return []
+
+
+def _finplan_charts(sheet: Any, ours: int) -> list[Any]:
+    """The charts of ``sheet`` that are finplan's: those the click made (named
+    « finplan … »), or — ``fill`` cannot name its charts — on a sheet holding none of
+    them, its first ``ours`` charts (the number finplan puts there)."""
+    charts = _existing_charts(sheet)
+    named = [chart for chart in charts if chart.name.startswith(_CHART_PREFIX)]
+    return named if named else charts[:ours]
+
+
+def _user_charts(sheet: Any, ours: int) -> int:
+    """How many charts of ``sheet`` are a user's (see :func:`_finplan_charts`)."""
+    return len(_existing_charts(sheet)) - len(_finplan_charts(sheet, ours))
 
 
 def _write_snapshot(book: Any, rows: list[list[Any]]) -> None:

@@ -17,7 +17,7 @@ from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES
 from finplan.model.cash import month_label
 from finplan.model.money import Cents, format_decimal, format_euros, to_cents
 from finplan.model.plan import Plan
-from finplan.model.vocabulary import label
+from finplan.model.vocabulary import counted, label
 
 __all__ = ["LIMIT_WORDS", "render_frame", "render_plan", "render_simulation", "table"]
 
@@ -29,7 +29,7 @@ LIMIT_WORDS = {
     "none": "montant demandé versé en entier",
     "need": "limité par le besoin restant",
     "cap": "plafond annuel du financeur",
-    "cap_total": "plafond pluriannuel du financeur",
+    "cap_total": "plafond total du financeur",
     "public_ceiling": "plafond de la part publique du besoin",
 }
 _LIMIT_SHORT = {"none": "demande", "need": "besoin", "cap": "plafond/an",
@@ -179,7 +179,7 @@ def render_plan(plan: Plan) -> str:
     """The whole plan as text: budget, funders, financing plan, cash, checks."""
     project = plan.case.project
     head = [f"{project.name} — {project.organisation}",
-            f"Plan sur {len(plan.years)} an(s) : {plan.years[0]} à {plan.years[-1]}, "
+            f"Plan sur {counted(len(plan.years), 'an')} : {plan.years[0]} à {plan.years[-1]}, "
             f"activité démarrant au mois {project.start_month}."]
     head += [f"Avertissement : {warning}" for warning in plan.warnings]
     head.append("Montants arrondis à l'euro (finplan plan --json donne les centimes).")

@@ -46,8 +46,8 @@ def test_bad_scenarios_are_reported_with_their_path():
     assert [str(issue) for issue in caught.value.issues] == [
         "scenario[0].set (« A ») : aucun élément « Région » dans funder.",
         "scenario[1].set (« B ») : dans ce scénario, expense[0].amount (« Loyer ») : attendu "
-        "un nombre positif ou nul, ou une valeur par année (1 valeurs), trouvé « -5 ».",
-        "scenario[2].set (« C ») : expense[3] n'existe pas : la liste a 1 élément(s), "
+        "un nombre positif ou nul, ou une valeur par année (1 valeur), trouvé « -5 ».",
+        "scenario[2].set (« C ») : expense[3] n'existe pas : la liste a 1 élément, "
         "numérotés à partir de 0.",
     ]
 

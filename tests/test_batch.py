@@ -56,4 +56,4 @@ def test_cli_batch(tmp_path):
                                        str(tmp_path / "sorties")])
     assert result.exit_code == 2
     assert "casse.toml : Le dossier contient 2 erreurs" in result.output
-    assert "4 dossier(s) ; synthèse" in result.output
+    assert "4 dossiers ; synthèse" in result.output

@@ -136,3 +136,29 @@ def test_payments_validation():
         "funder[0].payments (« A ») : les parts des versements doivent faire 100 % (elles "
         "font 90 %).",
     ]
+
+
+def test_the_late_funder_named_is_the_one_whose_payment_lags_what_it_pays_for():
+    # project from March, insertion staff hired in April, the State's aide au poste paid
+    # each month as they are paid (never late); a 65 000 € truck bought in March, half
+    # paid by the Région in April (60 %) and the next April (40 %): the cash is short
+    # in March, and the Région is the one late — not the aid, which was counted as due
+    # from March while its staff only start in April
+    plan = plan_of(case_with(
+        project={"years": 2, "start_month": 3, "opening_cash": 20000},
+        staff=[{"role": "CDDI", "kind": "insertion", "contract": "ACI", "fte": 3.7,
+                "monthly_gross": 1823.03, "employer_rate": 0.1, "start_month": 4}],
+        investment=[{"label": "Camion", "amount": 65000, "year": 1, "month": 3,
+                     "life_years": 5}],
+        funder=[{"name": "État : aide au poste", "type": "public", "line": "etat",
+                 "rule": "per_fte", "amount_per_fte": "ACI", "staff_kind": "insertion",
+                 "contract": "ACI"},
+                {"name": "Région (investissement)", "type": "public", "line": "region",
+                 "finances": "investment", "rule": "rate", "rate": 0.5},
+                {"name": "Apport", "type": "own", "finances": "investment",
+                 "rule": "residual"},
+                {"name": "Fonds propres", "type": "own", "rule": "residual"}]))
+    monthly = plan.monthly
+    assert monthly.low[1] == 3  # March 2027: the truck is paid, no subsidy yet
+    assert monthly.main_cause == "Région (investissement)"
+    assert all(lag <= 0 for lag in monthly.late["État : aide au poste"])

@@ -19,6 +19,7 @@ import finplan
 from finplan import excel
 from finplan.io.toml_case import parse_case_text
 from finplan.io.workbook_layout import INPUT_SHEET, OUTPUT_SHEETS, SHEETS, InputLayout
+from finplan.io.workbook_outputs import OUTPUT_NAMES
 from finplan.io.workbook_write import build_workbook, item_counts, template_workbook
 
 CASE = Path(__file__).parent / "cases" / "cinq-ans.toml"
@@ -45,7 +46,7 @@ def clicked(tmp_path_factory):
     assert excel.calculer(book) is False  # this case fails two checks
     actions = book.json()["actions"]
     workbook = load_workbook(filled)
-    alerts = apply(actions, workbook)
+    alerts = apply(actions, workbook, points=True)
     clicked_path = folder / "clique.xlsx"
     workbook.save(clicked_path)
     (after,) = convert([clicked_path], folder / "after", profile)
@@ -115,17 +116,58 @@ def test_errors_are_shown_with_their_cells_and_no_input_is_written(tmp_path):
     workbook = template_workbook(case)
     layout = InputLayout.for_counts(item_counts(case))
     workbook[INPUT_SHEET][layout.cell("staff", 0, "employer_rate")] = 42
-    book = xw.Book(json=payload(workbook))
+    book = xw.Book(json=payload(workbook, client="Office.js"))
     assert excel.calculer(book) is False
     actions = book.json()["actions"]
-    assert [a["func"] for a in actions] == ["setValues", "setValues", "alert"]
-    assert actions[0]["sheet_position"] == workbook.sheetnames.index("Contrôles")
+    # the errors on Contrôles, the sizes on Listes, then Contrôles' look, then the message
+    assert [a["func"] for a in actions if a["func"] in ("setValues", "alert")] == [
+        "setValues", "setValues", "alert"]
+    checks = workbook.sheetnames.index("Contrôles")
+    assert actions[0]["sheet_position"] == checks
+    assert {a["sheet_position"] for a in actions[2:-1]} == {checks}
     message = actions[-1]["args"][0]
-    assert message.startswith("Le plan n'a pas été calculé : 1 erreur(s) dans les hypothèses."
+    assert message.startswith("Le plan n'a pas été calculé : 1 erreur dans les hypothèses."
                               "\n- Hypothèses!G24")
     assert "Traceback" not in message
     written = {a["sheet_position"] for a in actions if a["func"] == "setValues"}
     assert workbook.sheetnames.index(INPUT_SHEET) not in written
+    # the cell to fix is readable: its column is as wide as the cell's words
+    widths = {a["start_column"]: a["args"][0] for a in actions
+              if a["func"] == "setColumnWidth"}
+    assert widths[1] >= (40 * 7 + 5) * 0.75 and widths[2] >= (60 * 7 + 5) * 0.75  # points
+    cells = actions[0]["values"]
+    assert cells[4][1].startswith("'Hypothèses!G24") and "attendu" in cells[4][2]
+
+
+def test_a_chart_of_the_users_on_a_result_sheet_is_refused_before_anything_is_written():
+    # fill refuses to drop it; the click refuses too, before writing anything (deleting
+    # it, or failing halfway through, would lose it)
+    from openpyxl.chart import BarChart, Reference
+
+    workbook = build_workbook(finplan.load_case(finplan.demo_path())).workbook
+    chart = BarChart()
+    chart.add_data(Reference(workbook["Financeurs"], min_col=5, min_row=5, max_row=9))
+    workbook["Financeurs"].add_chart(chart, "N3")  # a second chart, the user's
+    book = xw.Book(json=payload(workbook, client="Office.js"))
+    assert excel.calculer(book) is False
+    actions = book.json()["actions"]
+    assert [a["func"] for a in actions] == ["alert"]
+    assert actions[0]["args"][0].startswith(
+        "Le plan n'a pas été calculé : finplan réécrit ses feuilles de résultats à chaque "
+        "calcul, et vous y avez ajouté ce qu'il ne saurait pas garder — « Financeurs » : "
+        "1 graphique. Rien n'a été modifié.")
+
+
+def test_the_click_replaces_fills_charts_and_its_own():
+    # a workbook filled (charts without finplan's names), clicked twice: each result
+    # sheet ends with its one chart, the last first deleted so indexes stay valid
+    workbook = build_workbook(finplan.load_case(finplan.demo_path())).workbook
+    for _ in range(2):
+        book = xw.Book(json=payload(workbook, client="Office.js"))
+        excel.calculer(book)
+        apply(book.json()["actions"], workbook, points=True)
+    assert {sheet.title: len(sheet._charts) for sheet in workbook.worksheets
+            if sheet._charts} == {"Financeurs": 1, "Plan de financement": 1, "Trésorerie": 1}
 
 
 def test_missing_input_sheet_is_a_message():
@@ -452,28 +494,144 @@ def test_the_message_names_every_cut_funder_and_every_warning():
     assert "Avertissements :" in message
 
 
-def test_a_click_does_not_import_pandas_or_numpy_financial(tmp_path):
-    # a desktop click starts a new Python: finplan's side of it (read, compute, write
-    # the grids) loads no pandas, and numpy-financial only for a case with a loan
-    # (numpy itself comes with openpyxl when installed; xlwings loads pandas itself)
+def test_a_click_does_not_import_openpyxl_pandas_or_numpy_financial(tmp_path):
+    # a desktop click starts a new Python: finplan's side of it (read the inputs' grid,
+    # compute, describe the sheets and their look) loads neither openpyxl (importing it
+    # costs about 0.1 s) nor pandas, and numpy-financial only for a case with a loan
+    # (xlwings loads pandas itself when it is installed)
+    import json
     import subprocess
     import sys
 
     script = tmp_path / "click.py"
     script.write_text(
-        "import sys\n"
+        "import json, sys\n"
         "import finplan.excel\n"
-        "from finplan import compute, load_case\n"
-        "from finplan.io.workbook_layout import InputLayout\n"
-        "from finplan.io.workbook_write import item_counts\n"
-        "case = load_case(sys.argv[1])\n"
-        "finplan.excel.output_sheets(compute(case), InputLayout.for_counts(item_counts(case)))\n"
-        "print(sorted(m for m in ('pandas', 'numpy_financial') if m in sys.modules))\n",
-        "utf-8")
+        "from finplan import compute\n"
+        "from finplan.io.workbook_read import read_grid_case\n"
+        "found = read_grid_case(json.load(open(sys.argv[1], encoding='utf-8')))\n"
+        "from finplan.io.workbook_grids import output_parts\n"
+        "output_parts(compute(found.case), found.layout, found.notes)\n"
+        "print(sorted(m for m in ('openpyxl', 'pandas', 'numpy_financial') "
+        "if m in sys.modules))\n", "utf-8")
 
     def loaded(case):
-        return subprocess.run([sys.executable, str(script), str(case)], capture_output=True,
+        sheet = template_workbook(finplan.load_case(case))[INPUT_SHEET]
+        grid = tmp_path / "grid.json"
+        grid.write_text(json.dumps([[cell.value for cell in row] for row in sheet.iter_rows()]),
+                        "utf-8")
+        return subprocess.run([sys.executable, str(script), str(grid)], capture_output=True,
                               text=True, check=True).stdout.strip()
 
     assert loaded(finplan.demo_path()) == "['numpy_financial']"  # the demo has loans
     assert loaded(CASE.parent / "cerfa.toml") == "[]"  # no loan
+
+
+def _office_book(workbook, charts=True):
+    data = payload(workbook, client="Office.js")
+    if not charts:
+        for sheet in data["sheets"]:
+            del sheet["charts"]
+    return xw.Book(json=data)
+
+
+def test_a_client_that_lists_no_charts_gets_everything_but_charts():
+    book = _office_book(template_workbook(finplan.load_case(finplan.demo_path())),
+                        charts=False)
+    excel.calculer(book)
+    funcs = {a["func"] for a in book.json()["actions"]}
+    assert "addChart" not in funcs and "setFontProperty" in funcs
+    assert book.json()["actions"][-1]["args"][0].startswith("Plan calculé")
+
+
+@pytest.mark.parametrize("client", ["VBA", "Microsoft Office Scripts", "Google Apps Script"])
+def test_clients_without_the_whole_look_get_values_formats_and_fills(client):
+    data = payload(template_workbook(finplan.load_case(finplan.demo_path())), client=client)
+    book = xw.Book(json=data)
+    excel.calculer(book)
+    funcs = {a["func"] for a in book.json()["actions"]}
+    assert funcs == {"setValues", "rangeClearFormats", "setNumberFormat", "setRangeColor",
+                     "alert"}
+
+
+def test_a_cell_typed_on_a_result_sheet_is_refused_before_anything_is_written():
+    # as fill refuses: the click would blank or overwrite it
+    workbook = build_workbook(finplan.load_case(finplan.demo_path())).workbook
+    workbook["Budget"]["H5"] = "à vérifier avec la Région"
+    book = _office_book(workbook)
+    assert excel.calculer(book) is False
+    actions = book.json()["actions"]
+    assert [a["func"] for a in actions] == ["alert"]
+    assert actions[0]["args"][0] == (
+        "Le plan n'a pas été calculé : Des cellules ont été saisies dans les feuilles de "
+        "résultats, hors de ce que finplan y écrit — « Budget » : H5. finplan réécrit ces "
+        "feuilles à chaque calcul et les effacerait. Rien n'a été modifié. Copiez ces "
+        "cellules dans une feuille à vous, videz-les dans la feuille de résultats, puis "
+        "relancez.")
+
+
+@pytest.mark.parametrize("change", ["supprimée", "renommée"])
+def test_a_missing_result_sheet_is_a_french_message_and_nothing_is_written(change):
+    workbook = build_workbook(finplan.load_case(finplan.demo_path())).workbook
+    if change == "supprimée":
+        del workbook["Trésorerie"]
+    else:
+        workbook["Trésorerie"].title = "Trésorerie 2027"
+    book = _office_book(workbook)
+    assert excel.calculer(book) is False
+    actions = book.json()["actions"]
+    assert [a["func"] for a in actions] == ["alert"]
+    assert actions[0]["args"][0].startswith(
+        "Le plan n'a pas été calculé : la feuille « Trésorerie » est introuvable "
+        "(supprimée ou renommée ?).")
+
+
+def _three_years(value):
+    """A 5-year case's raw values kept for its first 3 years."""
+    if isinstance(value, dict):
+        return {key: _three_years(item) for key, item in value.items()}
+    if isinstance(value, list) and len(value) == 5 and all(
+            isinstance(item, (int, float, Decimal)) for item in value):
+        return value[:3]
+    if isinstance(value, list):
+        return [_three_years(item) for item in value]
+    return value
+
+
+def test_columns_a_shorter_plan_no_longer_uses_get_the_default_width():
+    raw = parse_case_text(CASE.read_text("utf-8"))  # 5 years
+    workbook = template_workbook(finplan.load_case(raw))
+    book = _office_book(workbook)
+    excel.calculer(book)
+    apply(book.json()["actions"], workbook, points=True)
+    shorter = _three_years(dict(raw, project=dict(raw["project"], years=3)))
+    typed = template_workbook(finplan.load_case(shorter))[INPUT_SHEET]
+    inputs = workbook[INPUT_SHEET]
+    for row in inputs.iter_rows():
+        for cell in row:
+            cell.value = typed[cell.coordinate].value
+    book = _office_book(workbook)
+    excel.calculer(book)
+    apply(book.json()["actions"], workbook, points=True)
+    # Budget: years in C to E, the total in F; G and H held years 4 and 5 and the total
+    widths = workbook["Budget"].column_dimensions
+    assert [round(widths[letter].width, 2) for letter in "FGH"] == [14, 8.43, 8.43]
+
+
+def test_the_message_is_bounded_and_points_to_the_sheets():
+    from finplan.excel import MAX_MESSAGE_LINES, _bounded
+
+    lines = [f"Fondation {k} : 1 000 € proposés, 0 € retenus" for k in range(25)]
+    text = _bounded("Financeurs réduits ou mis à zéro :", lines, "Financeurs")
+    assert text.count("\n- ") == MAX_MESSAGE_LINES
+    assert text.endswith("\n… et 17 autres, voir la feuille Financeurs.")
+
+
+def test_the_click_defines_the_names_of_the_result_blocks_as_fill(clicked, filled_by_fill):
+    *_, clicked_book = clicked
+
+    def names(book):
+        return {name: defined.attr_text for name, defined in book.defined_names.items()
+                if name in OUTPUT_NAMES and name != "finplan_a_jour"}
+
+    assert names(clicked_book) == names(filled_by_fill) and len(names(filled_by_fill)) >= 10

@@ -166,3 +166,36 @@ def test_the_excel_button_keeps_the_inputs_it_read(tmp_path):
     kept = {(c.coordinate, c.value) for row in copy.iter_rows() for c in row
             if c.value not in (None, "")}  # Excel blanks a cell given an empty text
     assert typed == kept
+
+
+def test_after_a_click_the_results_follow_inputs_excel_could_misread(tmp_path):
+    # a value written to a cell is read as if typed there: the copy of the inputs keeps
+    # each text behind an apostrophe, so an account typed as text (« 707 ») stays text
+    # and a label starting with an apostrophe keeps it — and finplan_a_jour stays TRUE
+    import xlwings as xw
+    from xlwings_client import apply, payload
+
+    from finplan import excel
+    from finplan.io.workbook_read import read_workbook_case
+    from finplan.io.workbook_write import template_workbook
+
+    book = template_workbook(CASE)
+    layout = read_workbook_case(book).layout
+    inputs = book["Hypothèses"]
+    label = inputs[layout.cell("revenue", 0, "label")]
+    label.value, label.data_type = "'Bio' et local", "s"
+    account = inputs[layout.cell("revenue", 0, "account")]
+    assert account.data_type == "s" and account.value.isdigit()  # as the template types it
+    filled = tmp_path / "rempli.xlsx"
+    book.save(filled)
+    profile = make_profile(tmp_path / "p")
+    (shown,) = convert([filled], tmp_path / "shown", profile)
+    clicked = xw.Book(json=payload(load_workbook(shown, data_only=True), client="Office.js"))
+    excel.calculer(clicked)
+    workbook = load_workbook(filled)
+    apply(clicked.json()["actions"], workbook, points=True)
+    workbook.save(tmp_path / "clique.xlsx")
+    (after,) = convert([tmp_path / "clique.xlsx"], tmp_path / "after", profile)
+    status, _, banners = _freshness(load_workbook(after, data_only=True))
+    assert status == "OK"
+    assert all(not text for text in banners.values())

@@ -190,7 +190,7 @@ def test_montecarlo_settings_are_validated_with_their_path():
     assert messages[1].startswith("montecarlo.vary[0].path (« expense[0].label ») : "
                                   "« expense[0].label » ne peut pas varier")
     assert messages[2] == ("montecarlo.vary[1].path (« expense[4].amount ») : expense[4] "
-                           "n'existe pas : la liste a 1 élément(s), numérotés à partir "
+                           "n'existe pas : la liste a 1 élément, numérotés à partir "
                            "de 0.")
     assert messages[3].startswith("montecarlo.vary[2].dist (« expense[0].amount ») : "
                                   "attendu l'une des valeurs « uniform », « triangular » "

@@ -561,7 +561,7 @@ REFUSED = {
         '<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr><xdr:xfrm/><a:graphic>'
         '<a:graphicData uri="c"><c:chart xmlns:c="http://schemas.openxmlformats.org/'
         'drawingml/2006/chart" xmlns:r="r" r:id="rIdU1"/></a:graphicData></a:graphic>'
-        '</xdr:graphicFrame>')), "1 graphique(s)"),
+        '</xdr:graphicFrame>')), "1 graphique"),
 }
 
 

@@ -43,7 +43,7 @@ def test_list_of_the_wrong_length():
     raw = case_with(staff=[dict(STAFF, fte=[3, 3, 3])])
     assert issues_of(raw) == [
         "staff[0].fte (« CDDI ») : attendu un nombre positif ou nul, ou une valeur par "
-        "année (2 valeurs), trouvé « [3, 3, 3] » ; la liste a 3 valeur(s) au lieu de 2, "
+        "année (2 valeurs), trouvé « [3, 3, 3] » ; la liste a 3 valeurs au lieu de 2, "
         "une par année du plan."]
 
 

@@ -133,7 +133,7 @@ def test_errors_cite_the_cell(tmp_path):
         "fraction entre 0 et 1 (13 % s'écrit 0,13 ou 13 %), trouvé « 42 » ; 42 vaut 4200 % "
         ": pour 42 %, écrivez 0,42 ou 42 %.",
         "Hypothèses!D53 (« Eau, énergie ») : attendu un nombre positif ou nul, ou une valeur "
-        "par année (3 valeurs), trouvé « beaucoup ».",
+        "dans chaque colonne « an 1 » à « an 3 » en fin de tableau, trouvé « beaucoup ».",
         "Hypothèses!C106 (« SIETOM de Chalosse ») : attendu l'une des valeurs « Public », "
         "« Privé » ou « Fonds propres », trouvé « Publique ».",
     ]
@@ -146,7 +146,7 @@ def test_french_number_spellings_are_read_or_refused(tmp_path):
     found = read_workbook_case(open_workbook(path))
     assert found.case == finplan.load_case(finplan.demo_path())
     assert found.notes[0].startswith("Hypothèses!G24 contient le texte « 13 % », lu comme "
-                                     "le nombre 0.13")
+                                     "le nombre 0,13")
     path = _workbook_with(tmp_path, {("staff", 1, "monthly_gross"): "2.350"})
     assert _errors(path) == ["Hypothèses!F25 : « 2.350 » est ambigu (point des milliers ou "
                              "point décimal ?) : écrivez 2350 ou 2,350."]
@@ -164,16 +164,20 @@ def test_per_year_columns(tmp_path):
                                      ("revenue", 1, "amount", 3): 30,
                                      ("staff", 1, "fte", 5): 1})
     assert _errors(path) == [
-        "Hypothèses!M25 : valeur pour l'année 5 alors que le plan dure 3 an(s) ; videz cette "
-        "cellule ou allongez le plan.",
-        "Hypothèses!D41 : donnez soit une valeur unique, soit une valeur par année "
-        "(colonnes « an 1 » à « an 3 »), pas les deux.",
-        "Hypothèses!D52 : donnez soit une valeur unique, soit une valeur par année "
-        "(colonnes « an 1 » à « an 3 »), pas les deux.",
-        "Hypothèses!G52 : valeur manquante pour l'année 2 : remplissez toutes les années "
-        "(0 pour une année sans montant) ou aucune.",
-        "Hypothèses!H52 : valeur manquante pour l'année 3 : remplissez toutes les années "
-        "(0 pour une année sans montant) ou aucune.",
+        "Hypothèses!M25 (« Encadrant technique ») : valeur de « ETP » pour l'année 5 alors "
+        "que le plan dure 3 ans ; videz cette cellule ou allongez le plan.",
+        "Hypothèses!D41 (« Prestations d'enlèvement à domicile ») : donnez dans « Montant "
+        "par an (€) » soit une valeur unique, soit une valeur par année (colonnes « an 1 » à "
+        "« an 3 »), pas les deux.",
+        "Hypothèses!D52 (« Loyer du bâtiment (dépôt et boutique) ») : donnez dans « Montant "
+        "par an (€) » soit une valeur unique, soit une valeur par année (colonnes « an 1 » à "
+        "« an 3 »), pas les deux.",
+        "Hypothèses!G52 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
+        "par an (€) » manquante pour l'année 2 : remplissez toutes les années (0 pour une "
+        "année sans montant) ou aucune.",
+        "Hypothèses!H52 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
+        "par an (€) » manquante pour l'année 3 : remplissez toutes les années (0 pour une "
+        "année sans montant) ou aucune.",
     ]
 
 

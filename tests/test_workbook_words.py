@@ -223,7 +223,8 @@ def test_a_funder_amount_for_some_years_only_is_refused_with_its_cells(filled):
     for year in (1, 3):
         cell = layout.cell("funder", index, "amount", year)
         assert any(message.startswith(f"{INPUT_SHEET}!{cell}") and
-                   f"valeur manquante pour l'année {year} : remplissez toutes les années "
-                   "(0 pour une année sans montant) ou aucune" in message
+                   "(« SIETOM de Chalosse ») : valeur de « Montant fixe par an (€) » "
+                   f"manquante pour l'année {year} : remplissez toutes les années (0 pour "
+                   "une année sans montant) ou aucune" in message
                    for message in messages), messages
     assert not [leak for message in messages for leak in _leaks(message)]

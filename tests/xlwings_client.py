@@ -24,6 +24,7 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
 
@@ -53,9 +54,11 @@ def payload(values: Workbook, name: str = "plan.xlsx", client: str = "VBA"
         entry = {"name": sheet.title, "values": rows or [[]], "pictures": [],
                  "tables": tables}
         if client == "Office.js":
-            entry["charts"] = [{"name": f"Chart {number}", "chart_type": "ColumnClustered",
-                                "left": 0, "top": 0, "width": 400, "height": 250}
-                               for number, _ in enumerate(sheet._charts, start=1)]
+            # a chart keeps the name the click gave it (in memory), else Excel's default
+            entry["charts"] = [{"name": getattr(chart, "name", f"Chart {number}"),
+                                "chart_type": "ColumnClustered", "left": 0, "top": 0,
+                                "width": 400, "height": 250}
+                               for number, chart in enumerate(sheet._charts, start=1)]
         sheets.append(entry)
     return {"client": client, "version": xw.__version__,
             "book": {"name": name, "active_sheet_index": 1, "selection": "A1"},
@@ -122,9 +125,10 @@ def _frozen(address: str) -> str:
 def _add_chart(sheet: Any, args: list[Any]) -> None:
     """Excel's charts.add(type, source, seriesBy rows): a series per row of the source,
     named by its first column."""
-    _, kind, sheet_name, source, _, _, width, height, plot_by, anchor, _ = args
+    name, kind, sheet_name, source, _, _, width, height, plot_by, anchor, _ = args
     assert plot_by == "Rows"
     chart = BarChart() if kind.startswith("Column") else LineChart()
+    chart.name = name  # what the next payload lists
     if kind == "ColumnStacked":
         chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
     min_col, min_row, max_col, max_row = range_boundaries(source.replace("$", ""))
@@ -133,6 +137,8 @@ def _add_chart(sheet: Any, args: list[Any]) -> None:
                                   min_row=row, max_row=row))
         series.tx = SeriesLabel(strRef=StrRef(
             f"'{sheet_name}'!${get_column_letter(min_col)}${row}"))
+        if kind == "Line":
+            series.smooth = False  # Excel draws straight segments
         chart.series.append(series)
     chart.width, chart.height = width * 2.54 / 72, height * 2.54 / 72
     sheet.add_chart(chart, anchor.replace("$", ""))
@@ -163,8 +169,23 @@ def _chart_action(sheet: Any, func: str, args: list[Any]) -> bool:
     return True
 
 
-def _style(action: dict[str, Any], book: Workbook) -> bool:
-    """Play a formatting action as Excel would; False when it is not one."""
+def _name(action: dict[str, Any], book: Workbook) -> bool:
+    """Define or redefine a book-level name; False when the action is not one."""
+    if action["func"] == "namesAdd":
+        name, refers_to = action["args"]
+    elif action["func"] == "setNameRefersTo":
+        name, _, _, refers_to = action["args"]
+    else:
+        return False
+    book.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
+    return True
+
+
+def _style(action: dict[str, Any], book: Workbook, points: bool) -> bool:
+    """Play a formatting action as Excel would; False when it is not one. ``points``:
+    column widths come in points (Office.js), else in characters (desktop)."""
+    if _name(action, book):
+        return True
     if action.get("sheet_position") is None:
         return False
     sheet = book.worksheets[action["sheet_position"]]
@@ -203,9 +224,11 @@ def _style(action: dict[str, Any], book: Workbook) -> bool:
         for cell in cells:
             _align(cell, vertical=_VERTICAL[args[0]])
     elif func == "setColumnWidth":
+        # Office.js: points = (characters × 7 + 5) pixels × 0.75 (Calibri 11)
+        width = round((args[0] / 0.75 - 5) / 7, 6) if points else args[0]
         for column in range(action["column_count"]):
             letter = get_column_letter(action["start_column"] + column + 1)
-            sheet.column_dimensions[letter].width = args[0]
+            sheet.column_dimensions[letter].width = width
     elif func == "setRowHeight":
         for row in range(action["row_count"]):
             sheet.row_dimensions[action["start_row"] + row + 1].height = args[0]
@@ -222,13 +245,15 @@ def _style(action: dict[str, Any], book: Workbook) -> bool:
     return True
 
 
-def apply(actions: list[dict[str, Any]], book: Workbook) -> list[dict[str, Any]]:
-    """Play ``setValues`` and formatting actions on ``book``; return the other actions
-    (alerts…)."""
+def apply(actions: list[dict[str, Any]], book: Workbook, points: bool = False
+          ) -> list[dict[str, Any]]:
+    """Play ``setValues``, formatting and name actions on ``book``; return the other
+    actions (alerts…). ``points``: the actions come from the Office.js client, whose
+    column widths are in points."""
     others = []
     for action in actions:
         if action["func"] != "setValues":
-            if not _style(action, book):
+            if not _style(action, book, points):
                 others.append(action)
             continue
         sheet = book.worksheets[action["sheet_position"]]
@@ -236,10 +261,24 @@ def apply(actions: list[dict[str, Any]], book: Workbook) -> list[dict[str, Any]]
             for c, value in enumerate(row):
                 coordinate = (f"{get_column_letter(action['start_column'] + c + 1)}"
                               f"{action['start_row'] + r + 1}")
-                cell = sheet[coordinate]
-                if isinstance(value, str) and value.startswith("'"):
-                    cell.value = value[1:]  # Excel keeps text after an apostrophe
-                    cell.data_type = "s"
-                else:
-                    cell.value = value
+                _typed(sheet[coordinate], value)
     return others
+
+
+def _typed(cell: Any, value: Any) -> None:
+    """A value written to a cell, read as Excel reads what is typed there: text after
+    an apostrophe is kept as it is (the apostrophe dropped), ``=…`` is a formula, a
+    text that reads as a number becomes that number (« 707 »), an empty text blanks
+    the cell."""
+    if isinstance(value, str) and value.startswith("'"):
+        cell.value = value[1:]
+        cell.data_type = "s"
+        return
+    if isinstance(value, str) and not value.startswith("="):
+        try:
+            number = float(value.replace(",", "."))
+        except ValueError:
+            pass
+        else:
+            value = int(number) if number.is_integer() else number
+    cell.value = value if value != "" else None

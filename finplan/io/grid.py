@@ -340,15 +340,15 @@ class Sheet:
 
     def grid(self) -> list[list[Any]]:
         """The cells from A1 to the last one, as written by hand: formulas as ``=…``,
-        a text that would read as a formula protected by a leading apostrophe (Excel
-        keeps it as text); numbers as floats."""
+        texts behind a leading apostrophe (so that Excel keeps them as they are, never
+        a formula, a number or a date); numbers as floats."""
         rows, columns = self.max_row, self.max_column
         grid: list[list[Any]] = [[None] * columns for _ in range(rows)]
         for (row, column), value in self.cells.items():
             if type(value) is Formula:
                 value = "=" + value
-            elif isinstance(value, str):
-                value = "'" + value if value.startswith(("=", "+", "-", "@")) else value
+            elif isinstance(value, str) and value:
+                value = "'" + value
             elif hasattr(value, "as_tuple"):  # Decimal
                 value = float(value)
             grid[row - 1][column - 1] = value

@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
 
 __all__ = ["MARK_NAME", "mark_sheet", "sheet_key", "finplan_sheets", "content_cells",
-           "encode_cells", "decode_cells", "grid_cells", "added_cells"]
+           "encode_cells", "decode_cells", "grid_cells", "added_cells", "refuse_additions",
+           "refuse_added_cells"]
 
 MARK_NAME = "finplan_feuille"
 
@@ -166,6 +167,31 @@ def grid_cells(grid: Iterable[Iterable[object]]) -> set[str]:
             for row, values in enumerate(grid, start=1)
             for column, value in enumerate(values, start=1)
             if value is not None and value != ""}
+
+
+def refuse_additions(found: Collection[str]) -> FinplanError:
+    """The refusal when what a user added to finplan's result sheets would be lost;
+    ``found`` says what, sheet by sheet (« « Financeurs » : 1 graphique »)."""
+    return FinplanError(
+        "finplan réécrit ses feuilles de résultats à chaque calcul, et vous y avez "
+        f"ajouté ce qu'il ne saurait pas garder — {' ; '.join(found)}. Rien n'a été "
+        "modifié. Déplacez ces ajouts dans une feuille à vous (clic droit sur l'onglet "
+        "> Déplacer ou copier, ou copier-coller), retirez-les des feuilles de "
+        "résultats, puis relancez le calcul.")
+
+
+def refuse_added_cells(added: dict[str, list[str]]) -> None:
+    """Refuse when cells a user typed on result sheets would vanish (``added``: sheet
+    title -> those cells, in order); nothing to refuse when none."""
+    lost = [f"« {title} » : " + ", ".join(cells[:6]) + (
+        f"… ({len(cells)} au total)" if len(cells) > 6 else "")
+        for title, cells in added.items() if cells]
+    if lost:
+        raise FinplanError(
+            "Des cellules ont été saisies dans les feuilles de résultats, hors de ce que "
+            f"finplan y écrit — {' ; '.join(lost)}. finplan réécrit ces feuilles à chaque "
+            "calcul et les effacerait. Rien n'a été modifié. Copiez ces cellules dans une "
+            "feuille à vous, videz-les dans la feuille de résultats, puis relancez.")
 
 
 def added_cells(old: Collection[str], new: Collection[str], recorded: set[str] | None,

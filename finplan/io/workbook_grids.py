@@ -22,22 +22,21 @@ from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, InputLayout
 from finplan.io.workbook_outputs import write_outputs
 from finplan.model.plan import Plan
 
-__all__ = ["output_grids", "output_sheets", "error_grid", "pad", "protect_text",
+__all__ = ["output_grids", "output_parts", "output_sheets", "error_sheet", "pad", "protect_text",
            "SheetLook", "sheet_look", "boxes", "Box"]
 
 # (first row, first column, last row, last column), 1-based and inclusive
 Box = tuple[int, int, int, int]
 
-_FORMULA_STARTS = ("=", "+", "-", "@")
-
-
 def protect_text(value: Any) -> Any:
-    """A text that Excel would take for a formula, protected by a leading apostrophe.
+    """A text as Excel must keep it, behind a leading apostrophe: a value written to a
+    cell is read as if typed there, so « =cmd » would be a formula, « 707 » a number,
+    « 1/2 » a date and « 'Bio' » would lose its apostrophe.
 
-    >>> protect_text("=cmd"), protect_text("Région"), protect_text(12)
-    ("'=cmd", 'Région', 12)
+    >>> protect_text("=cmd"), protect_text("707"), protect_text("'Bio'"), protect_text(12)
+    ("'=cmd", "'707", "''Bio'", 12)
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and value:
         return "'" + value
     return value
 
@@ -154,20 +153,30 @@ def sheet_look(sheet: grid.Sheet) -> SheetLook:
         charts=tuple(sheet.charts), freeze=sheet.freeze)
 
 
-def output_book(plan: Plan, layout: InputLayout, notes: Sequence[str] = ()) -> grid.Book:
+def output_book(plan: Plan, layout: InputLayout, notes: Sequence[str] = (),
+                text_cells: Sequence[str] = ()) -> grid.Book:
     """Every output sheet of ``plan`` (:mod:`finplan.io.grid`)."""
     book = grid.Book()
-    write_outputs(book, plan, layout, {}, notes)
+    write_outputs(book, plan, layout, {}, notes, text_cells)
     return book
 
 
-def output_sheets(plan: Plan, layout: InputLayout, notes: Sequence[str] = ()
+def output_parts(plan: Plan, layout: InputLayout, notes: Sequence[str] = (),
+                 text_cells: Sequence[str] = ()
+                 ) -> tuple[dict[str, tuple[list[list[Any]], SheetLook]], dict[str, str]]:
+    """Every output sheet of ``plan``, by sheet name, in the order of the workbook —
+    its grid of values and formulas, and its look — and the defined names of its
+    blocks (name -> what it refers to)."""
+    book = output_book(plan, layout, notes, text_cells)
+    return ({SHEETS[key]: (book[SHEETS[key]].grid(), sheet_look(book[SHEETS[key]]))
+             for key in OUTPUT_SHEETS}, dict(book.names))
+
+
+def output_sheets(plan: Plan, layout: InputLayout, notes: Sequence[str] = (),
+                  text_cells: Sequence[str] = ()
                   ) -> dict[str, tuple[list[list[Any]], SheetLook]]:
-    """Every output sheet of ``plan``, by sheet name, in the order of the workbook:
-    its grid of values and formulas, and its look."""
-    book = output_book(plan, layout, notes)
-    return {SHEETS[key]: (book[SHEETS[key]].grid(), sheet_look(book[SHEETS[key]]))
-            for key in OUTPUT_SHEETS}
+    """Every output sheet of ``plan``, by sheet name (see :func:`output_parts`)."""
+    return output_parts(plan, layout, notes, text_cells)[0]
 
 
 def output_grids(plan: Plan, layout: InputLayout, notes: Sequence[str] = ()
@@ -176,19 +185,26 @@ def output_grids(plan: Plan, layout: InputLayout, notes: Sequence[str] = ()
     return {name: cells for name, (cells, _) in output_sheets(plan, layout, notes).items()}
 
 
-def error_grid(error: CaseError) -> list[list[Any]]:
-    """The ``Contrôles`` sheet when the inputs have errors: where, and what to fix."""
-    rows: list[list[Any]] = [
-        [None, "Contrôles"],
-        [None, "Le plan n'a pas été calculé : corrigez les cellules ci-dessous, puis "
-               "cliquez à nouveau sur « Calculer le plan ». Les autres feuilles montrent "
-               "encore le calcul précédent."],
-        [],
-        ["Cellule", "Problème"],
-    ]
-    for issue in error.issues:
-        rows.append([issue.where, protect_text(issue.message)])
-    return rows
+def error_sheet(error: CaseError) -> grid.Sheet:
+    """The ``Contrôles`` sheet when the inputs have errors: each cell to fix (with the
+    label of its row) and what is wrong with it, readable on screen and on paper."""
+    from finplan.io.workbook_print import fit_texts, widen_for_words
+    from finplan.io.workbook_styles import HEADER_FILL, HEADER_FONT, NOTE_FONT, TITLE_FONT, WRAP
+
+    sheet = grid.Sheet(SHEETS["checks"])
+    sheet.put("B1", "Contrôles", font=TITLE_FONT)
+    sheet.put("B2", "Le plan n'a pas été calculé : corrigez les cellules ci-dessous, puis "
+              "cliquez à nouveau sur « Calculer le plan ». Les autres feuilles ne sont pas "
+              "modifiées.", font=NOTE_FONT, align=WRAP)
+    for column, text in ((2, "Cellule"), (3, "Problème")):
+        sheet.put((4, column), text, fill=HEADER_FILL, font=HEADER_FONT)
+    for row, issue in enumerate(error.issues, start=5):
+        sheet.put((row, 2), issue.where, align=WRAP)
+        sheet.put((row, 3), issue.message, align=WRAP)
+    sheet.widths.update({1: 3, 2: 40, 3: 90})
+    widen_for_words(sheet)
+    fit_texts(sheet)
+    return sheet
 
 
 def pad(cells: list[list[Any]], rows: int, columns: int) -> list[list[Any]]:

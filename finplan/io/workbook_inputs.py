@@ -313,7 +313,7 @@ GUIDE_TEXT = (
     ("Budget : compte de résultat prévisionnel sur les lignes du Cerfa 12156, avec le "
      "détail par compte.", None),
     ("Financeurs : qui paie quoi chaque année, la part de chaque besoin et ce qui a limité "
-     "chaque montant (besoin, plafond annuel, plafond pluriannuel, plafond public).", None),
+     "chaque montant (besoin, plafond annuel, plafond total, plafond public).", None),
     ("Plan de financement : emplois et ressources, capacité d'autofinancement, BFR, "
      "trésorerie de fin d'année.", None),
     ("Trésorerie : les encaissements et décaissements mois par mois, selon le calendrier "

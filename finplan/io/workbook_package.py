@@ -41,7 +41,8 @@ from xml.etree import ElementTree as ET
 
 from defusedxml import ElementTree as SafeET
 
-from finplan.errors import FinplanError
+from finplan.io.sheet_marks import refuse_additions
+from finplan.model.vocabulary import counted
 
 __all__ = ["merge_sheets", "charts_by_sheet"]
 
@@ -219,7 +220,7 @@ def user_additions(old: _Package, part: str, new: _Package, new_part: str | None
     if old_other:
         found.append("des formes, zones de texte ou images")
     if old_charts > new_charts:
-        found.append(f"{old_charts - new_charts} graphique(s)")
+        found.append(counted(old_charts - new_charts, "graphique"))
     return found
 
 
@@ -672,12 +673,7 @@ def _refuse_additions(old: _Package, new: _Package, titles: Sequence[str]) -> No
             if added:
                 found.append(f"« {title} » : {', '.join(added)}")
     if found:
-        raise FinplanError(
-            "finplan réécrit ses feuilles de résultats à chaque calcul, et vous y avez "
-            f"ajouté ce qu'il ne saurait pas garder — {' ; '.join(found)}. Rien n'a été "
-            "modifié. Déplacez ces ajouts dans une feuille à vous (clic droit sur l'onglet "
-            "> Déplacer ou copier, ou copier-coller), retirez-les des feuilles de "
-            "résultats, puis relancez le calcul.")
+        raise refuse_additions(found)
 
 
 def _verify(old: _Package, destination: io.BytesIO, touched: set[str]) -> None:

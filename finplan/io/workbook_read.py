@@ -40,6 +40,7 @@ from finplan.io.workbook_layout import (
     TableSpec,
 )
 from finplan.model.case import Case
+from finplan.model.money import format_decimal
 from finplan.model.names import name_key
 from finplan.model.validation import FORMAT, MISSING_TEXT, show, validate_case
 from finplan.model.vocabulary import VOCABULARY, label
@@ -116,6 +117,10 @@ class WorkbookWords(Words):
     def num(self, text: str) -> str:
         return text.replace(".", ",")
 
+    def per_year(self, count: str) -> str:
+        last = f"« an {count} »" if count else "de chaque année"
+        return f"une valeur dans chaque colonne « an 1 » à {last} en fin de tableau"
+
     def ref(self, path: str) -> str:
         if path in self.locations:
             return f"la ligne de {self.locations[path]}"
@@ -140,6 +145,7 @@ class WorkbookCase:
     layout: InputLayout
     locations: Mapping[str, str]
     notes: tuple[str, ...] = ()  # numbers typed as text: read, but Excel cannot use them
+    text_cells: tuple[str, ...] = ()  # where they are (Hypothèses cells)
 
 
 def open_workbook(path: str | Path, *, keep_vba: bool = False,
@@ -225,14 +231,19 @@ class _Reader:
         self.cells = cells
         self.issues: list[Issue] = []
         self.notes: list[str] = []
+        self.text_cells: list[str] = []
         self.locations: dict[str, str] = {}
         self.years = MAX_YEARS
+        self.years_known = False  # a wrong « Durée du plan » says nothing of the years
 
     def where(self, coordinate: str) -> str:
         return f"{INPUT_SHEET}!{coordinate}"
 
-    def fail(self, coordinate: str, path: str, problem: str) -> None:
-        self.issues.append(Issue(path, problem=problem, location=self.where(coordinate)))
+    def fail(self, coordinate: str, path: str, problem: str,
+             context: str | None = None) -> None:
+        """An issue at ``coordinate``; ``context`` names the row it is on (its label)."""
+        self.issues.append(Issue(path, problem=problem, location=self.where(coordinate),
+                                 context=context))
 
     def value(self, coordinate: str, kind: str, path: str) -> Any:
         """The cell's value as the case expects it (None when blank)."""
@@ -266,8 +277,9 @@ class _Reader:
                     return value  # the validation says what was expected
                 self.notes.append(
                     f"{self.where(coordinate)} contient le texte « {value} », lu comme le "
-                    f"nombre {number} ; les formules d'Excel ne lisent pas un texte : "
-                    "saisissez-le comme un nombre.")
+                    f"nombre {format_decimal(number)} ; les formules du classeur ne lisent "
+                    "pas un texte : saisissez-le comme un nombre.")
+                self.text_cells.append(coordinate)
                 return number
             return value
         if isinstance(value, float):
@@ -456,9 +468,16 @@ def _grid_positions(reader: _Reader, height: int) -> dict[str, tuple[int, int]]:
     return {key: (headers[key], max(0, end - headers[key])) for key, end in zip(keys, ends)}
 
 
+def _years(count: int) -> str:
+    """« 1 an », « 3 ans »."""
+    return f"{count} an" if count == 1 else f"{count} ans"
+
+
 def _read_item(reader: _Reader, spec: TableSpec, layout: InputLayout, row_index: int,
                path: str) -> dict[str, Any]:
     item: dict[str, Any] = {}
+    first = reader.cells.get(layout.cell(spec.key, row_index, spec.columns[0].key))[0]
+    context = f"« {first} »" if isinstance(first, str) and first.strip() else None
     for column in spec.columns:
         key_path = f"{path}.{column.key}"
         base_cell = layout.cell(spec.key, row_index, column.key)
@@ -468,18 +487,21 @@ def _read_item(reader: _Reader, spec: TableSpec, layout: InputLayout, row_index:
             for year in range(1, MAX_YEARS + 1):
                 cell = layout.cell(spec.key, row_index, column.key, year)
                 value = reader.value(cell, column.kind, f"{key_path}[{year - 1}]")
-                if year > reader.years and value is not None:
-                    reader.fail(cell, f"{key_path}[{year - 1}]", f"valeur pour l'année "
-                                f"{year} alors que le plan dure {reader.years} an(s) ; "
-                                "videz cette cellule ou allongez le plan")
+                if year > reader.years and value is not None and reader.years_known:
+                    reader.fail(cell, f"{key_path}[{year - 1}]", f"valeur de « {column.header} » "
+                                f"pour l'année {year} alors que le plan dure "
+                                f"{_years(reader.years)} ; videz cette cellule ou allongez "
+                                "le plan", context)
                 years.append(value)
             years = years[:reader.years]
         if any(value is not None for value in years):
             if base is not None:
-                reader.fail(base_cell, key_path, "donnez soit une valeur unique, soit une "
-                            "valeur par année (colonnes « an 1 » à « an "
-                            f"{reader.years} »), pas les deux")
+                reader.fail(base_cell, key_path, f"donnez dans « {column.header} » soit "
+                            "une valeur unique, soit une valeur par année (colonnes « an 1 » à "
+                            f"« an {reader.years} »), pas les deux", context)
             missing = [y for y, value in enumerate(years, start=1) if value is None]
+            if not reader.years_known:
+                missing = []  # the duration's own error is the one to fix first
             if base is None and column.once_allowed:
                 # « once, in that year »: as the sheet's formulas read it, a blank
                 # year of a row without a yearly amount is 0
@@ -487,9 +509,9 @@ def _read_item(reader: _Reader, spec: TableSpec, layout: InputLayout, row_index:
                 missing = []
             for year in missing:
                 cell = layout.cell(spec.key, row_index, column.key, year)
-                reader.fail(cell, f"{key_path}[{year - 1}]", f"valeur manquante pour "
-                            f"l'année {year} : remplissez toutes les années (0 pour une année "
-                            "sans montant) ou aucune")
+                reader.fail(cell, f"{key_path}[{year - 1}]", f"valeur de « {column.header} » "
+                            f"manquante pour l'année {year} : remplissez toutes les "
+                            "années (0 pour une année sans montant) ou aucune", context)
             reader.locations[key_path] = reader.where(layout.cell(spec.key, row_index,
                                                                   column.key, 1))
             item[column.key] = years
@@ -569,6 +591,7 @@ def _read(reader: _Reader, param_cells: Mapping[str, str],
     years = raw.get("project", {}).get("years", 3)
     if isinstance(years, (int, Decimal)) and 1 <= years <= MAX_YEARS and years == int(years):
         reader.years = int(years)
+        reader.years_known = True
     if any(spec.key not in positions for spec in TABLES if not spec.optional):
         raise CaseError(reader.issues)
     layout = InputLayout.from_positions(positions, {
@@ -638,4 +661,5 @@ def _validated(raw: dict, reader: _Reader, layout: InputLayout) -> WorkbookCase:
         raise CaseError(reader.issues + located).render(words) from None
     if reader.issues:
         raise CaseError(reader.issues)
-    return WorkbookCase(case, layout, dict(reader.locations), tuple(reader.notes))
+    return WorkbookCase(case, layout, dict(reader.locations), tuple(reader.notes),
+                        tuple(reader.text_cells))

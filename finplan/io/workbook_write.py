@@ -22,6 +22,7 @@ from finplan.io.sheet_marks import (
     encode_cells,
     finplan_sheets,
     mark_sheet,
+    refuse_added_cells,
 )
 from finplan.io.workbook_inputs import (
     Expectations,
@@ -168,7 +169,8 @@ def template_workbook(case: Case | None = None) -> Workbook:
 
 def replace_outputs(book: Workbook, plan: Plan, layout: InputLayout,
                     notes: tuple[str, ...] = (),
-                    snapshot: list[list[object]] | None = None) -> Expectations:
+                    snapshot: list[list[object]] | None = None,
+                    text_cells: tuple[str, ...] = ()) -> Expectations:
     """Rewrite every output sheet of an existing workbook (the inputs stay as they are)
     and, given the inputs just read (``snapshot``), its « Dernier calcul » sheet."""
     expected: Expectations = {}
@@ -180,7 +182,7 @@ def replace_outputs(book: Workbook, plan: Plan, layout: InputLayout,
         if name in book.defined_names:
             del book.defined_names[name]
     model = grid.Book()
-    write_outputs(model, plan, layout, expected, notes)
+    write_outputs(model, plan, layout, expected, notes, text_cells)
     if snapshot is not None:
         write_snapshot(model, snapshot)
     write_book(model, book)
@@ -228,7 +230,7 @@ def fill_workbook(path: str | Path) -> FillResult:
         found = read_workbook_case(book, values)
         plan = compute(found.case)
         expected = replace_outputs(book, plan, found.layout, found.notes, snapshot_grid(
-            book[INPUT_SHEET], values[INPUT_SHEET] if values else None))
+            book[INPUT_SHEET], values[INPUT_SHEET] if values else None), found.text_cells)
         expected.update(list_expectations(found.layout, found.case))
         _refuse_added_cells(book, before, recorded)
         titles = [SHEETS[key] for key in FINPLAN_SHEETS if SHEETS[key] in book.sheetnames]
@@ -245,21 +247,10 @@ def fill_workbook(path: str | Path) -> FillResult:
 def _refuse_added_cells(book: Workbook, before: dict[str, set[str]],
                         recorded: dict[str, tuple]) -> None:
     """Refuse when cells a user typed on an output sheet would vanish."""
-    from finplan.errors import FinplanError
-
-    lost = []
+    added = {}
     for key, cells in before.items():
-        if key not in OUTPUT_SHEETS:
-            continue
-        size, written = recorded.get(key, (None, None))
-        added = added_cells(cells, content_cells(book[SHEETS[key]]), written, size)
-        if added:
-            shown = ", ".join(added[:6]) + (f"… ({len(added)} au total)"
-                                            if len(added) > 6 else "")
-            lost.append(f"« {SHEETS[key]} » : {shown}")
-    if lost:
-        raise FinplanError(
-            "Des cellules ont été saisies dans les feuilles de résultats, hors de ce que "
-            f"finplan y écrit — {' ; '.join(lost)}. finplan réécrit ces feuilles à chaque "
-            "calcul et les effacerait. Rien n'a été modifié. Copiez ces cellules dans une "
-            "feuille à vous, videz-les dans la feuille de résultats, puis relancez.")
+        if key in OUTPUT_SHEETS:
+            size, written = recorded.get(key, (None, None))
+            added[SHEETS[key]] = added_cells(cells, content_cells(book[SHEETS[key]]),
+                                             written, size)
+    refuse_added_cells(added)

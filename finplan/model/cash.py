@@ -199,8 +199,8 @@ def _funding(case: Case, fundings: Sequence, cash: MonthlyCash) -> None:
                     paid_row[absolute - 1] += part
                 else:
                     cash.receivable_end += part
-            for month, part in spread(amount, months_of_year(y, project.start_month)).items():
-                due_row[12 * (y - 1) + month - 1] += part
+            for absolute, part in _due_months(case, funder, schedule, y, amount).items():
+                due_row[absolute - 1] += part
         running_paid = running_due = 0
         lag = []
         for month in range(months):
@@ -213,17 +213,47 @@ def _funding(case: Case, fundings: Sequence, cash: MonthlyCash) -> None:
                                for y in range(1, years + 1)]
 
 
+def _staff_months(case: Case, funder: Funder, y: int, amount: Cents) -> dict[int, Cents]:
+    """A ``per_fte`` funder's allocation for plan year ``y`` spread as its staff is
+    paid: over the months from the first matching staff line's start."""
+    project = case.project
+    starts = [max(line.start_month or project.start_month, project.start_month)
+              for line in case.staff if line.kind == funder.staff_kind
+              and (funder.contract is None or line.contract == funder.contract)]
+    first = min(starts, default=project.start_month)
+    return {12 * (y - 1) + m: part
+            for m, part in spread(amount, months_of_year(y, first)).items()}
+
+
+def _due_months(case: Case, funder: Funder, schedule: Payments | None, y: int,
+                amount: Cents) -> dict[int, Cents]:
+    """When the cash a funder's allocation for plan year ``y`` pays for goes out, to
+    tell which funder's lateness leaves the cash short: an investment subsidy is
+    needed in the months the year's investments are bought (by their amounts), a
+    ``per_fte`` aid as its staff is paid, any other allocation over the year's active
+    months."""
+    project = case.project
+    if funder.finances == "investment":
+        bought = [item for item in case.investments if item.year == y]
+        if bought:
+            parts = split(amount, [item.amount for item in bought]) if sum(
+                item.amount for item in bought) > 0 else [amount] + [0] * (len(bought) - 1)
+            due: dict[int, Cents] = {}
+            for item, part in zip(bought, parts):
+                month = 12 * (y - 1) + item.month
+                due[month] = due.get(month, 0) + part
+            return due
+    if schedule is None:
+        return _staff_months(case, funder, y, amount)
+    return {12 * (y - 1) + m: part
+            for m, part in spread(amount, months_of_year(y, project.start_month)).items()}
+
+
 def _payment_months(case: Case, funder: Funder, schedule: Payments | None, y: int,
                     amount: Cents) -> dict[int, Cents]:
     """Absolute month -> part of a funder's allocation for plan year ``y``."""
-    project = case.project
     if schedule is None:  # per_fte: as the matching staff are paid
-        starts = [max(line.start_month or project.start_month, project.start_month)
-                  for line in case.staff if line.kind == funder.staff_kind
-                  and (funder.contract is None or line.contract == funder.contract)]
-        first = min(starts, default=project.start_month)
-        return {12 * (y - 1) + m: part
-                for m, part in spread(amount, months_of_year(y, first)).items()}
+        return _staff_months(case, funder, y, amount)
     parts: dict[int, Cents] = {}
     for (_, month), part in zip(schedule, split(amount, [share for share, _ in schedule])):
         absolute = 12 * (y - 1) + month

@@ -64,7 +64,7 @@ def caps(excesses: Sequence[CapExcess]) -> Check:
     parts = []
     for excess in excesses:
         where = f"en {excess.year}" if excess.year else "sur la durée du plan"
-        ceiling = "plafond annuel" if excess.kind == "cap" else "plafond pluriannuel"
+        ceiling = "plafond annuel" if excess.kind == "cap" else "plafond total"
         parts.append(f"« {excess.funder} » verse {format_euros(excess.paid)} {where}, "
                      f"au-delà de son {ceiling} de {format_euros(excess.ceiling)}")
     return Check("caps", False, "Plafond dépassé : " + " ; ".join(parts) + ".")

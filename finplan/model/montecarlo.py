@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from finplan.model.case import Case, Variation
 from finplan.model.scenarios import PathError, names_item, parse_path, set_path
+from finplan.model.vocabulary import counted
 
 if TYPE_CHECKING:  # numpy is imported when draws are made: a click need not load it
     import numpy as np
@@ -119,8 +120,8 @@ def _index(items: Sequence[Any], selector: str, key: str) -> int:
     if selector.strip().lstrip("-").isdigit():
         index = int(selector)
         if not 0 <= index < len(items):
-            raise PathError(f"{key}[{index}] n'existe pas : la liste a {len(items)} "
-                            "élément(s), numérotés à partir de 0")
+            raise PathError(f"{key}[{index}] n'existe pas : la liste a "
+                            f"{counted(len(items), 'élément')}, numérotés à partir de 0")
         return index
     for index, item in enumerate(items):
         if isinstance(item, Mapping) and names_item(dict(item), selector):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from finplan.model.names import clean_text, name_key
+from finplan.model.vocabulary import counted
 
 __all__ = ["Scenario", "parse_path", "get_path", "set_path", "PathError", "names_item"]
 
@@ -66,8 +67,8 @@ def _item(items: Any, selector: str, key: str) -> dict:
     if selector.strip().lstrip("-").isdigit():
         index = int(selector)
         if not 0 <= index < len(items):
-            raise PathError(f"{key}[{index}] n'existe pas : la liste a {len(items)} "
-                            "élément(s), numérotés à partir de 0")
+            raise PathError(f"{key}[{index}] n'existe pas : la liste a "
+                            f"{counted(len(items), 'élément')}, numérotés à partir de 0")
         return items[index]
     for item in items:
         if names_item(item, selector):

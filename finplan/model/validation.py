@@ -36,6 +36,7 @@ from finplan.errors import (
     choices,
     listed,
     num,
+    per_year,
     ref,
     section,
     strip_terms,
@@ -61,7 +62,7 @@ from finplan.model.money import format_percent
 from finplan.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, target_of
 from finplan.model.names import clean_text, name_key
 from finplan.model.scenarios import PathError, Scenario, set_path
-from finplan.model.vocabulary import normalise
+from finplan.model.vocabulary import counted, normalise
 from finplan.rates import CONTRACTS, UnknownRate, aide_au_poste
 
 __all__ = ["FORMAT", "LIMITS", "show", "validate_case"]
@@ -289,7 +290,7 @@ class _Checker:
             if self.years is not None and len(value) != self.years:
                 return self.fail(
                     f"{path}.{key}", self._per_year_text(low, high), value,
-                    hint=f"la liste a {len(value)} valeur(s) au lieu de {self.years}, "
+                    hint=f"la liste a {counted(len(value), 'valeur')} au lieu de {self.years}, "
                     "une par année du plan", context=context)
             items = [self.check_number(item, f"{path}.{key}[{index}]", low=low, high=high,
                                        context=context) for index, item in enumerate(value)]
@@ -301,8 +302,7 @@ class _Checker:
         return number
 
     def _per_year_text(self, low: Any, high: Any) -> str:
-        count = f"{self.years} " if self.years else ""
-        return (f"{_range_text(low, high, False)}, ou une valeur par année ({count}valeurs)")
+        return f"{_range_text(low, high, False)}, ou {per_year(self.years or None)}"
 
 
 def _range_text(low: Any, high: Any, above: bool) -> str:

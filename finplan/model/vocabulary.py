@@ -19,7 +19,16 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["CERFA_74_LINES", "VOCABULARY", "choices_text", "label", "normalise"]
+__all__ = ["CERFA_74_LINES", "VOCABULARY", "choices_text", "counted", "label", "normalise"]
+
+
+def counted(count: int, word: str, plural: str | None = None) -> str:
+    """« 1 valeur », « 3 valeurs », « 0 élément » (French: 0 and 1 are singular).
+
+    >>> counted(1, "valeur"), counted(3, "valeur"), counted(2, "an", "ans")
+    ('1 valeur', '3 valeurs', '2 ans')
+    """
+    return f"{count} {word if count < 2 else plural or word + 's'}"
 
 # field -> {canonical value: French label}
 VOCABULARY: dict[str, dict[str, str]] = {

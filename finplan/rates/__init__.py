@@ -14,7 +14,7 @@ that last figure, with a warning saying so.
 >>> rate.amount, rate.warning
 (Decimal('23535.17'), None)
 >>> print(aide_au_poste("ACI", 2027).warning)
-Aide au poste ACI : aucun montant connu pour 2027 (aucun arrêté trouvé au 1er novembre 2026) ; le dernier montant connu, 23921 € par ETP, en vigueur depuis le 1er novembre 2024 (Arrêté du 4 décembre 2024), est appliqué.
+Aide au poste ACI : aucun montant connu pour 2027 (aucun arrêté trouvé au 1er novembre 2026) ; le dernier montant connu, 23 921 € par ETP, en vigueur depuis le 1er novembre 2024 (Arrêté du 4 décembre 2024), est appliqué.
 """
 
 from __future__ import annotations
@@ -72,11 +72,18 @@ def _french_date(day: dt.date) -> str:
     return f"{first} {_MONTHS_FR[day.month - 1]} {day.year}"
 
 
+def _thousands(amount: Decimal) -> str:
+    """``23921`` -> ``23 921`` (a French reader's thousands)."""
+    whole, _, cents = f"{amount:f}".partition(".")
+    grouped = f"{int(whole):,}".replace(",", " ")
+    return grouped + ("," + cents if cents.strip("0") else "")
+
+
 def missing_years_warning(contract: str, years: list[int]) -> str:
     """The French warning for years after the last known figure of ``contract``.
 
     >>> print(missing_years_warning("EI", [2026, 2027]))
-    Aide au poste EI : aucun montant connu pour 2026 et 2027 (aucun arrêté trouvé au 1er novembre 2026) ; le dernier montant connu, 13304 € par ETP, en vigueur depuis le 1er janvier 2025 (Arrêté du 4 décembre 2024), est appliqué.
+    Aide au poste EI : aucun montant connu pour 2026 et 2027 (aucun arrêté trouvé au 1er novembre 2026) ; le dernier montant connu, 13 304 € par ETP, en vigueur depuis le 1er janvier 2025 (Arrêté du 4 décembre 2024), est appliqué.
     """
     checked, entries = _table()
     entries = tuple(entry for entry in entries if contract in entry.amounts)
@@ -89,7 +96,7 @@ def missing_years_warning(contract: str, years: list[int]) -> str:
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
     return (f"Aide au poste {contract} : aucun montant connu pour {listed} (aucun arrêté "
             f"trouvé au {_french_date(checked)}) ; le dernier montant connu, "
-            f"{latest.amounts[contract]} € par ETP, en vigueur depuis le "
+            f"{_thousands(latest.amounts[contract])} € par ETP, en vigueur depuis le "
             f"{_french_date(since.start)} ({since.source}), est appliqué.")
 
 

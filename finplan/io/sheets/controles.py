@@ -58,7 +58,8 @@ _CHECK_LABELS = {
 
 def write_checks(book: Book, plan: Plan, layout: InputLayout, funders: Funders,
                   financing: tuple[SheetWriter, int, int], monthly: tuple[SheetWriter, int],
-                  expected: Expectations, notes: Sequence[str]) -> None:
+                  expected: Expectations, notes: Sequence[str],
+                  text_cells: Sequence[str] = ()) -> None:
     sheet = SheetWriter(book, "checks", plan, expected)
     ws = sheet.sheet
     sheet.title("Contrôles", "Le statut est recalculé par les formules ; le message est "
@@ -119,6 +120,9 @@ def write_checks(book: Book, plan: Plan, layout: InputLayout, funders: Funders,
             sheet.formula(f"{column['value']}{row}", *watched)
         row += 1
     write_freshness_check(sheet, row)
+    if text_cells:
+        row += 1
+        write_text_check(sheet, row, text_cells)
     last = row
     statuses = f"{column['status']}{FIRST_OUTPUT_ROW}:{column['status']}{last}"
     for status, fill in (("ok", OK_FILL), ("error", KO_FILL), ("warning", WARN_FILL)):
@@ -126,9 +130,11 @@ def write_checks(book: Book, plan: Plan, layout: InputLayout, funders: Funders,
     verdict = last + 2
     verdict_cell = f"{column['status']}{verdict}"
     ws.put(f"{column['description']}{verdict}", "Verdict", font=BOLD)
-    sheet.formula(verdict_cell, f'IF(COUNTIF({statuses},"{STATUS["error"]}")=0,'
-                  '"Plan validé","Plan à revoir")',
-                  "Plan validé" if plan.ok else "Plan à revoir", "General")
+    # a status showing an error (#VALUE!…) is « À revoir » too: COUNTIF skips errors
+    sheet.formula(verdict_cell, f'IF(AND(COUNTIF({statuses},"{STATUS["error"]}")=0,'
+                  f'SUMPRODUCT(--ISERROR({statuses}))=0),"Plan validé","Plan à revoir")',
+                  "Plan validé" if plan.ok and not text_cells else "Plan à revoir",
+                  "General")
     ws.set(verdict_cell, font=BOLD)
     remarks = [f"Avertissement : {text}" for text in plan.warnings]
     remarks += [f"Saisie : {text}" for text in notes]
@@ -164,6 +170,28 @@ def write_freshness_check(sheet: SheetWriter, row: int) -> None:
     ws.put(f"{column['message']}{row}", "Si « À revoir » : les hypothèses ont changé depuis "
            "le dernier calcul ; cliquez sur « Calculer le plan » ou lancez finplan fill.",
            align=WRAP)
+
+
+TEXT_CHECK = "Nombres saisis comme des nombres (pas comme du texte)"
+MAX_TEXT_CELLS = 200  # cells the check's formula names (about 25 characters each)
+
+
+def write_text_check(sheet: SheetWriter, row: int, cells: Sequence[str]) -> None:
+    """The check that no number of the inputs is typed as text: finplan reads « 3,7 »
+    typed as text, the workbook's formulas cannot; « À revoir » until each of those
+    cells holds a number."""
+    column, ws = CHECK_COLUMNS, sheet.sheet
+    ws.put(f"{column['id']}{row}", row - FIRST_OUTPUT_ROW + 1)
+    ws.put(f"{column['description']}{row}", TEXT_CHECK)
+    tests = ",".join(f"ISTEXT({hyp(cell)})" for cell in cells[:MAX_TEXT_CELLS])
+    sheet.formula(f"{column['status']}{row}",
+                  f'IF(OR({tests}),"{STATUS["error"]}","{STATUS["ok"]}")', STATUS["error"],
+                  "General")
+    shown = ", ".join(cells[:10]) + ("…" if len(cells) > 10 else "")
+    ws.put(f"{column['message']}{row}", f"Des nombres sont saisis comme du texte dans la "
+           f"feuille Hypothèses ({shown}) : finplan les a lus, mais les formules du "
+           "classeur ne le peuvent pas. Ressaisissez-les comme des nombres, puis relancez "
+           "le calcul.", align=WRAP)
 
 
 def cap_conditions(plan: Plan, layout: InputLayout, funders: Funders) -> list[str]:
