@@ -66,7 +66,7 @@ from finplan.rates import UnknownRate, aide_au_poste
 __all__ = ["calculer", "main", "aide_poste", "repartir", "amortissement", "interets",
            "MAX_CALLS", "MAX_EXTENT", "MAX_EXTENT_CELLS", "previous_extents"]
 
-MAX_CALLS = 10
+MAX_CALLS = 11  # 8 result sheets, « Listes », « Dernier calcul », the message
 # Largest (rows, columns) an output sheet can take, with a wide margin (a case at the
 # list limits writes about 2 000 rows; Trésorerie is 4 + 60 months wide): the
 # extents read back from « Listes » are bounded by it, so one write stays small.
@@ -213,6 +213,8 @@ def _write_sheets(book: Any, sheets: dict[str, tuple[list[list[Any]], SheetLook]
         extent = (max(len(grid), previous[name][0], 1),
                   max(max((len(row) for row in grid), default=0), previous[name][1], 1))
         _style(book.sheets[name], sheet_look_, extent, look)
+        if look.charts:
+            _charts(book, book.sheets[name], sheet_look_.charts)
 
 
 def _write_names(book: Any, names: dict[str, str]) -> None:
@@ -347,8 +349,6 @@ def _style(sheet: Any, look: SheetLook, extent: tuple[int, int], client: _Look) 
             operator, formula, fill_color=color or None)
     if look.freeze:
         sheet.freeze_panes.freeze_at(_frozen(look.freeze))
-    if client.charts:
-        _charts(sheet, look.charts)
 
 
 DEFAULT_COLUMN_WIDTH = 8.43  # Excel's, in characters
@@ -400,27 +400,30 @@ _CHART_TYPES = {("line", False): "line", ("bars", True): "column_stacked",
 _POINTS_PER_CM = 72 / 2.54
 
 
-def _charts(sheet: Any, charts: Sequence[Any]) -> None:
+def _charts(book: Any, sheet: Any, charts: Sequence[Any]) -> None:
     """The sheet's charts as ``fill`` makes them (the previous click's, or fill's,
-    deleted first: finplan's output sheets hold no chart of the user's, fill refuses
-    one). Each is made from its block — the series' names in the column just left of
-    their values, rows one under the other — with the categories of its header row."""
+    deleted first: a chart of the user's was refused before anything was written).
+    Each is made from its block of its sheet — the series' names in the column just
+    left of their values, rows one under the other — with the categories of its
+    header row."""
     for chart in reversed(_finplan_charts(sheet, len(charts))):  # indexes stay valid
         chart.delete()
     for number, chart in enumerate(charts, start=1):
         names, values = chart.series[0][0], chart.series[0][1]
         last = chart.series[-1][1]
+        source = book.sheets[values.sheet]
         made = sheet.charts.add(
             anchor=sheet.range(chart.anchor), width=chart.width * _POINTS_PER_CM,
             height=chart.height * _POINTS_PER_CM,
             chart_type=_CHART_TYPES[(chart.kind, chart.stacked)],
-            source=sheet.range((values.first_row, names.first_column if names else
-                                values.first_column), (last.last_row, last.last_column)),
+            source=source.range((values.first_row, names.first_column if names else
+                                 values.first_column), (last.last_row, last.last_column)),
             plot_by="rows", name=f"{_CHART_PREFIX}{number}")
         made.title = chart.title
         categories = chart.categories
-        made.set_x_axis_values(sheet.range((categories.first_row, categories.first_column),
-                                           (categories.last_row, categories.last_column)))
+        made.set_x_axis_values(book.sheets[categories.sheet].range(
+            (categories.first_row, categories.first_column),
+            (categories.last_row, categories.last_column)))
         if chart.y_title:
             made.value_axis.title = chart.y_title
         if chart.y_format:

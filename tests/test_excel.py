@@ -59,7 +59,7 @@ def test_a_bounded_number_of_actions(clicked):
     # one bulk write per output sheet, the sizes they now take, one message
     # 7 output sheets, their sizes and cells (Listes), the inputs read (Dernier calcul)
     values = [a["func"] for a in actions if a["func"] in ("setValues", "alert")]
-    assert values == ["setValues"] * 9 + ["alert"] and len(values) <= excel.MAX_CALLS
+    assert values == ["setValues"] * 10 + ["alert"] and len(values) <= excel.MAX_CALLS
     assert actions[-1]["func"] == "alert"
     assert alerts[0]["args"][0].startswith("Plan calculé, à revoir :\n- Besoin « "
                                            "Fonctionnement")
@@ -107,7 +107,7 @@ def test_the_number_of_actions_does_not_grow_with_the_case(tmp_path):
     staff = dict(raw, staff=[dict(line, role=f"Poste {k}-{i}") for k in range(10)
                              for i, line in enumerate(raw["staff"])])
     actions = _actions(staff)
-    assert len([a for a in actions if a["func"] in ("setValues", "alert")]) == 10
+    assert len([a for a in actions if a["func"] in ("setValues", "alert")]) == 11
     assert len(actions) <= len(demo) + 5 * (len(staff["staff"]) - len(raw["staff"]))
 
 
@@ -167,7 +167,7 @@ def test_the_click_replaces_fills_charts_and_its_own():
         excel.calculer(book)
         apply(book.json()["actions"], workbook, points=True)
     assert {sheet.title: len(sheet._charts) for sheet in workbook.worksheets
-            if sheet._charts} == {"Financeurs": 1, "Plan de financement": 1, "Trésorerie": 1}
+            if sheet._charts} == {"Graphiques": 3}
 
 
 def test_missing_input_sheet_is_a_message():
@@ -242,9 +242,9 @@ def test_the_lite_script_computes_the_plan():
     asyncio.run(custom_scripts_call(excel_lite, "calculer_le_plan",
                                     typehint_to_value={xw.Book: book}))
     actions = book.json()["actions"]
-    # 7 output sheets, their sizes and cells (Listes), the inputs read (Dernier calcul)
+    # 8 output sheets, their sizes and cells (Listes), the inputs read (Dernier calcul)
     assert [a["func"] for a in actions if a["func"] in ("setValues", "alert")] == [
-        "setValues"] * 9 + ["alert"]
+        "setValues"] * 10 + ["alert"]
     assert actions[-1]["args"][0].startswith("Plan calculé, à revoir :\n- Trésorerie "
                                              "négative en mars 2028")
 
@@ -444,14 +444,16 @@ def test_after_the_first_click_each_sheet_prints_as_after_fill(clicked, filled_b
 
 
 def test_the_click_makes_the_charts_of_fill(clicked, filled_by_fill):
-    # the three charts, made by the click through xlwings' chart actions (before, only
-    # finplan fill made them)
+    # the three charts, on Graphiques, made by the click through xlwings' chart actions
+    # (before, only finplan fill made them), each reading its own sheet
     *_, clicked_book = clicked
-    made = {name: [chart[2] for chart in _charts(clicked_book[name])]
-            for name in ("Financeurs", "Plan de financement", "Trésorerie")}
-    assert made == {"Financeurs": ["Ressources par année"],
-                    "Plan de financement": ["Trésorerie de fin d'année"],
-                    "Trésorerie": ["Trésorerie de fin de mois"]}
+    charts = _charts(clicked_book["Graphiques"])
+    assert [chart[2] for chart in charts] == [
+        "Ressources par année", "Trésorerie de fin d'année", "Trésorerie de fin de mois"]
+    assert [chart[7][0][1].split("!")[0] for chart in charts] == [
+        "'Financeurs'", "'Plan de financement'", "'Trésorerie'"]
+    assert all(not sheet._charts for sheet in clicked_book.worksheets
+               if sheet.title != "Graphiques")
 
 
 def test_a_second_click_clears_the_look_of_the_first(clicked):

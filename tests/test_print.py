@@ -46,11 +46,12 @@ PAGES = {
     "Hypothèses": 25,
     "Budget": 3,  # ~60 Cerfa and account lines of the examples, 30 a page
     "Financeurs": 6,  # the amounts, then the « Limité par » reasons: 2 parts × 3 bands
-    "Plan de financement": 2,  # the table, then its chart
+    "Plan de financement": 1,  # the table (its chart is on Graphiques)
     "Trésorerie": 12,  # half a year a page (a year would need < 70 %): 6 × 2 bands
     "Scénarios": 2,
     "Contrôles": 2,
-    "Calculs": 3,  # ~60 lines of the examples
+    "Calculs": 4,  # ~70 lines of the examples (with the ceilings and fixed amounts checked)
+    "Graphiques": 3,  # a chart a page
 }
 MIN_SCALE = 0.70  # issue 12: no page below about 70 %
 A4_LANDSCAPE_WIDTH = 841.89  # points
@@ -328,3 +329,14 @@ def test_headers_carry_the_date_of_the_calculation_in_french(printed, name):
     for title, pages in printed[name].layout.items():
         for page in pages:
             assert not US_DATE.search(page), f"{title}: {US_DATE.search(page)[0]}"
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_each_chart_prints_whole_on_a_page_of_its_own(printed, name):
+    # the charts are on Graphiques, a page each at fixed places, so that a workbook the
+    # Excel button computed (it cannot set page breaks) prints as one fill computed
+    pages = printed[name].layout["Graphiques"]
+    titles = ("Ressources par année", "Trésorerie de fin d'année", "Trésorerie de fin de mois")
+    assert len(pages) == 3
+    for page, title in zip(pages, titles):
+        assert title in page and all(other not in page for other in titles if other != title)

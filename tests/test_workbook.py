@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from spreadsheet import convert, is_error, make_profile
 
 import finplan
+from finplan.io.toml_case import parse_case_text
 from finplan.io.workbook_layout import InputLayout
 from finplan.io.workbook_write import (
     build_workbook,
@@ -233,3 +234,20 @@ def test_a_reviewer_changing_a_salary_sees_the_budget_move(tmp_path):
     line_64 = next(row for row in budget.iter_rows() if row[0].value == "64")
     # 36 000 before; now 2 500 × 12 × 1.5 = 45 000
     assert line_64[2].value == 45000
+
+
+def test_no_formula_is_longer_than_excel_allows():
+    # Excel takes formulas of at most 8 192 characters: the checks of the funders'
+    # ceilings and fixed amounts read one block of Calculs, whatever the number of
+    # funders (before: one condition per funder and year, 11 256 characters for 32
+    # funders over 5 years)
+    raw = parse_case_text((Path(__file__).parent / "cases" / "cinq-ans.toml")
+                          .read_text("utf-8"))
+    raw["funder"] += [{"name": f"Fondation {k}", "type": "private", "rule": "fixed",
+                       "amount": 1000, "cap": 900, "cap_total": 3000, "priority": 50}
+                      for k in range(60)]
+    book = build_workbook(finplan.load_case(raw)).workbook
+    longest = max((len(cell.value), f"{sheet.title}!{cell.coordinate}")
+                  for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+                  if cell.data_type == "f")
+    assert longest[0] <= 8192, longest

@@ -93,8 +93,8 @@ def test_fill_keeps_charts_validations_names_and_tables(tmp_path):
                  "financeurs_tableau", "plan_tresorerie_fin", "controles"):
         assert name in book.defined_names
     assert book.sheetnames == ["Guide", "Hypothèses", "Budget", "Financeurs",
-                               "Plan de financement", "Trésorerie", "Scénarios", "Contrôles",
-                               "Calculs", "Listes", "Dernier calcul"]
+                               "Plan de financement", "Trésorerie", "Graphiques", "Scénarios",
+                               "Contrôles", "Calculs", "Listes", "Dernier calcul"]
 
 
 def test_fill_of_the_template_fills_every_output_sheet(tmp_path):

@@ -133,8 +133,9 @@ def _add_chart(sheet: Any, args: list[Any]) -> None:
         chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
     min_col, min_row, max_col, max_row = range_boundaries(source.replace("$", ""))
     for row in range(min_row, max_row + 1):
-        series = Series(Reference(sheet, min_col=min_col + 1, max_col=max_col,
-                                  min_row=row, max_row=row))
+        series = Series(Reference(range_string=(
+            f"'{sheet_name}'!${get_column_letter(min_col + 1)}${row}:"
+            f"${get_column_letter(max_col)}${row}")))
         series.tx = SeriesLabel(strRef=StrRef(
             f"'{sheet_name}'!${get_column_letter(min_col)}${row}"))
         if kind == "Line":

@@ -61,7 +61,9 @@ from finplan.excel_lite import *  # noqa: F403
 
 LITE_REQUIREMENTS = '''# Paquets de xlwings Lite pour finplan (écrit par « finplan excel init »).
 # Dans l'onglet requirements.txt du volet xlwings Lite : GARDEZ les lignes déjà
-# présentes (xlwings…) et AJOUTEZ la dernière ligne de ce fichier.
+# présentes (xlwings…) et AJOUTEZ la dernière ligne de ce fichier. finplan demande
+# xlwings 0.37.8 ou plus récent : si la ligne xlwings de l'onglet indique une version
+# plus ancienne, remplacez-la par xlwings==0.37.8 (ou plus récent).
 # {source}
 # Après tout changement de l'onglet : menu ☰ de xlwings Lite > Restart.
 {requirement}

@@ -157,7 +157,6 @@ class Chart(NamedTuple):
     y_format: str | None = None
     labels_low: bool = False  # category labels under the plot, even below zero
     legend: bool = True
-    label_skip: int | None = None  # one category label out of this many
     gap_width: int | None = None
 
     @property
@@ -188,6 +187,7 @@ class Page:
         self.title_columns: str | None = None
         self.column_breaks: list[int] = []
         self.row_breaks: list[int] = []
+        self.area: str | None = None  # the part printed (None: every filled cell)
 
 
 class Comment(NamedTuple):

@@ -178,8 +178,6 @@ def _chart(chart: grid.Chart) -> Any:
     made.height, made.width = chart.height, chart.width
     if not chart.legend:
         made.legend = None
-    if chart.label_skip:
-        made.x_axis.tickLblSkip = chart.label_skip
     return made
 
 
@@ -208,3 +206,5 @@ def _page(ws: Worksheet, page: grid.Page) -> None:
         ws.col_breaks.append(Break(id=column))
     for row in page.row_breaks:
         ws.row_breaks.append(Break(id=row))
+    if page.area:
+        ws.print_area = page.area

@@ -7,6 +7,7 @@ every cell of a table styled as an input.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -27,7 +28,15 @@ from finplan.io.workbook_layout import (
     absolute,
     quote_sheet,
 )
-from finplan.io.workbook_print import fit_texts, fit_width, print_setup, widen_for_words
+from finplan.io.workbook_print import (
+    CELL_PADDING,
+    POINTS_PER_UNIT,
+    fit_texts,
+    fit_width,
+    print_setup,
+    text_points,
+    widen_for_words,
+)
 from finplan.io.workbook_styles import (
     BOLD,
     HEADER_FILL,
@@ -168,12 +177,24 @@ def write_inputs(book: Book, layout: InputLayout, case: Case | None) -> Sheet:
         table = layout.table(spec.key)
         _write_table(sheet, table, items.get(spec.key, []), validations)
     sheet.validations.extend(validations.values())
-    # narrow value columns (their headers wrap): more of a wide table on a printed page
+    # narrow value columns (their headers wrap): more of a wide table on a printed page;
+    # a drop-down column as wide as its longest choice (up to 32), so none is cut
     widths = {1: 2, 2: 38, 3: 22, 4: 60}
     for index in range(1, 40):
-        sheet.widths[index] = widths.get(index, 10)
+        sheet.widths[index] = max(widths.get(index, 10), _choice_width(index))
     sheet.freeze = "C1"
     return sheet
+
+
+def _choice_width(index: int) -> float:
+    """The width the drop-down columns in sheet column ``index`` need (0: none)."""
+    needed = 0.0
+    for spec in TABLES:
+        for column in spec.columns:
+            if column.field and FIRST_COLUMN + spec.column_index(column.key) == index:
+                longest = max(text_points(text) for text in VOCABULARY[column.field].values())
+                needed = max(needed, (longest + CELL_PADDING) / POINTS_PER_UNIT)
+    return min(32.0, math.ceil(needed * 2) / 2)
 
 
 def finish_input_sheets(book: Book, case: Case | None) -> None:

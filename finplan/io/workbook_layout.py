@@ -45,14 +45,17 @@ SHEETS = {
     "funders": "Financeurs",
     "financing": "Plan de financement",
     "monthly": "Trésorerie",
+    "charts": "Graphiques",  # the charts, one a printed page
     "scenarios": "Scénarios",
     "checks": "Contrôles",
     "details": "Calculs",
     "lists": LISTS_SHEET,
     "snapshot": "Dernier calcul",  # hidden: the inputs the results were computed from
 }
+# In the order their sizes and cells are recorded on « Listes » (a sheet added later
+# comes last, so that an older workbook's records stay where they were).
 OUTPUT_SHEETS = ("budget", "funders", "financing", "monthly", "scenarios", "checks",
-                 "details")
+                 "details", "charts")
 FIRST_COLUMN = 2  # tables start in column B; column A is a margin
 YEAR_HEADERS = tuple(f"an {y}" for y in range(1, MAX_YEARS + 1))
 
@@ -432,9 +435,9 @@ CHECK_COLUMNS = {"id": "A", "description": "B", "status": "C", "message": "D",
                  "value": "E"}
 # What each output sheet held after the last calculation (rows, columns), so that the
 # next one, written in one bulk write per sheet, blanks what it no longer needs.
-EXTENTS_RANGE = "J2:K8"
+EXTENTS_RANGE = "J2:K9"
 EXTENTS_HEADER = ("J1", "K1")
 # Beside each size, the cells finplan wrote there (see sheet_marks.encode_cells):
 # sizes and cells are read and written together as RECORD_RANGE.
 RECORD_COLUMN = "L"
-RECORD_RANGE = "J2:L8"
+RECORD_RANGE = "J2:L9"

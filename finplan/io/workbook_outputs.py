@@ -19,6 +19,7 @@ from finplan.io.sheets.budget import write_budget
 from finplan.io.sheets.calculs import link_operating_need, write_details
 from finplan.io.sheets.controles import FRESHNESS_CHECK, STATUS, write_checks
 from finplan.io.sheets.financeurs import link_funders, write_funders
+from finplan.io.sheets.graphiques import write_charts
 from finplan.io.sheets.plan import write_financing
 from finplan.io.sheets.scenarios import write_scenarios, write_table
 from finplan.io.sheets.tresorerie import write_monthly
@@ -51,8 +52,9 @@ def write_outputs(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     link_funders(funders, details, plan, layout)
     financing = write_financing(book, plan, details, budget, funders, expected)
     monthly = write_monthly(book, plan, expected, financing)
+    write_charts(book, plan, expected, funders, financing, monthly)
     write_scenarios(book, plan, expected)
-    write_checks(book, plan, layout, funders, financing, monthly, expected, notes,
+    write_checks(book, plan, funders, details, financing, monthly, expected, notes,
                  text_cells)
 
 
@@ -76,7 +78,8 @@ def write_placeholders(book: Book, plan: Plan, layout: InputLayout,
         sheet.widths = dict(future.widths)
         page = future.page or Page()
         page.header = ("", "", "") if blank else (page.header[0], page.header[1], "")
-        page.row_breaks = []
+        if key != "charts":  # its breaks are fixed; the others' follow the figures
+            page.row_breaks = []
         sheet.page = page
         titles = page.title_columns.split(":")[1] if page.title_columns else None
         widen_for_words(sheet)

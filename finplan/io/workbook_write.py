@@ -3,7 +3,7 @@
 >>> import finplan
 >>> built = build_workbook(finplan.load_case(finplan.demo_path()))
 >>> built.workbook.sheetnames
-['Guide', 'Hypothèses', 'Budget', 'Financeurs', 'Plan de financement', 'Trésorerie', 'Scénarios', 'Contrôles', 'Calculs', 'Listes', 'Dernier calcul']
+['Guide', 'Hypothèses', 'Budget', 'Financeurs', 'Plan de financement', 'Trésorerie', 'Graphiques', 'Scénarios', 'Contrôles', 'Calculs', 'Listes', 'Dernier calcul']
 """
 
 from __future__ import annotations

@@ -42,6 +42,8 @@ __all__ = ["MonthlyCash", "monthly_cash", "months_of_year", "spread", "default_p
 
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre")
+MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                "oct.", "nov.", "déc.")  # the French abbreviations
 PUBLIC_PAYMENTS: Payments = ((Decimal("0.6"), 4), (Decimal("0.4"), 16))
 PRIVATE_PAYMENTS: Payments = ((Decimal(1), 3),)
 OWN_PAYMENTS: Payments = ((Decimal(1), 1),)

@@ -34,6 +34,7 @@ from finplan.io.workbook_styles import (
     EUROS,
     NUMBER,
 )
+from finplan.model.amounts import year_value
 from finplan.model.assets import LoanSchedule, loan_start
 from finplan.model.case import Loan
 from finplan.model.engine import counts_for, per_fte_rate
@@ -55,6 +56,8 @@ class Details:
         self.repaid: list[int] = []
         self.investments = self.loans = self.own_revenue = self.release = 0
         self.needs: dict[str, int] = {}
+        self.cap_excess: list[int] = []  # rows: what exceeds each funder's ceilings
+        self.fixed_shortfall: list[int] = []  # rows: what was not paid of fixed amounts
 
 
 def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
@@ -235,10 +238,57 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
             [money(c) for c in need.amounts], total=False, style="line")
     book.names["calculs_besoins"] = (f"{quote_sheet(sheet.name)}!$A${first}:"
                                      f"${sheet.column(years)}${sheet.row - 1}")
+    write_funder_limits(sheet, plan, layout, details, funder_cells)
     widths = {get_column_letter(helpers + k): 13 for k in range(len(_LOAN_HELPERS))}
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 8, LABEL_COLUMN: 52,
                                                     **widths})
     return details
+
+
+def write_funder_limits(sheet: SheetWriter, plan: Plan, layout: InputLayout,
+                        details: Details, funder_cells: Callable[[str, int], str]) -> None:
+    """What the checks of the funders' ceilings and fixed amounts read, one row per
+    funder concerned, so that each check is one formula over one block whatever the
+    number of funders: by how much a funder's amount exceeds its yearly ceiling
+    (``max(0, paid - cap)``), by how much what it has paid since the start exceeds its
+    total ceiling, by how much a fixed amount was not paid (``max(0, amount - paid)``)
+    — each 0 when all is well (:mod:`finplan.model.checks`: ``caps``,
+    ``fixed_honoured``)."""
+    case, years = plan.case, len(plan.years)
+    funding = {f.funder.name: f for f in plan.funder_results}
+    capped = [(i, f) for i, f in enumerate(case.funders)
+              if f.cap is not None or f.cap_total is not None]
+    fixed = [(i, f) for i, f in enumerate(case.funders) if f.rule == "fixed"]
+    if not capped and not fixed:
+        return
+    sheet.section("Plafonds des financeurs et montants fixes (contrôles)")
+    for index, funder in capped:
+        paid = funding[funder.name].amounts
+        if funder.cap is not None:
+            caps = [to_cents(year_value(funder.cap, y)) for y in range(1, years + 1)]
+            details.cap_excess.append(sheet.line(
+                "", f"Dépassement du plafond annuel — {funder.name}",
+                lambda y, i=index, n=funder.name: (
+                    f"MAX(0,{funder_cells(n, y)}-{per_year_input(layout, i, 'cap', y)})"),
+                [money(max(0, p - c)) for p, c in zip(paid, caps)], total=False))
+        if funder.cap_total is not None:
+            ceiling = hyp(layout.cell("funder", index, "cap_total"))
+            cap_total = to_cents(funder.cap_total)
+            details.cap_excess.append(sheet.line(
+                "", f"Dépassement du plafond total (depuis le début) — {funder.name}",
+                lambda y, n=funder.name, c=ceiling: (
+                    f"MAX(0,{'+'.join(funder_cells(n, k) for k in range(1, y + 1))}"
+                    f"-ROUND({c},2))"),
+                [money(max(0, sum(paid[:y]) - cap_total)) for y in range(1, years + 1)],
+                total=False))
+    for index, funder in fixed:
+        result = funding[funder.name]
+        details.fixed_shortfall.append(sheet.line(
+            "", f"Montant fixe non versé — {funder.name}",
+            lambda y, i=index, n=funder.name: (
+                f"MAX(0,{per_year_input(layout, i, 'amount', y)}-{funder_cells(n, y)})"),
+            [money(max(0, o - p)) for o, p in zip(result.offered, result.amounts)],
+            total=False))
 
 
 # Columns after the years holding each loan's terms, on its first row.

@@ -23,16 +23,17 @@ def _series(sheet: SheetWriter, rows: Sequence[int], first: int
 
 
 def line_chart(sheet: SheetWriter, title: str, row: int, size: tuple[float, float],
-               anchor: str) -> Chart:
+               anchor: str, categories: Ref | None = None) -> Chart:
     """A cash line: straight segments between the real values (a smoothed curve would
     overshoot them), one line named by the chart's title (no legend: the plot gets the
-    room); months labelled every half-year, not 36 slanted labels."""
+    room); ``categories``: where the labels of the periods are (default: the sheet's
+    header row)."""
     first = sheet.first_year_column
     return Chart("line", title, anchor, _series(sheet, [row], first),
-                 Ref(sheet.name, HEADER_ROW, first, HEADER_ROW, first + sheet.years - 1),
+                 categories or Ref(sheet.name, HEADER_ROW, first, HEADER_ROW,
+                                   first + sheet.years - 1),
                  width=size[1], height=size[0], y_title="euros", y_format="#,##0",
-                 labels_low=True, legend=False,
-                 label_skip=6 if sheet.years > 12 else None)
+                 labels_low=True, legend=False)
 
 
 def stacked_bars(sheet: SheetWriter, title: str, rows: Sequence[int],

@@ -9,18 +9,17 @@ from typing import Any
 
 from finplan.io.cells import column_index
 from finplan.io.grid import Book, CellRule, Expectations
+from finplan.io.sheets.calculs import Details
 from finplan.io.sheets.financeurs import Funders
 from finplan.io.sheets.rows import (
     SheetWriter,
     hyp,
     money,
-    per_year_input,
 )
 from finplan.io.workbook_layout import (
     CHECK_COLUMNS,
     FIRST_OUTPUT_ROW,
     HEADER_ROW,
-    InputLayout,
     absolute,
     quote_sheet,
 )
@@ -56,7 +55,7 @@ _CHECK_LABELS = {
 }
 
 
-def write_checks(book: Book, plan: Plan, layout: InputLayout, funders: Funders,
+def write_checks(book: Book, plan: Plan, funders: Funders, details: Details,
                   financing: tuple[SheetWriter, int, int], monthly: tuple[SheetWriter, int],
                   expected: Expectations, notes: Sequence[str],
                   text_cells: Sequence[str] = ()) -> None:
@@ -101,9 +100,9 @@ def write_checks(book: Book, plan: Plan, layout: InputLayout, funders: Funders,
             conditions = [f"MIN({span})>=-0.005"]
             watched = (f"MIN({span})", money(plan.monthly.low[0]))
         elif family == "caps":
-            conditions = cap_conditions(plan, layout, funders)
+            conditions = _nothing_in(details.sheet, details.cap_excess)
         elif family == "fixed_honoured":
-            conditions = fixed_conditions(plan, layout, funders)
+            conditions = _nothing_in(details.sheet, details.fixed_shortfall)
         # a reviewer reads a number and a French label, not the engine's identifier
         ws.put(f"{column['id']}{row}", row - FIRST_OUTPUT_ROW + 1)
         ws.put(f"{column['description']}{row}", _CHECK_LABELS[family] + (
@@ -194,24 +193,10 @@ def write_text_check(sheet: SheetWriter, row: int, cells: Sequence[str]) -> None
            "le calcul.", align=WRAP)
 
 
-def cap_conditions(plan: Plan, layout: InputLayout, funders: Funders) -> list[str]:
-    conditions = []
-    for index, funder in enumerate(plan.case.funders):
-        if funder.cap is not None:
-            conditions += [f"{funders.cell(funder.name, y)}<="
-                           f"{per_year_input(layout, index, 'cap', y)}+0.005"
-                           for y in range(1, len(plan.years) + 1)]
-        if funder.cap_total is not None:
-            total = f"{quote_sheet(funders.sheet.name)}!{funders.sheet.total_column}" \
-                    f"{funders.funder_rows[funder.name]}"
-            conditions.append(f"{total}<=ROUND("
-                              f"{hyp(layout.cell('funder', index, 'cap_total'))},2)+0.005")
-    return conditions
-
-
-def fixed_conditions(plan: Plan, layout: InputLayout, funders: Funders) -> list[str]:
-    return [f"{funders.cell(funder.name, y)}>={per_year_input(layout, index, 'amount', y)}"
-            f"-0.005" for index, funder in enumerate(plan.case.funders)
-            if funder.rule == "fixed" for y in range(1, len(plan.years) + 1)]
-
-
+def _nothing_in(sheet: SheetWriter, rows: Sequence[int]) -> list[str]:
+    """The condition « every year cell of ``rows`` (consecutive rows of ``sheet``) is
+    0 »: one formula whatever the number of rows (none: no condition)."""
+    if not rows:
+        return []
+    span = f"{sheet.column(1)}{rows[0]}:{sheet.column(sheet.years)}{rows[-1]}"
+    return [f"MAX({quote_sheet(sheet.name)}!{span})<0.005"]

@@ -10,7 +10,6 @@ from decimal import Decimal
 from finplan.io.cells import column_letter as get_column_letter
 from finplan.io.grid import Book, Expectations
 from finplan.io.sheets.calculs import Details
-from finplan.io.sheets.charts import stacked_bars
 from finplan.io.sheets.rows import (
     SheetWriter,
     hyp,
@@ -155,8 +154,8 @@ def link_funders(funders: Funders, details: Details, plan: Plan,
                 sheet.formula(sheet.local(ceiling_row, y),
                               f"ROUND({share}*{sheet.local(funders.need_rows[need_id], y)},2)",
                               money(need.ceilings[y - 1] or 0))
-    # the funding mix, for the chart: a table of its own, its labels just left of its
-    # years (C, D…) so that a chart made from it in Excel names its series
+    # the funding mix, for the chart (Graphiques): a table of its own, its labels just
+    # left of its years (C, D…) so that a chart made from it in Excel names its series
     sheet.row += 1
     mix_title = sheet.section("Répartition des ressources par année (graphique)")
     header = sheet.row
@@ -183,11 +182,6 @@ def link_funders(funders: Funders, details: Details, plan: Plan,
     funders.mix_rows = rows
     sheet.name_block("financeurs_repartition", mix_title, rows[-1],
                      FIRST_YEAR_COLUMN + years)
-    # the chart beside the labels, not under them: the label columns are repeated on
-    # every printed page, and a chart over them would be printed on each page
-    sheet.sheet.charts.append(stacked_bars(
-        sheet, "Ressources par année", rows, (9, 15), f"{FUNDER_TYPE_COLUMN}{rows[-1] + 2}",
-        FIRST_YEAR_COLUMN, header))
     share_column = FUNDER_FIRST_YEAR_COLUMN + years + 1
     # the type column also holds the mix table's first year: as wide as the years
     widths = {CODE_COLUMN: 3, LABEL_COLUMN: 40, FUNDER_TYPE_COLUMN: 14, FUNDER_RULE_COLUMN: 20,

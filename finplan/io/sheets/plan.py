@@ -8,7 +8,6 @@ from __future__ import annotations
 from finplan.io.grid import Book, Expectations
 from finplan.io.sheets.budget import Budget
 from finplan.io.sheets.calculs import Details
-from finplan.io.sheets.charts import line_chart
 from finplan.io.sheets.financeurs import Funders
 from finplan.io.sheets.rows import (
     SheetWriter,
@@ -119,8 +118,6 @@ def write_financing(book: Book, plan: Plan, details: Details, budget: Budget,
                 sheet.line("", "  " + funding.name,
                            lambda y, name=funding.name: funders.cell(name, y),
                            [money(c) for c in funding.amounts], total=False)
-    sheet.sheet.charts.append(line_chart(sheet, "Trésorerie de fin d'année", cash, (8, 16),
-                                         f"{LABEL_COLUMN}{sheet.row + 2}"))
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 3, LABEL_COLUMN: 60})
     return sheet, cash, bfr
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from finplan.io.grid import Book, CellRule, Expectations
-from finplan.io.sheets.charts import line_chart
 from finplan.io.sheets.rows import (
     SheetWriter,
     money,
@@ -92,10 +91,6 @@ def write_monthly(book: Book, plan: Plan, expected: Expectations,
                      sheet.first_year_column + cash.months - 1)
     sheet.row += 3
     write_reconciliation(sheet, plan, financing, balance)
-    # the chart under the first year's months, never under the title columns that
-    # are repeated on each page (it would be printed again on each of them)
-    sheet.sheet.charts.append(line_chart(sheet, "Trésorerie de fin de mois", balance, (8, 13),
-                                         f"{sheet.column(1)}{sheet.row + 1}"))
     # printed half a year a page, the labels repeated on each page (a year a page would
     # take a scale below 70 %)
     sheet.period_width = 12
