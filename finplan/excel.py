@@ -428,6 +428,8 @@ def _charts(book: Any, sheet: Any, charts: Sequence[Any]) -> None:
             made.value_axis.title = chart.y_title
         if chart.y_format:
             made.value_axis.number_format = chart.y_format
+        if chart.axis_at_bottom:  # the category axis crosses the value axis at its minimum
+            made.value_axis.crosses = "minimum"
         if not chart.legend:
             made.legend.visible = False
 

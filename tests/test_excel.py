@@ -387,7 +387,7 @@ def _charts(sheet):
                       chart.anchor._from.col, chart.anchor._from.row,
                       round(chart.width, 3), round(chart.height, 3), series, categories,
                       axis, chart.y_axis.numFmt.formatCode if chart.y_axis.numFmt else None,
-                      chart.legend is None))
+                      chart.legend is None, chart.x_axis.crosses))
     return found
 
 

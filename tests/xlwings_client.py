@@ -162,6 +162,8 @@ def _chart_action(sheet: Any, func: str, args: list[Any]) -> bool:
             target.title = values["title"]
         if "number_format" in values:
             target.numFmt = values["number_format"]
+        if values.get("crosses") == "Minimum" or values.get("crosses") == "minimum":
+            sheet._charts[index].x_axis.crosses = "min"  # OOXML: on the crossing axis
     elif func == "setChartLegend":
         if args[1] == "visible" and not args[2]:
             sheet._charts[args[0]].legend = None

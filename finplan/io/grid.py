@@ -155,7 +155,8 @@ class Chart(NamedTuple):
     y_title: str | None = None
     x_title: str | None = None
     y_format: str | None = None
-    labels_low: bool = False  # category labels under the plot, even below zero
+    axis_at_bottom: bool = False  # the category axis and its labels under the plot,
+    # even when values go below zero
     legend: bool = True
     gap_width: int | None = None
 

@@ -165,8 +165,8 @@ def _chart(chart: grid.Chart) -> Any:
         made.x_axis.title = chart.x_title
     if chart.y_format:
         made.y_axis.numFmt = chart.y_format
-    if chart.labels_low:
-        made.x_axis.tickLblPos = "low"
+    if chart.axis_at_bottom:  # the category axis crosses the value axis at its minimum
+        made.x_axis.crosses = "min"
     for name, values in chart.series:
         series = Series(Reference(range_string=str(values)))
         if name is not None:

@@ -33,7 +33,7 @@ def line_chart(sheet: SheetWriter, title: str, row: int, size: tuple[float, floa
                  categories or Ref(sheet.name, HEADER_ROW, first, HEADER_ROW,
                                    first + sheet.years - 1),
                  width=size[1], height=size[0], y_title="euros", y_format="#,##0",
-                 labels_low=True, legend=False)
+                 axis_at_bottom=True, legend=False)
 
 
 def stacked_bars(sheet: SheetWriter, title: str, rows: Sequence[int],
@@ -46,4 +46,4 @@ def stacked_bars(sheet: SheetWriter, title: str, rows: Sequence[int],
                  Ref(sheet.name, header_row, first_column, header_row,
                      first_column + sheet.years - 1),
                  width=size[1], height=size[0], stacked=True, y_title="euros",
-                 y_format="#,##0", labels_low=True)
+                 y_format="#,##0", axis_at_bottom=True)
