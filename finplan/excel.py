@@ -9,7 +9,7 @@ anything, what ``fill`` refuses (a cell or a chart a user added to a result
 sheet).  The values take one bulk write per sheet (at most :data:`MAX_CALLS`
 writes and messages, whatever the size of the case); the look one call per
 rectangle of each part of a look, a number that depends on the sheets'
-structure (about 460 for the example), not on the number of expense lines or
+structure (about 500 for the example), not on the number of expense lines or
 funders.  Through xlwings Lite or the remote engine all of it is one exchange.
 
 The worksheet functions are plain Python functions calling the engine; the
@@ -98,8 +98,10 @@ def calculer(book: Any) -> bool:
 
 
 def _calculer(book: Any) -> bool:
+    # « Graphiques » is newer than the other sheets: a workbook made before it gets it
+    charts = SHEETS["charts"]
     missing = [name for name in (INPUT_SHEET, LISTS_SHEET, *OUTPUT_TITLES)
-               if not _has_sheet(book, name)]
+               if name != charts and not _has_sheet(book, name)]
     if missing:
         listed = ", ".join(f"« {name} »" for name in missing)
         book.app.alert(f"Le plan n'a pas été calculé : la feuille {listed} est introuvable "
@@ -133,8 +135,11 @@ def _calculer(book: Any) -> bool:
         return False
     plan = compute(found.case)
     sheets, names = output_parts(plan, found.layout, found.notes, found.text_cells)
-    _refuse_additions(book, sheets, previous, stamps, look)  # before anything is written
-    _write_sheets(book, sheets, previous, stamps, lists, look)
+    former = not _has_sheet(book, charts)
+    _refuse_additions(book, sheets, previous, stamps, look, former)  # before any write
+    if former:
+        book.sheets.add(charts, after=book.sheets[SHEETS["monthly"]])
+    _write_sheets(book, sheets, previous, stamps, lists, look, former)
     _write_snapshot(book, rows)
     if look.full:
         _write_names(book, names)
@@ -175,12 +180,14 @@ def _look_of(book: Any) -> _Look:
 
 def _refuse_additions(book: Any, sheets: dict[str, tuple[list[list[Any]], SheetLook]],
                       previous: dict[str, tuple[int, int]], stamps: dict[str, Any],
-                      look: _Look) -> None:
+                      look: _Look, former: bool = False) -> None:
     """Refuse, before anything is written, what ``fill`` refuses: a cell a user typed
     on a result sheet outside what finplan wrote there (it would be blanked or
     overwritten), a chart of the user's on one (it would be deleted)."""
     added = {}
     for name, (grid, _) in sheets.items():
+        if not _has_sheet(book, name):
+            continue  # a sheet the click is about to add (see _calculer)
         sheet = book.sheets[name]
         end = sheet.used_range.last_cell
         held = sheet.range((1, 1), (end.row, end.column)).options(ndim=2).value
@@ -190,15 +197,17 @@ def _refuse_additions(book: Any, sheets: dict[str, tuple[list[list[Any]], SheetL
     refuse_added_cells(added)
     if look.charts:
         charts = [f"« {name} » : {counted(count, 'graphique')}"
-                  for name, count in ((name, _user_charts(book.sheets[name], len(sheet.charts)))
-                                      for name, (_, sheet) in sheets.items()) if count]
+                  for name, count in ((name, _user_charts(book.sheets[name],
+                                                          _ours(name, sheet.charts, former)))
+                                      for name, (_, sheet) in sheets.items()
+                                      if _has_sheet(book, name)) if count]
         if charts:
             raise refuse_additions(charts)
 
 
 def _write_sheets(book: Any, sheets: dict[str, tuple[list[list[Any]], SheetLook]],
                   previous: dict[str, tuple[int, int]], stamps: dict[str, Any], lists: Any,
-                  look: _Look) -> None:
+                  look: _Look, former: bool = False) -> None:
     """Each sheet's values in one write (blanking what the previous write left), what
     each sheet now holds on « Listes » (for the next click and the next fill), then
     each sheet's look."""
@@ -214,7 +223,8 @@ def _write_sheets(book: Any, sheets: dict[str, tuple[list[list[Any]], SheetLook]
                   max(max((len(row) for row in grid), default=0), previous[name][1], 1))
         _style(book.sheets[name], sheet_look_, extent, look)
         if look.charts:
-            _charts(book, book.sheets[name], sheet_look_.charts)
+            _charts(book, book.sheets[name], sheet_look_.charts,
+                    _ours(name, sheet_look_.charts, former))
 
 
 def _write_names(book: Any, names: dict[str, str]) -> None:
@@ -400,13 +410,24 @@ _CHART_TYPES = {("line", False): "line", ("bars", True): "column_stacked",
 _POINTS_PER_CM = 72 / 2.54
 
 
-def _charts(book: Any, sheet: Any, charts: Sequence[Any]) -> None:
+# The result sheets where an earlier finplan drew a chart (before « Graphiques »).
+_FORMER_CHARTS = {SHEETS["funders"]: 1, SHEETS["financing"]: 1, SHEETS["monthly"]: 1}
+
+
+def _ours(name: str, charts: Sequence[Any], former: bool) -> int:
+    """How many unnamed charts of sheet ``name`` may be finplan's: its own, and, in a
+    workbook an earlier finplan made (``former``: it has no « Graphiques » yet), the
+    one that finplan drew there."""
+    return len(charts) + (_FORMER_CHARTS.get(name, 0) if former else 0)
+
+
+def _charts(book: Any, sheet: Any, charts: Sequence[Any], ours: int) -> None:
     """The sheet's charts as ``fill`` makes them (the previous click's, or fill's,
     deleted first: a chart of the user's was refused before anything was written).
     Each is made from its block of its sheet — the series' names in the column just
     left of their values, rows one under the other — with the categories of its
     header row."""
-    for chart in reversed(_finplan_charts(sheet, len(charts))):  # indexes stay valid
+    for chart in reversed(_finplan_charts(sheet, ours)):  # the last first: indexes stay valid
         chart.delete()
     for number, chart in enumerate(charts, start=1):
         names, values = chart.series[0][0], chart.series[0][1]

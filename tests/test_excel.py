@@ -637,3 +637,46 @@ def test_the_click_defines_the_names_of_the_result_blocks_as_fill(clicked, fille
                 if name in OUTPUT_NAMES and name != "finplan_a_jour"}
 
     assert names(clicked_book) == names(filled_by_fill) and len(names(filled_by_fill)) >= 10
+
+
+def _made_by_an_earlier_finplan():
+    """A workbook as finplan filled it before the charts moved to « Graphiques »: a
+    chart on Financeurs, Plan de financement and Trésorerie, titled as finplan titled
+    them, no « Graphiques » sheet."""
+    from openpyxl.chart import BarChart, LineChart, Reference
+
+    workbook = build_workbook(finplan.load_case(finplan.demo_path())).workbook
+    del workbook["Graphiques"]
+    for name, kind, title in (("Financeurs", BarChart, "Ressources par année"),
+                              ("Plan de financement", LineChart, "Trésorerie de fin d'année"),
+                              ("Trésorerie", LineChart, "Trésorerie de fin de mois")):
+        chart = kind()
+        chart.title = title
+        chart.add_data(Reference(workbook[name], min_col=3, max_col=5, min_row=6, max_row=6))
+        workbook[name].add_chart(chart, "C40")
+    return workbook
+
+
+def test_a_workbook_of_an_earlier_finplan_gets_graphiques_from_fill(tmp_path):
+    from finplan.io.workbook_write import fill_workbook
+
+    path = tmp_path / "ancien.xlsx"
+    _made_by_an_earlier_finplan().save(path)
+    fill_workbook(path)
+    charts = {sheet.title: len(sheet._charts) for sheet in load_workbook(path).worksheets
+              if sheet._charts}
+    assert charts == {"Graphiques": 3}
+
+
+def test_a_workbook_of_an_earlier_finplan_gets_graphiques_from_the_click():
+    workbook = _made_by_an_earlier_finplan()
+    book = _office_book(workbook)
+    excel.calculer(book)
+    actions = book.json()["actions"]
+    assert actions[-1]["args"][0].startswith("Plan calculé")
+    apply(actions, workbook, points=True)
+    charts = {sheet.title: len(sheet._charts) for sheet in workbook.worksheets
+              if sheet._charts}
+    assert charts == {"Graphiques": 3}
+    assert workbook.sheetnames.index("Graphiques") == workbook.sheetnames.index(
+        "Trésorerie") + 1

@@ -189,6 +189,10 @@ def _style(action: dict[str, Any], book: Workbook, points: bool) -> bool:
     column widths come in points (Office.js), else in characters (desktop)."""
     if _name(action, book):
         return True
+    if action["func"] == "addSheet":
+        index, name = action["args"]
+        book.create_sheet(name, index)
+        return True
     if action.get("sheet_position") is None:
         return False
     sheet = book.worksheets[action["sheet_position"]]

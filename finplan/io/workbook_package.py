@@ -217,11 +217,36 @@ def user_additions(old: _Package, part: str, new: _Package, new_part: str | None
                 found.append(word)
     old_charts, old_other = _drawing_objects(old, part)
     new_charts = _drawing_objects(new, new_part)[0] if new else 0
+    # a chart an earlier finplan drew there (before the charts moved to « Graphiques »)
+    old_charts -= sum(1 for title in _chart_titles(old, part) if title in FORMER_CHARTS)
     if old_other:
         found.append("des formes, zones de texte ou images")
     if old_charts > new_charts:
         found.append(counted(old_charts - new_charts, "graphique"))
     return found
+
+
+#: the titles of the charts finplan drew on its result sheets before they moved to
+#: « Graphiques »: such a chart on a result sheet is finplan's, replaced by a fill
+FORMER_CHARTS = ("Ressources par année", "Trésorerie de fin d'année",
+                 "Trésorerie de fin de mois")
+
+
+def _chart_titles(package: _Package, part: str) -> list[str]:
+    """The title of each chart drawn on a sheet (its text, runs joined)."""
+    titles = []
+    for rel in package.relations(part):
+        if rel.kind != "drawing" or rel.external or not package.exists(rel.target):
+            continue
+        for chart in package.relations(rel.target):
+            if chart.external or not package.exists(chart.target) or "chart" not in chart.kind:
+                continue
+            root = SafeET.fromstring(package.read(chart.target))
+            title = root.find(f".//{{{_CHART}}}title")
+            if title is not None:
+                titles.append("".join(text.text or "" for text in title.iter(
+                    "{http://schemas.openxmlformats.org/drawingml/2006/main}t")))
+    return titles
 
 
 def charts_by_sheet(data: bytes | str) -> dict[str, int]:
