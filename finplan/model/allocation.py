@@ -31,10 +31,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from itertools import groupby
 
-from finplan.model.money import Cents, split, to_cents
+from finplan.model.money import Cents, integer_weights, split, to_cents
 
 __all__ = [
     "LIMIT_KINDS",
@@ -63,7 +62,7 @@ class Request:
     rule: str
     public: bool = False
     asks: Sequence[Cents] | None = None
-    weight: Decimal | int | Fraction = 1
+    weight: Decimal | int = 1
     caps: Sequence[Cents | None] | None = None
     cap_total: Cents | None = None
     priority: int = 100
@@ -95,7 +94,7 @@ class NeedAllocation:
     public_total: list[Cents] = field(default_factory=list)
 
 
-def water_fill(total: Cents, weights: Sequence[Decimal | int | Fraction],
+def water_fill(total: Cents, weights: Sequence[Decimal | int],
                limits: Sequence[Cents | None]) -> tuple[list[Cents], list[bool]]:
     """Split ``total`` by weight under each member's limit (None: no limit).
 
@@ -118,12 +117,14 @@ def water_fill(total: Cents, weights: Sequence[Decimal | int | Fraction],
         else:
             active.append(i)
     left = total
+    whole = integer_weights(weights) if weights else []
     while active and left > 0:
-        weight_sum = sum(Fraction(weights[i]) for i in active)
+        weight_sum = sum(whole[i] for i in active)
+        # left × w / W > limit, in integers
         over = [i for i in active if limits[i] is not None
-                and left * Fraction(weights[i]) / weight_sum > limits[i]]
+                and left * whole[i] > limits[i] * weight_sum]
         if not over:
-            for i, part in zip(active, split(left, [weights[i] for i in active])):
+            for i, part in zip(active, split(left, [whole[i] for i in active])):
                 parts[i] = part
             break
         for i in over:

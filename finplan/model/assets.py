@@ -14,12 +14,12 @@ to its total (the whole asset, the whole principal).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 from finplan.model.case import Investment, Loan
-from finplan.model.money import Cents, fraction_to_cents, to_cents
+from finplan.model.money import Cents, ratio_to_cents, to_cents
 
 __all__ = [
     "LoanSchedule",
@@ -141,10 +141,8 @@ def grant_release(funding_by_year: list[Cents], investments_by_year: list[Cents]
     [507014, 0]
     """
     years = len(funding_by_year)
-    released = []
-    for y in range(years):
-        exact = sum((Fraction(funding_by_year[a] * depreciation_by_cohort[a][y],
-                              investments_by_year[a])
-                     for a in range(years) if investments_by_year[a] > 0), Fraction(0))
-        released.append(fraction_to_cents(exact))
-    return released
+    bought = [a for a in range(years) if investments_by_year[a] > 0]
+    common = math.lcm(*(investments_by_year[a] for a in bought)) if bought else 1
+    return [ratio_to_cents(sum(funding_by_year[a] * depreciation_by_cohort[a][y]
+                               * (common // investments_by_year[a]) for a in bought), common)
+            for y in range(years)]

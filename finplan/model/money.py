@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 
 __all__ = [
     "Cents",
@@ -25,7 +24,7 @@ __all__ = [
     "format_decimal",
     "format_euros",
     "format_percent",
-    "fraction_to_cents",
+    "ratio_to_cents",
     "integer_weights",
     "split",
     "to_cents",
@@ -44,18 +43,17 @@ def to_cents(amount: Decimal | int) -> Cents:
     return int((Decimal(amount) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def fraction_to_cents(value: Fraction) -> Cents:
-    """Round an exact fraction of cents to whole cents, half-up (away from zero).
+def ratio_to_cents(numerator: int, denominator: int) -> Cents:
+    """``numerator / denominator`` cents (integers, ``denominator > 0``) rounded to whole
+    cents, half-up (away from zero).
 
-    >>> fraction_to_cents(Fraction(5, 2)), fraction_to_cents(Fraction(-5, 2))
-    (3, -3)
+    >>> ratio_to_cents(5, 2), ratio_to_cents(-5, 2), ratio_to_cents(7, 3)
+    (3, -3, 2)
     """
-    sign = -1 if value < 0 else 1
-    magnitude = abs(value)
-    whole, rest = divmod(magnitude.numerator, magnitude.denominator)
-    if 2 * rest >= magnitude.denominator:
+    whole, rest = divmod(abs(numerator), denominator)
+    if 2 * rest >= denominator:
         whole += 1
-    return sign * whole
+    return -whole if numerator < 0 else whole
 
 
 def euros(cents: Cents) -> Decimal:
@@ -67,18 +65,19 @@ def euros(cents: Cents) -> Decimal:
     return (Decimal(cents) / 100).quantize(_CENT)
 
 
-def integer_weights(weights: Sequence[Decimal | int | Fraction]) -> list[int]:
-    """Weights as integers in the same proportions (over their common denominator).
+def integer_weights(weights: Sequence[Decimal | int]) -> list[int]:
+    """Weights as integers in the same proportions (over their common denominator;
+    any number with ``as_integer_ratio``: Decimal, int, Fraction).
 
-    >>> integer_weights([Decimal("0.5"), 1, Fraction(1, 3)])
-    [3, 6, 2]
+    >>> integer_weights([Decimal("0.5"), 1, Decimal("0.25")])
+    [2, 4, 1]
     """
     ratios = [weight.as_integer_ratio() for weight in weights]
     common = math.lcm(*(denominator for _, denominator in ratios))
     return [numerator * (common // denominator) for numerator, denominator in ratios]
 
 
-def split(total: Cents, weights: Sequence[Decimal | int | Fraction]) -> list[Cents]:
+def split(total: Cents, weights: Sequence[Decimal | int]) -> list[Cents]:
     """Split ``total`` cents by ``weights`` so that the parts add up exactly.
 
     Largest-remainder method: each part ``total × w / W`` is first rounded down

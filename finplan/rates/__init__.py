@@ -20,7 +20,6 @@ Aide au poste ACI : aucun montant connu pour 2027 (aucun arrêté trouvé au 1er
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -58,6 +57,8 @@ class _Entry:
 
 @cache
 def _table() -> tuple[dt.date, tuple[_Entry, ...]]:
+    import tomllib  # read once, the first time a rate is asked for
+
     text = (Path(__file__).parent / "aide_au_poste.toml").read_text("utf-8")
     data = tomllib.loads(text, parse_float=Decimal)
     entries = tuple(sorted(
