@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from finplan.errors import CaseError, FinplanError, InputFileError, Issue
+from finplan.version import __version__  # written only in finplan/version.py
 
 if TYPE_CHECKING:
     from finplan.model.case import Case
@@ -36,10 +37,6 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     raise AttributeError(f"module 'finplan' has no attribute {name!r}")
-
-#: The version, written only here: pyproject.toml reads it (``dynamic = ["version"]``),
-#: and so do the wheel's metadata and ``finplan --version``.
-__version__ = "0.1.0"
 
 __all__ = [
     "Case",

@@ -73,9 +73,14 @@ def choice(field: str, value: str) -> str:
     return term("choice", f"{field}={value}")
 
 
-def choices(field: str) -> str:
-    """Every value of an enumerated field, for « attendu l'une des valeurs … »."""
-    return term("choices", field)
+def choices(field: str, values: Iterable[str]) -> str:
+    """Every value of an enumerated field (its canonical ``values``, from
+    :mod:`finplan.model.vocabulary`), for « attendu l'une des valeurs … ».
+
+    >>> render(choices("rule", ["fixed", "share"]))
+    '« fixed » ou « share »'
+    """
+    return term("choices", f"{field}=" + "\x1f".join(values))
 
 
 def num(value: object) -> str:
@@ -134,9 +139,8 @@ class Words:
     def choice(self, field: str, value: str) -> str:
         return value
 
-    def choices(self, field: str) -> str:
-        from finplan.model.vocabulary import VOCABULARY
-        return _alternatives([self.choice(field, value) for value in VOCABULARY[field]])
+    def choices(self, field: str, values: Sequence[str]) -> str:
+        return _alternatives([self.choice(field, value) for value in values])
 
     def num(self, text: str) -> str:
         return text
@@ -163,6 +167,9 @@ class Words:
         """One term in these words."""
         if kind == "choice":
             return self.choice(*argument.split("=", 1))
+        if kind == "choices":
+            field, _, values = argument.partition("=")
+            return self.choices(field, values.split("\x1f"))
         if kind == "list":
             return self.list(argument.split("\x1f") if argument else [])
         return getattr(self, kind)(argument)

@@ -23,7 +23,7 @@ True
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -34,8 +34,17 @@ from finplan.analysis import MEASURES as PLAN_MEASURES
 from finplan.errors import FinplanError
 from finplan.model.case import Case, MonteCarlo, Variation
 from finplan.model.money import euros, format_decimal
-from finplan.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, draw_variations
+from finplan.model.montecarlo import (
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+    Target,
+    draw_variations,
+    target_of,
+)
+from finplan.model.scenarios import set_path
+from finplan.model.validation import validate_case
 from finplan.model.vectorised import evaluate
+from finplan.rates import aide_au_poste
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -272,3 +281,49 @@ def _evaluate_in_chunks(case: Case, xs: np.ndarray
         by_year[chunk] = part.result
         cash_end_low[chunk] = part.cash_end.min(axis=1)
     return measures, by_year, cash_end_low
+
+
+# -- one draw as a case (to pin the draws' evaluation to compute) -------------------
+
+def scaled_value(value: Any, factor: float) -> Any:
+    """A case value (one number or one per year) times ``factor``, as the draws'
+    evaluation computes it: in binary floating point, each product then written as
+    the shortest decimal that reads back to the same float.
+
+    >>> scaled_value((Decimal(35), Decimal(55)), 1.5)
+    [Decimal('52.5'), Decimal('82.5')]
+    """
+    if isinstance(value, (tuple, list)):
+        return [scaled_value(item, factor) for item in value]
+    return Decimal(repr(float(value) * float(factor)))
+
+
+def drawn_case(case: Case, raw: Mapping[str, Any], xs: Sequence[float]) -> Case:
+    """The case of one draw: every variation's value times ``1 + x`` (validated again).
+
+    ``raw`` is the case's raw dict (:func:`~finplan.model.case_dict.case_to_dict`);
+    ``xs`` one relative variation per ``case.montecarlo.vary``.  Used to check the
+    vectorised evaluation against the scalar engine, one draw at a time.
+    """
+    assert case.montecarlo is not None
+    changed: dict[str, Any] = {key: value for key, value in raw.items()
+                               if key not in ("montecarlo", "scenario")}
+    for variation, x in zip(case.montecarlo.vary, xs, strict=True):
+        target = target_of(changed, variation.path)
+        value = _raw_value(changed, target)
+        if target.collection == "funder" and isinstance(value, str):  # aide au poste code
+            value = [aide_au_poste(value, year).amount for year in case.years]
+        changed = set_path(changed, _canonical(target), scaled_value(value, 1.0 + x))
+    return validate_case(changed)
+
+
+def _raw_value(raw: Mapping[str, Any], target: Target) -> Any:
+    if target.index is None:
+        return raw[target.collection][target.field]
+    return raw[target.collection][target.index][target.field]
+
+
+def _canonical(target: Target) -> str:
+    if target.index is None:
+        return f"{target.collection}.{target.field}"
+    return f"{target.collection}[{target.index}].{target.field}"

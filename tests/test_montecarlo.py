@@ -14,9 +14,9 @@ import finplan
 from finplan.cli import main
 from finplan.io.toml_case import case_to_toml
 from finplan.model.case_dict import case_to_dict
-from finplan.model.montecarlo import draw_variations, drawn_case
+from finplan.model.montecarlo import draw_variations
 from finplan.model.vectorised import evaluate
-from finplan.simulation import montecarlo
+from finplan.simulation import drawn_case, montecarlo
 
 from helpers import case_with
 

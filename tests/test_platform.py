@@ -285,7 +285,7 @@ def test_the_version_is_written_once():
     assert "version" not in pyproject["project"]
     assert pyproject["project"]["dynamic"] == ["version"]
     assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {
-        "attr": "finplan.__version__"}
+        "attr": "finplan.version.__version__"}
     assert importlib.metadata.version("finplan") == finplan.__version__
     assert CliRunner().invoke(main, ["--version"]).output.strip().endswith(finplan.__version__)
 

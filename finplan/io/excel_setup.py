@@ -273,8 +273,8 @@ def init_folder(folder: Path, book: Workbook, name: str = "finplan_plan",
     Excel is refused even with ``force``. Every refusal comes before anything is
     written.
     """
-    from finplan import __version__
     from finplan.io.workbook_files import save_new, save_text_new
+    from finplan.version import __version__
 
     if not name.isidentifier():
         raise FinplanError(f"« {name} » ne peut pas nommer un module Python : utilisez "

@@ -1,4 +1,4 @@
-"""Monte Carlo settings: which values vary, how they are drawn, and a drawn case.
+"""Monte Carlo settings: which values vary and how they are drawn.
 
 A variation names one value of the case by key path (``revenue[0].quantity``,
 ``funder[Région (ESS)].cap``) and multiplies it by ``1 + x`` in every year,
@@ -16,19 +16,16 @@ weights, priorities and indexation rates are the frame of the plan and stay put.
 >>> xs = draw_variations((variation,), draws=4, seed=42)
 >>> xs.shape, bool(((xs >= -0.3) & (xs <= 0.1)).all())
 ((1, 4), True)
->>> scaled_value((D(35), D(55)), 1.5)
-[Decimal('52.5'), Decimal('82.5')]
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from finplan.model.case import Case, Variation
-from finplan.model.scenarios import PathError, names_item, parse_path, set_path
+from finplan.model.case import Variation
+from finplan.model.scenarios import PathError, names_item, parse_path
 from finplan.model.vocabulary import counted
 
 if TYPE_CHECKING:  # numpy is imported when draws are made: a click need not load it
@@ -39,9 +36,7 @@ __all__ = [
     "DEFAULT_SEED",
     "VARIABLE_FIELDS",
     "Target",
-    "drawn_case",
     "draw_variations",
-    "scaled_value",
     "target_of",
 ]
 
@@ -156,46 +151,3 @@ def _truncated_normal(generator: np.random.Generator, sd: float, draws: int) -> 
         values[below] = generator.normal(0.0, sd, int(below.sum()))
         below = values < -1
     return values
-
-
-def scaled_value(value: Any, factor: float) -> Any:
-    """A case value (one number or one per year) times ``factor``, as the vectorised
-    evaluation computes it: in binary floating point, each product then written as
-    the shortest decimal that reads back to the same float."""
-    if isinstance(value, (tuple, list)):
-        return [scaled_value(item, factor) for item in value]
-    return Decimal(repr(float(value) * float(factor)))
-
-
-def drawn_case(case: Case, raw: Mapping[str, Any], xs: Sequence[float]) -> Case:
-    """The case of one draw: every variation's value times ``1 + x`` (validated again).
-
-    ``raw`` is the case's raw dict (:func:`~finplan.model.case_dict.case_to_dict`);
-    ``xs`` one relative variation per ``case.montecarlo.vary``.  Used to check the
-    vectorised evaluation against the scalar engine, one draw at a time.
-    """
-    from finplan.model.validation import validate_case
-    from finplan.rates import aide_au_poste
-
-    assert case.montecarlo is not None
-    changed: dict[str, Any] = {key: value for key, value in raw.items()
-                               if key not in ("montecarlo", "scenario")}
-    for variation, x in zip(case.montecarlo.vary, xs, strict=True):
-        target = target_of(changed, variation.path)
-        value = _raw_value(changed, target)
-        if target.collection == "funder" and isinstance(value, str):  # aide au poste code
-            value = [aide_au_poste(value, year).amount for year in case.years]
-        changed = set_path(changed, _canonical(target), scaled_value(value, 1.0 + x))
-    return validate_case(changed)
-
-
-def _raw_value(raw: Mapping[str, Any], target: Target) -> Any:
-    if target.index is None:
-        return raw[target.collection][target.field]
-    return raw[target.collection][target.index][target.field]
-
-
-def _canonical(target: Target) -> str:
-    if target.index is None:
-        return f"{target.collection}.{target.field}"
-    return f"{target.collection}[{target.index}].{target.field}"

@@ -62,7 +62,7 @@ from finplan.model.money import format_percent
 from finplan.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, target_of
 from finplan.model.names import clean_text, name_key
 from finplan.model.scenarios import PathError, Scenario, set_path
-from finplan.model.vocabulary import counted, normalise
+from finplan.model.vocabulary import VOCABULARY, counted, normalise
 from finplan.rates import CONTRACTS, UnknownRate, aide_au_poste
 
 __all__ = ["FORMAT", "LIMITS", "show", "validate_case"]
@@ -223,15 +223,14 @@ class _Checker:
                required: bool = True, default: str | None = None,
                context: str | None = None) -> Any:
         value = raw.get(key, _MISSING)
+        expected = f"l'une des valeurs {choices(field, VOCABULARY[field])}"
         if value is _MISSING:
             if required:
-                return self.fail(f"{path}.{key}", f"l'une des valeurs {choices(field)}",
-                                 value, context=context)
+                return self.fail(f"{path}.{key}", expected, value, context=context)
             return default
         canonical = normalise(field, value) if isinstance(value, str) else None
         if canonical is None:
-            return self.fail(f"{path}.{key}", f"l'une des valeurs {choices(field)}",
-                             value, context=context)
+            return self.fail(f"{path}.{key}", expected, value, context=context)
         return canonical
 
     def integer(self, raw: Mapping, key: str, path: str, low: int, high: int, *,
