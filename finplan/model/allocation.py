@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
-from finplan.model.money import Cents, integer_weights, split, to_cents
+from finplan.model.money import Cents, integer_weights, split, times
 
 __all__ = [
     "LIMIT_KINDS",
@@ -172,8 +172,7 @@ def allocate(need: Sequence[Cents], requests: Sequence[Request],
     groups = [list(members) for _, members in
               groupby(others, key=lambda i: requests[i].priority)]
     for y in range(years):
-        ceiling = None if max_public_share is None else to_cents(
-            max_public_share * need[y] / 100)
+        ceiling = None if max_public_share is None else times(need[y], max_public_share)
         state = _Year(need[y], ceiling)
         for i in entitled:
             paid = requests[i].asks[y]

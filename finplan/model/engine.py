@@ -19,7 +19,7 @@ from finplan.model.budget import add, budget_rows, caf, line_totals, result, sub
 from finplan.model.case import Case, Funder, Need
 from finplan.model.cash import MonthlyCash, month_label, monthly_cash
 from finplan.model.financing import cash_end, financing_rows, working_capital
-from finplan.model.money import Cents, format_percent, to_cents
+from finplan.model.money import Cents, format_percent, times, to_cents
 from finplan.model.plan import FunderFunding, NeedResult, Plan
 from finplan.model.staff import StaffCosts, staff_costs
 from finplan.rates import aide_au_poste, missing_years_warning
@@ -148,8 +148,7 @@ def _request(funder: Funder, base: list[Cents], case: Case, staff: list[StaffCos
     if funder.rule == "fixed":
         asks = [to_cents(year_value(funder.amount, y)) for y in range(1, years + 1)]
     elif funder.rule == "rate":
-        asks = [to_cents(year_value(funder.rate, y) * base[y - 1] / 100)
-                for y in range(1, years + 1)]
+        asks = [times(base[y - 1], year_value(funder.rate, y)) for y in range(1, years + 1)]
     elif funder.rule == "per_fte":
         asks = []
         for y, calendar_year in enumerate(case.years, start=1):

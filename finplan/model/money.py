@@ -17,6 +17,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the *_draws twins import numpy when called: one plan never loads it
+    import numpy as np
 
 __all__ = [
     "Cents",
@@ -27,8 +32,14 @@ __all__ = [
     "ratio_to_cents",
     "integer_weights",
     "split",
+    "split_draws",
+    "times",
+    "times_draws",
     "to_cents",
+    "to_cents_draws",
 ]
+
+SAFE = 2**62  # integer products below this fit in int64
 
 Cents = int
 _CENT = Decimal("0.01")
@@ -41,6 +52,49 @@ def to_cents(amount: Decimal | int) -> Cents:
     (1, -1, 1200)
     """
     return int((Decimal(amount) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def to_cents_draws(euros: np.ndarray) -> np.ndarray:
+    """:func:`to_cents` over draws: float euros to integer cents, half-up (away from
+    zero), ``floor(100 x + 0.5)`` mirrored for negatives.
+
+    >>> import numpy as np
+    >>> to_cents_draws(np.array([0.125, -2.5, 12])).tolist()
+    [13, -250, 1200]
+    """
+    import numpy as np
+
+    cents = np.asarray(euros, dtype=np.float64) * 100
+    return np.where(cents >= 0, np.floor(cents + 0.5), -np.floor(-cents + 0.5)).astype(
+        np.int64)
+
+
+def times(cents: Cents, ratio: Decimal | Fraction | int) -> Cents:
+    """``cents × ratio`` rounded half-up to the cent, exactly (a rate applied to cents).
+
+    >>> times(2500, Decimal("0.42")), times(-2500, Decimal("0.42")), times(25, Decimal("0.5"))
+    (1050, -1050, 13)
+    """
+    numerator, denominator = Fraction(ratio).as_integer_ratio()
+    return ratio_to_cents(cents * numerator, denominator)
+
+
+def times_draws(values: np.ndarray, ratio: Decimal | Fraction | int) -> np.ndarray:
+    """:func:`times` over draws: each integer of ``values`` times ``ratio``, rounded
+    half-up, exactly (Python integers where an int64 product could overflow).
+
+    >>> import numpy as np
+    >>> times_draws(np.array([2500, -2500, 25]), Decimal("0.42")).tolist()
+    [1050, -1050, 11]
+    """
+    import numpy as np
+
+    num, den = Fraction(ratio).as_integer_ratio()
+    values = np.asarray(values)
+    if int(np.abs(values).max(initial=0)) * abs(num) * 2 + den >= SAFE:
+        values = values.astype(object)
+    magnitude = (2 * abs(values) * abs(num) + den) // (2 * den)
+    return np.where((values < 0) != (num < 0), -magnitude, magnitude).astype(np.int64)
 
 
 def ratio_to_cents(numerator: int, denominator: int) -> Cents:
@@ -105,6 +159,50 @@ def split(total: Cents, weights: Sequence[Decimal | int]) -> list[Cents]:
         for i in order[:left]:
             parts[i] += 1
     return parts
+
+
+def split_draws(total: np.ndarray, weights: Sequence[int], active: np.ndarray | None = None
+                ) -> np.ndarray:
+    """:func:`split` for each draw: ``total`` (draws) by non-negative integer
+    ``weights``, parts (draws × members) that add up to each total; ``active``
+    (draws × members, booleans) leaves members out of a draw (part 0).
+
+    The same rule: ``total × w // W``, then the cents left over one by one to the
+    largest remainders, ties to the first member.
+
+    >>> import numpy as np
+    >>> split_draws(np.array([100, 1000]), [2, 1]).tolist()
+    [[67, 33], [667, 333]]
+    >>> split_draws(np.array([10]), [1, 1, 1], np.array([[True, False, True]])).tolist()
+    [[5, 0, 5]]
+    """
+    import numpy as np
+
+    weights = np.asarray(weights, dtype=object if max(weights) >= 2**31 else np.int64)
+    count = len(weights)
+    if active is None:
+        active = np.ones((len(total), count), dtype=bool)
+    live = weights[None, :] * active
+    weight_sum = live.sum(axis=1)
+    weight_sum = np.where(weight_sum == 0, 1, weight_sum)
+    total = np.asarray(total)
+    if int(np.abs(total).max(initial=0)) * int(max(weights, default=1)) >= SAFE:
+        products = total.astype(object)[:, None] * live.astype(object)
+    else:
+        products = total[:, None] * live
+    parts = products // weight_sum[:, None]
+    remainders = products - parts * weight_sum[:, None]
+    parts = parts.astype(np.int64)
+    left = total - parts.sum(axis=1)
+    if count == 1:
+        return parts + (active & (left[:, None] > 0))
+    rank = np.zeros(parts.shape, dtype=np.int64)
+    for j in range(count):  # members before i in the order (largest remainder, index)
+        ahead = np.asarray(remainders[:, [j]] > remainders, dtype=bool)
+        ahead[:, j + 1:] |= np.asarray(remainders[:, [j]] == remainders[:, j + 1:],
+                                       dtype=bool)
+        rank += ahead & active[:, [j]]
+    return parts + (active & (rank < left[:, None]))
 
 
 def format_euros(cents: Cents, decimals: bool = False) -> str:

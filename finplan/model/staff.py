@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from finplan.model.amounts import growth, months_active, year_value
 from finplan.model.case import Indexation, Project, Staff
-from finplan.model.money import Cents, to_cents
+from finplan.model.money import Cents, times, to_cents
 
 __all__ = ["StaffCosts", "employer_charges", "fte_years", "gross_salary", "staff_costs"]
 
@@ -39,7 +39,7 @@ def gross_salary(staff: Staff, y: int, project: Project, indexation: Indexation)
 
 def employer_charges(staff: Staff, gross: Cents) -> Cents:
     """``social(y) = gross(y) * employer_rate``, on the gross rounded to the cent."""
-    return to_cents(Decimal(gross) * staff.employer_rate / 100)
+    return times(gross, staff.employer_rate)
 
 
 def fte_years(staff: Staff, y: int, project: Project) -> Decimal:

@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
-from math import lcm
 
 import numpy as np
 
@@ -51,14 +50,20 @@ from finplan.model.assets import depreciation, loan_schedule, loan_start, months
 from finplan.model.case import Case, Funder, Need
 from finplan.model.case_dict import case_to_dict
 from finplan.model.cash import default_payments, months_of_year
-from finplan.model.money import to_cents
+from finplan.model.money import (
+    SAFE,
+    integer_weights,
+    split_draws,
+    times_draws,
+    to_cents,
+    to_cents_draws,
+)
 from finplan.model.montecarlo import Target, target_of
 from finplan.model.staff import staff_costs
 from finplan.rates import aide_au_poste
 
 __all__ = ["Outcomes", "evaluate"]
 
-_SAFE = 2**62  # products below this fit in int64
 
 
 @dataclass
@@ -93,71 +98,11 @@ def _const(values: Sequence[int]) -> np.ndarray:
     return np.array([list(values)], dtype=np.int64)
 
 
-def _round_euros(amounts: np.ndarray) -> np.ndarray:
-    """Float euros to integer cents, half-up (away from zero) like ``to_cents``."""
-    cents = np.asarray(amounts, dtype=np.float64) * 100
-    rounded = np.where(cents >= 0, np.floor(cents + 0.5), -np.floor(-cents + 0.5))
-    return rounded.astype(np.int64)
-
-
-def _times(values: np.ndarray, ratio: Decimal | Fraction | int) -> np.ndarray:
-    """``values × ratio`` rounded half-up to the integer, exactly (cents × a rate)."""
-    fraction = Fraction(ratio)
-    num, den = fraction.numerator, fraction.denominator
-    values = np.asarray(values)
-    biggest = int(np.abs(values).max(initial=0))
-    if biggest * abs(num) * 2 + den >= _SAFE:
-        exact = values.astype(object)
-        magnitude = (2 * abs(exact) * abs(num) + den) // (2 * den)
-        signed = np.where((exact < 0) != (num < 0), -magnitude, magnitude)
-        return signed.astype(np.int64)
-    magnitude = (2 * np.abs(values) * abs(num) + den) // (2 * den)
-    return np.where((values < 0) != (num < 0), -magnitude, magnitude).astype(np.int64)
-
-
-def _split(total: np.ndarray, weights: Sequence[int], active: np.ndarray | None = None
-           ) -> np.ndarray:
-    """:func:`finplan.model.money.split` for each row: ``total`` (rows) by integer
-    ``weights``; ``active`` (rows × members) leaves members out (part 0)."""
-    weights = np.asarray(weights, dtype=object if max(weights) >= 2**31 else np.int64)
-    count = len(weights)
-    if active is None:
-        active = np.ones((len(total), count), dtype=bool)
-    live = weights[None, :] * active
-    weight_sum = live.sum(axis=1)
-    weight_sum = np.where(weight_sum == 0, 1, weight_sum)
-    total = np.asarray(total)
-    if int(np.abs(total).max(initial=0)) * int(max(weights, default=1)) >= _SAFE:
-        products = total.astype(object)[:, None] * live.astype(object)
-    else:
-        products = total[:, None] * live
-    parts = products // weight_sum[:, None]
-    remainders = products - parts * weight_sum[:, None]
-    parts = parts.astype(np.int64)
-    left = total - parts.sum(axis=1)
-    if count == 1:
-        return parts + (active & (left[:, None] > 0))
-    rank = np.zeros(parts.shape, dtype=np.int64)
-    for j in range(count):  # members before i in the order (largest remainder, index)
-        ahead = np.asarray(remainders[:, [j]] > remainders, dtype=bool)
-        ahead[:, j + 1:] |= np.asarray(remainders[:, [j]] == remainders[:, j + 1:],
-                                       dtype=bool)
-        rank += ahead & active[:, [j]]
-    return parts + (active & (rank < left[:, None]))
-
-
 def _spread_equal(total: np.ndarray, count: int) -> np.ndarray:
     """``total`` (rows) in ``count`` equal parts, the leftover cents to the first ones."""
     quotient = total // count
     left = total - quotient * count
     return quotient[:, None] + (np.arange(count)[None, :] < left[:, None])
-
-
-def _integer_weights(weights: Sequence[Decimal | Fraction | int]) -> list[int]:
-    """Weights scaled to integers with the same ratios."""
-    fractions = [Fraction(weight) for weight in weights]
-    scale = lcm(*(fraction.denominator for fraction in fractions))
-    return [int(fraction * scale) for fraction in fractions]
 
 
 # -- the draws' values ---------------------------------------------------------------
@@ -234,14 +179,14 @@ class _Evaluation:
                 months = np.array([months_active(y, project, line.start_month)
                                    for y in range(1, self.years + 1)], dtype=np.float64)
                 indexed = np.array([float(growth(rate, y)) for y in range(1, self.years + 1)])
-                gross = _round_euros(fte * monthly[:, None] * indexed * months)
+                gross = to_cents_draws(fte * monthly[:, None] * indexed * months)
                 fte_years = fte * months / 12
             employer = draws.factor("staff", i, "employer_rate")
             if employer is not None:
-                social = _round_euros(gross * (float(line.employer_rate) * employer)[:, None]
+                social = to_cents_draws(gross * (float(line.employer_rate) * employer)[:, None]
                                       / 100)
             elif draws.varies("staff", i, "fte", "monthly_gross"):
-                social = _times(gross, line.employer_rate)
+                social = times_draws(gross, line.employer_rate)
             out.append((gross, social, fte_years))
         return out
 
@@ -271,9 +216,9 @@ class _Evaluation:
                                                                      "unit_price")
                 indexed = np.array([[float(growth(prices, y))
                                      for y in range(1, self.years + 1)]])
-                amounts = _round_euros(quantity * (price[:, None] * indexed))
+                amounts = to_cents_draws(quantity * (price[:, None] * indexed))
             elif item.quantity is None and draws.varies("revenue", i, "amount"):
-                amounts = _round_euros(self._prorated(
+                amounts = to_cents_draws(self._prorated(
                     item.amount, draws.factor("revenue", i, "amount"), prices))
             out.append(amounts)
         return out
@@ -284,7 +229,7 @@ class _Evaluation:
             factor = self.draws.factor("expense", i, "amount")
             out.append(_const(expense_amounts(item, case.project, case.indexation))
                        if factor is None else
-                       _round_euros(self._prorated(item.amount, factor, case.indexation.costs)))
+                       to_cents_draws(self._prorated(item.amount, factor, case.indexation.costs)))
         return out
 
     # -- investments and loans --------------------------------------------------------
@@ -298,11 +243,11 @@ class _Evaluation:
                 depreciations.append(_const(depreciation(item, self.years)))
                 continue
             amount = float(item.amount) * factor
-            amounts.append(_round_euros(amount)[:, None])
+            amounts.append(to_cents_draws(amount)[:, None])
             yearly, months, done = [], 0, 0
             for y in range(1, self.years + 1):
                 months += months_in_service(item, y)
-                cumulative = _round_euros(np.minimum(
+                cumulative = to_cents_draws(np.minimum(
                     amount, amount / float(item.life_years) * months / 12))
                 yearly.append(cumulative - done)
                 done = cumulative
@@ -339,7 +284,7 @@ class _Evaluation:
                                           .sum(axis=1) for y in range(1, self.years + 1)],
                                          axis=1)
             received = np.zeros((len(principal), self.years), dtype=np.int64)
-            received[:, loan.year - 1] = _round_euros(principal)
+            received[:, loan.year - 1] = to_cents_draws(principal)
             out.append((received, _cumulative_cents(by_year_interest),
                         _cumulative_cents(by_year_principal)))
         return out
@@ -352,29 +297,29 @@ class _Evaluation:
         if funder.rule == "fixed":
             factor = draws.factor("funder", index, "amount")
             asks = (_const([to_cents(year_value(funder.amount, y)) for y in range(1, years + 1)])
-                    if factor is None else _round_euros(draws.values(funder.amount, years,
+                    if factor is None else to_cents_draws(draws.values(funder.amount, years,
                                                                      factor)))
         elif funder.rule == "rate":
             factor = draws.factor("funder", index, "rate")
             if factor is None:
-                asks = np.stack([_times(base[:, y - 1], year_value(funder.rate, y))
+                asks = np.stack([times_draws(base[:, y - 1], year_value(funder.rate, y))
                                  for y in range(1, years + 1)], axis=1)
             else:
                 rates = draws.values(funder.rate, years, factor)
-                asks = _round_euros(rates * base / 100)
+                asks = to_cents_draws(rates * base / 100)
         elif funder.rule == "per_fte":
             asks = self._per_fte(index, funder, staff)
         caps = None
         if funder.cap is not None:
             factor = draws.factor("funder", index, "cap")
             caps = (_const([to_cents(year_value(funder.cap, y)) for y in range(1, years + 1)])
-                    if factor is None else _round_euros(draws.values(funder.cap, years,
+                    if factor is None else to_cents_draws(draws.values(funder.cap, years,
                                                                      factor)))
         cap_total = None
         if funder.cap_total is not None:
             factor = draws.factor("funder", index, "cap_total")
             cap_total = (np.array([to_cents(funder.cap_total)], dtype=np.int64)
-                         if factor is None else _round_euros(float(funder.cap_total) * factor))
+                         if factor is None else to_cents_draws(float(funder.cap_total) * factor))
         return _Request(funder.rule, funder.type == "public",
                         None if asks is None else self.full(asks), Fraction(funder.weight),
                         None if caps is None else self.full(caps),
@@ -404,7 +349,7 @@ class _Evaluation:
         amounts = np.array([[float(value) for value in per_fte]])
         if factor is not None:
             amounts = amounts * factor[:, None]
-        return _round_euros(amounts * total)
+        return to_cents_draws(amounts * total)
 
     # -- the whole plan ---------------------------------------------------------------
     def run(self) -> Outcomes:
@@ -451,7 +396,7 @@ class _Evaluation:
                 factor = self.draws.factor("need", i - 2, "amount")
                 need_amounts = (_const([to_cents(year_value(need.amount, y))
                                         for y in range(1, years + 1)]) if factor is None
-                                else _round_euros(self.draws.values(need.amount, years,
+                                else to_cents_draws(self.draws.values(need.amount, years,
                                                                     factor)))
                 run_need(need, need_amounts, need_amounts)
 
@@ -480,20 +425,20 @@ class _Evaluation:
         factor = self.draws.factor("working_capital", None, "days")
         days = self.case.working_capital_days
         if factor is None:
-            return _times(cash_charges, Fraction(days) / 360)
-        return _round_euros(float(days) * factor[:, None] * cash_charges / 360 / 100)
+            return times_draws(cash_charges, Fraction(days) / 360)
+        return to_cents_draws(float(days) * factor[:, None] * cash_charges / 360 / 100)
 
     def _opening(self) -> np.ndarray:
         factor = self.draws.factor("project", None, "opening_cash")
         value = self.case.project.opening_cash
         if factor is None:
             return np.array([to_cents(value)], dtype=np.int64)
-        return _round_euros(float(value) * factor)
+        return to_cents_draws(float(value) * factor)
 
 
 def _cumulative_cents(by_year: np.ndarray) -> np.ndarray:
     """``assets._yearly_from_cumulative`` over the draws."""
-    cumulative = _round_euros(np.cumsum(by_year, axis=1))
+    cumulative = to_cents_draws(np.cumsum(by_year, axis=1))
     return np.diff(cumulative, axis=1, prepend=0)
 
 
@@ -537,7 +482,7 @@ def _allocate(need: np.ndarray, requests: list[_Request], max_public_share: Deci
                                                       key=lambda i: requests[i].priority)]
     for y in range(years):
         state = _YearState(need[:, y], None if max_public_share is None
-                           else _times(need[:, y], max_public_share))
+                           else times_draws(need[:, y], max_public_share))
 
         def record(i: int, amount: np.ndarray, y: int = y, state: _YearState = state) -> None:
             paid[i][:, y] += amount
@@ -601,7 +546,7 @@ def _share_group(requests: list[_Request], members: list[int], y: int,
     def fill(total: np.ndarray, group: list[int]) -> dict[int, np.ndarray]:
         if not group:
             return {}
-        parts = _water_fill(total, _integer_weights([requests[i].weight for i in group]),
+        parts = _water_fill(total, integer_weights([requests[i].weight for i in group]),
                             [own[i] for i in group])
         return {i: parts[:, k] for k, i in enumerate(group)}
 
@@ -632,7 +577,7 @@ def _water_fill(total: np.ndarray, weights: list[int],
     left = total.copy()
     done = np.zeros(draws, dtype=bool)
     exact = (int(np.abs(total).max(initial=0)) + int(np.abs(limit).max(initial=0))) * int(
-        weight.sum()) >= _SAFE
+        weight.sum()) >= SAFE
     for _ in range(count + 1):
         running = ~done & active.any(axis=1) & (left > 0)
         if not running.any():
@@ -647,7 +592,7 @@ def _water_fill(total: np.ndarray, weights: list[int],
         over &= active & has_limit[None, :] & running[:, None]
         settled = running & ~over.any(axis=1)
         if settled.any():
-            parts[settled] = np.where(active[settled], _split(left[settled], weights,
+            parts[settled] = np.where(active[settled], split_draws(left[settled], weights,
                                                               active[settled]),
                                       parts[settled])
             done |= settled
@@ -682,7 +627,7 @@ class _Months:
         if chosen is None or sum(chosen) <= 0:
             parts = _spread_equal(total, len(months))
         else:
-            parts = _split(total, _integer_weights(chosen))
+            parts = split_draws(total, integer_weights(chosen))
         self.add([12 * (y - 1) + m for m in months], parts, sign)
 
     def net(self) -> np.ndarray:
@@ -732,7 +677,7 @@ class _Months:
                     first = min(starts, default=project.start_month)
                     self.spread(amount, y, months_of_year(y, first), 1)
                     continue
-                parts = _split(amount, _integer_weights([share for share, _ in schedule]))
+                parts = split_draws(amount, integer_weights([share for share, _ in schedule]))
                 for k, (_, month) in enumerate(schedule):
                     absolute = 12 * (y - 1) + month
                     if absolute <= self.months:
