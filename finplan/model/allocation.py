@@ -32,8 +32,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
+from typing import TYPE_CHECKING
 
-from finplan.model.money import Cents, integer_weights, split, times
+from finplan.model.money import (
+    SAFE,
+    Cents,
+    integer_weights,
+    split,
+    split_draws,
+    times,
+    times_draws,
+)
+
+if TYPE_CHECKING:  # the *_draws twins import numpy when called
+    import numpy as np
 
 __all__ = [
     "LIMIT_KINDS",
@@ -41,7 +53,9 @@ __all__ = [
     "NeedAllocation",
     "Request",
     "allocate",
+    "allocate_draws",
     "water_fill",
+    "water_fill_draws",
 ]
 
 # The names of what can limit an allocation, in the order ties are reported.
@@ -134,6 +148,56 @@ def water_fill(total: Cents, weights: Sequence[Decimal | int],
     return parts, clipped
 
 
+def water_fill_draws(total: np.ndarray, weights: list[int],
+                     limits: list[np.ndarray | None]) -> np.ndarray:
+    """:func:`water_fill` for each draw: ``total`` (draws) by integer ``weights`` under
+    each member's limit (draws, or None: no limit); the parts (draws × members).
+
+    The same rule: a member whose part would exceed its limit (``left × w > limit ×
+    W``, in integers) gets its limit, the rest is split again between the others.
+
+    >>> import numpy as np
+    >>> water_fill_draws(np.array([900, 90]), [1, 1, 1],
+    ...                  [np.array([100, 100]), None, np.array([200, 200])]).tolist()
+    [[100, 600, 200], [30, 30, 30]]
+    """
+    import numpy as np
+
+    draws, count = len(total), len(weights)
+    has_limit = np.array([limit is not None for limit in limits])
+    limit = np.stack([np.zeros(draws, dtype=np.int64) if value is None else value
+                      for value in limits], axis=1)
+    weight = np.array(weights, dtype=np.int64)
+    parts = np.zeros((draws, count), dtype=np.int64)
+    active = ~((total > 0)[:, None] & has_limit[None, :] & (limit <= 0))
+    left = total.copy()
+    done = np.zeros(draws, dtype=bool)
+    exact = (int(np.abs(total).max(initial=0)) + int(np.abs(limit).max(initial=0))) * int(
+        weight.sum()) >= SAFE
+    for _ in range(count + 1):
+        running = ~done & active.any(axis=1) & (left > 0)
+        if not running.any():
+            break
+        weight_sum = (active * weight[None, :]).sum(axis=1)
+        if exact:
+            over = (left.astype(object)[:, None] * weight.astype(object)[None, :]
+                    > limit.astype(object) * weight_sum.astype(object)[:, None])
+            over = over.astype(bool)
+        else:
+            over = left[:, None] * weight[None, :] > limit * weight_sum[:, None]
+        over &= active & has_limit[None, :] & running[:, None]
+        settled = running & ~over.any(axis=1)
+        if settled.any():
+            parts[settled] = np.where(active[settled], split_draws(left[settled], weights,
+                                                                   active[settled]),
+                                      parts[settled])
+            done |= settled
+        parts = np.where(over, limit, parts)
+        left = left - (over * limit).sum(axis=1)
+        active &= ~over
+    return parts
+
+
 class _Year:
     """The state of one need in one year while its funders are served."""
 
@@ -146,6 +210,22 @@ class _Year:
         return None if self.ceiling is None else max(0, self.ceiling - self.public)
 
 
+class _YearDraws:
+    """:class:`_Year` for each draw: one need's state in one year (arrays of draws)."""
+
+    def __init__(self, need: np.ndarray, ceiling: np.ndarray | None):
+        import numpy as np
+
+        self.remaining = need.copy()
+        self.ceiling = ceiling
+        self.public = np.zeros_like(need)
+
+    def ceiling_left(self) -> np.ndarray | None:
+        import numpy as np
+
+        return None if self.ceiling is None else np.maximum(0, self.ceiling - self.public)
+
+
 def _own_limit(request: Request, y: int, used: Cents) -> tuple[Cents | None, str]:
     """The tighter of the funder's yearly cap and what is left of its total cap."""
     candidates = []
@@ -156,6 +236,20 @@ def _own_limit(request: Request, y: int, used: Cents) -> tuple[Cents | None, str
     if not candidates:
         return None, "none"
     return min(candidates, key=lambda item: item[0])  # ties: cap before cap_total
+
+
+def _own_limit_draws(request: Request, y: int, used: np.ndarray) -> np.ndarray | None:
+    """:func:`_own_limit` for each draw (the limit only: the draws keep no reasons)."""
+    import numpy as np
+
+    limits = []
+    if request.caps is not None:
+        limits.append(request.caps[:, y])
+    if request.cap_total is not None:
+        limits.append(np.maximum(0, request.cap_total - used))
+    if not limits:
+        return None
+    return limits[0] if len(limits) == 1 else np.minimum(limits[0], limits[1])
 
 
 def allocate(need: Sequence[Cents], requests: Sequence[Request],
@@ -194,6 +288,60 @@ def allocate(need: Sequence[Cents], requests: Sequence[Request],
          for i, request in enumerate(requests)], unfunded, ceilings, public_totals)
 
 
+def allocate_draws(need: np.ndarray, requests: Sequence[Request],
+                   max_public_share: Decimal | None = None
+                   ) -> tuple[list[np.ndarray], np.ndarray]:
+    """:func:`allocate` for each draw: ``need`` (draws × years) between ``requests``
+    whose ``asks``, ``caps`` (draws × years) and ``cap_total`` (draws) are arrays.
+    What each funder pays (draws × years each) and what is left unfunded.
+
+    >>> import numpy as np
+    >>> paid, unfunded = allocate_draws(np.array([[1000000], [500000]]), [
+    ...     Request("Département", "share", public=True, weight=2,
+    ...             caps=np.array([[400000], [400000]])),
+    ...     Request("Région", "share", public=True, weight=1)])
+    >>> [amounts[:, 0].tolist() for amounts in paid], unfunded[:, 0].tolist()
+    ([[400000, 333333], [600000, 166667]], [0, 0])
+    """
+    import numpy as np
+
+    draws, years = need.shape
+    paid = [np.zeros((draws, years), dtype=np.int64) for _ in requests]
+    used = [np.zeros(draws, dtype=np.int64) for _ in requests]
+    unfunded = np.zeros((draws, years), dtype=np.int64)
+    entitled = [i for i, r in enumerate(requests) if r.rule == "per_fte"]
+    others = sorted((i for i, r in enumerate(requests) if r.rule != "per_fte"),
+                    key=lambda i: (requests[i].priority, i))
+    groups = [list(members) for _, members in groupby(others,
+                                                      key=lambda i: requests[i].priority)]
+    for y in range(years):
+        state = _YearDraws(need[:, y], None if max_public_share is None
+                           else times_draws(need[:, y], max_public_share))
+
+        def record(i: int, amount: np.ndarray, y: int = y, state: _YearDraws = state
+                   ) -> None:
+            paid[i][:, y] += amount
+            used[i] += amount
+            state.remaining = state.remaining - amount
+            if requests[i].public:
+                state.public = state.public + amount
+
+        for i in entitled:
+            record(i, requests[i].asks[:, y])
+            state.remaining = np.maximum(0, state.remaining)
+        for group in groups:
+            shares = [i for i in group if requests[i].rule == "share"]
+            for i in group:
+                if requests[i].rule != "share":
+                    record(i, _single_draws(requests[i], y, used[i], state))
+                elif i == shares[0]:
+                    for member, amount in zip(shares, _share_group_draws(
+                            requests, shares, y, used, state)):
+                        record(member, amount)
+        unfunded[:, y] = state.remaining
+    return paid, unfunded
+
+
 def _record(requests: Sequence[Request], amounts: list[list[Cents]], used: list[Cents],
             state: _Year, i: int, y: int, paid: Cents) -> None:
     amounts[i][y] += paid
@@ -216,6 +364,20 @@ def _single(request: Request, y: int, used: Cents, state: _Year) -> tuple[Cents,
     if ask is not None and ask <= bound:
         return ask, "none"
     return bound, kind
+
+
+def _single_draws(request: Request, y: int, used: np.ndarray, state: _YearDraws
+                  ) -> np.ndarray:
+    """:func:`_single` for each draw: the offer under every limit."""
+    import numpy as np
+
+    bound = state.remaining
+    own = _own_limit_draws(request, y, used)
+    if own is not None:
+        bound = np.minimum(bound, own)
+    if request.public and state.ceiling is not None:
+        bound = np.minimum(bound, state.ceiling_left())
+    return bound if request.asks is None else np.minimum(request.asks[:, y], bound)
 
 
 def _share_group(requests: Sequence[Request], members: list[int], y: int,
@@ -241,3 +403,32 @@ def _share_group(requests: Sequence[Request], members: list[int], y: int,
     for i in members:
         paid, limited[i][y] = result[i]
         _record(requests, amounts, used, state, i, y, paid)
+
+
+def _share_group_draws(requests: Sequence[Request], members: list[int], y: int,
+                       used: list[np.ndarray], state: _YearDraws) -> list[np.ndarray]:
+    """:func:`_share_group` for each draw: the ``share`` funders of one priority group,
+    water-filled together, filled again under the public ceiling where it binds."""
+    import numpy as np
+
+    own = {i: _own_limit_draws(requests[i], y, used[i]) for i in members}
+
+    def fill(total: np.ndarray, group: list[int]) -> dict[int, np.ndarray]:
+        if not group:
+            return {}
+        parts = water_fill_draws(total, integer_weights([requests[i].weight for i in group]),
+                                 [own[i] for i in group])
+        return {i: parts[:, k] for k, i in enumerate(group)}
+
+    result = fill(state.remaining, members)
+    ceiling_left = state.ceiling_left()
+    public = [i for i in members if requests[i].public]
+    if ceiling_left is not None and public:
+        redo = sum(result[i] for i in public) > ceiling_left
+        if redo.any():
+            private = [i for i in members if not requests[i].public]
+            capped = fill(ceiling_left, public)
+            public_paid = sum(capped[i] for i in public)
+            capped.update(fill(state.remaining - public_paid, private))
+            result = {i: np.where(redo, capped[i], result[i]) for i in members}
+    return [result[i] for i in members]

@@ -35,10 +35,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from itertools import groupby
 
 import numpy as np
 
+from finplan.model.allocation import Request, allocate_draws
 from finplan.model.amounts import (
     expense_amounts,
     growth,
@@ -51,7 +51,6 @@ from finplan.model.case import Case, Funder, Need
 from finplan.model.case_dict import case_to_dict
 from finplan.model.cash import default_payments, months_of_year
 from finplan.model.money import (
-    SAFE,
     integer_weights,
     split_draws,
     times_draws,
@@ -128,19 +127,6 @@ class _Draws:
         """A per-year value as floats (draws × years), times its factor."""
         row = np.array([[float(year_value(value, y)) for y in range(1, years + 1)]])
         return row if factor is None else row * factor[:, None]
-
-
-@dataclass
-class _Request:
-    """A funder's offer for one need, over the draws (see allocation.Request)."""
-
-    rule: str
-    public: bool
-    asks: np.ndarray | None
-    weight: Fraction
-    caps: np.ndarray | None
-    cap_total: np.ndarray | None
-    priority: int
 
 
 # -- the evaluation ------------------------------------------------------------------
@@ -291,7 +277,7 @@ class _Evaluation:
 
     # -- funders ----------------------------------------------------------------------
     def request(self, index: int, funder: Funder, base: np.ndarray,
-                staff: list) -> _Request:
+                staff: list) -> Request:
         draws, years = self.draws, self.years
         asks = None
         if funder.rule == "fixed":
@@ -320,8 +306,8 @@ class _Evaluation:
             factor = draws.factor("funder", index, "cap_total")
             cap_total = (np.array([to_cents(funder.cap_total)], dtype=np.int64)
                          if factor is None else to_cents_draws(float(funder.cap_total) * factor))
-        return _Request(funder.rule, funder.type == "public",
-                        None if asks is None else self.full(asks), Fraction(funder.weight),
+        return Request(funder.name, funder.rule, funder.type == "public",
+                        None if asks is None else self.full(asks), funder.weight,
                         None if caps is None else self.full(caps),
                         None if cap_total is None else np.broadcast_to(cap_total, (self.rows,)),
                         funder.priority)
@@ -376,7 +362,7 @@ class _Evaluation:
         def run_need(need: Need, need_amounts: np.ndarray, base: np.ndarray) -> None:
             members = [(i, f) for i, f in enumerate(case.funders) if f.finances == need.id]
             requests = [self.request(i, f, self.full(base), staff) for i, f in members]
-            paid, left = _allocate(self.full(need_amounts), requests, need.max_public_share)
+            paid, left = allocate_draws(self.full(need_amounts), requests, need.max_public_share)
             for (i, _), amounts_ in zip(members, paid):
                 funding[(need.id, i)] = amounts_
             unfunded[need.id] = left
@@ -464,142 +450,6 @@ def _grant_release(subsidised: np.ndarray, investments: np.ndarray,
         magnitude = (2 * abs(numerator) + common) // (2 * common)
         released[:, y] = np.where(numerator < 0, -magnitude, magnitude).astype(np.int64)
     return released
-
-
-# -- allocation ----------------------------------------------------------------------
-
-def _allocate(need: np.ndarray, requests: list[_Request], max_public_share: Decimal | None
-              ) -> tuple[list[np.ndarray], np.ndarray]:
-    """``allocation.allocate`` over the draws: what each funder pays, and what is left."""
-    draws, years = need.shape
-    paid = [np.zeros((draws, years), dtype=np.int64) for _ in requests]
-    used = [np.zeros(draws, dtype=np.int64) for _ in requests]
-    unfunded = np.zeros((draws, years), dtype=np.int64)
-    entitled = [i for i, r in enumerate(requests) if r.rule == "per_fte"]
-    others = sorted((i for i, r in enumerate(requests) if r.rule != "per_fte"),
-                    key=lambda i: (requests[i].priority, i))
-    groups = [list(members) for _, members in groupby(others,
-                                                      key=lambda i: requests[i].priority)]
-    for y in range(years):
-        state = _YearState(need[:, y], None if max_public_share is None
-                           else times_draws(need[:, y], max_public_share))
-
-        def record(i: int, amount: np.ndarray, y: int = y, state: _YearState = state) -> None:
-            paid[i][:, y] += amount
-            used[i] += amount
-            state.remaining = state.remaining - amount
-            if requests[i].public:
-                state.public = state.public + amount
-
-        for i in entitled:
-            record(i, requests[i].asks[:, y])
-            state.remaining = np.maximum(0, state.remaining)
-        for group in groups:
-            shares = [i for i in group if requests[i].rule == "share"]
-            for i in group:
-                if requests[i].rule != "share":
-                    record(i, _single(requests[i], y, used[i], state))
-                elif i == shares[0]:
-                    for member, amount in zip(shares, _share_group(requests, shares, y,
-                                                                   used, state)):
-                        record(member, amount)
-        unfunded[:, y] = state.remaining
-    return paid, unfunded
-
-
-class _YearState:
-    def __init__(self, need: np.ndarray, ceiling: np.ndarray | None):
-        self.remaining = need.copy()
-        self.ceiling = ceiling
-        self.public = np.zeros_like(need)
-
-    def ceiling_left(self) -> np.ndarray | None:
-        return None if self.ceiling is None else np.maximum(0, self.ceiling - self.public)
-
-
-def _own_limit(request: _Request, y: int, used: np.ndarray) -> np.ndarray | None:
-    limits = []
-    if request.caps is not None:
-        limits.append(request.caps[:, y])
-    if request.cap_total is not None:
-        limits.append(np.maximum(0, request.cap_total - used))
-    if not limits:
-        return None
-    return limits[0] if len(limits) == 1 else np.minimum(limits[0], limits[1])
-
-
-def _single(request: _Request, y: int, used: np.ndarray, state: _YearState) -> np.ndarray:
-    bound = state.remaining
-    own = _own_limit(request, y, used)
-    if own is not None:
-        bound = np.minimum(bound, own)
-    if request.public and state.ceiling is not None:
-        bound = np.minimum(bound, state.ceiling_left())
-    return bound if request.asks is None else np.minimum(request.asks[:, y], bound)
-
-
-def _share_group(requests: list[_Request], members: list[int], y: int,
-                 used: list[np.ndarray], state: _YearState) -> list[np.ndarray]:
-    """The ``share`` funders of one priority group, water-filled together."""
-    own = {i: _own_limit(requests[i], y, used[i]) for i in members}
-
-    def fill(total: np.ndarray, group: list[int]) -> dict[int, np.ndarray]:
-        if not group:
-            return {}
-        parts = _water_fill(total, integer_weights([requests[i].weight for i in group]),
-                            [own[i] for i in group])
-        return {i: parts[:, k] for k, i in enumerate(group)}
-
-    result = fill(state.remaining, members)
-    ceiling_left = state.ceiling_left()
-    public = [i for i in members if requests[i].public]
-    if ceiling_left is not None and public:
-        redo = sum(result[i] for i in public) > ceiling_left
-        if redo.any():
-            private = [i for i in members if not requests[i].public]
-            capped = fill(ceiling_left, public)
-            public_paid = sum(capped[i] for i in public)
-            capped.update(fill(state.remaining - public_paid, private))
-            result = {i: np.where(redo, capped[i], result[i]) for i in members}
-    return [result[i] for i in members]
-
-
-def _water_fill(total: np.ndarray, weights: list[int],
-                limits: list[np.ndarray | None]) -> np.ndarray:
-    """``allocation.water_fill`` over the draws: parts (draws × members)."""
-    draws, count = len(total), len(weights)
-    has_limit = np.array([limit is not None for limit in limits])
-    limit = np.stack([np.zeros(draws, dtype=np.int64) if value is None else value
-                      for value in limits], axis=1)
-    weight = np.array(weights, dtype=np.int64)
-    parts = np.zeros((draws, count), dtype=np.int64)
-    active = ~((total > 0)[:, None] & has_limit[None, :] & (limit <= 0))
-    left = total.copy()
-    done = np.zeros(draws, dtype=bool)
-    exact = (int(np.abs(total).max(initial=0)) + int(np.abs(limit).max(initial=0))) * int(
-        weight.sum()) >= SAFE
-    for _ in range(count + 1):
-        running = ~done & active.any(axis=1) & (left > 0)
-        if not running.any():
-            break
-        weight_sum = (active * weight[None, :]).sum(axis=1)
-        if exact:
-            over = (left.astype(object)[:, None] * weight.astype(object)[None, :]
-                    > limit.astype(object) * weight_sum.astype(object)[:, None])
-            over = over.astype(bool)
-        else:
-            over = left[:, None] * weight[None, :] > limit * weight_sum[:, None]
-        over &= active & has_limit[None, :] & running[:, None]
-        settled = running & ~over.any(axis=1)
-        if settled.any():
-            parts[settled] = np.where(active[settled], split_draws(left[settled], weights,
-                                                              active[settled]),
-                                      parts[settled])
-            done |= settled
-        parts = np.where(over, limit, parts)
-        left = left - (over * limit).sum(axis=1)
-        active &= ~over
-    return parts
 
 
 # -- the monthly cash plan -----------------------------------------------------------
