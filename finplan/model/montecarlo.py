@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from finplan.model.case import Variation
+from finplan.model.case import Case, Variation
 from finplan.model.scenarios import PathError, names_item, parse_path
 from finplan.model.vocabulary import counted
 
@@ -151,3 +151,74 @@ def _truncated_normal(generator: np.random.Generator, sd: float, draws: int) -> 
         values[below] = generator.normal(0.0, sd, int(below.sum()))
         below = values < -1
     return values
+
+
+class Draws:
+    """The draws of a run as the ``*_draws`` twins of the engine read them: the factor
+    ``1 + x`` of each variation (draws), by the value it changes; ``count`` draws.
+
+    A figure no variation touches is computed once by the scalar rule and kept as one
+    row (:meth:`row`), broadcast against the draws; a varied value becomes floats, one
+    row per draw (:meth:`values`).
+
+    >>> import numpy as np
+    >>> from decimal import Decimal as D
+    >>> draws = Draws({Target("expense", 0, "amount"): np.array([0.5, 1.5])}, count=2)
+    >>> draws.values((D(100), D(200)), 2, draws.factor("expense", 0, "amount")).tolist()
+    [[50.0, 100.0], [150.0, 300.0]]
+    >>> draws.varies("expense", 1, "amount"), Draws.row([1, 2]).tolist()
+    (False, [[1, 2]])
+    """
+
+    def __init__(self, factors: Mapping[Target, np.ndarray], count: int):
+        self.factors, self.count = dict(factors), count
+
+    @classmethod
+    def of(cls, case: Case, xs: np.ndarray) -> Draws:
+        """The draws of ``xs``: one row of relative variations per
+        ``case.montecarlo.vary``, one column per draw (:func:`draw_variations`)."""
+        factors = {}
+        if case.montecarlo is not None and len(xs):
+            from finplan.model.case_dict import case_to_dict
+
+            raw = case_to_dict(case)
+            factors = {target_of(raw, variation.path): 1.0 + row
+                       for variation, row in zip(case.montecarlo.vary, xs, strict=True)}
+        return cls(factors, xs.shape[1])
+
+    @property
+    def rows(self) -> int:
+        """The rows of a figure that varies (at least one)."""
+        return max(self.count, 1)
+
+    def factor(self, collection: str, index: int | None, field: str) -> np.ndarray | None:
+        """The factors of ``collection[index].field`` (None: it does not vary)."""
+        return self.factors.get(Target(collection, index, field))
+
+    def factor_or_one(self, collection: str, index: int | None, field: str) -> np.ndarray:
+        """The factors, or one (the value as typed) when it does not vary."""
+        import numpy as np
+
+        factor = self.factor(collection, index, field)
+        return np.ones(1) if factor is None else factor
+
+    def varies(self, collection: str, index: int | None, *fields: str) -> bool:
+        """Whether a variation touches one of these fields of the item."""
+        return any(Target(collection, index, field) in self.factors for field in fields)
+
+    @staticmethod
+    def values(value: Any, years: int, factor: np.ndarray | None) -> np.ndarray:
+        """A per-year value (one number or one a year) as floats, draws × years, times
+        its factors."""
+        import numpy as np
+
+        row = np.array([[float(value[y - 1] if isinstance(value, tuple) else value)
+                         for y in range(1, years + 1)]])
+        return row if factor is None else row * factor[:, None]
+
+    @staticmethod
+    def row(cents: Sequence[int]) -> np.ndarray:
+        """A figure that does not vary (cents by year, from the scalar rule): one row."""
+        import numpy as np
+
+        return np.array([list(cents)], dtype=np.int64)

@@ -40,15 +40,14 @@ import numpy as np
 
 from finplan.model.allocation import Request, allocate_draws
 from finplan.model.amounts import (
-    expense_amounts,
+    expense_amounts_draws,
     growth,
     months_active,
-    revenue_amounts,
+    revenue_amounts_draws,
     year_value,
 )
 from finplan.model.assets import depreciation, loan_schedule, loan_start, months_in_service
 from finplan.model.case import Case, Funder, Need
-from finplan.model.case_dict import case_to_dict
 from finplan.model.cash import default_payments, months_of_year
 from finplan.model.money import (
     integer_weights,
@@ -57,7 +56,7 @@ from finplan.model.money import (
     to_cents,
     to_cents_draws,
 )
-from finplan.model.montecarlo import Target, target_of
+from finplan.model.montecarlo import Draws
 from finplan.model.staff import staff_costs
 from finplan.rates import aide_au_poste
 
@@ -92,11 +91,6 @@ class Outcomes:
 
 # -- exact and rounded arithmetic -----------------------------------------------------
 
-def _const(values: Sequence[int]) -> np.ndarray:
-    """A figure that does not vary: one row."""
-    return np.array([list(values)], dtype=np.int64)
-
-
 def _spread_equal(total: np.ndarray, count: int) -> np.ndarray:
     """``total`` (rows) in ``count`` equal parts, the leftover cents to the first ones."""
     quotient = total // count
@@ -106,39 +100,16 @@ def _spread_equal(total: np.ndarray, count: int) -> np.ndarray:
 
 # -- the draws' values ---------------------------------------------------------------
 
-class _Draws:
-    """The factors ``1 + x`` of the variations, by target."""
-
-    def __init__(self, case: Case, xs: np.ndarray):
-        self.count = xs.shape[1]
-        self.factors: dict[Target, np.ndarray] = {}
-        if case.montecarlo is not None and len(xs):
-            raw = case_to_dict(case)
-            for variation, row in zip(case.montecarlo.vary, xs, strict=True):
-                self.factors[target_of(raw, variation.path)] = 1.0 + row
-
-    def factor(self, collection: str, index: int | None, field: str) -> np.ndarray | None:
-        return self.factors.get(Target(collection, index, field))
-
-    def varies(self, collection: str, index: int | None, *fields: str) -> bool:
-        return any(Target(collection, index, field) in self.factors for field in fields)
-
-    def values(self, value, years: int, factor: np.ndarray | None) -> np.ndarray:
-        """A per-year value as floats (draws × years), times its factor."""
-        row = np.array([[float(year_value(value, y)) for y in range(1, years + 1)]])
-        return row if factor is None else row * factor[:, None]
-
-
 # -- the evaluation ------------------------------------------------------------------
 
 def evaluate(case: Case, xs: np.ndarray) -> Outcomes:
     """The outcomes of every draw; ``xs`` holds one row of relative variations per
     ``case.montecarlo.vary`` (from :func:`~finplan.model.montecarlo.draw_variations`)."""
-    return _Evaluation(case, _Draws(case, xs)).run()
+    return _Evaluation(case, Draws.of(case, xs)).run()
 
 
 class _Evaluation:
-    def __init__(self, case: Case, draws: _Draws):
+    def __init__(self, case: Case, draws: Draws):
         self.case, self.draws = case, draws
         self.years = case.project.years
         self.rows = max(draws.count, 1)
@@ -156,11 +127,11 @@ class _Evaluation:
         project, rate = case.project, case.indexation.salaries
         for i, line in enumerate(case.staff):
             costs = staff_costs(line, project, case.indexation)
-            gross, social = _const(costs.gross), _const(costs.social)
+            gross, social = Draws.row(costs.gross), Draws.row(costs.social)
             fte_years: object = costs.fte_years
             if draws.varies("staff", i, "fte", "monthly_gross"):
                 fte = draws.values(line.fte, self.years, draws.factor("staff", i, "fte"))
-                monthly = float(line.monthly_gross) * self._factor_or_one("staff", i,
+                monthly = float(line.monthly_gross) * self.draws.factor_or_one("staff", i,
                                                                           "monthly_gross")
                 months = np.array([months_active(y, project, line.start_month)
                                    for y in range(1, self.years + 1)], dtype=np.float64)
@@ -176,47 +147,15 @@ class _Evaluation:
             out.append((gross, social, fte_years))
         return out
 
-    def _factor_or_one(self, collection: str, index: int | None, field: str) -> np.ndarray:
-        factor = self.draws.factor(collection, index, field)
-        return np.ones(1) if factor is None else factor
-
-    def _prorated(self, value, factor: np.ndarray, rate: Decimal) -> np.ndarray:
-        """``amounts._prorated_indexed`` over the draws (float euros)."""
-        if isinstance(value, tuple):
-            return self.draws.values(value, self.years, factor)
-        scaled = float(value) * factor[:, None]
-        shape = np.array([[months_active(1, self.case.project) / 12 if y == 1
-                           else float(growth(rate, y)) for y in range(1, self.years + 1)]])
-        return scaled * shape
-
     def revenue(self) -> list[np.ndarray]:
-        case, draws, out = self.case, self.draws, []
-        prices = case.indexation.prices
-        for i, item in enumerate(case.revenue):
-            amounts = _const(revenue_amounts(item, case.project, case.indexation))
-            if item.quantity is not None and draws.varies("revenue", i, "quantity",
-                                                          "unit_price"):
-                quantity = draws.values(item.quantity, self.years,
-                                        draws.factor("revenue", i, "quantity"))
-                price = float(item.unit_price) * self._factor_or_one("revenue", i,
-                                                                     "unit_price")
-                indexed = np.array([[float(growth(prices, y))
-                                     for y in range(1, self.years + 1)]])
-                amounts = to_cents_draws(quantity * (price[:, None] * indexed))
-            elif item.quantity is None and draws.varies("revenue", i, "amount"):
-                amounts = to_cents_draws(self._prorated(
-                    item.amount, draws.factor("revenue", i, "amount"), prices))
-            out.append(amounts)
-        return out
+        case = self.case
+        return [revenue_amounts_draws(item, self.draws, i, case.project, case.indexation)
+                for i, item in enumerate(case.revenue)]
 
     def expenses(self) -> list[np.ndarray]:
-        case, out = self.case, []
-        for i, item in enumerate(case.expenses):
-            factor = self.draws.factor("expense", i, "amount")
-            out.append(_const(expense_amounts(item, case.project, case.indexation))
-                       if factor is None else
-                       to_cents_draws(self._prorated(item.amount, factor, case.indexation.costs)))
-        return out
+        case = self.case
+        return [expense_amounts_draws(item, self.draws, i, case.project, case.indexation)
+                for i, item in enumerate(case.expenses)]
 
     # -- investments and loans --------------------------------------------------------
     def investments(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -226,7 +165,7 @@ class _Evaluation:
             factor = self.draws.factor("investment", i, "amount")
             if factor is None:
                 amounts.append(np.array([[to_cents(item.amount)]], dtype=np.int64))
-                depreciations.append(_const(depreciation(item, self.years)))
+                depreciations.append(Draws.row(depreciation(item, self.years)))
                 continue
             amount = float(item.amount) * factor
             amounts.append(to_cents_draws(amount)[:, None])
@@ -246,11 +185,11 @@ class _Evaluation:
         for i, loan in enumerate(self.case.loans):
             if not self.draws.varies("loan", i, "principal", "annual_rate"):
                 schedule = loan_schedule(loan, self.years)
-                out.append((_const(schedule.received), _const(schedule.interest),
-                            _const(schedule.repaid)))
+                out.append((Draws.row(schedule.received), Draws.row(schedule.interest),
+                            Draws.row(schedule.repaid)))
                 continue
-            principal = float(loan.principal) * self._factor_or_one("loan", i, "principal")
-            rate = float(loan.annual_rate) / 12 * self._factor_or_one("loan", i,
+            principal = float(loan.principal) * self.draws.factor_or_one("loan", i, "principal")
+            rate = float(loan.annual_rate) / 12 * self.draws.factor_or_one("loan", i,
                                                                       "annual_rate")
             principal, rate = np.broadcast_arrays(principal, rate)
             k = np.arange(1, loan.months + 1)[None, :]
@@ -282,7 +221,7 @@ class _Evaluation:
         asks = None
         if funder.rule == "fixed":
             factor = draws.factor("funder", index, "amount")
-            asks = (_const([to_cents(year_value(funder.amount, y)) for y in range(1, years + 1)])
+            asks = (Draws.row([to_cents(year_value(funder.amount, y)) for y in range(1, years + 1)])
                     if factor is None else to_cents_draws(draws.values(funder.amount, years,
                                                                      factor)))
         elif funder.rule == "rate":
@@ -298,7 +237,7 @@ class _Evaluation:
         caps = None
         if funder.cap is not None:
             factor = draws.factor("funder", index, "cap")
-            caps = (_const([to_cents(year_value(funder.cap, y)) for y in range(1, years + 1)])
+            caps = (Draws.row([to_cents(year_value(funder.cap, y)) for y in range(1, years + 1)])
                     if factor is None else to_cents_draws(draws.values(funder.cap, years,
                                                                      factor)))
         cap_total = None
@@ -325,7 +264,7 @@ class _Evaluation:
             per_fte = [year_value(funder.amount_per_fte, y) for y in range(1, self.years + 1)]
         factor = draws.factor("funder", index, "amount_per_fte")
         if factor is None and not any(draws.varies("staff", i, "fte") for i, _ in matching):
-            return _const([to_cents(per_fte[y] * sum((fte[y] for _, fte in matching),
+            return Draws.row([to_cents(per_fte[y] * sum((fte[y] for _, fte in matching),
                                                       Decimal(0)))
                            for y in range(self.years)])
         total = np.zeros((1, self.years))
@@ -380,7 +319,7 @@ class _Evaluation:
         for i, need in enumerate(case.needs):
             if need.is_custom:
                 factor = self.draws.factor("need", i - 2, "amount")
-                need_amounts = (_const([to_cents(year_value(need.amount, y))
+                need_amounts = (Draws.row([to_cents(year_value(need.amount, y))
                                         for y in range(1, years + 1)]) if factor is None
                                 else to_cents_draws(self.draws.values(need.amount, years,
                                                                     factor)))
