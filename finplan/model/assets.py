@@ -17,15 +17,24 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from finplan.model.case import Investment, Loan
-from finplan.model.money import Cents, ratio_to_cents, to_cents
+from finplan.model.money import Cents, ratio_to_cents, to_cents, to_cents_draws
+
+if TYPE_CHECKING:  # the *_draws twins import numpy when called
+    import numpy as np
+
+    from finplan.model.montecarlo import Draws
 
 __all__ = [
     "LoanSchedule",
     "depreciation",
+    "depreciation_draws",
     "grant_release",
+    "grant_release_draws",
     "loan_schedule",
+    "loan_schedule_draws",
     "loan_start",
     "months_in_service",
 ]
@@ -53,6 +62,35 @@ def depreciation(investment: Investment, years: int) -> list[Cents]:
         yearly.append(cents - done)
         done = cents
     return yearly
+
+
+def depreciation_draws(investment: Investment, draws: Draws, index: int, years: int
+                       ) -> np.ndarray:
+    """:func:`depreciation` for each draw (``investment`` is the case's ``index``-th):
+    the same cumulative rule in floats times the drawn amount, draws × years.
+
+    >>> import numpy as np
+    >>> from finplan.model.case import Investment
+    >>> from finplan.model.montecarlo import Draws, Target
+    >>> truck = Investment("Camion", Decimal(38000), life_years=Decimal(5), year=1, month=4)
+    >>> draws = Draws({Target("investment", 0, "amount"): np.array([1.0, 0.5])}, 2)
+    >>> depreciation_draws(truck, draws, 0, years=3).tolist()
+    [[570000, 760000, 760000], [285000, 380000, 380000]]
+    """
+    import numpy as np
+
+    factor = draws.factor("investment", index, "amount")
+    if factor is None:
+        return draws.row(depreciation(investment, years))
+    amount = float(investment.amount) * factor
+    yearly, months, done = [], 0, 0
+    for y in range(1, years + 1):
+        months += months_in_service(investment, y)
+        cumulative = to_cents_draws(np.minimum(
+            amount, amount / float(investment.life_years) * months / 12))
+        yearly.append(cumulative - done)
+        done = cumulative
+    return np.stack(yearly, axis=1)
 
 
 @dataclass(frozen=True)
@@ -117,6 +155,50 @@ def loan_schedule(loan: Loan, years: int) -> LoanSchedule:
                         _yearly_from_cumulative(principal_by_year), payment)
 
 
+def loan_schedule_draws(loan: Loan, draws: Draws, index: int, years: int) -> LoanSchedule:
+    """:func:`loan_schedule` for each draw (``loan`` is the case's ``index``-th): the
+    same constant payments, ``pmt = P r / (1 - (1 + r)^-n)`` (``P / n`` at rate 0), and
+    balances ``P (1+r)^(k-1) - pmt ((1+r)^(k-1) - 1) / r`` in floats; received, interest
+    and repaid draws × years, the payment per draw.
+
+    >>> import numpy as np
+    >>> from finplan.model.case import Loan
+    >>> from finplan.model.montecarlo import Draws, Target
+    >>> draws = Draws({Target("loan", 0, "principal"): np.array([1.0, 0.5])}, 2)
+    >>> schedule = loan_schedule_draws(Loan("Prêt", Decimal(12000), Decimal(0), 12, 1, 7),
+    ...                                draws, 0, years=2)
+    >>> schedule.received.tolist(), schedule.repaid.tolist()
+    ([[1200000, 0], [600000, 0]], [[500000, 700000], [250000, 350000]])
+    """
+    import numpy as np
+
+    if not draws.varies("loan", index, "principal", "annual_rate"):
+        schedule = loan_schedule(loan, years)
+        return LoanSchedule(draws.row(schedule.received), draws.row(schedule.interest),
+                            draws.row(schedule.repaid), schedule.payment)
+    principal = float(loan.principal) * draws.factor_or_one("loan", index, "principal")
+    rate = float(loan.annual_rate) / 12 * draws.factor_or_one("loan", index, "annual_rate")
+    principal, rate = np.broadcast_arrays(principal, rate)
+    k = np.arange(1, loan.months + 1)[None, :]
+    growth_ = (1 + rate[:, None]) ** (k - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        payment = np.where(rate > 0, principal * rate / (1 - (1 + rate) ** -loan.months),
+                           principal / loan.months)
+        balance = np.where(rate[:, None] > 0, principal[:, None] * growth_
+                           - payment[:, None] * (growth_ - 1) / rate[:, None],
+                           principal[:, None] - payment[:, None] * (k - 1))
+    interest = balance * rate[:, None]
+    year_of = (loan_start(loan) + k[0] - 1) // 12 + 1
+    interest_by_year = np.stack([interest[:, year_of == y].sum(axis=1)
+                                 for y in range(1, years + 1)], axis=1)
+    principal_by_year = np.stack([(payment[:, None] - interest)[:, year_of == y].sum(axis=1)
+                                  for y in range(1, years + 1)], axis=1)
+    received = np.zeros((len(principal), years), dtype=np.int64)
+    received[:, loan.year - 1] = to_cents_draws(principal)
+    return LoanSchedule(received, _yearly_from_cumulative_draws(interest_by_year),
+                        _yearly_from_cumulative_draws(principal_by_year), payment)
+
+
 def _yearly_from_cumulative(values: list[Decimal]) -> list[Cents]:
     """Round the running total, then take differences: the years add up exactly."""
     yearly, running, done = [], Decimal(0), 0
@@ -126,6 +208,13 @@ def _yearly_from_cumulative(values: list[Decimal]) -> list[Cents]:
         yearly.append(cents - done)
         done = cents
     return yearly
+
+
+def _yearly_from_cumulative_draws(values: np.ndarray) -> np.ndarray:
+    """:func:`_yearly_from_cumulative` for each draw (float euros, draws × years)."""
+    import numpy as np
+
+    return np.diff(to_cents_draws(np.cumsum(values, axis=1)), axis=1, prepend=0)
 
 
 def grant_release(funding_by_year: list[Cents], investments_by_year: list[Cents],
@@ -146,3 +235,37 @@ def grant_release(funding_by_year: list[Cents], investments_by_year: list[Cents]
     return [ratio_to_cents(sum(funding_by_year[a] * depreciation_by_cohort[a][y]
                                * (common // investments_by_year[a]) for a in bought), common)
             for y in range(years)]
+
+
+def grant_release_draws(subsidised: np.ndarray, investments: np.ndarray,
+                        cohorts: list[np.ndarray]) -> np.ndarray:
+    """:func:`grant_release` for each draw, in exact integers: ``sum_a funding(a) ×
+    dep_a(y) / investments(a)`` over a common denominator, rounded half-up once
+    (draws × years; ``cohorts[a]`` the depreciation of year a's investments).
+
+    >>> import numpy as np
+    >>> grant_release_draws(np.array([[3280000, 0]]), np.array([[7100000, 0]]),
+    ...                     [np.array([[1097500, 0]]), np.array([[0, 0]])]).tolist()
+    [[507014, 0]]
+    """
+    import numpy as np
+
+    draws, years = subsidised.shape
+    released = np.zeros((draws, years), dtype=np.int64)
+    acquired = [a for a in range(years) if (investments[:, a] > 0).any()]
+    if not acquired:
+        return released
+    denominators = {a: np.where(investments[:, a] > 0, investments[:, a], 1).astype(object)
+                    for a in acquired}
+    common = np.ones(draws, dtype=object)
+    for a in acquired:
+        common = common * denominators[a]
+    for y in range(years):
+        numerator = np.zeros(draws, dtype=object)
+        for a in acquired:
+            term = (subsidised[:, a].astype(object) * cohorts[a][:, y].astype(object)
+                    * (common // denominators[a]))
+            numerator = numerator + np.where(investments[:, a] > 0, term, 0)
+        magnitude = (2 * abs(numerator) + common) // (2 * common)
+        released[:, y] = np.where(numerator < 0, -magnitude, magnitude).astype(np.int64)
+    return released

@@ -41,12 +41,15 @@ import numpy as np
 from finplan.model.allocation import Request, allocate_draws
 from finplan.model.amounts import (
     expense_amounts_draws,
-    growth,
-    months_active,
     revenue_amounts_draws,
     year_value,
 )
-from finplan.model.assets import depreciation, loan_schedule, loan_start, months_in_service
+from finplan.model.assets import (
+    depreciation_draws,
+    grant_release_draws,
+    loan_schedule_draws,
+    loan_start,
+)
 from finplan.model.case import Case, Funder, Need
 from finplan.model.cash import default_payments, months_of_year
 from finplan.model.money import (
@@ -57,7 +60,7 @@ from finplan.model.money import (
     to_cents_draws,
 )
 from finplan.model.montecarlo import Draws
-from finplan.model.staff import staff_costs
+from finplan.model.staff import staff_costs_draws
 from finplan.rates import aide_au_poste
 
 __all__ = ["Outcomes", "evaluate"]
@@ -123,28 +126,11 @@ class _Evaluation:
     # -- operating items --------------------------------------------------------------
     def staff(self) -> list[tuple[np.ndarray, np.ndarray, object]]:
         """(gross, social, fte_years) by line; fte_years Decimals or float arrays."""
-        case, draws, out = self.case, self.draws, []
-        project, rate = case.project, case.indexation.salaries
+        case = self.case
+        out = []
         for i, line in enumerate(case.staff):
-            costs = staff_costs(line, project, case.indexation)
-            gross, social = Draws.row(costs.gross), Draws.row(costs.social)
-            fte_years: object = costs.fte_years
-            if draws.varies("staff", i, "fte", "monthly_gross"):
-                fte = draws.values(line.fte, self.years, draws.factor("staff", i, "fte"))
-                monthly = float(line.monthly_gross) * self.draws.factor_or_one("staff", i,
-                                                                          "monthly_gross")
-                months = np.array([months_active(y, project, line.start_month)
-                                   for y in range(1, self.years + 1)], dtype=np.float64)
-                indexed = np.array([float(growth(rate, y)) for y in range(1, self.years + 1)])
-                gross = to_cents_draws(fte * monthly[:, None] * indexed * months)
-                fte_years = fte * months / 12
-            employer = draws.factor("staff", i, "employer_rate")
-            if employer is not None:
-                social = to_cents_draws(gross * (float(line.employer_rate) * employer)[:, None]
-                                      / 100)
-            elif draws.varies("staff", i, "fte", "monthly_gross"):
-                social = times_draws(gross, line.employer_rate)
-            out.append((gross, social, fte_years))
+            costs = staff_costs_draws(line, self.draws, i, case.project, case.indexation)
+            out.append((costs.gross, costs.social, costs.fte_years))
         return out
 
     def revenue(self) -> list[np.ndarray]:
@@ -163,55 +149,18 @@ class _Evaluation:
         amounts, depreciations = [], []
         for i, item in enumerate(self.case.investments):
             factor = self.draws.factor("investment", i, "amount")
-            if factor is None:
-                amounts.append(np.array([[to_cents(item.amount)]], dtype=np.int64))
-                depreciations.append(Draws.row(depreciation(item, self.years)))
-                continue
-            amount = float(item.amount) * factor
-            amounts.append(to_cents_draws(amount)[:, None])
-            yearly, months, done = [], 0, 0
-            for y in range(1, self.years + 1):
-                months += months_in_service(item, y)
-                cumulative = to_cents_draws(np.minimum(
-                    amount, amount / float(item.life_years) * months / 12))
-                yearly.append(cumulative - done)
-                done = cumulative
-            depreciations.append(np.stack(yearly, axis=1))
+            amounts.append(np.array([[to_cents(item.amount)]], dtype=np.int64)
+                           if factor is None
+                           else to_cents_draws(float(item.amount) * factor)[:, None])
+            depreciations.append(depreciation_draws(item, self.draws, i, self.years))
         return amounts, depreciations
 
     def loans(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """(received, interest, repaid) by loan."""
         out = []
         for i, loan in enumerate(self.case.loans):
-            if not self.draws.varies("loan", i, "principal", "annual_rate"):
-                schedule = loan_schedule(loan, self.years)
-                out.append((Draws.row(schedule.received), Draws.row(schedule.interest),
-                            Draws.row(schedule.repaid)))
-                continue
-            principal = float(loan.principal) * self.draws.factor_or_one("loan", i, "principal")
-            rate = float(loan.annual_rate) / 12 * self.draws.factor_or_one("loan", i,
-                                                                      "annual_rate")
-            principal, rate = np.broadcast_arrays(principal, rate)
-            k = np.arange(1, loan.months + 1)[None, :]
-            growth_ = (1 + rate[:, None]) ** (k - 1)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                payment = np.where(rate > 0, principal * rate / (
-                    1 - (1 + rate) ** -loan.months), principal / loan.months)
-                balance = np.where(rate[:, None] > 0, principal[:, None] * growth_
-                                   - payment[:, None] * (growth_ - 1) / rate[:, None],
-                                   principal[:, None] - payment[:, None] * (k - 1))
-            interest = balance * rate[:, None]
-            t0 = loan_start(loan)
-            year_of = (t0 + k[0] - 1) // 12 + 1
-            by_year_interest = np.stack([interest[:, year_of == y].sum(axis=1)
-                                         for y in range(1, self.years + 1)], axis=1)
-            by_year_principal = np.stack([(payment[:, None] - interest)[:, year_of == y]
-                                          .sum(axis=1) for y in range(1, self.years + 1)],
-                                         axis=1)
-            received = np.zeros((len(principal), self.years), dtype=np.int64)
-            received[:, loan.year - 1] = to_cents_draws(principal)
-            out.append((received, _cumulative_cents(by_year_interest),
-                        _cumulative_cents(by_year_principal)))
+            schedule = loan_schedule_draws(loan, self.draws, i, self.years)
+            out.append((schedule.received, schedule.interest, schedule.repaid))
         return out
 
     # -- funders ----------------------------------------------------------------------
@@ -312,7 +261,7 @@ class _Evaluation:
                           if f.finances == "investment" and f.type != "own"), zero)
         cohorts = [sum((dep for item, dep in zip(case.investments, depreciations)
                         if item.year == a), zero) for a in range(1, years + 1)]
-        released = _grant_release(self.full(subsidised), self.full(investments),
+        released = grant_release_draws(self.full(subsidised), self.full(investments),
                                   [self.full(cohort) for cohort in cohorts])
         run_need(case.need("operating"), np.maximum(0, charges - own_revenue - released),
                  charges)
@@ -359,36 +308,6 @@ class _Evaluation:
         if factor is None:
             return np.array([to_cents(value)], dtype=np.int64)
         return to_cents_draws(float(value) * factor)
-
-
-def _cumulative_cents(by_year: np.ndarray) -> np.ndarray:
-    """``assets._yearly_from_cumulative`` over the draws."""
-    cumulative = to_cents_draws(np.cumsum(by_year, axis=1))
-    return np.diff(cumulative, axis=1, prepend=0)
-
-
-def _grant_release(subsidised: np.ndarray, investments: np.ndarray,
-                   cohorts: list[np.ndarray]) -> np.ndarray:
-    """``assets.grant_release`` over the draws, in exact integers."""
-    draws, years = subsidised.shape
-    released = np.zeros((draws, years), dtype=np.int64)
-    acquired = [a for a in range(years) if (investments[:, a] > 0).any()]
-    if not acquired:
-        return released
-    denominators = {a: np.where(investments[:, a] > 0, investments[:, a], 1).astype(object)
-                    for a in acquired}
-    common = np.ones(draws, dtype=object)
-    for a in acquired:
-        common = common * denominators[a]
-    for y in range(years):
-        numerator = np.zeros(draws, dtype=object)
-        for a in acquired:
-            term = (subsidised[:, a].astype(object) * cohorts[a][:, y].astype(object)
-                    * (common // denominators[a]))
-            numerator = numerator + np.where(investments[:, a] > 0, term, 0)
-        magnitude = (2 * abs(numerator) + common) // (2 * common)
-        released[:, y] = np.where(numerator < 0, -magnitude, magnitude).astype(np.int64)
-    return released
 
 
 # -- the monthly cash plan -----------------------------------------------------------
