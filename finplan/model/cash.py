@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from finplan.model.case import Case, Funder, Payments
+from finplan.model.funders import counts_for
 from finplan.model.money import Cents, split, to_cents
 
 __all__ = ["MonthlyCash", "monthly_cash", "months_of_year", "spread", "default_payments",
@@ -220,8 +221,7 @@ def _staff_months(case: Case, funder: Funder, y: int, amount: Cents) -> dict[int
     paid: over the months from the first matching staff line's start."""
     project = case.project
     starts = [max(line.start_month or project.start_month, project.start_month)
-              for line in case.staff if line.kind == funder.staff_kind
-              and (funder.contract is None or line.contract == funder.contract)]
+              for line in case.staff if counts_for(funder, line)]
     first = min(starts, default=project.start_month)
     return {12 * (y - 1) + m: part
             for m, part in spread(amount, months_of_year(y, first)).items()}

@@ -8,9 +8,6 @@ cash and checks.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from decimal import Decimal
-
 from finplan.model import checks as check_rules
 from finplan.model.allocation import NeedAllocation, Request, allocate
 from finplan.model.amounts import expense_amounts, revenue_amounts, year_value
@@ -19,12 +16,13 @@ from finplan.model.budget import add, budget_rows, caf, line_totals, result, sub
 from finplan.model.case import Case, Funder, Need
 from finplan.model.cash import MonthlyCash, month_label, monthly_cash
 from finplan.model.financing import cash_end, financing_rows, working_capital
-from finplan.model.money import Cents, format_percent, times, to_cents
+from finplan.model.funders import request
+from finplan.model.money import Cents, format_percent, to_cents
 from finplan.model.plan import FunderFunding, NeedResult, Plan
-from finplan.model.staff import StaffCosts, staff_costs
-from finplan.rates import aide_au_poste, missing_years_warning
+from finplan.model.staff import staff_costs
+from finplan.rates import missing_years_warning
 
-__all__ = ["compute", "counts_for", "per_fte_rate", "takes_the_rest"]
+__all__ = ["compute"]
 
 
 def compute(case: Case) -> Plan:
@@ -68,7 +66,7 @@ def compute(case: Case) -> Plan:
 
     def requests_for(need: Need, base: list[Cents]) -> tuple[list[Funder], list[Request]]:
         funders = [funder for funder in case.funders if funder.finances == need.id]
-        return funders, [_request(funder, base, case, staff, missing_rates)
+        return funders, [request(funder, base, case, staff, missing_rates)
                          for funder in funders]
 
     def run(need: Need, amounts: list[Cents], base: list[Cents]) -> NeedResult:
@@ -138,84 +136,6 @@ def compute(case: Case) -> Plan:
         depreciation_by_item=tuple(map(tuple, depreciations)), loan_schedules=tuple(loans),
         cohort_depreciation=tuple(map(tuple, cohorts)), subsidised=tuple(subsidised),
         monthly=monthly)
-
-
-def _request(funder: Funder, base: list[Cents], case: Case, staff: list[StaffCosts],
-             missing_rates: dict[str, list[int]]) -> Request:
-    """A funder's offer for each year, in cents, as the allocation needs it."""
-    years = case.project.years
-    asks: list[Cents] | None = None
-    if funder.rule == "fixed":
-        asks = [to_cents(year_value(funder.amount, y)) for y in range(1, years + 1)]
-    elif funder.rule == "rate":
-        asks = [times(base[y - 1], year_value(funder.rate, y)) for y in range(1, years + 1)]
-    elif funder.rule == "per_fte":
-        asks = []
-        for y, calendar_year in enumerate(case.years, start=1):
-            per_fte, _, missing = per_fte_rate(funder, y, calendar_year)
-            if missing:
-                missing_rates.setdefault(funder.amount_per_fte, []).append(calendar_year)
-            asks.append(to_cents(per_fte * _matching_fte_years(funder, case, staff, y)))
-    caps = None if funder.cap is None else [
-        to_cents(year_value(funder.cap, y)) for y in range(1, years + 1)]
-    return Request(
-        name=funder.name, rule=funder.rule, public=funder.type == "public", asks=asks,
-        weight=funder.weight, caps=caps,
-        cap_total=None if funder.cap_total is None else to_cents(funder.cap_total),
-        priority=funder.priority)
-
-
-def per_fte_rate(funder: Funder, y: int, calendar_year: int
-                 ) -> tuple[Decimal, tuple[str, ...], bool]:
-    """A ``per_fte`` funder's amount per FTE-year in plan year ``y``: the aide au poste
-    of its contract code (:func:`finplan.rates.aide_au_poste`, with its sources), or
-    the amount typed. (amount, sources, whether the rate table had no figure for that
-    year and the latest one was used).
-
-    >>> from finplan.model.case import Funder
-    >>> amount, sources, _ = per_fte_rate(Funder(name="ASP", type="public", line="asp",
-    ...     rule="per_fte", amount_per_fte=(Decimal("12000"),), staff_kind="insertion"),
-    ...     1, 2027)
-    >>> amount, sources
-    (Decimal('12000'), ())
-    """
-    if isinstance(funder.amount_per_fte, str):
-        rate = aide_au_poste(funder.amount_per_fte, calendar_year)
-        return rate.amount, rate.sources, rate.warning is not None
-    return year_value(funder.amount_per_fte, y), (), False
-
-
-def counts_for(funder: Funder, line) -> bool:
-    """Whether a staff line's FTE count for a ``per_fte`` funder: its category, and its
-    IAE contract when the funder names one."""
-    return line.kind == funder.staff_kind and (funder.contract is None
-                                               or line.contract == funder.contract)
-
-
-def takes_the_rest(funder: Funder, need_funders: Sequence[Funder],
-                   public_ceiling: bool) -> bool:
-    """Whether ``funder`` pays exactly ``max(0, need - what the others pay)`` each year:
-    a ``residual`` funder with no cap, paid after every other funder of its need
-    (a priority above all theirs), and not held by a public ceiling.
-
-    >>> from finplan.model.case import Funder
-    >>> own = Funder("Fonds propres", "own", "residual", priority=90)
-    >>> region = Funder("Région", "public", "share", priority=20)
-    >>> takes_the_rest(own, [region, own], public_ceiling=True)
-    True
-    >>> takes_the_rest(region, [region, own], public_ceiling=False)
-    False
-    """
-    others = [f for f in need_funders if f is not funder]
-    return (funder.rule == "residual" and funder.cap is None and funder.cap_total is None
-            and not (public_ceiling and funder.type == "public")
-            and all(f.priority < funder.priority for f in others))
-
-
-def _matching_fte_years(funder: Funder, case: Case, staff: list[StaffCosts],
-                        y: int) -> Decimal:
-    return sum((costs.fte_years[y - 1] for line, costs in zip(case.staff, staff)
-                if counts_for(funder, line)), Decimal(0))
 
 
 def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],

@@ -93,7 +93,8 @@ def staff_costs_draws(staff: Staff, draws: Draws, index: int, project: Project,
         indexed = np.array([float(growth(indexation.salaries, y))
                             for y in range(1, years + 1)])
         gross = to_cents_draws(fte * monthly[:, None] * indexed * months)
-        fte_years = fte * months / 12
+        if draws.varies("staff", index, "fte"):  # else the exact FTE-years stand
+            fte_years = fte * months / 12
     employer = draws.factor("staff", index, "employer_rate")
     if employer is not None:
         social = to_cents_draws(gross * (float(staff.employer_rate) * employer)[:, None]

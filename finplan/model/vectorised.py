@@ -38,7 +38,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from finplan.model.allocation import Request, allocate_draws
+from finplan.model.allocation import allocate_draws
 from finplan.model.amounts import (
     expense_amounts_draws,
     revenue_amounts_draws,
@@ -50,8 +50,9 @@ from finplan.model.assets import (
     loan_schedule_draws,
     loan_start,
 )
-from finplan.model.case import Case, Funder, Need
+from finplan.model.case import Case, Need
 from finplan.model.cash import default_payments, months_of_year
+from finplan.model.funders import counts_for, request_draws
 from finplan.model.money import (
     integer_weights,
     split_draws,
@@ -60,8 +61,7 @@ from finplan.model.money import (
     to_cents_draws,
 )
 from finplan.model.montecarlo import Draws
-from finplan.model.staff import staff_costs_draws
-from finplan.rates import aide_au_poste
+from finplan.model.staff import StaffCosts, staff_costs_draws
 
 __all__ = ["Outcomes", "evaluate"]
 
@@ -124,14 +124,10 @@ class _Evaluation:
         return np.zeros((1, self.years), dtype=np.int64)
 
     # -- operating items --------------------------------------------------------------
-    def staff(self) -> list[tuple[np.ndarray, np.ndarray, object]]:
-        """(gross, social, fte_years) by line; fte_years Decimals or float arrays."""
+    def staff(self) -> list[StaffCosts]:
         case = self.case
-        out = []
-        for i, line in enumerate(case.staff):
-            costs = staff_costs_draws(line, self.draws, i, case.project, case.indexation)
-            out.append((costs.gross, costs.social, costs.fte_years))
-        return out
+        return [staff_costs_draws(line, self.draws, i, case.project, case.indexation)
+                for i, line in enumerate(case.staff)]
 
     def revenue(self) -> list[np.ndarray]:
         case = self.case
@@ -163,68 +159,6 @@ class _Evaluation:
             out.append((schedule.received, schedule.interest, schedule.repaid))
         return out
 
-    # -- funders ----------------------------------------------------------------------
-    def request(self, index: int, funder: Funder, base: np.ndarray,
-                staff: list) -> Request:
-        draws, years = self.draws, self.years
-        asks = None
-        if funder.rule == "fixed":
-            factor = draws.factor("funder", index, "amount")
-            asks = (Draws.row([to_cents(year_value(funder.amount, y)) for y in range(1, years + 1)])
-                    if factor is None else to_cents_draws(draws.values(funder.amount, years,
-                                                                     factor)))
-        elif funder.rule == "rate":
-            factor = draws.factor("funder", index, "rate")
-            if factor is None:
-                asks = np.stack([times_draws(base[:, y - 1], year_value(funder.rate, y))
-                                 for y in range(1, years + 1)], axis=1)
-            else:
-                rates = draws.values(funder.rate, years, factor)
-                asks = to_cents_draws(rates * base / 100)
-        elif funder.rule == "per_fte":
-            asks = self._per_fte(index, funder, staff)
-        caps = None
-        if funder.cap is not None:
-            factor = draws.factor("funder", index, "cap")
-            caps = (Draws.row([to_cents(year_value(funder.cap, y)) for y in range(1, years + 1)])
-                    if factor is None else to_cents_draws(draws.values(funder.cap, years,
-                                                                     factor)))
-        cap_total = None
-        if funder.cap_total is not None:
-            factor = draws.factor("funder", index, "cap_total")
-            cap_total = (np.array([to_cents(funder.cap_total)], dtype=np.int64)
-                         if factor is None else to_cents_draws(float(funder.cap_total) * factor))
-        return Request(funder.name, funder.rule, funder.type == "public",
-                        None if asks is None else self.full(asks), funder.weight,
-                        None if caps is None else self.full(caps),
-                        None if cap_total is None else np.broadcast_to(cap_total, (self.rows,)),
-                        funder.priority)
-
-    def _per_fte(self, index: int, funder: Funder, staff: list) -> np.ndarray:
-        case, draws = self.case, self.draws
-        matching = [(i, fte_years) for i, (line, (_, _, fte_years))
-                    in enumerate(zip(case.staff, staff))
-                    if line.kind == funder.staff_kind
-                    and (funder.contract is None or line.contract == funder.contract)]
-        if isinstance(funder.amount_per_fte, str):
-            per_fte = [aide_au_poste(funder.amount_per_fte, year).amount
-                       for year in case.years]
-        else:
-            per_fte = [year_value(funder.amount_per_fte, y) for y in range(1, self.years + 1)]
-        factor = draws.factor("funder", index, "amount_per_fte")
-        if factor is None and not any(draws.varies("staff", i, "fte") for i, _ in matching):
-            return Draws.row([to_cents(per_fte[y] * sum((fte[y] for _, fte in matching),
-                                                      Decimal(0)))
-                           for y in range(self.years)])
-        total = np.zeros((1, self.years))
-        for _, fte_years in matching:
-            total = total + (fte_years if isinstance(fte_years, np.ndarray)
-                             else np.array([[float(value) for value in fte_years]]))
-        amounts = np.array([[float(value) for value in per_fte]])
-        if factor is not None:
-            amounts = amounts * factor[:, None]
-        return to_cents_draws(amounts * total)
-
     # -- the whole plan ---------------------------------------------------------------
     def run(self) -> Outcomes:
         case, years = self.case, self.years
@@ -233,8 +167,8 @@ class _Evaluation:
         amounts, depreciations = self.investments()
         loans = self.loans()
         zero = self.zeros()
-        gross = sum((g for g, _, _ in staff), zero)
-        social = sum((s for _, s, _ in staff), zero)
+        gross = sum((costs.gross for costs in staff), zero)
+        social = sum((costs.social for costs in staff), zero)
         interest = sum((i for _, i, _ in loans), zero)
         dep_total = sum(depreciations, zero)
         charges = gross + social + interest + dep_total + sum(expenses, zero)
@@ -249,7 +183,8 @@ class _Evaluation:
 
         def run_need(need: Need, need_amounts: np.ndarray, base: np.ndarray) -> None:
             members = [(i, f) for i, f in enumerate(case.funders) if f.finances == need.id]
-            requests = [self.request(i, f, self.full(base), staff) for i, f in members]
+            requests = [request_draws(f, i, self.full(base), case, self.draws, staff)
+                        for i, f in members]
             paid, left = allocate_draws(self.full(need_amounts), requests, need.max_public_share)
             for (i, _), amounts_ in zip(members, paid):
                 funding[(need.id, i)] = amounts_
@@ -341,9 +276,9 @@ class _Months:
     def net(self) -> np.ndarray:
         case, years = self.case, self.evaluation.years
         start = case.project.start_month
-        for line, (gross, social, _) in zip(case.staff, self.staff):
+        for line, costs in zip(case.staff, self.staff):
             own = max(line.start_month or start, start)
-            total = gross + social
+            total = costs.gross + costs.social
             for y in range(1, years + 1):
                 self.spread(total[:, y - 1], y, months_of_year(y, own), -1)
         for items, by_item, sign in ((case.expenses, self.expenses, -1),
@@ -380,8 +315,7 @@ class _Months:
                 if schedule is None:
                     starts = [max(line.start_month or project.start_month,
                                   project.start_month)
-                              for line in case.staff if line.kind == funder.staff_kind
-                              and (funder.contract is None or line.contract == funder.contract)]
+                              for line in case.staff if counts_for(funder, line)]
                     first = min(starts, default=project.start_month)
                     self.spread(amount, y, months_of_year(y, first), 1)
                     continue

@@ -1,7 +1,7 @@
 """The « Calculs » sheet: every step from the inputs to the figures of the other sheets.
 
 Its formulas mirror :mod:`finplan.model.staff` (gross pay, employer charges, FTE-years),
-:mod:`finplan.model.engine` (``per_fte_rate``, ``counts_for``), the depreciation and
+:mod:`finplan.model.funders` (``per_fte_rate``, ``counts_for``), the depreciation and
 loan schedules and the grant release of :mod:`finplan.model.assets`, the
 operating need of :mod:`finplan.model.engine` (spec §2–§3).
 """
@@ -37,7 +37,7 @@ from finplan.io.workbook_styles import (
 from finplan.model.amounts import year_value
 from finplan.model.assets import LoanSchedule, loan_start
 from finplan.model.case import Loan
-from finplan.model.engine import counts_for, per_fte_rate
+from finplan.model.funders import counts_for, per_fte_rate
 from finplan.model.money import to_cents
 from finplan.model.plan import Plan
 
@@ -373,7 +373,7 @@ def write_per_fte(sheet: SheetWriter, plan: Plan, layout: InputLayout, fte_rows:
                    note_column: int) -> None:
     """Each ``per_fte`` funder's offer, traced to the inputs: the FTE-years of the staff
     lines it pays for, its amount per FTE (the aide au poste with its source, or the
-    amount typed), and their product (:func:`finplan.model.engine.per_fte_rate`,
+    amount typed), and their product (:func:`finplan.model.funders.per_fte_rate`,
     ``counts_for``). What the funder then pays is the allocation's (Financeurs)."""
     case = plan.case
     per_fte = [(i, funder) for i, funder in enumerate(case.funders)

@@ -27,7 +27,7 @@ from finplan.io.workbook_layout import (
     InputLayout,
 )
 from finplan.io.workbook_styles import HEADER_FILL, HEADER_FONT, PERCENT, RIGHT, WRAP
-from finplan.model.engine import takes_the_rest
+from finplan.model.funders import takes_the_rest
 from finplan.model.plan import NeedResult, Plan
 from finplan.model.vocabulary import label
 from finplan.report import LIMIT_WORDS
@@ -100,7 +100,7 @@ def write_funders(book: Book, plan: Plan, expected: Expectations) -> Funders:
 
 def _link_rest(sheet: SheetWriter, funders: Funders, need: NeedResult) -> None:
     """The funder that takes the rest of its need (own funds, often), as the formula it
-    is: « besoin − autres financements » (:func:`finplan.model.engine.takes_the_rest`)."""
+    is: « besoin − autres financements » (:func:`finplan.model.funders.takes_the_rest`)."""
     need_funders = [f.funder for f in need.funding]
     for funding in need.funding:
         if not takes_the_rest(funding.funder, need_funders,
