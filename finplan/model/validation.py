@@ -58,6 +58,7 @@ from finplan.model.case import (
     Staff,
     Variation,
 )
+from finplan.model.funders import counts_for
 from finplan.model.money import format_percent
 from finplan.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, target_of
 from finplan.model.names import clean_text, name_key
@@ -972,9 +973,7 @@ def _cross_checks(check: _Checker, project: Any, staff: tuple, needs: tuple,
 
 def _check_per_fte(check: _Checker, project: Any, staff: tuple, funder: Funder,
                    path: str, context: str | None) -> None:
-    matching = [line for line in staff if line is not _INVALID
-                and line.kind == funder.staff_kind
-                and (funder.contract is None or line.contract == funder.contract)]
+    matching = [line for line in staff if line is not _INVALID and counts_for(funder, line)]
     if not matching and all(line is not _INVALID for line in staff):
         wanted = f"« {choice('kind', funder.staff_kind)} »" + (
             f" sous contrat « {funder.contract} »" if funder.contract else "")
