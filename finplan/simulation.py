@@ -2,7 +2,7 @@
 
 The case's ``[montecarlo]`` section says which values vary and how (see
 :mod:`finplan.model.montecarlo`); :func:`montecarlo` draws them, evaluates every
-draw at once (:mod:`finplan.model.vectorised`, the same cents as
+draw at once (:func:`finplan.model.engine.compute_draws`, the same cents as
 :func:`finplan.compute`) and summarises: the probability that a need is left
 unfunded, that the cash goes below zero at the end of a month, and the
 percentiles of the cumulative result, the unfunded amount and the bridging need.
@@ -33,6 +33,7 @@ import numpy as np
 from finplan.analysis import MEASURES as PLAN_MEASURES
 from finplan.errors import FinplanError
 from finplan.model.case import Case, MonteCarlo, Variation
+from finplan.model.engine import compute_draws
 from finplan.model.money import euros, format_decimal
 from finplan.model.montecarlo import (
     DEFAULT_DRAWS,
@@ -43,7 +44,6 @@ from finplan.model.montecarlo import (
 )
 from finplan.model.scenarios import set_path
 from finplan.model.validation import validate_case
-from finplan.model.vectorised import evaluate
 from finplan.rates import aide_au_poste
 
 if TYPE_CHECKING:
@@ -271,7 +271,7 @@ def _evaluate_in_chunks(case: Case, xs: np.ndarray
     by_year = np.empty((draws, case.project.years), dtype=np.int64)
     cash_end_low = np.empty(draws, dtype=np.int64)
     for first in range(0, draws, CHUNK):
-        part = evaluate(case, xs[:, first:first + CHUNK])
+        part = compute_draws(case, xs[:, first:first + CHUNK])
         chunk = slice(first, first + len(part.result))
         low = part.low
         measures["result"][chunk] = part.result.sum(axis=1)
@@ -303,7 +303,8 @@ def drawn_case(case: Case, raw: Mapping[str, Any], xs: Sequence[float]) -> Case:
 
     ``raw`` is the case's raw dict (:func:`~finplan.model.case_dict.case_to_dict`);
     ``xs`` one relative variation per ``case.montecarlo.vary``.  Used to check the
-    vectorised evaluation against the scalar engine, one draw at a time.
+    draws' evaluation (:func:`~finplan.model.engine.compute_draws`) against
+    :func:`~finplan.model.engine.compute`, one draw at a time.
     """
     assert case.montecarlo is not None
     changed: dict[str, Any] = {key: value for key, value in raw.items()

@@ -1,4 +1,4 @@
-"""Monte Carlo: settings, draws, the vectorised evaluation pinned to the engine, outputs."""
+"""Monte Carlo: settings, draws, compute_draws pinned to compute, outputs."""
 
 import json
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,8 +14,8 @@ import finplan
 from finplan.cli import main
 from finplan.io.toml_case import case_to_toml
 from finplan.model.case_dict import case_to_dict
+from finplan.model.engine import compute_draws
 from finplan.model.montecarlo import draw_variations
-from finplan.model.vectorised import evaluate
 from finplan.simulation import drawn_case, montecarlo
 
 from helpers import case_with
@@ -141,13 +141,13 @@ PINNED = {
 
 
 @pytest.mark.parametrize("name", PINNED)
-def test_the_vectorised_evaluation_gives_the_engine_s_cents(name):
+def test_compute_draws_gives_compute_s_cents(name):
     path, vary = PINNED[name]
     draws = 80
     raw = _with_montecarlo(case_to_dict(finplan.load_case(path)), vary, draws, seed=11)
     case = finplan.load_case(raw)
     xs = draw_variations(case.montecarlo.vary, draws, 11)
-    outcomes = evaluate(case, xs)
+    outcomes = compute_draws(case, xs)
     names = [funder.name for funder in case.funders]
     for draw in range(draws):
         plan = finplan.compute(drawn_case(case, raw, xs[:, draw]))
@@ -167,7 +167,7 @@ def test_without_variation_the_evaluation_is_the_plan():
     for path in [*EXAMPLES.glob("*.toml"), Path(__file__).parent / "cases" / "cinq-ans.toml"]:
         case = finplan.load_case(path)
         plan = finplan.compute(case)
-        outcomes = evaluate(case, np.zeros((0, 1)))
+        outcomes = compute_draws(case, np.zeros((0, 1)))
         assert outcomes.result[0].tolist() == plan.result
         assert outcomes.balances[0].tolist() == plan.monthly.balances
 

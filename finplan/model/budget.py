@@ -25,9 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from finplan.model.money import Cents
 from finplan.model.vocabulary import CERFA_74_LINES
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "CERFA_SUB_LINES",
@@ -45,8 +49,10 @@ __all__ = [
     "add",
     "budget_rows",
     "caf",
+    "caf_draws",
     "line_totals",
     "result",
+    "result_draws",
     "shortfall",
     "sub_line",
     "subtract",
@@ -263,3 +269,20 @@ def caf(result_: Sequence[Cents], depreciation: Sequence[Cents],
     [-80, 70]
     """
     return [r + d - g for r, d, g in zip(result_, depreciation, released)]
+
+
+def result_draws(produits: np.ndarray, charges: np.ndarray) -> np.ndarray:
+    """:func:`result` for each draw (draws × years)."""
+    return produits - charges
+
+
+def caf_draws(result_: np.ndarray, depreciation: np.ndarray, released: np.ndarray
+              ) -> np.ndarray:
+    """:func:`caf` for each draw: ``result + dep - grant_release`` (draws × years).
+
+    >>> import numpy as np
+    >>> caf_draws(np.array([[-100, 50]]), np.array([[30, 30]]), np.array([[10, 10]])
+    ...           ).tolist()
+    [[-80, 70]]
+    """
+    return result_ + depreciation - released

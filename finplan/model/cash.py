@@ -33,13 +33,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from finplan.model.case import Case, Funder, Payments
 from finplan.model.funders import counts_for
-from finplan.model.money import Cents, split, to_cents
+from finplan.model.money import Cents, integer_weights, split, split_draws, to_cents
 
-__all__ = ["MonthlyCash", "monthly_cash", "months_of_year", "spread", "default_payments",
-           "MONTHS_FR", "month_label"]
+if TYPE_CHECKING:  # the *_draws twins import numpy when called
+    import numpy as np
+
+__all__ = ["MonthlyCash", "monthly_cash", "monthly_cash_draws", "months_of_year", "spread",
+           "spread_draws", "default_payments", "MONTHS_FR", "month_label"]
 
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre")
@@ -75,6 +79,27 @@ def spread(amount: Cents, months: Sequence[int],
     if sum(chosen) <= 0:
         chosen = [1] * len(months)  # the profile has no weight where the item is active
     return dict(zip(months, split(amount, chosen)))
+
+
+def spread_draws(amounts: np.ndarray, months: Sequence[int],
+                 weights: Sequence[Decimal] | None = None) -> np.ndarray:
+    """:func:`spread` for each draw: ``amounts`` (draws) over ``months``, parts draws ×
+    months that add up exactly (equal parts: the cents left over to the first months).
+
+    >>> import numpy as np
+    >>> spread_draws(np.array([1000, -1]), [4, 5, 6]).tolist()
+    [[334, 333, 333], [0, 0, -1]]
+    >>> spread_draws(np.array([100]), [1, 2], [Decimal(2), Decimal(1)] + [Decimal(1)] * 10
+    ...              ).tolist()
+    [[67, 33]]
+    """
+    import numpy as np
+
+    chosen = [weights[m - 1] for m in months] if weights else None
+    if chosen is not None and sum(chosen) > 0:
+        return split_draws(amounts, integer_weights(chosen))
+    quotient, left = np.divmod(np.asarray(amounts), len(months))
+    return quotient[:, None] + (np.arange(len(months))[None, :] < left[:, None])
 
 
 def default_payments(funder: Funder) -> Payments | None:
@@ -181,6 +206,66 @@ def monthly_cash(case: Case, plan_parts: dict) -> MonthlyCash:
     return cash
 
 
+def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
+    """:func:`monthly_cash` for each draw: the net cash flow of every month (draws ×
+    months), from the same parts, each draws × years: ``staff`` (StaffCosts),
+    ``revenue`` and ``expenses`` (cents), ``investments`` (each amount as a column),
+    ``loans`` (LoanSchedule) and ``funding`` ((funder, cents) pairs).  Each amount is
+    spread as :func:`monthly_cash` spreads it.
+    """
+    import numpy as np
+
+    project = case.project
+    years, months = project.years, 12 * project.years
+    flows = np.zeros((rows, months), dtype=np.int64)
+    start = project.start_month
+
+    def add(absolute: Sequence[int], parts: np.ndarray, sign: int) -> None:
+        flows[:, np.array(absolute) - 1] += sign * parts
+
+    def spread_year(amounts: np.ndarray, y: int, active: Sequence[int], sign: int,
+                    weights: Sequence[Decimal] | None = None) -> None:
+        if active:
+            add([12 * (y - 1) + m for m in active],
+                spread_draws(amounts[:, y - 1], active, weights), sign)
+
+    for line, costs in zip(case.staff, plan_parts["staff"]):
+        own = max(line.start_month or start, start)
+        for y in range(1, years + 1):
+            spread_year(costs.gross + costs.social, y, months_of_year(y, own), -1)
+    for items, amounts, sign in ((case.expenses, plan_parts["expenses"], -1),
+                                 (case.revenue, plan_parts["revenue"], 1)):
+        for item, by_year in zip(items, amounts):
+            for y in range(1, years + 1):
+                spread_year(by_year, y, months_of_year(y, start), sign, item.monthly_profile)
+    for item, amount in zip(case.investments, plan_parts["investments"]):
+        add([12 * (item.year - 1) + item.month], amount, -1)
+    for loan, schedule in zip(case.loans, plan_parts["loans"]):
+        t0 = 12 * (loan.year - 1) + loan.month
+        add([t0], schedule.received[:, [loan.year - 1]], 1)
+        for y in range(1, years + 1):
+            paid = [m for m in range(t0 + 1, t0 + loan.months + 1) if (m - 1) // 12 + 1 == y]
+            if paid:
+                add(paid, spread_draws((schedule.interest + schedule.repaid)[:, y - 1], paid),
+                    -1)
+    for funder, amounts in plan_parts["funding"]:
+        if funder.finances not in ("operating", "investment") or (
+                funder.type == "own" and funder.finances == "operating"):
+            continue
+        schedule = default_payments(funder)
+        for y in range(1, years + 1):
+            if schedule is None:  # per_fte: as the matching staff are paid
+                spread_year(amounts, y, months_of_year(y, _first_paid(case, funder)), 1)
+                continue
+            parts = split_draws(amounts[:, y - 1],
+                                integer_weights([share for share, _ in schedule]))
+            for k, (_, month) in enumerate(schedule):
+                absolute = 12 * (y - 1) + month
+                if absolute <= months:
+                    add([absolute], parts[:, [k]], 1)
+    return flows
+
+
 def _funding(case: Case, fundings: Sequence, cash: MonthlyCash) -> None:
     """Funders' payments; receivables at each year end; how late each funder is."""
     project = case.project
@@ -219,12 +304,17 @@ def _funding(case: Case, fundings: Sequence, cash: MonthlyCash) -> None:
 def _staff_months(case: Case, funder: Funder, y: int, amount: Cents) -> dict[int, Cents]:
     """A ``per_fte`` funder's allocation for plan year ``y`` spread as its staff is
     paid: over the months from the first matching staff line's start."""
-    project = case.project
-    starts = [max(line.start_month or project.start_month, project.start_month)
-              for line in case.staff if counts_for(funder, line)]
-    first = min(starts, default=project.start_month)
     return {12 * (y - 1) + m: part
-            for m, part in spread(amount, months_of_year(y, first)).items()}
+            for m, part in spread(amount, months_of_year(y, _first_paid(case, funder))).items()}
+
+
+def _first_paid(case: Case, funder: Funder) -> int:
+    """The month (of year 1) the first staff line that counts for a ``per_fte`` funder
+    starts being paid: its aid is spread from then on."""
+    project = case.project
+    return min((max(line.start_month or project.start_month, project.start_month)
+                for line in case.staff if counts_for(funder, line)),
+               default=project.start_month)
 
 
 def _due_months(case: Case, funder: Funder, schedule: Payments | None, y: int,

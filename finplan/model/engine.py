@@ -8,21 +8,57 @@ cash and checks.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from finplan.model import checks as check_rules
-from finplan.model.allocation import NeedAllocation, Request, allocate
-from finplan.model.amounts import expense_amounts, revenue_amounts, year_value
-from finplan.model.assets import depreciation, grant_release, loan_schedule
-from finplan.model.budget import add, budget_rows, caf, line_totals, result, subtract
+from finplan.model.allocation import NeedAllocation, Request, allocate, allocate_draws
+from finplan.model.amounts import (
+    expense_amounts,
+    expense_amounts_draws,
+    revenue_amounts,
+    revenue_amounts_draws,
+    year_value,
+)
+from finplan.model.assets import (
+    depreciation,
+    depreciation_draws,
+    grant_release,
+    grant_release_draws,
+    loan_schedule,
+    loan_schedule_draws,
+)
+from finplan.model.budget import (
+    add,
+    budget_rows,
+    caf,
+    caf_draws,
+    line_totals,
+    result,
+    result_draws,
+    subtract,
+)
 from finplan.model.case import Case, Funder, Need
-from finplan.model.cash import MonthlyCash, month_label, monthly_cash
-from finplan.model.financing import cash_end, financing_rows, working_capital
-from finplan.model.funders import request
-from finplan.model.money import Cents, format_percent, to_cents
+from finplan.model.cash import MonthlyCash, month_label, monthly_cash, monthly_cash_draws
+from finplan.model.financing import (
+    cash_end,
+    cash_end_draws,
+    financing_rows,
+    financing_rows_draws,
+    working_capital,
+    working_capital_draws,
+)
+from finplan.model.funders import request, request_draws
+from finplan.model.money import Cents, format_percent, to_cents, to_cents_draws
+from finplan.model.montecarlo import Draws
 from finplan.model.plan import FunderFunding, NeedResult, Plan
-from finplan.model.staff import staff_costs
+from finplan.model.staff import staff_costs, staff_costs_draws
 from finplan.rates import missing_years_warning
 
-__all__ = ["compute"]
+if TYPE_CHECKING:  # compute_draws imports numpy when called: one plan never loads it
+    import numpy as np
+
+__all__ = ["Outcomes", "compute", "compute_draws"]
 
 
 def compute(case: Case) -> Plan:
@@ -136,6 +172,152 @@ def compute(case: Case) -> Plan:
         depreciation_by_item=tuple(map(tuple, depreciations)), loan_schedules=tuple(loans),
         cohort_depreciation=tuple(map(tuple, cohorts)), subsidised=tuple(subsidised),
         monthly=monthly)
+
+
+@dataclass
+class Outcomes:
+    """What :func:`compute_draws` keeps of each draw (cents; one row per draw)."""
+
+    result: np.ndarray  # (draws, years)
+    unfunded: dict[str, np.ndarray]  # need id -> (draws, years)
+    funding: dict[tuple[str, int], np.ndarray]  # (need id, funder index) -> (draws, years)
+    cash_end: np.ndarray  # (draws, years)
+    balances: np.ndarray  # (draws, months): end-of-month cash
+
+    @property
+    def low(self) -> np.ndarray:
+        """The lowest end-of-month balance of each draw."""
+        return self.balances.min(axis=1)
+
+    @property
+    def bridging_need(self) -> np.ndarray:
+        import numpy as np
+
+        return np.maximum(0, -self.low)
+
+    @property
+    def total_unfunded(self) -> np.ndarray:
+        import numpy as np
+
+        return sum((amounts.sum(axis=1) for amounts in self.unfunded.values()),
+                   np.zeros(len(self.result), dtype=np.int64))
+
+
+def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
+    """:func:`compute` for every draw of a Monte Carlo run at once, step by step in
+    the same order, each rule's ``*_draws`` twin beside its scalar rule; ``xs`` holds
+    one row of relative variations per ``case.montecarlo.vary``, one column per draw
+    (:func:`~finplan.model.montecarlo.draw_variations`).
+
+    A figure nothing varies keeps one row, computed by the scalar rule, and is
+    broadcast; a varied line item is computed in floats from its drawn values and
+    rounded half-up to the cent (a half cent where the floats and the decimals could
+    round apart has a probability of the order of 1e-12); from the cents on,
+    everything is integer arithmetic, as in :func:`compute` — the tests compare both,
+    draw by draw.
+
+    >>> import numpy as np
+    >>> import finplan
+    >>> case = finplan.load_case(finplan.demo_path())
+    >>> outcomes, plan = compute_draws(case, np.zeros((0, 1))), finplan.compute(case)
+    >>> outcomes.result[0].tolist() == plan.result, int(outcomes.low[0]) == plan.monthly.low[0]
+    (True, True)
+    """
+    import numpy as np
+
+    draws = Draws.of(case, xs)
+    project, index = case.project, case.indexation
+    years, rows = project.years, draws.rows
+
+    def full(values: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(values, (rows, *np.shape(values)[1:]))
+
+    staff = [staff_costs_draws(line, draws, i, project, index)
+             for i, line in enumerate(case.staff)]
+    expenses = [expense_amounts_draws(item, draws, i, project, index)
+                for i, item in enumerate(case.expenses)]
+    revenue = [revenue_amounts_draws(item, draws, i, project, index)
+               for i, item in enumerate(case.revenue)]
+    depreciations = [depreciation_draws(item, draws, i, years)
+                     for i, item in enumerate(case.investments)]
+    loans = [loan_schedule_draws(item, draws, i, years) for i, item in enumerate(case.loans)]
+    zero = np.zeros((1, years), dtype=np.int64)
+
+    gross = sum((costs.gross for costs in staff), zero)
+    social = sum((costs.social for costs in staff), zero)
+    interest = sum((schedule.interest for schedule in loans), zero)
+    dep_total = sum(depreciations, zero)
+    charges_total = gross + social + interest + dep_total + sum(expenses, zero)
+    own_revenue = sum(revenue, zero)
+
+    amounts = [np.array([[to_cents(item.amount)]], dtype=np.int64)
+               if (factor := draws.factor("investment", i, "amount")) is None
+               else to_cents_draws(float(item.amount) * factor)[:, None]
+               for i, item in enumerate(case.investments)]
+    investments = sum((amount * (np.arange(1, years + 1) == item.year)[None, :]
+                       for amount, item in zip(amounts, case.investments)), zero)
+    loans_received = sum((schedule.received for schedule in loans), zero)
+    repaid = sum((schedule.repaid for schedule in loans), zero)
+
+    funding: dict[tuple[str, int], np.ndarray] = {}
+    unfunded: dict[str, np.ndarray] = {}
+
+    def run(need: Need, need_amounts: np.ndarray, base: np.ndarray) -> None:
+        funders = [(i, funder) for i, funder in enumerate(case.funders)
+                   if funder.finances == need.id]
+        requests = [request_draws(funder, i, full(base), case, draws, staff)
+                    for i, funder in funders]
+        paid, left = allocate_draws(full(need_amounts), requests, need.max_public_share)
+        for (i, _), amounts_ in zip(funders, paid):
+            funding[(need.id, i)] = amounts_
+        unfunded[need.id] = left
+
+    def funded(need_id: str, own: bool) -> np.ndarray:
+        return sum((funding[(need_id, i)] for i, funder in enumerate(case.funders)
+                    if funder.finances == need_id and (own or funder.type != "own")), zero)
+
+    run(case.need("investment"), np.maximum(0, investments - loans_received), investments)
+
+    subsidised = funded("investment", own=False)
+    cohorts = [sum((dep for item, dep in zip(case.investments, depreciations)
+                    if item.year == a), zero) for a in range(1, years + 1)]
+    released = grant_release_draws(full(subsidised), full(investments),
+                                   [full(cohort) for cohort in cohorts])
+
+    run(case.need("operating"), np.maximum(0, charges_total - own_revenue - released),
+        charges_total)
+    for i, need in enumerate(case.needs):
+        if need.is_custom:
+            factor = draws.factor("need", i - 2, "amount")
+            need_amounts = (draws.row([to_cents(year_value(need.amount, y))
+                                       for y in range(1, years + 1)]) if factor is None
+                            else to_cents_draws(draws.values(need.amount, years, factor)))
+            run(need, need_amounts, need_amounts)
+
+    produits_total = own_revenue + funded("operating", own=False) + released
+    results = result_draws(produits_total, charges_total)
+    cafs = caf_draws(results, dep_total, released)
+    bfr = working_capital_draws(case.working_capital_days, draws, charges_total, dep_total)
+    financing = financing_rows_draws(
+        investments=investments, repaid=repaid, bfr=bfr, caf=cafs, loans=loans_received,
+        funding=[(funder.name, funding[("investment", i)])
+                 for i, funder in enumerate(case.funders) if funder.finances == "investment"])
+    emplois = sum((row.amounts for row in financing if row.side == "emplois"), zero)
+    ressources = sum((row.amounts for row in financing if row.side == "ressources"), zero)
+    factor = draws.factor("project", None, "opening_cash")
+    opening = (np.array([to_cents(project.opening_cash)], dtype=np.int64) if factor is None
+               else to_cents_draws(float(project.opening_cash) * factor))
+    balances = cash_end_draws(opening, ressources, emplois)
+
+    flows = monthly_cash_draws(case, {
+        "staff": staff, "revenue": revenue, "expenses": expenses, "investments": amounts,
+        "loans": loans,
+        "funding": [(case.funders[i], paid) for (_, i), paid in funding.items()]}, rows)
+    return Outcomes(result=full(results),
+                    unfunded={key: full(value) for key, value in unfunded.items()},
+                    funding={key: full(value) for key, value in funding.items()},
+                    cash_end=full(balances),
+                    balances=full(opening[:, None] + np.cumsum(flows, axis=1)))
 
 
 def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],
