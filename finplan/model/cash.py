@@ -35,15 +35,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from finplan.model.case import Case, Funder, Payments
+from finplan.model.assets import loan_start
+from finplan.model.case import Case, Funder, Loan, Payments, Project, Staff
 from finplan.model.funders import counts_for
 from finplan.model.money import Cents, integer_weights, split, split_draws, to_cents
 
 if TYPE_CHECKING:  # the *_draws twins import numpy when called
     import numpy as np
 
-__all__ = ["MonthlyCash", "monthly_cash", "monthly_cash_draws", "months_of_year", "spread",
-           "spread_draws", "default_payments", "MONTHS_FR", "month_label"]
+__all__ = ["MonthlyCash", "monthly_cash", "monthly_cash_draws", "months_of_year", "paid_from",
+           "loan_months", "moves_cash", "spread", "spread_draws", "default_payments",
+           "MONTHS_FR", "month_label"]
 
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre")
@@ -67,6 +69,32 @@ def months_of_year(y: int, start: int = 1) -> list[int]:
     """Calendar months (1-12) active in plan year ``y`` for an item starting in
     month ``start`` of year 1."""
     return list(range(start if y == 1 else 1, 13))
+
+
+def paid_from(line: Staff, project: Project) -> int:
+    """The month of year 1 a staff line is first paid: its own start, never before the
+    project's."""
+    return max(line.start_month or project.start_month, project.start_month)
+
+
+def loan_months(loan: Loan, y: int) -> list[int]:
+    """The absolute months of plan year ``y`` a loan's payments fall in: payment k in
+    month ``t0 + k`` (:func:`~finplan.model.assets.loan_start`).
+
+    >>> from finplan.model.case import Loan
+    >>> loan_months(Loan("Prêt", Decimal(12000), Decimal(0), 12, 1, 7), 2)
+    [13, 14, 15, 16, 17, 18, 19]
+    """
+    t0 = loan_start(loan)
+    return [m for m in range(t0 + 1, t0 + loan.months + 1) if (m - 1) // 12 + 1 == y]
+
+
+def moves_cash(funder: Funder) -> bool:
+    """Whether a funder's allocation comes in as cash in the monthly plan: a funder of
+    the investment or operating need, own funds of the operating need aside (they are
+    the reserves the cash plan starts from)."""
+    return funder.finances in ("operating", "investment") and not (
+        funder.type == "own" and funder.finances == "operating")
 
 
 def spread(amount: Cents, months: Sequence[int],
@@ -177,7 +205,7 @@ def monthly_cash(case: Case, plan_parts: dict) -> MonthlyCash:
         return 12 * (y - 1) + month
 
     for line, costs in zip(case.staff, plan_parts["staff"]):
-        own = max(line.start_month or start, start)
+        own = paid_from(line, project)
         for y in range(1, years + 1):
             total = costs.gross[y - 1] + costs.social[y - 1]
             for month, amount in spread(total, months_of_year(y, own)).items():
@@ -194,13 +222,11 @@ def monthly_cash(case: Case, plan_parts: dict) -> MonthlyCash:
         cash._add(cash.outflows, "Investissements", at(item.year, item.month),
                   to_cents(item.amount))
     for loan, schedule in zip(case.loans, plan_parts["loans"]):
-        cash._add(cash.inflows, "Emprunts reçus", at(loan.year, loan.month),
+        cash._add(cash.inflows, "Emprunts reçus", loan_start(loan),
                   schedule.received[loan.year - 1])
-        t0 = at(loan.year, loan.month)
         for y in range(1, years + 1):
-            paid = [m for m in range(t0 + 1, t0 + loan.months + 1) if (m - 1) // 12 + 1 == y]
             total = schedule.interest[y - 1] + schedule.repaid[y - 1]
-            for month, amount in spread(total, paid).items():
+            for month, amount in spread(total, loan_months(loan, y)).items():
                 cash._add(cash.outflows, "Échéances d'emprunts", month, amount)
     _funding(case, plan_parts["funding"], cash)
     return cash
@@ -230,7 +256,7 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
                 spread_draws(amounts[:, y - 1], active, weights), sign)
 
     for line, costs in zip(case.staff, plan_parts["staff"]):
-        own = max(line.start_month or start, start)
+        own = paid_from(line, project)
         for y in range(1, years + 1):
             spread_year(costs.gross + costs.social, y, months_of_year(y, own), -1)
     for items, amounts, sign in ((case.expenses, plan_parts["expenses"], -1),
@@ -241,16 +267,14 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
     for item, amount in zip(case.investments, plan_parts["investments"]):
         add([12 * (item.year - 1) + item.month], amount, -1)
     for loan, schedule in zip(case.loans, plan_parts["loans"]):
-        t0 = 12 * (loan.year - 1) + loan.month
-        add([t0], schedule.received[:, [loan.year - 1]], 1)
+        add([loan_start(loan)], schedule.received[:, [loan.year - 1]], 1)
         for y in range(1, years + 1):
-            paid = [m for m in range(t0 + 1, t0 + loan.months + 1) if (m - 1) // 12 + 1 == y]
+            paid = loan_months(loan, y)
             if paid:
                 add(paid, spread_draws((schedule.interest + schedule.repaid)[:, y - 1], paid),
                     -1)
     for funder, amounts in plan_parts["funding"]:
-        if funder.finances not in ("operating", "investment") or (
-                funder.type == "own" and funder.finances == "operating"):
+        if not moves_cash(funder):
             continue
         schedule = default_payments(funder)
         for y in range(1, years + 1):
@@ -273,8 +297,7 @@ def _funding(case: Case, fundings: Sequence, cash: MonthlyCash) -> None:
     allocated, paid = [0] * years, [0] * months
     for funding in fundings:
         funder = funding.funder
-        if funder.finances not in ("operating", "investment") or (
-                funder.type == "own" and funder.finances == "operating"):
+        if not moves_cash(funder):
             continue
         schedule = default_payments(funder)
         paid_row, due_row = [0] * months, [0] * months
@@ -311,10 +334,8 @@ def _staff_months(case: Case, funder: Funder, y: int, amount: Cents) -> dict[int
 def _first_paid(case: Case, funder: Funder) -> int:
     """The month (of year 1) the first staff line that counts for a ``per_fte`` funder
     starts being paid: its aid is spread from then on."""
-    project = case.project
-    return min((max(line.start_month or project.start_month, project.start_month)
-                for line in case.staff if counts_for(funder, line)),
-               default=project.start_month)
+    return min((paid_from(line, case.project) for line in case.staff
+                if counts_for(funder, line)), default=case.project.start_month)
 
 
 def _due_months(case: Case, funder: Funder, schedule: Payments | None, y: int,
