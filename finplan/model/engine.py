@@ -48,7 +48,7 @@ from finplan.model.financing import (
     working_capital,
     working_capital_draws,
 )
-from finplan.model.funders import request, request_draws
+from finplan.model.funders import request, request_draws, total_cap, yearly_caps
 from finplan.model.money import Cents, format_percent, to_cents, to_cents_draws
 from finplan.model.montecarlo import Draws
 from finplan.model.plan import FunderFunding, NeedResult, Plan
@@ -346,15 +346,14 @@ def _checks(case: Case, needs: list[NeedResult], balances: list[Cents],
     for need in needs:
         for funding in need.funding:
             funder = funding.funder
-            if funder.cap is not None:
-                for y, paid in enumerate(funding.amounts, start=1):
-                    ceiling = to_cents(year_value(funder.cap, y))
-                    if paid > ceiling:
-                        excesses.append(check_rules.CapExcess(
-                            funder.name, "cap", paid, ceiling, years[y - 1]))
-            if funder.cap_total is not None and funding.total > to_cents(funder.cap_total):
+            caps, cap_total = yearly_caps(funder, len(years)), total_cap(funder)
+            for y, (paid, ceiling) in enumerate(zip(funding.amounts, caps or ())):
+                if paid > ceiling:
+                    excesses.append(check_rules.CapExcess(
+                        funder.name, "cap", paid, ceiling, years[y]))
+            if cap_total is not None and funding.total > cap_total:
                 excesses.append(check_rules.CapExcess(
-                    funder.name, "cap_total", funding.total, to_cents(funder.cap_total)))
+                    funder.name, "cap_total", funding.total, cap_total))
             if funder.rule == "fixed":
                 cuts += [(funder.name, years[y], funding.offered[y], paid)
                          for y, (paid, limit) in enumerate(zip(funding.amounts,

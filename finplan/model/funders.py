@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the *_draws twins import numpy when called
     from finplan.model.montecarlo import Draws
 
 __all__ = ["counts_for", "per_fte_asks", "per_fte_asks_draws", "per_fte_rate", "request",
-           "request_draws", "takes_the_rest"]
+           "request_draws", "takes_the_rest", "total_cap", "yearly_caps"]
 
 
 def counts_for(funder: Funder, line: Staff) -> bool:
@@ -83,6 +83,22 @@ def takes_the_rest(funder: Funder, need_funders: Sequence[Funder],
     return (funder.rule == "residual" and funder.cap is None and funder.cap_total is None
             and not (public_ceiling and funder.type == "public")
             and all(f.priority < funder.priority for f in others))
+
+
+def yearly_caps(funder: Funder, years: int) -> list[Cents] | None:
+    """A funder's yearly ceiling in cents, year by year (None: it has none).
+
+    >>> yearly_caps(Funder("Région", "public", "share", cap=Decimal("1000.005")), 2)
+    [100001, 100001]
+    """
+    if funder.cap is None:
+        return None
+    return [to_cents(year_value(funder.cap, y)) for y in range(1, years + 1)]
+
+
+def total_cap(funder: Funder) -> Cents | None:
+    """A funder's ceiling over the whole plan in cents (None: it has none)."""
+    return None if funder.cap_total is None else to_cents(funder.cap_total)
 
 
 def per_fte_asks(funder: Funder, case: Case, staff: Sequence[StaffCosts],
@@ -137,12 +153,9 @@ def request(funder: Funder, base: Sequence[Cents], case: Case, staff: Sequence[S
         asks = [times(base[y - 1], year_value(funder.rate, y)) for y in range(1, years + 1)]
     elif funder.rule == "per_fte":
         asks = per_fte_asks(funder, case, staff, missing_rates)
-    caps = None if funder.cap is None else [
-        to_cents(year_value(funder.cap, y)) for y in range(1, years + 1)]
     return Request(
         name=funder.name, rule=funder.rule, public=funder.type == "public", asks=asks,
-        weight=funder.weight, caps=caps,
-        cap_total=None if funder.cap_total is None else to_cents(funder.cap_total),
+        weight=funder.weight, caps=yearly_caps(funder, years), cap_total=total_cap(funder),
         priority=funder.priority)
 
 
@@ -176,7 +189,7 @@ def request_draws(funder: Funder, index: int, base: np.ndarray, case: Case, draw
     cap_total = None
     if funder.cap_total is not None:
         factor = draws.factor("funder", index, "cap_total")
-        cap_total = (np.array([to_cents(funder.cap_total)], dtype=np.int64) if factor is None
+        cap_total = (np.array([total_cap(funder)], dtype=np.int64) if factor is None
                      else to_cents_draws(float(funder.cap_total) * factor))
     return Request(
         name=funder.name, rule=funder.rule, public=funder.type == "public",

@@ -34,10 +34,10 @@ from finplan.io.workbook_styles import (
     EUROS,
     NUMBER,
 )
-from finplan.model.amounts import year_value
+from finplan.model.amounts import months_active
 from finplan.model.assets import LoanSchedule, loan_start
 from finplan.model.case import Loan
-from finplan.model.funders import counts_for, per_fte_rate
+from finplan.model.funders import counts_for, per_fte_rate, total_cap, yearly_caps
 from finplan.model.money import to_cents
 from finplan.model.plan import Plan
 
@@ -70,7 +70,7 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     helpers = sheet.first_year_column + years  # helper columns after the years
     sheet.header("Calendrier", extra=())
     sheet.line("mois", "Mois d'activité", lambda y: "13-p_mois_debut" if y == 1
-                            else "12", [13 - case.project.start_month if y == 1 else 12
+                            else "12", [months_active(y, case.project)
                                         for y in range(1, years + 1)],
                             total=False, number_format="0")
 
@@ -265,7 +265,7 @@ def write_funder_limits(sheet: SheetWriter, plan: Plan, layout: InputLayout,
     for index, funder in capped:
         paid = funding[funder.name].amounts
         if funder.cap is not None:
-            caps = [to_cents(year_value(funder.cap, y)) for y in range(1, years + 1)]
+            caps = yearly_caps(funder, years)
             details.cap_excess.append(sheet.line(
                 "", f"Dépassement du plafond annuel — {funder.name}",
                 lambda y, i=index, n=funder.name: (
@@ -273,7 +273,7 @@ def write_funder_limits(sheet: SheetWriter, plan: Plan, layout: InputLayout,
                 [money(max(0, p - c)) for p, c in zip(paid, caps)], total=False))
         if funder.cap_total is not None:
             ceiling = hyp(layout.cell("funder", index, "cap_total"))
-            cap_total = to_cents(funder.cap_total)
+            cap_total = total_cap(funder)
             details.cap_excess.append(sheet.line(
                 "", f"Dépassement du plafond total (depuis le début) — {funder.name}",
                 lambda y, n=funder.name, c=ceiling: (
