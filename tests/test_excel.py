@@ -499,8 +499,9 @@ def test_the_message_names_every_cut_funder_and_every_warning():
 def test_a_click_does_not_import_openpyxl_pandas_or_numpy_financial(tmp_path):
     # a desktop click starts a new Python: finplan's side of it (read the inputs' grid,
     # compute, describe the sheets and their look) loads neither openpyxl (importing it
-    # costs about 0.1 s) nor pandas, and numpy-financial only for a case with a loan
-    # (xlwings loads pandas itself when it is installed)
+    # costs about 0.1 s) nor pandas, nor numpy-financial, even for a case with a loan
+    # (finplan computes the loan's payments itself; xlwings loads pandas itself when it
+    # is installed)
     import json
     import subprocess
     import sys
@@ -525,7 +526,7 @@ def test_a_click_does_not_import_openpyxl_pandas_or_numpy_financial(tmp_path):
         return subprocess.run([sys.executable, str(script), str(grid)], capture_output=True,
                               text=True, check=True).stdout.strip()
 
-    assert loaded(finplan.demo_path()) == "['numpy_financial']"  # the demo has loans
+    assert loaded(finplan.demo_path()) == "[]"  # the demo has loans
     assert loaded(CASE.parent / "cerfa.toml") == "[]"  # no loan
 
 

@@ -3,9 +3,10 @@
 from decimal import Decimal as D
 
 import numpy_financial as npf
+import pytest
 
 from finplan.model.amounts import expense_amounts, months_active, revenue_amounts
-from finplan.model.assets import depreciation, grant_release, loan_schedule
+from finplan.model.assets import depreciation, grant_release, ipmt, loan_schedule, pmt
 from finplan.model.case import Expense, Indexation, Investment, Loan, Project, Revenue, Staff
 from finplan.model.staff import staff_costs
 
@@ -102,6 +103,21 @@ def test_loan_straddling_three_calendar_years_matches_numpy_financial():
     assert -npf.ipmt(rate, 1, 24, 10000) == 50.0
     assert sum(schedule.repaid) == cents(10000)
     assert schedule.received == [cents(10000), 0, 0]
+
+
+@pytest.mark.parametrize(("principal", "annual_rate", "months"), [
+    ("10000", "0.06", 24), ("35000", "0.025", 60), ("12000", "0.12", 12),
+    ("250000.55", "0.0375", 180), ("1", "0.001", 1), ("99999.99", "0.2", 84),
+    ("18000", "0.0149", 36), ("7777.77", "0.0333", 240)])
+def test_pmt_and_ipmt_give_numpy_financial_s_decimals_to_the_last_digit(
+        principal, annual_rate, months):
+    # finplan computes a loan's payments without numpy; on Decimals numpy-financial
+    # runs the same operations, so every digit (hence every cent) is the same
+    rate, pv = D(annual_rate) / 12, D(principal)
+    assert pmt(rate, months, pv) == npf.pmt(rate, months, pv)
+    periods = list(range(1, months + 1))
+    assert [ipmt(rate, k, months, pv) for k in periods] == list(
+        npf.ipmt(rate, periods, months, pv))
 
 
 def test_loan_in_year_2_and_after_the_horizon():

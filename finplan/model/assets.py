@@ -36,6 +36,8 @@ __all__ = [
     "loan_schedule",
     "loan_schedule_draws",
     "loan_start",
+    "ipmt",
+    "pmt",
     "months_in_service",
 ]
 
@@ -115,8 +117,40 @@ def loan_start(loan: Loan) -> int:
     return (loan.year - 1) * 12 + loan.month
 
 
+def pmt(rate: Decimal, nper: int, pv: Decimal) -> Decimal:
+    """The constant payment of a loan of ``pv`` over ``nper`` periods at ``rate`` per
+    period (``rate`` > 0), as a negative amount, like Excel's PMT and numpy-financial's
+    ``pmt``: ``-pv (1+rate)^nper / ((1+rate)^nper - 1) × rate``.
+
+    The same Decimal operations, in the same order, as ``numpy_financial.pmt`` on
+    Decimals (the tests compare both to the last digit), without importing numpy: one
+    plan with a loan, the Excel click included, does not load it.
+
+    >>> pmt(Decimal("0.01"), 12, Decimal(12000))
+    Decimal('-1066.185464140100488079853975')
+    """
+    temp = (1 + rate) ** nper
+    fact = (1 + rate * 0) * (temp - 1) / rate
+    return -(0 + pv * temp) / fact
+
+
+def ipmt(rate: Decimal, per: int, nper: int, pv: Decimal) -> Decimal:
+    """The interest part of payment ``per`` (1..nper) of :func:`pmt`'s loan, negative:
+    ``rate × fv(rate, per - 1, pmt, pv)``, the balance before that payment
+    (``fv = -(pv (1+rate)^(per-1) + pmt ((1+rate)^(per-1) - 1) / rate)``), as
+    ``numpy_financial.ipmt`` computes it on Decimals.
+
+    >>> ipmt(Decimal("0.01"), 1, 12, Decimal(12000))
+    Decimal('-120.0000000000000000000000000')
+    """
+    payment = pmt(rate, nper, pv)
+    temp = (1 + rate) ** (per - 1)
+    fact = (1 + rate * 0) * (temp - 1) / rate
+    return -(pv * temp + payment * fact) * rate
+
+
 def loan_schedule(loan: Loan, years: int) -> LoanSchedule:
-    """Constant monthly payments (``numpy_financial.pmt`` at ``annual_rate/12``).
+    """Constant monthly payments (:func:`pmt` at ``annual_rate/12``).
 
     Payment k (1..months) falls in absolute month ``t0 + k`` with
     ``t0 = (year-1)*12 + month``, i.e. in plan year ``ceil((t0+k)/12)``.  The
@@ -135,11 +169,8 @@ def loan_schedule(loan: Loan, years: int) -> LoanSchedule:
         payment = loan.principal / loan.months
         interest_parts = [Decimal(0)] * loan.months
     else:
-        import numpy_financial as npf  # numpy: loaded only for a case with a loan
-
-        payment = -Decimal(npf.pmt(rate, loan.months, loan.principal))
-        interest_parts = [-Decimal(part) for part in
-                          npf.ipmt(rate, periods, loan.months, loan.principal)]
+        payment = -pmt(rate, loan.months, loan.principal)
+        interest_parts = [-ipmt(rate, k, loan.months, loan.principal) for k in periods]
     t0 = loan_start(loan)
     interest_by_year = [Decimal(0)] * years
     principal_by_year = [Decimal(0)] * years
