@@ -121,3 +121,39 @@ def cases(draw) -> dict:
         funders.append(funder)
     raw["funder"] = funders
     return raw
+
+
+# The values of a case a Monte Carlo variation may name (model.montecarlo.VARIABLE_FIELDS)
+# that the generated cases hold, as key paths.
+def variable_paths(raw: dict) -> list[str]:
+    """Every value of ``raw`` a variation may name."""
+    from finplan.model.montecarlo import VARIABLE_FIELDS
+
+    paths = []
+    for key, fields in VARIABLE_FIELDS.items():
+        if key in ("project", "working_capital"):
+            paths += [f"{key}.{field}" for field in fields if field in raw.get(key, {})]
+            continue
+        for index, item in enumerate(raw.get(key, [])):
+            paths += [f"{key}[{index}].{field}" for field in fields
+                      if item.get(field) is not None]
+    return paths
+
+
+distributions = st.one_of(
+    st.builds(lambda low, width: {"dist": "uniform", "low": low, "high": low + width},
+              st.sampled_from([-0.5, -0.3, -0.1, 0]), st.sampled_from([0.1, 0.4, 0.8])),
+    st.builds(lambda sd: {"dist": "normal", "sd": sd}, st.sampled_from([0.05, 0.2])),
+    st.just({"dist": "triangular", "low": -0.3, "mode": 0, "high": 0.2}))
+
+
+@st.composite
+def varied_cases(draw, draws: int = 3) -> dict:
+    """A valid case file with a ``[montecarlo]`` section varying some of its values."""
+    raw = draw(cases())
+    paths = variable_paths(raw)
+    chosen = draw(st.lists(st.sampled_from(paths), unique=True, min_size=1,
+                           max_size=min(len(paths), 8))) if paths else []
+    raw["montecarlo"] = {"draws": draws, "seed": draw(st.integers(0, 2**16)),
+                         "vary": [{"path": path, **draw(distributions)} for path in chosen]}
+    return raw

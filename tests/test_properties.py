@@ -9,7 +9,7 @@ import finplan
 from finplan.model.allocation import allocate
 from finplan.model.money import split, to_cents
 
-from strategies import cases, money, requests, shares
+from strategies import cases, money, requests, shares, varied_cases
 
 
 @given(st.lists(money, min_size=3, max_size=3), requests(), shares)
@@ -112,3 +112,33 @@ def test_plan_accounting_identities(raw):
         if check.id.startswith("balanced."):
             need_id = check.id.split(".", 1)[1]
             assert check.ok == (not any(plan.unfunded_amounts[need_id]))
+
+
+@given(varied_cases())
+@settings(max_examples=60, deadline=None)
+def test_compute_draws_is_compute_of_each_draw_to_the_cent(raw):
+    # the draws' evaluation (each rule's *_draws twin or one formula for both shapes)
+    # against the engine run on each draw's case, on every figure it keeps
+    from finplan.model.case_dict import case_to_dict
+    from finplan.model.engine import compute_draws
+    from finplan.model.montecarlo import draw_variations
+    from finplan.simulation import drawn_case
+
+    case = finplan.load_case(raw)
+    xs = draw_variations(case.montecarlo.vary, case.montecarlo.draws, case.montecarlo.seed)
+    outcomes = compute_draws(case, xs)
+    typed = case_to_dict(case)
+    for draw in range(case.montecarlo.draws):
+        plan = finplan.compute(drawn_case(case, typed, xs[:, draw]))
+        assert outcomes.result[draw].tolist() == plan.result
+        assert outcomes.cash_end[draw].tolist() == plan.cash_end
+        assert outcomes.balances[draw].tolist() == plan.monthly.balances
+        assert int(outcomes.bridging_need[draw]) == plan.monthly.bridging_need
+        assert int(outcomes.total_unfunded[draw]) == sum(
+            sum(need.unfunded) for need in plan.need_results)
+        for need in plan.need_results:
+            assert outcomes.unfunded[need.need.id][draw].tolist() == list(need.unfunded)
+            for funding in need.funding:
+                index = next(i for i, f in enumerate(case.funders) if f.name == funding.name)
+                assert outcomes.funding[(need.need.id, index)][draw].tolist() == list(
+                    funding.amounts)
