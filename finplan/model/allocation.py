@@ -41,7 +41,6 @@ from finplan.model.money import (
     split,
     split_draws,
     times,
-    times_draws,
 )
 
 if TYPE_CHECKING:  # the *_draws twins import numpy when called
@@ -316,7 +315,7 @@ def allocate_draws(need: np.ndarray, requests: Sequence[Request],
                                                       key=lambda i: requests[i].priority)]
     for y in range(years):
         state = _YearDraws(need[:, y], None if max_public_share is None
-                           else times_draws(need[:, y], max_public_share))
+                           else times(need[:, y], max_public_share))
 
         def record(i: int, amount: np.ndarray, y: int = y, state: _YearDraws = state
                    ) -> None:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from finplan.model.case import Expense, Indexation, PerYear, Project, Revenue
-from finplan.model.money import Cents, to_cents, to_cents_draws
+from finplan.model.money import Cents, to_cents
 
 if TYPE_CHECKING:  # the *_draws twins import numpy when called
     import numpy as np
@@ -101,7 +101,7 @@ def expense_amounts_draws(expense: Expense, draws: Draws, index: int, project: P
     factor = draws.factor("expense", index, "amount")
     if factor is None:
         return draws.row(expense_amounts(expense, project, indexation))
-    return to_cents_draws(_prorated_indexed_draws(expense.amount, factor, project,
+    return to_cents(_prorated_indexed_draws(expense.amount, factor, project,
                                                   indexation.costs))
 
 
@@ -157,9 +157,9 @@ def revenue_amounts_draws(revenue: Revenue, draws: Draws, index: int, project: P
                                                                 "unit_price")
         indexed = np.array([[float(growth(indexation.prices, y))
                              for y in range(1, years + 1)]])
-        return to_cents_draws(quantity * (price[:, None] * indexed))
+        return to_cents(quantity * (price[:, None] * indexed))
     if revenue.quantity is None and draws.varies("revenue", index, "amount"):
-        return to_cents_draws(_prorated_indexed_draws(
+        return to_cents(_prorated_indexed_draws(
             revenue.amount, draws.factor("revenue", index, "amount"), project,
             indexation.prices))
     return draws.row(revenue_amounts(revenue, project, indexation))

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from finplan.model.case import Investment, Loan
-from finplan.model.money import Cents, ratio_to_cents, to_cents, to_cents_draws
+from finplan.model.money import Cents, ratio_to_cents, to_cents
 
 if TYPE_CHECKING:  # the *_draws twins import numpy when called
     import numpy as np
@@ -88,7 +88,7 @@ def depreciation_draws(investment: Investment, draws: Draws, index: int, years: 
     yearly, months, done = [], 0, 0
     for y in range(1, years + 1):
         months += months_in_service(investment, y)
-        cumulative = to_cents_draws(np.minimum(
+        cumulative = to_cents(np.minimum(
             amount, amount / float(investment.life_years) * months / 12))
         yearly.append(cumulative - done)
         done = cumulative
@@ -225,7 +225,7 @@ def loan_schedule_draws(loan: Loan, draws: Draws, index: int, years: int) -> Loa
     principal_by_year = np.stack([(payment[:, None] - interest)[:, year_of == y].sum(axis=1)
                                   for y in range(1, years + 1)], axis=1)
     received = np.zeros((len(principal), years), dtype=np.int64)
-    received[:, loan.year - 1] = to_cents_draws(principal)
+    received[:, loan.year - 1] = to_cents(principal)
     return LoanSchedule(received, _yearly_from_cumulative_draws(interest_by_year),
                         _yearly_from_cumulative_draws(principal_by_year), payment)
 
@@ -245,7 +245,7 @@ def _yearly_from_cumulative_draws(values: np.ndarray) -> np.ndarray:
     """:func:`_yearly_from_cumulative` for each draw (float euros, draws × years)."""
     import numpy as np
 
-    return np.diff(to_cents_draws(np.cumsum(values, axis=1)), axis=1, prepend=0)
+    return np.diff(to_cents(np.cumsum(values, axis=1)), axis=1, prepend=0)
 
 
 def grant_release(funding_by_year: list[Cents], investments_by_year: list[Cents],

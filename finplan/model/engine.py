@@ -49,7 +49,7 @@ from finplan.model.financing import (
     working_capital_draws,
 )
 from finplan.model.funders import request, request_draws, total_cap, yearly_caps
-from finplan.model.money import Cents, format_percent, to_cents, to_cents_draws
+from finplan.model.money import Cents, format_percent, to_cents
 from finplan.model.montecarlo import Draws
 from finplan.model.plan import FunderFunding, NeedResult, Plan
 from finplan.model.staff import staff_costs, staff_costs_draws
@@ -252,7 +252,7 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
 
     amounts = [np.array([[to_cents(item.amount)]], dtype=np.int64)
                if (factor := draws.factor("investment", i, "amount")) is None
-               else to_cents_draws(float(item.amount) * factor)[:, None]
+               else to_cents(float(item.amount) * factor)[:, None]
                for i, item in enumerate(case.investments)]
     investments = sum((amount * (np.arange(1, years + 1) == item.year)[None, :]
                        for amount, item in zip(amounts, case.investments)), zero)
@@ -291,7 +291,7 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
             factor = draws.factor("need", i - 2, "amount")
             need_amounts = (draws.row([to_cents(year_value(need.amount, y))
                                        for y in range(1, years + 1)]) if factor is None
-                            else to_cents_draws(draws.values(need.amount, years, factor)))
+                            else to_cents(draws.values(need.amount, years, factor)))
             run(need, need_amounts, need_amounts)
 
     produits_total = own_revenue + funded("operating", own=False) + released
@@ -306,7 +306,7 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
     ressources = sum((row.amounts for row in financing if row.side == "ressources"), zero)
     factor = draws.factor("project", None, "opening_cash")
     opening = (np.array([to_cents(project.opening_cash)], dtype=np.int64) if factor is None
-               else to_cents_draws(float(project.opening_cash) * factor))
+               else to_cents(float(project.opening_cash) * factor))
     balances = cash_end_draws(opening, ressources, emplois)
 
     flows = monthly_cash_draws(case, {

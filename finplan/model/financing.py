@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from finplan.model.money import Cents, times, times_draws, to_cents_draws
+from finplan.model.money import Cents, times, to_cents
 
 if TYPE_CHECKING:  # the *_draws twins import numpy when called
     import numpy as np
@@ -50,8 +50,8 @@ def working_capital_draws(days: Decimal, draws: Draws, charges: np.ndarray,
     """
     factor = draws.factor("working_capital", None, "days")
     if factor is None:
-        return times_draws(charges - depreciation, Fraction(days) / 360)
-    return to_cents_draws(float(days) * factor[:, None] * (charges - depreciation) / 360 / 100)
+        return times(charges - depreciation, Fraction(days) / 360)
+    return to_cents(float(days) * factor[:, None] * (charges - depreciation) / 360 / 100)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from finplan.model.allocation import Request
 from finplan.model.amounts import year_value
 from finplan.model.case import Case, Funder, Staff
-from finplan.model.money import Cents, times, times_draws, to_cents, to_cents_draws
+from finplan.model.money import Cents, times, to_cents
 from finplan.model.staff import StaffCosts
 from finplan.rates import aide_au_poste
 
@@ -137,7 +137,7 @@ def per_fte_asks_draws(funder: Funder, index: int, case: Case, draws: Draws,
     amounts = np.array([[float(value) for value in per_fte]])
     if factor is not None:
         amounts = amounts * factor[:, None]
-    return to_cents_draws(amounts * total)
+    return to_cents(amounts * total)
 
 
 def request(funder: Funder, base: Sequence[Cents], case: Case, staff: Sequence[StaffCosts],
@@ -171,7 +171,7 @@ def request_draws(funder: Funder, index: int, base: np.ndarray, case: Case, draw
         factor = draws.factor("funder", index, field)
         if factor is None:
             return draws.row([to_cents(year_value(value, y)) for y in range(1, years + 1)])
-        return to_cents_draws(draws.values(value, years, factor))
+        return to_cents(draws.values(value, years, factor))
 
     asks = None
     if funder.rule == "fixed":
@@ -179,10 +179,10 @@ def request_draws(funder: Funder, index: int, base: np.ndarray, case: Case, draw
     elif funder.rule == "rate":
         factor = draws.factor("funder", index, "rate")
         if factor is None:
-            asks = np.stack([times_draws(base[:, y - 1], year_value(funder.rate, y))
+            asks = np.stack([times(base[:, y - 1], year_value(funder.rate, y))
                              for y in range(1, years + 1)], axis=1)
         else:
-            asks = to_cents_draws(draws.values(funder.rate, years, factor) * base / 100)
+            asks = to_cents(draws.values(funder.rate, years, factor) * base / 100)
     elif funder.rule == "per_fte":
         asks = per_fte_asks_draws(funder, index, case, draws, staff)
     caps = None if funder.cap is None else per_year(funder.cap, "cap")
@@ -190,7 +190,7 @@ def request_draws(funder: Funder, index: int, base: np.ndarray, case: Case, draw
     if funder.cap_total is not None:
         factor = draws.factor("funder", index, "cap_total")
         cap_total = (np.array([total_cap(funder)], dtype=np.int64) if factor is None
-                     else to_cents_draws(float(funder.cap_total) * factor))
+                     else to_cents(float(funder.cap_total) * factor))
     return Request(
         name=funder.name, rule=funder.rule, public=funder.type == "public",
         asks=None if asks is None else np.broadcast_to(asks, (rows, years)),

@@ -34,9 +34,7 @@ __all__ = [
     "split",
     "split_draws",
     "times",
-    "times_draws",
     "to_cents",
-    "to_cents_draws",
 ]
 
 SAFE = 2**62  # integer products below this fit in int64
@@ -45,56 +43,55 @@ Cents = int
 _CENT = Decimal("0.01")
 
 
-def to_cents(amount: Decimal | int) -> Cents:
-    """Round an amount in euros to the cent, half-up, as integer cents.
+def to_cents(amount):
+    """Round an amount in euros to the cent, half-up (away from zero), as integer cents.
+
+    One rule for both shapes: a Decimal or an int (a value as typed, one plan) exactly;
+    float euros — a drawn value, an array with a row per draw — as ``floor(100 x +
+    0.5)``, mirrored for negatives, in int64.
 
     >>> to_cents(Decimal("0.005")), to_cents(Decimal("-0.005")), to_cents(12)
     (1, -1, 1200)
-    """
-    return int((Decimal(amount) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def to_cents_draws(euros: np.ndarray) -> np.ndarray:
-    """:func:`to_cents` over draws: float euros to integer cents, half-up (away from
-    zero), ``floor(100 x + 0.5)`` mirrored for negatives.
-
     >>> import numpy as np
-    >>> to_cents_draws(np.array([0.125, -2.5, 12])).tolist()
+    >>> to_cents(np.array([0.125, -2.5, 12])).tolist()
     [13, -250, 1200]
     """
+    if isinstance(amount, (Decimal, int)):
+        return int((Decimal(amount) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     import numpy as np
 
-    cents = np.asarray(euros, dtype=np.float64) * 100
+    cents = np.asarray(amount, dtype=np.float64) * 100
     return np.where(cents >= 0, np.floor(cents + 0.5), -np.floor(-cents + 0.5)).astype(
         np.int64)
 
 
-def times(cents: Cents, ratio: Decimal | Fraction | int) -> Cents:
-    """``cents × ratio`` rounded half-up to the cent, exactly (a rate applied to cents).
+def times(cents, ratio):
+    """``cents × ratio`` rounded half-up to the cent (a rate applied to cents).
+
+    Exact while the ratio is (a Decimal, a Fraction, an int), whether ``cents`` is an
+    int or an array of draws (Python integers where an int64 product could overflow);
+    a drawn ratio (floats, a column per draw) rounds the float product.
 
     >>> times(2500, Decimal("0.42")), times(-2500, Decimal("0.42")), times(25, Decimal("0.5"))
     (1050, -1050, 13)
-    """
-    numerator, denominator = Fraction(ratio).as_integer_ratio()
-    return ratio_to_cents(cents * numerator, denominator)
-
-
-def times_draws(values: np.ndarray, ratio: Decimal | Fraction | int) -> np.ndarray:
-    """:func:`times` over draws: each integer of ``values`` times ``ratio``, rounded
-    half-up, exactly (Python integers where an int64 product could overflow).
-
     >>> import numpy as np
-    >>> times_draws(np.array([2500, -2500, 25]), Decimal("0.42")).tolist()
+    >>> times(np.array([2500, -2500, 25]), Decimal("0.42")).tolist()
     [1050, -1050, 11]
+    >>> times(np.array([[2500]]), np.array([[0.42], [0.5]])).tolist()
+    [[1050], [1250]]
     """
+    if not isinstance(ratio, (Decimal, Fraction, int)):
+        return to_cents(cents * ratio / 100)
+    numerator, denominator = Fraction(ratio).as_integer_ratio()
+    if isinstance(cents, int):
+        return ratio_to_cents(cents * numerator, denominator)
     import numpy as np
 
-    num, den = Fraction(ratio).as_integer_ratio()
-    values = np.asarray(values)
-    if int(np.abs(values).max(initial=0)) * abs(num) * 2 + den >= SAFE:
+    values = np.asarray(cents)
+    if int(np.abs(values).max(initial=0)) * abs(numerator) * 2 + denominator >= SAFE:
         values = values.astype(object)
-    magnitude = (2 * abs(values) * abs(num) + den) // (2 * den)
-    return np.where((values < 0) != (num < 0), -magnitude, magnitude).astype(np.int64)
+    magnitude = (2 * abs(values) * abs(numerator) + denominator) // (2 * denominator)
+    return np.where((values < 0) != (numerator < 0), -magnitude, magnitude).astype(np.int64)
 
 
 def ratio_to_cents(numerator: int, denominator: int) -> Cents:

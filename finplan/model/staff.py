@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from finplan.model.amounts import growth, months_active, year_value
 from finplan.model.case import Indexation, Project, Staff
-from finplan.model.money import Cents, times, times_draws, to_cents, to_cents_draws
+from finplan.model.money import Cents, times, to_cents
 
 if TYPE_CHECKING:  # the *_draws twins import numpy when called
     from finplan.model.montecarlo import Draws
@@ -92,13 +92,13 @@ def staff_costs_draws(staff: Staff, draws: Draws, index: int, project: Project,
                            for y in range(1, years + 1)], dtype=np.float64)
         indexed = np.array([float(growth(indexation.salaries, y))
                             for y in range(1, years + 1)])
-        gross = to_cents_draws(fte * monthly[:, None] * indexed * months)
+        gross = to_cents(fte * monthly[:, None] * indexed * months)
         if draws.varies("staff", index, "fte"):  # else the exact FTE-years stand
             fte_years = fte * months / 12
     employer = draws.factor("staff", index, "employer_rate")
     if employer is not None:
-        social = to_cents_draws(gross * (float(staff.employer_rate) * employer)[:, None]
+        social = to_cents(gross * (float(staff.employer_rate) * employer)[:, None]
                                 / 100)
     elif draws.varies("staff", index, "fte", "monthly_gross"):
-        social = times_draws(gross, staff.employer_rate)
+        social = times(gross, staff.employer_rate)
     return StaffCosts(gross=gross, social=social, fte_years=fte_years)
