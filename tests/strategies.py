@@ -147,6 +147,14 @@ distributions = st.one_of(
     st.just({"dist": "triangular", "low": -0.3, "mode": 0, "high": 0.2}))
 
 
+# a rate may reach 1 (100 %): it only varies downwards, so that each draw's case is valid
+downwards = st.one_of(
+    st.builds(lambda low: {"dist": "uniform", "low": low, "high": 0},
+              st.sampled_from([-0.5, -0.2])),
+    st.just({"dist": "triangular", "low": -0.3, "mode": -0.1, "high": 0}))
+RATES = ("employer_rate", "rate", "annual_rate")
+
+
 @st.composite
 def varied_cases(draw, draws: int = 3) -> dict:
     """A valid case file with a ``[montecarlo]`` section varying some of its values."""
@@ -154,6 +162,7 @@ def varied_cases(draw, draws: int = 3) -> dict:
     paths = variable_paths(raw)
     chosen = draw(st.lists(st.sampled_from(paths), unique=True, min_size=1,
                            max_size=min(len(paths), 8))) if paths else []
-    raw["montecarlo"] = {"draws": draws, "seed": draw(st.integers(0, 2**16)),
-                         "vary": [{"path": path, **draw(distributions)} for path in chosen]}
+    raw["montecarlo"] = {"draws": draws, "seed": draw(st.integers(0, 2**16)), "vary": [
+        {"path": path, **draw(downwards if path.endswith(RATES) else distributions)}
+        for path in chosen]}
     return raw

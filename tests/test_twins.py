@@ -1,6 +1,7 @@
-"""Each rule's two shapes side by side: every ``*_draws`` function (the rule for the
-draws of a Monte Carlo run) sits in the module of its scalar twin, under the same
-name, and its docstring points at it."""
+"""Each rule's two shapes: a figure that is plain arithmetic is one function serving
+one plan and the draws of a Monte Carlo run alike; an algorithmic kernel keeps a
+``*_draws`` twin, which sits in the module of its scalar rule, under the same name,
+its docstring pointing at it."""
 
 from __future__ import annotations
 
@@ -52,17 +53,29 @@ def test_each_draws_docstring_points_at_its_scalar_twin():
     assert missing == []
 
 
-def test_the_rules_the_issue_names_have_both_shapes():
+def test_the_kernels_have_both_shapes():
     expected = {("money", "split_draws"), ("allocation", "water_fill_draws"),
                 ("allocation", "allocate_draws"), ("funders", "per_fte_asks_draws"),
                 ("funders", "request_draws"), ("assets", "loan_schedule_draws"),
-                ("assets", "grant_release_draws"), ("assets", "depreciation_draws"),
-                ("financing", "working_capital_draws"), ("budget", "result_draws"),
-                ("budget", "caf_draws"), ("cash", "monthly_cash_draws"),
-                ("engine", "compute_draws"), ("staff", "staff_costs_draws"),
-                ("amounts", "revenue_amounts_draws"), ("amounts", "expense_amounts_draws")}
+                ("assets", "grant_release_draws"), ("cash", "spread_draws"),
+                ("cash", "monthly_cash_draws"), ("engine", "compute_draws")}
     assert expected <= set(ALL)
     assert not (MODEL / "vectorised.py").exists()
+
+
+# Plain arithmetic, written once for both shapes (issue 27): no *_draws twin.
+ONE_FORMULA = {"staff": ("gross_salary", "employer_charges", "fte_years", "staff_costs"),
+               "amounts": ("expense_amounts", "revenue_amounts"),
+               "assets": ("depreciation",),
+               "financing": ("working_capital", "financing_rows", "cash_end"),
+               "budget": ("result", "caf"), "money": ("to_cents", "times")}
+
+
+def test_arithmetic_figures_are_one_function_for_both_shapes():
+    for module, names in ONE_FORMULA.items():
+        defined = definitions(MODEL / f"{module}.py")
+        assert [name for name in names if name not in defined] == [], module
+        assert [name for name in names if f"{name}{SUFFIX}" in defined] == [], module
 
 
 def test_the_checker_finds_a_lonely_twin(tmp_path):

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from finplan.model.case import Investment, Loan
 from finplan.model.money import Cents, ratio_to_cents, to_cents
+from finplan.model.montecarlo import TYPED, ItemValues
+from finplan.model.series import minimum, series
 
 if TYPE_CHECKING:  # the *_draws twins import numpy when called
     import numpy as np
@@ -30,7 +32,6 @@ if TYPE_CHECKING:  # the *_draws twins import numpy when called
 __all__ = [
     "LoanSchedule",
     "depreciation",
-    "depreciation_draws",
     "grant_release",
     "grant_release_draws",
     "loan_schedule",
@@ -49,50 +50,29 @@ def months_in_service(investment: Investment, y: int) -> int:
     return 13 - investment.month if y == investment.year else 12
 
 
-def depreciation(investment: Investment, years: int) -> list[Cents]:
+def depreciation(investment: Investment, years: int, values: ItemValues = TYPED) -> list[Cents]:
     """``dep(y) = amount / life_years * m(y) / 12``, never more in total than amount.
 
     Linear, prorated by the month: the asset depreciates from its month of
-    acquisition.
+    acquisition.  ``values``: the investment's drawn values in a Monte Carlo run
+    (:meth:`~finplan.model.montecarlo.Draws.item`).
+
+    >>> import numpy as np
+    >>> from finplan.model.montecarlo import ItemValues
+    >>> truck = Investment("Camion", Decimal(38000), life_years=Decimal(5), year=1, month=4)
+    >>> drawn = ItemValues({"amount": np.array([[1.0], [0.5]])})
+    >>> depreciation(truck, 3, drawn).tolist()
+    [[570000, 760000, 760000], [285000, 380000, 380000]]
     """
+    v = values.of("amount")
+    amount, life = v.one(investment.amount, "amount"), v.number(investment.life_years)
     yearly, cumulative_months, done = [], 0, 0
     for y in range(1, years + 1):
         cumulative_months += months_in_service(investment, y)
-        cumulative = min(investment.amount,
-                         investment.amount / investment.life_years * cumulative_months / 12)
-        cents = to_cents(cumulative)
+        cents = to_cents(minimum(amount, amount / life * cumulative_months / 12))
         yearly.append(cents - done)
         done = cents
-    return yearly
-
-
-def depreciation_draws(investment: Investment, draws: Draws, index: int, years: int
-                       ) -> np.ndarray:
-    """:func:`depreciation` for each draw (``investment`` is the case's ``index``-th):
-    the same cumulative rule in floats times the drawn amount, draws × years.
-
-    >>> import numpy as np
-    >>> from finplan.model.case import Investment
-    >>> from finplan.model.montecarlo import Draws, Target
-    >>> truck = Investment("Camion", Decimal(38000), life_years=Decimal(5), year=1, month=4)
-    >>> draws = Draws({Target("investment", 0, "amount"): np.array([1.0, 0.5])}, 2)
-    >>> depreciation_draws(truck, draws, 0, years=3).tolist()
-    [[570000, 760000, 760000], [285000, 380000, 380000]]
-    """
-    import numpy as np
-
-    factor = draws.factor("investment", index, "amount")
-    if factor is None:
-        return draws.row(depreciation(investment, years))
-    amount = float(investment.amount) * factor
-    yearly, months, done = [], 0, 0
-    for y in range(1, years + 1):
-        months += months_in_service(investment, y)
-        cumulative = to_cents(np.minimum(
-            amount, amount / float(investment.life_years) * months / 12))
-        yearly.append(cumulative - done)
-        done = cumulative
-    return np.stack(yearly, axis=1)
+    return series(yearly)
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from finplan.model.money import Cents
+from finplan.model.series import yearly
 from finplan.model.vocabulary import CERFA_74_LINES
-
-if TYPE_CHECKING:
-    import numpy as np
 
 __all__ = [
     "CERFA_SUB_LINES",
@@ -49,10 +46,8 @@ __all__ = [
     "add",
     "budget_rows",
     "caf",
-    "caf_draws",
     "line_totals",
     "result",
-    "result_draws",
     "shortfall",
     "sub_line",
     "subtract",
@@ -256,33 +251,25 @@ def shortfall(produits: Sequence[Cents], own: Sequence[Cents],
     return [max(0, c - p - o) for p, o, c in zip(produits, own, charges)]
 
 
+@yearly
 def result(produits: Sequence[Cents], charges: Sequence[Cents]) -> list[Cents]:
-    """``result(y) = produits(y) - charges(y)``."""
-    return subtract(produits, charges)
+    """``result(y) = produits(y) - charges(y)``.
+
+    >>> result([500, 700], [400, 800])
+    [100, -100]
+    """
+    return produits - charges
 
 
+@yearly
 def caf(result_: Sequence[Cents], depreciation: Sequence[Cents],
         released: Sequence[Cents]) -> list[Cents]:
     """``caf(y) = result(y) + dep(y) - grant_release(y)``.
 
     >>> caf([-100, 50], [30, 30], [10, 10])
     [-80, 70]
-    """
-    return [r + d - g for r, d, g in zip(result_, depreciation, released)]
-
-
-def result_draws(produits: np.ndarray, charges: np.ndarray) -> np.ndarray:
-    """:func:`result` for each draw (draws × years)."""
-    return produits - charges
-
-
-def caf_draws(result_: np.ndarray, depreciation: np.ndarray, released: np.ndarray
-              ) -> np.ndarray:
-    """:func:`caf` for each draw: ``result + dep - grant_release`` (draws × years).
-
     >>> import numpy as np
-    >>> caf_draws(np.array([[-100, 50]]), np.array([[30, 30]]), np.array([[10, 10]])
-    ...           ).tolist()
+    >>> caf(np.array([[-100, 50]]), np.array([[30, 30]]), np.array([[10, 10]])).tolist()
     [[-80, 70]]
     """
     return result_ + depreciation - released

@@ -13,46 +13,24 @@ from typing import TYPE_CHECKING
 
 from finplan.model import checks as check_rules
 from finplan.model.allocation import NeedAllocation, Request, allocate, allocate_draws
-from finplan.model.amounts import (
-    expense_amounts,
-    expense_amounts_draws,
-    revenue_amounts,
-    revenue_amounts_draws,
-    year_value,
-)
+from finplan.model.amounts import expense_amounts, revenue_amounts, year_value
 from finplan.model.assets import (
     depreciation,
-    depreciation_draws,
     grant_release,
     grant_release_draws,
     loan_schedule,
     loan_schedule_draws,
 )
-from finplan.model.budget import (
-    add,
-    budget_rows,
-    caf,
-    caf_draws,
-    line_totals,
-    result,
-    result_draws,
-    subtract,
-)
+from finplan.model.budget import add, budget_rows, caf, line_totals, result, subtract
 from finplan.model.case import Case, Funder, Need
 from finplan.model.cash import MonthlyCash, month_label, monthly_cash, monthly_cash_draws
-from finplan.model.financing import (
-    cash_end,
-    cash_end_draws,
-    financing_rows,
-    financing_rows_draws,
-    working_capital,
-    working_capital_draws,
-)
+from finplan.model.financing import cash_end, financing_rows, working_capital
 from finplan.model.funders import request, request_draws, total_cap, yearly_caps
 from finplan.model.money import Cents, format_percent, to_cents
 from finplan.model.montecarlo import Draws
 from finplan.model.plan import FunderFunding, NeedResult, Plan
-from finplan.model.staff import staff_costs, staff_costs_draws
+from finplan.model.series import running_total
+from finplan.model.staff import StaffCosts, staff_costs
 from finplan.rates import missing_years_warning
 
 if TYPE_CHECKING:  # compute_draws imports numpy when called: one plan never loads it
@@ -232,13 +210,17 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
     def full(values: np.ndarray) -> np.ndarray:
         return np.broadcast_to(values, (rows, *np.shape(values)[1:]))
 
-    staff = [staff_costs_draws(line, draws, i, project, index)
-             for i, line in enumerate(case.staff)]
-    expenses = [expense_amounts_draws(item, draws, i, project, index)
+    def array(figure):  # a figure nothing varies, from one plan's rule: one row
+        return draws.row(figure) if isinstance(figure, list) else figure
+
+    staff = [StaffCosts(array(costs.gross), array(costs.social), costs.fte_years)
+             for costs in (staff_costs(line, project, index, draws.item("staff", i))
+                           for i, line in enumerate(case.staff))]
+    expenses = [array(expense_amounts(item, project, index, draws.item("expense", i)))
                 for i, item in enumerate(case.expenses)]
-    revenue = [revenue_amounts_draws(item, draws, i, project, index)
+    revenue = [array(revenue_amounts(item, project, index, draws.item("revenue", i)))
                for i, item in enumerate(case.revenue)]
-    depreciations = [depreciation_draws(item, draws, i, years)
+    depreciations = [array(depreciation(item, years, draws.item("investment", i)))
                      for i, item in enumerate(case.investments)]
     loans = [loan_schedule_draws(item, draws, i, years) for i, item in enumerate(case.loans)]
     zero = np.zeros((1, years), dtype=np.int64)
@@ -250,10 +232,8 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
     charges_total = gross + social + interest + dep_total + sum(expenses, zero)
     own_revenue = sum(revenue, zero)
 
-    amounts = [np.array([[to_cents(item.amount)]], dtype=np.int64)
-               if (factor := draws.factor("investment", i, "amount")) is None
-               else to_cents(float(item.amount) * factor)[:, None]
-               for i, item in enumerate(case.investments)]
+    amounts = [np.reshape(to_cents(draws.item("investment", i).one(item.amount, "amount")),
+                          (-1, 1)) for i, item in enumerate(case.investments)]
     investments = sum((amount * (np.arange(1, years + 1) == item.year)[None, :]
                        for amount, item in zip(amounts, case.investments)), zero)
     loans_received = sum((schedule.received for schedule in loans), zero)
@@ -295,19 +275,18 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
             run(need, need_amounts, need_amounts)
 
     produits_total = own_revenue + funded("operating", own=False) + released
-    results = result_draws(produits_total, charges_total)
-    cafs = caf_draws(results, dep_total, released)
-    bfr = working_capital_draws(case.working_capital_days, draws, charges_total, dep_total)
-    financing = financing_rows_draws(
+    results = result(produits_total, charges_total)
+    cafs = caf(results, dep_total, released)
+    bfr = working_capital(draws.item("working_capital", None).one(
+        case.working_capital_days, "days"), charges_total, dep_total)
+    financing = financing_rows(
         investments=investments, repaid=repaid, bfr=bfr, caf=cafs, loans=loans_received,
         funding=[(funder.name, funding[("investment", i)])
                  for i, funder in enumerate(case.funders) if funder.finances == "investment"])
     emplois = sum((row.amounts for row in financing if row.side == "emplois"), zero)
     ressources = sum((row.amounts for row in financing if row.side == "ressources"), zero)
-    factor = draws.factor("project", None, "opening_cash")
-    opening = (np.array([to_cents(project.opening_cash)], dtype=np.int64) if factor is None
-               else to_cents(float(project.opening_cash) * factor))
-    balances = cash_end_draws(opening, ressources, emplois)
+    opening = to_cents(draws.item("project", None).one(project.opening_cash, "opening_cash"))
+    balances = cash_end(opening, ressources, emplois)
 
     flows = monthly_cash_draws(case, {
         "staff": staff, "revenue": revenue, "expenses": expenses, "investments": amounts,
@@ -317,7 +296,7 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
                     unfunded={key: full(value) for key, value in unfunded.items()},
                     funding={key: full(value) for key, value in funding.items()},
                     cash_end=full(balances),
-                    balances=full(opening[:, None] + np.cumsum(flows, axis=1)))
+                    balances=full(running_total(opening, flows)))
 
 
 def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],

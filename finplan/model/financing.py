@@ -12,46 +12,36 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import Any
 
-from finplan.model.money import Cents, times, to_cents
+from finplan.model.money import Cents, times
+from finplan.model.series import (
+    by_year,
+    difference,
+    is_exact,
+    negative,
+    positive,
+    running_total,
+    yearly,
+)
 
-if TYPE_CHECKING:  # the *_draws twins import numpy when called
-    import numpy as np
-
-    from finplan.model.montecarlo import Draws
-
-__all__ = ["FinancingRow", "cash_end", "cash_end_draws", "financing_rows",
-           "financing_rows_draws", "working_capital", "working_capital_draws"]
+__all__ = ["FinancingRow", "cash_end", "financing_rows", "working_capital"]
 
 
 def working_capital(days: Decimal, charges: Sequence[Cents],
                     depreciation: Sequence[Cents]) -> list[Cents]:
-    """``bfr(y) = days / 360 * (charges(y) - dep(y))`` (``bfr(0) = 0``), exactly.
+    """``bfr(y) = days / 360 * (charges(y) - dep(y))`` (``bfr(0) = 0``): exact while the
+    days are as typed, one per draw once they vary (a column of floats).
 
     >>> working_capital(Decimal(30), [3600000, 7200001], [0, 1])
     [300000, 600000]
-    """
-    return [times(charge - dep, Fraction(days) / 360)
-            for charge, dep in zip(charges, depreciation)]
-
-
-def working_capital_draws(days: Decimal, draws: Draws, charges: np.ndarray,
-                          depreciation: np.ndarray) -> np.ndarray:
-    """:func:`working_capital` for each draw (draws × years): exact while the days do
-    not vary, in floats times their drawn factors otherwise.
-
     >>> import numpy as np
-    >>> from finplan.model.montecarlo import Draws, Target
-    >>> draws = Draws({Target("working_capital", None, "days"): np.array([1.0, 2.0])}, 2)
-    >>> working_capital_draws(Decimal(30), draws, np.array([[3600000]]), np.array([[0]])
-    ...                       ).tolist()
+    >>> working_capital(np.array([[30.0], [60.0]]), np.array([[3600000]]), np.array([[0]])
+    ...                 ).tolist()
     [[300000], [600000]]
     """
-    factor = draws.factor("working_capital", None, "days")
-    if factor is None:
-        return times(charges - depreciation, Fraction(days) / 360)
-    return to_cents(float(days) * factor[:, None] * (charges - depreciation) / 360 / 100)
+    ratio = Fraction(days) / 360 if is_exact(days) else days / 360
+    return by_year(lambda charge, dep: times(charge - dep, ratio), charges, depreciation)
 
 
 @dataclass(frozen=True)
@@ -67,77 +57,50 @@ class FinancingRow:
 def financing_rows(*, investments: Sequence[Cents], repaid: Sequence[Cents],
                    bfr: Sequence[Cents], caf: Sequence[Cents], loans: Sequence[Cents],
                    funding: Sequence[tuple[str, Sequence[Cents]]]) -> list[FinancingRow]:
-    """Emplois and ressources by year.
+    """Emplois and ressources by year (lists, or arrays draws × years).
 
     Emplois: investments, loan principal repaid, increase of BFR, and a
     negative CAF (insuffisance d'autofinancement).  Ressources: a positive
     CAF, loans received, investment-need funding of every funder (own funds
     included), and a decrease of BFR.
     """
-    previous = [0, *bfr[:-1]]
-    change = [now - before for now, before in zip(bfr, previous)]
+    change = difference(bfr)
     rows = [
-        FinancingRow("emplois", "investments", "Investissements", list(investments)),
-        FinancingRow("emplois", "repaid", "Remboursement d'emprunts (capital)", list(repaid)),
+        FinancingRow("emplois", "investments", "Investissements", _copy(investments)),
+        FinancingRow("emplois", "repaid", "Remboursement d'emprunts (capital)", _copy(repaid)),
         FinancingRow("emplois", "bfr_increase", "Augmentation du besoin en fonds de "
-                     "roulement", [max(0, c) for c in change]),
+                     "roulement", positive(change)),
         FinancingRow("emplois", "caf_negative", "Insuffisance d'autofinancement",
-                     [max(0, -c) for c in caf]),
-        FinancingRow("ressources", "caf", "Capacité d'autofinancement",
-                     [max(0, c) for c in caf]),
-        FinancingRow("ressources", "loans", "Emprunts", list(loans)),
+                     negative(caf)),
+        FinancingRow("ressources", "caf", "Capacité d'autofinancement", positive(caf)),
+        FinancingRow("ressources", "loans", "Emprunts", _copy(loans)),
     ]
-    rows += [FinancingRow("ressources", "funding", name, list(amounts))
+    rows += [FinancingRow("ressources", "funding", name, _copy(amounts))
              for name, amounts in funding]
     rows.append(FinancingRow("ressources", "bfr_decrease", "Diminution du besoin en "
-                             "fonds de roulement", [max(0, -c) for c in change]))
+                             "fonds de roulement", negative(change)))
     return rows
 
 
-def financing_rows_draws(*, investments: np.ndarray, repaid: np.ndarray, bfr: np.ndarray,
-                         caf: np.ndarray, loans: np.ndarray,
-                         funding: Sequence[tuple[str, np.ndarray]]) -> list[FinancingRow]:
-    """:func:`financing_rows` for each draw: the same rows, amounts draws × years."""
-    import numpy as np
+def _copy(figure: Any) -> Any:
+    """A list of one plan copied (the plan's rows own their lists); an array as is."""
+    return list(figure) if isinstance(figure, (list, tuple)) else figure
 
-    change = bfr - np.concatenate([np.zeros_like(bfr[:, :1]), bfr[:, :-1]], axis=1)
-    rows = [
-        FinancingRow("emplois", "investments", "Investissements", investments),
-        FinancingRow("emplois", "repaid", "Remboursement d'emprunts (capital)", repaid),
-        FinancingRow("emplois", "bfr_increase", "Augmentation du besoin en fonds de "
-                     "roulement", np.maximum(0, change)),
-        FinancingRow("emplois", "caf_negative", "Insuffisance d'autofinancement",
-                     np.maximum(0, -caf)),
-        FinancingRow("ressources", "caf", "Capacité d'autofinancement", np.maximum(0, caf)),
-        FinancingRow("ressources", "loans", "Emprunts", loans),
-    ]
-    rows += [FinancingRow("ressources", "funding", name, amounts) for name, amounts in funding]
-    rows.append(FinancingRow("ressources", "bfr_decrease", "Diminution du besoin en "
-                             "fonds de roulement", np.maximum(0, -change)))
-    return rows
+
+@yearly
+def _net(ressources: Cents, emplois: Cents) -> Cents:
+    return ressources - emplois
 
 
 def cash_end(opening: Cents, ressources: Sequence[Cents],
              emplois: Sequence[Cents]) -> list[Cents]:
     """``cash_end(y) = cash_end(y-1) + ressources(y) - emplois(y)``,
-    ``cash_end(0) = opening_cash``."""
-    balances, cash = [], opening
-    for inflow, outflow in zip(ressources, emplois):
-        cash += inflow - outflow
-        balances.append(cash)
-    return balances
+    ``cash_end(0) = opening_cash`` (an int; a column, one per draw, once it varies).
 
-
-def cash_end_draws(opening: np.ndarray, ressources: np.ndarray, emplois: np.ndarray
-                   ) -> np.ndarray:
-    """:func:`cash_end` for each draw: ``opening`` (draws) plus the running sum of
-    ``ressources - emplois`` (draws × years).
-
+    >>> cash_end(100, [50, 50], [20, 90])
+    [130, 90]
     >>> import numpy as np
-    >>> cash_end_draws(np.array([100, 0]), np.array([[50, 50]]), np.array([[20, 90]])
-    ...                ).tolist()
+    >>> cash_end(np.array([[100], [0]]), np.array([[50, 50]]), np.array([[20, 90]])).tolist()
     [[130, 90], [30, -10]]
     """
-    import numpy as np
-
-    return opening[:, None] + np.cumsum(ressources - emplois, axis=1)
+    return running_total(opening, _net(ressources, emplois))

@@ -35,6 +35,8 @@ __all__ = [
     "DEFAULT_DRAWS",
     "DEFAULT_SEED",
     "VARIABLE_FIELDS",
+    "ItemValues",
+    "TYPED",
     "Target",
     "draw_variations",
     "target_of",
@@ -202,6 +204,13 @@ class Draws:
         factor = self.factor(collection, index, field)
         return np.ones(1) if factor is None else factor
 
+    def item(self, collection: str, index: int | None) -> ItemValues:
+        """The values of ``collection[index]`` (index None: a single section such as
+        ``project``) as its formulas read them."""
+        factors = {target.field: factor[:, None] for target, factor in self.factors.items()
+                   if target.collection == collection and target.index == index}
+        return ItemValues(factors) if factors else TYPED
+
     def varies(self, collection: str, index: int | None, *fields: str) -> bool:
         """Whether a variation touches one of these fields of the item."""
         return any(Target(collection, index, field) in self.factors for field in fields)
@@ -222,3 +231,72 @@ class Draws:
         import numpy as np
 
         return np.array([list(cents)], dtype=np.int64)
+
+
+class ItemValues:
+    """One item's values as a formula reads them, so that the formula is written once
+    for one plan and for the draws of a run.
+
+    :meth:`of` names the fields a formula reads.  While none of them varies, the
+    values are the Decimals as typed (:data:`TYPED`): the formula computes exactly, as
+    for one plan, and its result is one row for every draw.  Once one of them varies,
+    every value the formula reads is a float, and a varied one a column (draws × 1) of
+    the value times its drawn factors: one result per draw.
+
+    >>> import numpy as np
+    >>> from decimal import Decimal as D
+    >>> values = ItemValues({"fte": np.array([[1.0], [0.5]])})
+    >>> values.of("monthly_gross") is TYPED, values.of("fte").one(D(2), "fte").tolist()
+    (True, [[2.0], [1.0]])
+    >>> values.of("fte").number(D("1.5")), TYPED.year((D(1), D(2)), 2)
+    (1.5, Decimal('2'))
+    """
+
+    exact = False
+
+    def __init__(self, factors: Mapping[str, np.ndarray]):
+        self.factors = dict(factors)
+
+    def of(self, *fields: str) -> ItemValues:
+        """The values for a formula reading ``fields``: exact unless one varies."""
+        return self if any(field in self.factors for field in fields) else TYPED
+
+    def varies(self, *fields: str) -> bool:
+        return any(field in self.factors for field in fields)
+
+    def number(self, value: Any) -> Any:
+        """A number the formula derives (a growth factor, a life in years): a float."""
+        return float(value)
+
+    def one(self, value: Any, field: str | None = None) -> Any:
+        """A single value: times its drawn factors when it is the varied field."""
+        factor = self.factors.get(field) if field else None
+        return float(value) if factor is None else float(value) * factor
+
+    def year(self, value: Any, y: int, field: str | None = None) -> Any:
+        """A per-year value's year ``y`` (one number, or the list's y-th)."""
+        return self.one(value[y - 1] if isinstance(value, tuple) else value, field)
+
+
+class _Typed(ItemValues):
+    """The values as typed: exact Decimals, one plan."""
+
+    exact = True
+
+    def __init__(self) -> None:
+        super().__init__({})
+
+    def of(self, *fields: str) -> ItemValues:
+        return self
+
+    def number(self, value: Any) -> Any:
+        return value
+
+    def one(self, value: Any, field: str | None = None) -> Any:
+        return value
+
+    def year(self, value: Any, y: int, field: str | None = None) -> Any:
+        return value[y - 1] if isinstance(value, tuple) else value
+
+
+TYPED = _Typed()  # the values of an item no variation touches, or of one plan
