@@ -142,3 +142,44 @@ def test_compute_draws_is_compute_of_each_draw_to_the_cent(raw):
                 index = next(i for i, f in enumerate(case.funders) if f.name == funding.name)
                 assert outcomes.funding[(need.need.id, index)][draw].tolist() == list(
                     funding.amounts)
+
+
+@given(st.lists(st.integers(-10**9, 10**9), min_size=1, max_size=6),
+       st.lists(st.integers(0, 9), min_size=1, max_size=12) | st.lists(
+           st.integers(0, 2**40), min_size=1, max_size=4), st.data())
+@settings(max_examples=300, deadline=None)
+def test_split_draws_gives_split_s_parts_row_by_row(totals, weights, data):
+    # the draws' split (a stable sort of the remainders) against the scalar split, with
+    # members left out of some rows (their part 0, the others sharing by their weights);
+    # a row whose members left all weigh 0 is never split (callers spread it evenly)
+    import numpy as np
+
+    from finplan.model.money import split_draws
+
+    active = np.array([data.draw(st.lists(st.booleans(), min_size=len(weights),
+                                          max_size=len(weights))) for _ in totals])
+    parts = split_draws(np.array(totals), weights, active)
+    for total, row, live in zip(totals, parts.tolist(), active.tolist()):
+        kept = [w if on else 0 for w, on in zip(weights, live)]
+        if sum(kept) > 0:
+            assert row == split(total, kept)
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**7), st.integers(0, 100), st.lists(
+    st.integers(0, 10**6), min_size=4, max_size=4)), min_size=4, max_size=4),
+    st.sampled_from([1, 7, 200]))
+@settings(max_examples=300, deadline=None)
+def test_grant_release_draws_gives_grant_release_s_cents(years, scale):
+    # the draws' 747 release (int64 quotients, float remainders, exact near a half
+    # cent) against the scalar rule's exact fractions; small amounts make ties often
+    import numpy as np
+
+    from finplan.model.assets import grant_release, grant_release_draws
+
+    investments = [amount // scale for amount, _, _ in years]
+    subsidised = [invested * share // 100 for invested, (_, share, _) in
+                  zip(investments, years)]
+    cohorts = [[value // scale for value in row] for _, _, row in years]
+    got = grant_release_draws(np.array([subsidised]), np.array([investments]),
+                              [np.array([row]) for row in cohorts])
+    assert got[0].tolist() == grant_release(subsidised, investments, cohorts)

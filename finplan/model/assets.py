@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from finplan.model.case import Investment, Loan
-from finplan.model.money import Cents, ratio_to_cents, to_cents
+from finplan.model.money import SAFE, Cents, ratio_to_cents, to_cents
 from finplan.model.montecarlo import TYPED, ItemValues
 from finplan.model.series import minimum, series
 
@@ -266,6 +266,75 @@ def grant_release_draws(subsidised: np.ndarray, investments: np.ndarray,
     acquired = [a for a in range(years) if (investments[:, a] > 0).any()]
     if not acquired:
         return released
+    denominators = {a: np.where(investments[:, a] > 0, investments[:, a], 1) for a in acquired}
+    biggest = int(np.abs(subsidised).max(initial=0)) * max(
+        int(np.abs(cohorts[a]).max(initial=0)) for a in acquired)
+    if biggest >= SAFE or (subsidised < 0).any() or any((cohorts[a] < 0).any()
+                                                         for a in acquired):
+        return _grant_release_exact(subsidised, investments, cohorts, acquired, denominators)
+    for y in range(years):
+        # each term's whole cents in int64 (divmod), the remainders' fractions summed in
+        # floats: the rounding is exact but where that sum is a hair from a half cent,
+        # which is then settled in exact fractions
+        whole = np.zeros(draws, dtype=np.int64)
+        fraction = np.zeros(draws)
+        for a in acquired:
+            bought = investments[:, a] > 0
+            quotient, remainder = np.divmod(subsidised[:, a] * cohorts[a][:, y], denominators[a])
+            whole += np.where(bought, quotient, 0)
+            fraction += np.where(bought, remainder / denominators[a], 0.0)
+        shifted = fraction + 0.5
+        released[:, y] = whole + np.floor(shifted).astype(np.int64)
+        near = np.abs(shifted - np.round(shifted)) < 1e-6
+        if near.any():
+            exact = _grant_release_exact(subsidised[near], investments[near],
+                                         [cohort[near] for cohort in cohorts], acquired,
+                                         {a: d[near] for a, d in denominators.items()})
+            released[near, y] = exact[:, y]
+    return released
+
+
+def _grant_release_exact(subsidised: np.ndarray, investments: np.ndarray,
+                         cohorts: list[np.ndarray], acquired: list[int],
+                         denominators: dict[int, np.ndarray]) -> np.ndarray:
+    """:func:`grant_release_draws` in Python integers over a common denominator."""
+    import numpy as np
+
+    draws, years = subsidised.shape
+    released = np.zeros((draws, years), dtype=np.int64)
+    common = np.ones(draws, dtype=object)
+    for a in acquired:
+        common = common * denominators[a].astype(object)
+    for y in range(years):
+        numerator = np.zeros(draws, dtype=object)
+        for a in acquired:
+            term = (subsidised[:, a].astype(object) * cohorts[a][:, y].astype(object)
+                    * (common // denominators[a].astype(object)))
+            numerator = numerator + np.where(investments[:, a] > 0, term, 0)
+        magnitude = (2 * abs(numerator) + common) // (2 * common)
+        released[:, y] = np.where(numerator < 0, -magnitude, magnitude).astype(np.int64)
+    return released
+    denominators = {a: np.where(investments[:, a] > 0, investments[:, a], 1)
+                    for a in acquired}
+    # in int64 while every product fits (amounts in cents, a few years bought in), in
+    # Python integers otherwise: the same exact sums either way
+    bound = 2 * len(acquired) * int(np.abs(subsidised).max(initial=1)) * max(
+        int(np.abs(cohorts[a]).max(initial=1)) for a in acquired)
+    for a in acquired:
+        bound *= int(denominators[a].max(initial=1))
+    kind = np.int64 if bound < SAFE else object
+    common = np.ones(draws, dtype=kind)
+    for a in acquired:
+        common = common * denominators[a].astype(kind)
+    for y in range(years):
+        numerator = np.zeros(draws, dtype=kind)
+        for a in acquired:
+            term = (subsidised[:, a].astype(kind) * cohorts[a][:, y].astype(kind)
+                    * (common // denominators[a].astype(kind)))
+            numerator = numerator + np.where(investments[:, a] > 0, term, 0)
+        magnitude = (2 * abs(numerator) + common) // (2 * common)
+        released[:, y] = np.where(numerator < 0, -magnitude, magnitude).astype(np.int64)
+    return released
     denominators = {a: np.where(investments[:, a] > 0, investments[:, a], 1).astype(object)
                     for a in acquired}
     common = np.ones(draws, dtype=object)

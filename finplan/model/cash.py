@@ -243,11 +243,21 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
 
     project = case.project
     years, months = project.years, 12 * project.years
-    flows = np.zeros((rows, months), dtype=np.int64)
+    # what no variation touches is added once, in one row, and what varies in a row
+    # per draw: the two are summed at the end
+    constant = np.zeros((1, months), dtype=np.int64)
+    varied = np.zeros((rows, months), dtype=np.int64) if rows > 1 else constant
     start = project.start_month
 
     def add(absolute: Sequence[int], parts: np.ndarray, sign: int) -> None:
-        flows[:, np.array(absolute) - 1] += sign * parts
+        flows = constant if len(parts) == 1 else varied
+        first, last = absolute[0], absolute[-1]
+        columns = (slice(first - 1, last) if last - first + 1 == len(absolute)
+                   else np.array(absolute) - 1)  # consecutive months: a slice, faster
+        if sign > 0:
+            flows[:, columns] += parts
+        else:
+            flows[:, columns] -= parts
 
     def spread_year(amounts: np.ndarray, y: int, active: Sequence[int], sign: int,
                     weights: Sequence[Decimal] | None = None) -> None:
@@ -287,7 +297,7 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
                 absolute = 12 * (y - 1) + month
                 if absolute <= months:
                     add([absolute], parts[:, [k]], 1)
-    return flows
+    return varied + constant if varied is not constant else constant
 
 
 def _funding(case: Case, fundings: Sequence, cash: MonthlyCash) -> None:

@@ -193,12 +193,19 @@ def split_draws(total: np.ndarray, weights: Sequence[int], active: np.ndarray | 
     left = total - parts.sum(axis=1)
     if count == 1:
         return parts + (active & (left[:, None] > 0))
-    rank = np.zeros(parts.shape, dtype=np.int64)
-    for j in range(count):  # members before i in the order (largest remainder, index)
-        ahead = np.asarray(remainders[:, [j]] > remainders, dtype=bool)
-        ahead[:, j + 1:] |= np.asarray(remainders[:, [j]] == remainders[:, j + 1:],
-                                       dtype=bool)
-        rank += ahead & active[:, [j]]
+    if not (left > 0).any():
+        return parts
+    # each member's rank in the order « largest remainder first, ties to the first
+    # member », inactive members last: a stable sort of -remainder
+    if remainders.dtype == object:
+        key = np.where(active, -remainders, 2**63).astype(object)
+        order = np.array([sorted(range(count), key=row.__getitem__) for row in key],
+                         dtype=np.int64).reshape(parts.shape)
+    else:
+        key = np.where(active, -remainders, np.iinfo(np.int64).max)
+        order = np.argsort(key, axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(count)[None, :], axis=1)
     return parts + (active & (rank < left[:, None]))
 
 
