@@ -309,3 +309,26 @@ def test_fill_keeps_parts_openpyxl_cannot_read(tmp_path, part):
     fill_workbook(target)
     with zipfile.ZipFile(target) as archive:
         assert archive.read(part) == b"<contenu/>"
+
+
+def test_a_fill_reads_the_result_sheets_filled_cells_as_openpyxl_does(tmp_path):
+    # a fill no longer loads the result sheets it rewrites: it reads which of their
+    # cells hold something straight from the package; on finplan's workbooks and on
+    # the same workbooks saved by LibreOffice (another writer: shared formulas, its
+    # own way of writing cells), that is exactly the cells openpyxl finds filled
+    from spreadsheet import convert, make_profile
+
+    from finplan.io.sheet_marks import content_cells
+    from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS
+    from finplan.io.workbook_package import without_cells
+    from finplan.io.workbook_read import open_workbook
+
+    workbooks = sorted((ROOT / "workbooks").glob("*.xlsx"))
+    saved = convert(workbooks[:1], tmp_path / "lo", make_profile(tmp_path / "profile"))
+    titles = [SHEETS[key] for key in OUTPUT_SHEETS]
+    for path in [*workbooks, *saved]:
+        book = open_workbook(path)
+        _, cells = without_cells(str(path), titles)
+        assert set(cells) == {title for title in titles if title in book.sheetnames}, path
+        for title, found in cells.items():
+            assert found == content_cells(book[title]), (path.name, title)

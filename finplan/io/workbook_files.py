@@ -582,9 +582,11 @@ def workbook_bytes(book: Workbook, shown: Path) -> bytes:
             book.save(buffer)
         except OSError as error:
             failure = _failure(error, shown, None)
-        # openpyxl's half-written sheet streams are closed by now, and their own
-        # failure to close would print an English traceback: kept quiet
-        gc.collect()
+        if failure:
+            # openpyxl's half-written sheet streams are closed now, while their own
+            # failure to close is kept quiet (it would print an English traceback); a
+            # save that succeeded closed them itself (a collection costs about 20 ms)
+            gc.collect()
     finally:
         sys.unraisablehook = previous
     if failure:

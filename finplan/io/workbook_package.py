@@ -207,9 +207,8 @@ def user_additions(old: _Package, part: str, new: _Package, new_part: str | None
     found = []
     kinds = {rel.kind for rel in old.relations(part)} - _OWN_RELATIONS
     found += sorted({_RELATION_WORDS.get(kind, f"des éléments « {kind} »") for kind in kinds})
-    old_elements = Counter(_local(child.tag) for child in SafeET.fromstring(old.read(part)))
-    new_elements = Counter(_local(child.tag) for child in SafeET.fromstring(new.read(new_part))
-                           ) if new else Counter()
+    old_elements = _top_elements(old.read(part))
+    new_elements = _top_elements(new.read(new_part)) if new else Counter()
     for element, count in old_elements.items():
         if element not in _LAYOUT_ELEMENTS and count > new_elements[element]:
             word = _ELEMENT_WORDS.get(element, f"des éléments « {element} »")
@@ -224,6 +223,89 @@ def user_additions(old: _Package, part: str, new: _Package, new_part: str | None
     if old_charts > new_charts:
         found.append(counted(old_charts - new_charts, "graphique"))
     return found
+
+
+_SHEET_DATA = re.compile(rb"<((?:\w+:)?)sheetData\b[^>]*?(?:/>|>.*?</\1sheetData>)", re.S)
+
+
+def _top_elements(xml: bytes) -> Counter:
+    """How many of each element a worksheet holds at its top level: its cells
+    (``sheetData``, most of the part) are skipped before the rest is parsed.
+
+    >>> _top_elements(b'<worksheet xmlns="urn:x"><sheetData><row r="1"><c r="A1"/></row>'
+    ...               b'</sheetData><mergeCells/><mergeCells/></worksheet>')
+    Counter({'mergeCells': 2, 'sheetData': 1})
+    """
+    light = _SHEET_DATA.sub(lambda found: b"<" + found.group(1) + b"sheetData/>", xml, count=1)
+    return Counter(_local(child.tag) for child in SafeET.fromstring(light))
+
+
+_CELL = re.compile(rb"<((?:\w+:)?)c\b([^>]*?)(/>|>(.*?)</\1c>)", re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
+_FILLED = re.compile(rb"<(?:\w+:)?(?:f\b|is\b|v>[^<])")
+_EMPTY_SHEET = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                b'main"><sheetData/></worksheet>')
+
+
+def filled_cells(xml: bytes) -> set[str] | None:
+    """The cells of a worksheet part that hold a value or a formula — what openpyxl
+    would load as not empty — read straight from its XML (None: a cell without its
+    address, which only a full load can place).
+
+    >>> sorted(filled_cells(b'<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+    ...                     b'<c r="B1" s="2"/><c r="C1"><f>A1</f><v/></c></row></sheetData>'
+    ...                     b'</worksheet>'))
+    ['A1', 'C1']
+    >>> filled_cells(b'<sheetData><row><c><v>1</v></c></row></sheetData>') is None
+    True
+    """
+    found = set()
+    for cell in _CELL.finditer(xml):
+        body = cell.group(4)
+        if not body or not _FILLED.search(body):
+            continue
+        address = _CELL_REF.search(cell.group(2))
+        if address is None:
+            return None
+        found.add(address.group(1).decode("ascii"))
+    return found
+
+
+def without_cells(path: str, titles: Collection[str]) -> tuple[bytes, dict[str, set[str]]]:
+    """The package of ``path`` with the sheets ``titles`` emptied (no cells, no drawing,
+    no relationship) so that openpyxl loads the rest fast, and the cells those sheets
+    held (:func:`filled_cells`).  A sheet that cannot be read this way is kept whole
+    (absent from the cells returned).
+
+    A fill rewrites finplan's result sheets: it needs their filled cells (to refuse
+    rather than drop what a user typed there), not a model of them.
+    """
+    package = _Package(path)
+    try:
+        emptied, cells = {}, {}
+        for title, part in package.sheets():
+            if title not in titles or not package.exists(part):
+                continue
+            found = filled_cells(package.read(part))
+            if found is not None:
+                emptied[part], cells[title] = _EMPTY_SHEET, found
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as light:
+            for info in package.zip.infolist():
+                name = info.filename
+                if name in emptied:
+                    light.writestr(name, emptied[name])
+                elif not (name.endswith(".rels") and _part_of_rels(name) in emptied):
+                    light.writestr(name, package.zip.read(name))
+        return buffer.getvalue(), cells
+    finally:
+        package.zip.close()
+
+
+def _part_of_rels(rels: str) -> str:
+    """``xl/worksheets/sheet1.xml`` for ``xl/worksheets/_rels/sheet1.xml.rels``."""
+    folder, name = posixpath.split(rels)
+    return posixpath.join(posixpath.dirname(folder), name.removesuffix(".rels"))
 
 
 #: the titles of the charts finplan drew on its result sheets before they moved to

@@ -11,10 +11,11 @@ file; only the location of each error differs (``Hypothèses!G25`` instead of
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -153,6 +154,11 @@ def open_workbook(path: str | Path, *, keep_vba: bool = False,
     """Open a workbook with French errors for every way it can fail; the package is
     inspected first (size, zip bombs, XML entities, cell count: see
     :mod:`finplan.io.package_guard`)."""
+    return _load(_checked_workbook(path), None, keep_vba=keep_vba, data_only=data_only)
+
+
+def _checked_workbook(path: str | Path) -> Path:
+    """``path`` once it is known to be a workbook finplan can safely unpack."""
     path = require_file(path, "Classeur", MAX_WORKBOOK_BYTES)
     kind = require_workbook_content(path)  # an .ods, .xls, .xlsb… is named for what it is
     if path.suffix.lower() not in (".xlsx", ".xlsm") and kind == XLSX:
@@ -164,10 +170,32 @@ def open_workbook(path: str | Path, *, keep_vba: bool = False,
                              "enregistrez-le au format .xlsx (« Fichier > Enregistrer "
                              "sous… > Classeur Excel (.xlsx) »).")
     inspect_package(path)
+    return path
+
+
+def open_workbook_to_fill(path: str | Path, results: Collection[str]
+                          ) -> tuple[Workbook, dict[str, set[str]]]:
+    """:func:`open_workbook` for a fill: the sheets ``results`` (titles), which the fill
+    rewrites, are loaded without their cells, drawings and charts — only the cells
+    that held something are read, straight from the package
+    (:func:`finplan.io.workbook_package.without_cells`), for the check that nothing a
+    user typed there is lost.  (book, title -> filled cells of each sheet so read.)"""
+    from finplan.io.workbook_package import without_cells
+
+    path = _checked_workbook(path)
+    data, cells = without_cells(str(path), results)
+    return _load(path, data), cells
+
+
+def _load(path: Path, data: bytes | None, *, keep_vba: bool = False,
+          data_only: bool = False) -> Workbook:
+    """openpyxl's load of ``path`` (or of ``data``, the same package lightened), with a
+    French message whatever it trips on."""
     from openpyxl import load_workbook
 
     try:
-        with open(path, "rb") as handle, warnings.catch_warnings():
+        with (open(path, "rb") if data is None else io.BytesIO(data)) as handle, \
+                warnings.catch_warnings():
             # the handle is closed even when openpyxl gives up midway; its English
             # warnings (unsupported extensions…) mean nothing to a volunteer
             warnings.simplefilter("ignore", UserWarning)

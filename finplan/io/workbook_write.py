@@ -217,14 +217,16 @@ def fill_workbook(path: str | Path) -> FillResult:
         write_bytes,
     )
     from finplan.io.workbook_package import merge_sheets
-    from finplan.io.workbook_read import input_values, open_workbook, read_workbook_case
+    from finplan.io.workbook_read import input_values, open_workbook_to_fill, read_workbook_case
 
     path = Path(path)
     check_writable(path)
     with exclusive(path):
-        book = open_workbook(path)
+        # the result sheets, about to be rewritten, are read for their filled cells only
+        book, filled = open_workbook_to_fill(path, [SHEETS[key] for key in OUTPUT_SHEETS])
         owned = finplan_sheets(book, FINPLAN_SHEETS)
-        before = {key: content_cells(book[title]) for key, title in owned.items()}
+        before = {key: filled[title] if title in filled else content_cells(book[title])
+                  for key, title in owned.items()}
         recorded = _recorded(book)
         values = input_values(book, path)
         found = read_workbook_case(book, values)
