@@ -65,8 +65,9 @@ def write_book(model: grid.Book, workbook: Workbook) -> None:
 def write_sheet(model: grid.Sheet, ws: Worksheet, looks: dict[grid.Style, Any]) -> None:
     """Write one sheet; ``looks`` keeps the style indices of each look already made in
     this workbook."""
+    written = {}
     for (row, column), value in model.cells.items():
-        cell = ws.cell(row=row, column=column)
+        cell = written[row, column] = ws.cell(row=row, column=column)
         if type(value) is Formula:
             cell.value = "=" + value
         else:
@@ -74,7 +75,7 @@ def write_sheet(model: grid.Sheet, ws: Worksheet, looks: dict[grid.Style, Any]) 
             if isinstance(value, str):
                 cell.data_type = "s"
     for (row, column), style in model.styles.items():
-        cell = ws.cell(row=row, column=column)
+        cell = written.get((row, column)) or ws.cell(row=row, column=column)
         made = looks.get(style)
         if made is None:
             _style(cell, style)

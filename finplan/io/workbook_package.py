@@ -381,7 +381,8 @@ class _Styles:
         old_root, new_root = SafeET.fromstring(old), SafeET.fromstring(new)
         self.old = {name: self._children(old_root, name) for name in self._COLLECTIONS}
         self.new = {name: self._children(new_root, name) for name in self._COLLECTIONS}
-        self.index = {name: {_canonical(e): i for i, e in reversed(list(enumerate(items)))}
+        self.index: dict[str, dict[tuple, int]] = {
+            name: {_canonical(e): i for i, e in reversed(list(enumerate(items)))}
                       for name, items in self.old.items()}
         self.added: dict[str, list[str]] = {name: [] for name in self._COLLECTIONS}
         self.formats = {e.get("formatCode"): int(e.get("numFmtId"))
@@ -478,30 +479,31 @@ def _serialise(element: ET.Element, prefix: str) -> str:
     return f"<{tag}{attributes}>{inner}</{tag}>" if inner else f"<{tag}{attributes}/>"
 
 
-def _canonical(element: ET.Element) -> str:
-    return ET.canonicalize(ET.tostring(element, encoding="unicode"), strip_text=True)
+def _canonical(element: ET.Element) -> tuple:
+    """What makes two styles elements the same format: tag, attributes in any order,
+    text without surrounding blanks, children in order (namespaces as URIs) — the
+    content of their canonical XML with text stripped, without writing it."""
+    return (element.tag, tuple(sorted(element.attrib.items())),
+            (element.text or "").strip(), tuple(_canonical(child) for child in element))
 
 
-_STYLED = re.compile(r"<(c|row)\b[^>]*>")
-_COLUMN = re.compile(r"<col\b[^>]*>")
-_RULE = re.compile(r"<cfRule\b[^>]*>")
+_STYLED = re.compile(r'(<(?:c|row)\b[^>]*?\ss=")(\d+)"')
+_COLUMN = re.compile(r'(<col\b[^>]*?\sstyle=")(\d+)"')
+_RULE = re.compile(r'(<cfRule\b[^>]*?\sdxfId=")(\d+)"')
 _SHARED = re.compile(r'<c\b([^>]*?)\st="s"([^>]*)><v>(\d+)</v></c>')
 
 
 def _restyle(sheet: str, styles: _Styles, strings: list[str]) -> str:
     """finplan's sheet XML (as openpyxl writes it) pointing at the merged styles, its
     shared strings written inline."""
-    def attribute(pattern: str, convert):
-        def replace(found: re.Match) -> str:
-            return re.sub(pattern, lambda a: f'{a.group(1)}="{convert(int(a.group(2)))}"',
-                          found.group(0))
-        return replace
+    def attribute(convert):
+        return lambda found: f'{found.group(1)}{convert(int(found.group(2)))}"'
 
     sheet = _SHARED.sub(lambda f: f'<c{f.group(1)} t="inlineStr"{f.group(2)}><is>'
                         f"{strings[int(f.group(3))]}</is></c>", sheet)
-    sheet = _STYLED.sub(attribute(r'(\ss)="(\d+)"', styles.cell_format), sheet)
-    sheet = _COLUMN.sub(attribute(r'(\sstyle)="(\d+)"', styles.cell_format), sheet)
-    return _RULE.sub(attribute(r'(\sdxfId)="(\d+)"', styles.differential), sheet)
+    sheet = _STYLED.sub(attribute(styles.cell_format), sheet)
+    sheet = _COLUMN.sub(attribute(styles.cell_format), sheet)
+    return _RULE.sub(attribute(styles.differential), sheet)
 
 
 def _shared_strings(package: _Package) -> list[str]:

@@ -585,7 +585,8 @@ def input_values(book: Workbook, path: str | Path) -> Workbook | None:
     (None: no formula, the values are in ``book``)."""
     if INPUT_SHEET not in book.sheetnames:
         return None
-    if any(cell.data_type == "f" for row in book[INPUT_SHEET].iter_rows() for cell in row):
+    # the cell store itself: iter_rows() would make every empty cell of the sheet
+    if any(cell.data_type == "f" for cell in book[INPUT_SHEET]._cells.values()):
         return open_workbook(path, data_only=True)
     return None
 
