@@ -55,8 +55,7 @@ def test_each_draws_docstring_points_at_its_scalar_twin():
 
 def test_the_kernels_have_both_shapes():
     expected = {("money", "split_draws"), ("allocation", "water_fill_draws"),
-                ("allocation", "allocate_draws"), ("funders", "per_fte_asks_draws"),
-                ("funders", "request_draws"), ("assets", "loan_schedule_draws"),
+                ("allocation", "allocate_draws"), ("assets", "loan_schedule_draws"),
                 ("assets", "grant_release_draws"), ("cash", "spread_draws"),
                 ("cash", "monthly_cash_draws"), ("engine", "compute_draws")}
     assert expected <= set(ALL)
@@ -68,7 +67,8 @@ ONE_FORMULA = {"staff": ("gross_salary", "employer_charges", "fte_years", "staff
                "amounts": ("expense_amounts", "revenue_amounts"),
                "assets": ("depreciation",),
                "financing": ("working_capital", "financing_rows", "cash_end"),
-               "budget": ("result", "caf"), "money": ("to_cents", "times")}
+               "budget": ("result", "caf"), "money": ("to_cents", "times"),
+               "funders": ("request", "per_fte_asks", "yearly_caps", "total_cap")}
 
 
 def test_arithmetic_figures_are_one_function_for_both_shapes():

@@ -8,7 +8,7 @@ cash and checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from finplan.model import checks as check_rules
@@ -25,7 +25,7 @@ from finplan.model.budget import add, budget_rows, caf, line_totals, result, sub
 from finplan.model.case import Case, Funder, Need
 from finplan.model.cash import MonthlyCash, month_label, monthly_cash, monthly_cash_draws
 from finplan.model.financing import cash_end, financing_rows, working_capital
-from finplan.model.funders import request, request_draws, total_cap, yearly_caps
+from finplan.model.funders import request, total_cap, yearly_caps
 from finplan.model.money import Cents, format_percent, to_cents
 from finplan.model.montecarlo import Draws
 from finplan.model.plan import FunderFunding, NeedResult, Plan
@@ -245,7 +245,8 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
     def run(need: Need, need_amounts: np.ndarray, base: np.ndarray) -> None:
         funders = [(i, funder) for i, funder in enumerate(case.funders)
                    if funder.finances == need.id]
-        requests = [request_draws(funder, i, full(base), case, draws, staff)
+        requests = [_broadcast(request(funder, full(base), case, staff, {},
+                                        draws.item("funder", i)), rows, years)
                     for i, funder in funders]
         paid, left = allocate_draws(full(need_amounts), requests, need.max_public_share)
         for (i, _), amounts_ in zip(funders, paid):
@@ -297,6 +298,20 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
                     funding={key: full(value) for key, value in funding.items()},
                     cash_end=full(balances),
                     balances=full(running_total(opening, flows)))
+
+
+def _broadcast(offer: Request, rows: int, years: int) -> Request:
+    """A funder's request with one row per draw in every figure the allocation over the
+    draws reads (a figure nothing varied is one plan's list)."""
+    import numpy as np
+
+    def grid(figure: object) -> object:
+        return None if figure is None else np.broadcast_to(
+            np.asarray(figure, dtype=np.int64).reshape(-1, years), (rows, years))
+
+    return replace(offer, asks=grid(offer.asks), caps=grid(offer.caps),
+                   cap_total=None if offer.cap_total is None else np.broadcast_to(
+                       np.asarray(offer.cap_total, dtype=np.int64).reshape(-1), (rows,)))
 
 
 def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],

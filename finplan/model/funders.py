@@ -5,7 +5,7 @@ base, a ``per_fte`` funder its amount per FTE-year of the staff lines that count
 it (:func:`counts_for`, at :func:`per_fte_rate`); ``share`` and ``residual`` funders
 take what the need leaves them.  :func:`request` turns a funder into the
 :class:`~finplan.model.allocation.Request` the allocation serves, in cents;
-:func:`request_draws` does the same for each draw of a Monte Carlo run.
+the same function serves each draw of a Monte Carlo run (the funder's drawn values).
 
 The rules that say which staff counts for a funder, what it gets per FTE and whether
 it takes exactly the rest of its need are written here once, and the engine, the
@@ -16,22 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from finplan.model.allocation import Request
 from finplan.model.amounts import year_value
 from finplan.model.case import Case, Funder, Staff
 from finplan.model.money import Cents, times, to_cents
+from finplan.model.montecarlo import TYPED, ItemValues
+from finplan.model.series import is_exact, series, year_of
 from finplan.model.staff import StaffCosts
 from finplan.rates import aide_au_poste
 
-if TYPE_CHECKING:  # the *_draws twins import numpy when called
-    import numpy as np
-
-    from finplan.model.montecarlo import Draws
-
-__all__ = ["counts_for", "per_fte_asks", "per_fte_asks_draws", "per_fte_rate", "request",
-           "request_draws", "takes_the_rest", "total_cap", "yearly_caps"]
+__all__ = ["counts_for", "per_fte_asks", "per_fte_rate", "request", "takes_the_rest",
+           "total_cap", "yearly_caps"]
 
 
 def counts_for(funder: Funder, line: Staff) -> bool:
@@ -85,7 +81,7 @@ def takes_the_rest(funder: Funder, need_funders: Sequence[Funder],
             and all(f.priority < funder.priority for f in others))
 
 
-def yearly_caps(funder: Funder, years: int) -> list[Cents] | None:
+def yearly_caps(funder: Funder, years: int, values: ItemValues = TYPED) -> list[Cents] | None:
     """A funder's yearly ceiling in cents, year by year (None: it has none).
 
     >>> yearly_caps(Funder("Région", "public", "share", cap=Decimal("1000.005")), 2)
@@ -93,108 +89,62 @@ def yearly_caps(funder: Funder, years: int) -> list[Cents] | None:
     """
     if funder.cap is None:
         return None
-    return [to_cents(year_value(funder.cap, y)) for y in range(1, years + 1)]
+    v = values.of("cap")
+    return series([to_cents(v.year(funder.cap, y, "cap")) for y in range(1, years + 1)])
 
 
-def total_cap(funder: Funder) -> Cents | None:
+def total_cap(funder: Funder, values: ItemValues = TYPED) -> Cents | None:
     """A funder's ceiling over the whole plan in cents (None: it has none)."""
-    return None if funder.cap_total is None else to_cents(funder.cap_total)
+    if funder.cap_total is None:
+        return None
+    return to_cents(values.of("cap_total").one(funder.cap_total, "cap_total"))
 
 
 def per_fte_asks(funder: Funder, case: Case, staff: Sequence[StaffCosts],
-                 missing_rates: dict[str, list[int]]) -> list[Cents]:
+                 missing_rates: dict[str, list[int]], values: ItemValues = TYPED
+                 ) -> list[Cents]:
     """``asks(y) = per_fte_rate(y) × sum of fte_years(y)`` over the staff lines that
     count for the funder; the years the rate table had no figure for go to
-    ``missing_rates`` (by contract code)."""
+    ``missing_rates`` (by contract code).  Exact while neither the funder's amount
+    nor the FTE of a line that counts for it varies; one per draw otherwise."""
+    v = values.of("amount_per_fte")
+    matching = [costs.fte_years for line, costs in zip(case.staff, staff)
+                if counts_for(funder, line)]
     asks = []
     for y, calendar_year in enumerate(case.years, start=1):
         per_fte, _, missing = per_fte_rate(funder, y, calendar_year)
         if missing:
             missing_rates.setdefault(funder.amount_per_fte, []).append(calendar_year)
-        fte = sum((costs.fte_years[y - 1] for line, costs in zip(case.staff, staff)
-                   if counts_for(funder, line)), Decimal(0))
-        asks.append(to_cents(per_fte * fte))
-    return asks
-
-
-def per_fte_asks_draws(funder: Funder, index: int, case: Case, draws: Draws,
-                       staff: Sequence[StaffCosts]) -> np.ndarray:
-    """:func:`per_fte_asks` for each draw (``funder`` is the case's ``index``-th):
-    exact, one row, while neither its amount nor the FTE of a line that counts for it
-    varies; in floats times the drawn factors otherwise."""
-    import numpy as np
-
-    matching = [(i, costs.fte_years) for i, (line, costs) in enumerate(zip(case.staff, staff))
-                if counts_for(funder, line)]
-    factor = draws.factor("funder", index, "amount_per_fte")
-    if factor is None and not any(draws.varies("staff", i, "fte") for i, _ in matching):
-        return draws.row(per_fte_asks(funder, case, staff, {}))
-    per_fte = [per_fte_rate(funder, y, year)[0] for y, year in enumerate(case.years, start=1)]
-    total = np.zeros((1, case.project.years))
-    for _, fte_years in matching:
-        total = total + (fte_years if isinstance(fte_years, np.ndarray)
-                         else np.array([[float(value) for value in fte_years]]))
-    amounts = np.array([[float(value) for value in per_fte]])
-    if factor is not None:
-        amounts = amounts * factor[:, None]
-    return to_cents(amounts * total)
+        rate, parts = v.one(per_fte, "amount_per_fte"), [year_of(f, y) for f in matching]
+        if is_exact(rate) and all(is_exact(part) for part in parts):
+            fte = sum(parts, Decimal(0))
+        else:  # floats as soon as one of them is drawn
+            rate = float(rate) if is_exact(rate) else rate
+            fte = sum(float(part) if is_exact(part) else part for part in parts)
+        asks.append(to_cents(rate * fte))
+    return series(asks)
 
 
 def request(funder: Funder, base: Sequence[Cents], case: Case, staff: Sequence[StaffCosts],
-            missing_rates: dict[str, list[int]]) -> Request:
+            missing_rates: dict[str, list[int]], values: ItemValues = TYPED) -> Request:
     """A funder's offer for each year, in cents, as the allocation needs it: ``fixed``
     its amount, ``rate`` ``rate(y) × base(y)`` (the need's cost base), ``per_fte``
-    :func:`per_fte_asks`; its yearly and total caps."""
+    :func:`per_fte_asks`; its yearly and total caps.  ``values``: the funder's drawn
+    values in a Monte Carlo run (the offers, caps and ``base`` are then arrays, a row
+    per draw, or lists where nothing varies them)."""
     years = case.project.years
-    asks: list[Cents] | None = None
-    if funder.rule == "fixed":
-        asks = [to_cents(year_value(funder.amount, y)) for y in range(1, years + 1)]
-    elif funder.rule == "rate":
-        asks = [times(base[y - 1], year_value(funder.rate, y)) for y in range(1, years + 1)]
-    elif funder.rule == "per_fte":
-        asks = per_fte_asks(funder, case, staff, missing_rates)
-    return Request(
-        name=funder.name, rule=funder.rule, public=funder.type == "public", asks=asks,
-        weight=funder.weight, caps=yearly_caps(funder, years), cap_total=total_cap(funder),
-        priority=funder.priority)
-
-
-def request_draws(funder: Funder, index: int, base: np.ndarray, case: Case, draws: Draws,
-                  staff: Sequence[StaffCosts]) -> Request:
-    """:func:`request` for each draw (``funder`` is the case's ``index``-th; ``base``
-    draws × years): offers and caps draws × years, the total cap per draw."""
-    import numpy as np
-
-    years, rows = case.project.years, draws.rows
-
-    def per_year(value: object, field: str) -> np.ndarray:
-        factor = draws.factor("funder", index, field)
-        if factor is None:
-            return draws.row([to_cents(year_value(value, y)) for y in range(1, years + 1)])
-        return to_cents(draws.values(value, years, factor))
-
     asks = None
     if funder.rule == "fixed":
-        asks = per_year(funder.amount, "amount")
+        v = values.of("amount")
+        asks = series([to_cents(v.year(funder.amount, y, "amount"))
+                       for y in range(1, years + 1)])
     elif funder.rule == "rate":
-        factor = draws.factor("funder", index, "rate")
-        if factor is None:
-            asks = np.stack([times(base[:, y - 1], year_value(funder.rate, y))
-                             for y in range(1, years + 1)], axis=1)
-        else:
-            asks = to_cents(draws.values(funder.rate, years, factor) * base / 100)
+        v = values.of("rate")
+        asks = series([times(year_of(base, y), v.year(funder.rate, y, "rate"))
+                       for y in range(1, years + 1)])
     elif funder.rule == "per_fte":
-        asks = per_fte_asks_draws(funder, index, case, draws, staff)
-    caps = None if funder.cap is None else per_year(funder.cap, "cap")
-    cap_total = None
-    if funder.cap_total is not None:
-        factor = draws.factor("funder", index, "cap_total")
-        cap_total = (np.array([total_cap(funder)], dtype=np.int64) if factor is None
-                     else to_cents(float(funder.cap_total) * factor))
+        asks = per_fte_asks(funder, case, staff, missing_rates, values)
     return Request(
-        name=funder.name, rule=funder.rule, public=funder.type == "public",
-        asks=None if asks is None else np.broadcast_to(asks, (rows, years)),
-        weight=funder.weight,
-        caps=None if caps is None else np.broadcast_to(caps, (rows, years)),
-        cap_total=None if cap_total is None else np.broadcast_to(cap_total, (rows,)),
-        priority=funder.priority)
+        name=funder.name, rule=funder.rule, public=funder.type == "public", asks=asks,
+        weight=funder.weight, caps=yearly_caps(funder, years, values),
+        cap_total=total_cap(funder, values), priority=funder.priority)

@@ -28,7 +28,7 @@ from itertools import accumulate
 from typing import Any
 
 __all__ = ["by_year", "difference", "is_exact", "minimum", "negative", "positive",
-           "running_total", "series", "yearly"]
+           "running_total", "series", "year_of", "yearly"]
 
 
 def is_exact(value: Any) -> bool:
@@ -125,6 +125,21 @@ def running_total(opening: Any, flows: Any) -> Any:
     import numpy as np
 
     return opening + np.cumsum(flows, axis=1)
+
+
+def year_of(figure: Any, y: int) -> Any:
+    """Year ``y`` (from 1) of a figure: a number of one plan's list, or the column of
+    an array (draws × 1).
+
+    >>> year_of([10, 20], 2)
+    20
+    >>> import numpy as np
+    >>> year_of(np.array([[10, 20], [30, 40]]), 2).tolist()
+    [[20], [40]]
+    """
+    if isinstance(figure, (list, tuple)):
+        return figure[y - 1]
+    return figure[:, y - 1:y]
 
 
 def series(values: Sequence[Any]) -> Any:
