@@ -314,38 +314,3 @@ def _grant_release_exact(subsidised: np.ndarray, investments: np.ndarray,
         magnitude = (2 * abs(numerator) + common) // (2 * common)
         released[:, y] = np.where(numerator < 0, -magnitude, magnitude).astype(np.int64)
     return released
-    denominators = {a: np.where(investments[:, a] > 0, investments[:, a], 1)
-                    for a in acquired}
-    # in int64 while every product fits (amounts in cents, a few years bought in), in
-    # Python integers otherwise: the same exact sums either way
-    bound = 2 * len(acquired) * int(np.abs(subsidised).max(initial=1)) * max(
-        int(np.abs(cohorts[a]).max(initial=1)) for a in acquired)
-    for a in acquired:
-        bound *= int(denominators[a].max(initial=1))
-    kind = np.int64 if bound < SAFE else object
-    common = np.ones(draws, dtype=kind)
-    for a in acquired:
-        common = common * denominators[a].astype(kind)
-    for y in range(years):
-        numerator = np.zeros(draws, dtype=kind)
-        for a in acquired:
-            term = (subsidised[:, a].astype(kind) * cohorts[a][:, y].astype(kind)
-                    * (common // denominators[a].astype(kind)))
-            numerator = numerator + np.where(investments[:, a] > 0, term, 0)
-        magnitude = (2 * abs(numerator) + common) // (2 * common)
-        released[:, y] = np.where(numerator < 0, -magnitude, magnitude).astype(np.int64)
-    return released
-    denominators = {a: np.where(investments[:, a] > 0, investments[:, a], 1).astype(object)
-                    for a in acquired}
-    common = np.ones(draws, dtype=object)
-    for a in acquired:
-        common = common * denominators[a]
-    for y in range(years):
-        numerator = np.zeros(draws, dtype=object)
-        for a in acquired:
-            term = (subsidised[:, a].astype(object) * cohorts[a][:, y].astype(object)
-                    * (common // denominators[a]))
-            numerator = numerator + np.where(investments[:, a] > 0, term, 0)
-        magnitude = (2 * abs(numerator) + common) // (2 * common)
-        released[:, y] = np.where(numerator < 0, -magnitude, magnitude).astype(np.int64)
-    return released
