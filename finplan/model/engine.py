@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from finplan.model import checks as check_rules
 from finplan.model.allocation import NeedAllocation, Request, allocate, allocate_draws
-from finplan.model.amounts import expense_amounts, revenue_amounts, year_value
+from finplan.model.amounts import expense_amounts, revenue_amounts
 from finplan.model.assets import (
     depreciation,
     grant_release,
@@ -27,16 +27,16 @@ from finplan.model.cash import MonthlyCash, month_label, monthly_cash, monthly_c
 from finplan.model.financing import cash_end, financing_rows, working_capital
 from finplan.model.funders import request, total_cap, yearly_caps
 from finplan.model.money import Cents, format_percent, to_cents
-from finplan.model.montecarlo import Draws
+from finplan.model.montecarlo import TYPED, Draws, ItemValues
 from finplan.model.plan import FunderFunding, NeedResult, Plan
-from finplan.model.series import running_total
+from finplan.model.series import running_total, series
 from finplan.model.staff import StaffCosts, staff_costs
 from finplan.rates import missing_years_warning
 
 if TYPE_CHECKING:  # compute_draws imports numpy when called: one plan never loads it
     import numpy as np
 
-__all__ = ["Outcomes", "compute", "compute_draws"]
+__all__ = ["Outcomes", "compute", "compute_draws", "custom_need"]
 
 
 def compute(case: Case) -> Plan:
@@ -105,7 +105,7 @@ def compute(case: Case) -> Plan:
     needs["operating"] = run(case.need("operating"), operating_need, charges_total)
     for need in case.needs:
         if need.is_custom:
-            amounts = [to_cents(year_value(need.amount, y)) for y in range(1, years + 1)]
+            amounts = custom_need(need, years)
             needs[need.id] = run(need, amounts, amounts)
 
     subsidies = [(funding.line, funding.name, funding.amounts)
@@ -183,7 +183,9 @@ class Outcomes:
 
 def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
     """:func:`compute` for every draw of a Monte Carlo run at once, step by step in
-    the same order, each rule's ``*_draws`` twin beside its scalar rule; ``xs`` holds
+    the same order: each figure's one function with the draws' values, and the
+    ``*_draws`` twin of each algorithmic kernel (split, water-filling, the monthly
+    spread, the loan schedule, the 747 release); ``xs`` holds
     one row of relative variations per ``case.montecarlo.vary``, one column per draw
     (:func:`~finplan.model.montecarlo.draw_variations`).
 
@@ -268,11 +270,8 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
     run(case.need("operating"), np.maximum(0, charges_total - own_revenue - released),
         charges_total)
     for i, need in enumerate(case.needs):
-        if need.is_custom:
-            factor = draws.factor("need", i - 2, "amount")
-            need_amounts = (draws.row([to_cents(year_value(need.amount, y))
-                                       for y in range(1, years + 1)]) if factor is None
-                            else to_cents(draws.values(need.amount, years, factor)))
+        if need.is_custom:  # the custom needs follow the two built-in ones
+            need_amounts = array(custom_need(need, years, draws.item("need", i - 2)))
             run(need, need_amounts, need_amounts)
 
     produits_total = own_revenue + funded("operating", own=False) + released
@@ -298,6 +297,13 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
                     funding={key: full(value) for key, value in funding.items()},
                     cash_end=full(balances),
                     balances=full(running_total(opening, flows)))
+
+
+def custom_need(need: Need, years: int, values: ItemValues = TYPED) -> list[Cents]:
+    """A custom need's amount each year, in cents (``values``: its drawn values in a
+    Monte Carlo run)."""
+    v = values.of("amount")
+    return series([to_cents(v.year(need.amount, y, "amount")) for y in range(1, years + 1)])
 
 
 def _broadcast(offer: Request, rows: int, years: int) -> Request:
