@@ -27,7 +27,6 @@ from finplan.model.series import minimum, series
 if TYPE_CHECKING:  # the *_draws twins import numpy when called
     import numpy as np
 
-    from finplan.model.montecarlo import Draws
 
 __all__ = [
     "LoanSchedule",
@@ -166,30 +165,29 @@ def loan_schedule(loan: Loan, years: int) -> LoanSchedule:
                         _yearly_from_cumulative(principal_by_year), payment)
 
 
-def loan_schedule_draws(loan: Loan, draws: Draws, index: int, years: int) -> LoanSchedule:
-    """:func:`loan_schedule` for each draw (``loan`` is the case's ``index``-th): the
+def loan_schedule_draws(loan: Loan, years: int, values: ItemValues) -> LoanSchedule:
+    """:func:`loan_schedule` for each draw (``values``: the loan's drawn values): the
     same constant payments, ``pmt = P r / (1 - (1 + r)^-n)`` (``P / n`` at rate 0), and
-    balances ``P (1+r)^(k-1) - pmt ((1+r)^(k-1) - 1) / r`` in floats; received, interest
-    and repaid draws × years, the payment per draw.
+    balances ``P (1+r)^(k-1) - pmt ((1+r)^(k-1) - 1) / r`` in floats; received,
+    interest and repaid draws × years, the payment per draw.  A loan nothing varies is
+    :func:`loan_schedule` itself (lists).
 
     >>> import numpy as np
     >>> from finplan.model.case import Loan
-    >>> from finplan.model.montecarlo import Draws, Target
-    >>> draws = Draws({Target("loan", 0, "principal"): np.array([1.0, 0.5])}, 2)
+    >>> from finplan.model.montecarlo import ItemValues
+    >>> drawn = ItemValues({"principal": np.array([[1.0], [0.5]])})
     >>> schedule = loan_schedule_draws(Loan("Prêt", Decimal(12000), Decimal(0), 12, 1, 7),
-    ...                                draws, 0, years=2)
+    ...                                2, drawn)
     >>> schedule.received.tolist(), schedule.repaid.tolist()
     ([[1200000, 0], [600000, 0]], [[500000, 700000], [250000, 350000]])
     """
     import numpy as np
 
-    if not draws.varies("loan", index, "principal", "annual_rate"):
-        schedule = loan_schedule(loan, years)
-        return LoanSchedule(draws.row(schedule.received), draws.row(schedule.interest),
-                            draws.row(schedule.repaid), schedule.payment)
-    principal = float(loan.principal) * draws.factor_or_one("loan", index, "principal")
-    rate = float(loan.annual_rate) / 12 * draws.factor_or_one("loan", index, "annual_rate")
-    principal, rate = np.broadcast_arrays(principal, rate)
+    v = values.of("principal", "annual_rate")
+    if v.exact:
+        return loan_schedule(loan, years)
+    principal, rate = np.broadcast_arrays(np.ravel(v.one(loan.principal, "principal")),
+                                          np.ravel(v.one(loan.annual_rate, "annual_rate")) / 12)
     k = np.arange(1, loan.months + 1)[None, :]
     growth_ = (1 + rate[:, None]) ** (k - 1)
     with np.errstate(divide="ignore", invalid="ignore"):

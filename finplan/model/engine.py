@@ -15,6 +15,7 @@ from finplan.model import checks as check_rules
 from finplan.model.allocation import NeedAllocation, Request, allocate, allocate_draws
 from finplan.model.amounts import expense_amounts, revenue_amounts
 from finplan.model.assets import (
+    LoanSchedule,
     depreciation,
     grant_release,
     grant_release_draws,
@@ -224,7 +225,10 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
                for i, item in enumerate(case.revenue)]
     depreciations = [array(depreciation(item, years, draws.item("investment", i)))
                      for i, item in enumerate(case.investments)]
-    loans = [loan_schedule_draws(item, draws, i, years) for i, item in enumerate(case.loans)]
+    loans = [LoanSchedule(array(schedule.received), array(schedule.interest),
+                          array(schedule.repaid), schedule.payment)
+             for schedule in (loan_schedule_draws(item, years, draws.item("loan", i))
+                              for i, item in enumerate(case.loans))]
     zero = np.zeros((1, years), dtype=np.int64)
 
     gross = sum((costs.gross for costs in staff), zero)

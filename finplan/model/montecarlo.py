@@ -156,20 +156,18 @@ def _truncated_normal(generator: np.random.Generator, sd: float, draws: int) -> 
 
 
 class Draws:
-    """The draws of a run as the ``*_draws`` twins of the engine read them: the factor
-    ``1 + x`` of each variation (draws), by the value it changes; ``count`` draws.
-
-    A figure no variation touches is computed once by the scalar rule and kept as one
-    row (:meth:`row`), broadcast against the draws; a varied value becomes floats, one
-    row per draw (:meth:`values`).
+    """The draws of a run: the factor ``1 + x`` of each variation (draws), by the value
+    it changes; ``count`` draws.  :meth:`item` gives one item's values as its formulas
+    read them; a figure no variation touches is computed once by the rule for one plan
+    and kept as one row (:meth:`row`), broadcast against the draws.
 
     >>> import numpy as np
     >>> from decimal import Decimal as D
     >>> draws = Draws({Target("expense", 0, "amount"): np.array([0.5, 1.5])}, count=2)
-    >>> draws.values((D(100), D(200)), 2, draws.factor("expense", 0, "amount")).tolist()
-    [[50.0, 100.0], [150.0, 300.0]]
-    >>> draws.varies("expense", 1, "amount"), Draws.row([1, 2]).tolist()
-    (False, [[1, 2]])
+    >>> draws.item("expense", 0).of("amount").one(D(100), "amount").tolist()
+    [[50.0], [150.0]]
+    >>> draws.item("expense", 1) is TYPED, Draws.row([1, 2]).tolist()
+    (True, [[1, 2]])
     """
 
     def __init__(self, factors: Mapping[Target, np.ndarray], count: int):
@@ -193,17 +191,6 @@ class Draws:
         """The rows of a figure that varies (at least one)."""
         return max(self.count, 1)
 
-    def factor(self, collection: str, index: int | None, field: str) -> np.ndarray | None:
-        """The factors of ``collection[index].field`` (None: it does not vary)."""
-        return self.factors.get(Target(collection, index, field))
-
-    def factor_or_one(self, collection: str, index: int | None, field: str) -> np.ndarray:
-        """The factors, or one (the value as typed) when it does not vary."""
-        import numpy as np
-
-        factor = self.factor(collection, index, field)
-        return np.ones(1) if factor is None else factor
-
     def item(self, collection: str, index: int | None) -> ItemValues:
         """The values of ``collection[index]`` (index None: a single section such as
         ``project``) as its formulas read them."""
@@ -211,23 +198,10 @@ class Draws:
                    if target.collection == collection and target.index == index}
         return ItemValues(factors) if factors else TYPED
 
-    def varies(self, collection: str, index: int | None, *fields: str) -> bool:
-        """Whether a variation touches one of these fields of the item."""
-        return any(Target(collection, index, field) in self.factors for field in fields)
-
-    @staticmethod
-    def values(value: Any, years: int, factor: np.ndarray | None) -> np.ndarray:
-        """A per-year value (one number or one a year) as floats, draws × years, times
-        its factors."""
-        import numpy as np
-
-        row = np.array([[float(value[y - 1] if isinstance(value, tuple) else value)
-                         for y in range(1, years + 1)]])
-        return row if factor is None else row * factor[:, None]
-
     @staticmethod
     def row(cents: Sequence[int]) -> np.ndarray:
-        """A figure that does not vary (cents by year, from the scalar rule): one row."""
+        """A figure that does not vary (cents by year, from the rule for one plan): one
+        row."""
         import numpy as np
 
         return np.array([list(cents)], dtype=np.int64)
