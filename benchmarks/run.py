@@ -176,7 +176,7 @@ def plan_json_ratio(version: Path, demo: Path, folder: Path) -> dict:
 
 def figure(name: str, version: Path, cases: dict[str, Path], repeat: int,
            folder: Path) -> dict:
-    label, kind, case, key, unit, target = MEASURES[name]
+    _, kind, case, _, _, _ = MEASURES[name]
     work = Path(tempfile.mkdtemp(dir=folder))
     if kind is None:
         return plan_json_ratio(version, cases[case], work)
