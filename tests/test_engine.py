@@ -114,3 +114,20 @@ def test_dataframes(plan):
     fp = plan.financing_plan
     assert fp[fp.code == "cash_end"][2028].iloc[0] == -6920
     assert not plan.checks.loc["cash", "ok"]
+
+
+def test_one_plan_does_not_import_numpy():
+    # `finplan plan` and the Excel click compute one plan: the rules' array shapes import
+    # numpy only when draws are computed, and a loan's payments need no numpy-financial
+    # (a third of `finplan plan --json`'s process time was importing numpy)
+    import subprocess
+    import sys
+
+    script = ("import sys, finplan\n"
+              "for path in finplan.example_paths():\n"
+              "    finplan.compute(finplan.load_case(path))\n"
+              "print(sorted(m for m in ('numpy', 'numpy_financial', 'pandas') "
+              "if m in sys.modules))\n")
+    found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    assert found == "[]"
