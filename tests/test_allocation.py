@@ -176,3 +176,42 @@ def test_engine_caps_check_fails_when_an_entitlement_exceeds_a_cap():
     assert not check.ok
     assert "« ASP » verse 5 000 € en 2027, au-delà de son plafond annuel de 4 000 €" in (
         check.message)
+
+
+def test_a_per_fte_surplus_is_explained_wherever_warnings_are_shown(tmp_path):
+    # 1 insertion FTE at 1 000 € a month, no charges: the need is 12 000 € a year; the
+    # aid of 20 000 € per FTE comes first and exceeds it by 8 000 €; the Département's
+    # fixed 5 000 € finds nothing left (0 €) and the budget shows an 8 000 € excédent
+    import json
+
+    from click.testing import CliRunner
+
+    import finplan
+    from finplan.cli import main
+    from finplan.io.toml_case import case_to_toml
+    from finplan.io.workbook_write import build_workbook
+
+    raw = case_with(
+        staff=[{"role": "CDDI", "kind": "insertion", "fte": 1, "monthly_gross": 1000,
+                "employer_rate": 0}],
+        funder=[{"name": "ASP", "type": "public", "rule": "per_fte", "amount_per_fte": 20000,
+                 "staff_kind": "insertion"},
+                {"name": "Département", "type": "public", "rule": "fixed", "amount": 5000}])
+    plan = plan_of(raw)
+    assert [f.amounts for f in plan.funder_results] == [(cents(20000),) * 2, (0, 0)]
+    assert plan.budget_surplus == [cents(8000)] * 2
+    expected = ("Besoin « Fonctionnement (déficit d'exploitation) » : les aides par ETP "
+                "(ASP) dépassent à elles seules ce besoin, d'où un excédent de 8 000 € en "
+                "2027, 8 000 € en 2028. Elles sont versées en premier et selon les postes, "
+                "pas selon le déficit : les autres financeurs de ce besoin (Département) "
+                "n'ont rien à couvrir et le budget présente un excédent.")
+    assert plan.warnings == (expected,)
+    # the same words in the JSON result, the CLI's French tables and Contrôles
+    assert json.loads(plan.to_json())["warnings"] == [expected]
+    case_file = tmp_path / "cas.toml"
+    case_file.write_text(case_to_toml(finplan.load_case(raw)), "utf-8")
+    assert f"Avertissement : {expected}" in CliRunner().invoke(main, ["plan", str(case_file)]
+                                                              ).output
+    controls = build_workbook(finplan.load_case(raw)).workbook["Contrôles"]
+    assert any(cell.value == f"Avertissement : {expected}"
+               for row in controls.iter_rows() for cell in row)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from finplan.model.money import Cents, format_euros
 
-__all__ = ["Check", "balanced", "caps", "cash", "fixed_honoured", "public_share"]
+__all__ = ["Check", "balanced", "caps", "cash", "fixed_honoured", "per_fte_surplus",
+           "public_share"]
 
 
 @dataclass(frozen=True)
@@ -116,3 +117,28 @@ def fixed_honoured(cuts: Sequence[tuple[str, int, Cents, Cents]]) -> Check:
              f"en {year}" for name, year, offered, paid in cuts]
     return Check("fixed_honoured", False, "Montant fixe réduit au besoin restant : "
                  + " ; ".join(parts) + ".", "warning")
+
+
+def per_fte_surplus(label: str, years: Sequence[int], surplus: Sequence[Cents],
+                    entitled: Sequence[str], others: Sequence[str]) -> str | None:
+    """Why a need shows an « Excédent », in words (None: it has none): its per-FTE aids,
+    paid first and by the posts rather than by the deficit, exceed it on their own, so
+    its other funders have nothing left to cover.
+
+    >>> import textwrap
+    >>> print(textwrap.fill(per_fte_surplus("Fonctionnement", [2027, 2028], [800000, 0],
+    ...                                     ["ASP"], ["Département"]), 80))
+    Besoin « Fonctionnement » : les aides par ETP (ASP) dépassent à elles seules ce
+    besoin, d'où un excédent de 8 000 € en 2027. Elles sont versées en premier et
+    selon les postes, pas selon le déficit : les autres financeurs de ce besoin
+    (Département) n'ont rien à couvrir et le budget présente un excédent.
+    """
+    if not any(surplus):
+        return None
+    paid = ("les autres financeurs de ce besoin (" + ", ".join(others)
+            + ") n'ont rien à couvrir et le budget présente un excédent" if others
+            else "le budget présente un excédent")
+    return (f"Besoin « {label} » : les aides par ETP ({', '.join(entitled)}) dépassent à "
+            f"elles seules ce besoin, d'où un excédent de {_by_year(years, surplus)}. "
+            "Elles sont versées en premier et selon les postes, pas selon le déficit : "
+            f"{paid}.")

@@ -35,6 +35,8 @@ from finplan.model.staff import StaffCosts, staff_costs
 from finplan.rates import missing_years_warning
 
 if TYPE_CHECKING:  # compute_draws imports numpy when called: one plan never loads it
+    from collections.abc import Sequence
+
     import numpy as np
 
 __all__ = ["Outcomes", "compute", "compute_draws", "custom_need"]
@@ -145,8 +147,9 @@ def compute(case: Case) -> Plan:
         investments=investments, loans_received=loans_received, repaid=repaid,
         financing_rows=tuple(financing), emplois=emplois, ressources=ressources,
         cash_end=balances, need_results=tuple(ordered), check_results=tuple(plan_checks),
-        warnings=tuple(missing_years_warning(contract, sorted(set(years)))
-                       for contract, years in missing_rates.items()),
+        warnings=(*(missing_years_warning(contract, sorted(set(years)))
+                    for contract, years in missing_rates.items()),
+                  *_surplus_warnings(ordered, calendar)),
         revenue_by_item=tuple(map(tuple, revenue)), expenses_by_item=tuple(map(tuple, expenses)),
         depreciation_by_item=tuple(map(tuple, depreciations)), loan_schedules=tuple(loans),
         cohort_depreciation=tuple(map(tuple, cohorts)), subsidised=tuple(subsidised),
@@ -338,6 +341,20 @@ def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],
                       funded=tuple(funded), unfunded=tuple(allocation.unfunded),
                       surplus=tuple(surplus), ceilings=tuple(allocation.ceilings),
                       public=tuple(allocation.public_total))
+
+
+def _surplus_warnings(needs: Sequence[NeedResult], years: Sequence[int]) -> list[str]:
+    """The needs whose per-FTE aids exceed them, explained
+    (:func:`~finplan.model.checks.per_fte_surplus`)."""
+    found = []
+    for need in needs:
+        entitled = [f.name for f in need.funding if f.funder.rule == "per_fte"]
+        others = [f.name for f in need.funding if f.funder.rule != "per_fte"]
+        text = check_rules.per_fte_surplus(need.need.label, years, need.surplus, entitled,
+                                           others)
+        if text:
+            found.append(text)
+    return found
 
 
 def _checks(case: Case, needs: list[NeedResult], balances: list[Cents],
