@@ -289,23 +289,17 @@ def without_cells(path: str, titles: Collection[str]) -> tuple[bytes, dict[str, 
             found = filled_cells(package.read(part))
             if found is not None:
                 emptied[part], cells[title] = _EMPTY_SHEET, found
+        dropped = {_rels_name(part) for part in emptied}
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as light:
-            for info in package.zip.infolist():
-                name = info.filename
+            for name in package.names:
                 if name in emptied:
                     light.writestr(name, emptied[name])
-                elif not (name.endswith(".rels") and _part_of_rels(name) in emptied):
+                elif name not in dropped:
                     light.writestr(name, package.zip.read(name))
         return buffer.getvalue(), cells
     finally:
         package.zip.close()
-
-
-def _part_of_rels(rels: str) -> str:
-    """``xl/worksheets/sheet1.xml`` for ``xl/worksheets/_rels/sheet1.xml.rels``."""
-    folder, name = posixpath.split(rels)
-    return posixpath.join(posixpath.dirname(folder), name.removesuffix(".rels"))
 
 
 #: the titles of the charts finplan drew on its result sheets before they moved to

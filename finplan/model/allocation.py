@@ -251,6 +251,17 @@ def _own_limit_draws(request: Request, y: int, used: np.ndarray) -> np.ndarray |
     return limits[0] if len(limits) == 1 else np.minimum(limits[0], limits[1])
 
 
+def _serving_order(requests: Sequence[Request]) -> tuple[list[int], list[list[int]]]:
+    """The order funders are served in, each year: the ``per_fte`` entitlements first,
+    then groups of equal ``priority`` in ascending order, file order within a group.
+    (indexes of the entitlements, indexes of each group)."""
+    entitled = [i for i, request in enumerate(requests) if request.rule == "per_fte"]
+    others = sorted((i for i, request in enumerate(requests) if request.rule != "per_fte"),
+                    key=lambda i: (requests[i].priority, i))
+    return entitled, [list(members) for _, members in
+                      groupby(others, key=lambda i: requests[i].priority)]
+
+
 def allocate(need: Sequence[Cents], requests: Sequence[Request],
              max_public_share: Decimal | None = None) -> NeedAllocation:
     """Allocate ``need`` (cents by year) between the funders of ``requests``."""
@@ -259,11 +270,7 @@ def allocate(need: Sequence[Cents], requests: Sequence[Request],
     limited = [["none"] * years for _ in requests]
     used = [0] * len(requests)
     unfunded, ceilings, public_totals = [], [], []
-    entitled = [i for i, request in enumerate(requests) if request.rule == "per_fte"]
-    others = sorted((i for i, request in enumerate(requests) if request.rule != "per_fte"),
-                    key=lambda i: (requests[i].priority, i))
-    groups = [list(members) for _, members in
-              groupby(others, key=lambda i: requests[i].priority)]
+    entitled, groups = _serving_order(requests)
     for y in range(years):
         ceiling = None if max_public_share is None else times(need[y], max_public_share)
         state = _Year(need[y], ceiling)
@@ -308,11 +315,7 @@ def allocate_draws(need: np.ndarray, requests: Sequence[Request],
     paid = [np.zeros((draws, years), dtype=np.int64) for _ in requests]
     used = [np.zeros(draws, dtype=np.int64) for _ in requests]
     unfunded = np.zeros((draws, years), dtype=np.int64)
-    entitled = [i for i, r in enumerate(requests) if r.rule == "per_fte"]
-    others = sorted((i for i, r in enumerate(requests) if r.rule != "per_fte"),
-                    key=lambda i: (requests[i].priority, i))
-    groups = [list(members) for _, members in groupby(others,
-                                                      key=lambda i: requests[i].priority)]
+    entitled, groups = _serving_order(requests)
     for y in range(years):
         state = _YearDraws(need[:, y], None if max_public_share is None
                            else times(need[:, y], max_public_share))

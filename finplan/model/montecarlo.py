@@ -235,9 +235,6 @@ class ItemValues:
         """The values for a formula reading ``fields``: exact unless one varies."""
         return self if any(field in self.factors for field in fields) else TYPED
 
-    def varies(self, *fields: str) -> bool:
-        return any(field in self.factors for field in fields)
-
     def number(self, value: Any) -> Any:
         """A number the formula derives (a growth factor, a life in years): a float."""
         return float(value)
