@@ -121,6 +121,7 @@ class Words:
         "payments": "[[0.6, 4], [0.4, 16]]",
         "payment": "[0.6, 4]",
         "profile": "[1, 1, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1]",
+        "covers": '"staff[Coordinatrice]" ou "expense[Déplacements]"',
         "scenario_set": '"revenue[0].quantity" = [35, 55, 70]',
         "montecarlo_vary": '[[montecarlo.vary]] avec path = "revenue[0].quantity", '
                            'dist = "uniform", low = -0.3, high = 0.1',

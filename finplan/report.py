@@ -19,11 +19,15 @@ from finplan.model.money import Cents, format_decimal, format_euros, to_cents
 from finplan.model.plan import Plan
 from finplan.model.vocabulary import counted, label
 
-__all__ = ["LIMIT_WORDS", "render_frame", "render_plan", "render_simulation", "table"]
+__all__ = ["LEFT_TO_OPERATING", "LIMIT_WORDS", "render_frame", "render_plan",
+           "render_simulation", "table"]
 
 LABEL_WIDTH = 44
 AMOUNT_WIDTH = 13
 
+# What an earmarked need's funders leave of it (spec §6): not unfunded, it stays in the
+# operating need, which that need's funders cover.
+LEFT_TO_OPERATING = "Reste au besoin de fonctionnement"
 # What limited an allocation, in words (long form, and short form for table cells).
 LIMIT_WORDS = {
     "none": "montant demandé versé en entier",
@@ -101,7 +105,10 @@ def _funders(plan: Plan) -> str:
             rows.append([f"({label('type', funding.type).lower()}, "
                          f"{label('rule', funding.funder.rule).lower()})", *limits, ""])
             indents += [2, 4]
-        rows.append(["Non financé", *result.unfunded, sum(result.unfunded)])
+        if result.need.is_earmarked:
+            rows.append([LEFT_TO_OPERATING, *result.to_operating, sum(result.to_operating)])
+        else:
+            rows.append(["Non financé", *result.unfunded, sum(result.unfunded)])
         indents.append(2)
         if any(result.surplus):
             rows.append(["Excédent (droits au-delà du besoin)", *result.surplus,
@@ -142,7 +149,8 @@ def _financing(plan: Plan) -> str:
     if monthly.receivable_end:
         text += (f"\nReste à recevoir des financeurs après la fin du plan : "
                  f"{format_euros(monthly.receivable_end)}.")
-    custom = [result for result in plan.need_results if result.need.is_custom]
+    custom = [result for result in plan.need_results
+              if result.need.is_custom and not result.need.is_earmarked]
     if custom:
         memo_rows, memo_indents = [], []
         for result in custom:

@@ -88,10 +88,18 @@ def cases(draw) -> dict:
         raw["needs"] = {"investment": {"max_public_share": 0.8},
                         "operating": {"max_public_share": draw(st.sampled_from([0.5, 1]))}}
     raw["need"] = [{"id": "etude", "label": "Étude", "amount": _per_year(draw, amounts)}]
+    lines = ([f"staff[{line['role']}]" for line in raw["staff"]]
+             + [f"expense[{line['label']}]" for line in raw["expense"]])
+    if lines and draw(st.booleans()):  # an earmarked need (spec §6)
+        covers = draw(st.lists(st.sampled_from(lines), min_size=1, unique=True))
+        raw["need"].append({"id": "poste", "label": "Poste financé", "covers": covers})
+        if draw(st.booleans()):
+            raw["need"][-1]["share"] = _per_year(draw, fractions)
+    needs = ["operating", "operating", "investment"] + [need["id"] for need in raw["need"]]
     funders = []
     kinds = {line["kind"] for line in raw["staff"]}
     for index in range(draw(st.integers(0, 8))):
-        finances = draw(st.sampled_from(["operating", "operating", "investment", "etude"]))
+        finances = draw(st.sampled_from(needs))
         rule = draw(st.sampled_from(["fixed", "rate", "share", "per_fte", "residual"]))
         if rule == "per_fte" and not kinds:
             rule = "share"

@@ -204,7 +204,9 @@ def test_a_per_fte_surplus_is_explained_wherever_warnings_are_shown(tmp_path):
                 "(ASP) dépassent à elles seules ce besoin, d'où un excédent de 8 000 € en "
                 "2027, 8 000 € en 2028. Elles sont versées en premier et selon les postes, "
                 "pas selon le déficit : les autres financeurs de ce besoin (Département) "
-                "n'ont rien à couvrir et le budget présente un excédent.")
+                "n'ont rien à couvrir et le budget présente un excédent. Si un financeur "
+                "paie des lignes précises (un poste, une charge) quel que soit le déficit, "
+                "faites-lui financer un besoin particulier qui couvre ces lignes.")
     assert plan.warnings == (expected,)
     # the same words in the JSON result, the CLI's French tables and Contrôles
     assert json.loads(plan.to_json())["warnings"] == [expected]

@@ -102,12 +102,21 @@ def test_plan_accounting_identities(raw):
         previous = plan.cash_end[y - 1] if y else to_cents(raw["project"]["opening_cash"])
         assert plan.cash_end[y] == previous + plan.ressources[y] - plan.emplois[y]
         for need in plan.need_results:
-            assert need.funded[y] + need.unfunded[y] == need.amounts[y] + need.surplus[y]
+            # what an earmarked need's funders leave stays in the operating need
+            left = max(0, need.amounts[y] - need.funded[y]) if need.need.is_earmarked else 0
+            assert (need.funded[y] + need.unfunded[y] + left
+                    == need.amounts[y] + need.surplus[y])
             assert need.surplus[y] >= 0 and need.unfunded[y] >= 0
-        # the operating need is the deficit before funders
+        # the operating need is the deficit before funders, less what the earmarked
+        # needs' funders paid (spec §6); an earmarked need leaves nothing unfunded
         own_revenue = plan.produits_total[y] - plan.produits["74"][y]
+        earmarked = sum(need.funded[y] for need in plan.need_results
+                        if need.need.is_earmarked)
         assert plan.need_amounts["operating"][y] == max(
-            0, plan.charges_total[y] - own_revenue - plan.grant_release[y])
+            0, plan.charges_total[y] - own_revenue - plan.grant_release[y] - earmarked)
+        for need in plan.need_results:
+            if need.need.is_earmarked:
+                assert need.unfunded[y] == 0 and need.amounts[y] <= plan.charges_total[y]
     for check in plan.check_results:
         if check.id.startswith("balanced."):
             need_id = check.id.split(".", 1)[1]

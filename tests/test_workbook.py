@@ -28,6 +28,7 @@ CASES = {
     "atelier-velo": finplan.demo_path().parent / "atelier-velo.toml",
     "cinq-ans": Path(__file__).parent / "cases" / "cinq-ans.toml",
     "cerfa": Path(__file__).parent / "cases" / "cerfa.toml",
+    "affecte": Path(__file__).parent / "cases" / "affecte.toml",  # earmarked needs
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -186,10 +187,14 @@ def test_an_older_workbook_with_the_former_headers_still_reads(filled):
     sheet = book[INPUT_SHEET]
     renamed = {}
     for spec in TABLES:
-        if spec.earlier is None:
+        # the tables with columns added since were never headed the former way with
+        # them: test_a_workbook_made_before_columns_were_added_still_reads covers them
+        earlier = [variant for variant in spec.earlier
+                   if len(variant.headers) == len(spec.headers)]
+        if not earlier:
             continue
         header_row = layout.table(spec.key).header_row
-        for offset, (now, before) in enumerate(zip(spec.headers, spec.earlier.headers)):
+        for offset, (now, before) in enumerate(zip(spec.headers, earlier[0].headers)):
             cell = sheet.cell(header_row, 2 + offset)
             if now != before:
                 renamed[cell.coordinate] = now
@@ -200,6 +205,23 @@ def test_an_older_workbook_with_the_former_headers_still_reads(filled):
     finally:
         for coordinate, header in renamed.items():
             sheet[coordinate].value = header
+
+
+def test_a_workbook_made_before_columns_were_added_still_reads(tmp_path):
+    """The épicerie's workbook as finplan made it before « Lignes financées » and
+    « Part financée » were added to « Besoins particuliers »: it reads as the same
+    case, and finplan fill computes it."""
+    import shutil
+
+    from finplan.io.workbook_read import read_workbook_file
+    from finplan.io.workbook_write import fill_workbook
+
+    older = tmp_path / "epicerie.xlsx"
+    shutil.copy(Path(__file__).parent / "cases" / "earlier" / "epicerie-solidaire-2026-12.xlsx",
+                older)
+    case = finplan.load_case(finplan.demo_path().parent / "epicerie-solidaire.toml")
+    assert read_workbook_file(older).case == case
+    assert fill_workbook(older).plan.result == finplan.compute(case).result
 
 
 def test_a_funder_amount_for_some_years_only_is_refused_with_its_cells(filled):

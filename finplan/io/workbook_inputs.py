@@ -24,6 +24,7 @@ from finplan.io.workbook_layout import (
     PARAMS,
     SHEETS,
     TABLES,
+    TABLES_BY_KEY,
     InputLayout,
     absolute,
     quote_sheet,
@@ -49,8 +50,10 @@ from finplan.io.workbook_styles import (
     TITLE_FONT,
     WRAP,
 )
-from finplan.model.case import Case, Funder
+from finplan.model.case import Case, Funder, Need
 from finplan.model.money import format_decimal, format_percent
+from finplan.model.names import name_key
+from finplan.model.needs import COVERED_KINDS, reference, split_reference
 from finplan.model.vocabulary import VOCABULARY, label
 
 __all__ = ["write_inputs", "write_lists", "write_guide", "case_items",
@@ -78,6 +81,41 @@ def payments_text(payments: tuple[tuple[Decimal, int], ...] | None) -> str | Non
     if payments is None:
         return None
     return " ; ".join(f"{format_percent(share)} mois {month}" for share, month in payments)
+
+
+def covers_text(case: Case, need: Need) -> str | None:
+    """The lines an earmarked need covers as typed in one cell: ``Coordinatrice ;
+    Déplacements``, a name prefixed by its table (« Charges : Loyer ») where it is
+    both a post and an expense (:func:`read_covers` reads it back)."""
+    if need.covers is None:
+        return None
+    names = {kind: {name_key(getattr(item, field)) for item in items}
+             for (kind, field), items in zip(COVERED_KINDS.items(),
+                                             (case.staff, case.expenses))}
+    texts = []
+    for text in need.covers:
+        kind, name = split_reference(text)
+        both = all(name_key(name) in found for found in names.values())
+        texts.append(f"{TABLES_BY_KEY[kind].title} : {name}" if both else name)
+    return " ; ".join(texts)
+
+
+def read_covers(text: str) -> list[str]:
+    """A « Lignes financées » cell as the case's ``covers``: each name as typed, or
+    ``staff[…]`` / ``expense[…]`` where it is prefixed by its table (« Personnel :
+    Coordinatrice »), which the validation then finds.
+
+    >>> read_covers("Coordinatrice ; Charges : Loyer")
+    ['Coordinatrice', 'expense[Loyer]']
+    """
+    titles = {name_key(TABLES_BY_KEY[kind].title).casefold(): kind for kind in COVERED_KINDS}
+    covers = []
+    for item in (part.strip() for part in text.split(";")):
+        head, colon, name = item.partition(":")
+        kind = titles.get(name_key(head).casefold()) if colon else None
+        if item:
+            covers.append(reference(kind, name.strip()) if kind else item)
+    return covers
 
 
 def _funder_fields(funder: Funder) -> dict[str, Any]:
@@ -122,7 +160,8 @@ def case_items(case: Case) -> dict[str, list[dict[str, Any]]]:
                   "annual_rate": loan.annual_rate, "months": loan.months, "year": loan.year,
                   "month": loan.month} for loan in case.loans],
         "need": [{"id": n.id, "label": n.label, "amount": n.amount,
-                  "max_public_share": n.max_public_share}
+                  "max_public_share": n.max_public_share, "covers": covers_text(case, n),
+                  "share": n.share}
                  for n in case.needs if n.is_custom],
         "funder": [_funder_fields(funder) for funder in case.funders],
         "scenario": [{"name": scenario.name, "path": path, "value": _scenario_value(value)}
@@ -314,8 +353,10 @@ GUIDE_TEXT = (
     ("3. Recettes propres (ventes, prestations, cotisations) et charges (par compte "
      "comptable à 3 chiffres).", None),
     ("4. Investissements (montant, date, durée d'amortissement) et emprunts.", None),
-    ("5. Besoins particuliers éventuels (par exemple une étude payée directement par les "
-     "financeurs).", None),
+    ("5. Besoins particuliers éventuels : une étude payée directement par les financeurs "
+     "(un montant), ou des lignes de votre budget qu'un financeur paie en propre, par "
+     "exemple la moitié d'un poste de coordination (colonnes « Lignes financées » et "
+     "« Part financée »).", None),
     ("6. Financeurs : pour chacun, son type, sa ligne du Cerfa, le besoin qu'il finance et "
      "sa règle (montant fixe, taux du coût, part au prorata des poids, montant par ETP, "
      "solde), avec ses plafonds et sa priorité.", None),

@@ -144,6 +144,7 @@ class Column(NamedTuple):
     width: int = 14
     former: str | None = None  # the header in workbooks made by an earlier finplan
     once_allowed: bool = False  # an amount: only some years filled, the others are 0
+    added: bool = False  # absent from the tables of workbooks an earlier finplan made
 
 
 @dataclass(frozen=True)
@@ -166,14 +167,19 @@ class TableSpec:
         return (*base, *years)
 
     @cached_property
-    def earlier(self) -> TableSpec | None:
-        """The same table as an earlier finplan headed it (None: never renamed);
-        the reader accepts both, so a volunteer's older workbook still reads."""
-        if all(column.former is None for column in self.columns):
-            return None
-        return replace(self, columns=tuple(
-            column._replace(header=column.former) if column.former else column
-            for column in self.columns))
+    def earlier(self) -> tuple[TableSpec, ...]:
+        """The same table as earlier finplans laid it out: without the columns added
+        since, then also with the headers renamed since (none: never changed); the
+        reader accepts each, so a volunteer's older workbook still reads."""
+        variants = []
+        kept = tuple(column for column in self.columns if not column.added)
+        if len(kept) < len(self.columns):
+            variants.append(replace(self, columns=kept))
+        if any(column.former for column in kept):
+            variants.append(replace(self, columns=tuple(
+                column._replace(header=column.former) if column.former else column
+                for column in kept)))
+        return tuple(variants)
 
     @cached_property
     def _indexes(self) -> tuple[dict[str, int], dict[str, int]]:
@@ -276,6 +282,18 @@ TABLES: tuple[TableSpec, ...] = (
                per_year=True, former="Montant (€)", once_allowed=True),
         Column("max_public_share", "Part publique max.", "fraction", "Facultatif : plafond "
                "des aides publiques en part de ce besoin."),
+        Column("covers", "Lignes financées", "lines", "Pour un besoin affecté à des lignes "
+               "de votre budget (un poste, une charge) au lieu d'un montant : l'intitulé "
+               "du poste (tableau « Personnel ») ou le libellé de la charge (tableau "
+               "« Charges »), plusieurs séparés par des points-virgules (par exemple « "
+               "Coordinatrice ; Déplacements »). Laissez alors le montant vide : le besoin "
+               "vaut le coût de ces lignes (salaires bruts et charges patronales pour un "
+               "poste), ce que ses financeurs versent est déduit du besoin de "
+               "fonctionnement, et ce qu'ils ne couvrent pas y reste.", width=30,
+               added=True),
+        Column("share", "Part financée", "fraction", "Facultatif, avec « Lignes "
+               "financées » : part du coût de ces lignes que couvre le besoin (50 % : saisir "
+               "50 %) ; vide : 100 %." + _PER_YEAR_NOTE, per_year=True, added=True),
     ), 5),
     TableSpec("funder", "Financeurs", "tbl_financeurs", (
         Column("name", "Financeur", "text", "Nom du financeur, unique (par exemple "

@@ -28,6 +28,7 @@ from finplan.io.cells import split as coordinate_to_tuple
 from finplan.io.input_files import XLSX, require_file, require_workbook_content
 from finplan.io.numbers import AmbiguousNumber, NotANumber, parse_french_number
 from finplan.io.package_guard import LIMITS, inspect_package
+from finplan.io.workbook_inputs import read_covers
 from finplan.io.workbook_layout import (
     FIRST_COLUMN,
     INPUT_SHEET,
@@ -88,6 +89,7 @@ class WorkbookWords(Words):
         "payments": "« 60 % mois 4 ; 40 % mois 16 »",
         "payment": "« 60 % mois 4 »",
         "profile": "« 1 ; 1 ; 2 ; 2 ; 2 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 »",
+        "covers": "« Personnel : Coordinatrice » ou « Charges : Déplacements »",
         "scenario_set": "une ligne du tableau « Scénarios » (Clé et Valeur)",
         "montecarlo_vary": "une ligne du tableau « Monte Carlo : valeurs qui varient »",
         "remove": "videz la colonne",
@@ -293,6 +295,8 @@ class _Reader:
                 return None
             if kind in ("profile", "payments"):
                 return self.schedule(coordinate, path, kind, value)
+            if kind == "lines":
+                return read_covers(value)
             if kind == "scenario_value":
                 return self.scenario_value(value)
             if kind in _NUMERIC_KINDS or kind == "code_or_number":
@@ -411,8 +415,8 @@ def _missing_table(reader: _Reader, spec: TableSpec) -> None:
 def _spec_at(reader: _Reader, spec: TableSpec, row: int) -> TableSpec | None:
     """The spec whose headers are on ``row``: this finplan's, or an earlier one's
     (headers renamed since, see ``Column.former``); None if neither."""
-    for variant in (spec, spec.earlier):
-        if variant is not None and _headers_match(reader, variant, row):
+    for variant in (spec, *spec.earlier):
+        if _headers_match(reader, variant, row):
             return variant
     return None
 

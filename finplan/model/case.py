@@ -113,17 +113,35 @@ class Loan:
 class Need:
     """A need funders cover: ``operating``, ``investment`` or a custom one.
 
-    The built-in needs have no ``amount``: the engine derives it.
+    The built-in needs have no ``amount``: the engine derives it.  A custom need
+    either has an ``amount`` (a cost outside the accounts) or is *earmarked*: it
+    ``covers`` cost lines of the budget (``staff[<role>]``, ``expense[<label>]``),
+    ``share`` of them each year (None: all of them), and what its funders give is
+    taken off the operating need (spec §6, :mod:`finplan.model.needs`).
     """
 
     id: str
     label: str
     amount: PerYear | None = None
     max_public_share: Decimal | None = None
+    covers: tuple[str, ...] | None = None
+    share: PerYear | None = None
 
     @property
     def is_custom(self) -> bool:
         return self.id not in BUILTIN_NEEDS
+
+    @property
+    def is_earmarked(self) -> bool:
+        """A custom need that pays for lines of the budget (``covers``)."""
+        return self.covers is not None
+
+    @property
+    def funds_charges(self) -> bool:
+        """Whether what its funders give pays charges of the budget: produits on
+        line 74 (own funds aside) and cash in the monthly plan — the operating need
+        and the earmarked needs."""
+        return self.id == "operating" or self.is_earmarked
 
 
 @dataclass(frozen=True)

@@ -89,12 +89,14 @@ def loan_months(loan: Loan, y: int) -> list[int]:
     return [m for m in range(t0 + 1, t0 + loan.months + 1) if (m - 1) // 12 + 1 == y]
 
 
-def moves_cash(funder: Funder) -> bool:
+def moves_cash(funder: Funder, case: Case) -> bool:
     """Whether a funder's allocation comes in as cash in the monthly plan: a funder of
-    the investment or operating need, own funds of the operating need aside (they are
-    the reserves the cash plan starts from)."""
-    return funder.finances in ("operating", "investment") and not (
-        funder.type == "own" and funder.finances == "operating")
+    the investment need, or of a need that pays charges (operating, earmarked) unless
+    it is own funds (they are the reserves the cash plan starts from); a custom need
+    outside the accounts moves no cash of the organisation."""
+    if funder.finances == "investment":
+        return True
+    return case.need(funder.finances).funds_charges and funder.type != "own"
 
 
 def spread(amount: Cents, months: Sequence[int],
@@ -284,7 +286,7 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
                 add(paid, spread_draws((schedule.interest + schedule.repaid)[:, y - 1], paid),
                     -1)
     for funder, amounts in plan_parts["funding"]:
-        if not moves_cash(funder):
+        if not moves_cash(funder, case):
             continue
         schedule = default_payments(funder)
         for y in range(1, years + 1):
@@ -307,7 +309,7 @@ def _funding(case: Case, fundings: Sequence, cash: MonthlyCash) -> None:
     allocated, paid = [0] * years, [0] * months
     for funding in fundings:
         funder = funding.funder
-        if not moves_cash(funder):
+        if not moves_cash(funder, case):
             continue
         schedule = default_payments(funder)
         paid_row, due_row = [0] * months, [0] * months

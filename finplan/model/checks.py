@@ -120,10 +120,13 @@ def fixed_honoured(cuts: Sequence[tuple[str, int, Cents, Cents]]) -> Check:
 
 
 def per_fte_surplus(label: str, years: Sequence[int], surplus: Sequence[Cents],
-                    entitled: Sequence[str], others: Sequence[str]) -> str | None:
+                    entitled: Sequence[str], others: Sequence[str],
+                    earmarked: bool = False) -> str | None:
     """Why a need shows an « Excédent », in words (None: it has none): its per-FTE aids,
     paid first and by the posts rather than by the deficit, exceed it on their own, so
-    its other funders have nothing left to cover.
+    its other funders have nothing left to cover; and what to do when a funder meant
+    to pay whatever the deficit.  For an ``earmarked`` need (spec §6), the excess
+    lowers the operating need instead.
 
     >>> import textwrap
     >>> print(textwrap.fill(per_fte_surplus("Fonctionnement", [2027, 2028], [800000, 0],
@@ -131,14 +134,27 @@ def per_fte_surplus(label: str, years: Sequence[int], surplus: Sequence[Cents],
     Besoin « Fonctionnement » : les aides par ETP (ASP) dépassent à elles seules ce
     besoin, d'où un excédent de 8 000 € en 2027. Elles sont versées en premier et
     selon les postes, pas selon le déficit : les autres financeurs de ce besoin
-    (Département) n'ont rien à couvrir et le budget présente un excédent.
+    (Département) n'ont rien à couvrir et le budget présente un excédent. Si un
+    financeur paie des lignes précises (un poste, une charge) quel que soit le
+    déficit, faites-lui financer un besoin particulier qui couvre ces lignes.
+    >>> print(textwrap.fill(per_fte_surplus("Postes", [2027], [10000], ["ASP"], [],
+    ...                                     earmarked=True), 80))
+    Besoin « Postes » : les aides par ETP (ASP) dépassent à elles seules ce besoin,
+    d'où un excédent de 100 € en 2027. Elles sont versées en premier et selon les
+    postes, pas selon le coût des lignes financées : ce qu'elles versent au-delà
+    réduit d'autant le besoin de fonctionnement.
     """
     if not any(surplus):
         return None
-    paid = ("les autres financeurs de ce besoin (" + ", ".join(others)
-            + ") n'ont rien à couvrir et le budget présente un excédent" if others
-            else "le budget présente un excédent")
-    return (f"Besoin « {label} » : les aides par ETP ({', '.join(entitled)}) dépassent à "
-            f"elles seules ce besoin, d'où un excédent de {_by_year(years, surplus)}. "
-            "Elles sont versées en premier et selon les postes, pas selon le déficit : "
-            f"{paid}.")
+    head = (f"Besoin « {label} » : les aides par ETP ({', '.join(entitled)}) dépassent à "
+            f"elles seules ce besoin, d'où un excédent de {_by_year(years, surplus)}. ")
+    others_text = ("les autres financeurs de ce besoin (" + ", ".join(others)
+                   + ") n'ont rien à couvrir et " if others else "")
+    if earmarked:
+        return (head + "Elles sont versées en premier et selon les postes, pas selon le "
+                f"coût des lignes financées : {others_text}ce qu'elles versent au-delà "
+                "réduit d'autant le besoin de fonctionnement.")
+    return (head + "Elles sont versées en premier et selon les postes, pas selon le "
+            f"déficit : {others_text}le budget présente un excédent. Si un financeur paie "
+            "des lignes précises (un poste, une charge) quel que soit le déficit, "
+            "faites-lui financer un besoin particulier qui couvre ces lignes.")

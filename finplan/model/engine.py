@@ -1,8 +1,9 @@
 """From a validated :class:`Case` to a :class:`Plan`: the whole computation.
 
-Order (spec §2–§4): operating items, investments and loans; the investment need
-and its funders; the release of investment subsidies (747); the operating need
-and its funders; custom needs; then budget, result, CAF, BFR, financing plan,
+Order (spec §2–§4, §6): operating items, investments and loans; the investment need
+and its funders; the release of investment subsidies (747); the earmarked needs
+(in file order) and their funders; the operating need, less what they paid, and its
+funders; the other custom needs; then budget, result, CAF, BFR, financing plan,
 cash and checks.
 """
 
@@ -28,9 +29,10 @@ from finplan.model.cash import MonthlyCash, month_label, monthly_cash, monthly_c
 from finplan.model.financing import cash_end, financing_rows, working_capital
 from finplan.model.funders import request, total_cap, yearly_caps
 from finplan.model.money import Cents, format_percent, to_cents
-from finplan.model.montecarlo import TYPED, Draws, ItemValues
-from finplan.model.plan import FunderFunding, NeedResult, Plan
-from finplan.model.series import running_total, series
+from finplan.model.montecarlo import Draws
+from finplan.model.needs import custom_need, earmarked_need
+from finplan.model.plan import FunderFunding, NeedResult, Plan, charge_funding
+from finplan.model.series import running_total
 from finplan.model.staff import StaffCosts, staff_costs
 from finplan.rates import missing_years_warning
 
@@ -39,7 +41,7 @@ if TYPE_CHECKING:  # compute_draws imports numpy when called: one plan never loa
 
     import numpy as np
 
-__all__ = ["Outcomes", "compute", "compute_draws", "custom_need"]
+__all__ = ["Outcomes", "compute", "compute_draws"]
 
 
 def compute(case: Case) -> Plan:
@@ -103,16 +105,24 @@ def compute(case: Case) -> Plan:
                            if item.year == a)) for a in range(1, years + 1)]
     released = grant_release(subsidised, investments, cohorts)
 
-    operating_need = [max(0, c - r - g) for c, r, g in zip(charges_total, own_revenue,
-                                                           released)]
+    earmarked = zero
+    for need in case.needs:
+        if need.is_earmarked:
+            amounts = earmarked_need(need, case, [costs.gross for costs in staff],
+                                     [costs.social for costs in staff], expenses)
+            needs[need.id] = run(need, amounts, amounts)
+            earmarked = add(earmarked, needs[need.id].funded)
+
+    operating_need = [max(0, c - r - g - e) for c, r, g, e in zip(
+        charges_total, own_revenue, released, earmarked)]
     needs["operating"] = run(case.need("operating"), operating_need, charges_total)
     for need in case.needs:
-        if need.is_custom:
+        if need.is_custom and not need.is_earmarked:
             amounts = custom_need(need, years)
             needs[need.id] = run(need, amounts, amounts)
 
     subsidies = [(funding.line, funding.name, funding.amounts)
-                 for funding in needs["operating"].funding if funding.type != "own"]
+                 for funding in charge_funding(case, needs.values()) if funding.type != "own"]
     rows = budget_rows(
         years=years, gross=gross, social=social,
         expenses=[(item.account, item.label, amounts)
@@ -260,7 +270,7 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
         paid, left = allocate_draws(full(need_amounts), requests, need.max_public_share)
         for (i, _), amounts_ in zip(funders, paid):
             funding[(need.id, i)] = amounts_
-        unfunded[need.id] = left
+        unfunded[need.id] = 0 * left if need.is_earmarked else left  # it stays operating
 
     def funded(need_id: str, own: bool) -> np.ndarray:
         return sum((funding[(need_id, i)] for i, funder in enumerate(case.funders)
@@ -274,14 +284,22 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
     released = grant_release_draws(full(subsidised), full(investments),
                                    [full(cohort) for cohort in cohorts])
 
-    run(case.need("operating"), np.maximum(0, charges_total - own_revenue - released),
-        charges_total)
+    earmarked = zero
+    for need in case.needs:
+        if need.is_earmarked:
+            need_amounts = earmarked_need(need, case, [costs.gross for costs in staff],
+                                          [costs.social for costs in staff], expenses)
+            run(need, need_amounts, need_amounts)
+            earmarked = earmarked + funded(need.id, own=True)
+    run(case.need("operating"),
+        np.maximum(0, charges_total - own_revenue - released - earmarked), charges_total)
     for i, need in enumerate(case.needs):
-        if need.is_custom:  # the custom needs follow the two built-in ones
+        if need.is_custom and not need.is_earmarked:  # after the two built-in ones
             need_amounts = array(custom_need(need, years, draws.item("need", i - 2)))
             run(need, need_amounts, need_amounts)
 
-    produits_total = own_revenue + funded("operating", own=False) + released
+    produits_total = own_revenue + released + sum(
+        (funded(need.id, own=False) for need in case.needs if need.funds_charges), zero)
     results = result(produits_total, charges_total)
     cafs = caf(results, dep_total, released)
     bfr = working_capital(draws.item("working_capital", None).one(
@@ -304,13 +322,6 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
                     funding={key: full(value) for key, value in funding.items()},
                     cash_end=full(balances),
                     balances=full(running_total(opening, flows)))
-
-
-def custom_need(need: Need, years: int, values: ItemValues = TYPED) -> list[Cents]:
-    """A custom need's amount each year, in cents (``values``: its drawn values in a
-    Monte Carlo run)."""
-    v = values.of("amount")
-    return series([to_cents(v.year(need.amount, y, "amount")) for y in range(1, years + 1)])
 
 
 def _broadcast(offer: Request, rows: int, years: int) -> Request:
@@ -337,8 +348,10 @@ def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],
     funded = [sum(values) for values in zip(*(f.amounts for f in funding))] or [0] * len(
         amounts)
     surplus = subtract(add(funded, allocation.unfunded), amounts)
+    # what an earmarked need's funders leave stays in the operating need: not unfunded
+    unfunded = [0] * len(amounts) if need.is_earmarked else allocation.unfunded
     return NeedResult(need=need, amounts=tuple(amounts), funding=funding,
-                      funded=tuple(funded), unfunded=tuple(allocation.unfunded),
+                      funded=tuple(funded), unfunded=tuple(unfunded),
                       surplus=tuple(surplus), ceilings=tuple(allocation.ceilings),
                       public=tuple(allocation.public_total))
 
@@ -351,7 +364,7 @@ def _surplus_warnings(needs: Sequence[NeedResult], years: Sequence[int]) -> list
         entitled = [f.name for f in need.funding if f.funder.rule == "per_fte"]
         others = [f.name for f in need.funding if f.funder.rule != "per_fte"]
         text = check_rules.per_fte_surplus(need.need.label, years, need.surplus, entitled,
-                                           others)
+                                           others, need.need.is_earmarked)
         if text:
             found.append(text)
     return found
@@ -361,7 +374,7 @@ def _checks(case: Case, needs: list[NeedResult], balances: list[Cents],
             monthly: MonthlyCash) -> list:
     years = case.years
     found = [check_rules.balanced(need.need.id, need.need.label, years, need.unfunded)
-             for need in needs]
+             for need in needs if not need.need.is_earmarked]  # it leaves nothing unfunded
     excesses = []
     cuts = []
     for need in needs:

@@ -8,7 +8,7 @@ cent, and the DataFrames give :class:`~decimal.Decimal` euros (exact; use
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,7 @@ from finplan.model.staff import StaffCosts
 if TYPE_CHECKING:  # pandas is imported only when a DataFrame is asked for
     import pandas as pd
 
-__all__ = ["RESULT_FORMAT", "FunderFunding", "NeedResult", "Plan"]
+__all__ = ["RESULT_FORMAT", "FunderFunding", "NeedResult", "Plan", "charge_funding"]
 
 RESULT_FORMAT = "finplan-result/1"
 
@@ -68,6 +68,31 @@ class NeedResult:
     surplus: tuple[Cents, ...]
     ceilings: tuple[Cents | None, ...]
     public: tuple[Cents, ...]
+
+    @property
+    def to_operating(self) -> tuple[Cents, ...]:
+        """What an earmarked need's funders leave of it each year, which stays in the
+        operating need (``max(0, need - funded)``); 0 for any other need.
+
+        >>> from finplan.model.case import Need
+        >>> need = Need("n", "n", covers=("staff[A]",))
+        >>> NeedResult(need, (500, 300), (), (200, 400), (0, 0), (0, 100), (None, None),
+        ...            (200, 400)).to_operating
+        (300, 0)
+        """
+        if not self.need.is_earmarked:
+            return (0,) * len(self.amounts)
+        return tuple(max(0, amount - funded)
+                     for amount, funded in zip(self.amounts, self.funded))
+
+
+def charge_funding(case: Case, needs: Iterable[NeedResult]) -> list[FunderFunding]:
+    """The funding that pays charges of the budget — of the operating need and of the
+    earmarked needs (:attr:`Need.funds_charges`) — in the order of the case's
+    funders: line 74 (own funds aside) and the form's « Ressources propres »."""
+    by_name = {f.name: f for result in needs if result.need.funds_charges
+               for f in result.funding}
+    return [by_name[funder.name] for funder in case.funders if funder.name in by_name]
 
 
 def _money(values: Sequence[Cents]) -> list[float]:
@@ -139,11 +164,17 @@ class Plan:
         return next(r for r in self.need_results if r.need.id == need_id)
 
     @property
+    def charge_funding(self) -> list[FunderFunding]:
+        """The funding that pays charges of the budget (:func:`charge_funding`)."""
+        return charge_funding(self.case, self.need_results)
+
+    @property
     def own_resources(self) -> list[Cents]:
         """The form's « Ressources propres affectées au projet »: what the own funders
-        give to the operating need (not a produit: reserves covering a deficit)."""
-        return add([0] * len(self.years), *(f.amounts for f in self.need_result(
-            "operating").funding if f.type == "own"))
+        give to the operating and earmarked needs (not a produit: reserves covering a
+        deficit)."""
+        return add([0] * len(self.years), *(f.amounts for f in self.charge_funding
+                                             if f.type == "own"))
 
     @property
     def budget_surplus(self) -> list[Cents]:
@@ -304,7 +335,7 @@ class Plan:
              **self._by_year(self.cash_end)},
         ]
         for r in self.need_results:
-            if r.need.is_custom:
+            if r.need.is_custom and not r.need.is_earmarked:
                 rows.append({"side": "outside", "code": r.need.id, "label": r.need.label,
                              **self._by_year(r.amounts)})
                 rows += [{"side": "outside", "code": f"{r.need.id}.funding",

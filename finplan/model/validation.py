@@ -62,6 +62,7 @@ from finplan.model.funders import counts_for
 from finplan.model.money import format_percent
 from finplan.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, target_of
 from finplan.model.names import clean_text, name_key
+from finplan.model.needs import COVERED_KINDS, reference, split_reference
 from finplan.model.scenarios import PathError, Scenario, set_path
 from finplan.model.vocabulary import VOCABULARY, counted, normalise
 from finplan.rates import CONTRACTS, UnknownRate, aide_au_poste
@@ -345,7 +346,7 @@ def validate_case(raw: Any) -> Case:
                         for i, item in enumerate(check.array(top, "investment")))
     loans = tuple(_loan(check, item, f"loan[{i}]", project)
                   for i, item in enumerate(check.array(top, "loan")))
-    needs = _needs(check, top)
+    needs = _needs(check, top, staff, expenses)
     funders = tuple(_funder(check, item, f"funder[{i}]")
                     for i, item in enumerate(check.array(top, "funder")))
     _cross_checks(check, project, staff, needs, funders)
@@ -796,7 +797,7 @@ def _loan(check: _Checker, raw: Any, path: str, project: Any) -> Any:
     return _build(Loan, fields)
 
 
-def _needs(check: _Checker, top: Mapping) -> tuple:
+def _needs(check: _Checker, top: Mapping, staff: tuple, expenses: tuple) -> tuple:
     builtins = []
     table = check.table(top.get("needs", {}), "needs", BUILTIN_NEEDS) or {}
     for need_id in BUILTIN_NEEDS:
@@ -810,7 +811,8 @@ def _needs(check: _Checker, top: Mapping) -> tuple:
     custom = []
     for index, raw in enumerate(check.array(top, "need")):
         path = f"need[{index}]"
-        need = check.table(raw, path, ("id", "label", "amount", "max_public_share"))
+        need = check.table(raw, path, ("id", "label", "amount", "max_public_share",
+                                       "covers", "share"))
         if need is None:
             continue
         context = _quoted(need.get("label"))
@@ -827,20 +829,94 @@ def _needs(check: _Checker, top: Mapping) -> tuple:
         elif need_id is not _INVALID and need_id in [n.id for n in custom]:
             need_id = check.fail(f"{path}.id", problem=f"l'identifiant « {need_id} » "
                                  "est déjà utilisé par un autre besoin", context=context)
+        earmarked = "covers" in need
         fields = {
             "id": need_id,
             "label": check.text(need, "label", path, context=context),
-            "amount": check.per_year(need, "amount", path, context=context),
+            "amount": None if earmarked else check.per_year(need, "amount", path,
+                                                            context=context),
             "max_public_share": check.number(need, "max_public_share", path, low=0,
                                              high=1, above=True, default=None,
                                              context=context),
+            "covers": _covers(check, need, path, staff, expenses, context)
+            if earmarked else None,
+            "share": check.per_year(need, "share", path, required=False, low=0, high=1,
+                                    context=context),
         }
+        if earmarked and "amount" in need:
+            fields["amount"] = check.fail(
+                f"{path}.amount", problem="un besoin a soit un montant ("
+                f"{_key('need', 'amount')}), soit des lignes du budget qu'il finance "
+                f"({_key('need', 'covers')}), pas les deux", hint="gardez le montant pour un "
+                "coût hors de vos comptes (une étude payée directement par les financeurs), "
+                "les lignes pour des postes ou des charges de votre budget", context=context)
+        elif not earmarked and "share" in need:
+            fields["share"] = check.fail(
+                f"{path}.share", problem=f"{_key('need', 'share')} ne s'utilise qu'avec "
+                f"{_key('need', 'covers')} (la part des lignes financées)",
+                hint="indiquez les lignes du budget que ce besoin finance, ou retirez la part",
+                context=context)
         built = _build(Need, fields)
         if built is not _INVALID:
             custom.append(built)
         elif need_id is not _INVALID:
             custom.append(Need(need_id, "", None))  # keeps the id known to funders
     return tuple(builtins + custom)
+
+
+def _covers(check: _Checker, need: Mapping, path: str, staff: tuple, expenses: tuple,
+            context: str | None) -> Any:
+    """The lines an earmarked need covers, each as ``staff[<role>]`` or
+    ``expense[<label>]`` (:mod:`finplan.model.needs`): a name must be the role of
+    exactly one staff line or the label of exactly one expense line (« staff[…] » or
+    « expense[…] » says which when it is both)."""
+    value = need["covers"]
+    where = f"{path}.covers"
+    if isinstance(value, str):
+        value = [value]
+    if (not isinstance(value, (list, tuple)) or not value
+            or not all(isinstance(item, str) and item.strip() for item in value)):
+        return check.fail(where, "les intitulés des postes ou charges financés (au moins un)",
+                          value, hint=f"par exemple {syntax('covers')}", context=context)
+    lines = {"staff": staff, "expense": expenses}
+    found, invalid = [], False
+    for index, text in enumerate(value):
+        kind, name = split_reference(clean_text(text))
+        matches = {k: [i for i, item in enumerate(items) if item is not _INVALID
+                       and name_key(getattr(item, COVERED_KINDS[k])) == name_key(name)]
+                   for k, items in lines.items() if kind in (None, k)}
+        hit = [k for k, indexes in matches.items() if indexes]
+        unsure = any(item is _INVALID for k in matches for item in lines[k])
+        problem = hint = None
+        if not hit and not unsure:
+            where_text = " ni dans ".join(section(k) for k in matches)
+            names = [getattr(item, COVERED_KINDS[k]) for k in matches for item in lines[k]]
+            problem = f"aucune ligne « {strip_terms(name)} » dans {where_text}"
+            hint = ("écrivez l'intitulé exact d'un poste ou le libellé exact d'une charge"
+                    + (" : " + ", ".join(f"« {n} »" for n in names[:12]) if names else ""))
+        elif len(hit) > 1:
+            problem = (f"« {strip_terms(name)} » est à la fois un poste de {section('staff')} "
+                       f"et une charge de {section('expense')}")
+            hint = f"précisez laquelle, par exemple {syntax('covers')}"
+        elif hit and len(matches[hit[0]]) > 1:
+            problem = (f"{section(hit[0])} a {len(matches[hit[0]])} lignes « "
+                       f"{strip_terms(name)} »")
+            hint = "donnez à la ligne financée un intitulé que les autres n'ont pas"
+        if problem:
+            check.fail(f"{where}[{index}]", problem=problem, hint=hint, context=context)
+            invalid = True
+            continue
+        if not hit:
+            invalid = True  # an invalid line of the case may be the one: said there
+            continue
+        canonical = reference(hit[0], getattr(lines[hit[0]][matches[hit[0]][0]],
+                                              COVERED_KINDS[hit[0]]))
+        if canonical in found:
+            check.fail(f"{where}[{index}]", problem=f"« {strip_terms(name)} » est cité deux "
+                       "fois", hint="retirez le doublon", context=context)
+            invalid = True
+        found.append(canonical)
+    return _INVALID if invalid else tuple(found)
 
 
 def _funder(check: _Checker, raw: Any, path: str) -> Any:

@@ -146,7 +146,7 @@ def _produit_entries(plan: Plan, details: Details, funders: Funders) -> list[_En
                                            plan.revenue_by_item)]
     entries += [_Entry(DONATIONS_CODE, f.name, lambda y, n=f.name: funders.cell(n, y),
                        f.amounts)
-                for f in plan.need_result("operating").funding if f.line == "dons_mecenat"]
+                for f in plan.charge_funding if f.line == "dons_mecenat"]
     return sorted(entries, key=lambda entry: entry.code)
 
 
@@ -160,7 +160,7 @@ def _write_74(sheet: SheetWriter, plan: Plan, details: Details, funders: Funders
                           [money(c) for c in plan.produits["74"]], style="line")
     sub_rows = []
     for key, text in CERFA_74_LINES.items():
-        members = [f for f in plan.need_result("operating").funding
+        members = [f for f in plan.charge_funding
                    if f.type != "own" and f.line == key]
         sub_row = sheet.line("", "  " + text, None, [money(c) for c in subsidies[key]])
         sub_rows.append(sub_row)
@@ -235,7 +235,7 @@ def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
     # the own funders, by name, directly under the line (no sub-line of the form)
     own = _write_line(sheet, "", OWN_RESOURCES, [
         _Entry("", f.name, lambda y, n=f.name: funders.cell(n, y), f.amounts)
-        for f in plan.need_result("operating").funding if f.type == "own"],
+        for f in plan.charge_funding if f.type == "own"],
         plan.own_resources)
     budget.produits_total = sheet.line(
         "", PRODUITS_TOTAL, lambda y: sum_local(sheet, [*produit_lines, own], y),

@@ -36,9 +36,10 @@ from finplan.io.workbook_styles import (
 )
 from finplan.model.amounts import months_active
 from finplan.model.assets import LoanSchedule, loan_start
-from finplan.model.case import Loan
+from finplan.model.case import Loan, Need
 from finplan.model.funders import counts_for, per_fte_rate, total_cap, yearly_caps
 from finplan.model.money import to_cents
+from finplan.model.needs import covered_lines
 from finplan.model.plan import Plan
 
 
@@ -55,6 +56,7 @@ class Details:
         self.interest: list[int] = []
         self.repaid: list[int] = []
         self.investments = self.loans = self.own_revenue = self.release = 0
+        self.earmarked = 0  # row: what the earmarked needs' funders pay (0: none)
         self.needs: dict[str, int] = {}
         self.cap_excess: list[int] = []  # rows: what exceeds each funder's ceilings
         self.fixed_shortfall: list[int] = []  # rows: what was not paid of fixed amounts
@@ -224,6 +226,26 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
             return f"ROUND({or_else(year_cell, hyp(layout.cell('need', index, 'amount')))},2)"
         return amount
 
+    def earmarked_need(index: int, need: Need) -> Callable[[int], str]:
+        """share(y) × the covered lines' cost (:func:`finplan.model.needs.earmarked_need`)"""
+        lines = covered_lines(need, case)
+        rows = [row for i in lines["staff"] for row in (details.gross[i], details.social[i])]
+        rows += [details.expense[i] for i in lines["expense"]]
+
+        def amount(y: int) -> str:
+            share = or_else(hyp(layout.cell("need", index, "share", y)),
+                            or_else(hyp(layout.cell("need", index, "share")), "1"))
+            return f"ROUND({share}*({sum_local(sheet, rows, y)}),2)"
+        return amount
+
+    earmarked = [f for f in plan.funder_results
+                 if case.need(f.funder.finances).is_earmarked]
+    if earmarked:
+        details.earmarked = sheet.line(
+            "", "Financements des besoins affectés (déduits du besoin de fonctionnement)",
+            lambda y: "+".join(funder_cells(f.name, y) for f in earmarked),
+            [money(sum(f.amounts[y] for f in earmarked)) for y in range(years)],
+            total=False)
     custom_ids = [n.id for n in case.needs if n.is_custom]
     for need in plan.need_results:
         need_id = need.need.id
@@ -231,6 +253,8 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
             formula: Callable[[int], str] | None = investment_need
         elif need_id == "operating":
             formula = None  # set once the budget exists (it needs the charges total)
+        elif need.need.is_earmarked:
+            formula = earmarked_need(custom_ids.index(need_id), need.need)
         else:
             formula = custom_need(custom_ids.index(need_id))
         details.needs[need_id] = sheet.line(
@@ -412,14 +436,16 @@ def write_per_fte(sheet: SheetWriter, plan: Plan, layout: InputLayout, fte_rows:
 
 def link_operating_need(details: Details, budget_total_row: int, budget: SheetWriter,
                          plan: Plan) -> None:
-    """The operating need refers to the budget's charges total."""
+    """The operating need refers to the budget's charges total; it lacks what the
+    earmarked needs' funders paid."""
     sheet = details.sheet
     row = details.needs["operating"]
     need = plan.need_result("operating")
     for y in range(1, len(plan.years) + 1):
+        earmarked = f"-{sheet.local(details.earmarked, y)}" if details.earmarked else ""
         sheet.formula(sheet.local(row, y),
                       f"MAX(0,{budget.ref(budget_total_row, y)}-"
-                      f"{sheet.local(details.own_revenue, y)}-{sheet.local(details.release, y)})",
-                      money(need.amounts[y - 1]))
+                      f"{sheet.local(details.own_revenue, y)}-{sheet.local(details.release, y)}"
+                      f"{earmarked})", money(need.amounts[y - 1]))
 
 

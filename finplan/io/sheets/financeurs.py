@@ -30,7 +30,7 @@ from finplan.io.workbook_styles import HEADER_FILL, HEADER_FONT, PERCENT, RIGHT,
 from finplan.model.funders import takes_the_rest
 from finplan.model.plan import NeedResult, Plan
 from finplan.model.vocabulary import label
-from finplan.report import LIMIT_WORDS
+from finplan.report import LEFT_TO_OPERATING, LIMIT_WORDS
 
 
 class Funders:
@@ -41,6 +41,7 @@ class Funders:
         self.funder_rows: dict[str, int] = {}
         self.need_rows: dict[str, int] = {}
         self.unfunded_rows: dict[str, int] = {}
+        self.left_rows: dict[str, int] = {}  # earmarked needs: what stays operating
         self.surplus_rows: dict[str, int] = {}
         self.public_rows: dict[str, tuple[int, int]] = {}  # public, ceiling
         self.mix_rows: list[int] = []
@@ -81,8 +82,13 @@ def write_funders(book: Book, plan: Plan, expected: Expectations) -> Funders:
                 amount = funding.amounts[y - 1]
                 words = LIMIT_WORDS[limit] if amount or limit != "need" else "rien à financer"
                 sheet.sheet.put(f"{get_column_letter(limits_first + y - 1)}{row}", words)
-        funders.unfunded_rows[need_id] = sheet.line(
-            "", "Non financé", None, [money(c) for c in need.unfunded], style="total")
+        if need.need.is_earmarked:
+            funders.left_rows[need_id] = sheet.line(
+                "", LEFT_TO_OPERATING, None, [money(c) for c in need.to_operating],
+                style="total")
+        else:
+            funders.unfunded_rows[need_id] = sheet.line(
+                "", "Non financé", None, [money(c) for c in need.unfunded], style="total")
         if any(f.funder.rule == "per_fte" for f in need.funding):
             funders.surplus_rows[need_id] = sheet.line(
                 "", "Excédent (aides par ETP au-delà du besoin)", None,
@@ -132,9 +138,12 @@ def link_funders(funders: Funders, details: Details, plan: Plan,
             sheet.formula(sheet.local(funders.need_rows[need_id], y),
                           calc.ref(details.needs[need_id], y), money(need.amounts[y - 1]))
             paid = sum_local(sheet, funder_rows, y)
-            sheet.formula(sheet.local(funders.unfunded_rows[need_id], y),
+            left, value = ((funders.left_rows[need_id], need.to_operating)
+                           if need.need.is_earmarked
+                           else (funders.unfunded_rows[need_id], need.unfunded))
+            sheet.formula(sheet.local(left, y),
                           f"MAX(0,{sheet.local(funders.need_rows[need_id], y)}-({paid}))",
-                          money(need.unfunded[y - 1]))
+                          money(value[y - 1]))
             if need_id in funders.surplus_rows:
                 sheet.formula(sheet.local(funders.surplus_rows[need_id], y),
                               f"MAX(0,({paid})-{sheet.local(funders.need_rows[need_id], y)})",

@@ -106,7 +106,7 @@ def write_financing(book: Book, plan: Plan, details: Details, budget: Budget,
                       lambda y: f"{sheet.local(start, y)}+{sheet.local(movement, y)}",
                       [money(c) for c in plan.cash_end], total=False, style="total")
     sheet.name_block("plan_tresorerie_fin", cash, cash, sheet.first_year_column + years - 1)
-    custom = [n for n in plan.need_results if n.need.is_custom]
+    custom = [n for n in plan.need_results if n.need.is_custom and not n.need.is_earmarked]
     if custom:
         sheet.row += 1
         sheet.section("Besoins hors comptes de la structure (payés directement par les "
