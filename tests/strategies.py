@@ -87,6 +87,22 @@ def cases(draw) -> dict:
     if draw(st.booleans()):
         raw["needs"] = {"investment": {"max_public_share": 0.8},
                         "operating": {"max_public_share": draw(st.sampled_from([0.5, 1]))}}
+    if draw(st.booleans()):  # a contract sold in hours, maybe worked by a staff line
+        contract = {"id": "releve", "label": "Relève", "hours": _per_year(
+            draw, st.integers(0, 5000)), "payments": draw(st.sampled_from(
+                [[[1, 3]], [[0.5, 6], [0.5, 14]], [[1, 13]]]))}
+        if draw(st.booleans()):
+            contract["hourly_price"] = draw(st.sampled_from([0, 21.5, 44]))
+        else:
+            contract["amount"] = _per_year(draw, amounts)
+        raw["contract"] = [contract]
+        if raw["staff"] and draw(st.booleans()):
+            line = raw["staff"][0]
+            del line["fte"]
+            line["hours_from"] = "releve"
+            line["contract"] = draw(st.sampled_from(["ACI", "ETTI", "AI"]))
+            if draw(st.booleans()):
+                line["hours_per_fte"] = draw(st.sampled_from([1500, 1607, 1820]))
     raw["need"] = [{"id": "etude", "label": "Étude", "amount": _per_year(draw, amounts)}]
     lines = ([f"staff[{line['role']}]" for line in raw["staff"]]
              + [f"expense[{line['label']}]" for line in raw["expense"]])

@@ -29,6 +29,7 @@ CASES = {
     "cinq-ans": Path(__file__).parent / "cases" / "cinq-ans.toml",
     "cerfa": Path(__file__).parent / "cases" / "cerfa.toml",
     "affecte": Path(__file__).parent / "cases" / "affecte.toml",  # earmarked needs
+    "heures": Path(__file__).parent / "cases" / "contrat-heures.toml",  # contracts in hours
 }
 
 

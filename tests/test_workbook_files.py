@@ -86,9 +86,10 @@ def test_fill_keeps_charts_validations_names_and_tables(tmp_path):
     formulas = {v.formula1 for v in sheet.data_validations.dataValidation}
     assert formulas == {"=liste_categories", "=liste_contrats", "=liste_types",
                         "=liste_regles", "=liste_lignes", "=liste_besoins", "=liste_lois"}
-    assert set(sheet.tables) == {"tbl_personnel", "tbl_recettes", "tbl_charges",
-                                 "tbl_investissements", "tbl_emprunts", "tbl_besoins",
-                                 "tbl_financeurs", "tbl_scenarios", "tbl_montecarlo"}
+    assert set(sheet.tables) == {"tbl_personnel", "tbl_recettes", "tbl_contrats",
+                                 "tbl_charges", "tbl_investissements", "tbl_emprunts",
+                                 "tbl_besoins", "tbl_financeurs", "tbl_scenarios",
+                                 "tbl_montecarlo"}
     for name in ("p_annee1", "idx_salaires", "liste_types", "budget_charges",
                  "financeurs_tableau", "plan_tresorerie_fin", "controles"):
         assert name in book.defined_names
@@ -132,9 +133,9 @@ def test_errors_cite_the_cell(tmp_path):
         "Hypothèses!G24 (« Salariés en parcours d'insertion (CDDI, 26 h) ») : attendu une "
         "fraction entre 0 et 1 (13 % s'écrit 0,13 ou 13 %), trouvé « 42 » ; 42 vaut 4200 % "
         ": pour 42 %, écrivez 0,42 ou 42 %.",
-        "Hypothèses!D53 (« Eau, énergie ») : attendu un nombre positif ou nul, ou une valeur "
+        "Hypothèses!D60 (« Eau, énergie ») : attendu un nombre positif ou nul, ou une valeur "
         "dans chaque colonne « an 1 » à « an 3 » en fin de tableau, trouvé « beaucoup ».",
-        "Hypothèses!C106 (« SIETOM de Chalosse ») : attendu l'une des valeurs « Public », "
+        "Hypothèses!C113 (« SIETOM de Chalosse ») : attendu l'une des valeurs « Public », "
         "« Privé » ou « Fonds propres », trouvé « Publique ».",
     ]
 
@@ -164,18 +165,18 @@ def test_per_year_columns(tmp_path):
                                      ("revenue", 1, "amount", 3): 30,
                                      ("staff", 1, "fte", 5): 1})
     assert _errors(path) == [
-        "Hypothèses!M25 (« Encadrant technique ») : valeur de « ETP » pour l'année 5 alors "
+        "Hypothèses!O25 (« Encadrant technique ») : valeur de « ETP » pour l'année 5 alors "
         "que le plan dure 3 ans ; videz cette cellule ou allongez le plan.",
         "Hypothèses!D41 (« Prestations d'enlèvement à domicile ») : donnez dans « Montant "
         "par an (€) » soit une valeur unique, soit une valeur par année (colonnes « an 1 » à "
         "« an 3 »), pas les deux.",
-        "Hypothèses!D52 (« Loyer du bâtiment (dépôt et boutique) ») : donnez dans « Montant "
+        "Hypothèses!D59 (« Loyer du bâtiment (dépôt et boutique) ») : donnez dans « Montant "
         "par an (€) » soit une valeur unique, soit une valeur par année (colonnes « an 1 » à "
         "« an 3 »), pas les deux.",
-        "Hypothèses!G52 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
+        "Hypothèses!G59 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
         "par an (€) » manquante pour l'année 2 : remplissez toutes les années (0 pour une "
         "année sans montant) ou aucune.",
-        "Hypothèses!H52 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
+        "Hypothèses!H59 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
         "par an (€) » manquante pour l'année 3 : remplissez toutes les années (0 pour une "
         "année sans montant) ou aucune.",
     ]
@@ -186,12 +187,12 @@ def test_profiles_and_payment_schedules_are_typed_in_one_cell(tmp_path):
                                      ("funder", 5, "payments"): "60 % en avril",
                                      ("funder", 6, "payments"): "50 % mois 4 ; 40 % mois 16"})
     assert _errors(path) == [
-        "Hypothèses!P106 : « 60 % en avril » ne se lit pas ; écrivez par exemple « 60 % mois "
+        "Hypothèses!P113 : « 60 % en avril » ne se lit pas ; écrivez par exemple « 60 % mois "
         "4 ; 40 % mois 16 ».",
         "Hypothèses!G40 (« Ventes en boutique (tonnes réemployées vendues) ») : attendu 12 "
         "poids positifs ou nuls (janvier à décembre), pas tous nuls, par exemple « 1 ; 1 ; "
         "2 ; 2 ; 2 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 », trouvé « 1 ; 1 ; 2,5 ».",
-        "Hypothèses!P107 (« Département des Landes (insertion) ») : les parts des versements "
+        "Hypothèses!P114 (« Département des Landes (insertion) ») : les parts des versements "
         "doivent faire 100 % (elles font 90 %).",
     ]
 

@@ -144,8 +144,13 @@ def case_items(case: Case) -> dict[str, list[dict[str, Any]]]:
     return {
         "staff": [{"role": s.role, "kind": label("kind", s.kind), "contract": s.contract,
                    "fte": s.fte, "monthly_gross": s.monthly_gross,
-                   "employer_rate": s.employer_rate, "start_month": s.start_month}
+                   "employer_rate": s.employer_rate, "start_month": s.start_month,
+                   "hours_from": s.hours_from, "hours_per_fte": s.hours_per_fte}
                   for s in case.staff],
+        "contract": [{"id": c.id, "label": c.label, "client": c.client,
+                      "account": c.account, "hours": c.hours,
+                      "hourly_price": c.hourly_price, "amount": c.amount,
+                      "payments": payments_text(c.payments)} for c in case.contracts],
         "revenue": [{"label": r.label, "account": r.account, "amount": r.amount,
                      "quantity": r.quantity, "unit_price": r.unit_price,
                      "monthly_profile": profile_text(r.monthly_profile)}

@@ -16,7 +16,7 @@ indexed where the case-file reference says so) and five year columns
 >>> layout.table("staff").first_row, layout.cell("staff", 0, "role")
 (24, 'B24')
 >>> layout.cell("staff", 0, "fte", 2)
-'J24'
+'L24'
 """
 
 from __future__ import annotations
@@ -225,6 +225,15 @@ TABLES: tuple[TableSpec, ...] = (
                "Charges patronales en part du brut (13 % : saisir 13 %)."),
         Column("start_month", "Mois d'embauche", "integer", "Facultatif : mois de "
                "l'année 1 où le poste commence (1 à 12)."),
+        Column("hours_from", "Contrat en heures", "text", "Facultatif, au lieu des ETP : "
+               "l'identifiant d'un contrat du tableau « Contrats en heures » dont ce "
+               "personnel travaille les heures ; ses ETP-années valent alors les heures du "
+               "contrat divisées par les heures d'un ETP. Laissez alors les ETP vides.",
+               added=True),
+        Column("hours_per_fte", "Heures par ETP", "number", "Facultatif, avec « Contrat en "
+               "heures » : heures d'un ETP. Vide : le chiffre sourcé du contrat IAE (ACI "
+               "1 820 h, ETTI 1 607 h, EITI 1 505 h ; 1 607 h, la durée légale, pour AI et EI "
+               "faute de chiffre de la DGEFP).", added=True),
     ), 12),
     TableSpec("revenue", "Recettes propres", "tbl_recettes", (
         Column("label", "Libellé", "text", "Nature de la recette.", width=36),
@@ -241,6 +250,25 @@ TABLES: tuple[TableSpec, ...] = (
                "(indexé ensuite)."),
         Column("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24),
     ), 8),
+    TableSpec("contract", "Contrats en heures", "tbl_contrats", (
+        Column("id", "Identifiant", "text", "Nom court sans espace ni accent, repris dans la "
+               "colonne « Contrat en heures » du personnel (par exemple releve).", width=36),
+        Column("label", "Libellé", "text", "Nature de la prestation vendue."),
+        Column("client", "Client", "text", "Facultatif : le client qui paie les heures."),
+        Column("account", "Compte", "account", "Compte de produits à 3 chiffres (706 "
+               "prestations de services par défaut)."),
+        Column("hours", "Heures par an", "number", "Heures vendues chaque année (jamais "
+               "proratisées)." + _PER_YEAR_NOTE, per_year=True),
+        Column("hourly_price", "Prix de l'heure (€)", "number", "Prix d'une heure en année 1 "
+               "(indexé ensuite sur les prix). Ou bien, à la place, le montant par an."),
+        Column("amount", "Montant par an (€)", "number", "À la place du prix de l'heure : "
+               "le montant du contrat chaque année, pris tel quel." + _PER_YEAR_NOTE,
+               per_year=True),
+        Column("payments", "Versements", "payments", "Facultatif : quand le client paie "
+               "chaque année, par exemple « 50 % mois 6 ; 50 % mois 14 » (mois compté "
+               "depuis janvier de l'année des heures ; 13 = janvier de l'année suivante). "
+               "Vide : tout en mars.", width=28),
+    ), 3, optional=True),
     TableSpec("expense", "Charges", "tbl_charges", (
         Column("label", "Libellé", "text", "Nature de la charge.", width=36),
         Column("account", "Compte", "account", "Compte de charges à 3 chiffres (606 "

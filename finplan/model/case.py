@@ -18,6 +18,7 @@ from finplan.model.scenarios import Scenario
 __all__ = [
     "BUILTIN_NEEDS",
     "Case",
+    "Contract",
     "Expense",
     "Funder",
     "Indexation",
@@ -61,13 +62,19 @@ class Indexation:
 
 @dataclass(frozen=True)
 class Staff:
+    """A staff line: ``fte`` a year, or the hours of a contract it works
+    (``hours_from``, a :class:`Contract` id) turned into FTE with ``hours_per_fte``
+    (None: the sourced figure of its ``contract`` type, :func:`finplan.rates.hours_per_fte`)."""
+
     role: str
     kind: str
-    fte: PerYear
+    fte: PerYear | None
     monthly_gross: Decimal
     employer_rate: Decimal
     contract: str | None = None
     start_month: int | None = None
+    hours_from: str | None = None
+    hours_per_fte: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,23 @@ class Expense:
     account: str
     amount: PerYear
     monthly_profile: tuple[Decimal, ...] | None = None  # 12 weights, January first
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A contract sold in hours (spec §6): ``hours`` a year (one number: the same every
+    year) at ``hourly_price`` (year 1, indexed by ``prices``), or ``amount``, its value
+    each year as typed; own revenue on ``account``, paid by the ``client`` on the
+    ``payments`` schedule (as a funder's; None: all in March)."""
+
+    id: str
+    label: str
+    hours: PerYear
+    client: str | None = None
+    account: str = "706"
+    hourly_price: Decimal | None = None
+    amount: PerYear | None = None
+    payments: Payments | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +220,7 @@ class Case:
     working_capital_days: Decimal = Decimal(0)
     staff: tuple[Staff, ...] = ()
     revenue: tuple[Revenue, ...] = ()
+    contracts: tuple[Contract, ...] = ()
     expenses: tuple[Expense, ...] = ()
     investments: tuple[Investment, ...] = ()
     loans: tuple[Loan, ...] = ()
@@ -209,6 +234,10 @@ class Case:
         """The calendar years of the plan."""
         first = self.project.first_year
         return tuple(range(first, first + self.project.years))
+
+    def contract(self, contract_id: str) -> Contract:
+        """The contract with this id."""
+        return next(c for c in self.contracts if c.id == contract_id)
 
     def need(self, need_id: str) -> Need:
         """The need with this id (built-in or custom)."""

@@ -43,8 +43,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     if ceilings:
         raw["needs"] = ceilings
     for key, items in (("staff", case.staff), ("revenue", case.revenue),
-                       ("expense", case.expenses), ("investment", case.investments),
-                       ("loan", case.loans)):
+                       ("contract", case.contracts), ("expense", case.expenses),
+                       ("investment", case.investments), ("loan", case.loans)):
         if items:
             raw[key] = [table(item) for item in items]
     custom = [table(need) for need in case.needs if need.is_custom]

@@ -36,7 +36,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from finplan.model.assets import loan_start
-from finplan.model.case import Case, Funder, Loan, Payments, Project, Staff
+from finplan.model.case import Case, Contract, Funder, Loan, Payments, Project, Staff
 from finplan.model.funders import counts_for
 from finplan.model.money import Cents, integer_weights, split, split_draws, to_cents
 
@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # the *_draws twins import numpy when called
 
 __all__ = ["MonthlyCash", "monthly_cash", "monthly_cash_draws", "months_of_year", "paid_from",
            "loan_months", "moves_cash", "spread", "spread_draws", "default_payments",
-           "MONTHS_FR", "month_label"]
+           "contract_payments", "payer_name", "MONTHS_FR", "month_label"]
 
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre")
@@ -53,6 +53,7 @@ MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "aoû
                 "oct.", "nov.", "déc.")  # the French abbreviations
 PUBLIC_PAYMENTS: Payments = ((Decimal("0.6"), 4), (Decimal("0.4"), 16))
 PRIVATE_PAYMENTS: Payments = ((Decimal(1), 3),)
+CONTRACT_PAYMENTS: Payments = ((Decimal(1), 3),)  # spec §6
 OWN_PAYMENTS: Payments = ((Decimal(1), 1),)
 
 
@@ -230,7 +231,7 @@ def monthly_cash(case: Case, plan_parts: dict) -> MonthlyCash:
             total = schedule.interest[y - 1] + schedule.repaid[y - 1]
             for month, amount in spread(total, loan_months(loan, y)).items():
                 cash._add(cash.outflows, "Échéances d'emprunts", month, amount)
-    _funding(case, plan_parts["funding"], cash)
+    _funding(case, plan_parts["funding"], cash, plan_parts.get("contracts", ()))
     return cash
 
 
@@ -285,10 +286,11 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
             if paid:
                 add(paid, spread_draws((schedule.interest + schedule.repaid)[:, y - 1], paid),
                     -1)
-    for funder, amounts in plan_parts["funding"]:
-        if not moves_cash(funder, case):
-            continue
-        schedule = default_payments(funder)
+    scheduled = [(default_payments(funder), funder, amounts)
+                 for funder, amounts in plan_parts["funding"] if moves_cash(funder, case)]
+    scheduled += [(contract_payments(contract), None, amounts) for contract, amounts
+                  in zip(case.contracts, plan_parts.get("contracts", ()))]
+    for schedule, funder, amounts in scheduled:
         for y in range(1, years + 1):
             if schedule is None:  # per_fte: as the matching staff are paid
                 spread_year(amounts, y, months_of_year(y, _first_paid(case, funder)), 1)
@@ -302,27 +304,56 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
     return varied + constant if varied is not constant else constant
 
 
-def _funding(case: Case, fundings: Sequence, cash: MonthlyCash) -> None:
-    """Funders' payments; receivables at each year end; how late each funder is."""
+def contract_payments(contract: Contract) -> Payments:
+    """When a contract's client pays each year's value (spec §6: all in March unless
+    the contract says otherwise)."""
+    return contract.payments if contract.payments is not None else CONTRACT_PAYMENTS
+
+
+def payer_name(contract: Contract) -> str:
+    """How a contract's payments are named in the cash plan: its label and client."""
+    return f"{contract.label} ({contract.client})" if contract.client else contract.label
+
+
+def _payers(case: Case, fundings: Sequence, contracts: Sequence[Sequence[Cents]]):
+    """Everyone who pays the organisation on a schedule: each funder whose allocation
+    moves cash, then each contract's client, as ``(name, amounts by year, when paid,
+    when due)``; the last two give, for a year and an amount, absolute month -> part."""
+    for funding in fundings:
+        funder = funding.funder
+        if moves_cash(funder, case):
+            schedule = default_payments(funder)
+            yield (funder.name, funding.amounts,
+                   lambda y, a, f=funder, s=schedule: _payment_months(case, f, s, y, a),
+                   lambda y, a, f=funder, s=schedule: _due_months(case, f, s, y, a))
+    start = case.project.start_month
+    for contract, amounts in zip(case.contracts, contracts):
+        schedule = contract_payments(contract)
+        yield (payer_name(contract), amounts,
+               lambda y, a, s=schedule: _scheduled(s, y, a),
+               lambda y, a: {12 * (y - 1) + m: part
+                             for m, part in spread(a, months_of_year(y, start)).items()})
+
+
+def _funding(case: Case, fundings: Sequence, cash: MonthlyCash,
+             contracts: Sequence[Sequence[Cents]] = ()) -> None:
+    """Funders' and clients' payments; receivables at each year end; how late each
+    payer is."""
     project = case.project
     years, months = project.years, cash.months
     allocated, paid = [0] * years, [0] * months
-    for funding in fundings:
-        funder = funding.funder
-        if not moves_cash(funder, case):
-            continue
-        schedule = default_payments(funder)
+    for name, amounts, payment_months, due_months in _payers(case, fundings, contracts):
         paid_row, due_row = [0] * months, [0] * months
         for y in range(1, years + 1):
-            amount = funding.amounts[y - 1]
+            amount = amounts[y - 1]
             allocated[y - 1] += amount
-            for absolute, part in _payment_months(case, funder, schedule, y, amount).items():
+            for absolute, part in payment_months(y, amount).items():
                 if absolute <= months:
-                    cash._add(cash.inflows, funder.name, absolute, part)
+                    cash._add(cash.inflows, name, absolute, part)
                     paid_row[absolute - 1] += part
                 else:
                     cash.receivable_end += part
-            for absolute, part in _due_months(case, funder, schedule, y, amount).items():
+            for absolute, part in due_months(y, amount).items():
                 due_row[absolute - 1] += part
         running_paid = running_due = 0
         lag = []
@@ -331,7 +362,7 @@ def _funding(case: Case, fundings: Sequence, cash: MonthlyCash) -> None:
             running_due += due_row[month]
             paid[month] += paid_row[month]
             lag.append(running_due - running_paid)
-        cash.late[funder.name] = lag
+        cash.late[name] = lag
     cash.receivable_by_year = [sum(allocated[:y]) - sum(paid[:12 * y])
                                for y in range(1, years + 1)]
 
@@ -379,6 +410,11 @@ def _payment_months(case: Case, funder: Funder, schedule: Payments | None, y: in
     """Absolute month -> part of a funder's allocation for plan year ``y``."""
     if schedule is None:  # per_fte: as the matching staff are paid
         return _staff_months(case, funder, y, amount)
+    return _scheduled(schedule, y, amount)
+
+
+def _scheduled(schedule: Payments, y: int, amount: Cents) -> dict[int, Cents]:
+    """Absolute month -> part of plan year ``y``'s ``amount`` paid on ``schedule``."""
     parts: dict[int, Cents] = {}
     for (_, month), part in zip(schedule, split(amount, [share for share, _ in schedule])):
         absolute = 12 * (y - 1) + month

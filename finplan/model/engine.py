@@ -25,7 +25,14 @@ from finplan.model.assets import (
 )
 from finplan.model.budget import add, budget_rows, caf, line_totals, result, subtract
 from finplan.model.case import Case, Funder, Need
-from finplan.model.cash import MonthlyCash, month_label, monthly_cash, monthly_cash_draws
+from finplan.model.cash import (
+    MonthlyCash,
+    month_label,
+    monthly_cash,
+    monthly_cash_draws,
+    payer_name,
+)
+from finplan.model.contracts import contract_value, fte_hours, line_hours
 from finplan.model.financing import cash_end, financing_rows, working_capital
 from finplan.model.funders import request, total_cap, yearly_caps
 from finplan.model.money import Cents, format_percent, to_cents
@@ -64,9 +71,11 @@ def compute(case: Case) -> Plan:
     calendar = case.years
     missing_rates: dict[str, list[int]] = {}
 
-    staff = [staff_costs(line, project, index) for line in case.staff]
+    staff = [staff_costs(line, project, index, hours=line_hours(line, case))
+             for line in case.staff]
     expenses = [expense_amounts(item, project, index) for item in case.expenses]
     revenue = [revenue_amounts(item, project, index) for item in case.revenue]
+    contracts = [contract_value(item, project, index) for item in case.contracts]
     depreciations = [depreciation(item, years) for item in case.investments]
     loans = [loan_schedule(item, years) for item in case.loans]
     zero = [0] * years
@@ -76,7 +85,7 @@ def compute(case: Case) -> Plan:
     interest = add(zero, *(schedule.interest for schedule in loans))
     dep_total = add(zero, *depreciations)
     charges_total = add(gross, social, interest, dep_total, *expenses)
-    own_revenue = add(zero, *revenue)
+    own_revenue = add(zero, *revenue, *contracts)
 
     investments = [sum(to_cents(item.amount) for item in case.investments if item.year == y)
                    for y in range(1, years + 1)]
@@ -129,7 +138,9 @@ def compute(case: Case) -> Plan:
                   for item, amounts in zip(case.expenses, expenses)],
         interest=interest, depreciation=dep_total,
         revenue=[(item.account, item.label, amounts)
-                 for item, amounts in zip(case.revenue, revenue)],
+                 for item, amounts in zip(case.revenue, revenue)]
+        + [(item.account, payer_name(item), amounts)
+           for item, amounts in zip(case.contracts, contracts)],
         subsidies=subsidies, released=released)
     charges = line_totals(rows, "charges")
     produits = line_totals(rows, "produits")
@@ -147,7 +158,8 @@ def compute(case: Case) -> Plan:
     ordered = [needs[need.id] for need in case.needs]
     monthly = monthly_cash(case, {
         "staff": staff, "revenue": revenue, "expenses": expenses, "loans": loans,
-        "funding": [f for result in ordered for f in result.funding]})
+        "funding": [f for result in ordered for f in result.funding],
+        "contracts": contracts})
     plan_checks = _checks(case, ordered, balances, monthly)
     return Plan(
         case=case, years=calendar, staff_costs=tuple(staff), budget_rows=tuple(rows),
@@ -159,8 +171,9 @@ def compute(case: Case) -> Plan:
         cash_end=balances, need_results=tuple(ordered), check_results=tuple(plan_checks),
         warnings=(*(missing_years_warning(contract, sorted(set(years)))
                     for contract, years in missing_rates.items()),
-                  *_surplus_warnings(ordered, calendar)),
+                  *_hours_warnings(case), *_surplus_warnings(ordered, calendar)),
         revenue_by_item=tuple(map(tuple, revenue)), expenses_by_item=tuple(map(tuple, expenses)),
+        contracts_by_item=tuple(map(tuple, contracts)),
         depreciation_by_item=tuple(map(tuple, depreciations)), loan_schedules=tuple(loans),
         cohort_depreciation=tuple(map(tuple, cohorts)), subsidised=tuple(subsidised),
         monthly=monthly)
@@ -230,12 +243,14 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
         return draws.row(figure) if isinstance(figure, list) else figure
 
     staff = [StaffCosts(array(costs.gross), array(costs.social), costs.fte_years)
-             for costs in (staff_costs(line, project, index, draws.item("staff", i))
+             for costs in (staff_costs(line, project, index, draws.item("staff", i),
+                                       line_hours(line, case))
                            for i, line in enumerate(case.staff))]
     expenses = [array(expense_amounts(item, project, index, draws.item("expense", i)))
                 for i, item in enumerate(case.expenses)]
     revenue = [array(revenue_amounts(item, project, index, draws.item("revenue", i)))
                for i, item in enumerate(case.revenue)]
+    contracts = [array(contract_value(item, project, index)) for item in case.contracts]
     depreciations = [array(depreciation(item, years, draws.item("investment", i)))
                      for i, item in enumerate(case.investments)]
     loans = [LoanSchedule(array(schedule.received), array(schedule.interest),
@@ -249,7 +264,7 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
     interest = sum((schedule.interest for schedule in loans), zero)
     dep_total = sum(depreciations, zero)
     charges_total = gross + social + interest + dep_total + sum(expenses, zero)
-    own_revenue = sum(revenue, zero)
+    own_revenue = sum(revenue, zero) + sum(contracts, zero)
 
     amounts = [np.reshape(to_cents(draws.item("investment", i).one(item.amount, "amount")),
                           (-1, 1)) for i, item in enumerate(case.investments)]
@@ -315,7 +330,7 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
 
     flows = monthly_cash_draws(case, {
         "staff": staff, "revenue": revenue, "expenses": expenses, "investments": amounts,
-        "loans": loans,
+        "loans": loans, "contracts": contracts,
         "funding": [(case.funders[i], paid) for (_, i), paid in funding.items()]}, rows)
     return Outcomes(result=full(results),
                     unfunded={key: full(value) for key, value in unfunded.items()},
@@ -354,6 +369,14 @@ def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],
                       funded=tuple(funded), unfunded=tuple(unfunded),
                       surplus=tuple(surplus), ceilings=tuple(allocation.ceilings),
                       public=tuple(allocation.public_total))
+
+
+def _hours_warnings(case: Case) -> list[str]:
+    """The staff lines working a contract's hours whose hours of one FTE have no
+    sourced figure (:func:`finplan.rates.hours_per_fte`), one warning per contract
+    type."""
+    found = (fte_hours(line).warning for line in case.staff if line.hours_from)
+    return list(dict.fromkeys(text for text in found if text))
 
 
 def _surplus_warnings(needs: Sequence[NeedResult], years: Sequence[int]) -> list[str]:

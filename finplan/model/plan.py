@@ -131,6 +131,7 @@ class Plan:
     # per-item detail, in the order of the case (for the workbook's detail sheet)
     revenue_by_item: tuple[tuple[Cents, ...], ...] = ()
     expenses_by_item: tuple[tuple[Cents, ...], ...] = ()
+    contracts_by_item: tuple[tuple[Cents, ...], ...] = ()  # each contract's value
     depreciation_by_item: tuple[tuple[Cents, ...], ...] = ()
     loan_schedules: tuple[LoanSchedule, ...] = ()
     cohort_depreciation: tuple[tuple[Cents, ...], ...] = ()  # [acquisition year][year]

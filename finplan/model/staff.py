@@ -11,12 +11,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from finplan.model.amounts import growth, months_active
 from finplan.model.case import Indexation, Project, Staff
+from finplan.model.contracts import fte_hours
 from finplan.model.money import Cents, times, to_cents
 from finplan.model.montecarlo import TYPED, ItemValues
 from finplan.model.series import series
@@ -35,13 +37,18 @@ class StaffCosts:
 
 
 def gross_salary(staff: Staff, y: int, project: Project, indexation: Indexation,
-                 values: ItemValues = TYPED) -> Any:
+                 values: ItemValues = TYPED, hours: Sequence[Decimal] | None = None) -> Any:
     """``gross(y) = fte(y) * monthly_gross * (1 + salaries)^(y-1) * months(y)``, in
-    cents (one per draw once ``fte`` or ``monthly_gross`` varies)."""
+    cents (one per draw once ``fte`` or ``monthly_gross`` varies); for a line that works
+    a contract's ``hours``, ``gross(y) = fte_years(y) * 12 * monthly_gross * (1 +
+    salaries)^(y-1)`` (spec §6)."""
     v = values.of("fte", "monthly_gross")
-    months = months_active(y, project, staff.start_month)
-    return to_cents(v.year(staff.fte, y, "fte") * v.one(staff.monthly_gross, "monthly_gross")
-                    * v.number(growth(indexation.salaries, y)) * months)
+    if hours is not None:
+        worked = v.number(fte_years(staff, y, project, values, hours) * 12)
+    else:
+        worked = v.year(staff.fte, y, "fte") * months_active(y, project, staff.start_month)
+    return to_cents(worked * v.one(staff.monthly_gross, "monthly_gross")
+                    * v.number(growth(indexation.salaries, y)))
 
 
 def employer_charges(staff: Staff, gross: Any, values: ItemValues = TYPED) -> Any:
@@ -49,17 +56,24 @@ def employer_charges(staff: Staff, gross: Any, values: ItemValues = TYPED) -> An
     return times(gross, values.of("employer_rate").one(staff.employer_rate, "employer_rate"))
 
 
-def fte_years(staff: Staff, y: int, project: Project, values: ItemValues = TYPED) -> Any:
-    """``fte_years(y) = fte(y) * months(y) / 12``."""
+def fte_years(staff: Staff, y: int, project: Project, values: ItemValues = TYPED,
+              hours: Sequence[Decimal] | None = None) -> Any:
+    """``fte_years(y) = fte(y) * months(y) / 12``; for a line that works a contract's
+    ``hours``, ``hours(y) / hours_per_fte`` (:func:`finplan.model.contracts.fte_hours`:
+    the hours of one FTE, sourced)."""
+    if hours is not None:
+        return hours[y - 1] / fte_hours(staff).hours
     return (values.of("fte").year(staff.fte, y, "fte")
             * months_active(y, project, staff.start_month) / 12)
 
 
 def staff_costs(staff: Staff, project: Project, indexation: Indexation,
-                values: ItemValues = TYPED) -> StaffCosts:
+                values: ItemValues = TYPED, hours: Sequence[Decimal] | None = None
+                ) -> StaffCosts:
     """Gross, charges and FTE-years of a staff line for every plan year; ``values``
     the line's drawn values in a Monte Carlo run
-    (:meth:`~finplan.model.montecarlo.Draws.item`).
+    (:meth:`~finplan.model.montecarlo.Draws.item`); ``hours`` the hours it works each
+    year when it works a contract's (:func:`finplan.model.contracts.line_hours`).
 
     >>> import numpy as np
     >>> from finplan.model.montecarlo import ItemValues
@@ -72,8 +86,9 @@ def staff_costs(staff: Staff, project: Project, indexation: Indexation,
     ([[800000, 2448000], [400000, 1224000]], [[336000, 1028160], [168000, 514080]])
     """
     years = range(1, project.years + 1)
-    gross = [gross_salary(staff, y, project, indexation, values) for y in years]
+    gross = [gross_salary(staff, y, project, indexation, values, hours) for y in years]
     return StaffCosts(gross=series(gross),
                       social=series([employer_charges(staff, amount, values)
                                      for amount in gross]),
-                      fte_years=series([fte_years(staff, y, project, values) for y in years]))
+                      fte_years=series([fte_years(staff, y, project, values, hours)
+                                        for y in years]))

@@ -46,6 +46,7 @@ from finplan.errors import key as field_term
 from finplan.model.case import (
     BUILTIN_NEEDS,
     Case,
+    Contract,
     Expense,
     Funder,
     Indexation,
@@ -79,7 +80,7 @@ _MISSING = object()
 _INVALID = object()
 
 _TOP_KEYS = ("format", "project", "indexation", "working_capital", "staff", "revenue",
-             "expense", "investment", "loan", "needs", "need", "funder", "scenario",
+             "contract", "expense", "investment", "loan", "needs", "need", "funder", "scenario",
              "montecarlo")
 _BUILTIN_LABELS = {"operating": "Fonctionnement (déficit d'exploitation)",
                    "investment": "Investissement (non couvert par les emprunts)"}
@@ -336,7 +337,9 @@ def validate_case(raw: Any) -> Case:
     project = _project(check, top)
     indexation = _indexation(check, top)
     days = _working_capital(check, top)
-    staff = tuple(_staff(check, item, f"staff[{i}]", project)
+    contracts = _contracts(check, top)
+    contract_ids = {c.id for c in contracts if c is not _INVALID}
+    staff = tuple(_staff(check, item, f"staff[{i}]", project, contract_ids)
                   for i, item in enumerate(check.array(top, "staff")))
     revenue = tuple(_revenue(check, item, f"revenue[{i}]")
                     for i, item in enumerate(check.array(top, "revenue")))
@@ -355,7 +358,8 @@ def validate_case(raw: Any) -> Case:
     if check.issues:
         raise CaseError(check.issues)
     case = Case(project=project, indexation=indexation, working_capital_days=days,
-                staff=staff, revenue=revenue, expenses=expenses, investments=investments,
+                staff=staff, revenue=revenue, contracts=contracts, expenses=expenses,
+                investments=investments,
                 loans=loans, needs=needs, funders=funders, montecarlo=montecarlo)
     scenarios = _scenarios(check, raw_scenarios, {k: v for k, v in top.items()
                                                   if k != "scenario"})
@@ -578,20 +582,43 @@ def _working_capital(check: _Checker, top: Mapping) -> Any:
                         default=Decimal(0), expected="un nombre de jours entre 0 et 360")
 
 
-def _staff(check: _Checker, raw: Any, path: str, project: Any) -> Any:
+def _staff(check: _Checker, raw: Any, path: str, project: Any,
+           contract_ids: set[str]) -> Any:
     table = check.table(raw, path, ("role", "kind", "contract", "fte", "monthly_gross",
-                                    "employer_rate", "start_month"))
+                                    "employer_rate", "start_month", "hours_from",
+                                    "hours_per_fte"))
     if table is None:
         return _INVALID
     context = _quoted(table.get("role"))
     kind = check.choice(table, "kind", path, "kind", context=context)
     contract = check.choice(table, "contract", path, "contract", required=False,
                             context=context)
+    hours_from = check.text(table, "hours_from", path, required=False, context=context)
+    if isinstance(hours_from, str) and hours_from not in contract_ids:
+        hours_from = check.fail(
+            f"{path}.hours_from", problem=f"contrat en heures inconnu « {hours_from} »",
+            hint=("indiquez l'identifiant d'une ligne de " f"{section('contract')}"
+                  + (" : " + ", ".join(f"« {c} »" for c in sorted(contract_ids))
+                     if contract_ids else " (il n'y en a aucune)")), context=context)
+    if "hours_from" in table and "fte" in table:
+        check.fail(f"{path}.fte", problem=f"une ligne de personnel se donne soit en ETP "
+                   f"({_key('staff', 'fte')}), soit par les heures d'un contrat "
+                   f"({_key('staff', 'hours_from')}), pas les deux",
+                   hint="gardez l'une des deux façons", context=context)
+    if "hours_per_fte" in table and "hours_from" not in table:
+        check.fail(f"{path}.hours_per_fte", problem=f"{_key('staff', 'hours_per_fte')} ne "
+                   f"s'utilise qu'avec {_key('staff', 'hours_from')} (les heures d'un "
+                   "contrat converties en ETP)", hint="retirez-le, ou indiquez le contrat",
+                   context=context)
     fields = {
         "role": check.text(table, "role", path, context=context),
         "kind": kind,
         "contract": contract,
-        "fte": check.per_year(table, "fte", path, context=context),
+        "fte": None if "hours_from" in table else check.per_year(table, "fte", path,
+                                                                 context=context),
+        "hours_from": hours_from,
+        "hours_per_fte": check.number(table, "hours_per_fte", path, low=0, high=3000,
+                                      above=True, default=None, context=context),
         "monthly_gross": check.number(table, "monthly_gross", path, context=context,
                                       expected="un salaire brut mensuel positif ou nul"),
         "employer_rate": check.number(table, "employer_rate", path, low=0, high=1,
@@ -600,6 +627,54 @@ def _staff(check: _Checker, raw: Any, path: str, project: Any) -> Any:
                                      context=context),
     }
     return _build(Staff, fields)
+
+
+def _contracts(check: _Checker, top: Mapping) -> tuple:
+    """``[[contract]]``: contracts sold in hours (spec §6)."""
+    contracts: list = []
+    for index, raw in enumerate(check.array(top, "contract")):
+        path = f"contract[{index}]"
+        table = check.table(raw, path, ("id", "label", "client", "account", "hours",
+                                        "hourly_price", "amount", "payments"))
+        if table is None:
+            contracts.append(_INVALID)
+            continue
+        context = _quoted(table.get("label"))
+        contract_id = _identifier(check, table, path, context,
+                                  [c.id for c in contracts if c is not _INVALID])
+        if ("hourly_price" in table) == ("amount" in table):
+            check.fail(path, problem="un contrat en heures se donne soit par un prix de "
+                       f"l'heure ({_key('contract', 'hourly_price')}), soit par son montant "
+                       f"de chaque année ({_key('contract', 'amount')})",
+                       hint="gardez l'une des deux façons", context=context)
+        fields = {
+            "id": contract_id,
+            "label": check.text(table, "label", path, context=context),
+            "client": check.text(table, "client", path, required=False, context=context),
+            "account": _account(check, table, path, "revenue", context),
+            "hours": check.per_year(table, "hours", path, context=context),
+            "hourly_price": check.number(table, "hourly_price", path, default=None,
+                                         context=context),
+            "amount": check.per_year(table, "amount", path, required=False,
+                                     context=context),
+            "payments": _payments(check, table, path, context),
+        }
+        contracts.append(_build(Contract, fields))
+    return tuple(contracts)
+
+
+def _identifier(check: _Checker, table: Mapping, path: str, context: str | None,
+                taken: list[str]) -> Any:
+    """An item's ``id``: letters without accents, digits, - and _, a letter first,
+    unique among ``taken``."""
+    value = check.text(table, "id", path, context=context)
+    if value is not _INVALID and not _NEED_ID.match(value):
+        return check.fail(f"{path}.id", "un identifiant (lettres sans accent, chiffres, - "
+                          "et _, commençant par une lettre)", value, context=context)
+    if value is not _INVALID and value in taken:
+        return check.fail(f"{path}.id", problem=f"l'identifiant « {value} » est déjà "
+                          "utilisé par une autre ligne", context=context)
+    return value
 
 
 def _revenue(check: _Checker, raw: Any, path: str) -> Any:

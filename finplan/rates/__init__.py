@@ -4,6 +4,9 @@ The IAE *aide au poste* (montant socle per full-time post and per year) lives
 in ``aide_au_poste.toml`` beside this module, each figure with its date in
 force and the arrêté that sets it.
 
+The hours of one insertion FTE of each structure type (to turn hours worked into
+FTE, :func:`hours_per_fte`) live in ``heures_etp.toml``, each with its source.
+
 The figure *of a calendar year* is the average of the figures in force on the
 first day of each of its twelve months (the socle is paid monthly, 1/12 a
 month), so a year in which a new arrêté applies from November gets 10/12 of
@@ -25,7 +28,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
-__all__ = ["CONTRACTS", "AidRate", "UnknownRate", "aide_au_poste", "missing_years_warning"]
+__all__ = ["CONTRACTS", "AidRate", "FteHours", "UnknownRate", "aide_au_poste",
+           "hours_per_fte", "missing_years_warning"]
 
 CONTRACTS = ("ACI", "EI", "AI", "ETTI", "EITI")
 
@@ -129,3 +133,45 @@ def aide_au_poste(contract: str, year: int) -> AidRate:
     amount = sum((entry.amounts[contract] for entry in monthly), Decimal(0)) / 12
     sources = tuple(dict.fromkeys(entry.source for entry in monthly))
     return AidRate(contract, year, amount.quantize(Decimal("0.01"), ROUND_HALF_UP), sources)
+
+
+@dataclass(frozen=True)
+class FteHours:
+    """The hours of one insertion FTE of a structure type, with their source; a
+    ``warning`` when no sourced figure is known and the legal annual time is used."""
+
+    contract: str | None
+    hours: Decimal
+    source: str
+    warning: str | None = None
+
+
+@cache
+def _hours_table() -> dict:
+    import tomllib
+
+    text = (Path(__file__).parent / "heures_etp.toml").read_text("utf-8")
+    return tomllib.loads(text, parse_float=Decimal)
+
+
+def hours_per_fte(contract: str | None) -> FteHours:
+    """The hours of one insertion FTE for ``contract`` (ACI, EI, AI, ETTI, EITI),
+    sourced; 1 607 h, the legal annual working time, with a warning when no figure
+    is known (AI, EI, or no contract).
+
+    >>> hours_per_fte("ACI").hours, hours_per_fte("EITI").hours
+    (Decimal('1820'), Decimal('1505'))
+    >>> print(hours_per_fte("AI").warning)
+    Heures d'un ETP d'insertion AI : aucun chiffre de la DGEFP trouvé (vérifié au 1er novembre 2026) ; finplan retient 1 607 heures, la durée légale annuelle du travail. Indiquez les heures d'un ETP sur la ligne de personnel si vous en connaissez d'autres.
+    """
+    table = _hours_table()
+    if contract in table and isinstance(table[contract], dict):
+        row = table[contract]
+        return FteHours(contract, Decimal(row["hours"]), row["source"])
+    hours = Decimal(table["default_hours"])
+    kind = f" {contract}" if contract else " (sans contrat IAE indiqué)"
+    return FteHours(contract, hours, table["default_source"], (
+        f"Heures d'un ETP d'insertion{kind} : aucun chiffre de la DGEFP trouvé (vérifié "
+        f"au {_french_date(table['checked'])}) ; finplan retient {_thousands(hours)} "
+        "heures, la durée légale annuelle du travail. Indiquez les heures d'un ETP sur la "
+        "ligne de personnel si vous en connaissez d'autres."))

@@ -37,6 +37,7 @@ from finplan.model.budget import (
     add,
     sub_line,
 )
+from finplan.model.cash import payer_name
 from finplan.model.money import Cents
 from finplan.model.plan import Plan
 from finplan.model.vocabulary import CERFA_74_LINES
@@ -144,6 +145,9 @@ def _produit_entries(plan: Plan, details: Details, funders: Funders) -> list[_En
     entries = [_Entry(item.account, item.label, lambda y, r=row: calc.ref(r, y), cents)
                for item, row, cents in zip(plan.case.revenue, details.revenue,
                                            plan.revenue_by_item)]
+    entries += [_Entry(item.account, payer_name(item), lambda y, r=row: calc.ref(r, y), cents)
+                for item, row, cents in zip(plan.case.contracts, details.contracts,
+                                            plan.contracts_by_item)]
     entries += [_Entry(DONATIONS_CODE, f.name, lambda y, n=f.name: funders.cell(n, y),
                        f.amounts)
                 for f in plan.charge_funding if f.line == "dons_mecenat"]

@@ -36,11 +36,14 @@ from finplan.io.workbook_styles import (
 )
 from finplan.model.amounts import months_active
 from finplan.model.assets import LoanSchedule, loan_start
-from finplan.model.case import Loan, Need
+from finplan.model.case import Case, Loan, Need
+from finplan.model.cash import payer_name
+from finplan.model.contracts import contract_hours, fte_hours
 from finplan.model.funders import counts_for, per_fte_rate, total_cap, yearly_caps
-from finplan.model.money import to_cents
+from finplan.model.money import Cents, to_cents
 from finplan.model.needs import covered_lines
 from finplan.model.plan import Plan
+from finplan.model.staff import StaffCosts
 
 
 class Details:
@@ -51,6 +54,7 @@ class Details:
         self.gross: list[int] = []
         self.social: list[int] = []
         self.revenue: list[int] = []
+        self.contracts: list[int] = []  # each contract's value (own revenue)
         self.expense: list[int] = []
         self.depreciation: list[int] = []
         self.interest: list[int] = []
@@ -80,6 +84,10 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     first = sheet.section("Personnel")
     fte_rows: list[int] = []
     for i, (staff, costs) in enumerate(zip(case.staff, plan.staff_costs)):
+        if staff.hours_from is not None:  # the hours of a contract, in FTE
+            _write_hours_staff(sheet, case, layout, details, fte_rows, i, costs, helpers)
+            continue
+
         def fte(y: int, i: int = i) -> str:
             return or_else(hyp(layout.cell("staff", i, "fte", y)),
                        hyp(layout.cell("staff", i, "fte")))
@@ -131,6 +139,22 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
                     f"{by_amount})")
         details.revenue.append(sheet.line(item.account, item.label, revenue,
                                           [money(c) for c in amounts], total=False))
+    if case.contracts:
+        sheet.section("Contrats en heures")
+    for i, (item, amounts) in enumerate(zip(case.contracts, plan.contracts_by_item)):
+        hours = sheet.line("", f"Heures vendues — {item.label}",
+                           lambda y, i=i: contract_hours_input(layout, i, y),
+                           [contract_hours(item, y) for y in range(1, years + 1)],
+                           total=False, number_format=NUMBER)
+
+        def value(y: int, i: int = i, hours: int = hours) -> str:
+            price = hyp(layout.cell("contract", i, "hourly_price"))
+            by_hours = f"ROUND({sheet.local(hours, y)}*{price}*(1+idx_prix)^{y - 1},2)"
+            amount = hyp(layout.cell("contract", i, "amount", y))
+            return (f"IF(ISNUMBER({price}),{by_hours},ROUND("
+                    f"{or_else(amount, hyp(layout.cell('contract', i, 'amount')))},2))")
+        details.contracts.append(sheet.line(item.account, payer_name(item), value,
+                                            [money(c) for c in amounts], total=False))
 
     sheet.section("Charges")
     for i, (item, amounts) in enumerate(zip(case.expenses, plan.expenses_by_item)):
@@ -198,8 +222,8 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     # needs
     first = sheet.section("Besoins")
     details.own_revenue = sheet.line("", "Recettes propres", lambda y: sum_local(
-        sheet, details.revenue, y), [money(sum(r[y] for r in plan.revenue_by_item))
-                                     for y in range(years)], total=False)
+        sheet, [*details.revenue, *details.contracts], y), [money(c) for c in own_revenue(
+            plan)], total=False)
     investment_funders = [f for f in plan.funder_results
                           if f.funder.finances == "investment" and f.type != "own"]
     subsidised = sheet.line(
@@ -267,6 +291,50 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 8, LABEL_COLUMN: 52,
                                                     **widths})
     return details
+
+
+def own_revenue(plan: Plan) -> list[Cents]:
+    """The own revenue of each year: revenue lines and contracts sold in hours."""
+    return [sum(item[y] for item in (*plan.revenue_by_item, *plan.contracts_by_item))
+            for y in range(len(plan.years))]
+
+
+def contract_hours_input(layout: InputLayout, index: int, y: int) -> str:
+    """A contract's hours of year ``y`` as typed: its year column, else the single
+    number (:func:`finplan.model.contracts.contract_hours`)."""
+    return or_else(hyp(layout.cell("contract", index, "hours", y)),
+                   hyp(layout.cell("contract", index, "hours")))
+
+
+def _write_hours_staff(sheet: SheetWriter, case: Case, layout: InputLayout,
+                       details: Details, fte_rows: list[int], i: int, costs: StaffCosts,
+                       note_column: int) -> None:
+    """A staff line that works a contract's hours (:func:`finplan.model.staff.fte_years`,
+    ``gross_salary``): its FTE-years are the contract's hours over the hours of one FTE
+    (typed on the line, else the sourced figure, its source beside it), its gross pay
+    ``FTE-years × 12 × monthly gross × (1 + salaries)^(y-1)``."""
+    staff = case.staff[i]
+    contract = next(k for k, c in enumerate(case.contracts) if c.id == staff.hours_from)
+    sourced = fte_hours(staff)
+    per_fte = or_else(hyp(layout.cell("staff", i, "hours_per_fte")), f"{sourced.hours}")
+    fte_row = sheet.line("", f"ETP-années — {staff.role} (heures du contrat ÷ heures d'un "
+                         "ETP)", lambda y: f"{contract_hours_input(layout, contract, y)}/{per_fte}",
+                         list(costs.fte_years), total=False, number_format=NUMBER)
+    if staff.hours_per_fte is None:
+        sheet.sheet.put(f"{get_column_letter(note_column)}{fte_row}",
+                        f"Heures d'un ETP : {sourced.source}")
+    gross = hyp(layout.cell("staff", i, "monthly_gross"))
+    rate = hyp(layout.cell("staff", i, "employer_rate"))
+    gross_row = sheet.line("641", f"Salaire brut — {staff.role}",
+                           lambda y: (f"ROUND({sheet.local(fte_row, y)}*12*{gross}"
+                                      f"*(1+idx_salaires)^{y - 1},2)"),
+                           [money(c) for c in costs.gross], total=False)
+    social_row = sheet.line("645", f"Charges patronales — {staff.role}",
+                            lambda y: f"ROUND({sheet.local(gross_row, y)}*{rate},2)",
+                            [money(c) for c in costs.social], total=False)
+    fte_rows.append(fte_row)
+    details.gross.append(gross_row)
+    details.social.append(social_row)
 
 
 def write_funder_limits(sheet: SheetWriter, plan: Plan, layout: InputLayout,

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from finplan.io.cells import column_letter as get_column_letter
 from finplan.io.grid import Book, Expectations
-from finplan.io.sheets.calculs import Details
+from finplan.io.sheets.calculs import Details, own_revenue
 from finplan.io.sheets.rows import (
     SheetWriter,
     hyp,
@@ -179,9 +179,8 @@ def link_funders(funders: Funders, details: Details, plan: Plan,
     sheet.row += 1
     by_type = {kind: [funders.funder_rows[f.name] for f in plan.funder_results
                       if f.type == kind] for kind in ("public", "private", "own")}
-    own_revenue = [sum(r[y] for r in plan.revenue_by_item) for y in range(years)]
     rows = [sheet.line("", "Recettes propres", lambda y: calc.ref(details.own_revenue, y),
-                       [money(c) for c in own_revenue], first_column=FIRST_YEAR_COLUMN)]
+                       [money(c) for c in own_revenue(plan)], first_column=FIRST_YEAR_COLUMN)]
     for kind, text in (("public", "Financements publics"), ("private", "Aides privées"),
                        ("own", "Fonds propres de la structure")):
         totals = [sum(f.amounts[y] for f in plan.funder_results if f.type == kind)
