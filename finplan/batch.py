@@ -145,6 +145,11 @@ def _obstacle(job: _Job) -> str | None:
     return None
 
 
+# What the « Classeur » column says of a collective (spec §6), whose workbook is not
+# written yet: its figures are in the summary all the same.
+COLLECTIVE_NOTE = "aucun (collectif : classeur pas encore disponible)"
+
+
 def _one(job: _Job) -> dict[str, Any]:
     """Build one case's workbook; never raises for a bad case or a refused file."""
     from finplan import compute, load_case
@@ -158,19 +163,22 @@ def _one(job: _Job) -> dict[str, Any]:
             raise FinplanError(obstacle)
         case = load_case(job.case_path)
         plan = compute(case)
-        book = build_workbook(case, plan).workbook
-        backup = save_new(book, job.target, force=job.force)
+        backup, target = None, COLLECTIVE_NOTE
+        if not case.members:  # a collective's workbook is not written yet
+            book = build_workbook(case, plan).workbook
+            backup, target = save_new(book, job.target, force=job.force), job.target.name
     except FinplanError as error:
         row["erreurs"] = str(error)
         return row
     row.update(
         valide=plan.ok,
-        controles_en_echec=", ".join(c.id for c in plan.check_results if c.fails),
+        controles_en_echec=", ".join(c.id + (f" ({c.member})" if c.member else "")
+                                     for c in plan.check_results if c.fails),
         besoins=sum(sum(r.amounts) for r in plan.need_results) / 100,
         non_finance=sum(sum(r.unfunded) for r in plan.need_results) / 100,
         tresorerie_fin=plan.cash_end[-1] / 100,
         besoin_relais=plan.monthly.bridging_need / 100,
-        classeur=job.target.name,
+        classeur=target,
         ancienne_version=Path(backup).name if backup else "")
     return row
 

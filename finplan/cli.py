@@ -476,7 +476,11 @@ def regenerate_command() -> int:
     save_atomic(template_workbook(), root / "templates" / "finplan.xlsx", backup=False)
     click.echo("Modèle écrit : templates/finplan.xlsx")
     for example in example_paths():
-        save_atomic(build_workbook(load_case(example)).workbook,
+        case = load_case(example)
+        if case.members:  # a collective's workbook is not written yet
+            click.echo(f"Exemple sans classeur (collectif) : {example.name}")
+            continue
+        save_atomic(build_workbook(case).workbook,
                     root / "workbooks" / f"{example.stem}.xlsx", backup=False)
         click.echo(f"Exemple écrit : workbooks/{example.stem}.xlsx")
     return EXIT_OK

@@ -189,10 +189,39 @@ def render_plan(plan: Plan) -> str:
     head = [f"{project.name} — {project.organisation}",
             f"Plan sur {counted(len(plan.years), 'an')} : {plan.years[0]} à {plan.years[-1]}, "
             f"activité démarrant au mois {project.start_month}."]
+    if plan.members:
+        head.append(f"Collectif de {counted(len(plan.members), 'membre')} : " + ", ".join(
+            member.name + (" (mandataire)" if member.mandataire else "")
+            for member in plan.case.members) + ". D'abord le plan consolidé (sans les "
+            "reversements entre membres), puis celui de chaque membre.")
     head += [f"Avertissement : {warning}" for warning in plan.warnings]
     head.append("Montants arrondis à l'euro (finplan plan --json donne les centimes).")
-    return "\n\n".join(["\n".join(head), _budget(plan), _funders(plan), _financing(plan),
-                        _checks(plan)]) + "\n"
+    blocks = ["\n".join(head), _budget(plan), _funders(plan), _financing(plan)]
+    if plan.members:
+        blocks.append(_members(plan))
+        for member, own in zip(plan.case.members, plan.members):
+            title = f"MEMBRE : {member.name}" + (" (mandataire)" if member.mandataire else "")
+            blocks += ["═" * len(title) + "\n" + title + "\n" + "═" * len(title),
+                       _budget(own), _funders(own), _financing(own)]
+    return "\n\n".join([*blocks, _checks(plan)]) + "\n"
+
+
+def _members(plan: Plan) -> str:
+    """A collective's members side by side: hours, own revenue, insertion FTE, aide au
+    poste, result and year-end cash, by year."""
+    header = ["", *map(str, plan.years)]
+    rows, indents = [], []
+    for member, own in zip(plan.case.members, plan.members):
+        rows.append([member.name, *[""] * len(plan.years)])
+        hours = [sum(year) for year in zip(*own.hours.values())] or [0] * len(plan.years)
+        rows += [["Heures des contrats", *[f"{format_decimal(h)} h" for h in hours]],
+                 ["ETP d'insertion", *[format_decimal(round(f, 2)) for f in own.fte_insertion]],
+                 ["Recettes propres", *own.own_revenue],
+                 ["Aides par ETP (aide au poste)", *own.per_fte_aid],
+                 ["Résultat", *own.result],
+                 ["Trésorerie en fin d'année", *own.cash_end]]
+        indents += [0, 2, 2, 2, 2, 2, 2]
+    return table("Membres du collectif", header, rows, indents)
 
 
 def render_simulation(simulation: Any, histogram_measure: str = "result") -> str:

@@ -24,8 +24,13 @@ def _folder(tmp_path):
 def test_batch_carries_on_past_bad_cases_and_summarises(tmp_path):
     result = run_batch(_folder(tmp_path), tmp_path / "sorties", progress=False)
     rows = {row["cas"]: row for row in result.rows}
-    assert sorted(rows) == ["atelier-velo", "casse", "epicerie-solidaire",
-                            "recyclerie-chalosse"]
+    assert sorted(rows) == ["atelier-velo", "casse", "collectif-releve",
+                            "epicerie-solidaire", "recyclerie-chalosse"]
+    # a collective: its consolidated figures, no workbook yet
+    collective = rows["collectif-releve"]
+    assert collective["valide"] is True and collective["erreurs"] == ""
+    assert collective["classeur"] == "aucun (collectif : classeur pas encore disponible)"
+    assert not (tmp_path / "sorties" / "collectif-releve.xlsx").exists()
     assert rows["casse"]["erreurs"].startswith("Le dossier contient 2 erreurs :")
     assert rows["casse"]["classeur"] == ""
     velo = rows["atelier-velo"]
@@ -39,7 +44,7 @@ def test_batch_carries_on_past_bad_cases_and_summarises(tmp_path):
     summary = json.loads(result.summary_json.read_text("utf-8"))
     assert [case["cas"] for case in summary["cases"]] == [row["cas"] for row in result.rows]
     sheet = load_workbook(result.summary_workbook)["Synthèse"]
-    assert sheet["A1"].value == "Dossier" and sheet.max_row == 5
+    assert sheet["A1"].value == "Dossier" and sheet.max_row == 6
     assert result.summary.loc["recyclerie-chalosse", "besoin_relais"] == 35646.29
     assert result.exit_code == 2
 
@@ -56,4 +61,4 @@ def test_cli_batch(tmp_path):
                                        str(tmp_path / "sorties")])
     assert result.exit_code == 2
     assert "casse.toml : Le dossier contient 2 erreurs" in result.output
-    assert "4 dossiers ; synthèse" in result.output
+    assert "5 dossiers ; synthèse" in result.output

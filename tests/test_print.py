@@ -35,7 +35,8 @@ from spreadsheet import make_profile, soffice
 import finplan
 from finplan.io.workbook_write import build_workbook, template_workbook
 
-EXAMPLES = {path.stem: path for path in sorted(finplan.demo_path().parent.glob("*.toml"))}
+EXAMPLES = {path.stem: path for path in sorted(finplan.demo_path().parent.glob("*.toml"))
+            if not finplan.load_case(path).members}  # a collective has no workbook yet
 WORKBOOKS = [*EXAMPLES, "modele"]
 
 # Pages a sheet may take, and why. A4 landscape holds about 30 rows of a table at 100 %.

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
 
+from finplan.errors import FinplanError
 from finplan.io import grid
 from finplan.io.grid_openpyxl import put, write_book
 from finplan.io.sheet_marks import (
@@ -146,8 +147,22 @@ def _input_sheets(case: Case | None, expected: Expectations) -> tuple[grid.Book,
     return model, layout
 
 
+def refuse_collective(case: Case | None) -> None:
+    """A collective's workbook (consolidated plan, « Membres » sheet, each member's
+    budget) is not written yet: say so in French rather than write a workbook that
+    would drop its members."""
+    if case is not None and case.members:
+        raise FinplanError(
+            f"« {case.project.organisation} » est un collectif de {len(case.members)} "
+            "membres : son classeur Excel (plan consolidé, feuille « Membres », budget de "
+            "chaque membre) n'est pas encore disponible dans cette version de finplan. "
+            "Ses chiffres sont donnés par « finplan plan » (en texte, ou en JSON avec "
+            "--json). Rien n'a été écrit.")
+
+
 def build_workbook(case: Case, plan: Plan | None = None) -> BuiltWorkbook:
     """The complete workbook of a case: inputs filled, outputs computed."""
+    refuse_collective(case)
     plan = plan or compute(case)
     expected: Expectations = {}
     model, layout = _input_sheets(case, expected)
@@ -160,6 +175,7 @@ def build_workbook(case: Case, plan: Plan | None = None) -> BuiltWorkbook:
 def template_workbook(case: Case | None = None) -> Workbook:
     """The empty template a volunteer fills (``templates/finplan.xlsx``); with a
     case, the template as a volunteer would have filled it (no results yet)."""
+    refuse_collective(case)
     model, layout = _input_sheets(case, {})
     write_placeholders(model, compute(case or validate_case(_BLANK)), layout, case is None)
     finish_input_sheets(model, case)

@@ -24,6 +24,7 @@ __all__ = [
     "Indexation",
     "Investment",
     "Loan",
+    "Member",
     "MonteCarlo",
     "Need",
     "PerYear",
@@ -75,6 +76,7 @@ class Staff:
     start_month: int | None = None
     hours_from: str | None = None
     hours_per_fte: Decimal | None = None
+    member: str | None = None  # the member it belongs to (None: the mandataire)
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class Revenue:
     quantity: PerYear | None = None
     unit_price: Decimal | None = None
     monthly_profile: tuple[Decimal, ...] | None = None  # 12 weights, January first
+    member: str | None = None  # the member it belongs to (None: the mandataire)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,10 @@ class Expense:
     account: str
     amount: PerYear
     monthly_profile: tuple[Decimal, ...] | None = None  # 12 weights, January first
+    member: str | None = None  # the member it belongs to (None: the mandataire)
+    # when it is paid, as a funder's schedule (None: over the active months); set only
+    # by finplan.model.members for what a mandataire passes on to the members
+    payments: Payments | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,8 @@ class Contract:
     hourly_price: Decimal | None = None
     amount: PerYear | None = None
     payments: Payments | None = None
+    fee_rate: Decimal = Decimal(0)  # what the mandataire keeps of what it passes on
+    split: tuple[tuple[str, Decimal], ...] | None = None  # member id -> share of hours
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,7 @@ class Investment:
     life_years: Decimal
     year: int = 1
     month: int = 1
+    member: str | None = None  # the member it belongs to (None: the mandataire)
 
 
 @dataclass(frozen=True)
@@ -131,6 +141,7 @@ class Loan:
     months: int
     year: int = 1
     month: int = 1
+    member: str | None = None  # the member it belongs to (None: the mandataire)
 
 
 @dataclass(frozen=True)
@@ -150,6 +161,7 @@ class Need:
     max_public_share: Decimal | None = None
     covers: tuple[str, ...] | None = None
     share: PerYear | None = None
+    member: str | None = None  # the member it belongs to (None: the mandataire)
 
     @property
     def is_custom(self) -> bool:
@@ -185,6 +197,22 @@ class Funder:
     cap_total: Decimal | None = None
     priority: int = 100
     payments: Payments | None = None  # None: the default schedule of its type and rule
+    member: str | None = None  # the member it belongs to (None: the mandataire)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A structure of a collective (spec §6): its lines carry its ``id``; exactly one
+    is the ``mandataire``, which answers the contracts and passes on the members'
+    shares. ``approved_fte``: the insertion FTE the State approved, per year (caps its
+    per-FTE aids)."""
+
+    id: str
+    name: str
+    siae: str | None = None
+    mandataire: bool = False
+    opening_cash: Decimal = Decimal(0)
+    approved_fte: PerYear | None = None
 
 
 @dataclass(frozen=True)
@@ -228,12 +256,21 @@ class Case:
     funders: tuple[Funder, ...] = ()
     scenarios: tuple[Scenario, ...] = ()  # named overrides, see model/scenarios.py
     montecarlo: MonteCarlo | None = None  # see model/montecarlo.py
+    members: tuple[Member, ...] = ()  # a collective (spec §6); none: one organisation
+    # a member's own plan (finplan.model.members.member_case): its approved insertion
+    # FTE, which caps its per-FTE aids; never in a case file
+    approved_fte: PerYear | None = None
 
     @property
     def years(self) -> tuple[int, ...]:
         """The calendar years of the plan."""
         first = self.project.first_year
         return tuple(range(first, first + self.project.years))
+
+    @property
+    def mandataire(self) -> Member | None:
+        """The member that answers for the collective (None: one organisation)."""
+        return next((m for m in self.members if m.mandataire), None)
 
     def contract(self, contract_id: str) -> Contract:
         """The contract with this id."""

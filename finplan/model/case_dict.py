@@ -42,11 +42,20 @@ def case_to_dict(case: Case) -> dict[str, Any]:
                 for need in case.needs if not need.is_custom and need.max_public_share}
     if ceilings:
         raw["needs"] = ceilings
+    if case.members:
+        raw["member"] = [table(member) for member in case.members]
     for key, items in (("staff", case.staff), ("revenue", case.revenue),
                        ("contract", case.contracts), ("expense", case.expenses),
                        ("investment", case.investments), ("loan", case.loans)):
         if items:
             raw[key] = [table(item) for item in items]
+    for contract in raw.get("contract", ()):
+        if "split" in contract:
+            contract["split"] = dict(contract["split"])  # a TOML table: id = share
+        if not contract.get("fee_rate"):
+            contract.pop("fee_rate", None)
+    if case.members:  # each member has its own opening cash
+        raw["project"].pop("opening_cash", None)
     custom = [table(need) for need in case.needs if need.is_custom]
     if custom:
         raw["need"] = custom

@@ -54,6 +54,9 @@ MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "aoû
 PUBLIC_PAYMENTS: Payments = ((Decimal("0.6"), 4), (Decimal("0.4"), 16))
 PRIVATE_PAYMENTS: Payments = ((Decimal(1), 3),)
 CONTRACT_PAYMENTS: Payments = ((Decimal(1), 3),)  # spec §6
+# What a collective's mandataire passes on to its members (expenses paid on the
+# contract's schedule, finplan.model.members), in the outflows.
+PASSED_ON = "Reversements aux membres"
 OWN_PAYMENTS: Payments = ((Decimal(1), 1),)
 
 
@@ -154,6 +157,10 @@ class MonthlyCash:
     outflows: dict[str, list[Cents]] = field(default_factory=dict)
     receivable_end: Cents = 0
     receivable_by_year: list[Cents] = field(default_factory=list)
+    # what is booked but paid after a year's end (a mandataire's pass-ons paid when the
+    # client pays): 0 for an organisation on its own
+    payable_end: Cents = 0
+    payable_by_year: list[Cents] = field(default_factory=list)
     late: dict[str, list[Cents]] = field(default_factory=dict)  # due minus paid, by funder
 
     def _add(self, table: dict[str, list[Cents]], key: str, month: int, amount: Cents
@@ -213,10 +220,26 @@ def monthly_cash(case: Case, plan_parts: dict) -> MonthlyCash:
             total = costs.gross[y - 1] + costs.social[y - 1]
             for month, amount in spread(total, months_of_year(y, own)).items():
                 cash._add(cash.outflows, "Salaires et charges sociales", at(y, month), amount)
+    booked, paid_out = [0] * years, [0] * months
+    for item, by_year in zip(case.expenses, plan_parts["expenses"]):
+        if item.payments is None:
+            continue
+        for y in range(1, years + 1):
+            booked[y - 1] += by_year[y - 1]
+            for absolute, part in _scheduled(item.payments, y, by_year[y - 1]).items():
+                if absolute <= months:
+                    cash._add(cash.outflows, PASSED_ON, absolute, part)
+                    paid_out[absolute - 1] += part
+                else:
+                    cash.payable_end += part
+    cash.payable_by_year = [sum(booked[:y]) - sum(paid_out[:12 * y])
+                            for y in range(1, years + 1)]
     for items, amounts, table, label in (
             (case.expenses, plan_parts["expenses"], cash.outflows, "Charges"),
             (case.revenue, plan_parts["revenue"], cash.inflows, "Recettes propres")):
         for item, by_year in zip(items, amounts):
+            if getattr(item, "payments", None) is not None:
+                continue  # a pass-on, above
             for y in range(1, years + 1):
                 for month, amount in spread(by_year[y - 1], months_of_year(y, start),
                                             item.monthly_profile).items():
@@ -275,6 +298,8 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
     for items, amounts, sign in ((case.expenses, plan_parts["expenses"], -1),
                                  (case.revenue, plan_parts["revenue"], 1)):
         for item, by_year in zip(items, amounts):
+            if getattr(item, "payments", None) is not None:
+                continue  # a pass-on, with the scheduled payments below
             for y in range(1, years + 1):
                 spread_year(by_year, y, months_of_year(y, start), sign, item.monthly_profile)
     for item, amount in zip(case.investments, plan_parts["investments"]):
@@ -286,11 +311,13 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
             if paid:
                 add(paid, spread_draws((schedule.interest + schedule.repaid)[:, y - 1], paid),
                     -1)
-    scheduled = [(default_payments(funder), funder, amounts)
+    scheduled = [(default_payments(funder), funder, amounts, 1)
                  for funder, amounts in plan_parts["funding"] if moves_cash(funder, case)]
-    scheduled += [(contract_payments(contract), None, amounts) for contract, amounts
+    scheduled += [(contract_payments(contract), None, amounts, 1) for contract, amounts
                   in zip(case.contracts, plan_parts.get("contracts", ()))]
-    for schedule, funder, amounts in scheduled:
+    scheduled += [(item.payments, None, amounts, -1) for item, amounts
+                  in zip(case.expenses, plan_parts["expenses"]) if item.payments is not None]
+    for schedule, funder, amounts, sign in scheduled:
         for y in range(1, years + 1):
             if schedule is None:  # per_fte: as the matching staff are paid
                 spread_year(amounts, y, months_of_year(y, _first_paid(case, funder)), 1)
@@ -300,7 +327,7 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
             for k, (_, month) in enumerate(schedule):
                 absolute = 12 * (y - 1) + month
                 if absolute <= months:
-                    add([absolute], parts[:, [k]], 1)
+                    add([absolute], parts[:, [k]], sign)
     return varied + constant if varied is not constant else constant
 
 

@@ -25,6 +25,7 @@ class Check:
     ok: bool
     message: str
     severity: str = "error"  # "error" fails the plan, "warning" does not
+    member: str | None = None  # a collective: the member whose plan it checks
 
     @property
     def fails(self) -> bool:

@@ -24,7 +24,7 @@ from finplan.model.assets import (
     loan_schedule_draws,
 )
 from finplan.model.budget import add, budget_rows, caf, line_totals, result, subtract
-from finplan.model.case import Case, Funder, Need
+from finplan.model.case import BUILTIN_NEEDS, Case, Funder, Need
 from finplan.model.cash import (
     MonthlyCash,
     month_label,
@@ -35,6 +35,7 @@ from finplan.model.cash import (
 from finplan.model.contracts import contract_value, fte_hours, line_hours
 from finplan.model.financing import cash_end, financing_rows, working_capital
 from finplan.model.funders import request, total_cap, yearly_caps
+from finplan.model.members import consolidate, member_case, member_of
 from finplan.model.money import Cents, format_percent, to_cents
 from finplan.model.montecarlo import Draws
 from finplan.model.needs import custom_need, earmarked_need
@@ -65,7 +66,21 @@ def compute(case: Case) -> Plan:
     ... }))
     >>> plan.need_amounts["operating"], plan.funder_results[0].amounts, plan.result
     ([1200000], (1200000,), [0])
+
+    A collective (``[[member]]``, spec §6) is each member's own plan, consolidated
+    (:mod:`finplan.model.members`); the members' plans are in ``plan.members``.
     """
+    return _collective(case) if case.members else _organisation(case)
+
+
+def _collective(case: Case) -> Plan:
+    """The plan of a collective: each member's own plan, consolidated."""
+    own = [member_case(case, member) for member in case.members]
+    return consolidate(case, [(member, _organisation(member.case)) for member in own])
+
+
+def _organisation(case: Case) -> Plan:
+    """The plan of one organisation (:func:`compute`)."""
     project, index = case.project, case.indexation
     years = project.years
     calendar = case.years
@@ -229,10 +244,61 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
     >>> outcomes, plan = compute_draws(case, np.zeros((0, 1))), finplan.compute(case)
     >>> outcomes.result[0].tolist() == plan.result, int(outcomes.low[0]) == plan.monthly.low[0]
     (True, True)
+
+    A collective's draws are each member's, summed as :func:`compute` consolidates
+    (:func:`_collective_draws`).
     """
+    draws = Draws.of(case, xs)
+    if case.members:
+        return _collective_draws(case, draws)
+    return _organisation_draws(case, draws)
+
+
+def _collective_draws(case: Case, draws: Draws) -> Outcomes:
+    """:func:`_collective` for every draw: each member's own plan (its lines'
+    variations, and those of the collective's single values), then their sums: the
+    internal flows cancel in the result, the year-end and the monthly cash; each
+    built-in need's unfunded part is the members' sum; each funder's funding keyed by
+    its index in the collective."""
+    parts = []
+    for member in case.members:
+        own = member_case(case, member)
+        factors = {}
+        for target, factor in draws.factors.items():
+            if target.index is None:  # project, working_capital: every member's
+                factors[target] = factor
+                continue
+            items = case.needs[len(BUILTIN_NEEDS):] if target.collection == "need" else (
+                getattr(case, _CASE_LISTS[target.collection]))
+            if member_of(items[target.index], case) == member.id:
+                mine = sum(1 for item in items[:target.index]
+                           if member_of(item, case) == member.id)
+                factors[replace(target, index=mine)] = factor
+        funders = [i for i, funder in enumerate(case.funders)
+                   if member_of(funder, case) == member.id]
+        parts.append((funders, _organisation_draws(own.case, Draws(factors, draws.count))))
+    unfunded: dict[str, np.ndarray] = {}
+    funding: dict[tuple[str, int], np.ndarray] = {}
+    for funders, outcome in parts:
+        for need_id, left in outcome.unfunded.items():
+            unfunded[need_id] = unfunded[need_id] + left if need_id in unfunded else left
+        funding.update({(need_id, funders[i]): paid
+                        for (need_id, i), paid in outcome.funding.items()})
+    return Outcomes(result=sum(outcome.result for _, outcome in parts),
+                    unfunded=unfunded, funding=funding,
+                    cash_end=sum(outcome.cash_end for _, outcome in parts),
+                    balances=sum(outcome.balances for _, outcome in parts))
+
+
+# Monte Carlo targets' collections -> the Case field holding their items.
+_CASE_LISTS = {"staff": "staff", "revenue": "revenue", "expense": "expenses",
+               "investment": "investments", "loan": "loans", "funder": "funders"}
+
+
+def _organisation_draws(case: Case, draws: Draws) -> Outcomes:
+    """:func:`_organisation` for every draw (:func:`compute_draws`)."""
     import numpy as np
 
-    draws = Draws.of(case, xs)
     project, index = case.project, case.indexation
     years, rows = project.years, draws.rows
 

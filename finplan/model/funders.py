@@ -22,7 +22,7 @@ from finplan.model.amounts import year_value
 from finplan.model.case import Case, Funder, Staff
 from finplan.model.money import Cents, times, to_cents
 from finplan.model.montecarlo import TYPED, ItemValues
-from finplan.model.series import is_exact, series, year_of
+from finplan.model.series import is_exact, minimum, series, year_of
 from finplan.model.staff import StaffCosts
 from finplan.rates import aide_au_poste
 
@@ -106,7 +106,9 @@ def per_fte_asks(funder: Funder, case: Case, staff: Sequence[StaffCosts],
     """``asks(y) = per_fte_rate(y) × sum of fte_years(y)`` over the staff lines that
     count for the funder; the years the rate table had no figure for go to
     ``missing_rates`` (by contract code).  Exact while neither the funder's amount
-    nor the FTE of a line that counts for it varies; one per draw otherwise."""
+    nor the FTE of a line that counts for it varies; one per draw otherwise.  A
+    collective's member counts at most its approved insertion FTE of the year
+    (``case.approved_fte``, spec §6) for an aid to its insertion staff."""
     v = values.of("amount_per_fte")
     matching = [costs.fte_years for line, costs in zip(case.staff, staff)
                 if counts_for(funder, line)]
@@ -121,6 +123,9 @@ def per_fte_asks(funder: Funder, case: Case, staff: Sequence[StaffCosts],
         else:  # floats as soon as one of them is drawn
             rate = float(rate) if is_exact(rate) else rate
             fte = sum(float(part) if is_exact(part) else part for part in parts)
+        if case.approved_fte is not None and funder.staff_kind == "insertion":
+            approved = year_value(case.approved_fte, y)
+            fte = minimum(fte, approved if is_exact(fte) else float(approved))
         asks.append(to_cents(rate * fte))
     return series(asks)
 

@@ -137,6 +137,7 @@ class Plan:
     cohort_depreciation: tuple[tuple[Cents, ...], ...] = ()  # [acquisition year][year]
     subsidised: tuple[Cents, ...] = ()  # investment subsidies received each year
     monthly: MonthlyCash | None = None  # the monthly cash plan
+    members: tuple[Plan, ...] = ()  # a collective: each member's own plan (spec §6)
 
     # -- raw figures (cents) ---------------------------------------------------
     @property
@@ -163,6 +164,32 @@ class Plan:
     def need_result(self, need_id: str) -> NeedResult:
         """The result of one need (``operating``, ``investment`` or a custom id)."""
         return next(r for r in self.need_results if r.need.id == need_id)
+
+    @property
+    def hours(self) -> dict[str, list[Decimal]]:
+        """The hours of each contract by year (a collective's member: its share)."""
+        return {contract.id: [contract.hours[y] if isinstance(contract.hours, tuple)
+                              else contract.hours for y in range(len(self.years))]
+                for contract in self.case.contracts}
+
+    @property
+    def fte_insertion(self) -> list[Decimal]:
+        """The FTE-years of the insertion staff, by year."""
+        return [sum((costs.fte_years[y] for line, costs in zip(self.case.staff,
+                                                              self.staff_costs)
+                     if line.kind == "insertion"), Decimal(0))
+                for y in range(len(self.years))]
+
+    @property
+    def own_revenue(self) -> list[Cents]:
+        """Own revenue by year: the revenue lines and the contracts in hours."""
+        return add([0] * len(self.years), *self.revenue_by_item, *self.contracts_by_item)
+
+    @property
+    def per_fte_aid(self) -> list[Cents]:
+        """What the per-FTE funders (the aide au poste) pay, by year."""
+        return add([0] * len(self.years), *(f.amounts for f in self.funder_results
+                                            if f.funder.rule == "per_fte"))
 
     @property
     def charge_funding(self) -> list[FunderFunding]:
@@ -234,9 +261,31 @@ class Plan:
             "cash_end": _money(self.cash_end),
             **self._monthly_dict(),
             "checks": [{"id": c.id, "ok": c.ok, "severity": c.severity,
-                        "message": c.message} for c in self.check_results],
+                        "message": c.message, **({"member": c.member} if c.member else {})}
+                       for c in self.check_results],
             "ok": self.ok,
             "warnings": list(self.warnings),
+            **({"members": [self._member_dict(member, plan) for member, plan
+                            in zip(self.case.members, self.members)]} if self.members
+               else {}),
+        }
+
+    @staticmethod
+    def _member_dict(member: Any, plan: Plan) -> dict[str, Any]:
+        """One member's own figures in a collective's JSON (spec §6)."""
+        return {
+            "id": member.id, "name": member.name,
+            "charges": {**{line: _money(v) for line, v in plan.charges.items()},
+                        "total": _money(plan.charges_total)},
+            "produits": {**{line: _money(v) for line, v in plan.produits.items()},
+                         "total": _money(plan.produits_total)},
+            "result": _money(plan.result), "caf": _money(plan.caf),
+            "cash_end": _money(plan.cash_end),
+            "cash_monthly": _money(plan.monthly.balances),
+            "hours": {key: [float(h) for h in hours] for key, hours in plan.hours.items()},
+            "fte_insertion": [float(fte) for fte in plan.fte_insertion],
+            "own_revenue": _money(plan.own_revenue), "per_fte_aid": _money(plan.per_fte_aid),
+            "ok": plan.ok,
         }
 
     def _monthly_dict(self) -> dict[str, Any]:

@@ -52,6 +52,7 @@ from finplan.model.case import (
     Indexation,
     Investment,
     Loan,
+    Member,
     MonteCarlo,
     Need,
     Project,
@@ -79,9 +80,9 @@ LIMITS = {"years": 5, "items": 200, "loan_months": 600, "text": 200,
 _MISSING = object()
 _INVALID = object()
 
-_TOP_KEYS = ("format", "project", "indexation", "working_capital", "staff", "revenue",
-             "contract", "expense", "investment", "loan", "needs", "need", "funder", "scenario",
-             "montecarlo")
+_TOP_KEYS = ("format", "project", "indexation", "working_capital", "member", "staff",
+             "revenue", "contract", "expense", "investment", "loan", "needs", "need",
+             "funder", "scenario", "montecarlo")
 _BUILTIN_LABELS = {"operating": "Fonctionnement (déficit d'exploitation)",
                    "investment": "Investissement (non couvert par les emprunts)"}
 _FUNDER_RULE_KEYS = {
@@ -337,8 +338,13 @@ def validate_case(raw: Any) -> Case:
     project = _project(check, top)
     indexation = _indexation(check, top)
     days = _working_capital(check, top)
-    contracts = _contracts(check, top)
-    contract_ids = {c.id for c in contracts if c is not _INVALID}
+    members = _members(check, top)
+    owners: dict[str, list] = {}
+    top = _without_members(check, top, members, owners)
+    contracts = _contracts(check, top, members)
+    # the ids typed, even on a contract with another mistake (said there)
+    contract_ids = {raw.get("id") for raw in check.array(top, "contract")
+                    if isinstance(raw, Mapping) and isinstance(raw.get("id"), str)}
     staff = tuple(_staff(check, item, f"staff[{i}]", project, contract_ids)
                   for i, item in enumerate(check.array(top, "staff")))
     revenue = tuple(_revenue(check, item, f"revenue[{i}]")
@@ -352,7 +358,7 @@ def validate_case(raw: Any) -> Case:
     needs = _needs(check, top, staff, expenses)
     funders = tuple(_funder(check, item, f"funder[{i}]")
                     for i, item in enumerate(check.array(top, "funder")))
-    _cross_checks(check, project, staff, needs, funders)
+    _cross_checks(check, project, staff, needs, funders, _owner_of(members, owners))
     raw_scenarios = check.array(top, "scenario")
     montecarlo = _montecarlo(check, top)
     if check.issues:
@@ -361,11 +367,127 @@ def validate_case(raw: Any) -> Case:
                 staff=staff, revenue=revenue, contracts=contracts, expenses=expenses,
                 investments=investments,
                 loans=loans, needs=needs, funders=funders, montecarlo=montecarlo)
+    if members:
+        case = _owned(check, replace(case, members=members), owners)
+        if check.issues:
+            raise CaseError(check.issues)
     scenarios = _scenarios(check, raw_scenarios, {k: v for k, v in top.items()
                                                   if k != "scenario"})
     if check.issues:
         raise CaseError(check.issues)
     return replace(case, scenarios=scenarios)
+
+
+_OWNED = {"staff": "staff", "revenue": "revenue", "expense": "expenses",
+          "investment": "investments", "loan": "loans", "funder": "funders",
+          "need": "needs"}  # the lists whose lines may name their member: Case field
+
+
+def _members(check: _Checker, top: Mapping) -> tuple:
+    """``[[member]]``: the structures of a collective (spec §6), exactly one of them
+    the mandataire."""
+    members: list = []
+    for index, raw in enumerate(check.array(top, "member")):
+        path = f"member[{index}]"
+        table = check.table(raw, path, ("id", "name", "siae", "mandataire", "opening_cash",
+                                        "approved_fte"))
+        if table is None:
+            members.append(_INVALID)
+            continue
+        context = _quoted(table.get("name"))
+        mandataire = table.get("mandataire", False)
+        if not isinstance(mandataire, bool):
+            mandataire = check.fail(f"{path}.mandataire", f"{syntax('true')} ou "
+                                    f"{syntax('false')}", mandataire, context=context)
+        members.append(_build(Member, {
+            "id": _identifier(check, table, path, context,
+                              [m.id for m in members if m is not _INVALID]),
+            "name": check.text(table, "name", path, context=context),
+            "siae": check.choice(table, "siae", path, "contract", required=False,
+                                 context=context),
+            "mandataire": mandataire,
+            "opening_cash": check.number(table, "opening_cash", path, default=Decimal(0),
+                                         context=context),
+            "approved_fte": check.per_year(table, "approved_fte", path, required=False,
+                                           context=context)}))
+    valid = [m for m in members if m is not _INVALID]
+    if members and len(valid) == len(members) and sum(m.mandataire for m in valid) != 1:
+        chosen = [m.name for m in valid if m.mandataire]
+        check.fail("member", problem=("aucun membre n'est le mandataire" if not chosen else
+                   "plusieurs membres sont mandataires (" + ", ".join(chosen) + ")"),
+                   hint=f"un seul membre porte {_key('member', 'mandataire')} = "
+                   f"{syntax('true')} : celui qui répond aux contrats pour le collectif")
+    if members and isinstance(top.get("project"), Mapping) and (
+            "opening_cash" in top["project"]):
+        check.fail("project.opening_cash", problem="dans un collectif, chaque membre a sa "
+                   f"propre trésorerie de départ ({_key('member', 'opening_cash')})",
+                   hint=f"retirez {_key('project', 'opening_cash')} et donnez-la à chaque "
+                   "membre")
+    return tuple(valid) if len(valid) == len(members) else tuple(members)
+
+
+def _without_members(check: _Checker, top: Mapping, members: tuple,
+                     owners: dict[str, list]) -> dict:
+    """``top`` with the ``member`` key taken out of every line (each line's function
+    then reads it as without members); ``owners`` gets, per list, the member named by
+    each line (None: none named), checked against the members."""
+    ids = [m.id for m in members if m is not _INVALID]
+    stripped = dict(top)
+    for key in _OWNED:
+        items = top.get(key)
+        if not isinstance(items, (list, tuple)):
+            continue
+        found, lines = [], []
+        for index, raw in enumerate(items):
+            if not isinstance(raw, Mapping) or "member" not in raw:
+                found.append(None)
+                lines.append(raw)
+                continue
+            path = f"{key}[{index}].member"
+            context = next((_quoted(raw.get(name)) for name in ("name", "label", "role")
+                            if _quoted(raw.get(name))), None)
+            value = raw["member"]
+            if not members:
+                check.fail(path, problem=f"{_key(key, 'member')} ne s'utilise que dans un "
+                           f"collectif, décrit par des lignes {section('member')}",
+                           hint="retirez-le, ou décrivez les membres", context=context)
+            elif not isinstance(value, str) or value not in ids:
+                check.fail(path, f"l'identifiant d'un membre : {listed(ids)}", value,
+                           context=context)
+            found.append(value if isinstance(value, str) else None)
+            lines.append({name: item for name, item in raw.items() if name != "member"})
+        owners[key] = found
+        stripped[key] = lines
+    return stripped
+
+
+def _owned(check: _Checker, case: Case, owners: dict[str, list]) -> Case:
+    """A collective's case, each line with the member it names; the rules that tie
+    lines to members: a contract's split names members, a staff line works the hours
+    of a contract that gives its member a share."""
+    changes = {}
+    for key, field in _OWNED.items():
+        items = list(getattr(case, field))
+        offset = len(BUILTIN_NEEDS) if key == "need" else 0
+        for index, member in enumerate(owners.get(key, [])):
+            if member is not None:
+                items[index + offset] = replace(items[index + offset], member=member)
+        changes[field] = tuple(items)
+    case = replace(case, **changes)
+    for index, line in enumerate(case.staff):
+        if line.hours_from is None:
+            continue
+        contract = case.contract(line.hours_from)
+        owner = line.member or case.mandataire.id
+        shared = dict(contract.split) if contract.split else {case.mandataire.id: 1}
+        if owner not in shared:
+            names = {m.id: m.name for m in case.members}
+            check.fail(f"staff[{index}].hours_from", problem=f"le contrat « {contract.id} » "
+                       f"ne donne pas d'heures à « {names[owner]} », le membre de ce "
+                       "personnel", hint=f"ajoutez ce membre à {_key('contract', 'split')} "
+                       "ou rattachez ce personnel à un membre qui a des heures",
+                       context=_quoted(line.role))
+    return case
 
 
 def _scenarios(check: _Checker, items: list, base: dict) -> tuple[Scenario, ...]:
@@ -629,13 +751,15 @@ def _staff(check: _Checker, raw: Any, path: str, project: Any,
     return _build(Staff, fields)
 
 
-def _contracts(check: _Checker, top: Mapping) -> tuple:
-    """``[[contract]]``: contracts sold in hours (spec §6)."""
+def _contracts(check: _Checker, top: Mapping, members: tuple) -> tuple:
+    """``[[contract]]``: contracts sold in hours (spec §6); in a collective, the
+    members' shares of the hours and what the mandataire keeps."""
     contracts: list = []
     for index, raw in enumerate(check.array(top, "contract")):
         path = f"contract[{index}]"
         table = check.table(raw, path, ("id", "label", "client", "account", "hours",
-                                        "hourly_price", "amount", "payments"))
+                                        "hourly_price", "amount", "payments", "fee_rate",
+                                        "split"))
         if table is None:
             contracts.append(_INVALID)
             continue
@@ -658,9 +782,48 @@ def _contracts(check: _Checker, top: Mapping) -> tuple:
             "amount": check.per_year(table, "amount", path, required=False,
                                      context=context),
             "payments": _payments(check, table, path, context),
+            "fee_rate": check.number(table, "fee_rate", path, high=1, default=Decimal(0),
+                                     context=context),
+            "split": _split(check, table, path, members, context),
         }
+        for key in ("fee_rate", "split"):
+            if key in table and not members:
+                fields[key] = check.fail(
+                    f"{path}.{key}", problem=f"{_key('contract', key)} ne s'utilise que dans "
+                    f"un collectif, décrit par des lignes {section('member')}",
+                    hint="retirez-le, ou décrivez les membres", context=context)
         contracts.append(_build(Contract, fields))
     return tuple(contracts)
+
+
+def _split(check: _Checker, table: Mapping, path: str, members: tuple,
+           context: str | None) -> Any:
+    """A contract's ``split``: member id -> share of the hours, shares above 0 adding
+    up to exactly 1 (None: all to the mandataire)."""
+    value = table.get("split", _MISSING)
+    if value is _MISSING:
+        return None
+    ids = [m.id for m in members if m is not _INVALID]
+    if not isinstance(value, Mapping) or not value:
+        return check.fail(f"{path}.split", "une table identifiant du membre -> part des "
+                          "heures", value, context=context)
+    shares = []
+    for member, share in value.items():
+        if member not in ids and members:
+            check.fail(f"{path}.split", f"l'identifiant d'un membre : {listed(ids)}",
+                       member, context=context)
+            continue
+        number = check.check_number(share, f"{path}.split.{member}", low=0, high=1,
+                                    above=True, context=context)
+        shares.append((member, number))
+    if any(number is _INVALID for _, number in shares) or len(shares) < len(value):
+        return _INVALID
+    if members and sum(number for _, number in shares) != 1:
+        return check.fail(f"{path}.split", problem="les parts des membres font "
+                          f"{format_percent(sum(number for _, number in shares))}, pas "
+                          "100 %", hint="corrigez-les pour qu'elles fassent 1 (100 %)",
+                          context=context)
+    return tuple(shares)
 
 
 def _identifier(check: _Checker, table: Mapping, path: str, context: str | None,
@@ -1081,12 +1244,26 @@ def _amount_per_fte(check: _Checker, table: Mapping, path: str, rule: Any,
     return check.per_year(table, "amount_per_fte", path, context=context)
 
 
+def _owner_of(members: tuple, owners: dict[str, list]) -> Any:
+    """``owner(key, index)``: the id of the member line ``index`` of list ``key``
+    belongs to (None for one organisation)."""
+    mandataire = next((m.id for m in members if m is not _INVALID and m.mandataire), None)
+
+    def owner(key: str, index: int) -> str | None:
+        named = owners.get(key, [])
+        return (named[index] if index < len(named) else None) or mandataire
+    return owner
+
+
 def _cross_checks(check: _Checker, project: Any, staff: tuple, needs: tuple,
-                  funders: tuple) -> None:
-    """Rules that tie items together: references, uniqueness, one residual."""
+                  funders: tuple, owner: Any) -> None:
+    """Rules that tie items together: references, uniqueness, one residual (per
+    member in a collective, where a funder finances its own member's needs)."""
     need_ids = {need.id for need in needs}
+    need_owner = {need.id: owner("need", index - len(BUILTIN_NEEDS))
+                  for index, need in enumerate(needs) if need.is_custom}
     seen_names: dict[str, int] = {}
-    residuals: dict[str, int] = {}
+    residuals: dict[tuple, int] = {}
     for index, funder in enumerate(funders):
         if funder is _INVALID:
             continue
@@ -1108,18 +1285,26 @@ def _cross_checks(check: _Checker, project: Any, staff: tuple, needs: tuple,
                        hint="valeurs possibles : " + ", ".join(
                            [f"« {choice('finances', need)} »" for need in BUILTIN_NEEDS]
                            + [f"« {need_id} »" for need_id in custom]), context=context)
+        mine = owner("funder", index)
+        if funder.finances in need_owner and need_owner[funder.finances] != mine:
+            check.fail(f"{path}.finances", problem=f"le besoin « {funder.finances} » est "
+                       "celui d'un autre membre du collectif", hint="un financeur finance "
+                       f"les besoins de son membre ({_key('funder', 'member')})",
+                       context=context)
         if funder.rule == "residual":
-            if funder.finances in residuals:
-                other = ref(f"funder[{residuals[funder.finances]}]")
+            if (mine, funder.finances) in residuals:
+                other = ref(f"funder[{residuals[(mine, funder.finances)]}]")
                 need = (choice("finances", funder.finances)
                         if funder.finances in BUILTIN_NEEDS else funder.finances)
                 check.fail(f"{path}.rule", problem="deux financeurs à la règle « "
                            f"{choice('rule', 'residual')} » sur le besoin « {need} » "
                            f"({other} et celui-ci)", hint="un seul financeur peut prendre "
                            "le solde d'un besoin", context=context)
-            residuals.setdefault(funder.finances, index)
+            residuals.setdefault((mine, funder.finances), index)
         if funder.rule == "per_fte":
-            _check_per_fte(check, project, staff, funder, path, context)
+            _check_per_fte(check, project, tuple(
+                line for i, line in enumerate(staff) if owner("staff", i) == mine),
+                funder, path, context)
 
 
 def _check_per_fte(check: _Checker, project: Any, staff: tuple, funder: Funder,

@@ -1,0 +1,323 @@
+"""Collectives (spec §6): members, contracts shared in hours, consolidation — worked out
+by hand on the bundled example, and properties over generated cases."""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import finplan
+from finplan.errors import CaseError
+from finplan.model.case_dict import case_to_dict
+
+from helpers import case_with, cents
+from strategies import cases
+
+EXAMPLE = finplan.demo_path().parent / "collectif-releve.toml"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return finplan.compute(finplan.load_case(EXAMPLE))
+
+
+def member(plan, member_id):
+    index = [m.id for m in plan.case.members].index(member_id)
+    return plan.members[index]
+
+
+def test_the_hours_and_the_value_of_the_contract_are_shared_by_the_members(plan):
+    # Relève: 4 500 h × 22.20 € = 99 900 € in 2027 (then × 1.015: 101 398.50 €), split
+    # 20 / 30 / 20 / 10 / 20 %: Chantiers du Layon's part 29 970 €, of which Alise keeps
+    # 8 %: 2 397.60 €, and passes on 27 572.40 €; in 2028 the second contract adds
+    # 1 800 h × 22.20 × 1.015 = 40 559.40 €, half of it Layon's: 20 279.70 € × 0.92 =
+    # 18 657.32 € (18 657.324, half-up)
+    assert plan.contracts_by_item[0][:2] == (cents(99900), cents("101398.50"))
+    layon = member(plan, "layon")
+    assert layon.hours == {"releve": [1350] * 3, "second": [0, 900, 900]}
+    assert layon.contracts_by_item[0][0] == cents("27572.40")
+    assert layon.contracts_by_item[1][1] == cents("18657.32")
+    alise = member(plan, "alise")
+    assert alise.hours["releve"] == [900] * 3
+    # Alise books the whole value and passes on the others' shares (604)
+    assert alise.contracts_by_item[0][0] == cents(99900)
+    passed = [amounts[0] for item, amounts in zip(alise.case.expenses,
+                                                   alise.expenses_by_item)
+              if item.account == "604"]
+    # 29 970 / 19 980 / 9 990 / 19 980 € × 0.92; then the second contract's (0 in 2027)
+    assert passed == [cents("27572.40"), cents("18381.60"), cents("9190.80"),
+                      cents("18381.60"), 0, 0]
+
+
+def test_each_member_s_aide_au_poste_follows_its_own_fte_type_and_approved_posts(plan):
+    # Layon (ACI, 1 820 h an FTE): 1 350 h = 0.741 758… FTE × 23 921 € = 17 743.60 €
+    assert member(plan, "layon").per_fte_aid[0] == cents("17743.60")
+    # Jardins (ACI) works 900 + 900 h in 2028 = 0.989 FTE, but only 0.8 FTE are
+    # approved: 0.8 × 23 921 = 19 136.80 € (not 23 658.13 €)
+    jardins = member(plan, "jardins")
+    assert jardins.fte_insertion[1] == Decimal(1800) / Decimal(1820)
+    assert jardins.per_fte_aid[1] == cents("19136.80")
+    # Tremplin (EI): no DGEFP figure, 1 607 h: 900 / 1 607 × 13 304 = 7 451.03 €?
+    # no: its approved 0.5 FTE bind first: 0.5 × 13 304 = 6 652 €
+    assert member(plan, "tremplin").per_fte_aid == [cents(6652)] * 3
+    assert any(text.startswith("Tremplin Bâtiment : Heures d'un ETP d'insertion EI")
+               for text in plan.warnings)
+
+
+def test_the_coordination_post_is_earmarked_at_the_mandataire(plan):
+    # 2 600 € × 12 = 31 200 € gross + 42 % = 13 104 € → 44 304 €, plus 3 000 € of travel:
+    # 47 304 €; the Département 50 %: 23 652 €, the foundation 10 000 €; 13 652 € stay
+    # in Alise's operating need
+    alise = member(plan, "alise")
+    need = alise.need_result("coordination")
+    assert need.amounts[0] == cents(47304)
+    assert [f.amounts[0] for f in need.funding] == [cents(23652), cents(10000)]
+    assert need.to_operating[0] == cents(13652)
+    # the consolidated plan shows the need and its funders as Alise's
+    assert plan.need_result("coordination").funding[0].funder.member is None  # mandataire
+
+
+def test_the_consolidation_is_the_members_sum_without_the_internal_flows(plan):
+    years = range(3)
+    passed_on = [sum(amounts[y] for mc_plan in [member(plan, "alise")]
+                     for item, amounts in zip(mc_plan.case.expenses,
+                                              mc_plan.expenses_by_item)
+                     if item.account == "604") for y in years]
+    for y in years:
+        assert plan.result[y] == sum(m.result[y] for m in plan.members)
+        assert plan.cash_end[y] == sum(m.cash_end[y] for m in plan.members)
+        assert plan.caf[y] == sum(m.caf[y] for m in plan.members)
+        assert plan.charges_total[y] == sum(m.charges_total[y] for m in plan.members) - (
+            passed_on[y])
+        assert plan.produits_total[y] == sum(m.produits_total[y] for m in plan.members) - (
+            passed_on[y])
+    assert plan.monthly.balances == [sum(month) for month in zip(
+        *(m.monthly.balances for m in plan.members))]
+    assert "Reversements aux membres" not in plan.monthly.outflows
+    assert plan.ok and all(m.ok for m in plan.members)
+
+
+def test_json_and_text_carry_each_member(plan):
+    result = json.loads(plan.to_json())
+    assert [m["id"] for m in result["members"]] == ["alise", "layon", "tremplin",
+                                                     "ressources", "jardins"]
+    layon = result["members"][1]
+    assert layon["hours"] == {"releve": [1350.0] * 3, "second": [0.0, 900.0, 900.0]}
+    assert layon["result"] == [float(c) / 100 for c in member(plan, "layon").result]
+    assert result["result"] == [round(sum(m["result"][y] for m in result["members"]), 2)
+                                for y in range(3)]
+    assert {check.get("member") for check in result["checks"]} == {
+        "alise", "layon", "tremplin", "ressources", "jardins"}
+    text = finplan.report.render_plan(plan)
+    assert "Collectif de 5 membres : Alise (mandataire), Chantiers du Layon" in text
+    assert "MEMBRE : Jardins de l'Aubance" in text and "Membres du collectif" in text
+
+
+def test_a_collective_case_file_round_trips():
+    case = finplan.load_case(EXAMPLE)
+    raw = case_to_dict(case)
+    assert raw["contract"][0]["split"] == {"alise": Decimal("0.2"), "layon": Decimal("0.3"),
+                                           "tremplin": Decimal("0.2"),
+                                           "ressources": Decimal("0.1"),
+                                           "jardins": Decimal("0.2")}
+    assert finplan.load_case(raw) == case
+
+
+# -- properties ----------------------------------------------------------------------
+
+def _as_member(raw: dict, member_id: str, opening) -> dict:
+    """A generated case's lines as those of member ``member_id`` (names made unique)."""
+    raw = copy.deepcopy(raw)
+    for key in ("staff", "revenue", "expense", "investment", "loan", "need", "funder"):
+        for item in raw.get(key, []):
+            item["member"] = member_id
+            for name in ("name", "label", "role", "id"):
+                if name in item:
+                    item[name] = f"{item[name]}{member_id}" if name != "id" else (
+                        f"{item[name]}_{member_id}")
+            if key == "funder" and item.get("finances") not in (None, "operating",
+                                                                "investment"):
+                item["finances"] = f"{item['finances']}_{member_id}"
+            if key == "staff" and "hours_from" in item:
+                item["hours_from"] = f"{item['hours_from']}_{member_id}"
+            if key == "need" and "covers" in item:
+                item["covers"] = [text.replace("]", f"{member_id}]") for text in
+                                  item["covers"]]
+    for contract in raw.get("contract", []):
+        contract["id"] = f"{contract['id']}_{member_id}"
+        contract["split"] = {member_id: 1}
+    return raw
+
+
+def _collective(parts: list[tuple[str, dict]]) -> dict:
+    """One collective of the generated cases, the first member the mandataire."""
+    first = parts[0][1]
+    raw = {"format": "finplan/1", "project": {k: v for k, v in first["project"].items()
+                                              if k != "opening_cash"},
+           "indexation": first["indexation"], "working_capital": first["working_capital"],
+           "member": [{"id": member_id, "name": f"Membre {member_id}",
+                       "mandataire": index == 0,
+                       "opening_cash": raw["project"].get("opening_cash", 0)}
+                      for index, (member_id, raw) in enumerate(parts)]}
+    for member_id, part in parts:
+        owned = _as_member(part, member_id, None)
+        for key in ("staff", "revenue", "contract", "expense", "investment", "loan",
+                    "need", "funder"):
+            raw.setdefault(key, []).extend(owned.get(key, []))
+    for key in ("needs",):
+        if key in first:
+            raw[key] = first[key]
+    return raw
+
+
+@given(cases())
+@settings(max_examples=40, deadline=None)
+def test_a_one_member_collective_is_the_organisation_to_the_cent(raw):
+    raw.pop("needs", None)
+    single = finplan.compute(finplan.load_case(raw))
+    plan = finplan.compute(finplan.load_case(_collective([("m", raw)])))
+    assert plan.result == single.result
+    assert plan.charges_total == single.charges_total
+    assert plan.produits_total == single.produits_total
+    assert plan.cash_end == single.cash_end
+    assert plan.monthly.balances == single.monthly.balances
+    assert [f.amounts for f in plan.funder_results] == [
+        f.amounts for f in single.funder_results]
+    assert [c.ok for c in plan.check_results] == [c.ok for c in single.check_results]
+
+
+@given(cases(), cases(), st.sampled_from([0, 0.05, 0.1]), st.data())
+@settings(max_examples=40, deadline=None)
+def test_consolidated_figures_are_the_members_sums_less_the_internal_flows(
+        first, second, fee, data):
+    first.pop("needs", None)
+    second.pop("needs", None)
+    second["project"] = dict(first["project"], opening_cash=second["project"][
+        "opening_cash"])
+    second["indexation"] = first["indexation"]
+    second["working_capital"] = first["working_capital"]
+    raw = _collective([("a", first), ("b", second)])
+    # a contract both answer, Alise passing on b's share less its fee
+    share = data.draw(st.sampled_from([0.25, 0.5, 1]))
+    raw.setdefault("contract", []).append({
+        "id": "commun", "label": "Contrat commun", "hours": 1000, "hourly_price": 21.5,
+        "fee_rate": fee, "split": {"a": 1 - share, "b": share} if share < 1 else {"b": 1},
+        "payments": data.draw(st.sampled_from([[[1, 3]], [[0.5, 6], [0.5, 13]]]))})
+    plan = finplan.compute(finplan.load_case(raw))
+    a, b = plan.members
+    passed_on = [sum(amounts[y] for item, amounts in zip(a.case.expenses,
+                                                         a.expenses_by_item)
+                     if item.payments is not None) for y in range(len(plan.years))]
+    for y in range(len(plan.years)):
+        assert plan.result[y] == a.result[y] + b.result[y]
+        assert plan.charges_total[y] == a.charges_total[y] + b.charges_total[y] - (
+            passed_on[y])
+        assert plan.produits_total[y] == a.produits_total[y] + b.produits_total[y] - (
+            passed_on[y])
+        assert plan.cash_end[y] == a.cash_end[y] + b.cash_end[y]
+    assert plan.monthly.balances == [x + y for x, y in zip(a.monthly.balances,
+                                                          b.monthly.balances)]
+    # each member reconciles its December balances with its year-end cash
+    for own in (a, b):
+        for y in range(len(plan.years)):
+            assert own.monthly.balances[12 * y + 11] == (
+                own.cash_end[y] + own.bfr[y] - own.monthly.receivable_by_year[y]
+                + own.monthly.payable_by_year[y])
+
+
+# -- what a volunteer gets wrong ------------------------------------------------------
+
+MEMBERS = [{"id": "a", "name": "Alise", "mandataire": True},
+           {"id": "b", "name": "Brume"}]
+
+
+def messages(raw) -> list[str]:
+    with pytest.raises(CaseError) as error:
+        finplan.load_case(raw)
+    return [str(issue) for issue in error.value.issues]
+
+
+def test_members_mistakes_are_explained():
+    raw = case_with(member=[{**MEMBERS[0], "mandataire": False}, MEMBERS[1]],
+                    project={"opening_cash": 100})
+    assert messages(raw) == [
+        "member : aucun membre n'est le mandataire ; un seul membre porte mandataire = "
+        "true : celui qui répond aux contrats pour le collectif.",
+        "project.opening_cash : dans un collectif, chaque membre a sa propre trésorerie "
+        "de départ (opening_cash) ; retirez opening_cash et donnez-la à chaque membre."]
+    raw = case_with(member=MEMBERS, contract=[{
+        "id": "r", "label": "Relève", "hours": 100, "hourly_price": 20,
+        "split": {"a": 0.5, "b": 0.4}}],
+        staff=[{"role": "R", "kind": "insertion", "hours_from": "r", "monthly_gross": 1800,
+                "employer_rate": 0.1, "member": "c"}],
+        funder=[{"name": "F", "type": "public", "rule": "residual", "member": "b",
+                 "finances": "etude"}],
+        need=[{"id": "etude", "label": "Étude", "amount": 100}])
+    assert messages(raw) == [
+        "staff[0].member (« R ») : attendu l'identifiant d'un membre : [a, b], trouvé "
+        "« c ».",
+        "contract[0].split (« Relève ») : les parts des membres font 90 %, pas 100 % ; "
+        "corrigez-les pour qu'elles fassent 1 (100 %).",
+        "funder[0].finances (« F ») : le besoin « etude » est celui d'un autre membre du "
+        "collectif ; un financeur finance les besoins de son membre (member)."]
+    raw = case_with(contract=[{"id": "r", "label": "Relève", "hours": 100,
+                               "hourly_price": 20, "fee_rate": 0.1}],
+                    expense=[{"label": "Loyer", "account": "613", "amount": 1,
+                              "member": "a"}])
+    assert messages(raw) == [
+        "expense[0].member (« Loyer ») : member ne s'utilise que dans un collectif, décrit "
+        "par des lignes [[member]] ; retirez-le, ou décrivez les membres.",
+        "contract[0].fee_rate (« Relève ») : fee_rate ne s'utilise que dans un collectif, "
+        "décrit par des lignes [[member]] ; retirez-le, ou décrivez les membres."]
+
+
+def test_a_member_s_staff_works_only_hours_the_contract_gives_it():
+    raw = case_with(member=MEMBERS, contract=[{
+        "id": "r", "label": "Relève", "hours": 100, "hourly_price": 20,
+        "split": {"a": 1}}],
+        staff=[{"role": "R", "kind": "insertion", "hours_from": "r", "monthly_gross": 1800,
+                "employer_rate": 0.1, "member": "b"}])
+    assert messages(raw) == [
+        "staff[0].hours_from (« R ») : le contrat « r » ne donne pas d'heures à « Brume », "
+        "le membre de ce personnel ; ajoutez ce membre à split ou rattachez ce personnel à "
+        "un membre qui a des heures."]
+
+
+def test_draws_of_a_collective_equal_each_plan():
+    # the Monte Carlo evaluation of a collective: each member's draws, summed, against
+    # the engine on each drawn case
+    import numpy as np
+
+    from finplan.model.engine import compute_draws
+    from finplan.model.montecarlo import draw_variations
+    from finplan.simulation import drawn_case
+
+    raw = case_to_dict(finplan.load_case(EXAMPLE))
+    raw["montecarlo"] = {"draws": 4, "seed": 11, "vary": [
+        {"path": "staff[1].monthly_gross", "dist": "uniform", "low": -0.2, "high": 0.2},
+        {"path": "staff[4].fte", "dist": "normal", "sd": 0.2},
+        {"path": "funder[Fondation (coordination)].amount", "dist": "uniform",
+         "low": -0.5, "high": 0},
+        {"path": "expense[3].amount", "dist": "uniform", "low": 0, "high": 1},
+        {"path": "working_capital.days", "dist": "uniform", "low": 0, "high": 1}]}
+    raw["working_capital"] = {"days": 30}
+    case = finplan.load_case(raw)
+    xs = draw_variations(case.montecarlo.vary, 4, 11)
+    outcomes = compute_draws(case, xs)
+    typed = case_to_dict(case)
+    for draw in range(4):
+        plan = finplan.compute(drawn_case(case, typed, xs[:, draw]))
+        assert outcomes.result[draw].tolist() == plan.result
+        assert outcomes.cash_end[draw].tolist() == plan.cash_end
+        assert outcomes.balances[draw].tolist() == plan.monthly.balances
+        for need in plan.need_results:
+            assert outcomes.unfunded[need.need.id][draw].tolist() == list(need.unfunded)
+        for index, funding in enumerate(plan.funder_results):
+            paid = [v[draw].tolist() for (_, i), v in outcomes.funding.items() if i == index]
+            assert paid == [list(funding.amounts)]
+    assert np.ptp(outcomes.result[:, 0]) > 0  # the draws differ
