@@ -76,3 +76,18 @@ def symlink_or_skip(link: Path, to: Path | str) -> None:
         os.symlink(to, link)
     except (OSError, NotImplementedError) as error:
         pytest.skip(f"symbolic links cannot be made here: {error}")
+
+
+def draws_and_plans(case: Any) -> tuple[Any, list[finplan.Plan]]:
+    """The Monte Carlo evaluation of a case's draws (``compute_draws``) and the
+    engine's plan of each drawn case, to compare them draw by draw."""
+    from finplan.model.case_dict import case_to_dict
+    from finplan.model.engine import compute_draws
+    from finplan.model.montecarlo import draw_variations
+    from finplan.simulation import drawn_case
+
+    settings = case.montecarlo
+    xs = draw_variations(settings.vary, settings.draws, settings.seed)
+    typed = case_to_dict(case)
+    return compute_draws(case, xs), [finplan.compute(drawn_case(case, typed, xs[:, draw]))
+                                     for draw in range(settings.draws)]

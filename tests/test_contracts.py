@@ -11,7 +11,7 @@ from finplan.errors import CaseError
 from finplan.model.case_dict import case_to_dict
 from finplan.rates import hours_per_fte
 
-from helpers import case_with, cents, plan_of
+from helpers import case_with, cents, draws_and_plans, plan_of
 
 # 2 250 hours a year of meter reading at 44 € an hour, prices +2 % a year:
 #   2027: 2 250 × 44 = 99 000 €; 2028: 99 000 × 1.02 = 100 980 €.
@@ -102,18 +102,10 @@ def test_a_case_file_keeps_its_contracts():
 
 
 def test_draws_of_a_case_with_contracts_equal_each_plan():
-    from finplan.model.engine import compute_draws
-    from finplan.model.montecarlo import draw_variations
-    from finplan.simulation import drawn_case
-
     raw = raw_case(montecarlo={"draws": 3, "seed": 5, "vary": [
         {"path": "staff[0].monthly_gross", "dist": "uniform", "low": -0.1, "high": 0.1}]})
-    case = finplan.load_case(raw)
-    xs = draw_variations(case.montecarlo.vary, 3, 5)
-    outcomes = compute_draws(case, xs)
-    typed = case_to_dict(case)
-    for draw in range(3):
-        plan = finplan.compute(drawn_case(case, typed, xs[:, draw]))
+    outcomes, plans = draws_and_plans(finplan.load_case(raw))
+    for draw, plan in enumerate(plans):
         assert outcomes.result[draw].tolist() == plan.result
         assert outcomes.balances[draw].tolist() == plan.monthly.balances
 

@@ -11,9 +11,8 @@ import pytest
 import finplan
 from finplan.errors import CaseError
 from finplan.model.case_dict import case_to_dict
-from finplan.model.engine import compute_draws
 
-from helpers import case_with, cents, plan_of
+from helpers import case_with, cents, draws_and_plans, plan_of
 
 # Two years from January 2027, no indexation.
 #   Coordinatrice: 1 FTE × 2 000 € × 12 = 24 000 € gross + 40 % = 9 600 € → 33 600 €
@@ -124,15 +123,8 @@ def test_draws_of_an_earmarked_case_equal_each_plan():
     raw = raw_case(montecarlo={"draws": 4, "seed": 3, "vary": [
         {"path": "staff[0].fte", "dist": "uniform", "low": -0.5, "high": 0.2},
         {"path": "expense[1].amount", "dist": "normal", "sd": 0.2}]})
-    case = finplan.load_case(raw)
-    from finplan.model.montecarlo import draw_variations
-    from finplan.simulation import drawn_case
-
-    xs = draw_variations(case.montecarlo.vary, 4, 3)
-    outcomes = compute_draws(case, xs)
-    typed = case_to_dict(case)
-    for draw in range(4):
-        plan = finplan.compute(drawn_case(case, typed, xs[:, draw]))
+    outcomes, plans = draws_and_plans(finplan.load_case(raw))
+    for draw, plan in enumerate(plans):
         assert outcomes.result[draw].tolist() == plan.result
         assert outcomes.funding[("coordination", 0)][draw].tolist() == list(
             plan.funder_results[0].amounts)
@@ -241,7 +233,11 @@ def _typed_template(path: Path) -> None:
                    {"name": "Département", "type": label("type", "public"),
                     "line": label("line", "departement"),
                     "finances": label("finances", "operating"),
-                    "rule": label("rule", "residual")}],
+                    "rule": label("rule", "residual")},
+                   {"name": "Apport de la fédération", "type": label("type", "own"),
+                    "rule": label("rule", "fixed"), ("amount", 1): 5000,
+                    ("amount", 2): 5000, ("amount", 3): 0, "priority": 10,
+                    "brought_in": "oui"}],
     }
     for key, items in rows.items():
         for index, item in enumerate(items):

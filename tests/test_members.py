@@ -15,7 +15,7 @@ import finplan
 from finplan.errors import CaseError
 from finplan.model.case_dict import case_to_dict
 
-from helpers import case_with, cents
+from helpers import case_with, cents, draws_and_plans
 from strategies import cases
 
 EXAMPLE = finplan.demo_path().parent / "collectif-releve.toml"
@@ -34,14 +34,14 @@ def member(plan, member_id):
 def test_the_hours_and_the_value_of_the_contract_are_shared_by_the_members(plan):
     # Relève: 4 500 h × 22.20 € = 99 900 € in 2027 (then × 1.015: 101 398.50 €), split
     # 20 / 30 / 20 / 10 / 20 %: Chantiers du Layon's part 29 970 €, of which Alise keeps
-    # 8 %: 2 397.60 €, and passes on 27 572.40 €; in 2028 the second contract adds
-    # 1 800 h × 22.20 × 1.015 = 40 559.40 €, half of it Layon's: 20 279.70 € × 0.92 =
-    # 18 657.32 € (18 657.324, half-up)
+    # 5 %: 1 498.50 €, and passes on 28 471.50 €; in 2028 the second contract adds
+    # 1 800 h × 22.20 × 1.015 = 40 559.40 €, half of it Layon's: 20 279.70 € × 0.95 =
+    # 19 265.72 € (19 265.715, half-up)
     assert plan.contracts_by_item[0][:2] == (cents(99900), cents("101398.50"))
     layon = member(plan, "layon")
     assert layon.hours == {"releve": [1350] * 3, "second": [0, 900, 900]}
-    assert layon.contracts_by_item[0][0] == cents("27572.40")
-    assert layon.contracts_by_item[1][1] == cents("18657.32")
+    assert layon.contracts_by_item[0][0] == cents("28471.50")
+    assert layon.contracts_by_item[1][1] == cents("19265.72")
     alise = member(plan, "alise")
     assert alise.hours["releve"] == [900] * 3
     # Alise books the whole value and passes on the others' shares (604)
@@ -49,9 +49,9 @@ def test_the_hours_and_the_value_of_the_contract_are_shared_by_the_members(plan)
     passed = [amounts[0] for item, amounts in zip(alise.case.expenses,
                                                    alise.expenses_by_item)
               if item.account == "604"]
-    # 29 970 / 19 980 / 9 990 / 19 980 € × 0.92; then the second contract's (0 in 2027)
-    assert passed == [cents("27572.40"), cents("18381.60"), cents("9190.80"),
-                      cents("18381.60"), 0, 0]
+    # 29 970 / 19 980 / 9 990 / 19 980 € × 0.95; then the second contract's (0 in 2027)
+    assert passed == [cents("28471.50"), cents("18981.00"), cents("9490.50"),
+                      cents("18981.00"), 0, 0]
 
 
 def test_each_member_s_aide_au_poste_follows_its_own_fte_type_and_approved_posts(plan):
@@ -69,25 +69,43 @@ def test_each_member_s_aide_au_poste_follows_its_own_fte_type_and_approved_posts
                for text in plan.warnings)
 
 
-def test_the_coordination_post_is_earmarked_at_the_mandataire(plan):
+def test_the_coordination_post_is_earmarked_and_the_members_contribute(plan):
     # 2 600 € × 12 = 31 200 € gross + 42 % = 13 104 € → 44 304 €, plus 3 000 € of travel:
-    # 47 304 €; the Département 50 %: 23 652 €, the foundation 10 000 €; 13 652 € stay
-    # in Alise's operating need
+    # 47 304 €; the Département 50 %: 23 652 €, the foundation 10 000 €; the 13 652 €
+    # left shared by weights 3 / 2 / 1 / 2: 5 119.50, 3 413, 1 706.50 and 3 413 €
     alise = member(plan, "alise")
     need = alise.need_result("coordination")
     assert need.amounts[0] == cents(47304)
-    assert [f.amounts[0] for f in need.funding] == [cents(23652), cents(10000)]
-    assert need.to_operating[0] == cents(13652)
-    # the consolidated plan shows the need and its funders as Alise's
+    assert [f.amounts[0] for f in need.funding] == [
+        cents(23652), cents(10000), cents("5119.50"), cents(3413), cents("1706.50"),
+        cents(3413)]
+    assert need.to_operating[0] == 0
+    # a cotisation (756, line 75) for Alise, an expense (628) for the member, paid
+    # each quarter, on both sides
+    rows = {row.label: row.amounts[0] for row in alise.budget_rows if row.code == "756"}
+    assert rows["Contribution des Chantiers du Layon"] == cents("5119.50")
+    layon = member(plan, "layon")
+    paid = {item.label: amounts[0] for item, amounts in zip(layon.case.expenses,
+                                                             layon.expenses_by_item)
+            if item.account == "628"}
+    assert paid == {"Contribution des Chantiers du Layon (versée à Alise)":
+                    cents("5119.50")}
+    quarter = layon.monthly.outflows["Contribution des Chantiers du Layon (versée à Alise)"]
+    assert quarter[2] == quarter[5] == cents("1279.88") and sum(quarter[:12]) == cents(
+        "5119.50")  # 1 279.875 × 4: the largest remainders take the odd cents
+    assert alise.monthly.inflows["Contribution des Chantiers du Layon"][:12] == quarter[:12]
+    # the consolidated budget has neither the cotisations nor the contributions
+    assert not [row for row in plan.budget_rows if row.code in ("756", "628")]
     assert plan.need_result("coordination").funding[0].funder.member is None  # mandataire
 
 
 def test_the_consolidation_is_the_members_sum_without_the_internal_flows(plan):
     years = range(3)
-    passed_on = [sum(amounts[y] for mc_plan in [member(plan, "alise")]
-                     for item, amounts in zip(mc_plan.case.expenses,
-                                              mc_plan.expenses_by_item)
-                     if item.account == "604") for y in years]
+    # what members pay each other (pass-ons, contributions): a charge of one, the
+    # same produit of another
+    passed_on = [sum(amounts[y] for own in plan.members
+                     for item, amounts in zip(own.case.expenses, own.expenses_by_item)
+                     if item.payments is not None) for y in years]
     for y in years:
         assert plan.result[y] == sum(m.result[y] for m in plan.members)
         assert plan.cash_end[y] == sum(m.cash_end[y] for m in plan.members)
@@ -293,25 +311,17 @@ def test_draws_of_a_collective_equal_each_plan():
     # the engine on each drawn case
     import numpy as np
 
-    from finplan.model.engine import compute_draws
-    from finplan.model.montecarlo import draw_variations
-    from finplan.simulation import drawn_case
-
     raw = case_to_dict(finplan.load_case(EXAMPLE))
     raw["montecarlo"] = {"draws": 4, "seed": 11, "vary": [
         {"path": "staff[1].monthly_gross", "dist": "uniform", "low": -0.2, "high": 0.2},
-        {"path": "staff[4].fte", "dist": "normal", "sd": 0.2},
+        {"path": "staff[5].fte", "dist": "normal", "sd": 0.2},
         {"path": "funder[Fondation (coordination)].amount", "dist": "uniform",
          "low": -0.5, "high": 0},
         {"path": "expense[3].amount", "dist": "uniform", "low": 0, "high": 1},
         {"path": "working_capital.days", "dist": "uniform", "low": 0, "high": 1}]}
     raw["working_capital"] = {"days": 30}
-    case = finplan.load_case(raw)
-    xs = draw_variations(case.montecarlo.vary, 4, 11)
-    outcomes = compute_draws(case, xs)
-    typed = case_to_dict(case)
-    for draw in range(4):
-        plan = finplan.compute(drawn_case(case, typed, xs[:, draw]))
+    outcomes, plans = draws_and_plans(finplan.load_case(raw))
+    for draw, plan in enumerate(plans):
         assert outcomes.result[draw].tolist() == plan.result
         assert outcomes.cash_end[draw].tolist() == plan.cash_end
         assert outcomes.balances[draw].tolist() == plan.monthly.balances
@@ -321,3 +331,47 @@ def test_draws_of_a_collective_equal_each_plan():
             paid = [v[draw].tolist() for (_, i), v in outcomes.funding.items() if i == index]
             assert paid == [list(funding.amounts)]
     assert np.ptp(outcomes.result[:, 0]) > 0  # the draws differ
+
+
+def test_own_funds_brought_in_are_cash_not_only_reserves():
+    # rent 12 000 € a year, no revenue: a 12 000 € deficit. As reserves (the default),
+    # own funds absorb it and the cash falls by 12 000 € a year; brought in (an apport
+    # of the federation, paid in January), they are a ressource of the financing plan
+    # and the cash stays at its opening level; the result is the same deficit
+    raw = case_with(project={"opening_cash": 30000},
+                    expense=[{"label": "Loyer", "account": "613", "amount": 12000}],
+                    funder=[{"name": "Fédération", "type": "own", "rule": "residual"}])
+    reserves = finplan.compute(finplan.load_case(raw))
+    raw["funder"][0]["brought_in"] = True
+    apport = finplan.compute(finplan.load_case(raw))
+    assert reserves.result == apport.result == [-cents(12000)] * 2
+    assert reserves.cash_end == [cents(18000), cents(6000)]
+    assert apport.cash_end == [cents(30000)] * 2
+    assert apport.monthly.inflows["Fédération"][0] == cents(12000)
+    assert "Fédération" not in reserves.monthly.inflows
+    rows = [(row.code, row.label, row.amounts) for row in apport.financing_rows
+            if row.code == "funding"]
+    assert rows == [("funding", "Fédération", [cents(12000)] * 2)]
+    raw["funder"][0]["type"] = "public"
+    assert messages(raw) == [
+        "funder[0].brought_in (« Fédération ») : brought_in ne concerne que les fonds "
+        "propres : l'argent d'un autre financeur entre toujours en trésorerie."]
+
+
+def test_contribution_mistakes_are_explained():
+    raw = case_with(member=MEMBERS, need=[{"id": "coord", "label": "Coordination",
+                                            "amount": 1000, "member": "b"}],
+                    funder=[{"name": "Contribution", "type": "public", "rule": "residual",
+                             "finances": "coord", "paid_by": "a", "member": "b"},
+                            {"name": "Moi", "type": "private", "rule": "fixed",
+                             "amount": 1, "paid_by": "a"}])
+    assert messages(raw) == [
+        "funder[0].paid_by (« Contribution ») : la contribution d'un membre est un "
+        "financement private sans ligne du Cerfa : elle est une cotisation (756) pour le "
+        "membre qui la reçoit ; choisissez le type « private » et retirez la clé « line »."]
+    raw["funder"][0]["type"] = "private"
+    assert messages(raw) == [
+        "funder[0].paid_by (« Contribution ») : une contribution de membre finance un "
+        "besoin du mandataire (« Alise »), pas d'un autre membre.",
+        "funder[1].paid_by (« Moi ») : le mandataire ne se verse pas de contribution à "
+        "lui-même : ce sont ses fonds propres."]

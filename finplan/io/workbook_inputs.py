@@ -126,6 +126,7 @@ def _funder_fields(funder: Funder) -> dict[str, Any]:
         "rule": label("rule", funder.rule), "cap": funder.cap,
         "cap_total": funder.cap_total, "priority": funder.priority,
         "payments": payments_text(funder.payments),
+        "brought_in": "oui" if funder.brought_in else None,
     }
     if funder.rule == "fixed":
         fields["amount"] = funder.amount

@@ -362,6 +362,11 @@ TABLES: tuple[TableSpec, ...] = (
                "Vide : 60 % en avril et 40 % en avril suivant (public), 100 % en mars "
                "(privé), en janvier (fonds propres), chaque mois d'activité (par ETP).",
                width=28),
+        Column("brought_in", "Apport en trésorerie", "yes_no", "Fonds propres seulement : "
+               "« oui » si cet argent entre vraiment en trésorerie (un apport de la "
+               "fédération, une levée de fonds propres), versé selon son calendrier et "
+               "compté en ressource du plan de financement ; vide : des réserves déjà dans "
+               "la trésorerie de départ, qui absorbent le déficit.", added=True),
     ), 12),
     TableSpec("scenario", "Scénarios", "tbl_scenarios", (
         Column("name", "Scénario", "text", "Nom du scénario (par exemple « Prudent ») ; une "

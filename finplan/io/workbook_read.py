@@ -297,6 +297,9 @@ class _Reader:
                 return self.schedule(coordinate, path, kind, value)
             if kind == "lines":
                 return read_covers(value)
+            if kind == "yes_no":
+                answer = {"oui": True, "vrai": True, "non": False, "faux": False}
+                return answer.get(value.casefold(), value)
             if kind == "scenario_value":
                 return self.scenario_value(value)
             if kind in _NUMERIC_KINDS or kind == "code_or_number":

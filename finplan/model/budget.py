@@ -33,6 +33,7 @@ from finplan.model.vocabulary import CERFA_74_LINES
 __all__ = [
     "CERFA_SUB_LINES",
     "CHARGE_LINES",
+    "CONTRIBUTIONS_CODE",
     "DONATIONS_CODE",
     "ENGINE_ACCOUNTS",
     "GRANT_RELEASE_CODE",
@@ -89,6 +90,9 @@ ENGINE_ACCOUNTS: dict[str, str] = {
 GRANT_RELEASE_CODE = "747"
 # Account of the private funders placed on line 75 (line "dons_mecenat").
 DONATIONS_CODE = "758"
+# A collective's member contributions, received by the mandataire (finplan.model.members
+# gives them the internal line « cotisations »): 756 cotisations, line 75.
+CONTRIBUTIONS_CODE = "756"
 OWN_RESOURCES = "Ressources propres affectées au projet"
 SURPLUS = "Excédent prévisionnel (bénéfice)"
 SHORTFALL = "Insuffisance prévisionnelle (perte)"
@@ -204,6 +208,8 @@ def budget_rows(*, years: int, gross: Sequence[Cents], social: Sequence[Cents],
                 for account, label, amounts in revenue]
     produits += [BudgetRow("produits", 1, DONATIONS_CODE, name, list(amounts))
                  for line, name, amounts in subsidies if line == "dons_mecenat"]
+    produits += [BudgetRow("produits", 1, CONTRIBUTIONS_CODE, name, list(amounts))
+                 for line, name, amounts in subsidies if line == "cotisations"]
     for sub_line, sub_label in CERFA_74_LINES.items():
         funders = [BudgetRow("produits", 2, f"74.{sub_line}", name, list(amounts))
                    for line, name, amounts in subsidies if line == sub_line]

@@ -198,6 +198,10 @@ class Funder:
     priority: int = 100
     payments: Payments | None = None  # None: the default schedule of its type and rule
     member: str | None = None  # the member it belongs to (None: the mandataire)
+    # own funds: True when they come in as cash (an « apport »), not only reserves
+    # absorbing a deficit
+    brought_in: bool = False
+    paid_by: str | None = None  # a collective: the member that pays this contribution
 
 
 @dataclass(frozen=True)

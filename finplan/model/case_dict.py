@@ -61,7 +61,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         raw["need"] = custom
     funders = []
     for funder in case.funders:
-        entry = table(funder, skip=() if funder.rule == "share" else ("weight",))
+        entry = table(funder, skip=(() if funder.rule == "share" else ("weight",))
+                      + (() if funder.brought_in else ("brought_in",)))
         funders.append(entry)
     if funders:
         raw["funder"] = funders

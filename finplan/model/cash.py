@@ -54,9 +54,6 @@ MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "aoû
 PUBLIC_PAYMENTS: Payments = ((Decimal("0.6"), 4), (Decimal("0.4"), 16))
 PRIVATE_PAYMENTS: Payments = ((Decimal(1), 3),)
 CONTRACT_PAYMENTS: Payments = ((Decimal(1), 3),)  # spec §6
-# What a collective's mandataire passes on to its members (expenses paid on the
-# contract's schedule, finplan.model.members), in the outflows.
-PASSED_ON = "Reversements aux membres"
 OWN_PAYMENTS: Payments = ((Decimal(1), 1),)
 
 
@@ -96,11 +93,13 @@ def loan_months(loan: Loan, y: int) -> list[int]:
 def moves_cash(funder: Funder, case: Case) -> bool:
     """Whether a funder's allocation comes in as cash in the monthly plan: a funder of
     the investment need, or of a need that pays charges (operating, earmarked) unless
-    it is own funds (they are the reserves the cash plan starts from); a custom need
-    outside the accounts moves no cash of the organisation."""
+    it is own funds that are only reserves (already in the opening cash; own funds
+    ``brought_in`` come in); a custom need outside the accounts moves no cash of the
+    organisation."""
     if funder.finances == "investment":
         return True
-    return case.need(funder.finances).funds_charges and funder.type != "own"
+    return case.need(funder.finances).funds_charges and (
+        funder.type != "own" or funder.brought_in)
 
 
 def spread(amount: Cents, months: Sequence[int],
@@ -228,7 +227,7 @@ def monthly_cash(case: Case, plan_parts: dict) -> MonthlyCash:
             booked[y - 1] += by_year[y - 1]
             for absolute, part in _scheduled(item.payments, y, by_year[y - 1]).items():
                 if absolute <= months:
-                    cash._add(cash.outflows, PASSED_ON, absolute, part)
+                    cash._add(cash.outflows, item.label, absolute, part)
                     paid_out[absolute - 1] += part
                 else:
                     cash.payable_end += part

@@ -74,9 +74,16 @@ def compute(case: Case) -> Plan:
 
 
 def _collective(case: Case) -> Plan:
-    """The plan of a collective: each member's own plan, consolidated."""
-    own = [member_case(case, member) for member in case.members]
-    return consolidate(case, [(member, _organisation(member.case)) for member in own])
+    """The plan of a collective: each member's own plan, the mandataire's first (what
+    it asks the members to contribute is theirs to pay), consolidated."""
+    first = member_case(case, case.mandataire)
+    plans = {case.mandataire.id: (first, _organisation(first.case))}
+    paid = {f.name: f.amounts for f in plans[case.mandataire.id][1].funder_results}
+    for member in case.members:
+        if member.id not in plans:
+            own = member_case(case, member, paid)
+            plans[member.id] = (own, _organisation(own.case))
+    return consolidate(case, [plans[member.id] for member in case.members])
 
 
 def _organisation(case: Case) -> Plan:
@@ -165,7 +172,9 @@ def _organisation(case: Case) -> Plan:
     bfr = working_capital(case.working_capital_days, charges_total, dep_total)
     financing = financing_rows(
         investments=investments, repaid=repaid, bfr=bfr, caf=cafs, loans=loans_received,
-        funding=[(funding.name, funding.amounts) for funding in needs["investment"].funding])
+        funding=[(funding.name, funding.amounts) for funding in needs["investment"].funding]
+        + [(funding.name, funding.amounts) for funding in charge_funding(case, needs.values())
+           if funding.funder.brought_in])
     emplois = add(zero, *(row.amounts for row in financing if row.side == "emplois"))
     ressources = add(zero, *(row.amounts for row in financing if row.side == "ressources"))
     balances = cash_end(to_cents(project.opening_cash), ressources, emplois)
@@ -260,9 +269,11 @@ def _collective_draws(case: Case, draws: Draws) -> Outcomes:
     internal flows cancel in the result, the year-end and the monthly cash; each
     built-in need's unfunded part is the members' sum; each funder's funding keyed by
     its index in the collective."""
-    parts = []
-    for member in case.members:
-        own = member_case(case, member)
+    parts: dict[str, tuple[list[int], Outcomes]] = {}
+    contributions: dict[str, np.ndarray] = {}
+    for member in sorted(case.members, key=lambda m: not m.mandataire):  # mandataire first
+        own = member_case(case, member, {name: [0] * case.project.years
+                                         for name in contributions})
         factors = {}
         for target, factor in draws.factors.items():
             if target.index is None:  # project, working_capital: every member's
@@ -276,18 +287,25 @@ def _collective_draws(case: Case, draws: Draws) -> Outcomes:
                 factors[replace(target, index=mine)] = factor
         funders = [i for i, funder in enumerate(case.funders)
                    if member_of(funder, case) == member.id]
-        parts.append((funders, _organisation_draws(own.case, Draws(factors, draws.count))))
+        given = {i: contributions[name] for i, name in own.contributing}
+        outcome = _organisation_draws(own.case, Draws(factors, draws.count), given)
+        if member.mandataire:  # what it asks each member to contribute, draw by draw
+            contributions = {case.funders[funders[i]].name: paid
+                             for (_, i), paid in outcome.funding.items()
+                             if case.funders[funders[i]].paid_by}
+        parts[member.id] = (funders, outcome)
+    ordered = [parts[member.id] for member in case.members]
     unfunded: dict[str, np.ndarray] = {}
     funding: dict[tuple[str, int], np.ndarray] = {}
-    for funders, outcome in parts:
+    for funders, outcome in ordered:
         for need_id, left in outcome.unfunded.items():
             unfunded[need_id] = unfunded[need_id] + left if need_id in unfunded else left
         funding.update({(need_id, funders[i]): paid
                         for (need_id, i), paid in outcome.funding.items()})
-    return Outcomes(result=sum(outcome.result for _, outcome in parts),
+    return Outcomes(result=sum(outcome.result for _, outcome in ordered),
                     unfunded=unfunded, funding=funding,
-                    cash_end=sum(outcome.cash_end for _, outcome in parts),
-                    balances=sum(outcome.balances for _, outcome in parts))
+                    cash_end=sum(outcome.cash_end for _, outcome in ordered),
+                    balances=sum(outcome.balances for _, outcome in ordered))
 
 
 # Monte Carlo targets' collections -> the Case field holding their items.
@@ -295,8 +313,11 @@ _CASE_LISTS = {"staff": "staff", "revenue": "revenue", "expense": "expenses",
                "investment": "investments", "loan": "loans", "funder": "funders"}
 
 
-def _organisation_draws(case: Case, draws: Draws) -> Outcomes:
-    """:func:`_organisation` for every draw (:func:`compute_draws`)."""
+def _organisation_draws(case: Case, draws: Draws,
+                        given: dict[int, np.ndarray] | None = None) -> Outcomes:
+    """:func:`_organisation` for every draw (:func:`compute_draws`); ``given``: expense
+    index -> its amounts for every draw, computed elsewhere (a collective's member
+    contribution, from the mandataire's draws)."""
     import numpy as np
 
     project, index = case.project, case.indexation
@@ -313,6 +334,7 @@ def _organisation_draws(case: Case, draws: Draws) -> Outcomes:
                                        line_hours(line, case))
                            for i, line in enumerate(case.staff))]
     expenses = [array(expense_amounts(item, project, index, draws.item("expense", i)))
+                if i not in (given or {}) else given[i]
                 for i, item in enumerate(case.expenses)]
     revenue = [array(revenue_amounts(item, project, index, draws.item("revenue", i)))
                for i, item in enumerate(case.revenue)]
@@ -388,7 +410,9 @@ def _organisation_draws(case: Case, draws: Draws) -> Outcomes:
     financing = financing_rows(
         investments=investments, repaid=repaid, bfr=bfr, caf=cafs, loans=loans_received,
         funding=[(funder.name, funding[("investment", i)])
-                 for i, funder in enumerate(case.funders) if funder.finances == "investment"])
+                 for i, funder in enumerate(case.funders) if funder.finances == "investment"]
+        + [(funder.name, funding[(funder.finances, i)]) for i, funder in enumerate(case.funders)
+           if funder.brought_in and case.need(funder.finances).funds_charges])
     emplois = sum((row.amounts for row in financing if row.side == "emplois"), zero)
     ressources = sum((row.amounts for row in financing if row.side == "ressources"), zero)
     opening = to_cents(draws.item("project", None).one(project.opening_cash, "opening_cash"))

@@ -40,7 +40,7 @@ from typing import Any
 
 from finplan.model.budget import add, budget_rows, caf, line_totals, result
 from finplan.model.case import BUILTIN_NEEDS, Case, Contract, Expense, Member
-from finplan.model.cash import PASSED_ON, MonthlyCash, contract_payments, payer_name
+from finplan.model.cash import MonthlyCash, contract_payments, default_payments, payer_name
 from finplan.model.contracts import contract_hours, contract_value
 from finplan.model.financing import cash_end, financing_rows
 from finplan.model.money import Cents, euros, split, times, to_cents
@@ -93,22 +93,42 @@ def contract_shares(contract: Contract, members: Sequence[Member],
 @dataclass(frozen=True)
 class MemberCase:
     """A member's own case (one organisation), and which of its lines are the
-    collective's internal flows: the pass-ons it pays (expenses, at the mandataire)
-    and the shares of contracts it is passed (contracts, at the other members)."""
+    collective's internal flows: what it pays another member (expenses: the pass-ons
+    at the mandataire, the contributions at the others), the shares of contracts it is
+    passed (contracts, at the other members), the contributions it receives (funders,
+    at the mandataire)."""
 
     member: Member
     case: Case
     passed_on: tuple[int, ...] = ()  # indexes in case.expenses
     subcontracted: tuple[int, ...] = ()  # indexes in case.contracts
+    contributions: tuple[str, ...] = ()  # names of its funders paid by members
+    contributing: tuple[tuple[int, str], ...] = ()  # (expense index, funder) it pays
+
+    @property
+    def internal_out(self) -> set[str]:
+        """The monthly cash outflows that go to another member (by their label)."""
+        return {self.case.expenses[i].label for i in self.passed_on}
+
+    @property
+    def internal_in(self) -> set[str]:
+        """The monthly cash inflows that come from another member (by payer)."""
+        return {payer_name(self.case.contracts[i]) for i in self.subcontracted} | set(
+            self.contributions)
 
 
 def _euros(cents: Sequence[Cents]) -> tuple[Decimal, ...]:
     return tuple(euros(amount) for amount in cents)
 
 
-def member_case(case: Case, member: Member) -> MemberCase:
-    """The member's own case: its lines, its opening cash and approved FTE, and its
-    side of each contract in hours (module docstring).
+def member_case(case: Case, member: Member,
+                contributions: dict[str, Sequence[Cents]] | None = None) -> MemberCase:
+    """The member's own case: its lines, its opening cash and approved FTE, its side
+    of each contract in hours (module docstring), and its contributions: a funder of
+    the mandataire ``paid_by`` a member is a cotisation (756) in the mandataire's
+    accounts and an expense (628) in the member's, of the amounts the mandataire's
+    allocation gave it (``contributions``, by funder name: the mandataire's plan
+    comes first).
 
     >>> import finplan
     >>> collective = finplan.load_case(finplan.demo_path().parent / "collectif-releve.toml")
@@ -149,6 +169,16 @@ def member_case(case: Case, member: Member) -> MemberCase:
             subcontracted.append(len(contracts))
             contracts.append(replace(base, client=mandataire.name,
                                      amount=_euros(parts.passed_on[member.id])))
+    contributing = []
+    for funder in case.funders:
+        if funder.paid_by == member.id:
+            contributing.append((len(expenses), funder.name))
+            passed_on.append(len(expenses))
+            expenses.append(Expense(f"{funder.name} (versée à {mandataire.name})",
+                                    "628", _euros((contributions or {})[funder.name]),
+                                    payments=default_payments(funder)))
+    funders = tuple(replace(funder, line="cotisations") if funder.paid_by else funder
+                    for funder in own(case.funders))
     own_case = replace(
         case, project=replace(case.project, organisation=member.name,
                               opening_cash=member.opening_cash),
@@ -156,9 +186,11 @@ def member_case(case: Case, member: Member) -> MemberCase:
         expenses=tuple(expenses), investments=own(case.investments), loans=own(case.loans),
         needs=tuple(need for need in case.needs if not need.is_custom)
         + own(need for need in case.needs if need.is_custom),
-        funders=own(case.funders), scenarios=(), montecarlo=None, members=(),
+        funders=funders, scenarios=(), montecarlo=None, members=(),
         approved_fte=member.approved_fte)
-    return MemberCase(member, own_case, tuple(passed_on), tuple(subcontracted))
+    return MemberCase(member, own_case, tuple(passed_on), tuple(subcontracted),
+                      tuple(funder.name for funder in funders if funder.paid_by),
+                      tuple(contributing))
 
 
 def consolidate(case: Case, parts: Sequence[tuple[MemberCase, Plan]]) -> Plan:
@@ -189,7 +221,7 @@ def consolidate(case: Case, parts: Sequence[tuple[MemberCase, Plan]]) -> Plan:
                                                             plan.contracts_by_item))
                     if i not in own.subcontracted]
         subsidies += [(f.line, f.name, f.amounts) for f in plan.charge_funding
-                      if f.type != "own"]
+                      if f.type != "own" and f.name not in own.contributions]
     staff = [costs for _, plan in parts for costs in plan.staff_costs]
     depreciation, released = total("depreciation"), total("grant_release")
     rows = budget_rows(
@@ -295,12 +327,12 @@ def _monthly(parts: Sequence[tuple[MemberCase, Plan]]) -> MonthlyCash:
     first = parts[0][1].monthly
     cash = MonthlyCash(first.months, first.first_year,
                        sum(plan.monthly.opening for _, plan in parts))
-    internal_in = {payer_name(own.case.contracts[i]) for own, _ in parts
-                   for i in own.subcontracted}
+    internal_in = set().union(*(own.internal_in for own, _ in parts))
+    internal_out = set().union(*(own.internal_out for own, _ in parts))
     for _, plan in parts:
         monthly = plan.monthly
         for table, flows, skip in ((cash.inflows, monthly.inflows, internal_in),
-                                   (cash.outflows, monthly.outflows, {PASSED_ON})):
+                                   (cash.outflows, monthly.outflows, internal_out)):
             for name, row in flows.items():
                 if name not in skip:
                     table[name] = add(table.get(name, [0] * cash.months), row)

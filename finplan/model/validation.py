@@ -433,6 +433,12 @@ def _without_members(check: _Checker, top: Mapping, members: tuple,
     each line (None: none named), checked against the members."""
     ids = [m.id for m in members if m is not _INVALID]
     stripped = dict(top)
+    for index, raw in enumerate(top.get("funder") or ()):
+        if isinstance(raw, Mapping) and "paid_by" in raw and not members:
+            check.fail(f"funder[{index}].paid_by", problem=f"{_key('funder', 'paid_by')} ne "
+                       f"s'utilise que dans un collectif, décrit par des lignes "
+                       f"{section('member')}", hint="retirez-le, ou décrivez les membres",
+                       context=_quoted(raw.get("name")))
     for key in _OWNED:
         items = top.get(key)
         if not isinstance(items, (list, tuple)):
@@ -474,6 +480,25 @@ def _owned(check: _Checker, case: Case, owners: dict[str, list]) -> Case:
                 items[index + offset] = replace(items[index + offset], member=member)
         changes[field] = tuple(items)
     case = replace(case, **changes)
+    names = {m.id: m.name for m in case.members}
+    for index, funder in enumerate(case.funders):
+        if funder.paid_by is None:
+            continue
+        receiver = funder.member or case.mandataire.id
+        problem = None
+        if funder.paid_by not in names:
+            check.fail(f"funder[{index}].paid_by", f"l'identifiant d'un membre : "
+                       f"{listed(list(names))}", funder.paid_by, context=_quoted(funder.name))
+            continue
+        if receiver != case.mandataire.id:
+            problem = (f"une contribution de membre finance un besoin du mandataire "
+                       f"(« {case.mandataire.name} »), pas d'un autre membre")
+        elif funder.paid_by == receiver:
+            problem = ("le mandataire ne se verse pas de contribution à lui-même : ce sont "
+                       "ses fonds propres")
+        if problem:
+            check.fail(f"funder[{index}].paid_by", problem=problem,
+                       context=_quoted(funder.name))
     for index, line in enumerate(case.staff):
         if line.hours_from is None:
             continue
@@ -1160,7 +1185,7 @@ def _covers(check: _Checker, need: Mapping, path: str, staff: tuple, expenses: t
 def _funder(check: _Checker, raw: Any, path: str) -> Any:
     keys = ("name", "type", "line", "finances", "rule", "amount", "rate", "weight",
             "amount_per_fte", "staff_kind", "contract", "cap", "cap_total", "priority",
-            "payments")
+            "payments", "brought_in", "paid_by")
     table = check.table(raw, path, keys)
     if table is None:
         return _INVALID
@@ -1182,7 +1207,7 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
         check.fail(f"{path}.line", problem="des fonds propres ne sont pas un produit : "
                    "ils figurent en « Ressources propres affectées au projet »",
                    hint=f"{syntax('remove')} « {_key('funder', 'line')} »", context=context)
-    if line is None and funder_type in ("public", "private"):
+    if line is None and funder_type in ("public", "private") and "paid_by" not in table:
         line = "autres_publics" if funder_type == "public" else "prive"
     finances = table.get("finances", "operating")
     if isinstance(finances, str):
@@ -1225,8 +1250,30 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
         "priority": check.integer(table, "priority", path, -10**6, 10**6, default=100,
                                   context=context),
         "payments": _payments(check, table, path, context),
+        "brought_in": _brought_in(check, table, path, funder_type, context),
+        "paid_by": check.text(table, "paid_by", path, required=False, context=context),
     }
+    if "paid_by" in table and (funder_type not in ("private", _INVALID) or "line" in table):
+        check.fail(f"{path}.paid_by", problem="la contribution d'un membre est un "
+                   f"financement {choice('type', 'private')} sans ligne du Cerfa : elle est "
+                   "une cotisation (756) pour le membre qui la reçoit",
+                   hint=f"choisissez le type « {choice('type', 'private')} » et "
+                   f"{syntax('remove')} « {_key('funder', 'line')} »", context=context)
     return _build(Funder, fields)
+
+
+def _brought_in(check: _Checker, table: Mapping, path: str, funder_type: Any,
+                context: str | None) -> Any:
+    """``brought_in``: own funds that come in as cash (an « apport »), not reserves."""
+    value = table.get("brought_in", False)
+    if not isinstance(value, bool):
+        return check.fail(f"{path}.brought_in", f"{syntax('true')} ou {syntax('false')}",
+                          value, context=context)
+    if value and funder_type not in ("own", _INVALID):
+        return check.fail(f"{path}.brought_in", problem=f"{_key('funder', 'brought_in')} "
+                          "ne concerne que les fonds propres : l'argent d'un autre "
+                          "financeur entre toujours en trésorerie", context=context)
+    return value
 
 
 def _amount_per_fte(check: _Checker, table: Mapping, path: str, rule: Any,
