@@ -67,6 +67,12 @@ def test_each_member_s_aide_au_poste_follows_its_own_fte_type_and_approved_posts
     assert member(plan, "tremplin").per_fte_aid == [cents(6652)] * 3
     assert any(text.startswith("Tremplin Bâtiment : Heures d'un ETP d'insertion EI")
                for text in plan.warnings)
+    # a member short of approved posts for its hours sees it
+    assert ("Jardins de l'Aubance : Les heures demandent plus d'ETP d'insertion que les "
+            "postes agréés : 0,99 ETP pour 0,8 agréé en 2028, 0,99 ETP pour 0,8 agréé en "
+            "2029 ; les aides par ETP à l'insertion sont limitées aux postes agréés : "
+            "demandez un agrément plus large ou répartissez autrement les heures."
+            ) in plan.warnings
 
 
 def test_the_coordination_post_is_earmarked_and_the_members_contribute(plan):

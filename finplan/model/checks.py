@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from finplan.model.money import Cents, format_euros
 
-__all__ = ["Check", "balanced", "caps", "cash", "fixed_honoured", "per_fte_surplus",
+__all__ = ["Check", "approved_short", "balanced", "caps", "cash", "fixed_honoured",
+           "per_fte_surplus",
            "public_share"]
 
 
@@ -159,3 +160,30 @@ def per_fte_surplus(label: str, years: Sequence[int], surplus: Sequence[Cents],
             f"déficit : {others_text}le budget présente un excédent. Si un financeur paie "
             "des lignes précises (un poste, une charge) quel que soit le déficit, "
             "faites-lui financer un besoin particulier qui couvre ces lignes.")
+
+
+def approved_short(years: Sequence[int], needed: Sequence, approved: Sequence) -> str | None:
+    """Why a collective's member gets less aide au poste than its hours would bring:
+    the insertion FTE its contracts' hours need exceed the posts the State approved
+    (None: they do not).
+
+    >>> import textwrap
+    >>> from decimal import Decimal as D
+    >>> print(textwrap.fill(approved_short([2027, 2028], [D("0.49"), D("0.989")],
+    ...                                    [D("0.5"), D("0.8")]), 80))
+    Les heures demandent plus d'ETP d'insertion que les postes agréés : 0,99 ETP
+    pour 0,8 agréé en 2028 ; les aides par ETP à l'insertion sont limitées aux
+    postes agréés : demandez un agrément plus large ou répartissez autrement les
+    heures.
+    """
+    from finplan.model.money import format_decimal
+
+    short = [f"{format_decimal(round(need, 2))} ETP pour {format_decimal(allowed)} agréé"
+             f"{'s' if allowed > 1 else ''} en {year}"
+             for year, need, allowed in zip(years, needed, approved) if need > allowed]
+    if not short:
+        return None
+    return ("Les heures demandent plus d'ETP d'insertion que les postes agréés : "
+            + ", ".join(short) + " ; les aides par ETP à l'insertion sont limitées aux "
+            "postes agréés : demandez un agrément plus large ou répartissez autrement "
+            "les heures.")

@@ -10,11 +10,12 @@ cash and checks.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from finplan.model import checks as check_rules
 from finplan.model.allocation import NeedAllocation, Request, allocate, allocate_draws
-from finplan.model.amounts import expense_amounts, revenue_amounts
+from finplan.model.amounts import expense_amounts, revenue_amounts, year_value
 from finplan.model.assets import (
     LoanSchedule,
     depreciation,
@@ -195,7 +196,8 @@ def _organisation(case: Case) -> Plan:
         cash_end=balances, need_results=tuple(ordered), check_results=tuple(plan_checks),
         warnings=(*(missing_years_warning(contract, sorted(set(years)))
                     for contract, years in missing_rates.items()),
-                  *_hours_warnings(case), *_surplus_warnings(ordered, calendar)),
+                  *_hours_warnings(case), *_surplus_warnings(ordered, calendar),
+                  *_approved_warnings(case, staff)),
         revenue_by_item=tuple(map(tuple, revenue)), expenses_by_item=tuple(map(tuple, expenses)),
         contracts_by_item=tuple(map(tuple, contracts)),
         depreciation_by_item=tuple(map(tuple, depreciations)), loan_schedules=tuple(loans),
@@ -459,6 +461,18 @@ def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],
                       funded=tuple(funded), unfunded=tuple(unfunded),
                       surplus=tuple(surplus), ceilings=tuple(allocation.ceilings),
                       public=tuple(allocation.public_total))
+
+
+def _approved_warnings(case: Case, staff: Sequence[StaffCosts]) -> list[str]:
+    """A collective's member whose contracts' hours need more insertion FTE than its
+    approved posts (:func:`~finplan.model.checks.approved_short`)."""
+    if case.approved_fte is None:
+        return []
+    approved = [year_value(case.approved_fte, y) for y in range(1, case.project.years + 1)]
+    needed = [sum((costs.fte_years[y] for line, costs in zip(case.staff, staff)
+                   if line.kind == "insertion"), Decimal(0)) for y in range(len(approved))]
+    text = check_rules.approved_short(case.years, needed, approved)
+    return [text] if text else []
 
 
 def _hours_warnings(case: Case) -> list[str]:
