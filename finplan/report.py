@@ -92,6 +92,15 @@ def _budget(plan: Plan) -> str:
     return table("Budget prévisionnel (lignes du Cerfa 12156)", header, rows, indents)
 
 
+def _lowered(text: str) -> str:
+    """A label inside a sentence: its first letter lowercased, acronyms kept.
+
+    >>> _lowered("Par ETP"), _lowered("Public")
+    ('par ETP', 'public')
+    """
+    return text[:1].lower() + text[1:]
+
+
 def _funders(plan: Plan) -> str:
     header = ["", *map(str, plan.years), "Total"]
     rows, indents = [], []
@@ -102,8 +111,8 @@ def _funders(plan: Plan) -> str:
             rows.append([funding.name, *funding.amounts, funding.total])
             limits = [_LIMIT_SHORT[limit] if amount or limit != "need" else "—"
                       for limit, amount in zip(funding.limited_by, funding.amounts)]
-            rows.append([f"({label('type', funding.type).lower()}, "
-                         f"{label('rule', funding.funder.rule).lower()})", *limits, ""])
+            rows.append([f"({_lowered(label('type', funding.type))}, "
+                         f"{_lowered(label('rule', funding.funder.rule))})", *limits, ""])
             indents += [2, 4]
         if result.need.is_earmarked:
             rows.append([LEFT_TO_OPERATING, *result.to_operating, sum(result.to_operating)])
