@@ -36,6 +36,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from finplan.model.assets import loan_start
+from finplan.model.budget import add
 from finplan.model.case import Case, Contract, Funder, Loan, Payments, Project, Staff
 from finplan.model.funders import counts_for
 from finplan.model.money import Cents, integer_weights, split, split_draws, to_cents
@@ -221,18 +222,13 @@ def monthly_cash(case: Case, plan_parts: dict) -> MonthlyCash:
                 cash._add(cash.outflows, "Salaires et charges sociales", at(y, month), amount)
     booked, paid_out = [0] * years, [0] * months
     for item, by_year in zip(case.expenses, plan_parts["expenses"]):
-        if item.payments is None:
-            continue
-        for y in range(1, years + 1):
-            booked[y - 1] += by_year[y - 1]
-            for absolute, part in _scheduled(item.payments, y, by_year[y - 1]).items():
-                if absolute <= months:
-                    cash._add(cash.outflows, item.label, absolute, part)
-                    paid_out[absolute - 1] += part
-                else:
-                    cash.payable_end += part
-    cash.payable_by_year = [sum(booked[:y]) - sum(paid_out[:12 * y])
-                            for y in range(1, years + 1)]
+        if item.payments is not None:
+            paid_row, later = _settle(cash, cash.outflows, item.label, by_year,
+                                      lambda y, a, s=item.payments: _scheduled(s, y, a))
+            booked = add(booked, by_year)
+            paid_out = add(paid_out, paid_row)
+            cash.payable_end += later
+    cash.payable_by_year = _unsettled(booked, paid_out)
     for items, amounts, table, label in (
             (case.expenses, plan_parts["expenses"], cash.outflows, "Charges"),
             (case.revenue, plan_parts["revenue"], cash.inflows, "Recettes propres")):
@@ -369,17 +365,12 @@ def _funding(case: Case, fundings: Sequence, cash: MonthlyCash,
     years, months = project.years, cash.months
     allocated, paid = [0] * years, [0] * months
     for name, amounts, payment_months, due_months in _payers(case, fundings, contracts):
-        paid_row, due_row = [0] * months, [0] * months
+        paid_row, later = _settle(cash, cash.inflows, name, amounts, payment_months)
+        allocated = add(allocated, amounts)
+        cash.receivable_end += later
+        due_row = [0] * months
         for y in range(1, years + 1):
-            amount = amounts[y - 1]
-            allocated[y - 1] += amount
-            for absolute, part in payment_months(y, amount).items():
-                if absolute <= months:
-                    cash._add(cash.inflows, name, absolute, part)
-                    paid_row[absolute - 1] += part
-                else:
-                    cash.receivable_end += part
-            for absolute, part in due_months(y, amount).items():
+            for absolute, part in due_months(y, amounts[y - 1]).items():
                 due_row[absolute - 1] += part
         running_paid = running_due = 0
         lag = []
@@ -389,8 +380,29 @@ def _funding(case: Case, fundings: Sequence, cash: MonthlyCash,
             paid[month] += paid_row[month]
             lag.append(running_due - running_paid)
         cash.late[name] = lag
-    cash.receivable_by_year = [sum(allocated[:y]) - sum(paid[:12 * y])
-                               for y in range(1, years + 1)]
+    cash.receivable_by_year = _unsettled(allocated, paid)
+
+
+def _settle(cash: MonthlyCash, table: dict[str, list[Cents]], name: str,
+            amounts: Sequence[Cents], payment_months) -> tuple[list[Cents], Cents]:
+    """Each year's amount paid in its months (``payment_months(y, amount)``: absolute
+    month -> part), added to ``table`` under ``name``: what was paid each month of the
+    plan, and what falls after it."""
+    paid_row, later = [0] * cash.months, 0
+    for y, amount in enumerate(amounts, start=1):
+        for absolute, part in payment_months(y, amount).items():
+            if absolute <= cash.months:
+                cash._add(table, name, absolute, part)
+                paid_row[absolute - 1] += part
+            else:
+                later += part
+    return paid_row, later
+
+
+def _unsettled(booked: Sequence[Cents], paid: Sequence[Cents]) -> list[Cents]:
+    """What was booked up to each year's end but not yet paid by December (a
+    receivable for money coming in, a payable for money going out)."""
+    return [sum(booked[:y]) - sum(paid[:12 * y]) for y in range(1, len(booked) + 1)]
 
 
 def _staff_months(case: Case, funder: Funder, y: int, amount: Cents) -> dict[int, Cents]:

@@ -10,7 +10,6 @@ cash and checks.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from finplan.model import checks as check_rules
@@ -42,7 +41,7 @@ from finplan.model.montecarlo import Draws
 from finplan.model.needs import custom_need, earmarked_need
 from finplan.model.plan import FunderFunding, NeedResult, Plan, charge_funding
 from finplan.model.series import running_total
-from finplan.model.staff import StaffCosts, staff_costs
+from finplan.model.staff import StaffCosts, insertion_fte, staff_costs
 from finplan.rates import missing_years_warning
 
 if TYPE_CHECKING:  # compute_draws imports numpy when called: one plan never loads it
@@ -153,8 +152,9 @@ def _organisation(case: Case) -> Plan:
             amounts = custom_need(need, years)
             needs[need.id] = run(need, amounts, amounts)
 
+    paying_charges = charge_funding(case, needs.values())
     subsidies = [(funding.line, funding.name, funding.amounts)
-                 for funding in charge_funding(case, needs.values()) if funding.type != "own"]
+                 for funding in paying_charges if funding.type != "own"]
     rows = budget_rows(
         years=years, gross=gross, social=social,
         expenses=[(item.account, item.label, amounts)
@@ -174,7 +174,7 @@ def _organisation(case: Case) -> Plan:
     financing = financing_rows(
         investments=investments, repaid=repaid, bfr=bfr, caf=cafs, loans=loans_received,
         funding=[(funding.name, funding.amounts) for funding in needs["investment"].funding]
-        + [(funding.name, funding.amounts) for funding in charge_funding(case, needs.values())
+        + [(funding.name, funding.amounts) for funding in paying_charges
            if funding.funder.brought_in])
     emplois = add(zero, *(row.amounts for row in financing if row.side == "emplois"))
     ressources = add(zero, *(row.amounts for row in financing if row.side == "ressources"))
@@ -469,8 +469,7 @@ def _approved_warnings(case: Case, staff: Sequence[StaffCosts]) -> list[str]:
     if case.approved_fte is None:
         return []
     approved = [year_value(case.approved_fte, y) for y in range(1, case.project.years + 1)]
-    needed = [sum((costs.fte_years[y] for line, costs in zip(case.staff, staff)
-                   if line.kind == "insertion"), Decimal(0)) for y in range(len(approved))]
+    needed = insertion_fte(case.staff, staff, len(approved))
     text = check_rules.approved_short(case.years, needed, approved)
     return [text] if text else []
 

@@ -341,8 +341,9 @@ def _monthly(parts: Sequence[tuple[MemberCase, Plan]]) -> MonthlyCash:
                 cash.late[name] = add(cash.late.get(name, [0] * cash.months), row)
     plans = [plan for _, plan in parts]
     cash.receivable_end = sum(p.monthly.receivable_end - p.monthly.payable_end for p in plans)
-    cash.receivable_by_year = add(*(p.monthly.receivable_by_year for p in plans))
-    cash.receivable_by_year = [r - sum(p.monthly.payable_by_year[y] for p in plans)
-                               for y, r in enumerate(cash.receivable_by_year)]
+    cash.receivable_by_year = [
+        receivable - payable for receivable, payable in zip(
+            add(*(p.monthly.receivable_by_year for p in plans)),
+            add(*(p.monthly.payable_by_year for p in plans)))]
     return cash
 

@@ -18,9 +18,10 @@ from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES, BudgetRow, add, sh
 from finplan.model.case import Case, Funder, Need
 from finplan.model.cash import MonthlyCash, month_label
 from finplan.model.checks import Check
+from finplan.model.contracts import contract_hours
 from finplan.model.financing import FinancingRow
 from finplan.model.money import Cents, euros
-from finplan.model.staff import StaffCosts
+from finplan.model.staff import StaffCosts, insertion_fte
 
 if TYPE_CHECKING:  # pandas is imported only when a DataFrame is asked for
     import pandas as pd
@@ -168,17 +169,14 @@ class Plan:
     @property
     def hours(self) -> dict[str, list[Decimal]]:
         """The hours of each contract by year (a collective's member: its share)."""
-        return {contract.id: [contract.hours[y] if isinstance(contract.hours, tuple)
-                              else contract.hours for y in range(len(self.years))]
+        return {contract.id: [contract_hours(contract, y)
+                              for y in range(1, len(self.years) + 1)]
                 for contract in self.case.contracts}
 
     @property
     def fte_insertion(self) -> list[Decimal]:
         """The FTE-years of the insertion staff, by year."""
-        return [sum((costs.fte_years[y] for line, costs in zip(self.case.staff,
-                                                              self.staff_costs)
-                     if line.kind == "insertion"), Decimal(0))
-                for y in range(len(self.years))]
+        return insertion_fte(self.case.staff, self.staff_costs, len(self.years))
 
     @property
     def own_revenue(self) -> list[Cents]:

@@ -23,7 +23,8 @@ from finplan.model.money import Cents, times, to_cents
 from finplan.model.montecarlo import TYPED, ItemValues
 from finplan.model.series import series
 
-__all__ = ["StaffCosts", "employer_charges", "fte_years", "gross_salary", "staff_costs"]
+__all__ = ["StaffCosts", "employer_charges", "fte_years", "gross_salary", "insertion_fte",
+           "staff_costs"]
 
 
 @dataclass(frozen=True)
@@ -92,3 +93,15 @@ def staff_costs(staff: Staff, project: Project, indexation: Indexation,
                                      for amount in gross]),
                       fte_years=series([fte_years(staff, y, project, values, hours)
                                         for y in years]))
+
+
+def insertion_fte(lines: Sequence[Staff], costs: Sequence[StaffCosts],
+                  years: int) -> list[Decimal]:
+    """The FTE-years of the insertion staff lines (``kind = "insertion"``), by year.
+
+    >>> line = Staff("CDDI", "insertion", Decimal(2), Decimal(1800), Decimal("0.1"))
+    >>> insertion_fte([line], [StaffCosts([], [], [Decimal(2), Decimal("1.5")])], 2)
+    [Decimal('2'), Decimal('1.5')]
+    """
+    return [sum((line_costs.fte_years[y] for line, line_costs in zip(lines, costs)
+                 if line.kind == "insertion"), Decimal(0)) for y in range(years)]
