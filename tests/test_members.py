@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import tomllib
 from decimal import Decimal
 
 import pytest
@@ -308,8 +309,63 @@ def test_a_member_s_staff_works_only_hours_the_contract_gives_it():
                 "employer_rate": 0.1, "member": "b"}])
     assert messages(raw) == [
         "staff[0].hours_from (« R ») : le contrat « r » ne donne pas d'heures à « Brume », "
-        "le membre de ce personnel ; ajoutez ce membre à split ou rattachez ce personnel à "
-        "un membre qui a des heures."]
+        "le membre de ce personnel ; ajoutez ce membre à split (ou split_hours) ou "
+        "rattachez ce personnel à un membre qui a des heures."]
+
+
+def _second_contract_in_hours(**changes) -> dict:
+    """The example with its second contract split by each member's hours."""
+    raw = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    second = raw["contract"][1]
+    del second["split"], second["hours"]
+    second["split_hours"] = {"layon": [0, 900, 1000], "jardins": [0, 900, 800]}
+    second.update(changes)
+    return raw
+
+
+def test_a_contract_splits_its_hours_by_each_member_s_hours():
+    case = finplan.load_case(_second_contract_in_hours())
+    # no hours typed: the contract's are the members' sum
+    assert case.contracts[1].hours == (0, 1800, 1800)
+    plan = finplan.compute(case)
+    layon, jardins = member(plan, "layon"), member(plan, "jardins")
+    assert layon.hours["second"] == [0, 900, 1000]
+    assert jardins.hours["second"] == [0, 900, 800]
+    # 2029: 1 800 h × 22.20 × 1.015² = 41 167.79 €; split 1 000 / 800 h by largest
+    # remainder: 22 870.99 € (2 287 099.44 cents) and 18 296.80 € (1 829 679.55 cents,
+    # the cent left over); less Alise's 5 %: 21 727.44 € (21 727.4405) and 17 381.96 €
+    assert plan.contracts_by_item[1][2] == cents("41167.79")
+    assert layon.contracts_by_item[1][2] == cents("21727.44")
+    assert jardins.contracts_by_item[1][2] == cents("17381.96")
+    # the same hours as shares give the same 2028 figures (900 / 900 h = 50 / 50 %)
+    shares = finplan.compute(finplan.load_case(EXAMPLE))
+    assert member(shares, "layon").contracts_by_item[1][1] == layon.contracts_by_item[1][1]
+    # Jardins' insertion staff of that contract work its 800 h in 2029 (ACI: 1 820 h an
+    # FTE): 0.439 560… FTE
+    second = next(costs for line, costs in zip(jardins.case.staff, jardins.staff_costs)
+              if line.hours_from == "second")
+    assert second.fte_years[2] == Decimal(800) / Decimal(1820)
+    assert finplan.load_case(case_to_dict(case)) == case
+
+
+def test_members_hours_that_do_not_add_up_are_explained():
+    assert messages(_second_contract_in_hours(hours=1800)) == [
+        "contract[1].split_hours (« Relève (second contrat d'eau) ») : les heures des "
+        "membres font 0 h en année 1, le contrat en compte 1800 ; corrigez les heures des "
+        "membres, ou retirez hours : ce sera leur somme."]
+    assert messages(_second_contract_in_hours(split={"layon": 1})) == [
+        "contract[1] (« Relève (second contrat d'eau) ») : les heures d'un contrat se "
+        "partagent soit par des parts (split), soit par les heures de chaque membre "
+        "(split_hours), pas les deux ; gardez l'une des deux façons."]
+    raw = _second_contract_in_hours()
+    raw["contract"][1]["split_hours"] = {"layon": [0, 900], "inconnu": 3}
+    assert messages(raw) == [
+        "contract[1].split_hours.layon (« Relève (second contrat d'eau) ») : attendu un "
+        "nombre positif ou nul, ou une valeur par année (3 valeurs), trouvé « [0, 900] » ; "
+        "la liste a 2 valeurs au lieu de 3, une par année du plan.",
+        "contract[1].split_hours (« Relève (second contrat d'eau) ») : attendu "
+        "l'identifiant d'un membre : [alise, layon, tremplin, ressources, jardins], "
+        "trouvé « inconnu »."]
 
 
 def test_draws_of_a_collective_equal_each_plan():

@@ -109,7 +109,9 @@ class Contract:
     """A contract sold in hours (spec §6): ``hours`` a year (one number: the same every
     year) at ``hourly_price`` (year 1, indexed by ``prices``), or ``amount``, its value
     each year as typed; own revenue on ``account``, paid by the ``client`` on the
-    ``payments`` schedule (as a funder's; None: all in March)."""
+    ``payments`` schedule (as a funder's; None: all in March).  In a collective, its
+    hours go to the members by ``split`` (shares of the hours) or ``split_hours`` (each
+    member's hours, a year's total being ``hours``); neither: all to the mandataire."""
 
     id: str
     label: str
@@ -121,6 +123,7 @@ class Contract:
     payments: Payments | None = None
     fee_rate: Decimal = Decimal(0)  # what the mandataire keeps of what it passes on
     split: tuple[tuple[str, Decimal], ...] | None = None  # member id -> share of hours
+    split_hours: tuple[tuple[str, PerYear], ...] | None = None  # member id -> its hours
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,9 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         if items:
             raw[key] = [table(item) for item in items]
     for contract in raw.get("contract", ()):
-        if "split" in contract:
-            contract["split"] = dict(contract["split"])  # a TOML table: id = share
+        for key in ("split", "split_hours"):  # a TOML table: id = share, id = hours
+            if key in contract:
+                contract[key] = dict(contract[key])
         if not contract.get("fee_rate"):
             contract.pop("fee_rate", None)
     if case.members:  # each member has its own opening cash

@@ -24,12 +24,49 @@ from finplan.model.montecarlo import TYPED, ItemValues
 from finplan.model.series import series
 from finplan.rates import FteHours, hours_per_fte
 
-__all__ = ["contract_hours", "contract_value", "fte_hours", "line_hours"]
+__all__ = ["contract_hours", "contract_value", "fte_hours", "hour_weights", "line_hours",
+           "member_hours"]
 
 
 def contract_hours(contract: Contract, y: int) -> Decimal:
     """The hours sold in year ``y`` (never prorated: they are the year's hours)."""
     return year_value(contract.hours, y)
+
+
+def hour_weights(contract: Contract, mandataire: str, y: int) -> dict[str, Decimal]:
+    """Member id -> the weight of its part of the contract in year ``y``: its hours
+    ``hours_m(y)`` when the contract gives each member's (``split_hours``), else its
+    share of the hours (``split``), else ``{mandataire: 1}``; a year whose typed hours
+    are all 0 goes to the mandataire (only a contract given by amount has a value then).
+
+    >>> from decimal import Decimal as D
+    >>> c = Contract("c", "C", hours=(D(0), D(900)),
+    ...              split_hours=(("a", (D(0), D(300))), ("b", (D(0), D(600)))))
+    >>> hour_weights(c, "a", 1), hour_weights(c, "a", 2)
+    ({'a': Decimal('1')}, {'a': Decimal('300'), 'b': Decimal('600')})
+    """
+    if contract.split_hours is not None:
+        given = {m: year_value(hours, y) for m, hours in contract.split_hours}
+        if sum(given.values()) > 0:
+            return given
+    elif contract.split is not None:
+        return dict(contract.split)
+    return {mandataire: Decimal(1)}
+
+
+def member_hours(contract: Contract, member: str, mandataire: str, y: int) -> Decimal:
+    """``hours_m(y)``: the member's hours as typed (``split_hours``), else ``hours(y) ×
+    share_m`` (0 for a member without a part).
+
+    >>> from decimal import Decimal as D
+    >>> c = Contract("c", "C", hours=D(4500), split=(("a", D("0.2")), ("b", D("0.8"))))
+    >>> member_hours(c, "a", "a", 1), member_hours(c, "z", "a", 1)
+    (Decimal('900.0'), Decimal('0'))
+    """
+    if contract.split_hours is not None:
+        return year_value(dict(contract.split_hours).get(member, Decimal(0)), y)
+    return contract_hours(contract, y) * hour_weights(contract, mandataire, y).get(
+        member, Decimal(0))
 
 
 def contract_value(contract: Contract, project: Project, indexation: Indexation,

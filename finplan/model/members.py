@@ -41,7 +41,7 @@ from typing import Any
 from finplan.model.budget import add, budget_rows, caf, line_totals, result
 from finplan.model.case import BUILTIN_NEEDS, Case, Contract, Expense, Member
 from finplan.model.cash import MonthlyCash, contract_payments, default_payments, payer_name
-from finplan.model.contracts import contract_hours, contract_value
+from finplan.model.contracts import contract_value, hour_weights, member_hours
 from finplan.model.financing import cash_end, financing_rows
 from finplan.model.money import Cents, euros, split, times, to_cents
 from finplan.model.plan import FunderFunding, NeedResult, Plan
@@ -66,24 +66,28 @@ class ContractShares:
     passed_on: dict[str, list[Cents]]
 
 
-def _shares(contract: Contract, members: Sequence[Member]) -> dict[str, Decimal]:
-    """Member id -> share of the contract's hours, in the members' order (no split:
-    all to the mandataire)."""
-    given = dict(contract.split or ())
+def _sharing(contract: Contract, members: Sequence[Member]) -> list[str]:
+    """The ids of the members with a part of the contract's hours in some year, in the
+    members' order (no split: the mandataire)."""
+    given = dict(contract.split_hours or contract.split or ())
     if not given:
-        given = {next(m.id for m in members if m.mandataire): Decimal(1)}
-    return {m.id: given[m.id] for m in members if m.id in given}
+        return [next(m.id for m in members if m.mandataire)]
+    return [m.id for m in members if m.id in given]
 
 
 def contract_shares(contract: Contract, members: Sequence[Member],
                     value: Sequence[Cents]) -> ContractShares:
-    """``value_m(y)``: ``value(y)`` split by the shares (largest remainder: they add up
-    exactly); ``pass_m(y) = value_m(y) × (1 − fee_rate)``, half-up, for every member
-    but the mandataire, which keeps its part."""
-    shares = _shares(contract, members)
-    by_year = [split(amount, list(shares.values())) for amount in value]
-    parts = {m: [year[k] for year in by_year] for k, m in enumerate(shares)}
+    """``value_m(y)``: ``value(y)`` split by the members' weights of the year (their
+    shares, or their hours: :func:`~finplan.model.contracts.hour_weights`; largest
+    remainder: they add up exactly); ``pass_m(y) = value_m(y) × (1 − fee_rate)``,
+    half-up, for every member but the mandataire, which keeps its part."""
     mandataire = next(m.id for m in members if m.mandataire)
+    sharing = _sharing(contract, members)
+    by_year = []
+    for y, amount in enumerate(value, start=1):
+        weights = hour_weights(contract, mandataire, y)
+        by_year.append(dict(zip(weights, split(amount, list(weights.values())))))
+    parts = {m: [year.get(m, 0) for year in by_year] for m in sharing}
     passed_on = {m: amounts if m == mandataire else
                  [times(amount, 1 - contract.fee_rate) for amount in amounts]
                  for m, amounts in parts.items()}
@@ -150,13 +154,12 @@ def member_case(case: Case, member: Member,
     passed_on, subcontracted = [], []
     others = {m.id: m for m in case.members}
     for contract in case.contracts:
-        shares = _shares(contract, case.members)
         value = contract_value(contract, case.project, case.indexation)
         parts = contract_shares(contract, case.members, value)
-        hours = tuple(contract_hours(contract, y) * shares.get(member.id, Decimal(0))
+        hours = tuple(member_hours(contract, member.id, mandataire.id, y)
                       for y in range(1, years + 1))
         base = replace(contract, hours=hours, hourly_price=None, fee_rate=Decimal(0),
-                       split=None)
+                       split=None, split_hours=None)
         if member.mandataire:
             contracts.append(replace(base, amount=_euros(value)))
             for other, amounts in parts.passed_on.items():
@@ -165,7 +168,7 @@ def member_case(case: Case, member: Member,
                     expenses.append(Expense(
                         f"Reversement à {others[other].name} — {contract.label}", "604",
                         _euros(amounts), payments=contract_payments(contract)))
-        elif member.id in shares:
+        elif member.id in parts.parts:
             subcontracted.append(len(contracts))
             contracts.append(replace(base, client=mandataire.name,
                                      amount=_euros(parts.passed_on[member.id])))

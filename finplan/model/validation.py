@@ -43,6 +43,7 @@ from finplan.errors import (
     syntax,
 )
 from finplan.errors import key as field_term
+from finplan.model.amounts import year_value
 from finplan.model.case import (
     BUILTIN_NEEDS,
     Case,
@@ -55,6 +56,7 @@ from finplan.model.case import (
     Member,
     MonteCarlo,
     Need,
+    PerYear,
     Project,
     Revenue,
     Staff,
@@ -504,12 +506,14 @@ def _owned(check: _Checker, case: Case, owners: dict[str, list]) -> Case:
             continue
         contract = case.contract(line.hours_from)
         owner = line.member or case.mandataire.id
-        shared = dict(contract.split) if contract.split else {case.mandataire.id: 1}
+        shared = dict(contract.split_hours or contract.split or
+                      {case.mandataire.id: 1})
         if owner not in shared:
             names = {m.id: m.name for m in case.members}
             check.fail(f"staff[{index}].hours_from", problem=f"le contrat « {contract.id} » "
                        f"ne donne pas d'heures à « {names[owner]} », le membre de ce "
                        "personnel", hint=f"ajoutez ce membre à {_key('contract', 'split')} "
+                       f"(ou {_key('contract', 'split_hours')}) "
                        "ou rattachez ce personnel à un membre qui a des heures",
                        context=_quoted(line.role))
     return case
@@ -784,7 +788,7 @@ def _contracts(check: _Checker, top: Mapping, members: tuple) -> tuple:
         path = f"contract[{index}]"
         table = check.table(raw, path, ("id", "label", "client", "account", "hours",
                                         "hourly_price", "amount", "payments", "fee_rate",
-                                        "split"))
+                                        "split", "split_hours"))
         if table is None:
             contracts.append(_INVALID)
             continue
@@ -796,12 +800,25 @@ def _contracts(check: _Checker, top: Mapping, members: tuple) -> tuple:
                        f"l'heure ({_key('contract', 'hourly_price')}), soit par son montant "
                        f"de chaque année ({_key('contract', 'amount')})",
                        hint="gardez l'une des deux façons", context=context)
+        split_hours = _split_hours(check, table, path, members, context)
+        if "hours" in table or split_hours is None:
+            hours = check.per_year(table, "hours", path, context=context)
+        else:  # only the members' hours: the contract's are their sum
+            hours = (_hours_of(split_hours, check.years) if isinstance(split_hours, tuple)
+                     else _INVALID)
+        if "split" in table and "split_hours" in table:
+            check.fail(path, problem=f"les heures d'un contrat se partagent soit par des "
+                       f"parts ({_key('contract', 'split')}), soit par les heures de chaque "
+                       f"membre ({_key('contract', 'split_hours')}), pas les deux",
+                       hint="gardez l'une des deux façons", context=context)
+        elif "hours" in table:
+            _hours_add_up(check, hours, split_hours, path, context)
         fields = {
             "id": contract_id,
             "label": check.text(table, "label", path, context=context),
             "client": check.text(table, "client", path, required=False, context=context),
             "account": _account(check, table, path, "revenue", context),
-            "hours": check.per_year(table, "hours", path, context=context),
+            "hours": hours,
             "hourly_price": check.number(table, "hourly_price", path, default=None,
                                          context=context),
             "amount": check.per_year(table, "amount", path, required=False,
@@ -810,8 +827,9 @@ def _contracts(check: _Checker, top: Mapping, members: tuple) -> tuple:
             "fee_rate": check.number(table, "fee_rate", path, high=1, default=Decimal(0),
                                      context=context),
             "split": _split(check, table, path, members, context),
+            "split_hours": split_hours,
         }
-        for key in ("fee_rate", "split"):
+        for key in ("fee_rate", "split", "split_hours"):
             if key in table and not members:
                 fields[key] = check.fail(
                     f"{path}.{key}", problem=f"{_key('contract', key)} ne s'utilise que dans "
@@ -849,6 +867,57 @@ def _split(check: _Checker, table: Mapping, path: str, members: tuple,
                           "100 %", hint="corrigez-les pour qu'elles fassent 1 (100 %)",
                           context=context)
     return tuple(shares)
+
+
+def _split_hours(check: _Checker, table: Mapping, path: str, members: tuple,
+                 context: str | None) -> Any:
+    """A contract's ``split_hours``: member id -> its hours, one number or one per year
+    (None: not given)."""
+    value = table.get("split_hours", _MISSING)
+    if value is _MISSING:
+        return None
+    ids = [m.id for m in members if m is not _INVALID]
+    if not isinstance(value, Mapping) or not value:
+        return check.fail(f"{path}.split_hours", "une table identifiant du membre -> ses "
+                          f"heures, un nombre ou {per_year(check.years or None)}", value,
+                          context=context)
+    hours = []
+    for member in value:
+        if member not in ids and members:
+            check.fail(f"{path}.split_hours", f"l'identifiant d'un membre : {listed(ids)}",
+                       member, context=context)
+            continue
+        hours.append((member, check.per_year(value, member, f"{path}.split_hours",
+                                             context=context)))
+    if any(number is _INVALID for _, number in hours) or len(hours) < len(value):
+        return _INVALID
+    return tuple(hours)
+
+
+def _hours_of(split_hours: tuple, years: int | None) -> PerYear:
+    """A contract's hours when only its members' are given: their sum, year by year."""
+    if all(not isinstance(hours, tuple) for _, hours in split_hours):
+        return sum((hours for _, hours in split_hours), Decimal(0))
+    return tuple(sum((year_value(hours, y) for _, hours in split_hours), Decimal(0))
+                 for y in range(1, (years or 1) + 1))
+
+
+def _hours_add_up(check: _Checker, hours: Any, split_hours: Any, path: str,
+                  context: str | None) -> None:
+    """A contract given both its hours and its members' must have them add up, year
+    by year."""
+    if not isinstance(split_hours, tuple) or hours is _INVALID or hours is None:
+        return
+    for y in range(1, (check.years or 1) + 1):
+        given = sum((year_value(h, y) for _, h in split_hours), Decimal(0))
+        if given != year_value(hours, y):
+            check.fail(f"{path}.split_hours", problem=f"les heures des membres font "
+                       f"{num(given)} h en année {y}, le contrat en compte "
+                       f"{num(year_value(hours, y))}",
+                       hint=f"corrigez les heures des membres, ou retirez "
+                       f"{_key('contract', 'hours')} : ce sera leur somme",
+                       context=context)
+            return
 
 
 def _identifier(check: _Checker, table: Mapping, path: str, context: str | None,
