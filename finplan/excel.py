@@ -53,6 +53,7 @@ from finplan.io.workbook_layout import (
     RECORD_RANGE,
     SHEETS,
 )
+from finplan.io.workbook_outputs import refuse_collective
 from finplan.io.workbook_read import read_grid_case
 from finplan.io.workbook_snapshot import SNAPSHOT_COLUMNS, SNAPSHOT_ROWS
 from finplan.model.allocation import water_fill
@@ -133,6 +134,7 @@ def _calculer(book: Any) -> bool:
             f"Le plan n'a pas été calculé : {count} erreur{'s' if count > 1 else ''} dans "
             "les hypothèses.", [str(issue) for issue in error.issues], "Contrôles"), TITLE)
         return False
+    refuse_collective(found.case)  # a FinplanError: said in an alert, nothing written
     plan = compute(found.case)
     sheets, names = output_parts(plan, found.layout, found.notes, found.text_cells)
     former = not _has_sheet(book, charts)

@@ -43,8 +43,10 @@ WORKBOOKS = [*EXAMPLES, "modele"]
 PAGES = {
     "Guide": 2,  # a page of text, and its last lines
     # the tables' title rows, bands of ~30 rows down; across, the first columns then
-    # the per-year columns (up to 36 for the funders) in parts of ~9: 5 bands × 5 parts
-    "Hypothèses": 25,
+    # the per-year columns (up to 38 for the funders) in parts of ~9: 6 bands × 5 parts
+    # (the collective's two tables, « Membres du collectif » and « Heures des contrats
+    # par membre », close the sheet)
+    "Hypothèses": 30,
     "Budget": 3,  # ~60 Cerfa and account lines of the examples, 30 a page
     "Financeurs": 6,  # the amounts, then the « Limité par » reasons: 2 parts × 3 bands
     "Plan de financement": 1,  # the table (its chart is on Graphiques)

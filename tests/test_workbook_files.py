@@ -87,11 +87,12 @@ def test_fill_keeps_charts_validations_names_and_tables(tmp_path):
     sheet = book[INPUT_SHEET]
     formulas = {v.formula1 for v in sheet.data_validations.dataValidation}
     assert formulas == {"=liste_categories", "=liste_contrats", "=liste_types",
-                        "=liste_regles", "=liste_lignes", "=liste_besoins", "=liste_lois"}
+                        "=liste_regles", "=liste_lignes", "=liste_besoins", "=liste_lois",
+                        "=liste_membres"}
     assert set(sheet.tables) == {"tbl_personnel", "tbl_recettes", "tbl_contrats",
                                  "tbl_charges", "tbl_investissements", "tbl_emprunts",
                                  "tbl_besoins", "tbl_financeurs", "tbl_scenarios",
-                                 "tbl_montecarlo"}
+                                 "tbl_montecarlo", "tbl_membres", "tbl_heures_membres"}
     for name in ("p_annee1", "idx_salaires", "liste_types", "budget_charges",
                  "financeurs_tableau", "plan_tresorerie_fin", "controles"):
         assert name in book.defined_names
@@ -167,7 +168,7 @@ def test_per_year_columns(tmp_path):
                                      ("revenue", 1, "amount", 3): 30,
                                      ("staff", 1, "fte", 5): 1})
     assert _errors(path) == [
-        "Hypothèses!O25 (« Encadrant technique ») : valeur de « ETP » pour l'année 5 alors "
+        "Hypothèses!P25 (« Encadrant technique ») : valeur de « ETP » pour l'année 5 alors "
         "que le plan dure 3 ans ; videz cette cellule ou allongez le plan.",
         "Hypothèses!D41 (« Prestations d'enlèvement à domicile ») : donnez dans « Montant "
         "par an (€) » soit une valeur unique, soit une valeur par année (colonnes « an 1 » à "
@@ -175,10 +176,10 @@ def test_per_year_columns(tmp_path):
         "Hypothèses!D59 (« Loyer du bâtiment (dépôt et boutique) ») : donnez dans « Montant "
         "par an (€) » soit une valeur unique, soit une valeur par année (colonnes « an 1 » à "
         "« an 3 »), pas les deux.",
-        "Hypothèses!G59 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
+        "Hypothèses!H59 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
         "par an (€) » manquante pour l'année 2 : remplissez toutes les années (0 pour une "
         "année sans montant) ou aucune.",
-        "Hypothèses!H59 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
+        "Hypothèses!I59 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
         "par an (€) » manquante pour l'année 3 : remplissez toutes les années (0 pour une "
         "année sans montant) ou aucune.",
     ]

@@ -18,7 +18,7 @@ import pytest
 import finplan
 from finplan.errors import CaseError
 from finplan.io.toml_case import parse_case_text
-from finplan.io.workbook_layout import INPUT_SHEET, PARAMS, TABLES, InputLayout
+from finplan.io.workbook_layout import INPUT_SHEET, PARAMS, TABLES, YEAR_HEADERS, InputLayout
 from finplan.io.workbook_read import EXCEL_ERRORS, read_workbook_case
 from finplan.io.workbook_write import template_workbook
 from finplan.model.vocabulary import VOCABULARY, _fold
@@ -183,28 +183,43 @@ def test_a_one_off_study_typed_the_obvious_way_is_counted_once(filled):
 
 
 def test_an_older_workbook_with_the_former_headers_still_reads(filled):
+    """The demo's tables laid out as the finplan that used the former headers made
+    them: without the columns added since (empty in the demo), the former headers; the
+    values moved with their columns. It reads as the same case."""
     book, layout = filled
     sheet = book[INPUT_SHEET]
-    renamed = {}
+    kept = {}
     for spec in TABLES:
-        # the tables with columns added since were never headed the former way with
-        # them: test_a_workbook_made_before_columns_were_added_still_reads covers them
-        earlier = [variant for variant in spec.earlier
-                   if len(variant.headers) == len(spec.headers)]
-        if not earlier:
+        former = [variant for variant in spec.earlier
+                  if any(column.former for column in spec.columns)
+                  and all(not column.added for column in variant.columns)]
+        if not former or former[-1].headers == tuple(_current_headers(spec, former[-1])):
             continue
-        header_row = layout.table(spec.key).header_row
-        for offset, (now, before) in enumerate(zip(spec.headers, earlier[0].headers)):
-            cell = sheet.cell(header_row, 2 + offset)
-            if now != before:
-                renamed[cell.coordinate] = now
-                cell.value = before
+        variant, table = former[-1], layout.table(spec.key)
+        for row in range(table.header_row, table.last_row + 1):
+            values = [sheet.cell(row, 2 + offset).value for offset in range(len(spec.headers))]
+            kept[row] = values
+            moved = {header: value for header, value in zip(spec.headers, values)}
+            old = (variant.headers if row == table.header_row else
+                   [moved[header] for header in _current_headers(spec, variant)])
+            for offset in range(len(spec.headers)):
+                sheet.cell(row, 2 + offset).value = old[offset] if offset < len(old) else None
     try:
-        assert renamed and read_workbook_case(book).case == read_workbook_case(
+        assert kept and read_workbook_case(book).case == read_workbook_case(
             template_workbook(finplan.load_case(finplan.demo_path()))).case
     finally:
-        for coordinate, header in renamed.items():
-            sheet[coordinate].value = header
+        for row, values in kept.items():
+            for offset, value in enumerate(values):
+                sheet.cell(row, 2 + offset).value = value
+
+
+def _current_headers(spec, variant) -> list[str]:
+    """The headers of ``spec`` whose columns ``variant`` still has, in its order."""
+    keys = {column.key for column in variant.columns}
+    base = [column.header for column in spec.columns if column.key in keys]
+    years = [f"{column.header} {year}" for column in spec.columns
+             if column.per_year and column.key in keys for year in YEAR_HEADERS]
+    return base + years
 
 
 def test_a_workbook_made_before_columns_were_added_still_reads(tmp_path):

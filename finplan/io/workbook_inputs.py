@@ -50,7 +50,7 @@ from finplan.io.workbook_styles import (
     TITLE_FONT,
     WRAP,
 )
-from finplan.model.case import Case, Funder, Need
+from finplan.model.case import Case, Contract, Funder, Need
 from finplan.model.money import format_decimal, format_percent
 from finplan.model.names import name_key
 from finplan.model.needs import COVERED_KINDS, reference, split_reference
@@ -62,6 +62,8 @@ __all__ = ["write_inputs", "write_lists", "write_guide", "case_items",
 
 
 def _param_value(case: Case, path: tuple[str, ...]) -> Any:
+    if path == ("project", "opening_cash") and case.members:
+        return None  # each member's, on « Membres du collectif »
     if path[0] == "montecarlo":
         return None if case.montecarlo is None else getattr(case.montecarlo, path[1])
     if path[0] == "needs":
@@ -127,6 +129,7 @@ def _funder_fields(funder: Funder) -> dict[str, Any]:
         "cap_total": funder.cap_total, "priority": funder.priority,
         "payments": payments_text(funder.payments),
         "brought_in": "oui" if funder.brought_in else None,
+        "member": funder.member, "paid_by": funder.paid_by,
     }
     if funder.rule == "fixed":
         fields["amount"] = funder.amount
@@ -146,28 +149,29 @@ def case_items(case: Case) -> dict[str, list[dict[str, Any]]]:
         "staff": [{"role": s.role, "kind": label("kind", s.kind), "contract": s.contract,
                    "fte": s.fte, "monthly_gross": s.monthly_gross,
                    "employer_rate": s.employer_rate, "start_month": s.start_month,
-                   "hours_from": s.hours_from, "hours_per_fte": s.hours_per_fte}
-                  for s in case.staff],
+                   "hours_from": s.hours_from, "hours_per_fte": s.hours_per_fte,
+                   "member": s.member} for s in case.staff],
         "contract": [{"id": c.id, "label": c.label, "client": c.client,
                       "account": c.account, "hours": c.hours,
                       "hourly_price": c.hourly_price, "amount": c.amount,
-                      "payments": payments_text(c.payments)} for c in case.contracts],
+                      "payments": payments_text(c.payments),
+                      "fee_rate": c.fee_rate or None} for c in case.contracts],
         "revenue": [{"label": r.label, "account": r.account, "amount": r.amount,
                      "quantity": r.quantity, "unit_price": r.unit_price,
-                     "monthly_profile": profile_text(r.monthly_profile)}
-                    for r in case.revenue],
+                     "monthly_profile": profile_text(r.monthly_profile),
+                     "member": r.member} for r in case.revenue],
         "expense": [{"label": e.label, "account": e.account, "amount": e.amount,
-                     "monthly_profile": profile_text(e.monthly_profile)}
-                    for e in case.expenses],
+                     "monthly_profile": profile_text(e.monthly_profile),
+                     "member": e.member} for e in case.expenses],
         "investment": [{"label": i.label, "amount": i.amount, "year": i.year,
-                        "month": i.month, "life_years": i.life_years}
-                       for i in case.investments],
+                        "month": i.month, "life_years": i.life_years,
+                        "member": i.member} for i in case.investments],
         "loan": [{"label": loan.label, "principal": loan.principal,
                   "annual_rate": loan.annual_rate, "months": loan.months, "year": loan.year,
-                  "month": loan.month} for loan in case.loans],
+                  "month": loan.month, "member": loan.member} for loan in case.loans],
         "need": [{"id": n.id, "label": n.label, "amount": n.amount,
                   "max_public_share": n.max_public_share, "covers": covers_text(case, n),
-                  "share": n.share}
+                  "share": n.share, "member": n.member}
                  for n in case.needs if n.is_custom],
         "funder": [_funder_fields(funder) for funder in case.funders],
         "scenario": [{"name": scenario.name, "path": path, "value": _scenario_value(value)}
@@ -175,7 +179,23 @@ def case_items(case: Case) -> dict[str, list[dict[str, Any]]]:
         "montecarlo.vary": [{**vars(variation), "dist": label("dist", variation.dist)}
                             for variation in (case.montecarlo.vary if case.montecarlo
                                               else ())],
+        "member": [{"id": m.id, "name": m.name, "siae": m.siae,
+                    "mandataire": "oui" if m.mandataire else None,
+                    "opening_cash": m.opening_cash, "approved_fte": m.approved_fte}
+                   for m in case.members],
+        "contract.split": [row for contract in case.contracts
+                           for row in contract_split_rows(contract)],
     }
+
+
+def contract_split_rows(contract: Contract) -> list[dict[str, Any]]:
+    """A contract's « Heures des contrats par membre » rows: one per member, its share
+    or its hours."""
+    if contract.split_hours is not None:
+        return [{"contract": contract.id, "member": member, "hours": hours}
+                for member, hours in contract.split_hours]
+    return [{"contract": contract.id, "member": member, "share": share}
+            for member, share in contract.split or ()]
 
 
 def _scenario_value(value: Any) -> Any:
@@ -236,7 +256,8 @@ def _choice_width(index: int) -> float:
     needed = 0.0
     for spec in TABLES:
         for column in spec.columns:
-            if column.field and FIRST_COLUMN + spec.column_index(column.key) == index:
+            if column.field in VOCABULARY and FIRST_COLUMN + spec.column_index(
+                    column.key) == index:
                 longest = max(text_points(text) for text in VOCABULARY[column.field].values())
                 needed = max(needed, (longest + CELL_PADDING) / POINTS_PER_UNIT)
     return min(32.0, math.ceil(needed * 2) / 2)
@@ -306,22 +327,34 @@ def _kind_of(spec: Any, offset: int) -> str:
     return per_year[(offset - len(spec.columns)) // 5].kind
 
 
-def _need_id_cells(layout: InputLayout) -> list[tuple[str, str]]:
-    """(Listes cell, Hypothèses source) of the need ids offered by liste_besoins."""
-    needs = layout.table("need")
-    letter = get_column_letter(list(LIST_NAMES).index("finances") + 1)
-    first = len(VOCABULARY["finances"]) + 2
-    id_letter = get_column_letter(FIRST_COLUMN + needs.spec.column_index("id"))
+# The lists that also offer the ids typed in a table (field -> table): a funder finances
+# a custom need by its id, a line belongs to a member by its id.
+_TYPED_IDS = {"finances": "need", "member": "member"}
+
+
+def _id_cells(layout: InputLayout, field: str) -> list[tuple[str, str]]:
+    """(Listes cell, Hypothèses source) of the ids of ``_TYPED_IDS[field]``'s table
+    offered by the field's list, after its fixed choices (none: a workbook of an
+    earlier finplan, without that table)."""
+    if _TYPED_IDS[field] not in layout.tables:
+        return []
+    table = layout.table(_TYPED_IDS[field])
+    letter = get_column_letter(list(LIST_NAMES).index(field) + 1)
+    first = len(VOCABULARY.get(field, {})) + 2
+    id_letter = get_column_letter(FIRST_COLUMN + table.spec.column_index("id"))
     return [(f"{letter}{first + offset}",
-             f"{quote_sheet(INPUT_SHEET)}!{id_letter}{needs.first_row + offset}")
-            for offset in range(needs.rows)]
+             f"{quote_sheet(INPUT_SHEET)}!{id_letter}{table.first_row + offset}")
+            for offset in range(table.rows)]
 
 
 def list_expectations(layout: InputLayout, case: Case | None) -> Expectations:
-    """The values of the Listes formulas (the custom need ids) for ``case``."""
-    custom = [] if case is None else [n.id for n in case.needs if n.is_custom]
-    return {(LISTS_SHEET, cell): custom[offset] if offset < len(custom) else ""
-            for offset, (cell, _) in enumerate(_need_id_cells(layout))}
+    """The values of the Listes formulas (the custom need ids, the member ids) for
+    ``case``."""
+    typed = {"finances": [] if case is None else [n.id for n in case.needs if n.is_custom],
+             "member": [] if case is None else [m.id for m in case.members]}
+    return {(LISTS_SHEET, cell): ids[offset] if offset < len(ids) else ""
+            for field, ids in typed.items()
+            for offset, (cell, _) in enumerate(_id_cells(layout, field))}
 
 
 def write_lists(book: Book, layout: InputLayout, case: Case | None,
@@ -332,14 +365,14 @@ def write_lists(book: Book, layout: InputLayout, case: Case | None,
     for index, (field, name) in enumerate(LIST_NAMES.items(), start=1):
         letter = get_column_letter(index)
         sheet.put(f"{letter}1", name)
-        values = list(VOCABULARY[field].values())
+        values = list(VOCABULARY.get(field, {}).values())
         for row, value in enumerate(values, start=2):
             sheet.put(f"{letter}{row}", value)
         last = len(values) + 1
-        if field == "finances":
-            for cell, source in _need_id_cells(layout):
+        if field in _TYPED_IDS:
+            for cell, source in _id_cells(layout, field):
                 sheet.formula(cell, f'IF({source}="","",{source})')
-            last += layout.table("need").rows
+            last += len(_id_cells(layout, field))
         book.names[name] = f"{quote_sheet(LISTS_SHEET)}!${letter}$2:${letter}${last}"
         sheet.widths[column_index(letter)] = 40
     expected.update(list_expectations(layout, case))
@@ -370,6 +403,12 @@ GUIDE_TEXT = (
      "« Scénarios ») et Monte Carlo (valeurs incertaines et leur loi, simulées par "
      "finplan montecarlo : probabilité d'un besoin non financé ou d'une trésorerie "
      "négative, percentiles, histogrammes).", None),
+    ("8. Collectif de structures seulement (une structure seule n'y touche pas) : les "
+     "membres dans « Membres du collectif », en bas de la feuille, dont un seul "
+     "mandataire ; la colonne « Membre » de chaque ligne ; la répartition des heures de "
+     "chaque contrat dans « Heures des contrats par membre ». Les feuilles de résultats "
+     "d'un collectif ne sont pas encore produites dans le classeur : ses chiffres sont "
+     "donnés par finplan plan.", None),
     ("Les cellules jaunes sont les seules à saisir. Les colonnes « an 1 » à « an 5 » en fin "
      "de tableau servent aux valeurs différentes selon les années.", NOTE_FONT),
     ("Calculer le plan", BOLD),

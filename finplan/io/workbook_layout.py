@@ -16,7 +16,7 @@ indexed where the case-file reference says so) and five year columns
 >>> layout.table("staff").first_row, layout.cell("staff", 0, "role")
 (24, 'B24')
 >>> layout.cell("staff", 0, "fte", 2)
-'L24'
+'M24'
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ LIST_NAMES = {
     "line": "liste_lignes",
     "finances": "liste_besoins",
     "dist": "liste_lois",
+    "member": "liste_membres",
 }
 
 
@@ -144,7 +145,10 @@ class Column(NamedTuple):
     width: int = 14
     former: str | None = None  # the header in workbooks made by an earlier finplan
     once_allowed: bool = False  # an amount: only some years filled, the others are 0
-    added: bool = False  # absent from the tables of workbooks an earlier finplan made
+    # the finplan generation that added it to its table (0: always there): workbooks of
+    # an earlier finplan have the table without it (1: issue 15's earmarked needs and
+    # contracts in hours; 2: issue 15's collectives)
+    added: int = 0
 
 
 @dataclass(frozen=True)
@@ -169,12 +173,14 @@ class TableSpec:
     @cached_property
     def earlier(self) -> tuple[TableSpec, ...]:
         """The same table as earlier finplans laid it out: without the columns added
-        since, then also with the headers renamed since (none: never changed); the
-        reader accepts each, so a volunteer's older workbook still reads."""
+        since each generation, newest first, then also with the headers renamed since
+        (none: never changed); the reader accepts each, so a volunteer's older workbook
+        still reads."""
         variants = []
-        kept = tuple(column for column in self.columns if not column.added)
-        if len(kept) < len(self.columns):
-            variants.append(replace(self, columns=kept))
+        for generation in sorted({c.added for c in self.columns if c.added}, reverse=True):
+            variants.append(replace(self, columns=tuple(
+                column for column in self.columns if column.added < generation)))
+        kept = variants[-1].columns if variants else self.columns
         if any(column.former for column in kept):
             variants.append(replace(self, columns=tuple(
                 column._replace(header=column.former) if column.former else column
@@ -209,6 +215,15 @@ _ONCE_NOTE = (" Une dépense d'une seule fois (une étude, un achat non amorti) 
               "cette colonne vide et saisissez le montant dans la seule colonne « an N » "
               "de son année, en fin de tableau ; les autres années valent alors 0.")
 
+_MEMBER_NOTE = ("Collectif seulement : l'identifiant du membre à qui appartient cette "
+                "ligne (tableau « Membres du collectif ») ; vide : le mandataire.")
+
+
+def _member_column() -> Column:
+    """The « Membre » column of a line table (a collective's lines belong to members)."""
+    return Column("member", "Membre", "text", _MEMBER_NOTE, "member", added=2)
+
+
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("staff", "Personnel", "tbl_personnel", (
         Column("role", "Poste", "text", "Intitulé du poste ou du groupe de postes.",
@@ -229,11 +244,12 @@ TABLES: tuple[TableSpec, ...] = (
                "l'identifiant d'un contrat du tableau « Contrats en heures » dont ce "
                "personnel travaille les heures ; ses ETP-années valent alors les heures du "
                "contrat divisées par les heures d'un ETP. Laissez alors les ETP vides.",
-               added=True),
+               added=1),
         Column("hours_per_fte", "Heures par ETP", "number", "Facultatif, avec « Contrat en "
                "heures » : heures d'un ETP. Vide : le chiffre sourcé du contrat IAE (ACI "
                "1 820 h, ETTI 1 607 h, EITI 1 505 h ; 1 607 h, la durée légale, pour AI et EI "
-               "faute de chiffre de la DGEFP).", added=True),
+               "faute de chiffre de la DGEFP).", added=1),
+        _member_column(),
     ), 12),
     TableSpec("revenue", "Recettes propres", "tbl_recettes", (
         Column("label", "Libellé", "text", "Nature de la recette.", width=36),
@@ -249,6 +265,7 @@ TABLES: tuple[TableSpec, ...] = (
         Column("unit_price", "Prix unitaire (€)", "number", "Prix unitaire en année 1 "
                "(indexé ensuite)."),
         Column("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24),
+        _member_column(),
     ), 8),
     TableSpec("contract", "Contrats en heures", "tbl_contrats", (
         Column("id", "Identifiant", "text", "Nom court sans espace ni accent, repris dans la "
@@ -268,6 +285,9 @@ TABLES: tuple[TableSpec, ...] = (
                "chaque année, par exemple « 50 % mois 6 ; 50 % mois 14 » (mois compté "
                "depuis janvier de l'année des heures ; 13 = janvier de l'année suivante). "
                "Vide : tout en mars.", width=28),
+        Column("fee_rate", "Frais de coordination", "fraction", "Collectif seulement : "
+               "part que le mandataire garde sur ce qu'il reverse aux autres membres (5 % : "
+               "saisir 5 %) ; vide : 0.", added=2),
     ), 3, optional=True),
     TableSpec("expense", "Charges", "tbl_charges", (
         Column("label", "Libellé", "text", "Nature de la charge.", width=36),
@@ -278,6 +298,7 @@ TABLES: tuple[TableSpec, ...] = (
                "(proratisé en année 1 et indexé ensuite)." + _PER_YEAR_NOTE + _ONCE_NOTE,
                per_year=True, former="Montant annuel (€)", once_allowed=True),
         Column("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24),
+        _member_column(),
     ), 15),
     TableSpec("investment", "Investissements", "tbl_investissements", (
         Column("label", "Libellé", "text", "Bien acheté.", width=36),
@@ -287,6 +308,7 @@ TABLES: tuple[TableSpec, ...] = (
                "mois de démarrage en année 1, janvier ensuite."),
         Column("life_years", "Durée d'amortissement (ans)", "number",
                "Durée d'amortissement linéaire, en années."),
+        _member_column(),
     ), 8),
     TableSpec("loan", "Emprunts", "tbl_emprunts", (
         Column("label", "Libellé", "text", "Prêteur et nature du prêt.", width=36),
@@ -298,6 +320,7 @@ TABLES: tuple[TableSpec, ...] = (
                "reçus ; 1 par défaut."),
         Column("month", "Mois de versement", "integer", "Mois où les fonds sont reçus ; "
                "les mensualités commencent le mois suivant."),
+        _member_column(),
     ), 5),
     TableSpec("need", "Besoins particuliers", "tbl_besoins", (
         Column("id", "Identifiant", "text", "Nom court sans espace ni accent, repris dans "
@@ -318,10 +341,11 @@ TABLES: tuple[TableSpec, ...] = (
                "vaut le coût de ces lignes (salaires bruts et charges patronales pour un "
                "poste), ce que ses financeurs versent est déduit du besoin de "
                "fonctionnement, et ce qu'ils ne couvrent pas y reste.", width=30,
-               added=True),
+               added=1),
         Column("share", "Part financée", "fraction", "Facultatif, avec « Lignes "
                "financées » : part du coût de ces lignes que couvre le besoin (50 % : saisir "
-               "50 %) ; vide : 100 %." + _PER_YEAR_NOTE, per_year=True, added=True),
+               "50 %) ; vide : 100 %." + _PER_YEAR_NOTE, per_year=True, added=1),
+        _member_column(),
     ), 5),
     TableSpec("funder", "Financeurs", "tbl_financeurs", (
         Column("name", "Financeur", "text", "Nom du financeur, unique (par exemple "
@@ -366,7 +390,12 @@ TABLES: tuple[TableSpec, ...] = (
                "« oui » si cet argent entre vraiment en trésorerie (un apport de la "
                "fédération, une levée de fonds propres), versé selon son calendrier et "
                "compté en ressource du plan de financement ; vide : des réserves déjà dans "
-               "la trésorerie de départ, qui absorbent le déficit.", added=True),
+               "la trésorerie de départ, qui absorbent le déficit.", added=1),
+        _member_column(),
+        Column("paid_by", "Versé par le membre", "text", "Collectif seulement, pour un "
+               "financeur privé d'un besoin du mandataire : l'identifiant du membre qui "
+               "verse cette contribution (une cotisation, compte 756, pour le mandataire ; "
+               "une charge, compte 628, pour le membre).", "member", added=2),
     ), 12),
     TableSpec("scenario", "Scénarios", "tbl_scenarios", (
         Column("name", "Scénario", "text", "Nom du scénario (par exemple « Prudent ») ; une "
@@ -393,6 +422,36 @@ TABLES: tuple[TableSpec, ...] = (
         Column("high", "Haut", "fraction", "Variation la plus haute (+10 % : saisir 10 %)."),
         Column("sd", "Écart-type", "fraction", "Loi normale : écart-type de la variation "
                "(10 % : saisir 10 %)."),
+    ), 5, optional=True),
+    TableSpec("member", "Membres du collectif", "tbl_membres", (
+        Column("id", "Identifiant", "text", "Collectif seulement (une structure seule "
+               "laisse ce tableau vide) : nom court sans espace ni accent du membre, repris "
+               "dans la colonne « Membre » des autres tableaux (par exemple layon).",
+               width=36),
+        Column("name", "Nom", "text", "Nom de la structure membre.", width=30),
+        Column("siae", "Type de SIAE", "choice", "Facultatif : ACI, EI, AI, ETTI ou EITI.",
+               "contract"),
+        Column("mandataire", "Mandataire", "yes_no", "« oui » pour le seul membre qui "
+               "répond aux contrats pour le collectif et reverse aux autres leur part."),
+        Column("opening_cash", "Trésorerie de départ (€)", "number", "Trésorerie du membre "
+               "au démarrage (la « Trésorerie de départ » du bloc Projet reste vide dans un "
+               "collectif)."),
+        Column("approved_fte", "Postes agréés (ETP)", "number", "Facultatif : ETP "
+               "d'insertion agréés par l'État ; l'aide au poste du membre ne les dépasse "
+               "pas." + _PER_YEAR_NOTE, per_year=True),
+    ), 5, optional=True),
+    TableSpec("contract.split", "Heures des contrats par membre", "tbl_heures_membres", (
+        Column("contract", "Contrat", "text", "Collectif seulement : l'identifiant d'un "
+               "contrat du tableau « Contrats en heures » ; une ligne par membre qui en "
+               "travaille des heures. Sans ligne, toutes les heures vont au mandataire.",
+               width=24),
+        Column("member", "Membre", "text", "L'identifiant du membre.", "member", width=24),
+        Column("share", "Part des heures", "fraction", "La part des heures du contrat "
+               "(20 % : saisir 20 %), les parts d'un contrat faisant 100 % ; ou bien, à la "
+               "place, les heures du membre."),
+        Column("hours", "Heures par an", "number", "À la place de la part : les heures du "
+               "membre chaque année (leur somme fait les heures du contrat)."
+               + _PER_YEAR_NOTE, per_year=True),
     ), 5, optional=True),
 )
 TABLES_BY_KEY: Mapping[str, TableSpec] = {spec.key: spec for spec in TABLES}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from finplan.errors import FinplanError
 from finplan.io.cells import column_index
 from finplan.io.grid import Book, Expectations, Page
 from finplan.io.sheets.budget import write_budget
@@ -27,10 +28,11 @@ from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, TITLE_CELL, InputL
 from finplan.io.workbook_print import fit_texts, widen_for_words
 from finplan.io.workbook_snapshot import FRESH_NAME
 from finplan.io.workbook_styles import NOTE_FONT, TITLE_FONT
+from finplan.model.case import Case
 from finplan.model.plan import Plan
 
-__all__ = ["FRESHNESS_CHECK", "OUTPUT_NAMES", "STATUS", "write_outputs", "write_placeholders",
-           "write_table"]
+__all__ = ["FRESHNESS_CHECK", "OUTPUT_NAMES", "STATUS", "refuse_collective", "write_outputs",
+           "write_placeholders", "write_table"]
 
 # Defined names of the output blocks (a fill replaces them with the sheets).
 OUTPUT_NAMES = ("scenarios_comparaison", "tresorerie_mensuelle", "calculs_personnel",
@@ -38,6 +40,19 @@ OUTPUT_NAMES = ("scenarios_comparaison", "tresorerie_mensuelle", "calculs_person
                 "budget_charges", "budget_produits", "budget_resultat", "budget_caf",
                 "financeurs_tableau", "financeurs_repartition", "plan_emplois", "plan_ressources",
                 "plan_tresorerie_fin", "controles", "controles_verdict", FRESH_NAME)
+
+
+def refuse_collective(case: Case | None) -> None:
+    """A collective's workbook (consolidated plan, « Membres » sheet, each member's
+    budget) is not written yet: say so in French rather than write a workbook that
+    would drop its members."""
+    if case is not None and case.members:
+        raise FinplanError(
+            f"« {case.project.organisation} » est un collectif de {len(case.members)} "
+            "membres : son classeur Excel (plan consolidé, feuille « Membres », budget de "
+            "chaque membre) n'est pas encore disponible dans cette version de finplan. "
+            "Ses chiffres sont donnés par « finplan plan » (en texte, ou en JSON avec "
+            "--json). Rien n'a été écrit.")
 
 
 def write_outputs(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,

@@ -102,6 +102,7 @@ class WorkbookWords(Words):
         self.locations = locations or {}
 
     def key(self, generic_path: str) -> str:
+        generic_path = _SPLIT_KEYS.get(generic_path, generic_path)
         table, _, field = generic_path.rpartition(".")
         spec = TABLES_BY_KEY.get(table)
         column = next((c for c in spec.columns if c.key == field), None) if spec else None
@@ -138,6 +139,9 @@ class WorkbookWords(Words):
 
 
 WORKBOOK_WORDS = WorkbookWords()
+# A contract's split is typed in its own table, one row per member.
+_SPLIT_KEYS = {"contract.split": "contract.split.share",
+               "contract.split_hours": "contract.split.hours"}
 
 
 @dataclass(frozen=True)
@@ -647,6 +651,8 @@ def _read(reader: _Reader, param_cells: Mapping[str, str],
             items.append(_read_item(reader, spec, layout, row_index, path))
         if items and spec.key == "scenario":
             raw["scenario"] = _grouped_scenarios(items, reader)
+        elif spec.key == "contract.split":
+            _contract_splits(items, raw, reader, layout)
         elif spec.key == "montecarlo.vary" and (items or "montecarlo" in raw):
             raw.setdefault("montecarlo", {})["vary"] = items
             reader.locations.setdefault("montecarlo", reader.where(
@@ -655,6 +661,39 @@ def _read(reader: _Reader, param_cells: Mapping[str, str],
         elif items:
             raw[spec.key] = items
     return _validated(raw, reader, layout)
+
+
+def _contract_splits(rows: list[dict[str, Any]], raw: dict, reader: _Reader,
+                     layout: InputLayout) -> None:
+    """« Heures des contrats par membre » rows as each contract's ``split`` (member ->
+    share) or ``split_hours`` (member -> hours), each key path located on its row."""
+    contracts = {item["id"]: index for index, item in enumerate(raw.get("contract", ()))
+                 if isinstance(item.get("id"), str)}
+    for index, row in enumerate(rows):
+        path = f"contract.split[{index}]"
+        cell = layout.cell("contract.split", index, "contract")
+        if not isinstance(row.get("contract"), str) or row["contract"] not in contracts:
+            known = ", ".join(f"« {c} »" for c in contracts) or "aucun"
+            reader.fail(cell, f"{path}.contract", f"contrat « {row.get('contract') or ''} » "
+                        f"inconnu (contrats du tableau « Contrats en heures » : {known}) ; "
+                        "saisissez l'identifiant d'un contrat")
+            continue
+        if row.get("member") is None:
+            reader.fail(layout.cell("contract.split", index, "member"), f"{path}.member",
+                        "« Membre » est vide : saisissez l'identifiant du membre qui "
+                        "travaille ces heures")
+            continue
+        number = contracts[row["contract"]]
+        contract, member = raw["contract"][number], str(row["member"])
+        for key, column in (("split", "share"), ("split_hours", "hours")):
+            if column in row:
+                contract.setdefault(key, {})[member] = row[column]
+                where = reader.locations.get(f"{path}.{column}", reader.locations[path])
+                reader.locations.setdefault(f"contract[{number}].{key}", where)
+                reader.locations[f"contract[{number}].{key}.{member}"] = where
+        if "share" not in row and "hours" not in row:
+            reader.fail(layout.cell("contract.split", index, "share"), f"{path}.share",
+                        "donnez la « Part des heures » du membre, ou ses « Heures par an »")
 
 
 def _grouped_scenarios(rows: list[dict[str, Any]], reader: _Reader) -> list[dict[str, Any]]:

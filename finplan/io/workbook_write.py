@@ -13,7 +13,6 @@ from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
 
-from finplan.errors import FinplanError
 from finplan.io import grid
 from finplan.io.grid_openpyxl import put, write_book
 from finplan.io.sheet_marks import (
@@ -43,7 +42,12 @@ from finplan.io.workbook_layout import (
     SHEETS,
     InputLayout,
 )
-from finplan.io.workbook_outputs import OUTPUT_NAMES, write_outputs, write_placeholders
+from finplan.io.workbook_outputs import (
+    OUTPUT_NAMES,
+    refuse_collective,
+    write_outputs,
+    write_placeholders,
+)
 from finplan.io.workbook_snapshot import model_grid, snapshot_grid, write_snapshot
 from finplan.model.case import Case
 from finplan.model.engine import compute
@@ -66,6 +70,8 @@ class BuiltWorkbook:
 def item_counts(case: Case) -> dict[str, int]:
     """How many rows each input table needs."""
     return {"staff": len(case.staff), "revenue": len(case.revenue),
+            "contract": len(case.contracts), "member": len(case.members),
+            "contract.split": sum(len(c.split_hours or c.split or ()) for c in case.contracts),
             "expense": len(case.expenses), "investment": len(case.investments),
             "loan": len(case.loans), "funder": len(case.funders),
             "need": sum(1 for need in case.needs if need.is_custom),
@@ -145,19 +151,6 @@ def _input_sheets(case: Case | None, expected: Expectations) -> tuple[grid.Book,
     write_inputs(model, layout, case)
     write_lists(model, layout, case, expected)
     return model, layout
-
-
-def refuse_collective(case: Case | None) -> None:
-    """A collective's workbook (consolidated plan, « Membres » sheet, each member's
-    budget) is not written yet: say so in French rather than write a workbook that
-    would drop its members."""
-    if case is not None and case.members:
-        raise FinplanError(
-            f"« {case.project.organisation} » est un collectif de {len(case.members)} "
-            "membres : son classeur Excel (plan consolidé, feuille « Membres », budget de "
-            "chaque membre) n'est pas encore disponible dans cette version de finplan. "
-            "Ses chiffres sont donnés par « finplan plan » (en texte, ou en JSON avec "
-            "--json). Rien n'a été écrit.")
 
 
 def build_workbook(case: Case, plan: Plan | None = None) -> BuiltWorkbook:
@@ -246,6 +239,7 @@ def fill_workbook(path: str | Path) -> FillResult:
         recorded = _recorded(book)
         values = input_values(book, path)
         found = read_workbook_case(book, values)
+        refuse_collective(found.case)
         plan = compute(found.case)
         expected = replace_outputs(book, plan, found.layout, found.notes, snapshot_grid(
             book[INPUT_SHEET], values[INPUT_SHEET] if values else None), found.text_cells)

@@ -419,8 +419,8 @@ def _members(check: _Checker, top: Mapping) -> tuple:
                    "plusieurs membres sont mandataires (" + ", ".join(chosen) + ")"),
                    hint=f"un seul membre porte {_key('member', 'mandataire')} = "
                    f"{syntax('true')} : celui qui répond aux contrats pour le collectif")
-    if members and isinstance(top.get("project"), Mapping) and (
-            "opening_cash" in top["project"]):
+    if members and isinstance(top.get("project"), Mapping) and top["project"].get(
+            "opening_cash", 0) != 0:  # 0: a workbook's empty project cash, harmless
         check.fail("project.opening_cash", problem="dans un collectif, chaque membre a sa "
                    f"propre trésorerie de départ ({_key('member', 'opening_cash')})",
                    hint=f"retirez {_key('project', 'opening_cash')} et donnez-la à chaque "
@@ -435,7 +435,8 @@ def _without_members(check: _Checker, top: Mapping, members: tuple,
     each line (None: none named), checked against the members."""
     ids = [m.id for m in members if m is not _INVALID]
     stripped = dict(top)
-    for index, raw in enumerate(top.get("funder") or ()):
+    funders = top.get("funder")
+    for index, raw in enumerate(funders if isinstance(funders, (list, tuple)) else ()):
         if isinstance(raw, Mapping) and "paid_by" in raw and not members:
             check.fail(f"funder[{index}].paid_by", problem=f"{_key('funder', 'paid_by')} ne "
                        f"s'utilise que dans un collectif, décrit par des lignes "
