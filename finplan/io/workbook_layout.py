@@ -521,6 +521,30 @@ class InputLayout:
         letter = get_column_letter(FIRST_COLUMN + table.spec.column_index(column, year))
         return f"{letter}{table.first_row + index}"
 
+    # What the sheet writers ask of the inputs beyond cells. A single organisation's
+    # inputs are all typed (none generated), its opening cash is the project's, it has
+    # no approved posts and works the hours its contracts sell; a collective's member
+    # answers otherwise (:class:`finplan.io.workbook_members.MemberInputs`).
+    def generated(self, key: str, index: int) -> bool:
+        """Whether item ``index`` of list ``key`` has no input row (its figures are
+        the engine's, written as values)."""
+        return False
+
+    @property
+    def opening_cash(self) -> str:
+        """The opening cash, as a formula term."""
+        return "p_tresorerie"
+
+    def approved_fte(self, year: int) -> tuple[str, str] | None:
+        """The (year, single) cells of the approved insertion FTE (None: no limit)."""
+        return None
+
+    def worked_hours(self, index: int, year: int) -> tuple[str | None, ...] | None:
+        """The hours of contract ``index`` worked here in ``year``: None (the hours it
+        sells), ``("share", cell)`` (those × the share in that cell; no cell: none of
+        them) or ``("hours", year_cell, single_cell)`` (typed for themselves)."""
+        return None
+
     @staticmethod
     def param_cell(param: Param) -> str:
         return f"C{PARAM_ROW + PARAMS.index(param)}"

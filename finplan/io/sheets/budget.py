@@ -25,6 +25,7 @@ from finplan.io.workbook_styles import NOTE_FONT
 from finplan.model.budget import (
     CERFA_SUB_LINES,
     CHARGE_LINES,
+    CONTRIBUTIONS_CODE,
     DONATIONS_CODE,
     ENGINE_ACCOUNTS,
     GRANT_RELEASE_CODE,
@@ -140,7 +141,8 @@ def _charge_entries(plan: Plan, details: Details) -> list[_Entry]:
 
 
 def _produit_entries(plan: Plan, details: Details, funders: Funders) -> list[_Entry]:
-    """The case's own revenue (from Calculs) and the donors placed on 75 (Financeurs)."""
+    """The case's own revenue (from Calculs), the donors placed on 75 and a
+    collective's members' contributions to the mandataire (756; Financeurs)."""
     calc = details.sheet
     entries = [_Entry(item.account, item.label, lambda y, r=row: calc.ref(r, y), cents)
                for item, row, cents in zip(plan.case.revenue, details.revenue,
@@ -148,9 +150,9 @@ def _produit_entries(plan: Plan, details: Details, funders: Funders) -> list[_En
     entries += [_Entry(item.account, payer_name(item), lambda y, r=row: calc.ref(r, y), cents)
                 for item, row, cents in zip(plan.case.contracts, details.contracts,
                                             plan.contracts_by_item)]
-    entries += [_Entry(DONATIONS_CODE, f.name, lambda y, n=f.name: funders.cell(n, y),
-                       f.amounts)
-                for f in plan.charge_funding if f.line == "dons_mecenat"]
+    entries += [_Entry(DONATIONS_CODE if f.line == "dons_mecenat" else CONTRIBUTIONS_CODE,
+                       f.name, lambda y, n=f.name: funders.cell(n, y), f.amounts)
+                for f in plan.charge_funding if f.line in ("dons_mecenat", "cotisations")]
     return sorted(entries, key=lambda entry: entry.code)
 
 

@@ -34,7 +34,7 @@ from finplan.io.workbook_styles import (
     EUROS,
     NUMBER,
 )
-from finplan.model.amounts import months_active
+from finplan.model.amounts import months_active, year_value
 from finplan.model.assets import LoanSchedule, loan_start
 from finplan.model.case import Case, Loan, Need
 from finplan.model.cash import payer_name
@@ -64,6 +64,7 @@ class Details:
         self.needs: dict[str, int] = {}
         self.cap_excess: list[int] = []  # rows: what exceeds each funder's ceilings
         self.fixed_shortfall: list[int] = []  # rows: what was not paid of fixed amounts
+        self.opening_cash = "p_tresorerie"  # the opening cash, as a formula term
 
 
 def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
@@ -73,6 +74,7 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     sheet.title("Détail des calculs", "Chaque montant des autres feuilles vient d'ici ; "
                 "chaque formule renvoie aux hypothèses.")
     details = Details(sheet)
+    details.opening_cash = layout.opening_cash
     helpers = sheet.first_year_column + years  # helper columns after the years
     sheet.header("Calendrier", extra=())
     sheet.line("mois", "Mois d'activité", lambda y: "13-p_mois_debut" if y == 1
@@ -142,24 +144,27 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     if case.contracts:
         sheet.section("Contrats en heures")
     for i, (item, amounts) in enumerate(zip(case.contracts, plan.contracts_by_item)):
-        hours = sheet.line("", f"Heures vendues — {item.label}",
-                           lambda y, i=i: contract_hours_input(layout, i, y),
+        shared = layout.worked_hours(i, 1) is not None  # a member's part of the hours
+        hours = sheet.line("", f"Heures {'travaillées' if shared else 'vendues'} — "
+                           f"{item.label}", lambda y, i=i: worked_hours(layout, i, y),
                            [contract_hours(item, y) for y in range(1, years + 1)],
                            total=False, number_format=NUMBER)
 
-        def value(y: int, i: int = i, hours: int = hours) -> str:
+        def value(y: int, i: int = i, hours: int = hours, shared: bool = shared) -> str:
             price = hyp(layout.cell("contract", i, "hourly_price"))
-            by_hours = f"ROUND({sheet.local(hours, y)}*{price}*(1+idx_prix)^{y - 1},2)"
+            sold = contract_hours_input(layout, i, y) if shared else sheet.local(hours, y)
+            by_hours = f"ROUND({sold}*{price}*(1+idx_prix)^{y - 1},2)"
             amount = hyp(layout.cell("contract", i, "amount", y))
             return (f"IF(ISNUMBER({price}),{by_hours},ROUND("
                     f"{or_else(amount, hyp(layout.cell('contract', i, 'amount')))},2))")
-        details.contracts.append(sheet.line(item.account, payer_name(item), value,
-                                            [money(c) for c in amounts], total=False))
+        details.contracts.append(sheet.line(
+            item.account, payer_name(item), None if layout.generated("contract", i)
+            else value, [money(c) for c in amounts], total=False))
 
     sheet.section("Charges")
     for i, (item, amounts) in enumerate(zip(case.expenses, plan.expenses_by_item)):
         details.expense.append(sheet.line(
-            item.account, item.label,
+            item.account, item.label, None if layout.generated("expense", i) else
             lambda y, i=i: per_year_amount("expense", i, "amount", y, factor("idx_charges", y)),
             [money(c) for c in amounts], total=False))
 
@@ -306,6 +311,20 @@ def contract_hours_input(layout: InputLayout, index: int, y: int) -> str:
                    hyp(layout.cell("contract", index, "hours")))
 
 
+def worked_hours(layout: InputLayout, index: int, y: int) -> str:
+    """The hours of contract ``index`` worked in year ``y``: those it sells, or a
+    collective's member's part of them (``hours × share``, or its own hours typed, or
+    none; :func:`finplan.model.contracts.member_hours`)."""
+    part = layout.worked_hours(index, y)
+    if part is None:
+        return contract_hours_input(layout, index, y)
+    if part[0] == "share":
+        if part[1] is None:  # the contract gives it no hours
+            return "0"
+        return f"{contract_hours_input(layout, index, y)}*{hyp(part[1])}"
+    return or_else(hyp(part[1]), hyp(part[2]))
+
+
 def _write_hours_staff(sheet: SheetWriter, case: Case, layout: InputLayout,
                        details: Details, fte_rows: list[int], i: int, costs: StaffCosts,
                        note_column: int) -> None:
@@ -318,7 +337,7 @@ def _write_hours_staff(sheet: SheetWriter, case: Case, layout: InputLayout,
     sourced = fte_hours(staff)
     per_fte = or_else(hyp(layout.cell("staff", i, "hours_per_fte")), f"{sourced.hours}")
     fte_row = sheet.line("", f"ETP-années — {staff.role} (heures du contrat ÷ heures d'un "
-                         "ETP)", lambda y: f"{contract_hours_input(layout, contract, y)}/{per_fte}",
+                         "ETP)", lambda y: f"{worked_hours(layout, contract, y)}/{per_fte}",
                          list(costs.fte_years), total=False, number_format=NUMBER)
     if staff.hours_per_fte is None:
         sheet.sheet.put(f"{get_column_letter(note_column)}{fte_row}",
@@ -479,9 +498,19 @@ def write_per_fte(sheet: SheetWriter, plan: Plan, layout: InputLayout, fte_rows:
         staff = [i for i, line in enumerate(case.staff) if counts_for(funder, line)]
         fte_years = [sum((plan.staff_costs[i].fte_years[y] for i in staff), Decimal(0))
                      for y in range(len(plan.years))]
-        base = sheet.line("", f"ETP-années aidés — {funder.name}",
-                          lambda y, rows=[fte_rows[i] for i in staff]: sum_local(
-                              sheet, rows, y), fte_years, total=False, number_format=NUMBER)
+        capped = case.approved_fte is not None and funder.staff_kind == "insertion"
+        if capped:  # a member's approved insertion posts (funders.fte_years)
+            fte_years = [min(fte, year_value(case.approved_fte, y))
+                         for y, fte in enumerate(fte_years, start=1)]
+
+        def helped(y: int, rows: tuple[int, ...] = tuple(fte_rows[i] for i in staff),
+                   capped: bool = capped) -> str:
+            worked = sum_local(sheet, rows, y)
+            cells = layout.approved_fte(y)
+            return (f"MIN({worked},{or_else(hyp(cells[0]), hyp(cells[1]))})"
+                    if capped and cells else worked)
+        base = sheet.line("", f"ETP-années aidés — {funder.name}", helped, fte_years,
+                          total=False, number_format=NUMBER)
         rates = [per_fte_rate(funder, y, year)
                  for y, year in enumerate(case.years, start=1)]
         label = f"Montant par ETP — {funder.name}"

@@ -100,7 +100,8 @@ def write_financing(book: Book, plan: Plan, details: Details, budget: Budget,
     opening = [to_cents(plan.case.project.opening_cash), *plan.cash_end[:-1]]
     start = sheet.row
     sheet.line("", "Trésorerie de début d'année",
-               lambda y: "ROUND(p_tresorerie,2)" if y == 1 else sheet.local(start + 1, y - 1),
+               lambda y: (f"ROUND({details.opening_cash},2)" if y == 1
+                          else sheet.local(start + 1, y - 1)),
                [money(c) for c in opening], total=False)
     cash = sheet.line("", "Trésorerie de fin d'année",
                       lambda y: f"{sheet.local(start, y)}+{sheet.local(movement, y)}",

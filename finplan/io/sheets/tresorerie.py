@@ -30,8 +30,10 @@ from finplan.model.plan import Plan
 
 
 def write_monthly(book: Book, plan: Plan, expected: Expectations,
-                   financing: tuple[SheetWriter, int, int]) -> tuple[SheetWriter, int]:
-    """The monthly cash plan: months as columns, the balance line and its chart."""
+                   financing: tuple[SheetWriter, int, int],
+                   opening_cash: str = "p_tresorerie") -> tuple[SheetWriter, int]:
+    """The monthly cash plan: months as columns, the balance line and its chart;
+    ``opening_cash``: the opening cash as a formula term."""
     cash = plan.monthly
     first_year = plan.years[0]
     labels = [month_label(month, first_year) for month in range(1, cash.months + 1)]
@@ -64,7 +66,7 @@ def write_monthly(book: Book, plan: Plan, expected: Expectations,
     end = sheet.row
     sheet.row = start
     sheet.line("", "Trésorerie de début de mois",
-               lambda m: "ROUND(p_tresorerie,2)" if m == 1 else sheet.local(balance, m - 1),
+               lambda m: f"ROUND({opening_cash},2)" if m == 1 else sheet.local(balance, m - 1),
                [money(c) for c in opening], total=False)
     sheet.row = end + 1
     sheet.sheet.rules.append(CellRule(

@@ -1,0 +1,158 @@
+"""A collective's members in the workbook (spec §6): each member's result sheets,
+written by the sheet writers of a single organisation from the collective's inputs.
+
+A member's own case (:func:`finplan.model.members.member_case`) keeps its lines in the
+collective's order and appends what the contracts and the contributions make of it;
+:class:`MemberInputs` is the member's view of the « Hypothèses » sheet that the
+writers address as they address a single organisation's: the member's ``i``-th line
+is the collective's row of that line; the lines finplan adds (what the mandataire
+passes on, a member's part of a contract's value, a contribution) have no input row
+and are written as the engine's values; the opening cash and the approved posts are
+the member's cells of « Membres du collectif »; the hours a member works are its part
+of each contract's (``hours × share`` or its own hours typed in « Heures des contrats
+par membre »).  Each member's sheets are named after the sheet and the member's
+identifiant: « Budget (layon) ».
+"""
+
+from __future__ import annotations
+
+from finplan.io.grid import Book, Expectations, Sheet
+from finplan.io.sheets.budget import write_budget
+from finplan.io.sheets.calculs import link_operating_need, write_details
+from finplan.io.sheets.financeurs import link_funders, write_funders
+from finplan.io.sheets.plan import write_financing
+from finplan.io.sheets.tresorerie import write_monthly
+from finplan.io.workbook_inputs import contract_split_rows
+from finplan.io.workbook_layout import (
+    INPUT_SHEET,
+    InputLayout,
+    TableLayout,
+    absolute,
+    quote_sheet,
+)
+from finplan.model.case import Case, Member
+from finplan.model.members import MemberCase, member_case, member_of
+from finplan.model.plan import Plan
+
+__all__ = ["MEMBER_SHEETS", "MemberInputs", "member_title", "write_member_sheets"]
+
+# A member's result sheets, by the key of the single organisation's sheet.
+MEMBER_SHEETS = ("funders", "details", "budget", "financing", "monthly")
+_MAX_TITLE = 31  # Excel's longest sheet name
+
+
+def member_title(title: str, member_id: str) -> str:
+    """A member's sheet: « Budget (layon) », the identifiant cut to fit Excel's 31
+    characters.
+
+    >>> member_title("Plan de financement", "ressources")
+    'Plan de financement (ressourc…)'
+    """
+    room = _MAX_TITLE - len(title) - 3
+    shown = member_id if len(member_id) <= room else member_id[:room - 1] + "…"
+    return f"{title} ({shown})"
+
+
+class MemberInputs:
+    """A member's view of the collective's input sheet (module docstring)."""
+
+    def __init__(self, layout: InputLayout, case: Case, own: MemberCase) -> None:
+        self.layout, self.case, self.own = layout, case, own
+        member = own.member
+        rows: dict[str, list[int | None]] = {}
+        for key, items, generated in (
+                ("staff", case.staff, 0), ("revenue", case.revenue, 0),
+                ("expense", case.expenses, len(own.passed_on)),
+                ("investment", case.investments, 0), ("loan", case.loans, 0),
+                ("funder", case.funders, 0),
+                ("need", [n for n in case.needs if n.is_custom], 0)):
+            rows[key] = [i for i, item in enumerate(items)
+                         if member_of(item, case) == member.id] + [None] * generated
+        contracts = [k for k, contract in enumerate(case.contracts)
+                     if member.mandataire or member.id in dict(
+                         contract.split_hours or contract.split or ())]
+        rows["contract"] = list(contracts)
+        self.rows = rows
+        self.tables = layout.tables
+        split_rows = [(row["contract"], row["member"]) for contract in case.contracts
+                      for row in contract_split_rows(contract)]
+        self._split = {pair: index for index, pair in enumerate(split_rows)}
+        self._member = next(k for k, m in enumerate(case.members) if m.id == member.id)
+
+    def table(self, key: str) -> TableLayout:
+        return self.layout.table(key)
+
+    def cell(self, key: str, index: int, column: str, year: int | None = None) -> str:
+        """The collective's cell of the member's item ``index`` of list ``key``."""
+        row = self.rows[key][index]
+        if row is None:
+            raise ValueError(f"{key}[{index}] of {self.own.member.id} has no input row")
+        return self.layout.cell(key, row, column, year)
+
+    def generated(self, key: str, index: int) -> bool:
+        if key == "contract":  # a member's part of a contract: its value is split
+            return not self.own.member.mandataire
+        return self.rows.get(key, [])[index] is None
+
+    @property
+    def opening_cash(self) -> str:
+        return (f"{quote_sheet(INPUT_SHEET)}!"
+                f"{absolute(self.layout.cell('member', self._member, 'opening_cash'))}")
+
+    def approved_fte(self, year: int) -> tuple[str, str] | None:
+        if self.own.member.approved_fte is None:
+            return None
+        return (self.layout.cell("member", self._member, "approved_fte", year),
+                self.layout.cell("member", self._member, "approved_fte"))
+
+    def worked_hours(self, index: int, year: int) -> tuple[str | None, ...] | None:
+        contract = self.case.contracts[self.rows["contract"][index]]
+        row = self._split.get((contract.id, self.own.member.id))
+        if row is None:  # no split: the mandataire works them all; else none here
+            shared = contract.split_hours is not None or contract.split is not None
+            return ("share", None) if shared else None
+        if contract.split_hours is not None:
+            return ("hours", self.layout.cell("contract.split", row, "hours", year),
+                    self.layout.cell("contract.split", row, "hours"))
+        return ("share", self.layout.cell("contract.split", row, "share"))
+
+
+class _MemberBook:
+    """The book as a member's writers see it: its sheets named after the member, its
+    defined names its own (the collective's blocks keep theirs)."""
+
+    def __init__(self, book: Book, member: Member) -> None:
+        self.book, self.member = book, member
+        self.names: dict[str, str] = {}
+
+    def create_sheet(self, title: str, index: int | None = None) -> Sheet:
+        return self.book.create_sheet(member_title(title, self.member.id), index)
+
+    def __getitem__(self, title: str) -> Sheet:
+        return self.book[member_title(title, self.member.id)]
+
+
+def write_member_sheets(book: Book, plan: Plan, layout: InputLayout,
+                        expected: Expectations) -> list[tuple[Member, Plan]]:
+    """Each member's Financeurs, Calculs, Budget, Plan de financement and Trésorerie,
+    in the members' order; returns each member with its plan."""
+    case = plan.case
+    written = []
+    for member, own_plan in zip(case.members, plan.members):
+        contributions = {f.name: list(f.amounts) for f in plan.funder_results}
+        own = member_case(case, member, contributions)
+        inputs = MemberInputs(layout, case, own)
+        member_book = _MemberBook(book, member)
+        funders = write_funders(member_book, own_plan, expected)  # type: ignore[arg-type]
+        details = write_details(member_book, own_plan, inputs,  # type: ignore[arg-type]
+                                expected, funders.cell)
+        budget = write_budget(member_book, own_plan, details, funders,  # type: ignore[arg-type]
+                              expected)
+        link_operating_need(details, budget.charges_total, budget.sheet, own_plan)
+        link_funders(funders, details, own_plan, inputs)  # type: ignore[arg-type]
+        financing = write_financing(member_book, own_plan, details,  # type: ignore[arg-type]
+                                    budget, funders, expected)
+        write_monthly(member_book, own_plan, expected, financing,  # type: ignore[arg-type]
+                      details.opening_cash)
+        written.append((member, own_plan))
+    return written
