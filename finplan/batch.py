@@ -145,11 +145,6 @@ def _obstacle(job: _Job) -> str | None:
     return None
 
 
-# What the « Classeur » column says of a collective (spec §6), whose workbook is not
-# written yet: its figures are in the summary all the same.
-COLLECTIVE_NOTE = "aucun (collectif : classeur pas encore disponible)"
-
-
 def _one(job: _Job) -> dict[str, Any]:
     """Build one case's workbook; never raises for a bad case or a refused file."""
     from finplan import compute, load_case
@@ -163,10 +158,8 @@ def _one(job: _Job) -> dict[str, Any]:
             raise FinplanError(obstacle)
         case = load_case(job.case_path)
         plan = compute(case)
-        backup, target = None, COLLECTIVE_NOTE
-        if not case.members:  # a collective's workbook is not written yet
-            book = build_workbook(case, plan).workbook
-            backup, target = save_new(book, job.target, force=job.force), job.target.name
+        book = build_workbook(case, plan).workbook
+        backup, target = save_new(book, job.target, force=job.force), job.target.name
     except FinplanError as error:
         row["erreurs"] = str(error)
         return row

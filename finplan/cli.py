@@ -477,9 +477,6 @@ def regenerate_command() -> int:
     click.echo("Modèle écrit : templates/finplan.xlsx")
     for example in example_paths():
         case = load_case(example)
-        if case.members:  # a collective's workbook is not written yet
-            click.echo(f"Exemple sans classeur (collectif) : {example.name}")
-            continue
         save_atomic(build_workbook(case).workbook,
                     root / "workbooks" / f"{example.stem}.xlsx", backup=False)
         click.echo(f"Exemple écrit : workbooks/{example.stem}.xlsx")

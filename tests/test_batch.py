@@ -26,11 +26,11 @@ def test_batch_carries_on_past_bad_cases_and_summarises(tmp_path):
     rows = {row["cas"]: row for row in result.rows}
     assert sorted(rows) == ["atelier-velo", "casse", "collectif-releve",
                             "epicerie-solidaire", "recyclerie-chalosse"]
-    # a collective: its consolidated figures, no workbook yet
+    # a collective: its consolidated figures and its workbook
     collective = rows["collectif-releve"]
     assert collective["valide"] is True and collective["erreurs"] == ""
-    assert collective["classeur"] == "aucun (collectif : classeur pas encore disponible)"
-    assert not (tmp_path / "sorties" / "collectif-releve.xlsx").exists()
+    assert collective["classeur"] == "collectif-releve.xlsx"
+    assert (tmp_path / "sorties" / "collectif-releve.xlsx").exists()
     assert rows["casse"]["erreurs"].startswith("Le dossier contient 2 erreurs :")
     assert rows["casse"]["classeur"] == ""
     velo = rows["atelier-velo"]

@@ -145,9 +145,9 @@ def _collective_template() -> Workbook:
     return book
 
 
-REFUSAL = ("« Collectif de l'Aubance » est un collectif de 2 membres : son classeur Excel "
-           "(plan consolidé, "
-           "feuille « Membres », budget de chaque membre) n'est pas encore disponible")
+REFUSAL = ("« Collectif de l'Aubance » est un collectif de 2 membres : recalculer son "
+           "classeur sur place (bouton « Calculer le plan », finplan fill) n'est pas encore "
+           "disponible")
 
 
 def test_fill_refuses_a_collective_until_its_result_sheets_exist(tmp_path):

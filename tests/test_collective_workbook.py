@@ -1,56 +1,55 @@
-"""Issue 15: a collective's workbook — each member's result sheets written by the
-single organisation's writers from the collective's inputs, recalculated by
-LibreOffice: every formula equals the engine to the cent."""
+"""Issue 15: a collective's workbook — the consolidated sheets, « Membres » and each
+member's result sheets written by the single organisation's writers from the
+collective's inputs, recalculated by LibreOffice: every formula equals the engine to
+the cent, and the figures are the members' own."""
 
 from __future__ import annotations
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from spreadsheet import convert, is_error, make_profile
 from test_workbook import _matches
 
 import finplan
-from finplan.io.grid_openpyxl import write_book
-from finplan.io.workbook_members import write_member_sheets
-from finplan.io.workbook_write import _input_sheets
+from finplan.io.workbook_write import build_workbook
 
 EXAMPLE = finplan.demo_path().parent / "collectif-releve.toml"
 
 
 @pytest.fixture(scope="module")
 def members_recalculated(tmp_path_factory):
-    """(expectations, recalculated values, sheet names) of the example's inputs and
-    member sheets."""
+    """(expectations, recalculated values, the built workbook) of the example."""
     folder = tmp_path_factory.mktemp("collectif")
-    case = finplan.load_case(EXAMPLE)
-    plan = finplan.compute(case)
-    expected: dict = {}
-    model, layout = _input_sheets(case, expected)
-    write_member_sheets(model, plan, layout, expected)
-    book = Workbook()
-    book.remove(book.active)
-    write_book(model, book)
+    built = build_workbook(finplan.load_case(EXAMPLE))
     path = folder / "collectif.xlsx"
-    book.save(path)
+    built.workbook.save(path)
     out = folder / "out"
     convert([path], out, make_profile(folder / "profile"))
-    return expected, load_workbook(out / path.name, data_only=True), book.sheetnames
+    return built.expected, load_workbook(out / path.name, data_only=True), built.workbook
 
 
-def test_each_member_has_its_result_sheets(members_recalculated):
-    *_, names = members_recalculated
-    assert names[3:8] == ["Financeurs (alise)", "Calculs (alise)", "Budget (alise)",
-                          "Plan de financement (alise)", "Trésorerie (alise)"]
+def test_the_collective_s_sheets_then_each_member_s(members_recalculated):
+    *_, book = members_recalculated
+    names = book.sheetnames
+    assert names[:12] == ["Guide", "Hypothèses", "Budget", "Financeurs",
+                          "Plan de financement", "Trésorerie", "Graphiques", "Scénarios",
+                          "Contrôles", "Membres", "Listes", "Dernier calcul"]
+    assert names[12:17] == ["Financeurs (alise)", "Calculs (alise)", "Budget (alise)",
+                            "Plan de financement (alise)", "Trésorerie (alise)"]
     assert "Plan de financement (ressourc…)" in names  # 31 characters at most
-    assert len(names) == 3 + 5 * 5
+    assert len(names) == 12 + 5 * 5
 
 
-def test_every_member_formula_equals_the_engine_to_the_cent(members_recalculated):
-    expected, values, _ = members_recalculated
+def test_every_formula_equals_the_engine_to_the_cent(members_recalculated):
+    expected, values, book = members_recalculated
+    formulas = {(sheet.title, cell.coordinate) for sheet in book.worksheets
+                for row in sheet.iter_rows() for cell in row
+                if isinstance(cell.value, str) and cell.value.startswith("=")}
+    assert formulas == set(expected), "every formula cell has an engine value"
     wrong = [(key, value, values[key[0]][key[1]].value) for key, value in expected.items()
              if not _matches(value, values[key[0]][key[1]].value)]
     assert wrong == []
-    assert len(expected) > 2000
+    assert len(expected) > 3000
     errors = [(sheet.title, cell.coordinate) for sheet in values.worksheets
               for row in sheet.iter_rows() for cell in row if is_error(cell.value)]
     assert errors == []
@@ -68,3 +67,55 @@ def test_a_member_s_figures_follow_its_own_inputs(members_recalculated):
     opening = [row for row in plan.iter_rows(values_only=True)
                if row[1] == "Trésorerie de début d'année"]
     assert opening[0][2] == 25000
+
+
+def _rows(sheet) -> dict[str, list]:
+    """Label -> its year values, for the rows of a sheet (the last of a label)."""
+    return {row[1]: list(row[2:5]) for row in sheet.iter_rows(values_only=True)
+            if isinstance(row[1], str)}
+
+
+def test_the_members_sheet_shows_each_member_side_by_side(members_recalculated):
+    """« Membres »: worked out by hand in tests/test_members.py — Layon works 30 % of
+    4 500 h and half the second contract's 1 800 h from 2028; its aide au poste in 2027
+    is 1 350 / 1 820 FTE × 23 921 € = 17 743,60 €; results and cash are its own."""
+    _, values, _ = members_recalculated
+    sheet = values["Membres"]
+    rows = list(sheet.iter_rows(values_only=True))
+    blocks: dict[str, dict[str, list]] = {}
+    current = None
+    for row in rows[4:]:
+        label = row[1]
+        if isinstance(label, str) and not label.startswith("  ") and row[2] is None:
+            current = blocks.setdefault(label, {})
+        elif isinstance(label, str) and current is not None:
+            current[label.strip()] = list(row[2:6])
+    hours = blocks["Heures travaillées sur les contrats"]
+    assert hours["Chantiers du Layon"] == [1350, 2250, 2250, 5850]
+    assert hours["Total des membres"] == [4500, 6300, 6300, 17100]
+    aid = blocks["Aides par ETP (aide au poste)"]
+    assert aid["Chantiers du Layon"][0] == pytest.approx(17743.60, abs=0.005)
+    plan = finplan.compute(finplan.load_case(EXAMPLE))
+    results = blocks["Résultat comptable"]
+    assert results["Total des membres"][:3] == pytest.approx(
+        [c / 100 for c in plan.result], abs=0.005)
+    cash = blocks["Trésorerie de fin d'année"]
+    assert cash["Alise (mandataire)"][:3] == pytest.approx(
+        [c / 100 for c in plan.members[0].cash_end], abs=0.005)
+    revenue = blocks["Recettes propres (avec les parts de contrats reversées par le "
+                     "mandataire)"]
+    assert revenue["Collectif, sans les reversements entre membres"][:3] == pytest.approx(
+        [c / 100 for c in plan.own_revenue], abs=0.005)
+
+
+def test_the_consolidated_budget_leaves_out_what_members_pass_each_other(
+        members_recalculated):
+    """The collective's Budget: the pass-ons (604 « Reversement à … ») and the members'
+    contributions (628 / 756) are not in it; its result is the members' sum."""
+    _, values, _ = members_recalculated
+    labels = [row[1] for row in values["Budget"].iter_rows(values_only=True)
+              if isinstance(row[1], str)]
+    assert not [text for text in labels if "Reversement" in text or "versée à" in text]
+    assert any("Reversement à Chantiers du Layon" in text for text in [
+        row[1] for row in values["Budget (alise)"].iter_rows(values_only=True)
+        if isinstance(row[1], str)])

@@ -48,6 +48,7 @@ SHEETS = {
     "charts": "Graphiques",  # the charts, one a printed page
     "scenarios": "Scénarios",
     "checks": "Contrôles",
+    "members": "Membres",  # a collective's members side by side
     "details": "Calculs",
     "lists": LISTS_SHEET,
     "snapshot": "Dernier calcul",  # hidden: the inputs the results were computed from

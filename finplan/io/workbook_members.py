@@ -16,11 +16,18 @@ identifiant: « Budget (layon) ».
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from finplan.io.grid import Book, Expectations, Sheet
 from finplan.io.sheets.budget import write_budget
-from finplan.io.sheets.calculs import link_operating_need, write_details
-from finplan.io.sheets.financeurs import link_funders, write_funders
+from finplan.io.sheets.calculs import Details, link_operating_need, write_details
+from finplan.io.sheets.controles import CheckSources, write_checks
+from finplan.io.sheets.financeurs import link_funders, link_members_funders, write_funders
+from finplan.io.sheets.graphiques import write_charts
+from finplan.io.sheets.membres import MemberSheets, write_members
 from finplan.io.sheets.plan import write_financing
+from finplan.io.sheets.rows import Linked
+from finplan.io.sheets.scenarios import write_scenarios
 from finplan.io.sheets.tresorerie import write_monthly
 from finplan.io.workbook_inputs import contract_split_rows
 from finplan.io.workbook_layout import (
@@ -34,7 +41,8 @@ from finplan.model.case import Case, Member
 from finplan.model.members import MemberCase, member_case, member_of
 from finplan.model.plan import Plan
 
-__all__ = ["MEMBER_SHEETS", "MemberInputs", "member_title", "write_member_sheets"]
+__all__ = ["MEMBER_SHEETS", "MemberInputs", "consolidated_details", "member_title",
+           "write_collective", "write_member_sheets"]
 
 # A member's result sheets, by the key of the single organisation's sheet.
 MEMBER_SHEETS = ("funders", "details", "budget", "financing", "monthly")
@@ -133,26 +141,101 @@ class _MemberBook:
 
 
 def write_member_sheets(book: Book, plan: Plan, layout: InputLayout,
-                        expected: Expectations) -> list[tuple[Member, Plan]]:
+                        expected: Expectations) -> list[MemberSheets]:
     """Each member's Financeurs, Calculs, Budget, Plan de financement and Trésorerie,
-    in the members' order; returns each member with its plan."""
+    in the members' order; returns each member's sheets."""
     case = plan.case
     written = []
     for member, own_plan in zip(case.members, plan.members):
-        contributions = {f.name: list(f.amounts) for f in plan.funder_results}
-        own = member_case(case, member, contributions)
+        own = member_case(case, member, {f.name: list(f.amounts)
+                                         for f in plan.funder_results})
         inputs = MemberInputs(layout, case, own)
-        member_book = _MemberBook(book, member)
-        funders = write_funders(member_book, own_plan, expected)  # type: ignore[arg-type]
+        member_book: Book = _MemberBook(book, member)  # type: ignore[assignment]
+        funders = write_funders(member_book, own_plan, expected)
         details = write_details(member_book, own_plan, inputs,  # type: ignore[arg-type]
                                 expected, funders.cell)
-        budget = write_budget(member_book, own_plan, details, funders,  # type: ignore[arg-type]
-                              expected)
+        budget = write_budget(member_book, own_plan, details, funders, expected)
         link_operating_need(details, budget.charges_total, budget.sheet, own_plan)
         link_funders(funders, details, own_plan, inputs)  # type: ignore[arg-type]
-        financing = write_financing(member_book, own_plan, details,  # type: ignore[arg-type]
-                                    budget, funders, expected)
-        write_monthly(member_book, own_plan, expected, financing,  # type: ignore[arg-type]
-                      details.opening_cash)
-        written.append((member, own_plan))
+        financing = write_financing(member_book, own_plan, details, budget, funders,
+                                    expected)
+        monthly = write_monthly(member_book, own_plan, expected, financing,
+                                details.opening_cash)
+        written.append(MemberSheets(member, own_plan, funders, details, budget, financing,
+                                    monthly))
     return written
+
+
+def consolidated_details(plan: Plan, parts: Sequence[MemberSheets]) -> Details:
+    """The rows the collective's sheets refer to, each the member rows it adds up
+    (:class:`~finplan.io.sheets.rows.Linked`): every line of the collective's case
+    is its member's row; the contracts' values the mandataire's (it books them whole);
+    the own revenue every member's revenue lines and the mandataire's contracts (a
+    member's part of a contract is what the mandataire passes on to it: internal);
+    the opening cash the members' sum."""
+    case = plan.case
+    linked = Linked()
+    details = Details(linked)  # type: ignore[arg-type]
+    by_member = {part.member.id: part for part in parts}
+    mandataire = by_member[case.mandataire.id]
+
+    def rows(items: Sequence[object], figure: str) -> list[int]:
+        seen = dict.fromkeys(by_member, 0)
+        found = []
+        for item in items:
+            owner = by_member[member_of(item, case)]
+            index = seen[owner.member.id]
+            seen[owner.member.id] += 1
+            found.append(linked.add([(owner.details.sheet,
+                                      getattr(owner.details, figure)[index])]))
+        return found
+
+    details.gross = rows(case.staff, "gross")
+    details.social = rows(case.staff, "social")
+    details.revenue = rows(case.revenue, "revenue")
+    details.expense = rows(case.expenses, "expense")
+    details.depreciation = rows(case.investments, "depreciation")
+    details.interest = rows(case.loans, "interest")
+    details.repaid = rows(case.loans, "repaid")
+    details.contracts = [linked.add([(mandataire.details.sheet, row)])
+                         for row in mandataire.details.contracts]
+
+    def total(figure: str) -> int:
+        return linked.add([(part.details.sheet, getattr(part.details, figure))
+                           for part in parts])
+
+    details.investments, details.loans = total("investments"), total("loans")
+    details.release = total("release")
+    details.own_revenue = linked.add(
+        [(part.details.sheet, row) for part in parts for row in part.details.revenue]
+        + [(mandataire.details.sheet, row) for row in mandataire.details.contracts])
+    details.needs = {need.id: linked.add([(part.details.sheet, part.details.needs[need.id])
+                                          for part in parts if need.id in part.details.needs])
+                     for need in case.needs}
+    details.opening_cash = "(" + "+".join(part.details.opening_cash for part in parts) + ")"
+    return details
+
+
+def write_collective(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
+                     notes: Sequence[str] = (), text_cells: Sequence[str] = ()) -> None:
+    """A collective's result sheets: the consolidated Financeurs, Budget, Plan de
+    financement, Trésorerie, Graphiques, Scénarios and Contrôles (each member's
+    checks over its own sheets), « Membres », then each member's sheets."""
+    parts = write_member_sheets(book, plan, layout, expected)
+    details = consolidated_details(plan, parts)
+    funders = write_funders(book, plan, expected)
+    link_members_funders(funders, [part.funders for part in parts], details, plan)
+    budget = write_budget(book, plan, details, funders, expected)
+    financing = write_financing(
+        book, plan, details, budget, funders, expected,
+        bfr_of=lambda y: "+".join(part.financing[0].ref(part.financing[2], y)
+                                  for part in parts))
+    monthly = write_monthly(book, plan, expected, financing, details.opening_cash)
+    write_charts(book, plan, expected, funders, financing, monthly)
+    write_scenarios(book, plan, expected)
+    write_checks(book, plan, funders, details, financing, monthly, expected, notes,
+                 text_cells, [(part.member.id, CheckSources(
+                     part.plan, part.funders, part.details, part.financing, part.monthly))
+                              for part in parts])
+    write_members(book, plan, parts, lambda y: details.sheet.ref(details.own_revenue, y),
+                  expected)

@@ -43,16 +43,18 @@ OUTPUT_NAMES = ("scenarios_comparaison", "tresorerie_mensuelle", "calculs_person
 
 
 def refuse_collective(case: Case | None) -> None:
-    """A collective's workbook (consolidated plan, « Membres » sheet, each member's
-    budget) is not written yet: say so in French rather than write a workbook that
-    would drop its members."""
+    """A collective's workbook is written whole by ``finplan build``; computing it
+    again in place (``fill``, the button) and its template are not available yet: say
+    so in French rather than rewrite its sheets as a single organisation's."""
     if case is not None and case.members:
         raise FinplanError(
             f"« {case.project.organisation} » est un collectif de {len(case.members)} "
-            "membres : son classeur Excel (plan consolidé, feuille « Membres », budget de "
-            "chaque membre) n'est pas encore disponible dans cette version de finplan. "
-            "Ses chiffres sont donnés par « finplan plan » (en texte, ou en JSON avec "
-            "--json). Rien n'a été écrit.")
+            "membres : recalculer son classeur sur place (bouton « Calculer le plan », "
+            "finplan fill) n'est pas encore disponible dans cette version de finplan. "
+            "Exportez le dossier (finplan case ce-classeur.xlsx -o dossier.toml), puis "
+            "finplan build dossier.toml -o plan.xlsx écrit son classeur complet (plan "
+            "consolidé, feuille « Membres », feuilles de chaque membre). Rien n'a été "
+            "modifié.")
 
 
 def write_outputs(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,

@@ -42,6 +42,7 @@ from finplan.io.workbook_layout import (
     SHEETS,
     InputLayout,
 )
+from finplan.io.workbook_members import write_collective
 from finplan.io.workbook_outputs import (
     OUTPUT_NAMES,
     refuse_collective,
@@ -93,6 +94,8 @@ def record_extents(book: Workbook) -> None:
     put(lists, EXTENTS_HEADER[1], "colonnes")
     put(lists, f"{RECORD_COLUMN}1", "cellules écrites")
     for offset, key in enumerate(OUTPUT_SHEETS):
+        if SHEETS[key] not in book.sheetnames:
+            continue  # a collective's Calculs are its members'
         sheet, row = book[SHEETS[key]], _FIRST_EXTENT_ROW + offset
         lists[f"J{row}"] = sheet.max_row
         lists[f"K{row}"] = sheet.max_column
@@ -154,12 +157,15 @@ def _input_sheets(case: Case | None, expected: Expectations) -> tuple[grid.Book,
 
 
 def build_workbook(case: Case, plan: Plan | None = None) -> BuiltWorkbook:
-    """The complete workbook of a case: inputs filled, outputs computed."""
-    refuse_collective(case)
+    """The complete workbook of a case: inputs filled, outputs computed (a
+    collective's: its consolidated sheets, « Membres » and each member's sheets)."""
     plan = plan or compute(case)
     expected: Expectations = {}
     model, layout = _input_sheets(case, expected)
-    write_outputs(model, plan, layout, expected)
+    if case.members:
+        write_collective(model, plan, layout, expected)
+    else:
+        write_outputs(model, plan, layout, expected)
     finish_input_sheets(model, case)
     write_snapshot(model, model_grid(model[INPUT_SHEET]))
     return BuiltWorkbook(_rendered(model), expected, plan)

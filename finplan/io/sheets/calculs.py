@@ -55,6 +55,8 @@ class Details:
         self.social: list[int] = []
         self.revenue: list[int] = []
         self.contracts: list[int] = []  # each contract's value (own revenue)
+        self.hours: list[int] = []  # each contract's hours worked
+        self.fte: list[int] = []  # each staff line's FTE-years
         self.expense: list[int] = []
         self.depreciation: list[int] = []
         self.interest: list[int] = []
@@ -116,6 +118,7 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
                                    list(costs.fte_years), total=False, number_format=NUMBER))
         details.gross.append(gross_row)
         details.social.append(social_row)
+    details.fte = fte_rows
     book.names["calculs_personnel"] = (f"{quote_sheet(sheet.name)}!$A${first}:"
                                        f"${sheet.column(years)}${max(sheet.row - 1, first)}")
     write_per_fte(sheet, plan, layout, fte_rows, helpers)
@@ -149,6 +152,7 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
                            f"{item.label}", lambda y, i=i: worked_hours(layout, i, y),
                            [contract_hours(item, y) for y in range(1, years + 1)],
                            total=False, number_format=NUMBER)
+        details.hours.append(hours)
 
         def value(y: int, i: int = i, hours: int = hours, shared: bool = shared) -> str:
             price = hyp(layout.cell("contract", i, "hourly_price"))

@@ -5,7 +5,7 @@ formula recomputing its status, the freshness check and the verdict.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from finplan.io.cells import column_index
 from finplan.io.grid import Book, CellRule, Expectations
@@ -45,6 +45,16 @@ from finplan.model.plan import Plan
 
 STATUS = {"ok": "OK", "error": "À revoir", "warning": "Attention"}
 
+class CheckSources(NamedTuple):
+    """The sheets one plan's checks watch (a collective: each member's)."""
+
+    plan: Plan
+    funders: Funders
+    details: Details
+    financing: tuple[SheetWriter, int, int]
+    monthly: tuple[SheetWriter, int]
+
+
 _CHECK_LABELS = {
     "balanced": "Besoin entièrement financé",
     "caps": "Plafonds des financeurs respectés",
@@ -58,7 +68,10 @@ _CHECK_LABELS = {
 def write_checks(book: Book, plan: Plan, funders: Funders, details: Details,
                   financing: tuple[SheetWriter, int, int], monthly: tuple[SheetWriter, int],
                   expected: Expectations, notes: Sequence[str],
-                  text_cells: Sequence[str] = ()) -> None:
+                  text_cells: Sequence[str] = (),
+                  members: Sequence[tuple[str, CheckSources]] = ()) -> None:
+    """Each check, its status a formula over the sheets it watches; a collective's
+    ``members`` (id, that member's sheets): each member's checks over its own."""
     sheet = SheetWriter(book, "checks", plan, expected)
     ws = sheet.sheet
     sheet.title("Contrôles", "Le statut est recalculé par les formules ; le message est "
@@ -68,13 +81,17 @@ def write_checks(book: Book, plan: Plan, funders: Funders, details: Details,
     for key, text in headers.items():
         ws.put(f"{CHECK_COLUMNS[key]}{HEADER_ROW}", text, fill=HEADER_FILL, font=HEADER_FONT)
     column = CHECK_COLUMNS
-    fund = funders.sheet
-    cash_sheet, cash_row, _ = financing
     years = len(plan.years)
     case = plan.case
     row = FIRST_OUTPUT_ROW
-    labels = {n.need.id: n.need.label for n in plan.need_results}
-    for check in plan.check_results:
+    groups = [(check, sources) for member, sources in members
+              for check in plan.check_results if check.member == member] or [
+        (check, CheckSources(plan, funders, details, financing, monthly))
+        for check in plan.check_results]
+    for check, (own, funders, details, financing, monthly) in groups:
+        fund = funders.sheet
+        cash_sheet, cash_row, _ = financing
+        labels = {n.need.id: n.need.label for n in own.need_results}
         family, _, need_id = check.id.partition(".")
         status_ok = STATUS["ok"]
         status_ko = STATUS["warning" if check.severity == "warning" else "error"]
@@ -84,7 +101,7 @@ def write_checks(book: Book, plan: Plan, funders: Funders, details: Details,
             unfunded = funders.unfunded_rows[need_id]
             span = f"{quote_sheet(fund.name)}!{fund.span(unfunded)}"
             conditions = [f"MAX({span})<0.005"]
-            need = next(n for n in plan.need_results if n.need.id == need_id)
+            need = next(n for n in own.need_results if n.need.id == need_id)
             watched = (f"MAX({span})", money(max(need.unfunded)))
         elif family == "public_share":
             public_row, ceiling_row = funders.public_rows[need_id]
@@ -93,12 +110,12 @@ def write_checks(book: Book, plan: Plan, funders: Funders, details: Details,
         elif family == "cash":
             span = f"{quote_sheet(cash_sheet.name)}!{cash_sheet.span(cash_row)}"
             conditions = [f"MIN({span})>=-0.005"]
-            watched = (f"MIN({span})", money(min(plan.cash_end)))
+            watched = (f"MIN({span})", money(min(own.cash_end)))
         elif family == "cash_monthly":
             month_sheet, balance_row = monthly
             span = f"{quote_sheet(month_sheet.name)}!{month_sheet.span(balance_row)}"
             conditions = [f"MIN({span})>=-0.005"]
-            watched = (f"MIN({span})", money(plan.monthly.low[0]))
+            watched = (f"MIN({span})", money(own.monthly.low[0]))
         elif family == "caps":
             conditions = _nothing_in(details.sheet, details.cap_excess)
         elif family == "fixed_honoured":
@@ -106,7 +123,8 @@ def write_checks(book: Book, plan: Plan, funders: Funders, details: Details,
         # a reviewer reads a number and a French label, not the engine's identifier
         ws.put(f"{column['id']}{row}", row - FIRST_OUTPUT_ROW + 1)
         ws.put(f"{column['description']}{row}", _CHECK_LABELS[family] + (
-            f" : {labels[need_id]}" if need_id else ""))
+            f" : {labels[need_id]}" if need_id else "") + (
+            f" — {own.case.project.organisation}" if members else ""))
         expected_status = status_ok if check.ok else status_ko
         status_cell = f"{column['status']}{row}"
         if conditions:

@@ -5,6 +5,7 @@ part, the surplus of per-FTE aids, the public share and its ceiling.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from finplan.io.cells import column_letter as get_column_letter
@@ -163,8 +164,54 @@ def link_funders(funders: Funders, details: Details, plan: Plan,
                 sheet.formula(sheet.local(ceiling_row, y),
                               f"ROUND({share}*{sheet.local(funders.need_rows[need_id], y)},2)",
                               money(need.ceilings[y - 1] or 0))
-    # the funding mix, for the chart (Graphiques): a table of its own, its labels just
-    # left of its years (C, D…) so that a chart made from it in Excel names its series
+    write_mix(funders, details, plan)
+
+
+def link_members_funders(funders: Funders, members: Sequence[Funders],
+                         details: Details, plan: Plan) -> None:
+    """A collective's Financeurs: each funder's amounts those of its member's sheet,
+    each need's rows (amount, unfunded or left, surplus, public share and ceiling) the
+    sum of its members' (each member's need is its own: a member's surplus does not
+    fund another's need), then the funding mix."""
+    sheet, years = funders.sheet, len(plan.years)
+    sources = {name: (own, row) for own in members for name, row in own.funder_rows.items()}
+    for need in plan.need_results:
+        need_id = need.need.id
+        for funding in need.funding:
+            own, row = sources[funding.name]
+            for y in range(1, years + 1):
+                sheet.formula(sheet.local(funders.funder_rows[funding.name], y),
+                              own.sheet.ref(row, y), money(funding.amounts[y - 1]))
+        figures = {"need": need.amounts,
+                   "left": need.to_operating if need.need.is_earmarked else need.unfunded,
+                   "surplus": need.surplus, "public": need.public,
+                   "ceiling": [c or 0 for c in need.ceilings]}
+        for figure, amounts in figures.items():
+            row = _need_rows(funders, need.need.is_earmarked)[figure].get(need_id)
+            if row is None:
+                continue
+            places = [(own.sheet, found) for own in members if (found := _need_rows(
+                own, need.need.is_earmarked)[figure].get(need_id)) is not None]
+            for y in range(1, years + 1):
+                sheet.formula(sheet.local(row, y), "+".join(
+                    own.ref(found, y) for own, found in places) or "0",
+                    money(amounts[y - 1]))
+    write_mix(funders, details, plan)
+
+
+def _need_rows(funders: Funders, earmarked: bool) -> dict[str, dict[str, int]]:
+    """The rows of each need's figures on a Financeurs sheet, by figure."""
+    return {"need": funders.need_rows,
+            "left": funders.left_rows if earmarked else funders.unfunded_rows,
+            "surplus": funders.surplus_rows,
+            "public": {need: rows[0] for need, rows in funders.public_rows.items()},
+            "ceiling": {need: rows[1] for need, rows in funders.public_rows.items()}}
+
+
+def write_mix(funders: Funders, details: Details, plan: Plan) -> None:
+    """The funding mix, for the chart (Graphiques): a table of its own, its labels just
+    left of its years (C, D…) so that a chart made from it in Excel names its series."""
+    sheet, calc, years = funders.sheet, details.sheet, len(plan.years)
     sheet.row += 1
     mix_title = sheet.section("Répartition des ressources par année (graphique)")
     header = sheet.row

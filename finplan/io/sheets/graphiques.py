@@ -33,14 +33,19 @@ LABELS_ROW = FIRST_CHART_ROW + 3 * BLOCK_ROWS + 1  # the monthly chart's labels,
 
 def _month_labels(sheet: SheetWriter, plan: Plan) -> Ref:
     """The monthly chart's labels, a month a row of column B under the printed area:
-    « janv. 2027 » every quarter (every half-year beyond a year), nothing between."""
+    « janv. 2027 » every quarter (every half-year beyond a year), nothing between; the
+    first pushed right, off the value axis's labels."""
     months = plan.monthly.months
     step = 3 if months <= 12 else 6
     first_year = plan.years[0]
     for month in range(1, months + 1):
         if (month - 1) % step == 0:
+            # the first label stands on the value axis, centred: pushed right so that
+            # it does not run under the axis's lowest figure (« 0 » when cash stays
+            # positive)
             sheet.sheet.put((LABELS_ROW + month - 1, 2),
-                            f"{MONTHS_SHORT[(month - 1) % 12]} "
+                            ("\u00a0" * 12 if month == 1 else "")
+                            + f"{MONTHS_SHORT[(month - 1) % 12]} "
                             f"{first_year + (month - 1) // 12}")
     return Ref(sheet.name, LABELS_ROW, 2, LABELS_ROW + months - 1, 2)
 

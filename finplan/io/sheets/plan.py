@@ -5,6 +5,8 @@ formulas mirroring :mod:`finplan.model.financing` (``working_capital``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from finplan.io.grid import Book, Expectations
 from finplan.io.sheets.budget import Budget
 from finplan.io.sheets.calculs import Details
@@ -20,14 +22,16 @@ from finplan.io.workbook_layout import (
     FIRST_OUTPUT_ROW,
     LABEL_COLUMN,
 )
-from finplan.model.money import to_cents
 from finplan.model.plan import Plan
 
 
 def write_financing(book: Book, plan: Plan, details: Details, budget: Budget,
-                     funders: Funders, expected: Expectations) -> tuple[SheetWriter, int, int]:
+                     funders: Funders, expected: Expectations,
+                     bfr_of: Callable[[int], str] | None = None
+                     ) -> tuple[SheetWriter, int, int]:
     """The financing plan; returns its sheet and the rows of the year-end cash and of
-    the BFR."""
+    the BFR. ``bfr_of(y)``: the BFR of year ``y`` when it is not this plan's charges'
+    (a collective's: its members' sum)."""
     sheet = SheetWriter(book, "financing", plan, expected)
     calc, bud, years = details.sheet, budget.sheet, len(plan.years)
     sheet.title(f"Plan de financement — {plan.case.project.name}",
@@ -39,8 +43,9 @@ def write_financing(book: Book, plan: Plan, details: Details, budget: Budget,
                      lambda y: bud.ref(budget.caf, y), [money(c) for c in plan.caf],
                      total=False)
     bfr = sheet.line("", "Besoin en fonds de roulement (BFR) de fin d'année",
-                     lambda y: (f"ROUND(bfr_jours/360*({bud.ref(budget.charges_total, y)}-"
-                                f"{bud.ref(budget.line_68, y)}),2)"),
+                     bfr_of or (lambda y: (f"ROUND(bfr_jours/360*("
+                                           f"{bud.ref(budget.charges_total, y)}-"
+                                           f"{bud.ref(budget.line_68, y)}),2)")),
                      [money(c) for c in plan.bfr], total=False)
     sheet.row += 1
 
@@ -97,7 +102,7 @@ def write_financing(book: Book, plan: Plan, details: Details, budget: Budget,
                                     f"{sheet.local(total_emplois, y)}",
                           [money(r - e) for r, e in zip(plan.ressources, plan.emplois)],
                           total=False)
-    opening = [to_cents(plan.case.project.opening_cash), *plan.cash_end[:-1]]
+    opening = [plan.monthly.opening, *plan.cash_end[:-1]]  # a collective: its members'
     start = sheet.row
     sheet.line("", "Trésorerie de début d'année",
                lambda y: (f"ROUND({details.opening_cash},2)" if y == 1

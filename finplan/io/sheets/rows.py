@@ -236,8 +236,32 @@ def sum_rows(rows: Sequence[int], cell: Callable[[int], str], prefix: str = "") 
                              for first, last in runs(rows)) + ")"
 
 
-def sum_of(sheet: SheetWriter, rows: Sequence[int], y: int) -> str:
+class Linked:
+    """Rows that stand on other sheets: a collective's consolidated figures, each row
+    the sum of cells of its members' sheets. It answers :meth:`ref` as a
+    :class:`SheetWriter` does, so the writers of a single organisation's sheets refer
+    to it as they refer to « Calculs »."""
+
+    def __init__(self) -> None:
+        self.places: list[list[tuple[SheetWriter, int]]] = []
+
+    def add(self, places: Sequence[tuple[SheetWriter, int]]) -> int:
+        """A row adding ``places`` (sheet, row); its number here."""
+        self.places.append(list(places))
+        return len(self.places) - 1
+
+    def ref(self, row: int, y: int) -> str:
+        terms = [sheet.ref(place, y) for sheet, place in self.places[row]]
+        if not terms:
+            return "0"
+        return terms[0] if len(terms) == 1 else "(" + "+".join(terms) + ")"
+
+
+def sum_of(sheet: SheetWriter | Linked, rows: Sequence[int], y: int) -> str:
     """Formula text adding the year-``y`` cells of ``rows`` of another sheet (0 if none)."""
+    if isinstance(sheet, Linked):
+        terms = [sheet.ref(row, y) for row in rows]
+        return "(" + "+".join(terms) + ")" if terms else "0"
     return sum_rows(rows, lambda row: sheet.local(row, y), f"{quote_sheet(sheet.name)}!")
 
 
