@@ -244,10 +244,20 @@ def render_simulation(simulation: Any, histogram_measure: str = "result") -> str
             "Valeurs qui varient (valeur du dossier × (1 + x), chaque année) :"]
     head += [f"  {variation.path} : {describe_variation(variation)}"
              for variation in settings.vary]
+    def percent(value: float) -> str:
+        return f"{format_decimal(Decimal(repr(value * 100)).quantize(Decimal('0.1')))} %"
+
     probabilities = simulation.probabilities
-    chances = [f"{PROBABILITIES[key]} : "
-               f"{format_decimal(Decimal(repr(value * 100)).quantize(Decimal('0.1')))} %"
+    chances = [f"{PROBABILITIES[key]} : {percent(value)}"
                for key, value in probabilities.items()]
+    if simulation.member_measures:  # a collective: each member's own cash
+        names = {member.id: member.name for member in case.members}
+        chances[0:0] = ["Collectif (consolidé) :"]
+        chances.append("Chaque membre (sa propre trésorerie) :")
+        chances += [f"  {names[member]} : besoin non financé {percent(p['unfunded'])}, "
+                    f"trésorerie négative en fin de mois {percent(p['cash_negative'])}, "
+                    f"en fin d'année {percent(p['cash_end_negative'])}"
+                    for member, p in simulation.member_probabilities.items()]
     summary = simulation.summary
     rows = [[MEASURES[measure], *[to_cents(summary.loc[measure, column])
                                   for column in summary.columns]]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -100,6 +100,9 @@ class Simulation:
     result_by_year: np.ndarray  # (draws, years) cents
     cash_end_low: np.ndarray  # (draws,) lowest year-end cash, cents
     seconds: float
+    # a collective: member id -> its own measures (draws,) cents: « unfunded »,
+    # « cash_low » (lowest month-end cash), « cash_end_low »
+    member_measures: Mapping[str, Mapping[str, np.ndarray]] = field(default_factory=dict)
 
     @property
     def draws(self) -> int:
@@ -112,6 +115,16 @@ class Simulation:
         return {"unfunded": float((self.measures["unfunded"] > 0).mean()),
                 "cash_negative": float((self.measures["cash_low"] < 0).mean()),
                 "cash_end_negative": float((self.cash_end_low < 0).mean())}
+
+    @property
+    def member_probabilities(self) -> dict[str, dict[str, float]]:
+        """A collective's members, each its own probabilities (:attr:`probabilities`):
+        each member is a legal entity, its cash its own — one member's shortfall is
+        not covered by another's surplus."""
+        return {member: {"unfunded": float((measures["unfunded"] > 0).mean()),
+                         "cash_negative": float((measures["cash_low"] < 0).mean()),
+                         "cash_end_negative": float((measures["cash_end_low"] < 0).mean())}
+                for member, measures in self.member_measures.items()}
 
     def percentile(self, measure: str, q: float) -> Decimal:
         """The ``q``-th percentile of a measure, in euros (linear, rounded to the cent)."""
@@ -178,6 +191,9 @@ class Simulation:
                       for key, value in vars(variation).items() if value is not None}
                      for variation in self.settings.vary],
             "probabilities": self.probabilities,
+            **({"members": [{"id": member, "probabilities": probabilities}
+                            for member, probabilities in self.member_probabilities.items()]}
+               if self.member_measures else {}),
             "percentiles": {measure: {column: float(summary.loc[measure, column])
                                       for column in summary.columns}
                             for measure in MEASURES},
@@ -255,13 +271,14 @@ def montecarlo(case: Case, draws: int | None = None, seed: int | None = None,
         case = replace(case, montecarlo=settings)
     start = time.perf_counter()
     xs = draw_variations(settings.vary, settings.draws, settings.seed)
-    measures, by_year, cash_end_low = _evaluate_in_chunks(case, xs)
+    measures, by_year, cash_end_low, members = _evaluate_in_chunks(case, xs)
     return Simulation(case, settings, xs, measures, by_year, cash_end_low,
-                      time.perf_counter() - start)
+                      time.perf_counter() - start, members)
 
 
 def _evaluate_in_chunks(case: Case, xs: np.ndarray
-                        ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+                        ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray,
+                                   dict[str, dict[str, np.ndarray]]]:
     """The measures, results by year and lowest year-end cash of every draw, evaluated
     ``CHUNK`` draws at a time; each chunk's full outcomes (monthly balances, funding
     by need and funder) are dropped as soon as its measures are kept, so the memory
@@ -270,6 +287,9 @@ def _evaluate_in_chunks(case: Case, xs: np.ndarray
     measures = {measure: np.empty(draws, dtype=np.int64) for measure in MEASURES}
     by_year = np.empty((draws, case.project.years), dtype=np.int64)
     cash_end_low = np.empty(draws, dtype=np.int64)
+    members = {member.id: {measure: np.empty(draws, dtype=np.int64)
+                           for measure in ("unfunded", "cash_low", "cash_end_low")}
+               for member in case.members}
     for first in range(0, draws, CHUNK):
         part = compute_draws(case, xs[:, first:first + CHUNK])
         chunk = slice(first, first + len(part.result))
@@ -280,7 +300,11 @@ def _evaluate_in_chunks(case: Case, xs: np.ndarray
         measures["cash_low"][chunk] = low
         by_year[chunk] = part.result
         cash_end_low[chunk] = part.cash_end.min(axis=1)
-    return measures, by_year, cash_end_low
+        for member, own in part.members.items():
+            members[member]["unfunded"][chunk] = own.total_unfunded
+            members[member]["cash_low"][chunk] = own.low
+            members[member]["cash_end_low"][chunk] = own.cash_end.min(axis=1)
+    return measures, by_year, cash_end_low, members
 
 
 # -- one draw as a case (to pin the draws' evaluation to compute) -------------------

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import finplan
 from finplan.errors import CaseError
 from finplan.model.case_dict import case_to_dict
+from finplan.simulation import montecarlo
 
 from helpers import case_with, cents, draws_and_plans
 from strategies import cases
@@ -392,7 +393,44 @@ def test_draws_of_a_collective_equal_each_plan():
         for index, funding in enumerate(plan.funder_results):
             paid = [v[draw].tolist() for (_, i), v in outcomes.funding.items() if i == index]
             assert paid == [list(funding.amounts)]
+        for member, own in zip(plan.case.members, plan.members):  # each member's own
+            mine = outcomes.members[member.id]
+            assert mine.balances[draw].tolist() == own.monthly.balances
+            assert mine.cash_end[draw].tolist() == own.cash_end
     assert np.ptp(outcomes.result[:, 0]) > 0  # the draws differ
+
+
+def test_monte_carlo_gives_each_member_its_own_probabilities():
+    """A collective's members each carry their own cash: the Monte Carlo run says, for
+    each, how often its month-end cash goes below zero — counted on the engine's plan
+    of each drawn case."""
+    raw = case_to_dict(finplan.load_case(EXAMPLE))
+    for member in raw["member"]:  # Ressources and Jardins with little cash to spare
+        member["opening_cash"] = {"ressources": 11600, "jardins": 15000}.get(
+            member["id"], member["opening_cash"])
+    raw["montecarlo"] = {"draws": 40, "seed": 3, "vary": [
+        {"path": "funder[Fondation (coordination)].amount", "dist": "uniform",
+         "low": -1, "high": 0},
+        {"path": "expense[3].amount", "dist": "uniform", "low": 0, "high": 3}]}
+    case = finplan.load_case(raw)
+    run = montecarlo(case)
+    _, plans = draws_and_plans(case)
+    expected = {member.id: sum(own.monthly.low[0] < 0
+                               for plan in plans
+                               for m, own in zip(plan.case.members, plan.members)
+                               if m.id == member.id) / len(plans)
+                for member in case.members}
+    assert {m: p["cash_negative"] for m, p in run.member_probabilities.items()} == expected
+    assert 0 < sum(expected.values()) < len(expected)  # some do, some do not
+    members = json.loads(json.dumps(run.to_dict()))["members"]
+    assert [m["id"] for m in members] == [m.id for m in case.members]
+    from finplan.report import render_simulation
+
+    text = render_simulation(run)
+    share = f"{expected['ressources'] * 100:.1f}".replace(".", ",").replace(",0", "")
+    assert "Chaque membre (sa propre trésorerie) :\n  Alise : besoin non financé 0 %" in text
+    assert f"  Ressources Emploi : besoin non financé 0 %, trésorerie négative en fin de " \
+           f"mois {share} %" in text
 
 
 def test_own_funds_brought_in_are_cash_not_only_reserves():

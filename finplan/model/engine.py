@@ -9,7 +9,7 @@ cash and checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from finplan.model import checks as check_rules
@@ -214,6 +214,8 @@ class Outcomes:
     funding: dict[tuple[str, int], np.ndarray]  # (need id, funder index) -> (draws, years)
     cash_end: np.ndarray  # (draws, years)
     balances: np.ndarray  # (draws, months): end-of-month cash
+    # a collective: each member's own outcomes, by member id (its cash is its own)
+    members: dict[str, Outcomes] = field(default_factory=dict)
 
     @property
     def low(self) -> np.ndarray:
@@ -307,7 +309,8 @@ def _collective_draws(case: Case, draws: Draws) -> Outcomes:
     return Outcomes(result=sum(outcome.result for _, outcome in ordered),
                     unfunded=unfunded, funding=funding,
                     cash_end=sum(outcome.cash_end for _, outcome in ordered),
-                    balances=sum(outcome.balances for _, outcome in ordered))
+                    balances=sum(outcome.balances for _, outcome in ordered),
+                    members={member.id: parts[member.id][1] for member in case.members})
 
 
 # Monte Carlo targets' collections -> the Case field holding their items.
