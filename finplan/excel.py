@@ -47,13 +47,15 @@ from finplan.io.workbook_grids import (
     sheet_look,
 )
 from finplan.io.workbook_layout import (
+    EXTRA_RECORD_RANGE,
     INPUT_SHEET,
     LISTS_SHEET,
+    MAX_EXTRA_RECORDS,
     OUTPUT_SHEETS,
     RECORD_RANGE,
     SHEETS,
 )
-from finplan.io.workbook_outputs import refuse_collective
+from finplan.io.workbook_members import foreign_sheets, member_titles
 from finplan.io.workbook_read import read_grid_case
 from finplan.io.workbook_snapshot import SNAPSHOT_COLUMNS, SNAPSHOT_ROWS
 from finplan.model.allocation import water_fill
@@ -120,6 +122,9 @@ def _calculer(book: Any) -> bool:
     previous = previous_extents(records)
     stamps = {SHEETS[key]: row[2] if isinstance(row, list) and len(row) > 2 else None
               for key, row in zip(OUTPUT_SHEETS, records or [])}
+    extras = _extra_records(lists.range(EXTRA_RECORD_RANGE).options(ndim=2).value)
+    previous.update({title: extent for title, (extent, _) in extras.items()})
+    stamps.update({title: cells for title, (_, cells) in extras.items()})
     look = _look_of(book)
     try:
         found = read_grid_case(rows)
@@ -134,13 +139,24 @@ def _calculer(book: Any) -> bool:
             f"Le plan n'a pas été calculé : {count} erreur{'s' if count > 1 else ''} dans "
             "les hypothèses.", [str(issue) for issue in error.issues], "Contrôles"), TITLE)
         return False
-    refuse_collective(found.case)  # a FinplanError: said in an alert, nothing written
     plan = compute(found.case)
-    sheets, names = output_parts(plan, found.layout, found.notes, found.text_cells)
+    # a collective's « Membres » and members' sheets: those recorded are finplan's; a
+    # member no longer in the collective gets a note on each of its sheets
+    wanted = member_titles(plan)
+    foreign = [title for title in wanted if title not in extras and _has_sheet(book, title)]
+    if foreign:
+        raise FinplanError(foreign_sheets(foreign))
+    retired = [title for title in extras if title not in wanted and _has_sheet(book, title)]
+    sheets, names = output_parts(plan, found.layout, found.notes, found.text_cells, retired)
     former = not _has_sheet(book, charts)
     _refuse_additions(book, sheets, previous, stamps, look, former)  # before any write
     if former:
         book.sheets.add(charts, after=book.sheets[SHEETS["monthly"]])
+    for title in sheets:  # « Membres » after « Contrôles », a member's after the last
+        if not _has_sheet(book, title):
+            book.sheets.add(title, after=book.sheets[SHEETS["checks"]]
+                            if title == SHEETS["members"]
+                            else book.sheets[len(book.sheets) - 1])
     _write_sheets(book, sheets, previous, stamps, lists, look, former)
     _write_snapshot(book, rows)
     if look.full:
@@ -193,7 +209,8 @@ def _refuse_additions(book: Any, sheets: dict[str, tuple[list[list[Any]], SheetL
         sheet = book.sheets[name]
         end = sheet.used_range.last_cell
         held = sheet.range((1, 1), (end.row, end.column)).options(ndim=2).value
-        extent = previous[name] if previous[name] != (0, 0) else None
+        known = previous.get(name, (0, 0))
+        extent = known if known != (0, 0) else None
         added[name] = added_cells(grid_cells(held), grid_cells(grid),
                                   decode_cells(stamps.get(name)), extent)
     refuse_added_cells(added)
@@ -215,14 +232,20 @@ def _write_sheets(book: Any, sheets: dict[str, tuple[list[list[Any]], SheetLook]
     each sheet's look."""
     extents = dict(previous)
     for name, (grid, _) in sheets.items():
-        _write(book, name, grid, previous[name])
+        _write(book, name, grid, previous.get(name, (0, 0)))
         extents[name] = (len(grid), max(len(row) for row in grid))
         stamps[name] = encode_cells(grid_cells(grid))
     lists.range(RECORD_RANGE).value = [[*extents[title], stamps.get(title) or ""]
                                        for title in OUTPUT_TITLES]
+    extra = [title for title in sheets if title not in OUTPUT_TITLES]
+    if extra or any(title not in OUTPUT_TITLES for title in previous):
+        lists.range(EXTRA_RECORD_RANGE).value = [
+            [title, *extents[title], stamps.get(title) or ""] if title else ["", "", "", ""]
+            for title in (extra + [""] * MAX_EXTRA_RECORDS)[:MAX_EXTRA_RECORDS]]
     for name, (grid, sheet_look_) in sheets.items():
-        extent = (max(len(grid), previous[name][0], 1),
-                  max(max((len(row) for row in grid), default=0), previous[name][1], 1))
+        before = previous.get(name, (0, 0))
+        extent = (max(len(grid), before[0], 1),
+                  max(max((len(row) for row in grid), default=0), before[1], 1))
         _style(book.sheets[name], sheet_look_, extent, look)
         if look.charts:
             _charts(book, book.sheets[name], sheet_look_.charts,
@@ -530,6 +553,23 @@ def previous_extents(extents: Any) -> dict[str, tuple[int, int]]:
         sizes = [_extent(row[i] if i < len(row) else None, MAX_EXTENT[i]) for i in (0, 1)]
         sane = sizes[0] and sizes[1] and sizes[0] * sizes[1] <= MAX_EXTENT_CELLS
         found[SHEETS[key]] = (sizes[0], sizes[1]) if sane else (0, 0)
+    return found
+
+
+def _extra_records(rows: Any) -> dict[str, tuple[tuple[int, int], Any]]:
+    """The records of the result sheets beyond a single organisation's (title, rows,
+    columns, cells a row on « Listes »): title -> (extent, cells), an extent that is
+    not sane read as (0, 0), as :func:`previous_extents` does."""
+    found = {}
+    for row in rows if isinstance(rows, (list, tuple)) else []:
+        if not isinstance(row, (list, tuple)) or len(row) < 4:
+            continue
+        title = row[0]
+        if not isinstance(title, str) or not title:
+            continue
+        sizes = [_extent(row[1 + i], MAX_EXTENT[i]) for i in (0, 1)]
+        sane = sizes[0] and sizes[1] and sizes[0] * sizes[1] <= MAX_EXTENT_CELLS
+        found[title] = ((sizes[0], sizes[1]) if sane else (0, 0), row[3])
     return found
 
 

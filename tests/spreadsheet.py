@@ -72,3 +72,28 @@ def convert(paths: Sequence[Path], outdir: Path, profile: Path, target: str = "x
 
 def is_error(value: object) -> bool:
     return isinstance(value, str) and value.startswith(ERROR_VALUES)
+
+
+def matches(expected: object, got: object) -> bool:
+    """A recalculated cell shows the engine's value (to the cent for an amount)."""
+    from decimal import Decimal
+
+    if isinstance(expected, (bool, str)) or expected is None:
+        return (got or "") == (expected or "")
+    if not isinstance(got, (int, float)) or isinstance(got, bool):
+        return False
+    return abs(Decimal(repr(got)) - Decimal(expected)) < Decimal("0.005")
+
+
+def formula_mismatches(expected: dict, values, sources) -> list:
+    """Check a recalculated workbook (``values``) against the engine's value of each
+    formula cell (``expected``: (sheet, cell) -> value) of the workbook written
+    (``sources``): every formula cell has an expectation, and the cells that differ,
+    as (key, expected, shown)."""
+    formulas = {(sheet.title, cell.coordinate) for sheet in sources.worksheets
+                for row in sheet.iter_rows() for cell in row
+                if isinstance(cell.value, str) and cell.value.startswith("=")}
+    assert formulas == set(expected), "every formula cell has an engine value"
+    return [(key, value, values[key[0]][key[1]].value) for key, value in expected.items()
+            if not matches(value, values[key[0]][key[1]].value)]
+

@@ -145,37 +145,6 @@ def _collective_template() -> Workbook:
     return book
 
 
-REFUSAL = ("« Collectif de l'Aubance » est un collectif de 2 membres : recalculer son "
-           "classeur sur place (bouton « Calculer le plan », finplan fill) n'est pas encore "
-           "disponible")
-
-
-def test_fill_refuses_a_collective_until_its_result_sheets_exist(tmp_path):
-    from click.testing import CliRunner
-
-    from finplan.cli import main
-
-    path = tmp_path / "collectif.xlsx"
-    _collective_template().save(path)
-    before = path.read_bytes()
-    result = CliRunner().invoke(main, ["fill", str(path)])
-    assert result.exit_code == 2 and REFUSAL in result.output
-    assert path.read_bytes() == before and not list(tmp_path.glob("*.bak*"))
-
-
-def test_the_button_refuses_a_collective_until_its_result_sheets_exist():
-    import xlwings as xw
-    from xlwings_client import payload
-
-    from finplan import excel
-
-    book = xw.Book(json=payload(_collective_template(), client="Office.js"))
-    assert excel.calculer(book) is False
-    actions = book.json()["actions"]
-    assert [a["func"] for a in actions] == ["alert"]
-    assert REFUSAL in actions[0]["args"][0]
-
-
 def test_every_contract_of_a_case_has_its_row():
     """« Contrats en heures » grows with the case (it kept 3 rows whatever the case)."""
     raw = tomllib.loads((Path(__file__).parent / "cases" / "contrat-heures.toml").read_text(

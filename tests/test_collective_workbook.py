@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
-from spreadsheet import convert, is_error, make_profile
-from test_workbook import _matches
+from spreadsheet import convert, formula_mismatches, is_error, make_profile
 
 import finplan
 from finplan.io.workbook_write import build_workbook
@@ -31,24 +30,20 @@ def members_recalculated(tmp_path_factory):
 def test_the_collective_s_sheets_then_each_member_s(members_recalculated):
     *_, book = members_recalculated
     names = book.sheetnames
-    assert names[:12] == ["Guide", "Hypothèses", "Budget", "Financeurs",
+    assert names[:13] == ["Guide", "Hypothèses", "Budget", "Financeurs",
                           "Plan de financement", "Trésorerie", "Graphiques", "Scénarios",
-                          "Contrôles", "Membres", "Listes", "Dernier calcul"]
-    assert names[12:17] == ["Financeurs (alise)", "Calculs (alise)", "Budget (alise)",
+                          "Contrôles", "Membres", "Calculs", "Listes", "Dernier calcul"]
+    assert names[13:18] == ["Financeurs (alise)", "Calculs (alise)", "Budget (alise)",
                             "Plan de financement (alise)", "Trésorerie (alise)"]
     assert "Plan de financement (ressourc…)" in names  # 31 characters at most
-    assert len(names) == 12 + 5 * 5
+    assert len(names) == 13 + 5 * 5
+    # the collective's « Calculs » says where each member's are
+    assert book["Calculs"]["B4"].value == "Alise : feuille « Calculs (alise) »"
 
 
 def test_every_formula_equals_the_engine_to_the_cent(members_recalculated):
     expected, values, book = members_recalculated
-    formulas = {(sheet.title, cell.coordinate) for sheet in book.worksheets
-                for row in sheet.iter_rows() for cell in row
-                if isinstance(cell.value, str) and cell.value.startswith("=")}
-    assert formulas == set(expected), "every formula cell has an engine value"
-    wrong = [(key, value, values[key[0]][key[1]].value) for key, value in expected.items()
-             if not _matches(value, values[key[0]][key[1]].value)]
-    assert wrong == []
+    assert formula_mismatches(expected, values, book) == []
     assert len(expected) > 3000
     errors = [(sheet.title, cell.coordinate) for sheet in values.worksheets
               for row in sheet.iter_rows() for cell in row if is_error(cell.value)]
@@ -119,3 +114,121 @@ def test_the_consolidated_budget_leaves_out_what_members_pass_each_other(
     assert any("Reversement à Chantiers du Layon" in text for text in [
         row[1] for row in values["Budget (alise)"].iter_rows(values_only=True)
         if isinstance(row[1], str)])
+
+
+def test_fill_computes_a_collective_as_build_does(tmp_path):
+    """finplan fill on the collective's workbook rewrites its consolidated, « Membres »
+    and members' sheets as build wrote them, and again on a second fill."""
+    from workbook_compare import differences
+
+    from finplan.io.workbook_write import fill_workbook
+
+    path = tmp_path / "collectif.xlsx"
+    built = build_workbook(finplan.load_case(EXAMPLE)).workbook
+    built.save(path)
+    for _ in range(2):
+        fill_workbook(path)
+        assert differences(load_workbook(path), built) == []
+
+
+def _volunteer_collective(tmp_path):
+    """The blank template with a two-member collective typed in, filled once."""
+    from test_collective_inputs import _collective_template
+
+    from finplan.io.workbook_write import fill_workbook
+
+    path = tmp_path / "collectif.xlsx"
+    _collective_template().save(path)
+    fill_workbook(path)
+    return path
+
+
+def test_a_volunteer_s_collective_gets_its_members_sheets_from_fill(tmp_path):
+    path = _volunteer_collective(tmp_path)
+    names = load_workbook(path).sheetnames
+    assert names[9:11] == ["Membres", "Calculs"]
+    assert names[13:] == [f"{sheet} ({member})" for member in ("alise", "layon")
+                          for sheet in ("Financeurs", "Calculs", "Budget",
+                                        "Plan de financement", "Trésorerie")]
+
+
+def test_a_member_taken_out_leaves_a_note_not_stale_figures(tmp_path):
+    from finplan.io.workbook_layout import INPUT_SHEET
+    from finplan.io.workbook_read import read_workbook_case
+    from finplan.io.workbook_write import fill_workbook
+
+    path = _volunteer_collective(tmp_path)
+    book = load_workbook(path)
+    layout = read_workbook_case(book).layout
+    for column in ("id", "name"):
+        book[INPUT_SHEET][layout.cell("member", 1, column)] = None
+    book.save(path)
+    fill_workbook(path)
+    sheet = load_workbook(path)["Budget (layon)"]
+    assert sheet["B3"].value.startswith("Ce membre n'est plus dans le tableau « Membres du "
+                                        "collectif »")
+    assert [cell.coordinate for row in sheet.iter_rows() for cell in row
+            if cell.value is not None] == ["B1", "B3"]
+
+
+def test_a_cell_typed_on_a_member_s_sheet_is_never_lost(tmp_path):
+    from click.testing import CliRunner
+
+    from finplan.cli import main
+
+    path = tmp_path / "collectif.xlsx"
+    book = build_workbook(finplan.load_case(EXAMPLE)).workbook
+    book["Budget (layon)"]["H50"] = "ma note"
+    book.save(path)
+    before = path.read_bytes()
+    result = CliRunner().invoke(main, ["fill", str(path)])
+    assert result.exit_code == 2
+    assert "« Budget (layon) » : H50" in result.output
+    assert path.read_bytes() == before
+
+
+def test_the_button_computes_a_collective_as_build_does(tmp_path):
+    """The collective typed in its template (as a volunteer would), clicked through
+    xlwings' remote engine: the button adds « Membres » and the members' sheets, and
+    every result sheet, recalculated by LibreOffice, shows build's figures; a second
+    click and a fill after it are not refused (the button recorded what it wrote)."""
+    import xlwings as xw
+    from xlwings_client import apply, payload
+
+    from finplan import excel
+    from finplan.io.workbook_write import fill_workbook, template_workbook
+
+    case = finplan.load_case(EXAMPLE)
+    profile = make_profile(tmp_path / "profile")
+    filled, built = tmp_path / "rempli.xlsx", tmp_path / "build.xlsx"
+    template_workbook(case).save(filled)
+    build_workbook(case).workbook.save(built)
+    shown, built_values = convert([filled, built], tmp_path / "shown", profile)
+    workbook = load_workbook(filled)
+    for _ in range(2):
+        book = xw.Book(json=payload(load_workbook(shown, data_only=True)
+                                    if _ == 0 else workbook, client="Office.js"))
+        assert excel.calculer(book) is True
+        apply(book.json()["actions"], workbook, points=True)
+    clicked = tmp_path / "clique.xlsx"
+    workbook.save(clicked)
+    (after,) = convert([clicked], tmp_path / "after", profile)
+    values, expected = load_workbook(after, data_only=True), load_workbook(built_values,
+                                                                           data_only=True)
+    results = [title for title in expected.sheetnames
+               if title not in ("Guide", "Hypothèses", "Listes", "Dernier calcul")]
+    assert [title for title in values.sheetnames if title in results] == results
+    different = [(title, cell.coordinate, cell.value, values[title][cell.coordinate].value)
+                 for title in results for row in expected[title].iter_rows() for cell in row
+                 if cell.value is not None and title != "Calculs"
+                 and not _same(cell.value, values[title][cell.coordinate].value)]
+    assert different == []
+    assert fill_workbook(clicked).plan.ok
+
+
+def _same(a, b) -> bool:
+    from decimal import Decimal
+
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(Decimal(repr(a)) - Decimal(repr(b))) < Decimal("0.005")
+    return (a or None) == (b or None)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 from spreadsheet import convert, make_profile
-from test_workbook import _matches
+from spreadsheet import matches as _matches
 
 import finplan
 from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, InputLayout

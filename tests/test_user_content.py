@@ -647,7 +647,7 @@ def test_a_workbook_saved_by_libreoffice_is_filled_and_recalculates_to_the_engin
     # another producer's package (shared strings, its own styles and names): the merged
     # workbook opens in LibreOffice, and every formula equals the engine to the cent
     from spreadsheet import convert, is_error, make_profile
-    from test_workbook import _matches
+    from spreadsheet import matches as _matches
 
     from finplan.io.workbook_write import fill_workbook
 

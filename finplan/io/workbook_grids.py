@@ -19,6 +19,7 @@ from finplan.errors import CaseError
 from finplan.io import grid
 from finplan.io.cells import bounds
 from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, InputLayout
+from finplan.io.workbook_members import extra_titles, write_collective, write_stale
 from finplan.io.workbook_outputs import write_outputs
 from finplan.model.plan import Plan
 
@@ -154,22 +155,30 @@ def sheet_look(sheet: grid.Sheet) -> SheetLook:
 
 
 def output_book(plan: Plan, layout: InputLayout, notes: Sequence[str] = (),
-                text_cells: Sequence[str] = ()) -> grid.Book:
-    """Every output sheet of ``plan`` (:mod:`finplan.io.grid`)."""
+                text_cells: Sequence[str] = (), retired: Sequence[str] = ()) -> grid.Book:
+    """Every output sheet of ``plan`` (:mod:`finplan.io.grid`): a collective's with its
+    « Membres » and members' sheets, a note on each ``retired`` one (a member no
+    longer in the collective)."""
     book = grid.Book()
-    write_outputs(book, plan, layout, {}, notes, text_cells)
+    if plan.case.members:
+        write_collective(book, plan, layout, {}, notes, text_cells)
+    else:
+        write_outputs(book, plan, layout, {}, notes, text_cells)
+    for title in retired:
+        write_stale(book, title)
     return book
 
 
 def output_parts(plan: Plan, layout: InputLayout, notes: Sequence[str] = (),
-                 text_cells: Sequence[str] = ()
+                 text_cells: Sequence[str] = (), retired: Sequence[str] = ()
                  ) -> tuple[dict[str, tuple[list[list[Any]], SheetLook]], dict[str, str]]:
     """Every output sheet of ``plan``, by sheet name, in the order of the workbook —
     its grid of values and formulas, and its look — and the defined names of its
     blocks (name -> what it refers to)."""
-    book = output_book(plan, layout, notes, text_cells)
-    return ({SHEETS[key]: (book[SHEETS[key]].grid(), sheet_look(book[SHEETS[key]]))
-             for key in OUTPUT_SHEETS}, dict(book.names))
+    book = output_book(plan, layout, notes, text_cells, retired)
+    titles = [SHEETS[key] for key in OUTPUT_SHEETS] + extra_titles(book.sheetnames)
+    return ({title: (book[title].grid(), sheet_look(book[title])) for title in titles},
+            dict(book.names))
 
 
 def output_sheets(plan: Plan, layout: InputLayout, notes: Sequence[str] = (),

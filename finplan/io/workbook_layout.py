@@ -576,3 +576,7 @@ EXTENTS_HEADER = ("J1", "K1")
 # sizes and cells are read and written together as RECORD_RANGE.
 RECORD_COLUMN = "L"
 RECORD_RANGE = "J2:L9"
+# The same for the result sheets a workbook has beyond those (a collective's
+# « Membres » and its members' sheets), one a row with its title first: I12:L131.
+EXTRA_RECORD_ROW, MAX_EXTRA_RECORDS = 12, 120
+EXTRA_RECORD_RANGE = f"I{EXTRA_RECORD_ROW}:L{EXTRA_RECORD_ROW + MAX_EXTRA_RECORDS - 1}"

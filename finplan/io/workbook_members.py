@@ -26,24 +26,29 @@ from finplan.io.sheets.financeurs import link_funders, link_members_funders, wri
 from finplan.io.sheets.graphiques import write_charts
 from finplan.io.sheets.membres import MemberSheets, write_members
 from finplan.io.sheets.plan import write_financing
-from finplan.io.sheets.rows import Linked
+from finplan.io.sheets.rows import Linked, SheetWriter
 from finplan.io.sheets.scenarios import write_scenarios
 from finplan.io.sheets.tresorerie import write_monthly
 from finplan.io.workbook_inputs import contract_split_rows
 from finplan.io.workbook_layout import (
     INPUT_SHEET,
+    SHEETS,
     InputLayout,
     TableLayout,
     absolute,
     quote_sheet,
 )
+from finplan.io.workbook_styles import NOTE_FONT, TITLE_FONT
 from finplan.model.case import Case, Member
 from finplan.model.members import MemberCase, member_case, member_of
 from finplan.model.plan import Plan
 
-__all__ = ["MEMBER_SHEETS", "MemberInputs", "consolidated_details", "member_title",
-           "write_collective", "write_member_sheets"]
+__all__ = ["MEMBER_MARK", "MEMBER_SHEETS", "MemberInputs", "consolidated_details",
+           "extra_titles", "foreign_sheets", "member_title", "member_titles", "write_collective",
+           "write_member_sheets", "write_stale"]
 
+# The mark of a member's result sheet (its key among finplan's sheets).
+MEMBER_MARK = "member"
 # A member's result sheets, by the key of the single organisation's sheet.
 MEMBER_SHEETS = ("funders", "details", "budget", "financing", "monthly")
 _MAX_TITLE = 31  # Excel's longest sheet name
@@ -239,3 +244,53 @@ def write_collective(book: Book, plan: Plan, layout: InputLayout, expected: Expe
                               for part in parts])
     write_members(book, plan, parts, lambda y: details.sheet.ref(details.own_revenue, y),
                   expected)
+    _write_index(book, plan, parts, expected)
+
+
+def extra_titles(titles: Sequence[str]) -> list[str]:
+    """The result sheets among ``titles`` beyond a single organisation's: « Membres »
+    and the members' sheets (any sheet not of finplan's fixed set)."""
+    fixed = set(SHEETS.values()) - {SHEETS["members"]}
+    return [title for title in titles if title not in fixed]
+
+
+def member_titles(plan: Plan) -> list[str]:
+    """The result sheets a collective has beyond a single organisation's: « Membres »,
+    then each member's (none for a single organisation)."""
+    if not plan.case.members:
+        return []
+    return [SHEETS["members"], *(member_title(SHEETS[key], member.id)
+                                 for member in plan.case.members for key in MEMBER_SHEETS)]
+
+
+def _write_index(book: Book, plan: Plan, parts: Sequence[MemberSheets],
+                 expected: Expectations) -> None:
+    """A collective's « Calculs »: where each member's calculations are."""
+    sheet = SheetWriter(book, "details", plan, expected)
+    sheet.title("Détail des calculs", "Dans un collectif, chaque membre a ses calculs : "
+                "les feuilles ci-dessous, tirées des hypothèses de ses lignes.")
+    for part in parts:
+        sheet.sheet.put(f"B{sheet.row}", f"{part.member.name} : feuille "
+                        f"« {part.details.sheet.name} »")
+        sheet.row += 1
+    sheet.finish("A5", {"B": 80})
+
+
+def write_stale(book: Book, title: str) -> None:
+    """A result sheet of a member no longer in the collective (or of a collective now a
+    single organisation): a note in place of figures that no longer follow the
+    inputs (finplan does not delete a sheet: it may hold what a user added)."""
+    sheet = book.create_sheet(title)
+    sheet.put("B1", title, font=TITLE_FONT)
+    sheet.put("B3", "Ce membre n'est plus dans le tableau « Membres du collectif » de la "
+              "feuille Hypothèses : cette feuille ne contient plus de chiffres et peut être "
+              "supprimée.", font=NOTE_FONT)
+
+
+def foreign_sheets(titles: Sequence[str]) -> str:
+    """The refusal when a user's sheet has the name of a member's result sheet."""
+    listed = ", ".join(f"« {title} »" for title in titles)
+    return (f"La feuille {listed} n'a pas été créée par finplan (elle porte le nom d'une "
+            "feuille de résultats d'un membre, mais pas sa marque) : finplan ne la "
+            "remplace pas. Renommez-la (par exemple « … (perso) ») puis relancez. Rien n'a "
+            "été modifié.")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from finplan.errors import FinplanError
 from finplan.io.cells import column_index
 from finplan.io.grid import Book, Expectations, Page
 from finplan.io.sheets.budget import write_budget
@@ -25,13 +24,13 @@ from finplan.io.sheets.plan import write_financing
 from finplan.io.sheets.scenarios import write_scenarios, write_table
 from finplan.io.sheets.tresorerie import write_monthly
 from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, TITLE_CELL, InputLayout
+from finplan.io.workbook_members import write_collective
 from finplan.io.workbook_print import fit_texts, widen_for_words
 from finplan.io.workbook_snapshot import FRESH_NAME
 from finplan.io.workbook_styles import NOTE_FONT, TITLE_FONT
-from finplan.model.case import Case
 from finplan.model.plan import Plan
 
-__all__ = ["FRESHNESS_CHECK", "OUTPUT_NAMES", "STATUS", "refuse_collective", "write_outputs",
+__all__ = ["FRESHNESS_CHECK", "OUTPUT_NAMES", "STATUS", "write_outputs",
            "write_placeholders", "write_table"]
 
 # Defined names of the output blocks (a fill replaces them with the sheets).
@@ -40,21 +39,6 @@ OUTPUT_NAMES = ("scenarios_comparaison", "tresorerie_mensuelle", "calculs_person
                 "budget_charges", "budget_produits", "budget_resultat", "budget_caf",
                 "financeurs_tableau", "financeurs_repartition", "plan_emplois", "plan_ressources",
                 "plan_tresorerie_fin", "controles", "controles_verdict", FRESH_NAME)
-
-
-def refuse_collective(case: Case | None) -> None:
-    """A collective's workbook is written whole by ``finplan build``; computing it
-    again in place (``fill``, the button) and its template are not available yet: say
-    so in French rather than rewrite its sheets as a single organisation's."""
-    if case is not None and case.members:
-        raise FinplanError(
-            f"« {case.project.organisation} » est un collectif de {len(case.members)} "
-            "membres : recalculer son classeur sur place (bouton « Calculer le plan », "
-            "finplan fill) n'est pas encore disponible dans cette version de finplan. "
-            "Exportez le dossier (finplan case ce-classeur.xlsx -o dossier.toml), puis "
-            "finplan build dossier.toml -o plan.xlsx écrit son classeur complet (plan "
-            "consolidé, feuille « Membres », feuilles de chaque membre). Rien n'a été "
-            "modifié.")
 
 
 def write_outputs(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
@@ -84,7 +68,10 @@ def write_placeholders(book: Book, plan: Plan, layout: InputLayout,
     depend on the figures, nor a date; nor, for a ``blank`` template, the names of
     ``plan``'s project)."""
     computed = Book()
-    write_outputs(computed, plan, layout, {})
+    if plan.case.members:
+        write_collective(computed, plan, layout, {})
+    else:
+        write_outputs(computed, plan, layout, {})
     for key in OUTPUT_SHEETS:
         sheet = book.create_sheet(SHEETS[key])
         sheet.put(TITLE_CELL, SHEETS[key], font=TITLE_FONT)

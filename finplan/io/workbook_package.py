@@ -745,16 +745,20 @@ class _Merge:
 
 
 def merge_sheets(original: str, rewritten: bytes, titles: Sequence[str],
-                 order: Sequence[str], names: Collection[str]) -> bytes:
+                 order: Sequence[str], names: Collection[str],
+                 retired: Collection[str] = ()) -> bytes:
     """The package ``original`` with its sheets ``titles`` replaced (or added) by those
     of ``rewritten`` (a package openpyxl wrote), as the bytes of the new file.
 
     ``order`` is finplan's order of sheets (where an added sheet goes); ``names`` the
-    workbook-level defined names that are finplan's (replaced by ``rewritten``'s).
+    workbook-level defined names that are finplan's (replaced by ``rewritten``'s);
+    ``retired``: finplan's sheets of a member no longer in the collective, replaced
+    by a note — what finplan drew there (its cash rule, its charts) goes with the
+    figures, so it is not taken for a user's addition.
     """
     old, new = _Package(original), _Package(rewritten)
     try:
-        _refuse_additions(old, new, titles)
+        _refuse_additions(old, new, [title for title in titles if title not in retired])
         merge = _Merge(old, new, titles, order, names)
         merge.run()
         merged = io.BytesIO()

@@ -8,11 +8,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
 
+from finplan.errors import FinplanError
 from finplan.io import grid
 from finplan.io.grid_openpyxl import put, write_book
 from finplan.io.sheet_marks import (
@@ -23,6 +25,7 @@ from finplan.io.sheet_marks import (
     finplan_sheets,
     mark_sheet,
     refuse_added_cells,
+    sheet_key,
 )
 from finplan.io.workbook_inputs import (
     Expectations,
@@ -35,17 +38,25 @@ from finplan.io.workbook_inputs import (
 from finplan.io.workbook_layout import (
     EXTENTS_HEADER,
     EXTENTS_RANGE,
+    EXTRA_RECORD_ROW,
     INPUT_SHEET,
     LISTS_SHEET,
+    MAX_EXTRA_RECORDS,
     OUTPUT_SHEETS,
     RECORD_COLUMN,
     SHEETS,
     InputLayout,
 )
-from finplan.io.workbook_members import write_collective
+from finplan.io.workbook_members import (
+    MEMBER_MARK,
+    extra_titles,
+    foreign_sheets,
+    member_titles,
+    write_collective,
+    write_stale,
+)
 from finplan.io.workbook_outputs import (
     OUTPUT_NAMES,
-    refuse_collective,
     write_outputs,
     write_placeholders,
 )
@@ -85,41 +96,62 @@ FINPLAN_SHEETS = (*OUTPUT_SHEETS, "lists", "snapshot")
 _FIRST_EXTENT_ROW = int(EXTENTS_RANGE.split(":")[0][1:])
 
 
-def record_extents(book: Workbook) -> None:
+def record_extents(book: Workbook, extras: Sequence[str] = ()) -> None:
     """Write the size of each output sheet on the Listes sheet (for the next bulk
-    write), with the list of the cells it fills (for the next fill); mark finplan's
-    sheets as its own."""
+    write), with the list of the cells it fills (for the next fill) — then those of
+    the ``extras`` (a collective's « Membres » and members' sheets), each with its
+    title; mark finplan's sheets as its own."""
     lists = book[LISTS_SHEET]
     put(lists, EXTENTS_HEADER[0], "lignes")
     put(lists, EXTENTS_HEADER[1], "colonnes")
     put(lists, f"{RECORD_COLUMN}1", "cellules écrites")
     for offset, key in enumerate(OUTPUT_SHEETS):
-        if SHEETS[key] not in book.sheetnames:
-            continue  # a collective's Calculs are its members'
         sheet, row = book[SHEETS[key]], _FIRST_EXTENT_ROW + offset
         lists[f"J{row}"] = sheet.max_row
         lists[f"K{row}"] = sheet.max_column
         put(lists, f"{RECORD_COLUMN}{row}", encode_cells(content_cells(sheet)))
-    _mark_sheets(book)
+    if len(extras) > MAX_EXTRA_RECORDS:
+        raise FinplanError(f"un collectif a au plus {MAX_EXTRA_RECORDS // 5 - 1} membres "
+                           "dans un classeur finplan")
+    for offset in range(MAX_EXTRA_RECORDS):
+        row = EXTRA_RECORD_ROW + offset
+        for column in "IJKL":
+            lists[f"{column}{row}"].value = None
+        if offset < len(extras):
+            sheet = book[extras[offset]]
+            put(lists, f"I{row}", sheet.title)
+            lists[f"J{row}"] = sheet.max_row
+            lists[f"K{row}"] = sheet.max_column
+            put(lists, f"L{row}", encode_cells(content_cells(sheet)))
+    _mark_sheets(book, extras)
 
 
-def _mark_sheets(book: Workbook) -> None:
+def _mark_sheets(book: Workbook, extras: Sequence[str] = ()) -> None:
     for key in FINPLAN_SHEETS:
         if SHEETS[key] in book.sheetnames:
             mark_sheet(book[SHEETS[key]], key)
+    for title in extras:
+        mark_sheet(book[title], "members" if title == SHEETS["members"] else MEMBER_MARK)
 
 
 def _recorded(book: Workbook) -> dict[str, tuple[tuple[int, int] | None, set[str] | None]]:
-    """What record_extents kept for each output sheet: (size, cells)."""
+    """What record_extents kept for each output sheet, by title: (size, cells)."""
     if LISTS_SHEET not in book.sheetnames:
         return {}
     lists, kept = book[LISTS_SHEET], {}
-    for offset, key in enumerate(OUTPUT_SHEETS):
-        row = _FIRST_EXTENT_ROW + offset
+
+    def record(row: int) -> tuple[tuple[int, int] | None, set[str] | None]:
         rows, columns = lists[f"J{row}"].value, lists[f"K{row}"].value
         size = ((rows, columns) if isinstance(rows, int) and isinstance(columns, int)
                 else None)
-        kept[key] = (size, decode_cells(lists[f"{RECORD_COLUMN}{row}"].value))
+        return size, decode_cells(lists[f"{RECORD_COLUMN}{row}"].value)
+
+    for offset, key in enumerate(OUTPUT_SHEETS):
+        kept[SHEETS[key]] = record(_FIRST_EXTENT_ROW + offset)
+    for offset in range(MAX_EXTRA_RECORDS):
+        title = lists[f"I{EXTRA_RECORD_ROW + offset}"].value
+        if isinstance(title, str) and title:
+            kept[title] = record(EXTRA_RECORD_ROW + offset)
     return kept
 
 
@@ -135,7 +167,7 @@ def _rendered(model: grid.Book) -> Workbook:
     book = Workbook()
     book.remove(book.active)
     write_book(model, book)
-    record_extents(book)
+    record_extents(book, extra_titles(model.sheetnames))
     _order_sheets(book)
     book.active = 1
     return book
@@ -174,7 +206,6 @@ def build_workbook(case: Case, plan: Plan | None = None) -> BuiltWorkbook:
 def template_workbook(case: Case | None = None) -> Workbook:
     """The empty template a volunteer fills (``templates/finplan.xlsx``); with a
     case, the template as a volunteer would have filled it (no results yet)."""
-    refuse_collective(case)
     model, layout = _input_sheets(case, {})
     write_placeholders(model, compute(case or validate_case(_BLANK)), layout, case is None)
     finish_input_sheets(model, case)
@@ -185,24 +216,34 @@ def template_workbook(case: Case | None = None) -> Workbook:
 def replace_outputs(book: Workbook, plan: Plan, layout: InputLayout,
                     notes: tuple[str, ...] = (),
                     snapshot: list[list[object]] | None = None,
-                    text_cells: tuple[str, ...] = ()) -> Expectations:
+                    text_cells: tuple[str, ...] = (),
+                    extras: Sequence[str] = ()) -> Expectations:
     """Rewrite every output sheet of an existing workbook (the inputs stay as they are)
-    and, given the inputs just read (``snapshot``), its « Dernier calcul » sheet."""
+    and, given the inputs just read (``snapshot``), its « Dernier calcul » sheet;
+    ``extras``: its « Membres » and members' sheets, rewritten too (a note where a
+    member is no longer in the collective)."""
     expected: Expectations = {}
     rewritten = [*OUTPUT_SHEETS, *(("snapshot",) if snapshot is not None else ())]
-    for key in rewritten:
-        if SHEETS[key] in book.sheetnames:
-            book.remove(book[SHEETS[key]])
+    for title in [*(SHEETS[key] for key in rewritten), *extras]:
+        if title in book.sheetnames:
+            book.remove(book[title])
     for name in OUTPUT_NAMES:
         if name in book.defined_names:
             del book.defined_names[name]
     model = grid.Book()
-    write_outputs(model, plan, layout, expected, notes, text_cells)
+    if plan.case.members:
+        write_collective(model, plan, layout, expected, notes, text_cells)
+    else:
+        write_outputs(model, plan, layout, expected, notes, text_cells)
+    written = extra_titles(model.sheetnames)
+    for title in extras:
+        if title not in written:
+            write_stale(model, title)
     if snapshot is not None:
         write_snapshot(model, snapshot)
     write_book(model, book)
     if LISTS_SHEET in book.sheetnames:
-        record_extents(book)
+        record_extents(book, [*written, *(t for t in extras if t not in written)])
     _mark_sheets(book)
     _order_sheets(book)
     return expected
@@ -238,37 +279,52 @@ def fill_workbook(path: str | Path) -> FillResult:
     check_writable(path)
     with exclusive(path):
         # the result sheets, about to be rewritten, are read for their filled cells only
-        book, filled = open_workbook_to_fill(path, [SHEETS[key] for key in OUTPUT_SHEETS])
+        # (a collective's « Membres » and members' sheets are loaded whole: they are
+        # told from a user's sheet by finplan's mark or record, once loaded)
+        results = [SHEETS[key] for key in OUTPUT_SHEETS]
+        book, filled = open_workbook_to_fill(path, results)
         owned = finplan_sheets(book, FINPLAN_SHEETS)
-        before = {key: filled[title] if title in filled else content_cells(book[title])
-                  for key, title in owned.items()}
         recorded = _recorded(book)
+        # finplan's « Membres » and members' sheets: marked by a fill, or recorded by
+        # the button (which cannot mark a sheet it adds)
+        extras = [title for title in book.sheetnames
+                  if sheet_key(book[title]) in ("members", MEMBER_MARK)
+                  or (title in recorded and title not in results)]
+        before = {title: filled[title] if title in filled else content_cells(book[title])
+                  for title in [*owned.values(), *extras]}
         values = input_values(book, path)
         found = read_workbook_case(book, values)
-        refuse_collective(found.case)
         plan = compute(found.case)
+        foreign = [title for title in member_titles(plan)
+                   if title in book.sheetnames and title not in extras]
+        if foreign:
+            raise FinplanError(foreign_sheets(foreign))
         expected = replace_outputs(book, plan, found.layout, found.notes, snapshot_grid(
-            book[INPUT_SHEET], values[INPUT_SHEET] if values else None), found.text_cells)
+            book[INPUT_SHEET], values[INPUT_SHEET] if values else None), found.text_cells,
+            extras)
         expected.update(list_expectations(found.layout, found.case))
-        _refuse_added_cells(book, before, recorded)
+        retired = [title for title in extras if title not in member_titles(plan)]
+        _refuse_added_cells(book, before, recorded, [*results, *extras])
         titles = [SHEETS[key] for key in FINPLAN_SHEETS if SHEETS[key] in book.sheetnames]
+        titles += [*member_titles(plan), *retired]
         for sheet in [*book.worksheets, *book.chartsheets]:
             if sheet.title not in titles:  # the user's sheets are copied from the file
                 book.remove(sheet)
         rewritten = workbook_bytes(book, path)
         backup = replace_file(path, lambda temporary: write_bytes(merge_sheets(
-            str(path), rewritten, titles, list(SHEETS.values()), OUTPUT_NAMES), temporary),
+            str(path), rewritten, titles, [*SHEETS.values(), *extra_titles(titles)],
+            OUTPUT_NAMES, retired), temporary),
             backup=True)
     return FillResult(plan, backup, expected, found.notes)
 
 
 def _refuse_added_cells(book: Workbook, before: dict[str, set[str]],
-                        recorded: dict[str, tuple]) -> None:
-    """Refuse when cells a user typed on an output sheet would vanish."""
+                        recorded: dict[str, tuple], results: Sequence[str]) -> None:
+    """Refuse when cells a user typed on a result sheet (``results``, by title) would
+    vanish."""
     added = {}
-    for key, cells in before.items():
-        if key in OUTPUT_SHEETS:
-            size, written = recorded.get(key, (None, None))
-            added[SHEETS[key]] = added_cells(cells, content_cells(book[SHEETS[key]]),
-                                             written, size)
+    for title, cells in before.items():
+        if title in results and title in book.sheetnames:
+            size, written = recorded.get(title, (None, None))
+            added[title] = added_cells(cells, content_cells(book[title]), written, size)
     refuse_added_cells(added)

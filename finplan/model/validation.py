@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -844,55 +844,54 @@ def _split(check: _Checker, table: Mapping, path: str, members: tuple,
            context: str | None) -> Any:
     """A contract's ``split``: member id -> share of the hours, shares above 0 adding
     up to exactly 1 (None: all to the mandataire)."""
-    value = table.get("split", _MISSING)
-    if value is _MISSING:
-        return None
-    ids = [m.id for m in members if m is not _INVALID]
-    if not isinstance(value, Mapping) or not value:
-        return check.fail(f"{path}.split", "une table identifiant du membre -> part des "
-                          "heures", value, context=context)
-    shares = []
-    for member, share in value.items():
-        if member not in ids and members:
-            check.fail(f"{path}.split", f"l'identifiant d'un membre : {listed(ids)}",
-                       member, context=context)
-            continue
-        number = check.check_number(share, f"{path}.split.{member}", low=0, high=1,
-                                    above=True, context=context)
-        shares.append((member, number))
-    if any(number is _INVALID for _, number in shares) or len(shares) < len(value):
-        return _INVALID
-    if members and sum(number for _, number in shares) != 1:
+    shares = _by_member(check, table, "split", path, members, context,
+                        "une table identifiant du membre -> part des heures",
+                        lambda value, where: check.check_number(
+                            value, where, low=0, high=1, above=True, context=context))
+    if not isinstance(shares, tuple) or not members:
+        return shares
+    if sum(number for _, number in shares) != 1:
         return check.fail(f"{path}.split", problem="les parts des membres font "
                           f"{format_percent(sum(number for _, number in shares))}, pas "
                           "100 %", hint="corrigez-les pour qu'elles fassent 1 (100 %)",
                           context=context)
-    return tuple(shares)
+    return shares
 
 
 def _split_hours(check: _Checker, table: Mapping, path: str, members: tuple,
                  context: str | None) -> Any:
     """A contract's ``split_hours``: member id -> its hours, one number or one per year
     (None: not given)."""
-    value = table.get("split_hours", _MISSING)
+    def hours(value: Any, where: str) -> Any:
+        parent, member = where.rsplit(".", 1)
+        return check.per_year({member: value}, member, parent, context=context)
+
+    return _by_member(check, table, "split_hours", path, members, context,
+                      "une table identifiant du membre -> ses heures, un nombre ou "
+                      f"{per_year(check.years or None)}", hours)
+
+
+def _by_member(check: _Checker, table: Mapping, key: str, path: str, members: tuple,
+               context: str | None, expected: str,
+               read: Callable[[Any, str], Any]) -> Any:
+    """A table of ``key``: member id -> a value ``read(value, key path)`` checks, each
+    id one of the members' (None: not given)."""
+    value = table.get(key, _MISSING)
     if value is _MISSING:
         return None
     ids = [m.id for m in members if m is not _INVALID]
     if not isinstance(value, Mapping) or not value:
-        return check.fail(f"{path}.split_hours", "une table identifiant du membre -> ses "
-                          f"heures, un nombre ou {per_year(check.years or None)}", value,
-                          context=context)
-    hours = []
-    for member in value:
+        return check.fail(f"{path}.{key}", expected, value, context=context)
+    found = []
+    for member, item in value.items():
         if member not in ids and members:
-            check.fail(f"{path}.split_hours", f"l'identifiant d'un membre : {listed(ids)}",
+            check.fail(f"{path}.{key}", f"l'identifiant d'un membre : {listed(ids)}",
                        member, context=context)
             continue
-        hours.append((member, check.per_year(value, member, f"{path}.split_hours",
-                                             context=context)))
-    if any(number is _INVALID for _, number in hours) or len(hours) < len(value):
+        found.append((member, read(item, f"{path}.{key}.{member}")))
+    if any(item is _INVALID for _, item in found) or len(found) < len(value):
         return _INVALID
-    return tuple(hours)
+    return tuple(found)
 
 
 def _hours_of(split_hours: tuple, years: int | None) -> PerYear:
