@@ -113,16 +113,16 @@ def record_extents(book: Workbook, extras: Sequence[str] = ()) -> None:
     if len(extras) > MAX_EXTRA_RECORDS:
         raise FinplanError(f"un collectif a au plus {MAX_EXTRA_RECORDS // 5 - 1} membres "
                            "dans un classeur finplan")
-    for offset in range(MAX_EXTRA_RECORDS):
-        row = EXTRA_RECORD_ROW + offset
-        for column in "IJKL":
-            lists[f"{column}{row}"].value = None
-        if offset < len(extras):
-            sheet = book[extras[offset]]
-            put(lists, f"I{row}", sheet.title)
-            lists[f"J{row}"] = sheet.max_row
-            lists[f"K{row}"] = sheet.max_column
-            put(lists, f"L{row}", encode_cells(content_cells(sheet)))
+    last = EXTRA_RECORD_ROW + MAX_EXTRA_RECORDS - 1
+    for row, column in [place for place in lists._cells  # the records kept before
+                        if EXTRA_RECORD_ROW <= place[0] <= last and 9 <= place[1] <= 12]:
+        del lists._cells[row, column]
+    for offset, title in enumerate(extras):
+        row, sheet = EXTRA_RECORD_ROW + offset, book[title]
+        put(lists, f"I{row}", sheet.title)
+        lists[f"J{row}"] = sheet.max_row
+        lists[f"K{row}"] = sheet.max_column
+        put(lists, f"L{row}", encode_cells(content_cells(sheet)))
     _mark_sheets(book, extras)
 
 
