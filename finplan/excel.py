@@ -550,9 +550,8 @@ def previous_extents(extents: Any) -> dict[str, tuple[int, int]]:
     for index, key in enumerate(OUTPUT_SHEETS):
         row = rows[index] if index < len(rows) and isinstance(rows[index], (list, tuple)) \
             else []
-        sizes = [_extent(row[i] if i < len(row) else None, MAX_EXTENT[i]) for i in (0, 1)]
-        sane = sizes[0] and sizes[1] and sizes[0] * sizes[1] <= MAX_EXTENT_CELLS
-        found[SHEETS[key]] = (sizes[0], sizes[1]) if sane else (0, 0)
+        found[SHEETS[key]] = _sane_extent(row[0] if row else None,
+                                          row[1] if len(row) > 1 else None)
     return found
 
 
@@ -567,10 +566,16 @@ def _extra_records(rows: Any) -> dict[str, tuple[tuple[int, int], Any]]:
         title = row[0]
         if not isinstance(title, str) or not title:
             continue
-        sizes = [_extent(row[1 + i], MAX_EXTENT[i]) for i in (0, 1)]
-        sane = sizes[0] and sizes[1] and sizes[0] * sizes[1] <= MAX_EXTENT_CELLS
-        found[title] = ((sizes[0], sizes[1]) if sane else (0, 0), row[3])
+        found[title] = (_sane_extent(row[1], row[2]), row[3])
     return found
+
+
+def _sane_extent(rows: Any, columns: Any) -> tuple[int, int]:
+    """A stored (rows, columns), (0, 0) when either is not a whole number within
+    :data:`MAX_EXTENT` or they make more than :data:`MAX_EXTENT_CELLS` cells."""
+    sizes = [_extent(value, MAX_EXTENT[i]) for i, value in enumerate((rows, columns))]
+    sane = sizes[0] and sizes[1] and sizes[0] * sizes[1] <= MAX_EXTENT_CELLS
+    return (sizes[0], sizes[1]) if sane else (0, 0)
 
 
 def _extent(value: Any, high: int) -> int:

@@ -19,7 +19,7 @@ from finplan.errors import CaseError
 from finplan.io import grid
 from finplan.io.cells import bounds
 from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, InputLayout
-from finplan.io.workbook_members import extra_titles, write_collective, write_stale
+from finplan.io.workbook_members import extra_titles, write_stale
 from finplan.io.workbook_outputs import write_outputs
 from finplan.model.plan import Plan
 
@@ -160,10 +160,7 @@ def output_book(plan: Plan, layout: InputLayout, notes: Sequence[str] = (),
     « Membres » and members' sheets, a note on each ``retired`` one (a member no
     longer in the collective)."""
     book = grid.Book()
-    if plan.case.members:
-        write_collective(book, plan, layout, {}, notes, text_cells)
-    else:
-        write_outputs(book, plan, layout, {}, notes, text_cells)
+    write_outputs(book, plan, layout, {}, notes, text_cells)
     for title in retired:
         write_stale(book, title)
     return book

@@ -43,9 +43,14 @@ OUTPUT_NAMES = ("scenarios_comparaison", "tresorerie_mensuelle", "calculs_person
 
 def write_outputs(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
                   notes: Sequence[str] = (), text_cells: Sequence[str] = ()) -> None:
-    """Write every output sheet of ``plan``; ``notes`` are remarks on the inputs shown
-    under the checks, ``text_cells`` the input cells holding a number typed as text
-    (a check of its own, « À revoir » until they hold numbers)."""
+    """Write every output sheet of ``plan`` (a collective's: its consolidated sheets,
+    « Membres » and each member's, :func:`~finplan.io.workbook_members.write_collective`);
+    ``notes`` are remarks on the inputs shown under the checks, ``text_cells`` the
+    input cells holding a number typed as text (a check of its own, « À revoir » until
+    they hold numbers)."""
+    if plan.case.members:
+        write_collective(book, plan, layout, expected, notes, text_cells)
+        return
     funders = write_funders(book, plan, expected)
     details = write_details(book, plan, layout, expected, funders.cell)
     budget = write_budget(book, plan, details, funders, expected)
@@ -68,10 +73,7 @@ def write_placeholders(book: Book, plan: Plan, layout: InputLayout,
     depend on the figures, nor a date; nor, for a ``blank`` template, the names of
     ``plan``'s project)."""
     computed = Book()
-    if plan.case.members:
-        write_collective(computed, plan, layout, {})
-    else:
-        write_outputs(computed, plan, layout, {})
+    write_outputs(computed, plan, layout, {})
     for key in OUTPUT_SHEETS:
         sheet = book.create_sheet(SHEETS[key])
         sheet.put(TITLE_CELL, SHEETS[key], font=TITLE_FONT)

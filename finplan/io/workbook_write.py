@@ -16,6 +16,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from finplan.errors import FinplanError
 from finplan.io import grid
+from finplan.io.cells import column_index
 from finplan.io.grid_openpyxl import put, write_book
 from finplan.io.sheet_marks import (
     added_cells,
@@ -52,7 +53,6 @@ from finplan.io.workbook_members import (
     extra_titles,
     foreign_sheets,
     member_titles,
-    write_collective,
     write_stale,
 )
 from finplan.io.workbook_outputs import (
@@ -114,8 +114,10 @@ def record_extents(book: Workbook, extras: Sequence[str] = ()) -> None:
         raise FinplanError(f"un collectif a au plus {MAX_EXTRA_RECORDS // 5 - 1} membres "
                            "dans un classeur finplan")
     last = EXTRA_RECORD_ROW + MAX_EXTRA_RECORDS - 1
+    first, end = column_index("I"), column_index(RECORD_COLUMN)
     for row, column in [place for place in lists._cells  # the records kept before
-                        if EXTRA_RECORD_ROW <= place[0] <= last and 9 <= place[1] <= 12]:
+                        if EXTRA_RECORD_ROW <= place[0] <= last
+                        and first <= place[1] <= end]:
         del lists._cells[row, column]
     for offset, title in enumerate(extras):
         row, sheet = EXTRA_RECORD_ROW + offset, book[title]
@@ -194,10 +196,7 @@ def build_workbook(case: Case, plan: Plan | None = None) -> BuiltWorkbook:
     plan = plan or compute(case)
     expected: Expectations = {}
     model, layout = _input_sheets(case, expected)
-    if case.members:
-        write_collective(model, plan, layout, expected)
-    else:
-        write_outputs(model, plan, layout, expected)
+    write_outputs(model, plan, layout, expected)
     finish_input_sheets(model, case)
     write_snapshot(model, model_grid(model[INPUT_SHEET]))
     return BuiltWorkbook(_rendered(model), expected, plan)
@@ -231,10 +230,7 @@ def replace_outputs(book: Workbook, plan: Plan, layout: InputLayout,
         if name in book.defined_names:
             del book.defined_names[name]
     model = grid.Book()
-    if plan.case.members:
-        write_collective(model, plan, layout, expected, notes, text_cells)
-    else:
-        write_outputs(model, plan, layout, expected, notes, text_cells)
+    write_outputs(model, plan, layout, expected, notes, text_cells)
     written = extra_titles(model.sheetnames)
     for title in extras:
         if title not in written:
@@ -295,7 +291,8 @@ def fill_workbook(path: str | Path) -> FillResult:
         values = input_values(book, path)
         found = read_workbook_case(book, values)
         plan = compute(found.case)
-        foreign = [title for title in member_titles(plan)
+        wanted = member_titles(plan)
+        foreign = [title for title in wanted
                    if title in book.sheetnames and title not in extras]
         if foreign:
             raise FinplanError(foreign_sheets(foreign))
@@ -303,10 +300,10 @@ def fill_workbook(path: str | Path) -> FillResult:
             book[INPUT_SHEET], values[INPUT_SHEET] if values else None), found.text_cells,
             extras)
         expected.update(list_expectations(found.layout, found.case))
-        retired = [title for title in extras if title not in member_titles(plan)]
+        retired = [title for title in extras if title not in wanted]
         _refuse_added_cells(book, before, recorded, [*results, *extras])
         titles = [SHEETS[key] for key in FINPLAN_SHEETS if SHEETS[key] in book.sheetnames]
-        titles += [*member_titles(plan), *retired]
+        titles += [*wanted, *retired]
         for sheet in [*book.worksheets, *book.chartsheets]:
             if sheet.title not in titles:  # the user's sheets are copied from the file
                 book.remove(sheet)

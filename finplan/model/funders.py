@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from finplan.model.allocation import Request
 from finplan.model.amounts import year_value
@@ -27,7 +28,7 @@ from finplan.model.staff import StaffCosts
 from finplan.rates import aide_au_poste
 
 __all__ = ["counts_for", "per_fte_asks", "per_fte_rate", "request", "takes_the_rest",
-           "total_cap", "yearly_caps"]
+           "total_cap", "within_approved", "yearly_caps"]
 
 
 def counts_for(funder: Funder, line: Staff) -> bool:
@@ -100,6 +101,23 @@ def total_cap(funder: Funder, values: ItemValues = TYPED) -> Cents | None:
     return to_cents(values.of("cap_total").one(funder.cap_total, "cap_total"))
 
 
+def within_approved(funder: Funder, case: Case, fte: Any, y: int) -> Any:
+    """The FTE-years ``fte`` of year ``y`` a per-FTE funder pays for: at most the
+    member's approved insertion FTE (``case.approved_fte``, spec §6) for an aid to
+    insertion staff, else as they are (a number, or one per draw).
+
+    >>> from finplan.model.case import Funder, Project
+    >>> aid = Funder("ASP", "public", "per_fte", staff_kind="insertion")
+    >>> case = Case(Project("P", "O", 2027), approved_fte=Decimal("0.8"))
+    >>> within_approved(aid, case, Decimal("0.99"), 1)
+    Decimal('0.8')
+    """
+    if case.approved_fte is None or funder.staff_kind != "insertion":
+        return fte
+    approved = year_value(case.approved_fte, y)
+    return minimum(fte, approved if is_exact(fte) else float(approved))
+
+
 def per_fte_asks(funder: Funder, case: Case, staff: Sequence[StaffCosts],
                  missing_rates: dict[str, list[int]], values: ItemValues = TYPED
                  ) -> list[Cents]:
@@ -123,10 +141,7 @@ def per_fte_asks(funder: Funder, case: Case, staff: Sequence[StaffCosts],
         else:  # floats as soon as one of them is drawn
             rate = float(rate) if is_exact(rate) else rate
             fte = sum(float(part) if is_exact(part) else part for part in parts)
-        if case.approved_fte is not None and funder.staff_kind == "insertion":
-            approved = year_value(case.approved_fte, y)
-            fte = minimum(fte, approved if is_exact(fte) else float(approved))
-        asks.append(to_cents(rate * fte))
+        asks.append(to_cents(rate * within_approved(funder, case, fte, y)))
     return series(asks)
 
 

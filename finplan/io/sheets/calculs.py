@@ -34,12 +34,18 @@ from finplan.io.workbook_styles import (
     EUROS,
     NUMBER,
 )
-from finplan.model.amounts import months_active, year_value
+from finplan.model.amounts import months_active
 from finplan.model.assets import LoanSchedule, loan_start
 from finplan.model.case import Case, Loan, Need
 from finplan.model.cash import payer_name
 from finplan.model.contracts import contract_hours, fte_hours
-from finplan.model.funders import counts_for, per_fte_rate, total_cap, yearly_caps
+from finplan.model.funders import (
+    counts_for,
+    per_fte_rate,
+    total_cap,
+    within_approved,
+    yearly_caps,
+)
 from finplan.model.money import Cents, to_cents
 from finplan.model.needs import covered_lines
 from finplan.model.plan import Plan
@@ -503,9 +509,8 @@ def write_per_fte(sheet: SheetWriter, plan: Plan, layout: InputLayout, fte_rows:
         fte_years = [sum((plan.staff_costs[i].fte_years[y] for i in staff), Decimal(0))
                      for y in range(len(plan.years))]
         capped = case.approved_fte is not None and funder.staff_kind == "insertion"
-        if capped:  # a member's approved insertion posts (funders.fte_years)
-            fte_years = [min(fte, year_value(case.approved_fte, y))
-                         for y, fte in enumerate(fte_years, start=1)]
+        fte_years = [within_approved(funder, case, fte, y)  # a member's approved posts
+                     for y, fte in enumerate(fte_years, start=1)]
 
         def helped(y: int, rows: tuple[int, ...] = tuple(fte_rows[i] for i in staff),
                    capped: bool = capped) -> str:

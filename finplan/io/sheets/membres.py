@@ -16,7 +16,7 @@ from finplan.io.sheets.calculs import Details
 from finplan.io.sheets.financeurs import Funders
 from finplan.io.sheets.rows import SheetWriter, money, sum_local, sum_of
 from finplan.io.workbook_layout import FIRST_OUTPUT_ROW, LABEL_COLUMN
-from finplan.io.workbook_styles import NUMBER
+from finplan.io.workbook_styles import EUROS, NUMBER
 from finplan.model.case import Member
 from finplan.model.plan import Plan
 
@@ -49,24 +49,22 @@ def write_members(book: Book, plan: Plan, parts: Sequence[MemberSheets],
     sheet.header("Membre")
 
     def block(title: str, figure: Callable[[MemberSheets], tuple[Callable[[int], str],
-                                                                 Sequence[object]]],
-              number_format: str | None = None, total: tuple[str, Callable[[int], str],
-                                                              Sequence[object]] | None = None
+                                                                 Sequence[Decimal]]],
+              number_format: str = EUROS, total: tuple[str, Callable[[int], str],
+                                                       Sequence[Decimal]] | None = None
               ) -> None:
         sheet.section(title)
-        rows = []
+        rows, figures = [], []
         for part in parts:
             formula, values = figure(part)
             name = part.member.name + (" (mandataire)" if part.member.mandataire else "")
             rows.append(sheet.line("", "  " + name, formula, values,
-                                   **({"number_format": number_format}
-                                      if number_format else {})))
+                                   number_format=number_format))
+            figures.append(values)
         label, formula, values = total or (
             "Total des membres", lambda y: sum_local(sheet, rows, y),
-            [sum((figure(p)[1][y] for p in parts), type(figure(parts[0])[1][y])(0))
-             for y in range(years)])
-        sheet.line("", label, formula, values, style="total",
-                   **({"number_format": number_format} if number_format else {}))
+            [sum(year, Decimal(0)) for year in zip(*figures)])
+        sheet.line("", label, formula, values, style="total", number_format=number_format)
         sheet.row += 1
 
     def hours(part: MemberSheets) -> tuple[Callable[[int], str], list[Decimal]]:
