@@ -51,20 +51,24 @@ def write_members(book: Book, plan: Plan, parts: Sequence[MemberSheets],
     def block(title: str, figure: Callable[[MemberSheets], tuple[Callable[[int], str],
                                                                  Sequence[Decimal]]],
               number_format: str = EUROS, total: tuple[str, Callable[[int], str],
-                                                       Sequence[Decimal]] | None = None
-              ) -> None:
+                                                       Sequence[Decimal]] | None = None,
+              across: bool = True) -> None:
+        """A figure, a member a row, then the members' total; ``across``: with the
+        plan's total in the last column (not for a balance: cash at the end of each
+        year does not add up over the years)."""
         sheet.section(title)
         rows, figures = [], []
         for part in parts:
             formula, values = figure(part)
             name = part.member.name + (" (mandataire)" if part.member.mandataire else "")
             rows.append(sheet.line("", "  " + name, formula, values,
-                                   number_format=number_format))
+                                   number_format=number_format, total=across))
             figures.append(values)
         label, formula, values = total or (
             "Total des membres", lambda y: sum_local(sheet, rows, y),
             [sum(year, Decimal(0)) for year in zip(*figures)])
-        sheet.line("", label, formula, values, style="total", number_format=number_format)
+        sheet.line("", label, formula, values, style="total", number_format=number_format,
+                   total=across)
         sheet.row += 1
 
     def hours(part: MemberSheets) -> tuple[Callable[[int], str], list[Decimal]]:
@@ -103,6 +107,6 @@ def write_members(book: Book, plan: Plan, parts: Sequence[MemberSheets],
                           [money(c) for c in plan.own_revenue]))
     block("Aides par ETP (aide au poste)", aid)
     block("Résultat comptable", result)
-    block("Trésorerie de fin d'année", cash)
+    block("Trésorerie de fin d'année", cash, across=False)
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {LABEL_COLUMN: 60})
     return sheet
