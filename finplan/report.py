@@ -149,8 +149,10 @@ def _financing(plan: Plan) -> str:
     text = table("Plan de financement", header, rows, indents)
     monthly = plan.monthly
     low, month = monthly.low
-    text += (f"\n\nTrésorerie mensuelle : point bas {format_euros(low)} en "
-             f"{month_label(month, plan.years[0])} ; besoin de financement relais : "
+    after = " après les financements relais" if plan.case.bridges else ""
+    still = " restant" if plan.case.bridges else ""
+    text += (f"\n\nTrésorerie mensuelle{after} : point bas {format_euros(low)} en "
+             f"{month_label(month, plan.years[0])} ; besoin de financement relais{still} : "
              f"{format_euros(monthly.bridging_need)}")
     if monthly.bridging_need and monthly.main_cause:
         text += f" (cause principale : versement tardif de « {monthly.main_cause} »)"
@@ -158,6 +160,11 @@ def _financing(plan: Plan) -> str:
     if monthly.receivable_end:
         text += (f"\nReste à recevoir des financeurs après la fin du plan : "
                  f"{format_euros(monthly.receivable_end)}.")
+    if plan.case.bridges:
+        text += "\n\n" + _bridges(plan)
+    advice = plan.bridging_advice
+    if advice:
+        text += "\n" + "\n".join(advice)
     custom = [result for result in plan.need_results
               if result.need.is_custom and not result.need.is_earmarked]
     if custom:
@@ -171,6 +178,24 @@ def _financing(plan: Plan) -> str:
         text += "\n\n" + table("Besoins hors comptes de l'association (payés directement "
                                "par les financeurs)", header, memo_rows, memo_indents)
     return text
+
+
+def _bridges(plan: Plan) -> str:
+    """The bridging facilities by year: balance at the year's end, interest and fees,
+    and each one's highest balance."""
+    header = ["", *map(str, plan.years)]
+    rows, indents, peaks = [], [], []
+    for summary in plan.bridges:
+        bridge = summary.bridge
+        rows += [[bridge.label, *[""] * len(plan.years)],
+                 ["Encours en fin d'année", *summary.balance_end],
+                 ["Intérêts (66)", *summary.interest], ["Frais (627)", *summary.fees]]
+        indents += [0, 2, 2, 2]
+        peaks.append(f"« {bridge.label} » au plus haut : {format_euros(summary.peak)} en "
+                     f"{month_label(summary.peak_month, plan.years[0])}" if summary.peak
+                     else f"« {bridge.label} » : pas utilisé")
+    return (table("Financements relais (trésorerie mensuelle)", header, rows, indents)
+            + "\n" + " ; ".join(peaks) + ".")
 
 
 def _checks(plan: Plan) -> str:

@@ -35,6 +35,7 @@ __all__ = [
     "CHARGE_LINES",
     "CONTRIBUTIONS_CODE",
     "DONATIONS_CODE",
+    "BRIDGE_ACCOUNTS",
     "ENGINE_ACCOUNTS",
     "GRANT_RELEASE_CODE",
     "IN_KIND_LINES",
@@ -86,6 +87,13 @@ ENGINE_ACCOUNTS: dict[str, str] = {
     "661": "Charges d'intérêts",
     "681": "Dotations aux amortissements",
     "747": "Quote-part des subventions d'investissement virée au résultat de l'exercice",
+}
+# The bridging facilities' interest (a sub-account of 661, PCG 6616 « intérêts bancaires
+# et sur opérations de financement ») and fees (627 « services bancaires et assimilés »),
+# spec §3b.
+BRIDGE_ACCOUNTS: dict[str, str] = {
+    "6616": "Intérêts des financements relais",
+    "627": "Frais des financements relais",
 }
 GRANT_RELEASE_CODE = "747"
 # Account of the private funders placed on line 75 (line "dons_mecenat").
@@ -187,13 +195,16 @@ def budget_rows(*, years: int, gross: Sequence[Cents], social: Sequence[Cents],
                 interest: Sequence[Cents], depreciation: Sequence[Cents],
                 revenue: Sequence[tuple[str, str, Sequence[Cents]]],
                 subsidies: Sequence[tuple[str, str, Sequence[Cents]]],
-                released: Sequence[Cents]) -> list[BudgetRow]:
+                released: Sequence[Cents],
+                bridges: tuple[Sequence[Cents], Sequence[Cents]] | None = None
+                ) -> list[BudgetRow]:
     """The detail rows of the budget, in the form's order.
 
     ``expenses`` and ``revenue`` are ``(account, label, amounts)``;
     ``subsidies`` are ``(line, funder name, amounts)`` of the operating funding
     of public and private funders; those on the line ``dons_mecenat`` are
-    produits of account 758 (line 75).
+    produits of account 758 (line 75); ``bridges``: the bridging facilities'
+    interest and fees (:data:`BRIDGE_ACCOUNTS`), when the case has any.
     """
     def engine(code: str, amounts: Sequence[Cents]) -> BudgetRow:
         return BudgetRow("charges" if code[0] == "6" else "produits", 1, code,
@@ -203,6 +214,9 @@ def budget_rows(*, years: int, gross: Sequence[Cents], social: Sequence[Cents],
                for account, label, amounts in expenses]
     charges += [engine("641", gross), engine("645", social), engine("661", interest),
                 engine("681", depreciation)]
+    if bridges is not None:
+        charges += [BudgetRow("charges", 1, code, label, list(amounts))
+                    for (code, label), amounts in zip(BRIDGE_ACCOUNTS.items(), bridges)]
     charges.sort(key=lambda row: row.line)  # stable: file order within a line
     produits = [BudgetRow("produits", 1, account, label, list(amounts))
                 for account, label, amounts in revenue]

@@ -17,6 +17,7 @@ from finplan.model.scenarios import Scenario
 
 __all__ = [
     "BUILTIN_NEEDS",
+    "Bridge",
     "Case",
     "Contract",
     "Expense",
@@ -148,6 +149,32 @@ class Loan:
 
 
 @dataclass(frozen=True)
+class Bridge:
+    """A bridging facility (spec §3b) that lends the cash the monthly plan lacks.
+
+    ``kind``: ``relais`` (a prêt relais, an avance remboursable), ``decouvert`` (an
+    overdraft), ``dailly`` (the bank advances ``advance_share`` of ``funder``'s grant
+    receivable), ``avance`` (the funder itself advances up to ``advance_share`` of what
+    it still owes) or ``membres`` (the members' current-account advance).  ``repay``:
+    ``surplus`` (from the month-end cash above zero), ``funder`` (out of ``funder``'s
+    payments) or ``date`` (in full in absolute month ``repay_month``, never drawn from
+    then on).  Months are absolute: 1 is January of the first plan year.
+    """
+
+    label: str
+    kind: str
+    ceiling: Decimal
+    annual_rate: Decimal = Decimal(0)
+    fee: Decimal = Decimal(0)
+    funder: str | None = None
+    advance_share: Decimal | None = None  # dailly 0.8, avance 1 when not given
+    from_month: int = 1  # the case file's ``from``
+    repay: str = "surplus"
+    repay_month: int | None = None
+    member: str | None = None  # the member it belongs to (None: the mandataire)
+
+
+@dataclass(frozen=True)
 class Need:
     """A need funders cover: ``operating``, ``investment`` or a custom one.
 
@@ -264,6 +291,7 @@ class Case:
     scenarios: tuple[Scenario, ...] = ()  # named overrides, see model/scenarios.py
     montecarlo: MonteCarlo | None = None  # see model/montecarlo.py
     members: tuple[Member, ...] = ()  # a collective (spec §6); none: one organisation
+    bridges: tuple[Bridge, ...] = ()  # bridging facilities, in the order they are drawn
     # a member's own plan (finplan.model.members.member_case): its approved insertion
     # FTE, which caps its per-FTE aids; never in a case file
     approved_fte: PerYear | None = None

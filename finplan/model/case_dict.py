@@ -67,6 +67,10 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         funders.append(entry)
     if funders:
         raw["funder"] = funders
+    if case.bridges:
+        raw["bridge"] = [{"from" if key == "from_month" else key: value
+                          for key, value in table(bridge).items()}
+                         for bridge in case.bridges]
     if case.scenarios:
         raw["scenario"] = [{"name": scenario.name,
                             "set": {path: plain_value(value) for path, value in scenario.overrides}}

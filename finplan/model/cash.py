@@ -36,6 +36,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from finplan.model.assets import loan_start
+from finplan.model.bridging import Facility, net_effect, receivable, run_facilities
 from finplan.model.budget import add
 from finplan.model.case import Case, Contract, Funder, Loan, Payments, Project, Staff
 from finplan.model.funders import counts_for
@@ -44,8 +45,9 @@ from finplan.model.money import Cents, integer_weights, split, split_draws, to_c
 if TYPE_CHECKING:  # the *_draws twins import numpy when called
     import numpy as np
 
-__all__ = ["MonthlyCash", "monthly_cash", "monthly_cash_draws", "months_of_year", "paid_from",
-           "loan_months", "moves_cash", "spread", "spread_draws", "default_payments",
+__all__ = ["MonthlyCash", "draw_bridges", "monthly_cash", "monthly_cash_draws",
+           "months_of_year", "paid_from", "loan_months", "moves_cash", "spread",
+           "spread_draws", "default_payments",
            "contract_payments", "payer_name", "MONTHS_FR", "month_label"]
 
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -162,6 +164,10 @@ class MonthlyCash:
     payable_end: Cents = 0
     payable_by_year: list[Cents] = field(default_factory=list)
     late: dict[str, list[Cents]] = field(default_factory=dict)  # due minus paid, by funder
+    # the bridging facilities' flows (spec §3b), drawn on the balances before them
+    bridges: list[Facility] = field(default_factory=list)
+    # what each funder a facility is tied to owes at the start of each month
+    owed: dict[str, list[Cents]] = field(default_factory=dict)
 
     def _add(self, table: dict[str, list[Cents]], key: str, month: int, amount: Cents
              ) -> None:
@@ -169,14 +175,23 @@ class MonthlyCash:
         row[month - 1] += amount
 
     @property
-    def balances(self) -> list[Cents]:
-        """End-of-month balances."""
+    def before_bridges(self) -> list[Cents]:
+        """End-of-month balances of the inflows and outflows, before any bridging
+        facility."""
         balance, balances = self.opening, []
         for month in range(self.months):
             balance += sum(row[month] for row in self.inflows.values())
             balance -= sum(row[month] for row in self.outflows.values())
             balances.append(balance)
         return balances
+
+    @property
+    def balances(self) -> list[Cents]:
+        """End-of-month balances, after the bridging facilities."""
+        before = self.before_bridges
+        if not self.bridges:
+            return before
+        return [cash + effect for cash, effect in zip(before, net_effect(self.bridges))]
 
     @property
     def low(self) -> tuple[Cents, int]:
@@ -251,6 +266,18 @@ def monthly_cash(case: Case, plan_parts: dict) -> MonthlyCash:
                 cash._add(cash.outflows, "Échéances d'emprunts", month, amount)
     _funding(case, plan_parts["funding"], cash, plan_parts.get("contracts", ()))
     return cash
+
+
+def draw_bridges(case: Case, cash: MonthlyCash, fundings: Sequence) -> None:
+    """The case's bridging facilities drawn on the monthly plan (spec §3b,
+    :mod:`finplan.model.bridging`): each funder a facility is tied to pays as its row
+    of inflows says, and owes its allocations (``fundings``: FunderFunding) less what
+    it paid."""
+    amounts = {funding.funder.name: funding.amounts for funding in fundings}
+    tied = {bridge.funder for bridge in case.bridges if bridge.funder}
+    paid = {name: cash.inflows.get(name, [0] * cash.months) for name in tied}
+    cash.owed = {name: receivable(amounts[name], paid[name]) for name in tied}
+    cash.bridges = run_facilities(case.bridges, cash.before_bridges, paid, cash.owed)
 
 
 def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 from finplan.model.money import Cents, format_euros
 
-__all__ = ["Check", "approved_short", "balanced", "caps", "cash", "fixed_honoured",
-           "per_fte_surplus",
-           "public_share"]
+__all__ = ["Check", "approved_short", "balanced", "bridge_advice", "caps", "cash",
+           "fixed_honoured", "per_fte_surplus", "public_share"]
 
 
 @dataclass(frozen=True)
@@ -96,15 +95,28 @@ def cash(years: Sequence[int], balances: Sequence[Cents]) -> Check:
     return Check("cash", False, f"Trésorerie négative : {parts}.")
 
 
-def cash_monthly(low: Cents, month: str, cause: str | None) -> Check:
-    """``cash_monthly``: the balance never goes below zero at the end of a month."""
+def cash_monthly(low: Cents, month: str, cause: str | None,
+                 bridges: Sequence[str] = ()) -> Check:
+    """``cash_monthly``: the balance never goes below zero at the end of a month, after
+    the bridging facilities (``bridges``: their labels), which are named as exhausted
+    when they are not enough.
+
+    >>> text = cash_monthly(-150000, "mars 2028", None, ["Découvert"]).message
+    >>> "(« Découvert ») étant épuisés" in text, text.endswith("1 500 € de plus.")
+    (True, True)
+    """
+    named = ", ".join(f"« {label} »" for label in bridges)
     if low >= 0:
-        return Check("cash_monthly", True, f"Trésorerie mensuelle positive tous les mois "
-                     f"(point bas : {format_euros(low)} en {month}).")
+        helped = f", avec les financements relais ({named})" if bridges else ""
+        return Check("cash_monthly", True, f"Trésorerie mensuelle positive tous les mois"
+                     f"{helped} (point bas : {format_euros(low)} en {month}).")
     because = f", surtout à cause du versement tardif de « {cause} »" if cause else ""
+    if bridges:
+        because += (f", les financements relais prévus ({named}) étant épuisés ou pas "
+                    "encore ouverts")
     return Check("cash_monthly", False, f"Trésorerie négative en {month} : "
                  f"{format_euros(low)} au plus bas{because} ; il faut un financement "
-                 f"relais d'au moins {format_euros(-low)}.")
+                 f"relais d'au moins {format_euros(-low)}{' de plus' if bridges else ''}.")
 
 
 def fixed_honoured(cuts: Sequence[tuple[str, int, Cents, Cents]]) -> Check:
@@ -187,3 +199,53 @@ def approved_short(years: Sequence[int], needed: Sequence, approved: Sequence) -
             + ", ".join(short) + " ; les aides par ETP à l'insertion sont limitées aux "
             "postes agréés : demandez un agrément plus large ou répartissez autrement "
             "les heures.")
+
+
+def bridge_advice(need: Cents, offers: Sequence, years: Sequence[int]) -> list[str]:
+    """What each bridging facility of the case would take and cost on its own to close
+    the gap of the cash before facilities (``need``: its deepest point; ``offers``:
+    :class:`~finplan.model.bridging.Offer`), and the cheapest that closes it; with no
+    facility in the case, what the gap asks for and the sourced 0 % offer.
+
+    >>> from finplan.model.bridging import Offer
+    >>> from finplan.model.case import Bridge
+    >>> from decimal import Decimal as D
+    >>> relais = Bridge("Prêt relais", "relais", D(1), annual_rate=D("0.045"))
+    >>> for text in bridge_advice(3600000, [Offer(relais, True, 3600000, 4, (0, 54000),
+    ...                                          (0, 0))], [2027, 2028]):
+    ...     print(text)
+    Seul, « Prêt relais » comblerait le besoin de 36 000 € : au plus 36 000 € sur 4 mois, \
+pour environ 540 € d'intérêts et de frais (2028 : 540 €).
+    Le moins cher qui comble le besoin : « Prêt relais ».
+    """
+    if need <= 0:
+        return []
+    if not offers:
+        return [f"Besoin de financement relais de {format_euros(need)} avant tout relais : "
+                "un prêt relais, une avance remboursable, un Dailly ou une avance du "
+                "financeur peut le couvrir. France Active et les fonds locaux d'avance "
+                "remboursable prêtent de 5 000 à 30 000 € à 0 % sur une subvention "
+                "accordée ; décrivez les financements envisagés (plafond, taux, frais) "
+                "pour que finplan en calcule le coût."]
+    texts = []
+    for offer in offers:
+        label = f"« {offer.bridge.label} »"
+        if not offer.closes:
+            limit = (f" : il ne prête qu'une part de ce que doit « {offer.bridge.funder} »"
+                     if offer.bridge.funder and offer.bridge.kind in ("dailly", "avance")
+                     else "")
+            texts.append(f"Seul, {label} ne comblerait pas le besoin de "
+                         f"{format_euros(need)}{limit}.")
+            continue
+        costs = [(year, i + f) for year, i, f in zip(years, offer.interest, offer.fees)
+                 if i + f]
+        detail = (" (" + ", ".join(f"{year} : {format_euros(cost)}" for year, cost in costs)
+                  + ")") if costs else ""
+        texts.append(f"Seul, {label} comblerait le besoin de {format_euros(need)} : au "
+                     f"plus {format_euros(offer.peak)} sur {offer.months} mois, pour "
+                     f"environ {format_euros(offer.cost)} d'intérêts et de frais{detail}.")
+    closing = [offer for offer in offers if offer.closes]
+    if closing:
+        cheapest = min(closing, key=lambda offer: offer.cost)  # the first on a tie
+        texts.append(f"Le moins cher qui comble le besoin : « {cheapest.bridge.label} ».")
+    return texts

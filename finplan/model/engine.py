@@ -23,10 +23,12 @@ from finplan.model.assets import (
     loan_schedule,
     loan_schedule_draws,
 )
+from finplan.model.bridging import BridgeYears, bridge_years
 from finplan.model.budget import add, budget_rows, caf, line_totals, result, subtract
 from finplan.model.case import BUILTIN_NEEDS, Case, Funder, Need
 from finplan.model.cash import (
     MonthlyCash,
+    draw_bridges,
     month_label,
     monthly_cash,
     monthly_cash_draws,
@@ -153,6 +155,14 @@ def _organisation(case: Case) -> Plan:
             needs[need.id] = run(need, amounts, amounts)
 
     paying_charges = charge_funding(case, needs.values())
+    ordered = [needs[need.id] for need in case.needs]
+    fundings = [f for need_result in ordered for f in need_result.funding]
+    monthly = monthly_cash(case, {
+        "staff": staff, "revenue": revenue, "expenses": expenses, "loans": loans,
+        "funding": fundings, "contracts": contracts})
+    draw_bridges(case, monthly, fundings)
+    bridges = [bridge_years(facility, years) for facility in monthly.bridges]
+
     subsidies = [(funding.line, funding.name, funding.amounts)
                  for funding in paying_charges if funding.type != "own"]
     rows = budget_rows(
@@ -164,31 +174,30 @@ def _organisation(case: Case) -> Plan:
                  for item, amounts in zip(case.revenue, revenue)]
         + [(item.account, payer_name(item), amounts)
            for item, amounts in zip(case.contracts, contracts)],
-        subsidies=subsidies, released=released)
+        subsidies=subsidies, released=released, bridges=_bridge_costs(bridges, years))
     charges = line_totals(rows, "charges")
     produits = line_totals(rows, "produits")
     produits_total = add(zero, *produits.values())
-    results = result(produits_total, charges_total)
+    # bridging costs are charges of the result, not of the operating need nor of the BFR
+    # base (spec §3b)
+    all_charges = add(charges_total, *(b.cost for b in bridges))
+    results = result(produits_total, all_charges)
     cafs = caf(results, dep_total, released)
     bfr = working_capital(case.working_capital_days, charges_total, dep_total)
     financing = financing_rows(
         investments=investments, repaid=repaid, bfr=bfr, caf=cafs, loans=loans_received,
         funding=[(funding.name, funding.amounts) for funding in needs["investment"].funding]
         + [(funding.name, funding.amounts) for funding in paying_charges
-           if funding.funder.brought_in])
+           if funding.funder.brought_in],
+        bridges=add(zero, *(b.balance_end for b in bridges)) if bridges else None)
     emplois = add(zero, *(row.amounts for row in financing if row.side == "emplois"))
     ressources = add(zero, *(row.amounts for row in financing if row.side == "ressources"))
     balances = cash_end(to_cents(project.opening_cash), ressources, emplois)
 
-    ordered = [needs[need.id] for need in case.needs]
-    monthly = monthly_cash(case, {
-        "staff": staff, "revenue": revenue, "expenses": expenses, "loans": loans,
-        "funding": [f for result in ordered for f in result.funding],
-        "contracts": contracts})
     plan_checks = _checks(case, ordered, balances, monthly)
     return Plan(
         case=case, years=calendar, staff_costs=tuple(staff), budget_rows=tuple(rows),
-        charges=charges, charges_total=charges_total, produits=produits,
+        charges=charges, charges_total=all_charges, produits=produits,
         produits_total=produits_total, grant_release=released, result=results,
         caf=cafs, depreciation=dep_total, interest=interest, bfr=bfr,
         investments=investments, loans_received=loans_received, repaid=repaid,
@@ -466,6 +475,15 @@ def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],
                       public=tuple(allocation.public_total))
 
 
+def _bridge_costs(bridges: Sequence[BridgeYears], years: int
+                  ) -> tuple[list[Cents], list[Cents]] | None:
+    """The facilities' interest and fees by year, for the budget (None: no facility)."""
+    if not bridges:
+        return None
+    zero = [0] * years
+    return (add(zero, *(b.interest for b in bridges)), add(zero, *(b.fees for b in bridges)))
+
+
 def _approved_warnings(case: Case, staff: Sequence[StaffCosts]) -> list[str]:
     """A collective's member whose contracts' hours need more insertion FTE than its
     approved posts (:func:`~finplan.model.checks.approved_short`)."""
@@ -532,6 +550,7 @@ def _checks(case: Case, needs: list[NeedResult], balances: list[Cents],
     found.append(check_rules.cash(years, balances))
     low, month = monthly.low
     found.append(check_rules.cash_monthly(low, month_label(month, years[0]),
-                                          monthly.main_cause))
+                                          monthly.main_cause,
+                                          [bridge.label for bridge in case.bridges]))
     found.append(check_rules.fixed_honoured(cuts))
     return found

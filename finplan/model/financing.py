@@ -56,13 +56,16 @@ class FinancingRow:
 
 def financing_rows(*, investments: Sequence[Cents], repaid: Sequence[Cents],
                    bfr: Sequence[Cents], caf: Sequence[Cents], loans: Sequence[Cents],
-                   funding: Sequence[tuple[str, Sequence[Cents]]]) -> list[FinancingRow]:
+                   funding: Sequence[tuple[str, Sequence[Cents]]],
+                   bridges: Sequence[Cents] | None = None) -> list[FinancingRow]:
     """Emplois and ressources by year (lists, or arrays draws × years).
 
     Emplois: investments, loan principal repaid, increase of BFR, and a
     negative CAF (insuffisance d'autofinancement).  Ressources: a positive
     CAF, loans received, investment-need funding of every funder (own funds
-    included), and a decrease of BFR.
+    included), and a decrease of BFR.  With ``bridges`` (the bridging facilities'
+    balance at each year's end, spec §3b), the year's increase is a ressource
+    « Financements relais » and its decrease an emploi.
     """
     change = difference(bfr)
     rows = [
@@ -79,6 +82,12 @@ def financing_rows(*, investments: Sequence[Cents], repaid: Sequence[Cents],
              for name, amounts in funding]
     rows.append(FinancingRow("ressources", "bfr_decrease", "Diminution du besoin en "
                              "fonds de roulement", negative(change)))
+    if bridges is not None:
+        moved = difference(bridges)
+        rows.insert(3, FinancingRow("emplois", "bridges_repaid", "Remboursement des "
+                                    "financements relais", negative(moved)))
+        rows.append(FinancingRow("ressources", "bridges", "Financements relais",
+                                 positive(moved)))
     return rows
 
 

@@ -189,7 +189,8 @@ def member_case(case: Case, member: Member,
         expenses=tuple(expenses), investments=own(case.investments), loans=own(case.loans),
         needs=tuple(need for need in case.needs if not need.is_custom)
         + own(need for need in case.needs if need.is_custom),
-        funders=funders, scenarios=(), montecarlo=None, members=(),
+        funders=funders, bridges=own(case.bridges), scenarios=(), montecarlo=None,
+        members=(),
         approved_fte=member.approved_fte)
     return MemberCase(member, own_case, tuple(passed_on), tuple(subcontracted),
                       tuple(funder.name for funder in funders if funder.paid_by),
@@ -227,11 +228,14 @@ def consolidate(case: Case, parts: Sequence[tuple[MemberCase, Plan]]) -> Plan:
                       if f.type != "own" and f.name not in own.contributions]
     staff = [costs for _, plan in parts for costs in plan.staff_costs]
     depreciation, released = total("depreciation"), total("grant_release")
+    bridges = [bridge for _, plan in parts for bridge in plan.bridges]
     rows = budget_rows(
         years=years, gross=add(zero, *(costs.gross for costs in staff)),
         social=add(zero, *(costs.social for costs in staff)), expenses=expenses,
         interest=total("interest"), depreciation=depreciation, revenue=revenue,
-        subsidies=subsidies, released=released)
+        subsidies=subsidies, released=released,
+        bridges=(add(zero, *(b.interest for b in bridges)),
+                 add(zero, *(b.fees for b in bridges))) if case.bridges else None)
     charges, produits = line_totals(rows, "charges"), line_totals(rows, "produits")
     charges_total = add(zero, *charges.values())
     produits_total = add(zero, *produits.values())
@@ -242,7 +246,8 @@ def consolidate(case: Case, parts: Sequence[tuple[MemberCase, Plan]]) -> Plan:
     financing = financing_rows(
         investments=investments, repaid=repaid, bfr=bfr, caf=cafs, loans=loans,
         funding=[(f.name, f.amounts) for _, plan in parts
-                 for f in plan.need_result("investment").funding])
+                 for f in plan.need_result("investment").funding],
+        bridges=add(zero, *(b.balance_end for b in bridges)) if case.bridges else None)
     emplois = add(zero, *(row.amounts for row in financing if row.side == "emplois"))
     ressources = add(zero, *(row.amounts for row in financing if row.side == "ressources"))
     opening = sum(to_cents(own.member.opening_cash) for own, _ in parts)
@@ -343,6 +348,7 @@ def _monthly(parts: Sequence[tuple[MemberCase, Plan]]) -> MonthlyCash:
             if name not in internal_in:
                 cash.late[name] = add(cash.late.get(name, [0] * cash.months), row)
     plans = [plan for _, plan in parts]
+    cash.bridges = [facility for plan in plans for facility in plan.monthly.bridges]
     cash.receivable_end = sum(p.monthly.receivable_end - p.monthly.payable_end for p in plans)
     cash.receivable_by_year = [
         receivable - payable for receivable, payable in zip(

@@ -14,10 +14,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from finplan.model.assets import LoanSchedule
+from finplan.model.bridging import BridgeYears, Offer, bridge_years, offers
 from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES, BudgetRow, add, shortfall, surplus
 from finplan.model.case import Case, Funder, Need
 from finplan.model.cash import MonthlyCash, month_label
-from finplan.model.checks import Check
+from finplan.model.checks import Check, bridge_advice
 from finplan.model.contracts import contract_hours
 from finplan.model.financing import FinancingRow
 from finplan.model.money import Cents, euros
@@ -286,15 +287,56 @@ class Plan:
             "ok": plan.ok,
         }
 
+    @property
+    def bridges(self) -> list[BridgeYears]:
+        """Each bridging facility by year (spec §3b), in the order of the case."""
+        order = {bridge.label: index for index, bridge in enumerate(self.case.bridges)}
+        found = [bridge_years(facility, len(self.years)) for facility in self.monthly.bridges]
+        return sorted(found, key=lambda b: order.get(b.bridge.label, len(order)))
+
+    @property
+    def bridge_offers(self) -> list[Offer]:
+        """Each facility of the case alone against the gap before facilities
+        (:func:`~finplan.model.bridging.offers`): which would close it at the least
+        cost (a collective: each member's, in ``members``)."""
+        monthly = self.monthly
+        if self.members or not self.case.bridges:
+            return []
+        paid = {name: monthly.inflows.get(name, [0] * monthly.months)
+                for name in monthly.owed}
+        return offers(self.case.bridges, monthly.before_bridges, paid, monthly.owed,
+                      len(self.years))
+
+    @property
+    def bridging_advice(self) -> list[str]:
+        """In words: what each facility of the case would cost on its own to close the
+        gap before facilities, and the cheapest (:func:`~finplan.model.checks.bridge_advice`);
+        a collective: each member's, in ``members``."""
+        if self.members:
+            return []
+        before = self.monthly.before_bridges
+        return bridge_advice(max(0, -min(before, default=0)), self.bridge_offers,
+                             self.years)
+
     def _monthly_dict(self) -> dict[str, Any]:
         monthly = self.monthly
         low, month = monthly.low
+        bridges = {"bridges": [{
+            "label": b.bridge.label, "kind": b.bridge.kind, "peak": b.peak / 100,
+            "peak_month": b.peak_month, "balance_end": _money(b.balance_end),
+            "interest": _money(b.interest), "fees": _money(b.fees)}
+            for b in self.bridges], "bridge_offers": [{
+            "label": o.bridge.label, "closes": o.closes, "peak": o.peak / 100,
+            "months": o.months, "interest": _money(o.interest), "fees": _money(o.fees),
+            "cost": o.cost / 100} for o in self.bridge_offers]} if self.case.bridges else {}
         return {
+            **bridges,
             "cash_monthly": _money(monthly.balances),
             "cash_low": {"amount": low / 100, "month": month,
                          "label": month_label(month, self.years[0])},
             "bridging_need": monthly.bridging_need / 100,
             "bridging_cause": monthly.main_cause if monthly.bridging_need else None,
+            "bridging_advice": self.bridging_advice,
             "receivable_end": monthly.receivable_end / 100,
         }
 

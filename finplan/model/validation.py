@@ -46,6 +46,7 @@ from finplan.errors import key as field_term
 from finplan.model.amounts import year_value
 from finplan.model.case import (
     BUILTIN_NEEDS,
+    Bridge,
     Case,
     Contract,
     Expense,
@@ -84,7 +85,7 @@ _INVALID = object()
 
 _TOP_KEYS = ("format", "project", "indexation", "working_capital", "member", "staff",
              "revenue", "contract", "expense", "investment", "loan", "needs", "need",
-             "funder", "scenario", "montecarlo")
+             "funder", "bridge", "scenario", "montecarlo")
 _BUILTIN_LABELS = {"operating": "Fonctionnement (déficit d'exploitation)",
                    "investment": "Investissement (non couvert par les emprunts)"}
 _FUNDER_RULE_KEYS = {
@@ -361,6 +362,7 @@ def validate_case(raw: Any) -> Case:
     funders = tuple(_funder(check, item, f"funder[{i}]")
                     for i, item in enumerate(check.array(top, "funder")))
     _cross_checks(check, project, staff, needs, funders, _owner_of(members, owners))
+    bridges = _bridges(check, top, project, needs, funders, _owner_of(members, owners))
     raw_scenarios = check.array(top, "scenario")
     montecarlo = _montecarlo(check, top)
     if check.issues:
@@ -368,7 +370,8 @@ def validate_case(raw: Any) -> Case:
     case = Case(project=project, indexation=indexation, working_capital_days=days,
                 staff=staff, revenue=revenue, contracts=contracts, expenses=expenses,
                 investments=investments,
-                loans=loans, needs=needs, funders=funders, montecarlo=montecarlo)
+                loans=loans, needs=needs, funders=funders, bridges=bridges,
+                montecarlo=montecarlo)
     if members:
         case = _owned(check, replace(case, members=members), owners)
         if check.issues:
@@ -382,7 +385,8 @@ def validate_case(raw: Any) -> Case:
 
 _OWNED = {"staff": "staff", "revenue": "revenue", "expense": "expenses",
           "investment": "investments", "loan": "loans", "funder": "funders",
-          "need": "needs"}  # the lists whose lines may name their member: Case field
+          "need": "needs", "bridge": "bridges"}  # the lists whose lines may name their
+# member: Case field
 
 
 def _members(check: _Checker, top: Mapping) -> tuple:
@@ -1421,6 +1425,135 @@ def _cross_checks(check: _Checker, project: Any, staff: tuple, needs: tuple,
             _check_per_fte(check, project, tuple(
                 line for i, line in enumerate(staff) if owner("staff", i) == mine),
                 funder, path, context)
+
+
+# What a bridging facility may be repaid by, by kind (the first: its default); a
+# ``relais`` that names a funder is repaid by it unless it says otherwise.
+_REPAY_RULES = {"relais": ("surplus", "funder", "date"), "decouvert": ("surplus",),
+                "dailly": ("funder",), "avance": ("funder",), "membres": ("surplus", "date")}
+
+
+def _bridges(check: _Checker, top: Mapping, project: Any, needs: tuple, funders: tuple,
+             owner: Any) -> tuple:
+    """``[[bridge]]``: the bridging facilities (spec §3b), in the order they are drawn;
+    each one's funder must be a funder of the case whose money comes in as cash on a
+    schedule, and the same member's."""
+    found: list = []
+    labels: dict[str, int] = {}
+    by_name = {name_key(f.name): (i, f) for i, f in enumerate(funders) if f is not _INVALID}
+    for index, raw in enumerate(check.array(top, "bridge")):
+        path = f"bridge[{index}]"
+        bridge = _bridge(check, raw, path, project)
+        found.append(bridge)
+        if bridge is _INVALID:
+            continue
+        context = _quoted(bridge.label)
+        key = name_key(bridge.label)
+        if key in labels:
+            check.fail(f"{path}.label", problem=f"le libellé « {bridge.label} » est déjà "
+                       f"celui de {ref(f'bridge[{labels[key]}]')}",
+                       hint="donnez à chaque financement relais un libellé unique",
+                       context=context)
+        labels.setdefault(key, index)
+        if bridge.funder is None:
+            continue
+        i, funder = by_name.get(name_key(bridge.funder), (None, None))
+        problem = None
+        if funder is None:
+            check.fail(f"{path}.funder", "le nom d'un financeur de "
+                       f"{section('funder')} : " + listed(
+                           [f.name for f in funders if f is not _INVALID]), bridge.funder,
+                       context=context)
+            continue
+        need = next((n for n in needs if n is not _INVALID and n.id == funder.finances),
+                    None)
+        if funder.type == "own":
+            problem = "des fonds propres ne se cèdent ni ne s'avancent"
+        elif need is not None and not (need.funds_charges or need.id == "investment"):
+            problem = (f"le financeur « {funder.name} » finance un besoin hors des comptes "
+                       "de la structure : son argent n'entre pas dans sa trésorerie")
+        elif funder.rule == "per_fte" and funder.payments is None:
+            problem = (f"l'aide de « {funder.name} » est versée chaque mois avec les "
+                       "salaires : elle ne laisse pas de créance à avancer")
+        elif owner("bridge", index) != owner("funder", i):
+            problem = f"le financeur « {funder.name} » est celui d'un autre membre"
+        if problem:
+            check.fail(f"{path}.funder", problem=problem, hint="choisissez un financeur "
+                       "qui verse une subvention selon un calendrier (par exemple le "
+                       "Département)", context=context)
+        found[-1] = replace(bridge, funder=funder.name)  # as the funder is spelt
+    return tuple(found)
+
+
+def _bridge(check: _Checker, raw: Any, path: str, project: Any) -> Any:
+    """One ``[[bridge]]`` line on its own: kind, ceiling, cost, when it may be drawn and
+    how it is repaid."""
+    table = check.table(raw, path, ("label", "kind", "ceiling", "annual_rate", "fee",
+                                    "funder", "advance_share", "from", "repay",
+                                    "repay_month"))
+    if table is None:
+        return _INVALID
+    context = _quoted(table.get("label"))
+    kind = check.choice(table, "kind", path, "bridge_kind", context=context)
+    months = 12 * (_years_of(project) or LIMITS["years"])
+    funder = check.text(table, "funder", path, required=False, context=context)
+    tied = kind in ("dailly", "avance")
+    if tied and "funder" not in table:
+        funder = check.fail(f"{path}.funder", problem=f"un financement « "
+                            f"{choice('bridge_kind', kind)} » avance la subvention d'un "
+                            "financeur : il faut le nommer",
+                            hint=f"indiquez {_key('bridge', 'funder')}", context=context)
+    rules = _REPAY_RULES.get(kind, ("surplus",))
+    default = "funder" if kind == "relais" and "funder" in table else rules[0]
+    repay = check.choice(table, "repay", path, "repay", required=False, default=default,
+                         context=context)
+    if kind in _REPAY_RULES and repay not in (*rules, _INVALID):
+        repay = check.fail(f"{path}.repay", problem=f"un financement « "
+                           f"{choice('bridge_kind', kind)} » ne se rembourse pas « "
+                           f"{choice('repay', repay)} »", hint="valeurs possibles : "
+                           + choices("repay", rules), context=context)
+    if "funder" in table and kind in ("decouvert", "membres"):
+        check.fail(f"{path}.funder", problem=f"{_key('bridge', 'funder')} ne s'applique "
+                   f"qu'à un financement « {choice('bridge_kind', 'dailly')} », « "
+                   f"{choice('bridge_kind', 'avance')} » ou « "
+                   f"{choice('bridge_kind', 'relais')} » remboursé au versement du "
+                   "financeur", hint=f"{syntax('remove_this')}", context=context)
+    elif repay == "funder" and funder is None:
+        funder = check.fail(f"{path}.funder", problem="un relais remboursé au versement "
+                            "du financeur doit nommer ce financeur",
+                            hint=f"indiquez {_key('bridge', 'funder')}", context=context)
+    if "advance_share" in table and not tied:
+        check.fail(f"{path}.advance_share", problem=f"{_key('bridge', 'advance_share')} ne "
+                   f"s'applique qu'à un financement « {choice('bridge_kind', 'dailly')} » "
+                   f"ou « {choice('bridge_kind', 'avance')} »",
+                   hint=f"{syntax('remove_this')}", context=context)
+    first = check.integer(table, "from", path, 1, months,
+                          default=_start_month_of(project), context=context)
+    repay_month = None
+    if repay == "date":
+        low = first + 1 if isinstance(first, int) else 2
+        repay_month = check.integer(table, "repay_month", path, low, months,
+                                    context=context)
+    elif "repay_month" in table:
+        check.fail(f"{path}.repay_month", problem=f"{_key('bridge', 'repay_month')} ne "
+                   f"s'utilise qu'avec un remboursement « {choice('repay', 'date')} »",
+                   hint=f"{syntax('remove_this')}", context=context)
+    fields = {
+        "label": check.text(table, "label", path, context=context),
+        "kind": kind,
+        "ceiling": check.number(table, "ceiling", path, above=True, context=context),
+        "annual_rate": check.number(table, "annual_rate", path, low=0, high=1,
+                                    default=Decimal(0), context=context),
+        "fee": check.number(table, "fee", path, default=Decimal(0), context=context),
+        "funder": funder,
+        "advance_share": check.number(table, "advance_share", path, low=0, high=1,
+                                      above=True, default=None, context=context)
+        if tied else None,
+        "from_month": first,
+        "repay": repay,
+        "repay_month": repay_month,
+    }
+    return _build(Bridge, fields)
 
 
 def _check_per_fte(check: _Checker, project: Any, staff: tuple, funder: Funder,
