@@ -275,6 +275,10 @@ def render_simulation(simulation: Any, histogram_measure: str = "result") -> str
     probabilities = simulation.probabilities
     chances = [f"{PROBABILITIES[key]} : {percent(value)}"
                for key, value in probabilities.items()]
+    if case.bridges:  # the month-end cash is after the facilities: they fall short
+        named = ", ".join(f"« {bridge.label} »" for bridge in case.bridges)
+        chances.insert(2, f"Probabilité que les financements relais ({named}) ne "
+                       f"suffisent pas : {percent(probabilities['cash_negative'])}")
     if simulation.member_measures:  # a collective: each member's own cash
         names = {member.id: member.name for member in case.members}
         chances[0:0] = ["Collectif (consolidé) :"]

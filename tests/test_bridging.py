@@ -3,6 +3,7 @@ month, then in the plan (budget, financing plan, year-end cash, checks, JSON).""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from decimal import Decimal as D
 
 import pytest
@@ -14,6 +15,8 @@ from finplan.errors import CaseError
 from finplan.model.bridging import net_effect, receivable, run_facilities
 from finplan.model.case import Bridge
 from finplan.model.case_dict import case_to_dict
+
+from helpers import draws_and_plans
 
 
 def after(bridges, before, paid=None, owed=None):
@@ -230,3 +233,67 @@ def test_the_funder_is_found_whatever_its_spaces_and_the_case_round_trips():
     assert bridge.advance_share is None and bridge.repay == "funder"
     assert bridge.from_month == 13
     assert finplan.load_case(case_to_dict(case)) == case
+
+
+FACILITIES = [
+    {"label": "Avance remboursable", "kind": "relais", "ceiling": 12000},
+    {"label": "Dailly Département", "kind": "dailly", "ceiling": 15000,
+     "annual_rate": 0.045, "fee": 150, "funder": "Département des Landes (insertion)"},
+    {"label": "Avance des membres", "kind": "membres", "ceiling": 4000, "repay": "date",
+     "repay_month": 30},
+    {"label": "Découvert", "kind": "decouvert", "ceiling": 6000, "annual_rate": 0.09,
+     "from": 13},
+]
+
+
+def test_monte_carlo_draws_the_facilities_as_the_engine_does_draw_by_draw():
+    raw = with_bridges(*FACILITIES, montecarlo={"draws": 40, "seed": 5, "vary": [
+        {"path": "revenue[0].quantity", "dist": "uniform", "low": -0.5, "high": 0.2},
+        {"path": "funder[Département des Landes (insertion)].cap", "dist": "uniform",
+         "low": -0.3, "high": 0.3},
+        {"path": "project.opening_cash", "dist": "uniform", "low": -0.9, "high": 0.5}]})
+    outcomes, plans = draws_and_plans(finplan.load_case(raw))
+    short = 0
+    for draw, plan in enumerate(plans):
+        assert outcomes.result[draw].tolist() == plan.result, draw
+        assert outcomes.cash_end[draw].tolist() == plan.cash_end, draw
+        assert outcomes.balances[draw].tolist() == plan.monthly.balances, draw
+        short += plan.monthly.bridging_need > 0
+    assert 0 < short < len(plans)  # some draws exhaust the facilities, some do not
+
+
+def test_monte_carlo_says_how_likely_the_facilities_fall_short(tmp_path):
+    from click.testing import CliRunner
+
+    from finplan.cli import main
+    from finplan.io.toml_case import case_to_toml
+    from finplan.model.money import format_decimal
+
+    raw = with_bridges(*FACILITIES, montecarlo={"draws": 200, "seed": 5, "vary": [
+        {"path": "revenue[0].quantity", "dist": "uniform", "low": -0.5, "high": 0.2}]})
+    path = tmp_path / "relais.toml"
+    path.write_text(case_to_toml(finplan.load_case(raw)), encoding="utf-8")
+    from finplan.simulation import montecarlo
+
+    run = montecarlo(finplan.load_case(raw))
+    printed = CliRunner().invoke(main, ["montecarlo", str(path)]).output
+    share = Decimal(repr(run.probabilities["cash_negative"] * 100)).quantize(Decimal("0.1"))
+    expected = format_decimal(share)
+    assert ("Probabilité que les financements relais (« Avance remboursable », « Dailly "
+            "Département », « Avance des membres », « Découvert ») ne suffisent pas : "
+            f"{expected} %") in printed
+
+
+def test_scenarios_change_a_facility_by_its_label_or_its_index():
+    from finplan.analysis import compare, scenario_case
+
+    raw = with_bridges(*FACILITIES)
+    raw["scenario"] = [
+        {"name": "Sans avance", "set": {"bridge[Avance remboursable].ceiling": 1}},
+        {"name": "Découvert plus cher", "set": {"bridge[3].annual_rate": 0.2}}]
+    case = finplan.load_case(raw)
+    cheap, dear = (scenario_case(case, scenario) for scenario in case.scenarios)
+    assert cheap.bridges[0].ceiling == 1 and dear.bridges[3].annual_rate == D("0.2")
+    table = compare(case)
+    assert table.loc["Contrôles à revoir", "Sans avance"] == "cash_monthly"
+    assert table.loc["Contrôles à revoir", "Base"] == "—"

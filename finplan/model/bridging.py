@@ -49,8 +49,8 @@ from finplan.model.money import Cents, times, to_cents
 from finplan.model.series import minimum, negative, positive
 
 __all__ = ["ADVANCE_SHARES", "BridgeYears", "Facility", "Offer", "TIED_KINDS",
-           "advance_share", "bridge_years", "net_effect", "offers", "receivable",
-           "run_facilities"]
+           "advance_share", "bridge_years", "net_effect", "offers", "run_facilities_draws",
+           "receivable", "run_facilities"]
 
 # Kinds limited to, and repaid out of, a funder's receivable; their default advance
 # share: a bank's usual Dailly advance (spec §3b), the funder's own advance up to what
@@ -222,6 +222,47 @@ def bridge_years(facility: Facility, years: int) -> BridgeYears:
         fees=by_year(facility.fees),
         balance_end=tuple(facility.balance[12 * y - 1] for y in range(1, years + 1)),
         peak=peak, peak_month=facility.balance.index(peak) + 1 if peak > 0 else 0)
+
+
+def run_facilities_draws(bridges: Sequence[Bridge], before: Any, paid: Mapping[str, Any],
+                     amounts: Mapping[str, Any], years: int) -> tuple[Any, ...]:
+    """:func:`run_facilities` for every draw of a Monte Carlo run at once: ``before``
+    (draws × months, one row when nothing varies it), each tied funder's payments
+    (draws × months) and allocations (draws × years).  Returns the facilities' running
+    effect on the cash (draws × months), and their interest, fees and balances at the
+    years' ends (draws × years), all facilities together.
+
+    >>> import numpy as np
+    >>> relais = Bridge("Relais", "relais", ceiling=Decimal(1000), annual_rate=Decimal("0.12"))
+    >>> effect, interest, fees, balance = run_facilities_draws(
+    ...     (relais,), np.array([[-50000, -80000] + [10000] * 10, [0] * 12]), {}, {}, 1)
+    >>> effect[:, :3].tolist(), interest.tolist(), balance.tolist()
+    ([[50000, 80000, -1305], [0, 0, 0]], [[1305], [0]], [[0], [0]])
+    """
+    import numpy as np
+
+    rows = max([len(before), *(len(p) for p in paid.values())])
+    paid_months = {name: list(payments.T) for name, payments in paid.items()}
+    owed = {name: receivable(list(amounts[name].T), paid_months[name]) for name in paid}
+    flows = run_facilities(bridges, list(before.T), paid_months, owed)
+
+    def grid(values: Sequence[Any]) -> Any:  # months (an int or a value per draw) -> array
+        return np.column_stack([np.broadcast_to(np.asarray(v, dtype=np.int64), (rows,))
+                                for v in values])
+
+    def by_year(monthly: Any) -> Any:
+        return np.column_stack([monthly[:, 12 * y:12 * (y + 1)].sum(axis=1)
+                                for y in range(years)])
+
+    zero = np.zeros((rows, 12 * years), dtype=np.int64)
+    drawn = sum((grid(f.drawn) for f in flows), zero)
+    repaid = sum((grid(f.repaid) for f in flows), zero)
+    interest = sum((grid(f.interest) for f in flows), zero)
+    fees = sum((grid(f.fees) for f in flows), zero)
+    balance = sum((grid(f.balance) for f in flows), zero)
+    effect = np.cumsum(drawn - repaid - interest - fees, axis=1)
+    return (effect, by_year(interest), by_year(fees),
+            balance[:, [12 * y - 1 for y in range(1, years + 1)]])
 
 
 # A ceiling no gap reaches (finplan's largest number, 100 billion euros): a facility

@@ -280,12 +280,14 @@ def draw_bridges(case: Case, cash: MonthlyCash, fundings: Sequence) -> None:
     cash.bridges = run_facilities(case.bridges, cash.before_bridges, paid, cash.owed)
 
 
-def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
+def monthly_cash_draws(case: Case, plan_parts: dict, rows: int,
+                       paid: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """:func:`monthly_cash` for each draw: the net cash flow of every month (draws ×
     months), from the same parts, each draws × years: ``staff`` (StaffCosts),
     ``revenue`` and ``expenses`` (cents), ``investments`` (each amount as a column),
     ``loans`` (LoanSchedule) and ``funding`` ((funder, cents) pairs).  Each amount is
-    spread as :func:`monthly_cash` spreads it.
+    spread as :func:`monthly_cash` spreads it.  ``paid``: funder name -> filled with
+    that funder's payments by month (draws × months), for the funders it names.
     """
     import numpy as np
 
@@ -297,7 +299,8 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
     varied = np.zeros((rows, months), dtype=np.int64) if rows > 1 else constant
     start = project.start_month
 
-    def add(absolute: Sequence[int], parts: np.ndarray, sign: int) -> None:
+    def add(absolute: Sequence[int], parts: np.ndarray, sign: int,
+            kept: np.ndarray | None = None) -> None:
         flows = constant if len(parts) == 1 else varied
         first, last = absolute[0], absolute[-1]
         columns = (slice(first - 1, last) if last - first + 1 == len(absolute)
@@ -306,12 +309,15 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
             flows[:, columns] += parts
         else:
             flows[:, columns] -= parts
+        if kept is not None:
+            kept[:, columns] += parts
 
     def spread_year(amounts: np.ndarray, y: int, active: Sequence[int], sign: int,
-                    weights: Sequence[Decimal] | None = None) -> None:
+                    weights: Sequence[Decimal] | None = None,
+                    kept: np.ndarray | None = None) -> None:
         if active:
             add([12 * (y - 1) + m for m in active],
-                spread_draws(amounts[:, y - 1], active, weights), sign)
+                spread_draws(amounts[:, y - 1], active, weights), sign, kept)
 
     for line, costs in zip(case.staff, plan_parts["staff"]):
         own = paid_from(line, project)
@@ -329,10 +335,10 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
     for loan, schedule in zip(case.loans, plan_parts["loans"]):
         add([loan_start(loan)], schedule.received[:, [loan.year - 1]], 1)
         for y in range(1, years + 1):
-            paid = loan_months(loan, y)
-            if paid:
-                add(paid, spread_draws((schedule.interest + schedule.repaid)[:, y - 1], paid),
-                    -1)
+            instalments = loan_months(loan, y)
+            if instalments:
+                add(instalments, spread_draws((schedule.interest + schedule.repaid)[:, y - 1],
+                                              instalments), -1)
     scheduled = [(default_payments(funder), funder, amounts, 1)
                  for funder, amounts in plan_parts["funding"] if moves_cash(funder, case)]
     scheduled += [(contract_payments(contract), None, amounts, 1) for contract, amounts
@@ -340,16 +346,20 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int) -> np.ndarray:
     scheduled += [(item.payments, None, amounts, -1) for item, amounts
                   in zip(case.expenses, plan_parts["expenses"]) if item.payments is not None]
     for schedule, funder, amounts, sign in scheduled:
+        kept = None
+        if paid is not None and funder is not None and funder.name in paid:
+            kept = paid[funder.name] = np.zeros((len(amounts), months), dtype=np.int64)
         for y in range(1, years + 1):
             if schedule is None:  # per_fte: as the matching staff are paid
-                spread_year(amounts, y, months_of_year(y, _first_paid(case, funder)), 1)
+                spread_year(amounts, y, months_of_year(y, _first_paid(case, funder)), 1,
+                            kept=kept)
                 continue
             parts = split_draws(amounts[:, y - 1],
                                 integer_weights([share for share, _ in schedule]))
             for k, (_, month) in enumerate(schedule):
                 absolute = 12 * (y - 1) + month
                 if absolute <= months:
-                    add([absolute], parts[:, [k]], sign)
+                    add([absolute], parts[:, [k]], sign, kept)
     return varied + constant if varied is not constant else constant
 
 

@@ -23,7 +23,7 @@ from finplan.model.assets import (
     loan_schedule,
     loan_schedule_draws,
 )
-from finplan.model.bridging import BridgeYears, bridge_years
+from finplan.model.bridging import BridgeYears, bridge_years, run_facilities_draws
 from finplan.model.budget import add, budget_rows, caf, line_totals, result, subtract
 from finplan.model.case import BUILTIN_NEEDS, Case, Funder, Need
 from finplan.model.cash import (
@@ -415,9 +415,23 @@ def _organisation_draws(case: Case, draws: Draws,
             need_amounts = array(custom_need(need, years, draws.item("need", i - 2)))
             run(need, need_amounts, need_amounts)
 
+    paid: dict[str, np.ndarray] = dict.fromkeys(
+        bridge.funder for bridge in case.bridges if bridge.funder)
+    flows = monthly_cash_draws(case, {
+        "staff": staff, "revenue": revenue, "expenses": expenses, "investments": amounts,
+        "loans": loans, "contracts": contracts,
+        "funding": [(case.funders[i], paid_) for (_, i), paid_ in funding.items()]}, rows,
+        paid)
+    opening = to_cents(draws.item("project", None).one(project.opening_cash, "opening_cash"))
+    before = running_total(opening, flows)
+    effect, bridge_interest, bridge_fees, bridge_balances = run_facilities_draws(
+        case.bridges, before, paid, {case.funders[i].name: paid_ for (_, i), paid_
+                                     in funding.items()}, years)
+
     produits_total = own_revenue + released + sum(
         (funded(need.id, own=False) for need in case.needs if need.funds_charges), zero)
-    results = result(produits_total, charges_total)
+    # bridging costs: charges of the result, not of the need nor of the BFR base
+    results = result(produits_total, charges_total + bridge_interest + bridge_fees)
     cafs = caf(results, dep_total, released)
     bfr = working_capital(draws.item("working_capital", None).one(
         case.working_capital_days, "days"), charges_total, dep_total)
@@ -426,21 +440,15 @@ def _organisation_draws(case: Case, draws: Draws,
         funding=[(funder.name, funding[("investment", i)])
                  for i, funder in enumerate(case.funders) if funder.finances == "investment"]
         + [(funder.name, funding[(funder.finances, i)]) for i, funder in enumerate(case.funders)
-           if funder.brought_in and case.need(funder.finances).funds_charges])
+           if funder.brought_in and case.need(funder.finances).funds_charges],
+        bridges=bridge_balances if case.bridges else None)
     emplois = sum((row.amounts for row in financing if row.side == "emplois"), zero)
     ressources = sum((row.amounts for row in financing if row.side == "ressources"), zero)
-    opening = to_cents(draws.item("project", None).one(project.opening_cash, "opening_cash"))
     balances = cash_end(opening, ressources, emplois)
-
-    flows = monthly_cash_draws(case, {
-        "staff": staff, "revenue": revenue, "expenses": expenses, "investments": amounts,
-        "loans": loans, "contracts": contracts,
-        "funding": [(case.funders[i], paid) for (_, i), paid in funding.items()]}, rows)
     return Outcomes(result=full(results),
                     unfunded={key: full(value) for key, value in unfunded.items()},
                     funding={key: full(value) for key, value in funding.items()},
-                    cash_end=full(balances),
-                    balances=full(running_total(opening, flows)))
+                    cash_end=full(balances), balances=full(before + effect))
 
 
 def _broadcast(offer: Request, rows: int, years: int) -> Request:
