@@ -285,8 +285,10 @@ def click_message(plan: Any, notes: Sequence[str] = ()) -> str:
     >>> import finplan
     >>> print(click_message(finplan.compute(finplan.load_case(finplan.demo_path()))))
     ... # doctest: +ELLIPSIS
-    Plan calculé, à revoir :
-    - ...
+    Plan calculé : tous les contrôles sont passés.
+    <BLANKLINE>
+    Financeurs réduits ou mis à zéro (voir la feuille Financeurs) :
+    - Région Nouvelle-Aquitaine (investissement) : 28 400 € proposés, 20 000 € retenus ...
     """
     from finplan.report import LIMIT_WORDS
 

@@ -91,3 +91,29 @@ def draws_and_plans(case: Any) -> tuple[Any, list[finplan.Plan]]:
     typed = case_to_dict(case)
     return compute_draws(case, xs), [finplan.compute(drawn_case(case, typed, xs[:, draw]))
                                      for draw in range(settings.draws)]
+
+
+def click_recalculated(filled: Path, shown: Path, folder: Path, profile: Path,
+                       clicks: int = 1) -> tuple[list[bool], Path]:
+    """Click « Calculer le plan » on the workbook ``filled`` through xlwings' remote
+    engine ``clicks`` times (the first time as LibreOffice showed it: ``shown``, then
+    as the previous click left it), play the actions on it, save it and recalculate it
+    with LibreOffice: what each click returned, and the recalculated workbook."""
+    import xlwings as xw  # the remote engine is active: see conftest.py (licence key)
+    from openpyxl import load_workbook
+    from spreadsheet import convert
+    from xlwings_client import apply, payload
+
+    from finplan import excel
+
+    workbook = load_workbook(filled)
+    returned = []
+    for click in range(clicks):
+        book = xw.Book(json=payload(load_workbook(shown, data_only=True) if click == 0
+                                    else workbook, client="Office.js"))
+        returned.append(excel.calculer(book))
+        apply(book.json()["actions"], workbook, points=True)
+    clicked = folder / "clique.xlsx"
+    workbook.save(clicked)
+    (after,) = convert([clicked], folder / "after", profile)
+    return returned, after

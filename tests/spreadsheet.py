@@ -85,6 +85,16 @@ def matches(expected: object, got: object) -> bool:
     return abs(Decimal(repr(got)) - Decimal(expected)) < Decimal("0.005")
 
 
+def same_cell(a: object, b: object) -> bool:
+    """Two recalculated cells show the same: amounts to the cent, texts as they are
+    (an empty cell and an empty text alike)."""
+    from decimal import Decimal
+
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(Decimal(repr(a)) - Decimal(repr(b))) < Decimal("0.005")
+    return (a or None) == (b or None)
+
+
 def formula_mismatches(expected: dict, values, sources) -> list:
     """Check a recalculated workbook (``values``) against the engine's value of each
     formula cell (``expected``: (sheet, cell) -> value) of the workbook written

@@ -153,7 +153,7 @@ def test_the_plan_books_interest_and_fees_and_the_balance_moves_in_the_financing
     raw = with_bridges({"label": "Relais bancaire", "kind": "relais", "ceiling": 40000,
                         "annual_rate": 0.06, "fee": 150})
     plan = finplan.compute(finplan.load_case(raw))
-    base = finplan.compute(finplan.load_case(finplan.demo_path()))
+    base = finplan.compute(finplan.load_case(with_bridges()))  # without facilities
     (facility,) = plan.monthly.bridges
     interest = [sum(facility.interest[12 * y:12 * y + 12]) for y in range(3)]
     fees = [sum(facility.fees[12 * y:12 * y + 12]) for y in range(3)]

@@ -17,12 +17,22 @@ def run(*args):
     return CliRunner().invoke(main, list(args))
 
 
-def test_demo_prints_french_tables_and_exits_1_for_its_bridging_need():
+def test_demo_prints_french_tables_its_bridges_and_what_they_cost_and_exits_0():
     result = run("demo")
-    # the example's subsidies arrive late: the monthly cash check fails (exit 1)
-    assert result.exit_code == 1, result.output
-    assert ("Trésorerie mensuelle : point bas -35 646 € en mars 2028 ; besoin de "
-            "financement relais : 35 646 €") in result.output
+    # the example's subsidies arrive late: its bridges carry the cash (exit 0)
+    assert result.exit_code == 0, result.output
+    assert ("Trésorerie mensuelle après les financements relais : point bas 0 € en mars "
+            "2027 ; besoin de financement relais restant : 0 €.") in result.output
+    assert "Financements relais (trésorerie mensuelle)" in result.output
+    assert "6616 Intérêts des financements relais               0 €          23 €" in (
+        result.output)
+    assert "627 Frais des financements relais                   0 €         150 €" in (
+        result.output)
+    assert ("« Avance remboursable France Active » au plus haut : 30 000 € en février "
+            "2028") in result.output
+    assert ("Seul, « Avance remboursable France Active » comblerait le besoin de 35 646 € "
+            "en prêtant jusqu'à 35 646 € (plafond prévu : 30 000 €)") in result.output
+    assert "Le plan est équilibré : tous les contrôles sont passés." in result.output
     for heading in ("Budget prévisionnel (lignes du Cerfa 12156)",
                     "Financeurs par besoin et par année", "Plan de financement",
                     "Trésorerie en fin d'année", "Contrôles",
@@ -73,5 +83,5 @@ def test_console_script_runs_the_demo_as_installed():
     completed = subprocess.run([sys.executable, "-m", "finplan.cli", "demo", "--json"],
                                capture_output=True, text=True, encoding="utf-8",
                                check=False)
-    assert completed.returncode == 1, completed.stderr
+    assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["format"] == "finplan-result/1"

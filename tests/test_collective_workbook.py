@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
-from spreadsheet import convert, formula_mismatches, is_error, make_profile
+from spreadsheet import convert, formula_mismatches, is_error, make_profile, same_cell
 
 import finplan
 from finplan.io.workbook_write import build_workbook
+
+from helpers import click_recalculated
 
 EXAMPLE = finplan.demo_path().parent / "collectif-releve.toml"
 
@@ -193,10 +195,7 @@ def test_the_button_computes_a_collective_as_build_does(tmp_path):
     xlwings' remote engine: the button adds « Membres » and the members' sheets, and
     every result sheet, recalculated by LibreOffice, shows build's figures; a second
     click and a fill after it are not refused (the button recorded what it wrote)."""
-    import xlwings as xw
-    from xlwings_client import apply, payload
 
-    from finplan import excel
     from finplan.io.workbook_write import fill_workbook, template_workbook
 
     case = finplan.load_case(EXAMPLE)
@@ -205,15 +204,8 @@ def test_the_button_computes_a_collective_as_build_does(tmp_path):
     template_workbook(case).save(filled)
     build_workbook(case).workbook.save(built)
     shown, built_values = convert([filled, built], tmp_path / "shown", profile)
-    workbook = load_workbook(filled)
-    for _ in range(2):
-        book = xw.Book(json=payload(load_workbook(shown, data_only=True)
-                                    if _ == 0 else workbook, client="Office.js"))
-        assert excel.calculer(book) is True
-        apply(book.json()["actions"], workbook, points=True)
-    clicked = tmp_path / "clique.xlsx"
-    workbook.save(clicked)
-    (after,) = convert([clicked], tmp_path / "after", profile)
+    returned, after = click_recalculated(filled, shown, tmp_path, profile, clicks=2)
+    assert returned == [True, True]
     values, expected = load_workbook(after, data_only=True), load_workbook(built_values,
                                                                            data_only=True)
     results = [title for title in expected.sheetnames
@@ -222,14 +214,6 @@ def test_the_button_computes_a_collective_as_build_does(tmp_path):
     different = [(title, cell.coordinate, cell.value, values[title][cell.coordinate].value)
                  for title in results for row in expected[title].iter_rows() for cell in row
                  if cell.value is not None and title != "Calculs"
-                 and not _same(cell.value, values[title][cell.coordinate].value)]
+                 and not same_cell(cell.value, values[title][cell.coordinate].value)]
     assert different == []
-    assert fill_workbook(clicked).plan.ok
-
-
-def _same(a, b) -> bool:
-    from decimal import Decimal
-
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return abs(Decimal(repr(a)) - Decimal(repr(b))) < Decimal("0.005")
-    return (a or None) == (b or None)
+    assert fill_workbook(tmp_path / "clique.xlsx").plan.ok

@@ -49,7 +49,10 @@ PAGES = {
     "Budget": 3,  # ~60 Cerfa and account lines of the examples, 30 a page
     "Financeurs": 6,  # the amounts, then the « Limité par » reasons: 2 parts × 3 bands
     "Plan de financement": 1,  # the table (its chart is on Graphiques)
-    "Trésorerie": 12,  # half a year a page (a year would need < 70 %): 6 × 2 bands
+    # half a year a page (a year would need < 70 %): 6 × 3 bands, the third for the
+    # recyclerie's bridging facilities (drawn, repaid, interest, fees, balance of each)
+    # and the reconciliation with the financing plan
+    "Trésorerie": 18,
     "Scénarios": 2,
     "Contrôles": 2,
     "Calculs": 4,  # ~70 lines of the examples (with the ceilings and fixed amounts checked)

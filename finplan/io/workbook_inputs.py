@@ -27,6 +27,7 @@ from finplan.io.workbook_layout import (
     TABLES_BY_KEY,
     InputLayout,
     absolute,
+    list_column,
     quote_sheet,
 )
 from finplan.io.workbook_print import (
@@ -185,6 +186,12 @@ def case_items(case: Case) -> dict[str, list[dict[str, Any]]]:
                    for m in case.members],
         "contract.split": [row for contract in case.contracts
                            for row in contract_split_rows(contract)],
+        "bridge": [{"label": b.label, "kind": label("bridge_kind", b.kind),
+                    "ceiling": b.ceiling, "annual_rate": b.annual_rate, "fee": b.fee or None,
+                    "funder": b.funder, "advance_share": b.advance_share,
+                    "from": b.from_month, "repay": label("repay", b.repay),
+                    "repay_month": b.repay_month, "member": b.member}
+                   for b in case.bridges],
     }
 
 
@@ -329,19 +336,21 @@ def _kind_of(spec: Any, offset: int) -> str:
 
 # The lists that also offer the ids typed in a table (field -> table): a funder finances
 # a custom need by its id, a line belongs to a member by its id.
-_TYPED_IDS = {"finances": "need", "member": "member"}
+_TYPED_IDS = {"finances": ("need", "id"), "member": ("member", "id"),
+              "funder_name": ("funder", "name")}
 
 
 def _id_cells(layout: InputLayout, field: str) -> list[tuple[str, str]]:
     """(Listes cell, Hypothèses source) of the ids of ``_TYPED_IDS[field]``'s table
     offered by the field's list, after its fixed choices (none: a workbook of an
     earlier finplan, without that table)."""
-    if _TYPED_IDS[field] not in layout.tables:
+    key, column = _TYPED_IDS[field]
+    if key not in layout.tables:
         return []
-    table = layout.table(_TYPED_IDS[field])
-    letter = get_column_letter(list(LIST_NAMES).index(field) + 1)
+    table = layout.table(key)
+    letter = list_column(field)
     first = len(VOCABULARY.get(field, {})) + 2
-    id_letter = get_column_letter(FIRST_COLUMN + table.spec.column_index("id"))
+    id_letter = get_column_letter(FIRST_COLUMN + table.spec.column_index(column))
     return [(f"{letter}{first + offset}",
              f"{quote_sheet(INPUT_SHEET)}!{id_letter}{table.first_row + offset}")
             for offset in range(table.rows)]
@@ -351,7 +360,8 @@ def list_expectations(layout: InputLayout, case: Case | None) -> Expectations:
     """The values of the Listes formulas (the custom need ids, the member ids) for
     ``case``."""
     typed = {"finances": [] if case is None else [n.id for n in case.needs if n.is_custom],
-             "member": [] if case is None else [m.id for m in case.members]}
+             "member": [] if case is None else [m.id for m in case.members],
+             "funder_name": [] if case is None else [f.name for f in case.funders]}
     return {(LISTS_SHEET, cell): ids[offset] if offset < len(ids) else ""
             for field, ids in typed.items()
             for offset, (cell, _) in enumerate(_id_cells(layout, field))}
@@ -362,8 +372,8 @@ def write_lists(book: Book, layout: InputLayout, case: Case | None,
     """The hidden ``Listes`` sheet behind the drop-down lists (defined names)."""
     sheet = book.create_sheet(LISTS_SHEET)
     sheet.hidden = True
-    for index, (field, name) in enumerate(LIST_NAMES.items(), start=1):
-        letter = get_column_letter(index)
+    for field, name in LIST_NAMES.items():
+        letter = list_column(field)
         sheet.put(f"{letter}1", name)
         values = list(VOCABULARY.get(field, {}).values())
         for row, value in enumerate(values, start=2):
@@ -399,16 +409,19 @@ GUIDE_TEXT = (
     ("6. Financeurs : pour chacun, son type, sa ligne du Cerfa, le besoin qu'il finance et "
      "sa règle (montant fixe, taux du coût, part au prorata des poids, montant par ETP, "
      "solde), avec ses plafonds et sa priorité.", None),
-    ("7. Facultatif : scénarios (valeurs remplacées, comparées dans la feuille "
+    ("7. Facultatif : financements relais (prêt relais, avance remboursable, Dailly, "
+     "découvert, avance du financeur ou des membres) pour les mois où la trésorerie "
+     "manque ; finplan les tire et les rembourse mois par mois et met leur coût au "
+     "Budget.", None),
+    ("8. Facultatif : scénarios (valeurs remplacées, comparées dans la feuille "
      "« Scénarios ») et Monte Carlo (valeurs incertaines et leur loi, simulées par "
      "finplan montecarlo : probabilité d'un besoin non financé ou d'une trésorerie "
      "négative, percentiles, histogrammes).", None),
-    ("8. Collectif de structures seulement (une structure seule n'y touche pas) : les "
+    ("9. Collectif de structures seulement (une structure seule n'y touche pas) : les "
      "membres dans « Membres du collectif », en bas de la feuille, dont un seul "
      "mandataire ; la colonne « Membre » de chaque ligne ; la répartition des heures de "
-     "chaque contrat dans « Heures des contrats par membre ». Les feuilles de résultats "
-     "d'un collectif ne sont pas encore produites dans le classeur : ses chiffres sont "
-     "donnés par finplan plan.", None),
+     "chaque contrat dans « Heures des contrats par membre ». Le calcul ajoute la "
+     "feuille « Membres » et les feuilles de chaque membre.", None),
     ("Les cellules jaunes sont les seules à saisir. Les colonnes « an 1 » à « an 5 » en fin "
      "de tableau servent aux valeurs différentes selon les années.", NOTE_FONT),
     ("Calculer le plan", BOLD),
@@ -424,7 +437,8 @@ GUIDE_TEXT = (
     ("Plan de financement : emplois et ressources, capacité d'autofinancement, BFR, "
      "trésorerie de fin d'année.", None),
     ("Trésorerie : les encaissements et décaissements mois par mois, selon le calendrier "
-     "de versement de chaque financeur, et le besoin de financement relais.", None),
+     "de versement de chaque financeur, les financements relais et le besoin qui reste.",
+     None),
     ("Contrôles : chaque vérification, OK ou À revoir, avec son message.", None),
     ("Calculs : le détail des calculs (salaires, amortissements, intérêts, besoins).", None),
     ("Les montants des financeurs, la quote-part des subventions d'investissement (747), "

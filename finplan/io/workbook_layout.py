@@ -31,7 +31,8 @@ from finplan.io.cells import column_letter as get_column_letter
 
 __all__ = [
     "SHEETS", "INPUT_SHEET", "LISTS_SHEET", "Column", "TableSpec", "TABLES", "PARAMS",
-    "Param", "InputLayout", "TableLayout", "MAX_YEARS", "LIST_NAMES", "quote_sheet",
+    "Param", "InputLayout", "TableLayout", "MAX_YEARS", "LIST_NAMES", "list_column",
+    "quote_sheet",
     "absolute", "FIRST_COLUMN", "YEAR_HEADERS",
 ]
 
@@ -70,7 +71,24 @@ LIST_NAMES = {
     "finances": "liste_besoins",
     "dist": "liste_lois",
     "member": "liste_membres",
+    "bridge_kind": "liste_relais",
+    "repay": "liste_remboursements",
+    "funder_name": "liste_financeurs",
 }
+# The lists are columns A, B… of « Listes » in that order, but columns I to L hold the
+# records of the result sheets: the lists added since go on from column N.
+LATER_LISTS, LATER_LISTS_COLUMN = 8, 14
+
+
+def list_column(field: str) -> str:
+    """The « Listes » column of a drop-down list.
+
+    >>> list_column("kind"), list_column("member"), list_column("bridge_kind")
+    ('A', 'H', 'N')
+    """
+    index = list(LIST_NAMES).index(field)
+    return get_column_letter(index + 1 if index < LATER_LISTS
+                             else LATER_LISTS_COLUMN + index - LATER_LISTS)
 
 
 class Param(NamedTuple):
@@ -398,6 +416,41 @@ TABLES: tuple[TableSpec, ...] = (
                "verse cette contribution (une cotisation, compte 756, pour le mandataire ; "
                "une charge, compte 628, pour le membre).", "member", added=2),
     ), 12),
+    TableSpec("bridge", "Financements relais", "tbl_relais", (
+        Column("label", "Libellé", "text", "Facultatif : ce que le trésorier prévoit pour "
+               "passer les mois où la trésorerie manque (les subventions versées en "
+               "retard) ; un libellé unique par ligne, par exemple « Avance remboursable "
+               "France Active ». Ils sont tirés dans l'ordre du tableau, chaque mois, de ce "
+               "qui manque.", width=36),
+        Column("kind", "Type", "choice", "Prêt relais ou avance remboursable, découvert "
+               "autorisé, Dailly (la banque avance une part de la subvention d'un "
+               "financeur), avance sur subvention (le financeur verse en avance) ou avance "
+               "des membres (compte courant).", "bridge_kind", width=30),
+        Column("ceiling", "Plafond (€)", "number", "Le montant prêté au plus à un moment "
+               "donné."),
+        Column("annual_rate", "Taux annuel", "fraction", "Facultatif : taux d'intérêt "
+               "annuel (4,5 % : saisir 4,5 %), payé chaque mois sur l'encours ; vide : "
+               "0 % (une avance remboursable France Active est à 0 %)."),
+        Column("fee", "Frais (€)", "number", "Facultatif : frais de dossier, payés le mois "
+               "du premier tirage (compte 627)."),
+        Column("funder", "Financeur", "text", "Dailly et avance sur subvention : le "
+               "financeur dont la subvention est avancée (tableau « Financeurs ») ; prêt "
+               "relais : le financeur dont le versement le rembourse, s'il y en a un.",
+               "funder_name", width=30),
+        Column("advance_share", "Part avancée", "fraction", "Facultatif, Dailly et avance "
+               "sur subvention : part de ce que doit le financeur qui peut être avancée ; "
+               "vide : 80 % (Dailly), 100 % (avance du financeur)."),
+        Column("from", "À partir du mois", "integer", "Facultatif : premier mois où il peut "
+               "être tiré, compté depuis janvier de l'année 1 (13 = janvier de l'année 2) ; "
+               "vide : le mois de démarrage."),
+        Column("repay", "Remboursement", "choice", "Facultatif : sur la trésorerie "
+               "disponible (dès qu'elle le permet), au versement du financeur (Dailly, "
+               "avance sur subvention, prêt relais adossé à une subvention) ou à une date ; "
+               "vide : selon le type.", "repay", width=28),
+        Column("repay_month", "Mois de remboursement", "integer", "Remboursement « À une "
+               "date » : le mois où tout est remboursé, compté depuis janvier de l'année 1."),
+        _member_column(),
+    ), 3, optional=True),
     TableSpec("scenario", "Scénarios", "tbl_scenarios", (
         Column("name", "Scénario", "text", "Nom du scénario (par exemple « Prudent ») ; une "
                "ligne par valeur remplacée, toutes les lignes d'un scénario portant son nom.",

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from finplan.io.grid import Book, Expectations, Sheet
-from finplan.io.sheets.budget import write_budget
+from finplan.io.sheets.budget import link_bridges, write_budget
 from finplan.io.sheets.calculs import Details, link_operating_need, write_details
 from finplan.io.sheets.controles import CheckSources, write_checks
 from finplan.io.sheets.financeurs import link_funders, link_members_funders, write_funders
@@ -28,7 +28,7 @@ from finplan.io.sheets.membres import MemberSheets, write_members
 from finplan.io.sheets.plan import write_financing
 from finplan.io.sheets.rows import Linked, SheetWriter
 from finplan.io.sheets.scenarios import write_scenarios
-from finplan.io.sheets.tresorerie import write_monthly
+from finplan.io.sheets.tresorerie import rate_cells, write_monthly
 from finplan.io.workbook_inputs import contract_split_rows
 from finplan.io.workbook_layout import (
     INPUT_SHEET,
@@ -77,7 +77,7 @@ class MemberInputs:
                 ("staff", case.staff, 0), ("revenue", case.revenue, 0),
                 ("expense", case.expenses, len(own.passed_on)),
                 ("investment", case.investments, 0), ("loan", case.loans, 0),
-                ("funder", case.funders, 0),
+                ("funder", case.funders, 0), ("bridge", case.bridges, 0),
                 ("need", [n for n in case.needs if n.is_custom], 0)):
             rows[key] = [i for i, item in enumerate(items)
                          if member_of(item, case) == member.id] + [None] * generated
@@ -160,12 +160,13 @@ def write_member_sheets(book: Book, plan: Plan, layout: InputLayout,
         details = write_details(member_book, own_plan, inputs,  # type: ignore[arg-type]
                                 expected, funders.cell)
         budget = write_budget(member_book, own_plan, details, funders, expected)
-        link_operating_need(details, budget.charges_total, budget.sheet, own_plan)
+        link_operating_need(details, budget.operating_charges, own_plan)
         link_funders(funders, details, own_plan, inputs)  # type: ignore[arg-type]
         financing = write_financing(member_book, own_plan, details, budget, funders,
                                     expected)
         monthly = write_monthly(member_book, own_plan, expected, financing,
-                                details.opening_cash)
+                                details.opening_cash, rate_cells(inputs, own_plan.case))
+        link_bridges(budget, financing, monthly)
         written.append(MemberSheets(member, own_plan, funders, details, budget, financing,
                                     monthly))
     return written
@@ -235,7 +236,9 @@ def write_collective(book: Book, plan: Plan, layout: InputLayout, expected: Expe
         book, plan, details, budget, funders, expected,
         bfr_of=lambda y: "+".join(part.financing[0].ref(part.financing[2], y)
                                   for part in parts))
-    monthly = write_monthly(book, plan, expected, financing, details.opening_cash)
+    monthly = write_monthly(book, plan, expected, financing, details.opening_cash,
+                            rate_cells(layout, plan.case))
+    link_bridges(budget, financing, monthly)
     write_charts(book, plan, expected, funders, financing, monthly)
     write_scenarios(book, plan, expected)
     write_checks(book, plan, funders, details, financing, monthly, expected, notes,

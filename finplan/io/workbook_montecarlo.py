@@ -226,7 +226,7 @@ def draws_csv(simulation: Any) -> str:
     >>> lines[0].startswith("\\ufefftirage;revenue[0].quantity;")
     True
     >>> len(lines), lines[1].split(";")[0], lines[1].split(";")[-1]
-    (4, '1', '3260,52')
+    (4, '1', '3158,20')
     """
     import csv
     import io

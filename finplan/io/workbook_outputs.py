@@ -15,14 +15,14 @@ from collections.abc import Sequence
 
 from finplan.io.cells import column_index
 from finplan.io.grid import Book, Expectations, Page
-from finplan.io.sheets.budget import write_budget
+from finplan.io.sheets.budget import link_bridges, write_budget
 from finplan.io.sheets.calculs import link_operating_need, write_details
 from finplan.io.sheets.controles import FRESHNESS_CHECK, STATUS, write_checks
 from finplan.io.sheets.financeurs import link_funders, write_funders
 from finplan.io.sheets.graphiques import write_charts
 from finplan.io.sheets.plan import write_financing
 from finplan.io.sheets.scenarios import write_scenarios, write_table
-from finplan.io.sheets.tresorerie import write_monthly
+from finplan.io.sheets.tresorerie import rate_cells, write_monthly
 from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, TITLE_CELL, InputLayout
 from finplan.io.workbook_members import write_collective
 from finplan.io.workbook_print import fit_texts, widen_for_words
@@ -54,10 +54,12 @@ def write_outputs(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     funders = write_funders(book, plan, expected)
     details = write_details(book, plan, layout, expected, funders.cell)
     budget = write_budget(book, plan, details, funders, expected)
-    link_operating_need(details, budget.charges_total, budget.sheet, plan)
+    link_operating_need(details, budget.operating_charges, plan)
     link_funders(funders, details, plan, layout)
     financing = write_financing(book, plan, details, budget, funders, expected)
-    monthly = write_monthly(book, plan, expected, financing)
+    monthly = write_monthly(book, plan, expected, financing,
+                            rate_of=rate_cells(layout, plan.case))
+    link_bridges(budget, financing, monthly)
     write_charts(book, plan, expected, funders, financing, monthly)
     write_scenarios(book, plan, expected)
     write_checks(book, plan, funders, details, financing, monthly, expected, notes,

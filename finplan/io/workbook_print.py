@@ -38,7 +38,8 @@ from finplan.io.cells import column_letter
 from finplan.io.grid import Align, Font, Page, Sheet
 from finplan.model.cash import MONTHS_FR
 
-__all__ = ["MIN_SCALE", "calculation_date", "column_points", "fit_texts", "fit_width",
+__all__ = ["MIN_SCALE", "calculation_date", "column_points", "fit_one_page", "fit_texts",
+           "fit_width",
            "french_date", "print_setup", "printable_width", "sheet_points", "text_points",
            "widen_for_words", "charts_on_their_own_page", "chart_overhang"]
 
@@ -313,6 +314,26 @@ def fit_width(sheet: Sheet, breaks: Sequence[int] = (), title_columns: int = 0,
         page.title_columns = f"A:{column_letter(title_columns)}"
     page.column_breaks.extend(ends[:-1])
     return ends[:-1]
+
+
+PAGE_HEIGHT = 595.28  # A4 landscape, points
+
+
+def fit_one_page(sheet: Sheet) -> bool:
+    """A sheet printed one page wide also printed one page tall when its rows fit a
+    page at :data:`MIN_SCALE` or more (a form a funder files on one sheet of paper);
+    whether it is.  The rows count at their set height, or Calibri 11's."""
+    page = _page(sheet)
+    if page.fit_width != 1 or not page.fit_to_page:
+        return False
+    _, _, top, bottom = page.margins
+    room = PAGE_HEIGHT - 72 * (top + bottom)
+    tall = sum(sheet.heights.get(row, DEFAULT_ROW_HEIGHT)
+               for row in range(1, sheet.max_row + 1))
+    if room / tall * 100 < MIN_SCALE:
+        return False
+    page.fit_height = 1
+    return True
 
 
 def _split(sheet: Sheet, title_columns: int, ends: Sequence[int], room: float

@@ -85,7 +85,7 @@ def item_counts(case: Case) -> dict[str, int]:
             "contract": len(case.contracts), "member": len(case.members),
             "contract.split": sum(len(c.split_hours or c.split or ()) for c in case.contracts),
             "expense": len(case.expenses), "investment": len(case.investments),
-            "loan": len(case.loans), "funder": len(case.funders),
+            "loan": len(case.loans), "funder": len(case.funders), "bridge": len(case.bridges),
             "need": sum(1 for need in case.needs if need.is_custom),
             "scenario": sum(len(scenario.overrides) for scenario in case.scenarios),
             "montecarlo.vary": len(case.montecarlo.vary) if case.montecarlo else 0}

@@ -49,7 +49,8 @@ from finplan.model.money import Cents, times, to_cents
 from finplan.model.series import minimum, negative, positive
 
 __all__ = ["ADVANCE_SHARES", "BridgeYears", "Facility", "Offer", "TIED_KINDS",
-           "advance_share", "bridge_years", "net_effect", "offers", "run_facilities_draws",
+           "advance_share", "bridge_costs", "bridge_years", "net_effect", "offers",
+           "run_facilities_draws",
            "receivable", "run_facilities"]
 
 # Kinds limited to, and repaid out of, a funder's receivable; their default advance
@@ -200,6 +201,28 @@ class BridgeYears:
     def cost(self) -> tuple[Cents, ...]:
         """Interest and fees, each year."""
         return tuple(i + f for i, f in zip(self.interest, self.fees))
+
+
+def bridge_costs(summaries: Sequence[BridgeYears], years: int) -> dict[str, list[Cents]]:
+    """The facilities' interest (account 6616, a sub-account of 661: Cerfa line 66) and
+    fees (627: line 62) by year, for the accounts they can fill: interest when one has a
+    rate, fees when one has a fee (spec §3b).
+
+    >>> from finplan.model.case import Bridge
+    >>> free = BridgeYears(Bridge("A", "relais", Decimal(1)), (0, 0), (0, 0), (0, 0), 0, 0)
+    >>> dear = BridgeYears(Bridge("B", "relais", Decimal(1), Decimal("0.05")), (120, 80),
+    ...                    (0, 0), (0, 0), 0, 0)
+    >>> bridge_costs([free, dear], 2)
+    {'6616': [120, 80]}
+    """
+    found = {}
+    if any(summary.bridge.annual_rate for summary in summaries):
+        found["6616"] = [sum(values) for values in zip(
+            [0] * years, *(summary.interest for summary in summaries))]
+    if any(summary.bridge.fee for summary in summaries):
+        found["627"] = [sum(values) for values in zip(
+            [0] * years, *(summary.fees for summary in summaries))]
+    return found
 
 
 def bridge_years(facility: Facility, years: int) -> BridgeYears:

@@ -196,15 +196,14 @@ def budget_rows(*, years: int, gross: Sequence[Cents], social: Sequence[Cents],
                 revenue: Sequence[tuple[str, str, Sequence[Cents]]],
                 subsidies: Sequence[tuple[str, str, Sequence[Cents]]],
                 released: Sequence[Cents],
-                bridges: tuple[Sequence[Cents], Sequence[Cents]] | None = None
-                ) -> list[BudgetRow]:
+                bridges: dict[str, Sequence[Cents]] | None = None) -> list[BudgetRow]:
     """The detail rows of the budget, in the form's order.
 
     ``expenses`` and ``revenue`` are ``(account, label, amounts)``;
     ``subsidies`` are ``(line, funder name, amounts)`` of the operating funding
     of public and private funders; those on the line ``dons_mecenat`` are
     produits of account 758 (line 75); ``bridges``: the bridging facilities'
-    interest and fees (:data:`BRIDGE_ACCOUNTS`), when the case has any.
+    interest and fees by account (:data:`BRIDGE_ACCOUNTS`), those they fill.
     """
     def engine(code: str, amounts: Sequence[Cents]) -> BudgetRow:
         return BudgetRow("charges" if code[0] == "6" else "produits", 1, code,
@@ -214,9 +213,8 @@ def budget_rows(*, years: int, gross: Sequence[Cents], social: Sequence[Cents],
                for account, label, amounts in expenses]
     charges += [engine("641", gross), engine("645", social), engine("661", interest),
                 engine("681", depreciation)]
-    if bridges is not None:
-        charges += [BudgetRow("charges", 1, code, label, list(amounts))
-                    for (code, label), amounts in zip(BRIDGE_ACCOUNTS.items(), bridges)]
+    charges += [BudgetRow("charges", 1, code, BRIDGE_ACCOUNTS[code], list(amounts))
+                for code, amounts in (bridges or {}).items()]
     charges.sort(key=lambda row: row.line)  # stable: file order within a line
     produits = [BudgetRow("produits", 1, account, label, list(amounts))
                 for account, label, amounts in revenue]

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from finplan.model.money import Cents, format_euros
+from finplan.model.money import Cents, format_euros, to_cents
 
 __all__ = ["Check", "approved_short", "balanced", "bridge_advice", "caps", "cash",
            "fixed_honoured", "per_fte_surplus", "public_share"]
@@ -210,13 +211,14 @@ def bridge_advice(need: Cents, offers: Sequence, years: Sequence[int]) -> list[s
     >>> from finplan.model.bridging import Offer
     >>> from finplan.model.case import Bridge
     >>> from decimal import Decimal as D
-    >>> relais = Bridge("Prêt relais", "relais", D(1), annual_rate=D("0.045"))
+    >>> relais = Bridge("Prêt relais", "relais", D(40000), annual_rate=D("0.045"))
     >>> for text in bridge_advice(3600000, [Offer(relais, True, 3600000, 4, (0, 54000),
     ...                                          (0, 0))], [2027, 2028]):
     ...     print(text)
-    Seul, « Prêt relais » comblerait le besoin de 36 000 € : au plus 36 000 € sur 4 mois, \
-pour environ 540 € d'intérêts et de frais (2028 : 540 €).
-    Le moins cher qui comble le besoin : « Prêt relais ».
+    Seul, « Prêt relais » comblerait le besoin de 36 000 € en prêtant jusqu'à 36 000 € sur \
+4 mois, pour environ 540 € d'intérêts et de frais (2028 : 540 €).
+    Le moins cher qui comble seul le besoin de 36 000 € : « Prêt relais », pour environ 540 € \
+d'intérêts et de frais (2028 : 540 €).
     """
     if need <= 0:
         return []
@@ -227,6 +229,12 @@ pour environ 540 € d'intérêts et de frais (2028 : 540 €).
                 "remboursable prêtent de 5 000 à 30 000 € à 0 % sur une subvention "
                 "accordée ; décrivez les financements envisagés (plafond, taux, frais) "
                 "pour que finplan en calcule le coût."]
+    def per_year(offer: Any) -> str:
+        costs = [(year, i + f) for year, i, f in zip(years, offer.interest, offer.fees)
+                 if i + f]
+        return (" (" + ", ".join(f"{year} : {format_euros(cost)}" for year, cost in costs)
+                + ")") if costs else ""
+
     texts = []
     for offer in offers:
         label = f"« {offer.bridge.label} »"
@@ -237,15 +245,18 @@ pour environ 540 € d'intérêts et de frais (2028 : 540 €).
             texts.append(f"Seul, {label} ne comblerait pas le besoin de "
                          f"{format_euros(need)}{limit}.")
             continue
-        costs = [(year, i + f) for year, i, f in zip(years, offer.interest, offer.fees)
-                 if i + f]
-        detail = (" (" + ", ".join(f"{year} : {format_euros(cost)}" for year, cost in costs)
-                  + ")") if costs else ""
-        texts.append(f"Seul, {label} comblerait le besoin de {format_euros(need)} : au "
-                     f"plus {format_euros(offer.peak)} sur {offer.months} mois, pour "
-                     f"environ {format_euros(offer.cost)} d'intérêts et de frais{detail}.")
+        ceiling = to_cents(offer.bridge.ceiling)
+        beyond = (f" (plafond prévu : {format_euros(ceiling)})" if offer.peak > ceiling
+                  else "")
+        texts.append(f"Seul, {label} comblerait le besoin de {format_euros(need)} en "
+                     f"prêtant jusqu'à {format_euros(offer.peak)}{beyond} sur "
+                     f"{offer.months} mois, pour environ {format_euros(offer.cost)} "
+                     f"d'intérêts et de frais{per_year(offer)}.")
     closing = [offer for offer in offers if offer.closes]
     if closing:
         cheapest = min(closing, key=lambda offer: offer.cost)  # the first on a tie
-        texts.append(f"Le moins cher qui comble le besoin : « {cheapest.bridge.label} ».")
+        texts.append(f"Le moins cher qui comble seul le besoin de {format_euros(need)} : "
+                     f"« {cheapest.bridge.label} », pour environ "
+                     f"{format_euros(cheapest.cost)} d'intérêts et de frais"
+                     f"{per_year(cheapest)}.")
     return texts

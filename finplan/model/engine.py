@@ -23,7 +23,7 @@ from finplan.model.assets import (
     loan_schedule,
     loan_schedule_draws,
 )
-from finplan.model.bridging import BridgeYears, bridge_years, run_facilities_draws
+from finplan.model.bridging import bridge_costs, bridge_years, run_facilities_draws
 from finplan.model.budget import add, budget_rows, caf, line_totals, result, subtract
 from finplan.model.case import BUILTIN_NEEDS, Case, Funder, Need
 from finplan.model.cash import (
@@ -174,7 +174,7 @@ def _organisation(case: Case) -> Plan:
                  for item, amounts in zip(case.revenue, revenue)]
         + [(item.account, payer_name(item), amounts)
            for item, amounts in zip(case.contracts, contracts)],
-        subsidies=subsidies, released=released, bridges=_bridge_costs(bridges, years))
+        subsidies=subsidies, released=released, bridges=bridge_costs(bridges, years))
     charges = line_totals(rows, "charges")
     produits = line_totals(rows, "produits")
     produits_total = add(zero, *produits.values())
@@ -481,15 +481,6 @@ def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],
                       funded=tuple(funded), unfunded=tuple(unfunded),
                       surplus=tuple(surplus), ceilings=tuple(allocation.ceilings),
                       public=tuple(allocation.public_total))
-
-
-def _bridge_costs(bridges: Sequence[BridgeYears], years: int
-                  ) -> tuple[list[Cents], list[Cents]] | None:
-    """The facilities' interest and fees by year, for the budget (None: no facility)."""
-    if not bridges:
-        return None
-    zero = [0] * years
-    return (add(zero, *(b.interest for b in bridges)), add(zero, *(b.fees for b in bridges)))
 
 
 def _approved_warnings(case: Case, staff: Sequence[StaffCosts]) -> list[str]:

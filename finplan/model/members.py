@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from finplan.model.bridging import bridge_costs
 from finplan.model.budget import add, budget_rows, caf, line_totals, result
 from finplan.model.case import BUILTIN_NEEDS, Case, Contract, Expense, Member
 from finplan.model.cash import MonthlyCash, contract_payments, default_payments, payer_name
@@ -233,9 +234,7 @@ def consolidate(case: Case, parts: Sequence[tuple[MemberCase, Plan]]) -> Plan:
         years=years, gross=add(zero, *(costs.gross for costs in staff)),
         social=add(zero, *(costs.social for costs in staff)), expenses=expenses,
         interest=total("interest"), depreciation=depreciation, revenue=revenue,
-        subsidies=subsidies, released=released,
-        bridges=(add(zero, *(b.interest for b in bridges)),
-                 add(zero, *(b.fees for b in bridges))) if case.bridges else None)
+        subsidies=subsidies, released=released, bridges=bridge_costs(bridges, years))
     charges, produits = line_totals(rows, "charges"), line_totals(rows, "produits")
     charges_total = add(zero, *charges.values())
     produits_total = add(zero, *produits.values())

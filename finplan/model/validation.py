@@ -1441,6 +1441,10 @@ def _bridges(check: _Checker, top: Mapping, project: Any, needs: tuple, funders:
     found: list = []
     labels: dict[str, int] = {}
     by_name = {name_key(f.name): (i, f) for i, f in enumerate(funders) if f is not _INVALID}
+    raw_funders = top.get("funder")
+    typed = {name_key(raw["name"]) for raw in (
+        raw_funders if isinstance(raw_funders, (list, tuple)) else ())
+        if isinstance(raw, Mapping) and isinstance(raw.get("name"), str)}
     for index, raw in enumerate(check.array(top, "bridge")):
         path = f"bridge[{index}]"
         bridge = _bridge(check, raw, path, project)
@@ -1459,6 +1463,8 @@ def _bridges(check: _Checker, top: Mapping, project: Any, needs: tuple, funders:
             continue
         i, funder = by_name.get(name_key(bridge.funder), (None, None))
         problem = None
+        if funder is None and name_key(bridge.funder) in typed:
+            continue  # a funder with a mistake of its own, said there
         if funder is None:
             check.fail(f"{path}.funder", "le nom d'un financeur de "
                        f"{section('funder')} : " + listed(

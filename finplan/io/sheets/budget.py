@@ -20,9 +20,16 @@ from finplan.io.grid import Book, Expectations
 from finplan.io.sheets.calculs import Details
 from finplan.io.sheets.financeurs import Funders
 from finplan.io.sheets.rows import SheetWriter, money, sum_local, sum_of
-from finplan.io.workbook_layout import CODE_COLUMN, FIRST_OUTPUT_ROW, LABEL_COLUMN
+from finplan.io.workbook_layout import (
+    CODE_COLUMN,
+    FIRST_OUTPUT_ROW,
+    LABEL_COLUMN,
+    quote_sheet,
+)
 from finplan.io.workbook_styles import NOTE_FONT
+from finplan.model.bridging import bridge_costs
 from finplan.model.budget import (
+    BRIDGE_ACCOUNTS,
     CERFA_SUB_LINES,
     CHARGE_LINES,
     CONTRIBUTIONS_CODE,
@@ -43,7 +50,7 @@ from finplan.model.money import Cents
 from finplan.model.plan import Plan
 from finplan.model.vocabulary import CERFA_74_LINES
 
-__all__ = ["Budget", "write_budget"]
+__all__ = ["Budget", "link_bridges", "write_budget"]
 
 # Wording of the form's totals.
 CHARGES_TOTAL, PRODUITS_TOTAL, GRAND_TOTAL = "TOTAL DES CHARGES", "TOTAL DES PRODUITS", "TOTAL"
@@ -71,6 +78,17 @@ class Budget:
         self.sheet = sheet
         self.charges_total = self.produits_total = self.line_68 = self.release = 0
         self.result = self.caf = 0
+        self.bridges: dict[str, int] = {}  # the facilities' interest and fees, by account
+
+    def operating_charges(self, y: int) -> str:
+        """Year ``y``'s charges total without the bridging facilities' interest and
+        fees (the base of the operating need and of the BFR, spec §3b), as a formula
+        term for another sheet."""
+        total = self.sheet.ref(self.charges_total, y)
+        if not self.bridges:
+            return total
+        costs = "+".join(self.sheet.ref(row, y) for row in self.bridges.values())
+        return f"({total}-({costs}))"
 
 
 class _Entry(NamedTuple):
@@ -78,15 +96,16 @@ class _Entry(NamedTuple):
 
     code: str
     label: str
-    formula: Callable[[int], str]
+    formula: Callable[[int], str] | None  # None: a value, until a later sheet links it
     cents: Sequence[Cents]
     merged: bool = False  # an engine account: its sub-line row shows it, no row of its own
 
 
 def _write_line(sheet: SheetWriter, code: str, text: str, entries: Sequence[_Entry],
-                cents: Sequence[Cents]) -> int:
+                cents: Sequence[Cents], found: dict[str, int] | None = None) -> int:
     """A line of the form, its sub-lines (each with its entries) and the entries no
-    sub-line takes; the line adds up its sub-lines and loose entries."""
+    sub-line takes; the line adds up its sub-lines and loose entries; ``found`` gets
+    the row of each bridging-facility entry (linked once « Trésorerie » is written)."""
     years = sheet.years
     line_row = sheet.line(code, text, None, [money(c) for c in cents], style="line")
     groups: dict[int | None, list[_Entry]] = {}
@@ -98,7 +117,7 @@ def _write_line(sheet: SheetWriter, code: str, text: str, entries: Sequence[_Ent
         sub_cents = add([0] * years, *(entry.cents for entry in members))
         sub_row = sheet.line(sub_code, "  " + sub_text, None, [money(c) for c in sub_cents])
         children.append(sub_row)
-        rows = _write_entries(sheet, [e for e in members if not e.merged], "    ")
+        rows = _write_entries(sheet, [e for e in members if not e.merged], "    ", found)
         merged = [e for e in members if e.merged]
         if rows or merged:
             for y in range(1, years + 1):
@@ -106,7 +125,7 @@ def _write_line(sheet: SheetWriter, code: str, text: str, entries: Sequence[_Ent
                     e.formula(y) for e in merged]
                 sheet.formula(sheet.local(sub_row, y), "+".join(terms),
                               money(sub_cents[y - 1]))
-    children += _write_entries(sheet, groups.get(None, []), "  ")
+    children += _write_entries(sheet, groups.get(None, []), "  ", found)
     if children:
         for y in range(1, years + 1):
             sheet.formula(sheet.local(line_row, y), sum_local(sheet, children, y),
@@ -114,9 +133,15 @@ def _write_line(sheet: SheetWriter, code: str, text: str, entries: Sequence[_Ent
     return line_row
 
 
-def _write_entries(sheet: SheetWriter, entries: Sequence[_Entry], indent: str) -> list[int]:
-    return [sheet.line(entry.code, indent + entry.label, entry.formula,
-                       [money(c) for c in entry.cents]) for entry in entries]
+def _write_entries(sheet: SheetWriter, entries: Sequence[_Entry], indent: str,
+                   found: dict[str, int] | None = None) -> list[int]:
+    rows = []
+    for entry in entries:
+        rows.append(sheet.line(entry.code, indent + entry.label, entry.formula,
+                               [money(c) for c in entry.cents]))
+        if found is not None and entry.formula is None and entry.code in BRIDGE_ACCOUNTS:
+            found[entry.code] = rows[-1]
+    return rows
 
 
 def _charge_entries(plan: Plan, details: Details) -> list[_Entry]:
@@ -137,7 +162,17 @@ def _charge_entries(plan: Plan, details: Details) -> list[_Entry]:
         entries.append(_Entry(account, ENGINE_ACCOUNTS[account],
                               lambda y, rows=rows: sum_of(calc, rows, y), cents,
                               merged=sub_line(account) is not None))
+    # the bridging facilities' interest and fees: values until « Trésorerie », where
+    # they are computed month by month, is written (link_bridges)
+    entries += [_Entry(code, BRIDGE_ACCOUNTS[code], None, cents)
+                for code, cents in _bridge_costs(plan).items()]
     return sorted(entries, key=lambda entry: entry.code)
+
+
+def _bridge_costs(plan: Plan) -> dict[str, list[Cents]]:
+    """The bridging facilities' interest (6616) and fees (627) by year, for the accounts
+    they fill (:func:`~finplan.model.bridging.bridge_costs`)."""
+    return bridge_costs(plan.bridges, len(plan.years))
 
 
 def _produit_entries(plan: Plan, details: Details, funders: Funders) -> list[_Entry]:
@@ -218,7 +253,7 @@ def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
     first = sheet.section("CHARGES")
     charges = grouped(_charge_entries(plan, details))
     charge_lines = [_write_line(sheet, code, text, charges.get(code, []),
-                                plan.charges.get(code, zeros))
+                                plan.charges.get(code, zeros), budget.bridges)
                     for code, text in {**CHARGE_LINES, TAX_LINE[0]: TAX_LINE[1]}.items()]
     budget.line_68 = charge_lines[list(CHARGE_LINES).index("68")]
     budget.charges_total = sheet.line(
@@ -289,3 +324,46 @@ def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
     # the longest label of the form (747, with its indent) fits
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 7, LABEL_COLUMN: 80})
     return budget
+
+
+def link_bridges(budget: Budget, financing: tuple[SheetWriter, int, int],
+                 monthly: tuple[SheetWriter, int]) -> None:
+    """Once « Trésorerie » is written: the Budget's bridging interest (6616) and fees
+    (627) are the sums of the year's months there, and the Plan de financement's
+    « Financements relais » the change of the facilities' balances from one December
+    to the next (an increase a ressource, a decrease an emploi)."""
+    month_sheet = monthly[0]
+    rows = month_sheet.rows
+    if not rows.get("bridge_balance"):
+        return
+    plan = budget.sheet.plan
+    years = len(plan.years)
+
+    def months(row_names: str, y: int) -> str:
+        first, last = month_sheet.column(12 * y - 11), month_sheet.column(12 * y)
+        prefix = f"{quote_sheet(month_sheet.name)}!"
+        return "+".join(f"SUM({prefix}{first}{row}:{last}{row})"
+                        for row in rows.get(row_names, ())) or "0"
+
+    costs = _bridge_costs(plan)
+    for code, row in budget.bridges.items():
+        figure = "bridge_interest" if code == "6616" else "bridge_fees"
+        for y in range(1, years + 1):
+            budget.sheet.formula(budget.sheet.local(row, y), months(figure, y),
+                                 money(costs[code][y - 1]))
+    plan_sheet = financing[0]
+    amounts = {row.code: row.amounts for row in plan.financing_rows}
+
+    def december(y: int) -> str:
+        if y == 0:
+            return "0"
+        return "(" + "+".join(month_sheet.ref(row, 12 * y)
+                              for row in rows["bridge_balance"]) + ")"
+
+    for code, sign in (("bridges", 1), ("bridges_repaid", -1)):
+        row = plan_sheet.rows[code][0]
+        for y in range(1, years + 1):
+            now, before = december(y), december(y - 1)
+            change = f"{now}-{before}" if sign > 0 else f"{before}-{now}"
+            plan_sheet.formula(plan_sheet.local(row, y), f"MAX(0,{change})",
+                               money(amounts[code][y - 1]))

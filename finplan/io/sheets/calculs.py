@@ -540,17 +540,16 @@ def write_per_fte(sheet: SheetWriter, plan: Plan, layout: InputLayout, fte_rows:
                    total=False)
 
 
-def link_operating_need(details: Details, budget_total_row: int, budget: SheetWriter,
-                         plan: Plan) -> None:
-    """The operating need refers to the budget's charges total; it lacks what the
-    earmarked needs' funders paid."""
+def link_operating_need(details: Details, charges: Callable[[int], str], plan: Plan) -> None:
+    """The operating need refers to the budget's charges total (``charges(y)``, without
+    the bridging facilities' costs); it lacks what the earmarked needs' funders paid."""
     sheet = details.sheet
     row = details.needs["operating"]
     need = plan.need_result("operating")
     for y in range(1, len(plan.years) + 1):
         earmarked = f"-{sheet.local(details.earmarked, y)}" if details.earmarked else ""
         sheet.formula(sheet.local(row, y),
-                      f"MAX(0,{budget.ref(budget_total_row, y)}-"
+                      f"MAX(0,{charges(y)}-"
                       f"{sheet.local(details.own_revenue, y)}-{sheet.local(details.release, y)}"
                       f"{earmarked})", money(need.amounts[y - 1]))
 

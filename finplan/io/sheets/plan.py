@@ -22,7 +22,17 @@ from finplan.io.workbook_layout import (
     FIRST_OUTPUT_ROW,
     LABEL_COLUMN,
 )
+from finplan.io.workbook_print import fit_one_page
+from finplan.model.financing import FinancingRow
 from finplan.model.plan import Plan
+
+
+def _bridge_line(sheet: SheetWriter, row: FinancingRow) -> int:
+    """A row of the bridging facilities' balances' change, as values until
+    « Trésorerie » is written (:func:`~finplan.io.sheets.budget.link_bridges`)."""
+    written = sheet.line("", row.label, None, [money(c) for c in row.amounts], total=False)
+    sheet.rows[row.code] = [written]
+    return written
 
 
 def write_financing(book: Book, plan: Plan, details: Details, budget: Budget,
@@ -44,7 +54,7 @@ def write_financing(book: Book, plan: Plan, details: Details, budget: Budget,
                      total=False)
     bfr = sheet.line("", "Besoin en fonds de roulement (BFR) de fin d'année",
                      bfr_of or (lambda y: (f"ROUND(bfr_jours/360*("
-                                           f"{bud.ref(budget.charges_total, y)}-"
+                                           f"{budget.operating_charges(y)}-"
                                            f"{bud.ref(budget.line_68, y)}),2)")),
                      [money(c) for c in plan.bfr], total=False)
     sheet.row += 1
@@ -71,6 +81,8 @@ def write_financing(book: Book, plan: Plan, details: Details, budget: Budget,
         sheet.line("", rows["caf_negative"].label, lambda y: f"MAX(0,-{sheet.local(caf, y)})",
                    [money(c) for c in rows["caf_negative"].amounts], total=False),
     ]
+    if "bridges_repaid" in rows:  # formulas once « Trésorerie » is written (link_bridges)
+        emplois.append(_bridge_line(sheet, rows["bridges_repaid"]))
     total_emplois = sheet.line("", "Total des emplois", lambda y: sum_local(sheet, emplois, y),
                                [money(c) for c in plan.emplois], total=False, style="total")
     sheet.name_block("plan_emplois", first, total_emplois, sheet.first_year_column + years - 1)
@@ -90,6 +102,8 @@ def write_financing(book: Book, plan: Plan, details: Details, budget: Budget,
                                  lambda y: bfr_change(y, -1),
                                  [money(c) for c in rows["bfr_decrease"].amounts],
                                  total=False))
+    if "bridges" in rows:
+        ressources.append(_bridge_line(sheet, rows["bridges"]))
     total_ressources = sheet.line("", "Total des ressources",
                                   lambda y: sum_local(sheet, ressources, y),
                                   [money(c) for c in plan.ressources], total=False,
@@ -125,6 +139,7 @@ def write_financing(book: Book, plan: Plan, details: Details, budget: Budget,
                            lambda y, name=funding.name: funders.cell(name, y),
                            [money(c) for c in funding.amounts], total=False)
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 3, LABEL_COLUMN: 60})
+    fit_one_page(sheet.sheet)  # the financing plan on one sheet of paper
     return sheet, cash, bfr
 
 

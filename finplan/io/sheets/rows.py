@@ -78,6 +78,9 @@ class SheetWriter:
         self.row = 1
         self.period_width: float = 14  # width of a period column
         self.sheet: Sheet = book.create_sheet(SHEETS[key])
+        # rows another sheet's formulas refer to once this one is written, by name (the
+        # bridging facilities' rows of « Trésorerie », for the Budget and the Plan)
+        self.rows: dict[str, list[int]] = {}
 
     @property
     def name(self) -> str:
