@@ -129,6 +129,10 @@ MEASURES = {
                       "≤ 0.25 × b5a147e"),
     "montecarlo_demo": ("Monte Carlo 10 000 draws, demo", "montecarlo", "demo", "seconds",
                         "ms", "≤ 0.8 × 48dd32d"),
+    "compute_plain": ("compute, demo without its bridges (same work)", "compute", "plain",
+                      "seconds", "ms", "—"),
+    "montecarlo_plain": ("Monte Carlo 10 000 draws, demo without its bridges",
+                         "montecarlo", "plain", "seconds", "ms", "≤ 0.8 × 48dd32d"),
     "montecarlo_memory": ("Monte Carlo 100 000 draws, 200 lines, 50 varied: peak",
                           "montecarlo_memory", "large", "peak_mb", "MB", "< 250 MB"),
     "montecarlo_large": ("Monte Carlo 100 000 draws, 200 lines, 50 varied: time",
@@ -140,6 +144,8 @@ MEASURES = {
     "build_demo": ("build, demo, saved / openpyxl load + save", "build", "demo", "ratio",
                    "×", "—"),
     "fill_demo": ("fill the demo workbook", "fill", "demo", "seconds", "ms", "≤ 1.0 × 48dd32d"),
+    "fill_plain": ("fill the workbook of the demo without its bridges", "fill", "plain",
+                   "seconds", "ms", "≤ 1.0 × 48dd32d"),
     "batch": ("batch of 100 cases, 2 jobs", "batch", "demo", "seconds", "s", "≤ 20 s"),
 }
 
@@ -174,13 +180,35 @@ def plan_json_ratio(version: Path, demo: Path, folder: Path) -> dict:
     return {"ratio": plan / base, "seconds": plan, "base": base}
 
 
+def write_plain_demo(path: Path) -> Path:
+    """The bundled example without its bridging facilities (its ``[[bridge]]`` tables
+    dropped as text): the same work for a finplan from before issue 17, which cannot
+    read them."""
+    import finplan
+
+    blocks = finplan.demo_path().read_text("utf-8").split("\n\n")
+    path.write_text("\n\n".join(block for block in blocks if not any(
+        line.startswith("[[bridge]]") for line in block.splitlines())), "utf-8")
+    return path
+
+
+def case_of(version: Path, cases: dict[str, Path], case: str) -> Path:
+    """The case a version is timed on: the demo is each version's own bundled example
+    (an earlier finplan cannot read a later example: since issue 17 it carries its
+    bridging facilities), the large case the same file for every version."""
+    if case == "demo":
+        return version / "finplan" / "examples" / cases[case].name
+    return cases[case]
+
+
 def figure(name: str, version: Path, cases: dict[str, Path], repeat: int,
            folder: Path) -> dict:
     _, kind, case, _, _, _ = MEASURES[name]
     work = Path(tempfile.mkdtemp(dir=folder))
+    path = case_of(version, cases, case)
     if kind is None:
-        return plan_json_ratio(version, cases[case], work)
-    values = child(version, CHILDREN[kind], [str(cases[case]), str(repeat), str(work)], work)
+        return plan_json_ratio(version, path, work)
+    values = child(version, CHILDREN[kind], [str(path), str(repeat), str(work)], work)
     if "floor" in values:
         values["ratio"] = values["seconds"] / values["floor"]
     return values
@@ -216,6 +244,7 @@ def main() -> None:
         import finplan
 
         cases = {"demo": finplan.demo_path(),
+                 "plain": write_plain_demo(folder / "demo-sans-relais.toml"),
                  "large": write_large_case(folder / "large.toml")}
         rounds = {name: 1 if MEASURES[name][1] in ("batch", "montecarlo_memory")
                   else options.repeat if MEASURES[name][1] is None else 3

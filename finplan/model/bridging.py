@@ -107,10 +107,10 @@ def _available(bridge: Bridge, t: int) -> bool:
     return t >= bridge.from_month and (bridge.repay != "date" or t < bridge.repay_month)
 
 
-def _headroom(bridge: Bridge, balance: Any, owed: Any) -> Any:
-    """How much more it may lend: up to its ceiling, and for a facility tied to a
-    funder's receivable up to ``advance_share × R_F(t)``."""
-    limit = to_cents(bridge.ceiling)
+def _headroom(bridge: Bridge, ceiling: Cents, balance: Any, owed: Any) -> Any:
+    """How much more it may lend: up to its ``ceiling`` (cents), and for a facility tied
+    to a funder's receivable up to ``advance_share × R_F(t)``."""
+    limit: Any = ceiling
     if bridge.kind in TIED_KINDS:
         limit = minimum(limit, times(owed, advance_share(bridge)))
     return positive(limit - balance)
@@ -128,9 +128,12 @@ def run_facilities(bridges: Sequence[Bridge], before: Sequence[Any],
     balance: list[Any] = [0] * count
     ever: list[Any] = [0] * count  # 1 (True) once drawn
     monthly_rates = [Fraction(bridge.annual_rate) / 12 for bridge in bridges]
+    ceilings = [to_cents(bridge.ceiling) for bridge in bridges]
+    fee_cents = [to_cents(bridge.fee) for bridge in bridges]
     effect: Any = 0
     for t in range(1, len(before) + 1):
-        interest = [times(balance[k], monthly_rates[k]) for k in range(count)]
+        interest = [times(balance[k], monthly_rates[k]) if monthly_rates[k] else 0
+                    for k in range(count)]
         repaid: list[Any] = [0] * count
         left: dict[str, Any] = {}
         for k, bridge in enumerate(bridges):
@@ -148,15 +151,18 @@ def run_facilities(bridges: Sequence[Bridge], before: Sequence[Any],
         for k, bridge in enumerate(bridges):
             if not _available(bridge, t):
                 continue
-            room = _headroom(bridge, balance[k],
+            room = _headroom(bridge, ceilings[k], balance[k],
                              owed[bridge.funder][t - 1] if bridge.kind in TIED_KINDS else 0)
-            fees[k] = to_cents(bridge.fee) * ((x < 0) & (room > 0) & (ever[k] == 0))
-            x = x - fees[k]
+            if fee_cents[k]:  # paid before a first draw
+                fees[k] = fee_cents[k] * ((x < 0) & (room > 0) & (ever[k] == 0))
+                x = x - fees[k]
+                effect = effect - fees[k]
             drawn[k] = minimum(room, negative(x))
             x = x + drawn[k]
-            ever[k] = ever[k] | (drawn[k] > 0)
+            if fee_cents[k]:
+                ever[k] = ever[k] | (drawn[k] > 0)
             balance[k] = balance[k] + drawn[k]
-            effect = effect + drawn[k] - fees[k]
+            effect = effect + drawn[k]
         for k in reversed(range(count)):
             if bridges[k].repay == "surplus":
                 back = minimum(balance[k], positive(x))
@@ -264,28 +270,34 @@ def run_facilities_draws(bridges: Sequence[Bridge], before: Any, paid: Mapping[s
     """
     import numpy as np
 
+    if not bridges:  # nothing to draw: no effect, no cost (one row, broadcast)
+        none = np.zeros((1, years), dtype=np.int64)
+        return 0, none, none, none
     rows = max([len(before), *(len(p) for p in paid.values())])
     paid_months = {name: list(payments.T) for name, payments in paid.items()}
     owed = {name: receivable(list(amounts[name].T), paid_months[name]) for name in paid}
     flows = run_facilities(bridges, list(before.T), paid_months, owed)
+    months = before.shape[1]
 
-    def grid(values: Sequence[Any]) -> Any:  # months (an int or a value per draw) -> array
-        return np.column_stack([np.broadcast_to(np.asarray(v, dtype=np.int64), (rows,))
-                                for v in values])
+    def total(figure: str, selected: Sequence[int]) -> Any:
+        """The facilities' sum of a figure in the ``selected`` months (0-based): an
+        array draws × months, a column each (an int or a value per draw) added in."""
+        found = np.zeros((len(selected), rows), dtype=np.int64)  # a month a row: fast
+        for facility in flows:
+            values = getattr(facility, figure)
+            for column, month in enumerate(selected):
+                if not isinstance(values[month], int) or values[month]:  # 0: nothing
+                    found[column] += values[month]
+        return found.T
 
     def by_year(monthly: Any) -> Any:
-        return np.column_stack([monthly[:, 12 * y:12 * (y + 1)].sum(axis=1)
-                                for y in range(years)])
+        return monthly.reshape(rows, years, 12).sum(axis=2)
 
-    zero = np.zeros((rows, 12 * years), dtype=np.int64)
-    drawn = sum((grid(f.drawn) for f in flows), zero)
-    repaid = sum((grid(f.repaid) for f in flows), zero)
-    interest = sum((grid(f.interest) for f in flows), zero)
-    fees = sum((grid(f.fees) for f in flows), zero)
-    balance = sum((grid(f.balance) for f in flows), zero)
-    effect = np.cumsum(drawn - repaid - interest - fees, axis=1)
-    return (effect, by_year(interest), by_year(fees),
-            balance[:, [12 * y - 1 for y in range(1, years + 1)]])
+    every = range(months)
+    costs = total("interest", every), total("fees", every)
+    moved = total("drawn", every) - total("repaid", every) - costs[0] - costs[1]
+    return (np.cumsum(moved, axis=1), by_year(costs[0]), by_year(costs[1]),
+            total("balance", [12 * y - 1 for y in range(1, years + 1)]))
 
 
 # A ceiling no gap reaches (finplan's largest number, 100 billion euros): a facility
