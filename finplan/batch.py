@@ -45,7 +45,6 @@ __all__ = ["run_batch", "BatchResult", "SUMMARY_NAME", "case_files", "name_key"]
 
 SUMMARY_NAME = "synthese"
 SUMMARY_SUFFIXES = (".xlsx", ".json")
-EXCEL_LOCK_PREFIX = "~$"
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,7 @@ class _Job:
     force: bool
     refusal: str | None = None
     existing: str | None = None
-    locked: str | None = None
+    locked: tuple[str, str] | None = None  # (program, lock file) of an open workbook
 
 
 def _empty_row(case_path: Path) -> dict[str, Any]:
@@ -122,7 +121,7 @@ WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10
 
 def _obstacle(job: _Job) -> str | None:
     """Why the job's workbook must not be written, in French (None: it may)."""
-    from finplan.io.workbook_files import backup_path
+    from finplan.io.workbook_files import backup_path, open_elsewhere, open_message
 
     if job.refusal:
         return job.refusal
@@ -130,10 +129,9 @@ def _obstacle(job: _Job) -> str | None:
         return (f"{job.case_path.name} donnerait le classeur {job.target.name}, un nom que "
                 "Windows réserve à un périphérique (CON, PRN, AUX, NUL, COM1…, LPT1…) : "
                 "renommez ce fichier. Aucun classeur n'a été écrit pour ce dossier.")
-    lock = job.target.with_name(EXCEL_LOCK_PREFIX + job.target.name)
-    if job.locked or lock.exists():
-        return (f"{job.target.name} semble ouvert dans Excel (le fichier "
-                f"{job.locked or lock.name} est présent dans {job.target.parent}) : il "
+    found = job.locked or open_elsewhere(job.target)
+    if found:
+        return (f"{open_message(job.target.name, *found, job.target.parent)} : il "
                 "n'est pas remplacé, même avec --force. Fermez-le puis relancez. Aucun "
                 "classeur n'a été écrit pour ce dossier.")
     if job.existing and not job.force:
@@ -223,14 +221,15 @@ def _output_folder(output: Path) -> dict[str, str]:
 def _summary_paths(output: Path, existing: dict[str, str], force: bool) -> list[Path]:
     """Where the summary files go; refuses (before anything is written) a summary
     left by an earlier run without ``force``, and one open in Excel."""
+    from finplan.io.workbook_files import open_elsewhere, open_message
+
     paths = []
     for suffix in SUMMARY_SUFFIXES:
         name = SUMMARY_NAME + suffix
-        lock = existing.get(name_key(EXCEL_LOCK_PREFIX + name))
-        if lock:
-            raise FinplanError(f"{name} semble ouvert dans Excel (le fichier {lock} est "
-                               f"présent dans {output}) : fermez-le puis relancez. Rien n'a "
-                               "été écrit.")
+        found = open_elsewhere(output / name, lambda lock: existing.get(name_key(lock)))
+        if found:
+            raise FinplanError(f"{open_message(name, *found, output)} : fermez-le puis "
+                               "relancez. Rien n'a été écrit.")
         there = existing.get(name_key(name))
         if there and not force:
             raise FinplanError(f"{output / there} existe déjà (la synthèse d'un lot "
@@ -250,7 +249,7 @@ def _plan_jobs(cases: list[Path], output: Path, existing: dict[str, str],
     backups of the files this run will replace, then the cases in name order; a
     case whose workbook name is already taken gets an error row.
     """
-    from finplan.io.workbook_files import backup_path
+    from finplan.io.workbook_files import backup_path, open_elsewhere
 
     taken: dict[str, str] = {}
     for path in summaries:
@@ -280,7 +279,7 @@ def _plan_jobs(cases: list[Path], output: Path, existing: dict[str, str],
                        "dossier.")
         else:
             taken[key] = f"celui de {case.name}"
-        locked = existing.get(name_key(EXCEL_LOCK_PREFIX + target.name))
+        locked = open_elsewhere(target, lambda lock: existing.get(name_key(lock)))
         jobs.append(_Job(case, target, force, refusal, there, locked))
     return jobs
 

@@ -23,6 +23,11 @@ SMALL_CASE = ('format = "finplan/1"\n[project]\nname = "Essai"\n'
               'organisation = "Association d\'essai"\nfirst_year = 2027\nyears = 2\n')
 
 
+# the lock file each spreadsheet program puts beside a workbook it has open (issue 29:
+# LibreOffice's too)
+OPEN_IN = [("~$", "", "Excel"), (".~lock.", "#", "LibreOffice")]
+
+
 def _cases(folder: Path, *names: str) -> Path:
     folder.mkdir(exist_ok=True)
     for name in names:
@@ -81,14 +86,16 @@ def test_force_replaces_an_existing_workbook_and_keeps_it_as_a_backup(tmp_path):
     assert not [p for p in output.iterdir() if p.name.startswith(".~finplan")]
 
 
-def test_a_workbook_open_in_excel_is_refused_even_with_force(tmp_path):
+@pytest.mark.parametrize("before_name, after_name, program", OPEN_IN)
+def test_a_workbook_open_in_excel_is_refused_even_with_force(tmp_path, before_name,
+                                                             after_name, program):
     folder = _cases(tmp_path / "dossiers", "plan.toml")
     output = tmp_path / "sorties"
     output.mkdir()
     before = _volunteer_workbook(output / "plan.xlsx")
-    (output / "~$plan.xlsx").write_bytes(b"owner")
+    (output / f"{before_name}plan.xlsx{after_name}").write_bytes(b"owner")
     result = run_batch(folder, output, progress=False, force=True)
-    assert "semble ouvert dans Excel" in result.rows[0]["erreurs"]
+    assert f"semble ouvert dans {program}" in result.rows[0]["erreurs"]
     assert result.exit_code == 2
     assert (output / "plan.xlsx").read_bytes() == before
     assert not (output / "plan.bak.xlsx").exists()
@@ -128,14 +135,17 @@ def test_a_summary_left_by_an_earlier_run_stops_the_batch_before_anything_is_wri
     assert (output / "nouveau.xlsx").exists()
 
 
-def test_a_summary_open_in_excel_stops_the_batch_even_with_force(tmp_path):
+@pytest.mark.parametrize("before_name, after_name, program", OPEN_IN)
+def test_a_summary_open_in_excel_stops_the_batch_even_with_force(tmp_path, before_name,
+                                                                 after_name, program):
     folder = _cases(tmp_path / "dossiers", "plan.toml")
     output = tmp_path / "sorties"
     output.mkdir()
-    (output / "~$synthese.xlsx").write_bytes(b"owner")
+    lock = f"{before_name}synthese.xlsx{after_name}"
+    (output / lock).write_bytes(b"owner")
     result = _batch(str(folder), "-o", str(output), "--force")
-    assert result.exit_code == 2 and "ouvert dans Excel" in result.output
-    assert sorted(p.name for p in output.iterdir()) == ["~$synthese.xlsx"]
+    assert result.exit_code == 2 and f"ouvert dans {program}" in result.output
+    assert sorted(p.name for p in output.iterdir()) == [lock]
 
 
 def test_a_case_named_like_the_summary_keeps_its_name_free_of_the_summary(tmp_path):

@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
@@ -75,12 +76,14 @@ def test_a_blank_workbook_is_not_called_filled(tmp_path):
     assert "rempli" not in result.output
 
 
-def test_a_workbook_open_in_excel_is_refused_even_with_force(tmp_path):
+@pytest.mark.parametrize("lock, program", [("~$finplan_plan.xlsx", "Excel"),
+                                           (".~lock.finplan_plan.xlsx#", "LibreOffice")])
+def test_a_workbook_open_in_excel_is_refused_even_with_force(tmp_path, lock, program):
     folder = _filled_folder(tmp_path)
-    (folder / "~$finplan_plan.xlsx").write_bytes(b"owner")
+    (folder / lock).write_bytes(b"owner")
     before = _snapshot(folder)
     result = _init(folder, "--force")
-    assert result.exit_code == 2 and "ouvert dans Excel" in result.output
+    assert result.exit_code == 2 and f"ouvert dans {program}" in result.output
     assert _snapshot(folder) == before
 
 

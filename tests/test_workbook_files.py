@@ -234,12 +234,14 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     assert read_workbook_case(open_workbook(target)).case == case
 
 
-def test_fill_refuses_a_workbook_open_in_excel(tmp_path):
+@pytest.mark.parametrize("lock, program", [("~$plan.xlsx", "Excel"),
+                                           (".~lock.plan.xlsx#", "LibreOffice")])
+def test_fill_refuses_a_workbook_open_in_excel(tmp_path, lock, program):
     target = tmp_path / "plan.xlsx"
     build_workbook(finplan.load_case(finplan.demo_path())).workbook.save(target)
     before = target.read_bytes()
-    (tmp_path / "~$plan.xlsx").write_bytes(b"owner")
-    with pytest.raises(FinplanError, match="semble ouvert dans Excel"):
+    (tmp_path / lock).write_bytes(b"owner")
+    with pytest.raises(FinplanError, match=f"semble ouvert dans {program}"):
         fill_workbook(target)
     assert target.read_bytes() == before
 

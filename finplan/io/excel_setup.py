@@ -220,11 +220,12 @@ def _check_writable(folder: Path, targets: list[Path]) -> None:
     """Refuse, before anything is written, a target open in Excel, read-only, or in a
     folder that cannot be written."""
     for path in targets:
-        lock = path.with_name("~$" + path.name)
-        if lock.exists():
-            raise FinplanError(f"{path.name} semble ouvert dans Excel (le fichier "
-                               f"{lock.name} est présent dans {path.parent}) : fermez le "
-                               "classeur puis relancez, même avec --force. Rien n'a été "
+        from finplan.io.workbook_files import open_elsewhere, open_message
+
+        found = open_elsewhere(path)
+        if found:
+            raise FinplanError(f"{open_message(path.name, *found, path.parent)} : fermez "
+                               "le classeur puis relancez, même avec --force. Rien n'a été "
                                "modifié.")
     if folder.exists() and not folder.is_dir():
         raise FinplanError(f"{folder} est un fichier, pas un dossier : donnez le dossier "

@@ -13,7 +13,8 @@ Every file finplan writes goes through :func:`replace_file`:
 - a new file never replaces an existing one unless asked (``force``), not even
   one another program creates at the same instant; what ``force`` replaces is
   kept without ever replacing an earlier backup (:func:`free_backup_path`);
-- a workbook open in Excel (its ``~$`` lock file is present), a read-only file,
+- a workbook open in Excel or LibreOffice (its ``~$`` or ``.~lock.…#`` lock file is
+  present), a read-only file,
   a folder that cannot be written, a backup that is a link or not a regular file
   are left alone, with a message saying what to do;
 - a symbolic link to a regular file is followed: the file it points to is saved
@@ -222,17 +223,45 @@ def _check_folder(shown: Path, target: Path) -> None:
                            "ou demandez le droit d'y écrire. Rien n'a été modifié.")
 
 
+def lock_files(name: str) -> dict[str, str]:
+    """The lock files a spreadsheet program puts beside a workbook it has open, by
+    name: Excel's ``~$name``, LibreOffice's ``.~lock.name#``.
+
+    >>> lock_files("plan.xlsx")
+    {'~$plan.xlsx': 'Excel', '.~lock.plan.xlsx#': 'LibreOffice'}
+    """
+    return {f"~${name}": "Excel", f".~lock.{name}#": "LibreOffice"}
+
+
+def open_elsewhere(path: Path, present: Callable[[str], str | None] | None = None
+                   ) -> tuple[str, str] | None:
+    """(program, lock file) when ``path`` looks open in Excel or LibreOffice (its lock
+    file is beside it), else None. ``present(name)``: the name of that file as the
+    folder lists it, None if absent (default: looked up on the disk)."""
+    for lock, program in lock_files(path.name).items():
+        found = present(lock) if present else (
+            lock if path.with_name(lock).exists() else None)
+        if found:
+            return program, found
+    return None
+
+
+def open_message(name: str, program: str, lock: str, where: Path | None = None) -> str:
+    """« plan.xlsx semble ouvert dans Excel (le fichier ~$plan.xlsx est présent) »."""
+    folder = f" dans {where}" if where else ""
+    return (f"{name} semble ouvert dans {program} (le fichier {lock} est présent{folder})")
+
+
 def check_writable(path: Path) -> None:
-    """Refuse to touch a file that is open in Excel, read-only, a folder or a dangling
-    link, or whose folder cannot be written."""
+    """Refuse to touch a file that is open in Excel or LibreOffice, read-only, a folder
+    or a dangling link, or whose folder cannot be written."""
     path = Path(path)
     target = _real_target(path)
     for place in dict.fromkeys((path, target)):
-        lock = place.with_name("~$" + place.name)
-        if lock.exists():
-            raise FinplanError(f"{path.name} semble ouvert dans Excel (le fichier {lock.name} "
-                               "est présent) : fermez le classeur puis relancez la commande. "
-                               "Rien n'a été modifié.")
+        found = open_elsewhere(place)
+        if found:
+            raise FinplanError(f"{open_message(path.name, *found)} : fermez le classeur "
+                               "puis relancez la commande. Rien n'a été modifié.")
     if target.exists() and not os.access(target, os.W_OK):
         raise FinplanError(f"{path} est en lecture seule : finplan ne peut pas l'enregistrer. "
                            "Rien n'a été modifié.")
