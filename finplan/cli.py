@@ -1,7 +1,8 @@
 """The ``finplan`` command.
 
 Exit codes: 0 when every check passes, 1 when a check fails, 2 on bad input
-(the French report says what and where), 3 on an internal error.
+(the French report says what and where) or a mistyped command (click's usage errors,
+in French), 3 on an internal error, 130 when stopped by Ctrl-C.
 """
 
 from __future__ import annotations
@@ -25,6 +26,71 @@ from finplan.model.vocabulary import counted
 from finplan.report import render_plan
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report a process stopped by SIGINT
+INTERRUPTED = ("Interrompu (Ctrl-C) : la commande s'est arrêtée. Un fichier en cours "
+               "d'enregistrement reste dans sa version précédente : relancez la commande.")
+
+# click's usage errors, in French: its English sentence (a pattern) -> ours.
+_USAGE_WORDS = (
+    (r"No such command '(.*)'\.", "commande inconnue « {0} »"),
+    (r"No such option:? '?([^' ]+)'?\.?(?: Did you mean '?([^'?]+)'?\?)?",
+     "option inconnue « {0} »{1}"),
+    (r"Missing argument '(.*)'\.", "il manque l'argument {0}"),
+    (r"Missing option '(.*)'\.", "il manque l'option {0}"),
+    (r"Option '(.*)' requires an argument\.", "l'option {0} attend une valeur"),
+    (r"Got unexpected extra arguments? \((.*)\)", "argument en trop : {0}"),
+    (r"Invalid value for '(.*)': '(.*)' is not a valid integer(?: range)?\.",
+     "valeur « {1} » refusée pour {0} : un nombre entier est attendu"),
+    (r"Invalid value for '(.*)': '(.*)' is not a valid float(?: range)?\.",
+     "valeur « {1} » refusée pour {0} : un nombre est attendu"),
+    (r"Invalid value for '(.*)': (.*) is not in the range (.*)\.",
+     "valeur {1} refusée pour {0} : elle doit être {2}"),
+    (r"Invalid value for '(.*)': '(.*)' is not one of (.*)\.",
+     "valeur « {1} » refusée pour {0} : valeurs possibles {2}"),
+    (r"Invalid value for '(.*)': (.*)", "valeur refusée pour {0} : {1}"),
+)
+
+
+def usage_message(error: click.UsageError) -> str:
+    """A usage error (unknown command or option, missing argument, a value click
+    refuses) in French, with where to find help.
+
+    >>> print(usage_message(click.UsageError("No such option '--jsn'. Did you mean '--json'?")))
+    Erreur d'utilisation : option inconnue « --jsn » (vouliez-vous dire « --json » ?). Aide \
+: finplan --help, ou finplan COMMANDE --help.
+    """
+    import re
+
+    text = error.format_message()
+    for pattern, french in _USAGE_WORDS:
+        found = re.fullmatch(pattern, text, flags=re.DOTALL)
+        if found:
+            groups = [(group or "").replace("'", "") for group in found.groups()]
+            if french.startswith("option inconnue"):
+                groups[1] = f" (vouliez-vous dire « {groups[1]} » ?)" if groups[1] else ""
+            text = french.format(*groups)
+            break
+    return (f"Erreur d'utilisation : {text.rstrip('.')}. Aide : finplan --help, ou "
+            "finplan COMMANDE --help.")
+
+
+class _French(click.Group):
+    """The ``finplan`` group: usage errors in French (exit 2), Ctrl-C a French message
+    and exit 130 (click would print « Aborted! » and exit 1)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as error:
+            click.echo(usage_message(error), err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except (KeyboardInterrupt, click.Abort):
+            click.echo(f"\n{INTERRUPTED}", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except click.ClickException as error:
+            click.echo(f"Erreur : {error.format_message()}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
 
 
 def _guarded(command: Callable[..., int]) -> Callable[..., None]:
@@ -85,7 +151,7 @@ def _printable_output() -> None:
                 stream.reconfigure(encoding="utf-8")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_French, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="finplan")
 def main() -> None:
     """finplan : plan de financement multi-financeurs et budget prévisionnel sur 3 ans."""
@@ -159,11 +225,17 @@ def fill_command(workbook: str) -> int:
     """Lit les hypothèses d'un classeur rempli, calcule le plan et réécrit les feuilles de
     résultats dans le même classeur (les hypothèses ne sont jamais modifiées ; la
     version précédente est gardée en .bak.xlsx)."""
+    from finplan.io.workbook_files import backup_path
     from finplan.io.workbook_write import fill_workbook
 
     result = fill_workbook(workbook)
-    click.echo(f"Classeur calculé : {workbook}" + (
-        f" (version précédente gardée : {result.backup})" if result.backup else ""))
+    kept = ""
+    if result.backup:
+        usual = backup_path(result.backup.with_name(Path(workbook).name))
+        kept = f" (version précédente gardée : {result.backup}" + (
+            f" ; {usual.name}, qui n'est pas une sauvegarde faite par finplan, est laissé "
+            "tel quel)" if result.backup.name != usual.name else ")")
+    click.echo(f"Classeur calculé : {workbook}{kept}")
     _echo_verdict(result.plan, result.notes)
     return EXIT_CHECK_FAILED if result.notes else _plan_exit(result.plan)
 

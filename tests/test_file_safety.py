@@ -403,15 +403,23 @@ def test_a_backup_that_is_a_link_is_never_written_through(tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text("mes notes", "utf-8")
     symlink_or_skip(tmp_path / "plan.bak.xlsx", notes)
-    _refused(["fill", str(target)], tmp_path, "plan.bak.xlsx est un lien symbolique",
-             "Supprimez ou renommez plan.bak.xlsx")
-    # a replacement on request keeps every existing backup: the old workbook goes to
-    # plan.bak-2.xlsx, the link and its target are left alone
+    # not a backup finplan made (issue 29): left alone, the old workbook goes beside it
+    old = target.read_bytes()
+    code, output = _run(["fill", str(target)])
+    assert code == 0 and "plan.bak-2.xlsx" in output, output
+    assert (tmp_path / "plan.bak-2.xlsx").read_bytes() == old
+    # a replacement on request keeps every existing backup too
     old = target.read_bytes()
     result = CliRunner().invoke(main, ["build", DEMO, "-o", str(target), "--force"])
     assert result.exit_code in (0, 1), result.output
-    assert (tmp_path / "plan.bak-2.xlsx").read_bytes() == old
+    assert (tmp_path / "plan.bak-3.xlsx").read_bytes() == old
     assert (tmp_path / "plan.bak.xlsx").is_symlink()
+    assert notes.read_text("utf-8") == "mes notes"
+    # finplan's own backup later replaced by a link is not written through either
+    (tmp_path / "plan.bak-2.xlsx").unlink()
+    symlink_or_skip(tmp_path / "plan.bak-2.xlsx", notes)
+    code, output = _run(["fill", str(target)])
+    assert code == 0 and (tmp_path / "plan.bak-2.xlsx").is_symlink(), output
     assert notes.read_text("utf-8") == "mes notes"
 
 
@@ -436,7 +444,10 @@ def test_force_twice_never_replaces_the_backup_holding_the_users_file(tmp_path):
 def test_a_backup_that_is_not_a_regular_file_is_refused(tmp_path):
     target = _demo_workbook(tmp_path / "plan.xlsx")
     (tmp_path / "plan.bak.xlsx").mkdir()
-    _refused(["fill", str(target)], tmp_path, "plan.bak.xlsx est un dossier")
+    code, output = _run(["fill", str(target)])  # not finplan's: left alone (issue 29)
+    assert code == 0 and "plan.bak-2.xlsx" in output, output
+    assert (tmp_path / "plan.bak.xlsx").is_dir()
+    assert list((tmp_path / "plan.bak.xlsx").iterdir()) == []
 
 
 def test_a_dangling_link_as_output_is_refused(tmp_path):
@@ -660,8 +671,10 @@ def test_read_only_backups_and_folders_are_french_messages(shared_folder):
     folder = shared_folder
     target = _demo_workbook(folder / "plan.xlsx")
     target.chmod(0o666)
-    (folder / "plan.bak.xlsx").write_bytes(PREVIOUS)
+    code, output = _as_unprivileged(["fill", str(target)])  # finplan's backup, recorded
+    assert code in (0, 1) and "plan.bak.xlsx" in output, output
     (folder / "plan.bak.xlsx").chmod(0o444)
+    previous = (folder / "plan.bak.xlsx").read_bytes()
     before = _snapshot(folder)
     code, output = _as_unprivileged(["fill", str(target)])
     assert code == 2 and "La sauvegarde" in output and "interne" not in output, output
@@ -670,7 +683,7 @@ def test_read_only_backups_and_folders_are_french_messages(shared_folder):
     original = target.read_bytes()
     code, output = _as_unprivileged(["build", DEMO, "-o", str(target), "--force"])
     assert code in (0, 1) and "plan.bak-2.xlsx" in output, output
-    assert (folder / "plan.bak.xlsx").read_bytes() == PREVIOUS
+    assert (folder / "plan.bak.xlsx").read_bytes() == previous
     assert (folder / "plan.bak-2.xlsx").read_bytes() == original
     locked = folder / "ferme"
     locked.mkdir()

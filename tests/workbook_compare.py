@@ -1,5 +1,6 @@
 """Cell-by-cell comparison of two workbooks: values, formulas, defined names,
-tables and data validations; volatile metadata (timestamps) ignored."""
+tables and data validations; volatile metadata (timestamps) and the record of the
+backup a fill made (a file beside the workbook, not its content) ignored."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
+from finplan.io.workbook_layout import BACKUP_RECORD, LISTS_SHEET
+
 
 def _content(book: Workbook) -> dict:
     sheets = {}
     for sheet in book.worksheets:
         cells = {cell.coordinate: cell.value for row in sheet.iter_rows() for cell in row
-                 if cell.value is not None}
+                 if cell.value is not None
+                 and not (sheet.title == LISTS_SHEET and cell.coordinate in BACKUP_RECORD)}
         sheets[sheet.title] = {
             "cells": cells,
             "tables": dict(sheet.tables.items()),

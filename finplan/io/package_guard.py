@@ -100,6 +100,13 @@ def _check_directory(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     if declared > LIMITS["uncompressed_bytes"]:
         raise _refuse(path, f"une fois décompressé il ferait {declared // 1_000_000} Mo "
                       f"(au plus {LIMITS['uncompressed_bytes'] // 1_000_000} Mo)")
+    seen: set[str] = set()
+    for info in infos:  # part names are compared ignoring case (Open Packaging Conventions)
+        name = info.filename.casefold()
+        if name in seen:
+            raise _refuse(path, f"il contient deux fois la partie {info.filename} (un "
+                          "classeur qu'Excel n'écrit jamais : lequel des deux lire ?)")
+        seen.add(name)
     for info in infos:
         if info.file_size > _CHUNK and info.file_size > LIMITS["ratio"] * max(
                 info.compress_size, 1):

@@ -9,7 +9,9 @@ Every file finplan writes goes through :func:`replace_file`:
 - the file it replaces is kept as ``<name>.bak<suffix>``: copied to a temporary
   file, flushed, then renamed over the previous backup, so that a crash at any
   moment leaves the file either old or new, and the backup either the previous
-  one or a complete copy of the old file;
+  one or a complete copy of the old file; only a backup finplan made and recorded is
+  replaced so (:func:`rolling_backup`): a user's own ``plan.bak.xlsx`` is left alone
+  and the next free numbered name taken;
 - a new file never replaces an existing one unless asked (``force``), not even
   one another program creates at the same instant; what ``force`` replaces is
   kept without ever replacing an earlier backup (:func:`free_backup_path`);
@@ -475,15 +477,52 @@ def _remove(paths: list[str]) -> None:
 # ---------------------------------------------------------------------------------------
 # Saving.
 
+def rolling_backup(path: Path, recorded: tuple[str, str] | None) -> tuple[Path, str]:
+    """Where the next save of ``path`` keeps the file it replaces, and the SHA-256 of that
+    file (to record in the new one). ``recorded``: (name, SHA-256) of the backup the
+    previous save made, as the file records it. That backup, unchanged, is replaced
+    again; ``plan.bak.xlsx`` is taken when free; else — a file of the user's bearing
+    that name, or finplan's backup since edited — the first free numbered name
+    (:func:`free_backup_path`): a backup finplan did not make is never replaced.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     plan = Path(folder) / "plan.xlsx"
+    ...     _ = plan.write_bytes(b"v1")
+    ...     _ = backup_path(plan).write_bytes(b"the user's own")
+    ...     kept, digest = rolling_backup(plan, None)
+    ...     print(kept.name, rolling_backup(plan, (kept.name, digest))[0].name)
+    plan.bak-2.xlsx plan.bak-2.xlsx
+    """
+    import hashlib
+
+    target = _real_target(Path(path))
+
+    def digest(file: Path) -> str:
+        return hashlib.sha256(file.read_bytes()).hexdigest()
+
+    current = digest(target) if target.is_file() else ""
+    if recorded is not None:
+        name, recorded_digest = recorded
+        previous = target.with_name(name)
+        if (Path(name).name == name and previous.is_file() and not previous.is_symlink()
+                and previous != target and digest(previous) == recorded_digest):
+            return previous, current
+    usual = backup_path(target)
+    return (usual if not os.path.lexists(usual) else free_backup_path(target)), current
+
+
 def replace_file(path: Path, write: Callable[[str], None], *, backup: bool,
-                 check: Callable[[str], None] | None = None) -> Path | None:
+                 check: Callable[[str], None] | None = None,
+                 backup_to: Path | None = None) -> Path | None:
     """Save a file safely; returns the backup's path, if one was made.
 
     ``write(temporary)`` writes the complete new file to a temporary path beside
     ``path``; ``check(temporary)`` may raise :class:`FinplanError` to refuse it. Then
     the old file is kept as a backup (:func:`backup_path`, when ``backup``) and the new
-    one put in place in one step. Takes the file's lock. A failure leaves ``path``
-    as it was and removes the temporary files.
+    one put in place in one step (``backup_to``: the backup's path, default
+    :func:`backup_path`). Takes the file's lock. A failure leaves ``path`` as it was
+    and removes the temporary files.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -494,12 +533,13 @@ def replace_file(path: Path, write: Callable[[str], None], *, backup: bool,
     ...     print(target.read_text("utf-8"), kept.name, kept.read_text("utf-8"))
     new notes.bak.txt old
     """
-    return _save(Path(path), write, backup=backup, check=check, overwrite=True)
+    return _save(Path(path), write, backup=backup, check=check, overwrite=True,
+                 backup_to=backup_to)
 
 
 def _save(path: Path, write: Callable[[str], None], *, backup: bool,
           check: Callable[[str], None] | None, overwrite: bool,
-          keep_backups: bool = False) -> Path | None:
+          keep_backups: bool = False, backup_to: Path | None = None) -> Path | None:
     """:func:`replace_file`; without ``overwrite``, the target must not exist; with
     ``keep_backups``, an existing backup is kept and the new one numbered.
 
@@ -511,7 +551,8 @@ def _save(path: Path, write: Callable[[str], None], *, backup: bool,
         check_writable(path)
         kept = None
         if backup and target.exists():
-            kept = free_backup_path(target) if keep_backups else backup_path(target)
+            kept = (free_backup_path(target) if keep_backups
+                    else backup_to or backup_path(target))
         if kept is not None:
             _check_backup(kept)
         temporaries: list[str] = []

@@ -629,6 +629,9 @@ EXTENTS_HEADER = ("J1", "K1")
 # sizes and cells are read and written together as RECORD_RANGE.
 RECORD_COLUMN = "L"
 RECORD_RANGE = "J2:L9"
+# The backup the last fill made of the workbook it replaced: its file name and SHA-256,
+# so that the next fill replaces that backup only if it is still finplan's.
+BACKUP_RECORD = ("I10", "J10", "K10")  # a label, the name, the digest
 # The same for the result sheets a workbook has beyond those (a collective's
 # « Membres » and its members' sheets), one a row with its title first: I12:L131.
 EXTRA_RECORD_ROW, MAX_EXTRA_RECORDS = 12, 120

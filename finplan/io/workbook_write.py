@@ -37,6 +37,7 @@ from finplan.io.workbook_inputs import (
     write_lists,
 )
 from finplan.io.workbook_layout import (
+    BACKUP_RECORD,
     EXTENTS_HEADER,
     EXTENTS_RANGE,
     EXTRA_RECORD_ROW,
@@ -265,6 +266,7 @@ def fill_workbook(path: str | Path) -> FillResult:
         check_writable,
         exclusive,
         replace_file,
+        rolling_backup,
         workbook_bytes,
         write_bytes,
     )
@@ -307,12 +309,31 @@ def fill_workbook(path: str | Path) -> FillResult:
         for sheet in [*book.worksheets, *book.chartsheets]:
             if sheet.title not in titles:  # the user's sheets are copied from the file
                 book.remove(sheet)
+        kept, digest = rolling_backup(path, _backup_record(book))
+        _record_backup(book, kept.name, digest)
         rewritten = workbook_bytes(book, path)
         backup = replace_file(path, lambda temporary: write_bytes(merge_sheets(
             str(path), rewritten, titles, [*SHEETS.values(), *extra_titles(titles)],
             OUTPUT_NAMES, retired), temporary),
-            backup=True)
+            backup=True, backup_to=kept)
     return FillResult(plan, backup, expected, found.notes)
+
+
+def _backup_record(book: Workbook) -> tuple[str, str] | None:
+    """(name, SHA-256) of the backup the previous fill made, as « Listes » records it."""
+    if LISTS_SHEET not in book.sheetnames:
+        return None
+    lists = book[LISTS_SHEET]
+    name, digest = (lists[cell].value for cell in BACKUP_RECORD[1:])
+    return (name, digest) if isinstance(name, str) and isinstance(digest, str) else None
+
+
+def _record_backup(book: Workbook, name: str, digest: str) -> None:
+    """Record on « Listes » the backup this fill makes (:func:`_backup_record`)."""
+    if LISTS_SHEET in book.sheetnames:
+        lists = book[LISTS_SHEET]
+        for cell, value in zip(BACKUP_RECORD, ("sauvegarde", name, digest)):
+            put(lists, cell, value)
 
 
 def _refuse_added_cells(book: Workbook, before: dict[str, set[str]],

@@ -1,0 +1,99 @@
+"""Issue 29, the second round as users would: each item a test that failed before."""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+import finplan
+from finplan import cli
+from finplan.cli import main
+from finplan.io.workbook_write import build_workbook
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+# -- item 16: Ctrl-C, usage errors, a zip with a part twice ---------------------------
+
+def test_ctrl_c_exits_130_with_a_french_message_never_1(monkeypatch):
+    def interrupted(case):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "compute", interrupted)
+    result = run("demo")
+    assert result.exit_code == 130
+    assert "Interrompu (Ctrl-C)" in result.output and "Aborted" not in result.output
+
+
+@pytest.mark.parametrize("args, words", [
+    (["plan", "--jsn", "dossier.toml"],
+     "option inconnue « --jsn » (vouliez-vous dire « --json » ?)"),
+    (["plan"], "il manque l'argument DOSSIER"),
+    (["calculer"], "commande inconnue « calculer »"),
+    (["plan", "a.toml", "b.toml"], "argument en trop : b.toml"),
+    (["montecarlo", "x.toml", "--draws", "beaucoup"],
+     "valeur « beaucoup » refusée pour --draws : un nombre entier est attendu"),
+    (["montecarlo", "x.toml", "--draws"], "l'option --draws attend une valeur"),
+])
+def test_usage_errors_are_in_french_with_exit_2(args, words):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.output.startswith("Erreur d'utilisation : " + words), result.output
+    assert "Aide : finplan --help" in result.output
+    assert "Usage:" not in result.output and "Error:" not in result.output
+
+
+def test_a_package_with_a_part_twice_is_refused_in_french(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    build_workbook(finplan.load_case(finplan.demo_path())).workbook.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate it is told to add
+        with zipfile.ZipFile(path, "a") as package:
+            package.writestr("XL/worksheets/sheet1.xml", b"<worksheet/>")
+    before = path.read_bytes()
+    result = run("fill", str(path))
+    assert result.exit_code == 2
+    assert "il contient deux fois la partie XL/worksheets/sheet1.xml" in result.output
+    assert path.read_bytes() == before
+
+
+# -- item 11: a file the user named plan.bak.xlsx is never replaced -----------------------
+
+def test_the_user_s_own_backup_is_never_replaced_by_fill(tmp_path):
+    from finplan.io.workbook_write import fill_workbook
+
+    target = tmp_path / "plan.xlsx"
+    build_workbook(finplan.load_case(finplan.demo_path())).workbook.save(target)
+    mine = tmp_path / "plan.bak.xlsx"
+    mine.write_bytes(b"the treasurer's own copy")
+    first = target.read_bytes()
+    result = run("fill", str(target))
+    assert result.exit_code == 0, result.output
+    assert (f"version précédente gardée : {tmp_path / 'plan.bak-2.xlsx'} ; plan.bak.xlsx, "
+            "qui n'est pas une sauvegarde faite par finplan, est laissé tel quel") in (
+        result.output)  # says which, and why
+    assert mine.read_bytes() == b"the treasurer's own copy"
+    assert (tmp_path / "plan.bak-2.xlsx").read_bytes() == first
+    second = target.read_bytes()
+    assert fill_workbook(target).backup == tmp_path / "plan.bak-2.xlsx"  # finplan's: rolled
+    assert (tmp_path / "plan.bak-2.xlsx").read_bytes() == second
+    assert mine.read_bytes() == b"the treasurer's own copy"
+    assert sorted(p.name for p in tmp_path.iterdir() if ".bak" in p.name) == [
+        "plan.bak-2.xlsx", "plan.bak.xlsx"]
+
+
+def test_finplan_s_backup_edited_by_the_user_becomes_theirs(tmp_path):
+    from finplan.io.workbook_write import fill_workbook
+
+    target = tmp_path / "plan.xlsx"
+    build_workbook(finplan.load_case(finplan.demo_path())).workbook.save(target)
+    assert fill_workbook(target).backup == tmp_path / "plan.bak.xlsx"  # free: taken
+    assert fill_workbook(target).backup == tmp_path / "plan.bak.xlsx"  # finplan's: rolled
+    (tmp_path / "plan.bak.xlsx").write_bytes(b"edited since")
+    assert fill_workbook(target).backup == tmp_path / "plan.bak-2.xlsx"
+    assert (tmp_path / "plan.bak.xlsx").read_bytes() == b"edited since"
