@@ -284,6 +284,17 @@ def _plan_jobs(cases: list[Path], output: Path, existing: dict[str, str],
     return jobs
 
 
+def worker_count(jobs: int, cases: int, cores: int | None = None) -> int:
+    """The processes a batch runs: ``--jobs``, but never more than its cases nor than the
+    machine's cores (more would only share them and use more memory).
+
+    >>> worker_count(64, 3, cores=8), worker_count(8, 100, cores=2), worker_count(1, 5, 4)
+    (3, 2, 1)
+    """
+    cores = cores or os.cpu_count() or 1
+    return max(1, min(jobs, cases, cores))
+
+
 def run_batch(folder: str | Path, output: str | Path, *, jobs: int = 1,
               progress: bool = True, force: bool = False) -> BatchResult:
     """Build a workbook for every case file (``*.toml``, any case) of ``folder``
@@ -306,8 +317,9 @@ def run_batch(folder: str | Path, output: str | Path, *, jobs: int = 1,
     existing = _output_folder(output)
     summary_workbook, summary_json = _summary_paths(output, existing, force)
     planned = _plan_jobs(cases, output, existing, [summary_workbook, summary_json], force)
-    if jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+    workers = worker_count(jobs, len(planned))
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
             rows = list(_progress(pool.map(_one, planned), len(planned), progress))
     else:
         rows = [_one(job) for job in _progress(iter(planned), len(planned), progress)]

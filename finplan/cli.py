@@ -456,7 +456,8 @@ def _montecarlo_targets(output: str | None, draws_csv: str | None,
 @click.option("-o", "--output", required=True, metavar="SORTIES",
               help="Dossier où écrire les classeurs et la synthèse.")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Nombre de calculs en parallèle.")
+              help="Nombre de calculs en parallèle (au plus le nombre de dossiers et de "
+                   "cœurs de la machine).")
 @click.option("--force", is_flag=True,
               help="Remplace les classeurs et la synthèse déjà présents dans SORTIES "
                    "(chaque ancien fichier est gardé en .bak).")

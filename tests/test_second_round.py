@@ -97,3 +97,29 @@ def test_finplan_s_backup_edited_by_the_user_becomes_theirs(tmp_path):
     (tmp_path / "plan.bak.xlsx").write_bytes(b"edited since")
     assert fill_workbook(target).backup == tmp_path / "plan.bak-2.xlsx"
     assert (tmp_path / "plan.bak.xlsx").read_bytes() == b"edited since"
+
+
+# -- item 17 (part): batch --jobs capped at the cases and the cores ------------------------
+
+def test_batch_runs_no_more_processes_than_cases_and_cores(tmp_path, monkeypatch):
+    import finplan.batch as batch
+
+    folder = tmp_path / "dossiers"
+    folder.mkdir()
+    for name in ("a.toml", "b.toml"):
+        (folder / name).write_text(finplan.demo_path().read_text("utf-8"), "utf-8")
+    started = []
+
+    class Recorded(batch.ProcessPoolExecutor):
+        def __init__(self, max_workers=None, **kwargs):
+            started.append(max_workers)
+            super().__init__(max_workers=max_workers, **kwargs)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Recorded)
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: 8)
+    result = run("batch", str(folder), "-o", str(tmp_path / "sorties"), "--jobs", "64")
+    assert result.exit_code == 0, result.output
+    assert started == [2]  # two cases: two processes, not 64
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: 1)
+    result = run("batch", str(folder), "-o", str(tmp_path / "autres"), "--jobs", "64")
+    assert result.exit_code == 0 and started == [2]  # one core: no pool at all
