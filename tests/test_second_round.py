@@ -123,3 +123,17 @@ def test_batch_runs_no_more_processes_than_cases_and_cores(tmp_path, monkeypatch
     monkeypatch.setattr(batch.os, "cpu_count", lambda: 1)
     result = run("batch", str(folder), "-o", str(tmp_path / "autres"), "--jobs", "64")
     assert result.exit_code == 0 and started == [2]  # one core: no pool at all
+
+
+def test_a_filled_file_keeps_its_owner_and_mode(tmp_path):
+    import os
+
+    if not hasattr(os, "chown") or os.geteuid() != 0:
+        pytest.skip("changing a file's owner needs an administrator on a POSIX system")
+    target = tmp_path / "plan.xlsx"
+    build_workbook(finplan.load_case(finplan.demo_path())).workbook.save(target)
+    os.chown(target, 65534, 65534)  # the volunteer's file, filled by an administrator
+    target.chmod(0o640)
+    assert run("fill", str(target)).exit_code == 0
+    status = target.stat()
+    assert (status.st_uid, status.st_gid, status.st_mode & 0o777) == (65534, 65534, 0o640)

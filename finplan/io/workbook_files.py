@@ -564,6 +564,7 @@ def _save(path: Path, write: Callable[[str], None], *, backup: bool,
             if check is not None:
                 check(temporaries[0])
             os.chmod(temporaries[0], _mode_for(target))
+            _keep_owner(temporaries[0], target)
             if kept is not None:
                 temporaries.append(_temporary(target, "bak"))
                 _copy_flushed(target, temporaries[-1])
@@ -599,6 +600,18 @@ def save_atomic(book: Workbook, path: Path, *, backup: bool = True) -> Path | No
     user's workbook this way: see :mod:`finplan.io.workbook_package`.)"""
     path = Path(path)
     return replace_file(path, _writer(book, path), backup=backup)
+
+
+def _keep_owner(temporary: str, target: Path) -> None:
+    """The saved file keeps the owner and group of the file it replaces (an
+    administrator filling a volunteer's workbook must not make it theirs); where that
+    cannot be done (not allowed, or Windows, where files have no such owner) the
+    system's default stays."""
+    if not hasattr(os, "chown") or not target.exists():
+        return
+    status = target.stat()
+    with contextlib.suppress(OSError):
+        os.chown(temporary, status.st_uid, status.st_gid)
 
 
 def _mode_for(path: Path) -> int:
