@@ -137,3 +137,23 @@ def test_a_filled_file_keeps_its_owner_and_mode(tmp_path):
     assert run("fill", str(target)).exit_code == 0
     status = target.stat()
     assert (status.st_uid, status.st_gid, status.st_mode & 0o777) == (65534, 65534, 0o640)
+
+
+def test_a_workbook_with_a_protected_structure_gets_no_new_sheet(tmp_path):
+    from openpyxl import load_workbook
+    from openpyxl.workbook.protection import WorkbookProtection
+
+    target = tmp_path / "plan.xlsx"
+    book = build_workbook(finplan.load_case(finplan.demo_path())).workbook
+    book.security = WorkbookProtection(lockStructure=True)
+    book.save(target)
+    assert run("fill", str(target)).exit_code == 0  # its sheets replaced: no new one
+    book = load_workbook(target)
+    del book["Graphiques"]  # a fill would add it back
+    book.save(target)
+    before = target.read_bytes()
+    result = run("fill", str(target))
+    assert result.exit_code == 2
+    assert ("La structure de ce classeur est protégée (« Révision > Protéger le "
+            "classeur ») : finplan devrait y ajouter « Graphiques »") in result.output
+    assert target.read_bytes() == before

@@ -41,6 +41,7 @@ from xml.etree import ElementTree as ET
 
 from defusedxml import ElementTree as SafeET
 
+from finplan.errors import FinplanError
 from finplan.io.sheet_marks import refuse_additions
 from finplan.model.vocabulary import counted
 
@@ -758,6 +759,7 @@ def merge_sheets(original: str, rewritten: bytes, titles: Sequence[str],
     """
     old, new = _Package(original), _Package(rewritten)
     try:
+        _refuse_locked_structure(old, titles)
         _refuse_additions(old, new, [title for title in titles if title not in retired])
         merge = _Merge(old, new, titles, order, names)
         merge.run()
@@ -768,6 +770,24 @@ def merge_sheets(original: str, rewritten: bytes, titles: Sequence[str],
     finally:
         old.zip.close()
         new.zip.close()
+
+
+def _refuse_locked_structure(old: _Package, titles: Sequence[str]) -> None:
+    """Refuse to add a sheet to a workbook whose structure is protected (Excel's
+    « Protéger le classeur »): Excel would not have allowed it."""
+    root = SafeET.fromstring(old.read(_WORKBOOK))
+    protection = root.find(f"{{{_MAIN}}}workbookProtection")
+    if protection is None or protection.get("lockStructure") not in ("1", "true"):
+        return
+    present = {title for title, _ in old.sheets()}
+    added = [title for title in titles if title not in present]
+    if added:
+        listed = ", ".join(f"« {title} »" for title in added)
+        raise FinplanError(f"La structure de ce classeur est protégée (« Révision > "
+                           f"Protéger le classeur ») : finplan devrait y ajouter {listed}. "
+                           "Ôtez la protection du classeur dans Excel, relancez, puis "
+                           "protégez-le à nouveau si vous le souhaitez. Rien n'a été "
+                           "modifié.")
 
 
 def _refuse_additions(old: _Package, new: _Package, titles: Sequence[str]) -> None:
