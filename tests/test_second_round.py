@@ -157,3 +157,58 @@ def test_a_workbook_with_a_protected_structure_gets_no_new_sheet(tmp_path):
     assert ("La structure de ce classeur est protégée (« Révision > Protéger le "
             "classeur ») : finplan devrait y ajouter « Graphiques »") in result.output
     assert target.read_bytes() == before
+
+
+# -- item 9: a sheet named like a result sheet, in a workbook without marks ---------------
+
+def _without_marks(book, keep_blocks: bool) -> None:
+    """The workbook as a finplan older than the marks would have left it (its result
+    blocks' names kept or not)."""
+    from finplan.io.sheet_marks import MARK_NAME
+    from finplan.io.workbook_outputs import OUTPUT_NAMES
+
+    for sheet in book.worksheets:
+        if MARK_NAME in sheet.defined_names:
+            del sheet.defined_names[MARK_NAME]
+    if not keep_blocks:
+        for name in OUTPUT_NAMES:
+            if name in book.defined_names:
+                del book.defined_names[name]
+
+
+def test_the_association_s_own_budget_in_an_unmarked_workbook_is_refused(tmp_path):
+    from openpyxl import load_workbook
+
+    from finplan.io.workbook_write import template_workbook
+
+    target = tmp_path / "plan.xlsx"
+    book = template_workbook(finplan.load_case(finplan.demo_path()))
+    book.save(target)
+    book = load_workbook(target)
+    _without_marks(book, keep_blocks=False)  # a template of a finplan before the marks
+    budget = book["Budget"]
+    budget["B3"] = None
+    budget["B5"] = "Budget 2027 de l'association, voté en AG"
+    book.save(target)
+    before = target.read_bytes()
+    result = run("fill", str(target))
+    assert result.exit_code == 2, result.output
+    assert "La feuille « Budget » n'a pas été créée par finplan" in result.output
+    assert target.read_bytes() == before
+    # the same template with finplan's placeholder still there is finplan's: filled
+    book = load_workbook(target)
+    book["Budget"]["B5"] = None
+    book["Budget"]["B3"] = "Cette feuille sera remplie par le calcul du plan : saisissez…"
+    book.save(target)
+    assert run("fill", str(target)).exit_code == 0
+
+
+def test_a_computed_workbook_of_a_finplan_before_the_marks_is_still_filled(tmp_path):
+    from openpyxl import load_workbook
+
+    target = tmp_path / "plan.xlsx"
+    build_workbook(finplan.load_case(finplan.demo_path())).workbook.save(target)
+    book = load_workbook(target)
+    _without_marks(book, keep_blocks=True)
+    book.save(target)
+    assert run("fill", str(target)).exit_code == 0

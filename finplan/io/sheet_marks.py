@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from finplan.errors import FinplanError
 from finplan.io.cells import column_letter as get_column_letter
 from finplan.io.cells import split as coordinate_to_tuple
-from finplan.io.workbook_layout import SHEETS
+from finplan.io.workbook_layout import LIST_NAMES, SHEETS
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -65,20 +65,42 @@ def sheet_key(sheet) -> str | None:
     return mark.attr_text.strip().strip('"')
 
 
-def finplan_sheets(book: Workbook, keys: Iterable[str]) -> dict[str, str]:
+# The cells a finplan template's result sheet holds before its first calculation: its
+# title and « Cette feuille sera remplie par le calcul du plan… »
+PLACEHOLDER_CELLS = frozenset({"B1", "B3"})
+
+
+def finplan_sheets(book: Workbook, keys: Iterable[str],
+                   block_names: Collection[str] = (),
+                   filled: dict[str, set[str]] | None = None) -> dict[str, str]:
     """Key -> title of each of finplan's sheets ``keys`` that exists in ``book``.
 
     A sheet with finplan's name but without finplan's mark is the user's: refuse.
-    A workbook where no sheet carries a mark was made by a finplan older than the
-    marks, and its sheets are recognised by their names.
+    A workbook where no sheet carries a mark may come from a finplan older than the
+    marks — but a workbook without marks is no proof of it (issue 29): its sheets are
+    finplan's when the workbook holds finplan's result blocks (``block_names``, the
+    defined names finplan gives its result tables), or, one by one, when a sheet is
+    still a placeholder of finplan's template (``filled``: title -> its filled cells,
+    just :data:`PLACEHOLDER_CELLS`); any other sheet named like a result sheet is the
+    user's (the association's own « Budget »): refuse.
     """
     marked = any(sheet_key(sheet) for sheet in book.worksheets)
+    computed = any(name in book.defined_names for name in block_names)
     owned, foreign = {}, []
     for key in keys:
         title = SHEETS[key]
         if title not in book.sheetnames:
             continue
-        if not marked or sheet_key(book[title]) == key:
+        sheet = book[title]
+        if marked:
+            ours = sheet_key(sheet) == key
+        elif key in ("lists", "snapshot"):  # its hidden sheets, behind its lists' names
+            ours = any(name in book.defined_names for name in LIST_NAMES.values())
+        else:
+            cells = (filled or {}).get(title)
+            ours = computed or (cells is not None and "B3" in cells
+                                and cells <= PLACEHOLDER_CELLS)
+        if ours:
             owned[key] = title
         else:
             foreign.append(title)

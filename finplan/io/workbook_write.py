@@ -281,7 +281,7 @@ def fill_workbook(path: str | Path) -> FillResult:
         # told from a user's sheet by finplan's mark or record, once loaded)
         results = [SHEETS[key] for key in OUTPUT_SHEETS]
         book, filled = open_workbook_to_fill(path, results)
-        owned = finplan_sheets(book, FINPLAN_SHEETS)
+        owned = finplan_sheets(book, FINPLAN_SHEETS, OUTPUT_NAMES, filled)
         recorded = _recorded(book)
         # finplan's « Membres » and members' sheets: marked by a fill, or recorded by
         # the button (which cannot mark a sheet it adds)
