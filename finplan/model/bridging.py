@@ -44,6 +44,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from finplan.model.budget import add
 from finplan.model.case import Bridge
 from finplan.model.money import Cents, times, to_cents
 from finplan.model.series import minimum, negative, positive
@@ -223,11 +224,9 @@ def bridge_costs(summaries: Sequence[BridgeYears], years: int) -> dict[str, list
     """
     found = {}
     if any(summary.bridge.annual_rate for summary in summaries):
-        found["6616"] = [sum(values) for values in zip(
-            [0] * years, *(summary.interest for summary in summaries))]
+        found["6616"] = add([0] * years, *(summary.interest for summary in summaries))
     if any(summary.bridge.fee for summary in summaries):
-        found["627"] = [sum(values) for values in zip(
-            [0] * years, *(summary.fees for summary in summaries))]
+        found["627"] = add([0] * years, *(summary.fees for summary in summaries))
     return found
 
 

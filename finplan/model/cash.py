@@ -174,6 +174,10 @@ class MonthlyCash:
         row = table.setdefault(key, [0] * self.months)
         row[month - 1] += amount
 
+    def payments(self, name: str) -> list[Cents]:
+        """What payer ``name`` pays, month by month (nothing: zeros)."""
+        return self.inflows.get(name, [0] * self.months)
+
     @property
     def before_bridges(self) -> list[Cents]:
         """End-of-month balances of the inflows and outflows, before any bridging
@@ -275,7 +279,7 @@ def draw_bridges(case: Case, cash: MonthlyCash, fundings: Sequence) -> None:
     it paid."""
     amounts = {funding.funder.name: funding.amounts for funding in fundings}
     tied = {bridge.funder for bridge in case.bridges if bridge.funder}
-    paid = {name: cash.inflows.get(name, [0] * cash.months) for name in tied}
+    paid = {name: cash.payments(name) for name in tied}
     cash.owed = {name: receivable(amounts[name], paid[name]) for name in tied}
     cash.bridges = run_facilities(case.bridges, cash.before_bridges, paid, cash.owed)
 

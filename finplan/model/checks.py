@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from finplan.model.bridging import TIED_KINDS
 from finplan.model.money import Cents, format_euros, to_cents
 
 __all__ = ["Check", "approved_short", "balanced", "bridge_advice", "caps", "cash",
@@ -240,7 +241,7 @@ d'intérêts et de frais (2028 : 540 €).
         label = f"« {offer.bridge.label} »"
         if not offer.closes:
             limit = (f" : il ne prête qu'une part de ce que doit « {offer.bridge.funder} »"
-                     if offer.bridge.funder and offer.bridge.kind in ("dailly", "avance")
+                     if offer.bridge.funder and offer.bridge.kind in TIED_KINDS
                      else "")
             texts.append(f"Seul, {label} ne comblerait pas le besoin de "
                          f"{format_euros(need)}{limit}.")

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from finplan.model.assets import LoanSchedule
@@ -287,23 +288,24 @@ class Plan:
             "ok": plan.ok,
         }
 
-    @property
+    @cached_property
     def bridges(self) -> list[BridgeYears]:
-        """Each bridging facility by year (spec §3b), in the order of the case."""
+        """Each bridging facility by year (spec §3b), in the order of the case (computed
+        once: the JSON, the report and the workbook each read it)."""
         order = {bridge.label: index for index, bridge in enumerate(self.case.bridges)}
         found = [bridge_years(facility, len(self.years)) for facility in self.monthly.bridges]
         return sorted(found, key=lambda b: order.get(b.bridge.label, len(order)))
 
-    @property
+    @cached_property
     def bridge_offers(self) -> list[Offer]:
         """Each facility of the case alone against the gap before facilities
         (:func:`~finplan.model.bridging.offers`): which would close it at the least
-        cost (a collective: each member's, in ``members``)."""
+        cost (a collective: each member's, in ``members``); computed once (it runs the
+        facilities month by month again, one by one)."""
         monthly = self.monthly
         if self.members or not self.case.bridges:
             return []
-        paid = {name: monthly.inflows.get(name, [0] * monthly.months)
-                for name in monthly.owed}
+        paid = {name: monthly.payments(name) for name in monthly.owed}
         return offers(self.case.bridges, monthly.before_bridges, paid, monthly.owed,
                       len(self.years))
 

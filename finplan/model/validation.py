@@ -44,6 +44,7 @@ from finplan.errors import (
 )
 from finplan.errors import key as field_term
 from finplan.model.amounts import year_value
+from finplan.model.bridging import TIED_KINDS
 from finplan.model.case import (
     BUILTIN_NEEDS,
     Bridge,
@@ -1503,7 +1504,7 @@ def _bridge(check: _Checker, raw: Any, path: str, project: Any) -> Any:
     kind = check.choice(table, "kind", path, "bridge_kind", context=context)
     months = 12 * (_years_of(project) or LIMITS["years"])
     funder = check.text(table, "funder", path, required=False, context=context)
-    tied = kind in ("dailly", "avance")
+    tied = kind in TIED_KINDS
     if tied and "funder" not in table:
         funder = check.fail(f"{path}.funder", problem=f"un financement « "
                             f"{choice('bridge_kind', kind)} » avance la subvention d'un "
