@@ -212,3 +212,49 @@ def test_a_computed_workbook_of_a_finplan_before_the_marks_is_still_filled(tmp_p
     _without_marks(book, keep_blocks=True)
     book.save(target)
     assert run("fill", str(target)).exit_code == 0
+
+
+# -- item 14: sheet names compared as Excel does, without regard to case ------------
+
+def _renamed(path, old: str, new: str) -> None:
+    """Rename a sheet as Excel does: its name and every reference to it."""
+    from test_user_content import Package
+
+    package = Package(path)
+    for name, data in package.parts.items():
+        if name.endswith(".xml"):
+            text = data.decode("utf-8").replace(f'name="{old}"', f'name="{new}"')
+            text = text.replace(f"'{old}'!", f"'{new}'!").replace(f"{old}!", f"{new}!")
+            package.parts[name] = text.encode("utf-8")
+    package.save(path)
+
+
+def _folded(titles) -> list[str]:
+    return sorted(title.casefold() for title in titles)
+
+
+@pytest.mark.parametrize("example, old, new", [
+    ("recyclerie-chalosse.toml", "Trésorerie", "TRÉSORERIE"),
+    ("recyclerie-chalosse.toml", "Budget", "budget"),
+    ("recyclerie-chalosse.toml", "Hypothèses", "HYPOTHÈSES"),
+    ("collectif-releve.toml", "Budget (layon)", "BUDGET (LAYON)"),
+])
+def test_a_sheet_renamed_but_for_case_is_still_finplan_s(tmp_path, example, old, new):
+    from openpyxl import load_workbook
+
+    case = finplan.load_case(finplan.demo_path().parent / example)
+    target = tmp_path / "plan.xlsx"
+    book = build_workbook(case).workbook
+    titles = book.sheetnames
+    assert old in titles
+    notes = book.create_sheet("Mes notes")
+    notes["A1"] = f"='{old}'!C5"
+    book.save(target)
+    _renamed(target, old, new)
+    result = run("fill", str(target))
+    assert result.exit_code == 0, result.output
+    filled = load_workbook(target)
+    assert filled.sheetnames == [*titles, "Mes notes"]  # no « TRÉSORERIE1 » beside
+    assert filled["Mes notes"]["A1"].value == f"='{new}'!C5"  # the user's formula kept
+    assert filled[old]["B1"].value  # rewritten by this fill
+    assert _folded(filled.sheetnames) == sorted(set(_folded(filled.sheetnames)))

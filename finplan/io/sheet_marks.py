@@ -41,11 +41,41 @@ from finplan.io.workbook_layout import LIST_NAMES, SHEETS
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
 
-__all__ = ["MARK_NAME", "mark_sheet", "sheet_key", "finplan_sheets", "content_cells",
+__all__ = ["MARK_NAME", "finplan_title", "align_titles", "mark_sheet", "sheet_key", "finplan_sheets", "content_cells",
            "encode_cells", "decode_cells", "grid_cells", "added_cells", "refuse_additions",
            "refuse_added_cells"]
 
 MARK_NAME = "finplan_feuille"
+
+
+def finplan_title(title: str, known: Iterable[str]) -> str:
+    """``title`` as finplan spells it when Excel takes it for one of ``known``, else
+    ``title`` itself: Excel compares sheet names without regard to case, so a sheet a
+    user renamed « TRÉSORERIE » is still the sheet « Trésorerie ».
+
+    >>> finplan_title("TRÉSORERIE", ["Budget", "Trésorerie"])
+    'Trésorerie'
+    >>> finplan_title("Mes notes", ["Budget", "Trésorerie"])
+    'Mes notes'
+    """
+    folded = title.casefold()
+    return next((name for name in known if name.casefold() == folded), title)
+
+
+def align_titles(book: Workbook, known: Iterable[str]) -> dict[str, str]:
+    """Give finplan's spelling (:func:`finplan_title`) to the sheets of ``book`` Excel
+    takes for one of ``known``; the titles so changed, old -> new."""
+    known = list(known)
+    renamed = {}
+    for sheet in [*book.worksheets, *book.chartsheets]:
+        title = finplan_title(sheet.title, known)
+        if title != sheet.title:
+            renamed[sheet.title] = title
+            # openpyxl numbers a title equal but for case to a sheet's, its own included:
+            # through a title no sheet has
+            sheet.title = f"finplan renommage {len(renamed)}"
+            sheet.title = title
+    return renamed
 
 
 def mark_sheet(sheet, key: str) -> None:

@@ -42,7 +42,7 @@ from xml.etree import ElementTree as ET
 from defusedxml import ElementTree as SafeET
 
 from finplan.errors import FinplanError
-from finplan.io.sheet_marks import refuse_additions
+from finplan.io.sheet_marks import finplan_title, refuse_additions
 from finplan.model.vocabulary import counted
 
 __all__ = ["merge_sheets", "charts_by_sheet"]
@@ -127,8 +127,11 @@ def _resolve(source: str, target: str) -> str:
 class _Package:
     """The parts of a workbook package, with what a merge changes kept aside."""
 
-    def __init__(self, data: bytes | str) -> None:
+    def __init__(self, data: bytes | str, known: Collection[str] = ()) -> None:
+        """``known``: finplan's titles, a sheet Excel takes for one of them being
+        given finplan's spelling (:func:`finplan.io.sheet_marks.finplan_title`)."""
         self.zip = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
+        self.known = known
         self.names = self.zip.namelist()
         self.changed: dict[str, bytes] = {}
         self.removed: set[str] = set()
@@ -156,7 +159,12 @@ class _Package:
         return found
 
     def sheets(self) -> list[tuple[str, str]]:
-        """(title, part) of every sheet, in the workbook's order."""
+        """(title, part) of every sheet, in the workbook's order (finplan's sheets under
+        finplan's spelling)."""
+        return [(finplan_title(title, self.known), part) for title, part in self.raw_sheets()]
+
+    def raw_sheets(self) -> list[tuple[str, str]]:
+        """(title, part) of every sheet, titles as the workbook spells them."""
         targets = {rel.id: rel.target for rel in self.relations(_WORKBOOK)}
         root = SafeET.fromstring(self.read(_WORKBOOK))
         return [(sheet.get("name", ""), targets.get(sheet.get(f"{{{_OFFICE_RELS}}}id"), ""))
@@ -281,7 +289,7 @@ def without_cells(path: str, titles: Collection[str]) -> tuple[bytes, dict[str, 
     A fill rewrites finplan's result sheets: it needs their filled cells (to refuse
     rather than drop what a user typed there), not a model of them.
     """
-    package = _Package(path)
+    package = _Package(path, titles)
     try:
         emptied, cells = {}, {}
         for title, part in package.sheets():
@@ -638,6 +646,7 @@ class _Merge:
                                                 else "") + f' r:id="rId{number}"/>')
             text = self._insert_sheet(text, prefix, element, at)
         text = self._renumber_views(text, positions)
+        text = self._respell(text, prefix)
         text = self._replace_names(text, prefix, positions, titles)
         text = self._full_calculation(text, prefix)
         self.old.changed[_WORKBOOK] = text.encode("utf-8")
@@ -655,6 +664,17 @@ class _Merge:
         sheets = list(re.finditer(rf"<{prefix}sheet\b[^>]*/>", text))
         start = sheets[at].start() if at < len(sheets) else text.index(f"</{prefix}sheets>")
         return text[:start] + element + text[start:]
+
+    def _respell(self, text: str, prefix: str) -> str:
+        """finplan's spelling for its sheets a user renamed but for case (Excel takes
+        « TRÉSORERIE » for « Trésorerie »; the user's formulas still point to it)."""
+        for (old, _), (title, _) in zip(self.old.raw_sheets(), self.old.sheets()):
+            if old != title:
+                text = re.sub(rf'(<{prefix}sheet\b[^>]*?\bname=")'
+                              rf'{re.escape(_escape(old))}(")',
+                              lambda found: found.group(1) + _escape(title) + found.group(2),
+                              text, count=1)
+        return text
 
     @staticmethod
     def _renumber_views(text: str, positions: list[int]) -> str:
@@ -757,7 +777,7 @@ def merge_sheets(original: str, rewritten: bytes, titles: Sequence[str],
     by a note — what finplan drew there (its cash rule, its charts) goes with the
     figures, so it is not taken for a user's addition.
     """
-    old, new = _Package(original), _Package(rewritten)
+    old, new = _Package(original, order), _Package(rewritten)
     try:
         _refuse_locked_structure(old, titles)
         _refuse_additions(old, new, [title for title in titles if title not in retired])

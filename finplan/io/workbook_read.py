@@ -28,6 +28,7 @@ from finplan.io.cells import split as coordinate_to_tuple
 from finplan.io.input_files import XLSX, require_file, require_workbook_content
 from finplan.io.numbers import AmbiguousNumber, NotANumber, parse_french_number
 from finplan.io.package_guard import LIMITS, inspect_package
+from finplan.io.sheet_marks import align_titles, finplan_title
 from finplan.io.workbook_inputs import read_covers
 from finplan.io.workbook_layout import (
     FIRST_COLUMN,
@@ -35,6 +36,7 @@ from finplan.io.workbook_layout import (
     MAX_YEARS,
     PARAM_ROW,
     PARAMS,
+    SHEETS,
     TABLES,
     TABLES_BY_KEY,
     InputLayout,
@@ -196,7 +198,8 @@ def open_workbook_to_fill(path: str | Path, results: Collection[str]
 def _load(path: Path, data: bytes | None, *, keep_vba: bool = False,
           data_only: bool = False) -> Workbook:
     """openpyxl's load of ``path`` (or of ``data``, the same package lightened), with a
-    French message whatever it trips on."""
+    French message whatever it trips on; finplan's sheets under finplan's spelling
+    (:func:`finplan.io.sheet_marks.align_titles`)."""
     from openpyxl import load_workbook
 
     try:
@@ -205,7 +208,7 @@ def _load(path: Path, data: bytes | None, *, keep_vba: bool = False,
             # the handle is closed even when openpyxl gives up midway; its English
             # warnings (unsupported extensions…) mean nothing to a volunteer
             warnings.simplefilter("ignore", UserWarning)
-            return load_workbook(handle, keep_vba=keep_vba, rich_text=False,
+            book = load_workbook(handle, keep_vba=keep_vba, rich_text=False,
                                  data_only=data_only)
     except Exception as error:  # whatever openpyxl trips on, the file is unreadable
         unreadable = _unreadable_parts(path)
@@ -217,6 +220,8 @@ def _load(path: Path, data: bytes | None, *, keep_vba: bool = False,
         raise InputFileError(f"{path} ne peut pas être lu comme un classeur Excel "
                              f"({type(error).__name__}) : le fichier est peut-être abîmé "
                              "ou d'un autre format.") from None
+    align_titles(book, SHEETS.values())  # « TRÉSORERIE » is « Trésorerie », as in Excel
+    return book
 
 
 def _unreadable_parts(path: Path) -> str | None:
@@ -376,8 +381,9 @@ def _find_param_cell(book: Workbook, param: Param, issues: list[Issue]) -> str |
     defined = book.defined_names.get(param.name)
     if defined is None:
         return None if param.optional else usual
-    try:
-        destinations = list(defined.destinations)
+    try:  # a sheet named but for case like the input sheet is it, as in Excel
+        destinations = [(finplan_title(sheet, [INPUT_SHEET]), cells)
+                        for sheet, cells in defined.destinations]
     except Exception:  # openpyxl cannot even split the formula
         destinations = []
     if len(destinations) == 1 and destinations[0][0] == INPUT_SHEET:

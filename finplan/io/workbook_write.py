@@ -20,6 +20,7 @@ from finplan.io.cells import column_index
 from finplan.io.grid_openpyxl import put, write_book
 from finplan.io.sheet_marks import (
     added_cells,
+    align_titles,
     content_cells,
     decode_cells,
     encode_cells,
@@ -294,6 +295,9 @@ def fill_workbook(path: str | Path) -> FillResult:
         found = read_workbook_case(book, values)
         plan = compute(found.case)
         wanted = member_titles(plan)
+        renamed = align_titles(book, wanted)  # « BUDGET (LAYON) » is « Budget (layon) »
+        extras = [renamed.get(title, title) for title in extras]
+        before = {renamed.get(title, title): cells for title, cells in before.items()}
         foreign = [title for title in wanted
                    if title in book.sheetnames and title not in extras]
         if foreign:
