@@ -258,3 +258,42 @@ def test_a_sheet_renamed_but_for_case_is_still_finplan_s(tmp_path, example, old,
     assert filled["Mes notes"]["A1"].value == f"='{new}'!C5"  # the user's formula kept
     assert filled[old]["B1"].value  # rewritten by this fill
     assert _folded(filled.sheetnames) == sorted(set(_folded(filled.sheetnames)))
+
+
+# -- item 13: workbook.xml whose sheets are written <sheet …></sheet> ---------------
+
+def test_sheets_written_with_an_end_tag_keep_their_names_when_a_sheet_is_added(tmp_path):
+    import re
+
+    from openpyxl import load_workbook
+    from test_user_content import Package
+
+    from finplan.io.sheet_marks import sheet_key
+    from finplan.io.workbook_layout import SHEETS
+
+    target = tmp_path / "plan.xlsx"
+    book = build_workbook(finplan.load_case(finplan.demo_path())).workbook
+    del book["Graphiques"]  # the fill adds it back, in the middle of the workbook
+    book.create_sheet("Mes notes")["A1"] = "Relancer la Région"
+    book.save(target)
+    package = Package(target)
+    workbook = package.text("xl/workbook.xml")
+    index = [found.group(1) for found in re.finditer(r'<sheet [^>]*name="([^"]+)"',
+                                                     workbook)].index("Mes notes")
+    workbook = workbook.replace("<definedNames>", '<definedNames><definedName '
+                                f'name="mes_relances" localSheetId="{index}">'
+                                "'Mes notes'!$A$1</definedName>", 1)
+    package.parts["xl/workbook.xml"] = re.sub(  # as some writers spell an empty element
+        r"<sheet ([^>]*?)\s*/>", r"<sheet \1></sheet>", workbook).encode("utf-8")
+    package.save(target)
+    assert "></sheet>" in Package(target).text("xl/workbook.xml")
+    result = run("fill", str(target))
+    assert result.exit_code == 0, result.output
+    filled = load_workbook(target)
+    assert filled.sheetnames.index("Graphiques") == filled.sheetnames.index("Trésorerie") + 1
+    keys = {title: key for key, title in SHEETS.items()}
+    for sheet in filled.worksheets:
+        assert sheet_key(sheet) in (keys.get(sheet.title), None), sheet.title
+        if sheet.title in ("Budget", "Trésorerie", "Graphiques", "Listes"):
+            assert sheet_key(sheet) == keys[sheet.title]
+    assert "mes_relances" in filled["Mes notes"].defined_names

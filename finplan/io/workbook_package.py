@@ -661,7 +661,9 @@ class _Merge:
 
     @staticmethod
     def _insert_sheet(text: str, prefix: str, element: str, at: int) -> str:
-        sheets = list(re.finditer(rf"<{prefix}sheet\b[^>]*/>", text))
+        # an empty element, self-closing or not (<sheet …></sheet>, as some writers do)
+        sheets = list(re.finditer(rf"<{prefix}sheet\b[^>]*?(?:/>|>\s*</{prefix}sheet>)",
+                                  text))
         start = sheets[at].start() if at < len(sheets) else text.index(f"</{prefix}sheets>")
         return text[:start] + element + text[start:]
 
