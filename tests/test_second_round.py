@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 import zipfile
 
@@ -297,3 +298,73 @@ def test_sheets_written_with_an_end_tag_keep_their_names_when_a_sheet_is_added(t
         if sheet.title in ("Budget", "Trésorerie", "Graphiques", "Listes"):
             assert sheet_key(sheet) == keys[sheet.title]
     assert "mes_relances" in filled["Mes notes"].defined_names
+
+
+# -- item 17: a user's name spelt like finplan's; Excel's limit of cell formats -------
+
+def test_a_user_s_workbook_name_spelt_like_finplan_s_is_refused_not_replaced(tmp_path):
+    from test_user_content import Package
+
+    target = tmp_path / "plan.xlsx"
+    book = build_workbook(finplan.load_case(finplan.demo_path())).workbook
+    book.create_sheet("Mes notes")["A1"] = 12000
+    book.save(target)
+    package = Package(target)
+    workbook = package.text("xl/workbook.xml")
+    package.parts["xl/workbook.xml"] = re.sub(
+        r'<definedName name="controles"[^>]*>[^<]*</definedName>',
+        "<definedName name=\"controles\">'Mes notes'!$A$1</definedName>",
+        workbook).encode("utf-8")
+    package.save(target)
+    before = target.read_bytes()
+    result = run("fill", str(target))
+    assert result.exit_code == 2, result.output
+    assert ("Le nom défini « controles » (='Mes notes'!$A$1) est un nom que finplan donne "
+            "à ses résultats") in result.output
+    assert "Gestionnaire de noms" in result.output
+    assert target.read_bytes() == before
+    # finplan's own « controles », on its sheet, is replaced as ever
+    book.save(target)
+    assert run("fill", str(target)).exit_code == 0
+
+
+def _styles_with(path, count: int) -> None:
+    """Give the workbook ``count`` cell formats (the user's own, all different)."""
+    from test_user_content import Package
+
+    package = Package(path)
+    styles = package.text("xl/styles.xml")
+    found = re.search(r'<cellXfs count="(\d+)">(.*?)</cellXfs>', styles, re.DOTALL)
+    had = int(found.group(1))
+    extra = "".join(f'<xf numFmtId="{n % 50}" fontId="0" fillId="0" borderId="0" xfId="0" '
+                    f'applyAlignment="1"><alignment indent="{n // 50 % 250}" '
+                    f'textRotation="{n // 12500}"/></xf>' for n in range(count - had))
+    styles = (styles[:found.start()] + f'<cellXfs count="{count}">' + found.group(2) + extra
+              + "</cellXfs>" + styles[found.end():])
+    package.parts["xl/styles.xml"] = styles.encode("utf-8")
+    package.save(path)
+
+
+def test_a_workbook_near_excel_s_limit_of_cell_formats_is_refused(tmp_path):
+    from openpyxl import load_workbook
+
+    from finplan.io.workbook_write import template_workbook
+
+    target = tmp_path / "plan.xlsx"
+    template_workbook(finplan.load_case(finplan.demo_path())).save(target)
+    _styles_with(target, 63_990)
+    before = target.read_bytes()
+    result = run("fill", str(target))
+    assert result.exit_code == 2, result.output
+    assert "Ce classeur a déjà 63 990 formats de cellule différents : avec les " in \
+        result.output
+    assert "il dépasserait les 64 000 qu'Excel accepte" in result.output
+    assert target.read_bytes() == before
+    # with room for finplan's formats, filled — and a second fill adds none
+    template_workbook(finplan.load_case(finplan.demo_path())).save(target)
+    _styles_with(target, 63_000)
+    assert run("fill", str(target)).exit_code == 0
+    formats = len(load_workbook(target)._cell_styles)
+    assert formats <= 64_000
+    assert run("fill", str(target)).exit_code == 0
+    assert len(load_workbook(target)._cell_styles) == formats

@@ -41,9 +41,9 @@ from finplan.io.workbook_layout import LIST_NAMES, SHEETS
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
 
-__all__ = ["MARK_NAME", "finplan_title", "align_titles", "mark_sheet", "sheet_key", "finplan_sheets", "content_cells",
-           "encode_cells", "decode_cells", "grid_cells", "added_cells", "refuse_additions",
-           "refuse_added_cells"]
+__all__ = ["MARK_NAME", "finplan_title", "align_titles", "mark_sheet", "sheet_key",
+           "finplan_sheets", "content_cells", "encode_cells", "decode_cells", "grid_cells",
+           "added_cells", "refuse_additions", "refuse_added_cells"]
 
 MARK_NAME = "finplan_feuille"
 

@@ -30,6 +30,7 @@ neither finplan's nor one of the four edited ones must be there, byte for byte.
 from __future__ import annotations
 
 import copy
+import html
 import io
 import posixpath
 import re
@@ -43,7 +44,7 @@ from defusedxml import ElementTree as SafeET
 
 from finplan.errors import FinplanError
 from finplan.io.sheet_marks import finplan_title, refuse_additions
-from finplan.model.vocabulary import counted
+from finplan.model.vocabulary import counted, spaced
 
 __all__ = ["merge_sheets", "charts_by_sheet"]
 
@@ -56,6 +57,9 @@ _REL_TYPES = _OFFICE_RELS + "/"
 _WORKSHEET_TYPE = _REL_TYPES + "worksheet"
 _WORKSHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _WORKBOOK, _CONTENT_TYPES = "xl/workbook.xml", "[Content_Types].xml"
+#: Excel's limit of unique cell formats in a workbook (« Spécifications et limites
+#: d'Excel »: 64 000)
+MAX_CELL_FORMATS = 64_000
 
 # Worksheet elements finplan writes itself, or that only set out a sheet: replacing
 # them loses nothing of the user's.
@@ -442,6 +446,21 @@ class _Styles:
             self.memo[key] = self._append("dxfs", self.new["dxfs"][number])
         return self.memo[key]
 
+    def refuse_too_many(self) -> None:
+        """Refuse a merge that would pass Excel's limit of cell formats: Excel would open
+        the file with « Trop de formats de cellules différents » and drop formatting."""
+        had, added = len(self.old["cellXfs"]), len(self.added["cellXfs"])
+        if had + added > MAX_CELL_FORMATS:
+            raise FinplanError(
+                f"Ce classeur a déjà {spaced(had)} formats de cellule différents : avec les "
+                f"{spaced(added)} des feuilles de finplan, il dépasserait les "
+                f"{spaced(MAX_CELL_FORMATS)} qu'Excel accepte (Excel ouvrirait le fichier en "
+                "signalant « Trop de formats de cellules différents » et perdrait des mises "
+                "en forme). Allégez-le d'abord (ils viennent souvent de copier-coller depuis "
+                "d'autres classeurs) : dans Excel, supprimez les styles de cellule inutiles "
+                "(Accueil > Styles de cellules, clic droit > Supprimer), ou copiez vos "
+                "saisies dans un modèle finplan neuf. Rien n'a été modifié.")
+
     def merged(self) -> str:
         """The user's styles.xml with the added formats, nothing else changed."""
         text = self.text
@@ -566,6 +585,7 @@ class _Merge:
                 self.content_types[part] = _WORKSHEET_CONTENT
                 added.append((title, part))
             self._copy_sheet(new_sheets[title], part)
+        self.styles.refuse_too_many()
         self._remove_calculation_chain()
         self._edit_workbook(added)
         self.old.changed["xl/styles.xml"] = self.styles.merged().encode("utf-8")
@@ -672,9 +692,10 @@ class _Merge:
         « TRÉSORERIE » for « Trésorerie »; the user's formulas still point to it)."""
         for (old, _), (title, _) in zip(self.old.raw_sheets(), self.old.sheets()):
             if old != title:
+                spelt = _escape(title)
                 text = re.sub(rf'(<{prefix}sheet\b[^>]*?\bname=")'
                               rf'{re.escape(_escape(old))}(")',
-                              lambda found: found.group(1) + _escape(title) + found.group(2),
+                              lambda found, spelt=spelt: found.group(1) + spelt + found.group(2),
                               text, count=1)
         return text
 
@@ -782,6 +803,7 @@ def merge_sheets(original: str, rewritten: bytes, titles: Sequence[str],
     old, new = _Package(original, order), _Package(rewritten)
     try:
         _refuse_locked_structure(old, titles)
+        _refuse_user_names(old, names, order)
         _refuse_additions(old, new, [title for title in titles if title not in retired])
         merge = _Merge(old, new, titles, order, names)
         merge.run()
@@ -792,6 +814,35 @@ def merge_sheets(original: str, rewritten: bytes, titles: Sequence[str],
     finally:
         old.zip.close()
         new.zip.close()
+
+
+# A sheet a formula points to: 'Plan de financement'! or Budget!
+_SHEET_REFERENCE = re.compile(r"'((?:[^']|'')+)'!|([^\W\d][\w.]*)!")
+
+
+def _refuse_user_names(old: _Package, names: Collection[str], order: Sequence[str]
+                       ) -> None:
+    """Refuse to replace a workbook-level name of the user's that is spelt like one of
+    finplan's (``names``): finplan's point to finplan's sheets (``order``), the user's
+    elsewhere (their own sheet, another workbook)."""
+    ours = {title.casefold() for title in order}
+    found = []
+    for match in _NAME.finditer(old.text(_WORKBOOK)):
+        attributes = match.group(2)
+        name = _attribute(attributes, "name")
+        if name not in names or _attribute(attributes, "localSheetId") is not None:
+            continue
+        text = html.unescape(match.group(3) or "")
+        sheets = {(quoted.replace("''", "'") if quoted else plain).casefold()
+                  for quoted, plain in _SHEET_REFERENCE.findall(text)}
+        if "[" in text or sheets - ours:
+            found.append(f"« {name} » (={text})")
+    if found:
+        raise FinplanError(
+            f"Le nom défini {', '.join(found)} est un nom que finplan donne à ses "
+            "résultats : finplan le remplacerait par le sien. Dans Excel, « Formules > "
+            "Gestionnaire de noms », renommez le vôtre (par exemple « mon_… ») puis "
+            "relancez. Rien n'a été modifié.")
 
 
 def _refuse_locked_structure(old: _Package, titles: Sequence[str]) -> None:

@@ -28,7 +28,16 @@ def counted(count: int, word: str, plural: str | None = None) -> str:
     >>> counted(1, "valeur"), counted(3, "valeur"), counted(2, "an", "ans")
     ('1 valeur', '3 valeurs', '2 ans')
     """
-    return f"{count} {word if count < 2 else plural or word + 's'}"
+    return f"{spaced(count)} {word if count < 2 else plural or word + 's'}"
+
+
+def spaced(number: int) -> str:
+    """A whole number as French text writes it, thousands apart: « 64 000 ».
+
+    >>> spaced(64000), spaced(-1234567), spaced(12)
+    ('64 000', '-1 234 567', '12')
+    """
+    return f"{number:,}".replace(",", " ")
 
 # field -> {canonical value: French label}
 VOCABULARY: dict[str, dict[str, str]] = {
