@@ -139,24 +139,18 @@ def _words(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
     return pages
 
 
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory) -> dict[str, Printed]:
+def print_workbooks(folder: Path, sources: dict[str, Path]) -> dict[str, Printed]:
+    """Print each workbook of ``sources`` (name -> file) with LibreOffice (one run, a
+    profile of its own, recalculating on load) and read its pages back."""
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is needed: apt-get install poppler-utils")
-    folder = tmp_path_factory.mktemp("print")
-    sources = []
-    for name in WORKBOOKS:
-        book = (template_workbook() if name == "modele"
-                else build_workbook(finplan.load_case(EXAMPLES[name])).workbook)
-        book.save(folder / f"{name}.xlsx")
-        sources.append(folder / f"{name}.xlsx")
-    # one LibreOffice run for every workbook, with a profile of its own
     subprocess.run([soffice(), f"-env:UserInstallation={make_profile(folder / 'profile').as_uri()}",
                     "--headless", "--convert-to", "pdf", "--outdir", str(folder / "pdf"),
-                    *map(str, sources)], check=True, capture_output=True, timeout=300)
+                    *map(str, sources.values())], check=True, capture_output=True,
+                   timeout=300)
     result = {}
-    for name, source in zip(WORKBOOKS, sources):
-        pdf = folder / "pdf" / f"{name}.pdf"
+    for name, source in sources.items():
+        pdf = folder / "pdf" / f"{source.stem}.pdf"
         book = load_workbook(source)
         words = _words(pdf)
         sheet_of_page = [_footer(page, book) for page in words]
@@ -167,6 +161,18 @@ def printed(tmp_path_factory) -> dict[str, Printed]:
             _by_sheet(_pdftotext(pdf, "-raw", *crop).split("\f")[:-1], sheet_of_page),
             _by_sheet(words, sheet_of_page))
     return result
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> dict[str, Printed]:
+    folder = tmp_path_factory.mktemp("print")
+    sources = {}
+    for name in WORKBOOKS:
+        book = (template_workbook() if name == "modele"
+                else build_workbook(finplan.load_case(EXAMPLES[name])).workbook)
+        sources[name] = folder / f"{name}.xlsx"
+        book.save(sources[name])
+    return print_workbooks(folder, sources)
 
 
 def _printed_sheets(book) -> list[Worksheet]:
@@ -361,3 +367,65 @@ def test_each_chart_prints_whole_on_a_page_of_its_own(printed, name):
     assert len(pages) == 3
     for page, title in zip(pages, titles):
         assert title in page and all(other not in page for other in titles if other != title)
+
+
+# -- issue 29, item 3: a stale workbook prints like a fresh one, its banner on every page
+
+@pytest.fixture(scope="module")
+def stale_printed(tmp_path_factory) -> dict[str, Printed]:
+    """The example as built, with an input changed, and with a result typed over."""
+    from finplan.io.workbook_layout import InputLayout
+    from finplan.io.workbook_write import item_counts
+
+    folder = tmp_path_factory.mktemp("stale")
+    case = finplan.load_case(finplan.demo_path())
+    layout = InputLayout.for_counts(item_counts(case))
+    sources = {}
+    for name in ("à jour", "hypothèse changée", "résultat modifié"):
+        book = build_workbook(case).workbook
+        if name == "hypothèse changée":
+            book["Hypothèses"][layout.cell("revenue", 0, "unit_price")] = 1000
+        elif name == "résultat modifié":
+            funders = book["Financeurs"]
+            row = next(r for r in range(1, funders.max_row + 1)
+                       if funders.cell(r, 2).value == "SIETOM de Chalosse")
+            funders.cell(row, 5).value = 35000
+        sources[name] = folder / f"{len(sources)}.xlsx"
+        book.save(sources[name])
+    return print_workbooks(folder, sources)
+
+
+def _scale(words: list[tuple[float, float, float, float, str]]) -> float:
+    """The printed height of a page's words, a measure of its scale (median)."""
+    heights = sorted(round(y1 - y0, 1) for _, y0, _, y1, _ in words)
+    return heights[len(heights) // 2]
+
+
+@pytest.mark.parametrize("name", ["hypothèse changée", "résultat modifié"])
+def test_a_stale_workbook_keeps_its_pages_and_scale(stale_printed, name):
+    fresh, stale = stale_printed["à jour"], stale_printed[name]
+    assert {sheet: len(pages) for sheet, pages in stale.words.items()} == \
+        {sheet: len(pages) for sheet, pages in fresh.words.items()}
+    changed = {sheet: (_scale(fresh.words[sheet][0]), _scale(pages[0]))
+               for sheet, pages in stale.words.items()
+               if abs(_scale(pages[0]) - _scale(fresh.words[sheet][0])) > 0.2}
+    assert not changed, f"scale changed by the banner: {changed}"
+
+
+@pytest.mark.parametrize("name", ["hypothèse changée", "résultat modifié"])
+def test_the_banner_prints_whole_on_every_page_of_a_result_sheet(stale_printed, name):
+    from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS
+    from finplan.io.workbook_snapshot import BANNER, TYPED_BANNER
+
+    printed = stale_printed[name]
+    banner = _flat(BANNER if name == "hypothèse changée" else TYPED_BANNER)
+    sheets = ([SHEETS[key] for key in OUTPUT_SHEETS if key not in ("checks", "charts")]
+              if name == "hypothèse changée" else ["Financeurs", "Plan de financement"])
+    missing = {}
+    for sheet in sheets:
+        pages = printed.raw[sheet]
+        without = [number for number, text in enumerate(pages, start=1)
+                   if banner not in _flat(text)]
+        if without:
+            missing[sheet] = f"{len(without)} of {len(pages)} pages: {without[:5]}"
+    assert not missing, missing

@@ -368,3 +368,121 @@ def test_a_workbook_near_excel_s_limit_of_cell_formats_is_refused(tmp_path):
     assert formats <= 64_000
     assert run("fill", str(target)).exit_code == 0
     assert len(load_workbook(target)._cell_styles) == formats
+
+
+# -- items 1 and 2: results typed over are seen; a per-FTE funder follows its offer ---
+
+def _row_of(sheet, label: str) -> int:
+    return next(row for row in range(1, sheet.max_row + 1)
+                if str(sheet.cell(row, 2).value or "").startswith(label))
+
+
+def _type_over_funder(book):
+    sheet = book["Financeurs"]
+    row = _row_of(sheet, "SIETOM de Chalosse")
+    assert sheet.cell(row, 5).value == 25000
+    sheet.cell(row, 5).value = 35000
+
+
+def _type_over_rate(book):
+    sheet = book["Calculs"]
+    row = _row_of(sheet, "Montant par ETP (barème ACI)")
+    sheet.cell(row, 3).value = sheet.cell(row, 3).value + 1000
+
+
+def _replace_a_formula(book):
+    sheet = book["Budget"]
+    row = _row_of(sheet, "TOTAL DES CHARGES")
+    assert str(sheet.cell(row, 3).value).startswith("=")
+    sheet.cell(row, 3).value = 1000
+
+
+def _swap_two_figures(book):
+    sheet = book["Trésorerie"]
+    row = _row_of(sheet, "Département des Landes (insertion)")
+    cells = [cell for cell in sheet[row][2:] if isinstance(cell.value, (int, float))]
+    first = cells[0]
+    second = next(cell for cell in cells if cell.value != first.value)
+    first.value, second.value = second.value, first.value
+
+
+def _type_over_receivable(book):
+    sheet = book["Trésorerie"]
+    row = _row_of(sheet, "moins : financements encore à recevoir")
+    cell = next(cell for cell in sheet[row][2:] if isinstance(cell.value, (int, float)))
+    cell.value += 5000
+
+
+TYPED_OVER = {
+    "montant d'un financeur (Financeurs)": (_type_over_funder, "Financeurs"),
+    "montant par ETP (Calculs)": (_type_over_rate, "Calculs"),
+    "formule remplacée par un nombre (Budget)": (_replace_a_formula, "Budget"),
+    "deux montants échangés (Trésorerie)": (_swap_two_figures, "Trésorerie"),
+    "reste à recevoir (Trésorerie)": (_type_over_receivable, "Trésorerie"),
+}
+
+
+@pytest.fixture(scope="module")
+def typed_over(tmp_path_factory):
+    from openpyxl import load_workbook
+    from spreadsheet import convert, make_profile
+
+    folder = tmp_path_factory.mktemp("typed")
+    built = folder / "plan.xlsx"
+    build_workbook(finplan.load_case(finplan.demo_path())).workbook.save(built)
+    sources = {"inchangé": built}
+    for number, (name, (edit, _)) in enumerate(TYPED_OVER.items()):
+        book = load_workbook(built)
+        edit(book)
+        sources[name] = folder / f"{number}.xlsx"
+        book.save(sources[name])
+    refilled = folder / "rempli.xlsx"
+    refilled.write_bytes(sources["montant d'un financeur (Financeurs)"].read_bytes())
+    assert run("fill", str(refilled)).exit_code == 0
+    sources["après fill"] = refilled
+    converted = convert(list(sources.values()), folder / "out", make_profile(folder / "p"))
+    return {name: load_workbook(path, data_only=True)
+            for name, path in zip(sources, converted)}
+
+
+def _state(values):
+    from finplan.io.sheets.controles import RECONCILIATION_CHECK, RESULTS_CHECK
+    from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS
+
+    checks = values["Contrôles"]
+    statuses = {row[1].value: row[2].value for row in checks.iter_rows()}
+    banners = {SHEETS[key]: values[SHEETS[key]]["B3"].value for key in OUTPUT_SHEETS}
+    return (statuses[RESULTS_CHECK], statuses[RECONCILIATION_CHECK], statuses["Verdict"],
+            {title: text for title, text in banners.items() if text})
+
+
+@pytest.mark.parametrize("edit", TYPED_OVER)
+def test_a_result_typed_over_is_shown_on_its_sheet_and_on_the_verdict(typed_over, edit):
+    from finplan.io.workbook_snapshot import TYPED_BANNER
+
+    results, _, verdict, banners = _state(typed_over[edit])
+    assert results == "À revoir"
+    assert verdict == "Plan à revoir"
+    assert banners[TYPED_OVER[edit][1]] == TYPED_BANNER
+    assert set(banners.values()) == {TYPED_BANNER}  # never « les hypothèses ont changé »
+
+
+def test_the_trésorerie_reconciliation_gap_is_a_check(typed_over):
+    _, reconciliation, _, _ = _state(typed_over["reste à recevoir (Trésorerie)"])
+    assert reconciliation == "À revoir"
+    assert _state(typed_over["inchangé"])[1] == "OK"
+
+
+@pytest.mark.parametrize("name", ["inchangé", "après fill"])
+def test_results_as_finplan_wrote_them_are_plan_validé(typed_over, name):
+    assert _state(typed_over[name]) == ("OK", "OK", "Plan validé", {})
+
+
+def test_a_per_fte_funder_s_amount_follows_its_offer_on_calculs(typed_over):
+    values = typed_over["montant par ETP (Calculs)"]
+    calculs, funders = values["Calculs"], values["Financeurs"]
+    offer = calculs.cell(_row_of(calculs, "Aide par ETP demandée — État"), 3).value
+    paid = funders.cell(_row_of(funders, "État : aide au poste ACI"), 5).value
+    before = typed_over["inchangé"]["Financeurs"]
+    assert paid == pytest.approx(offer, abs=0.005)
+    assert paid > before.cell(_row_of(before, "État : aide au poste ACI"), 5).value

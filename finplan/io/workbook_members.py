@@ -223,7 +223,8 @@ def consolidated_details(plan: Plan, parts: Sequence[MemberSheets]) -> Details:
 
 
 def write_collective(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
-                     notes: Sequence[str] = (), text_cells: Sequence[str] = ()) -> None:
+                     notes: Sequence[str] = (), text_cells: Sequence[str] = (),
+                     watched: Sequence[str] = ()) -> None:
     """A collective's result sheets: the consolidated Financeurs, Budget, Plan de
     financement, Trésorerie, Graphiques, Scénarios and Contrôles (each member's
     checks over its own sheets), « Membres », then each member's sheets."""
@@ -244,7 +245,7 @@ def write_collective(book: Book, plan: Plan, layout: InputLayout, expected: Expe
     write_checks(book, plan, funders, details, financing, monthly, expected, notes,
                  text_cells, [(part.member.id, CheckSources(
                      part.plan, part.funders, part.details, part.financing, part.monthly))
-                              for part in parts])
+                              for part in parts], watched)
     write_members(book, plan, parts, lambda y: details.sheet.ref(details.own_revenue, y),
                   expected)
     _write_index(book, plan, parts, expected)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from finplan.io.cells import column_index
 from finplan.io.grid import Book, Expectations, Page
+from finplan.io.result_watch import watch_results
 from finplan.io.sheets.budget import link_bridges, write_budget
 from finplan.io.sheets.calculs import link_operating_need, write_details
 from finplan.io.sheets.controles import FRESHNESS_CHECK, STATUS, write_checks
@@ -24,7 +25,7 @@ from finplan.io.sheets.plan import write_financing
 from finplan.io.sheets.scenarios import write_scenarios, write_table
 from finplan.io.sheets.tresorerie import rate_cells, write_monthly
 from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, TITLE_CELL, InputLayout
-from finplan.io.workbook_members import write_collective
+from finplan.io.workbook_members import member_titles, write_collective
 from finplan.io.workbook_print import fit_texts, widen_for_words
 from finplan.io.workbook_snapshot import FRESH_NAME
 from finplan.io.workbook_styles import NOTE_FONT, TITLE_FONT
@@ -48,9 +49,19 @@ def write_outputs(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     ``notes`` are remarks on the inputs shown under the checks, ``text_cells`` the
     input cells holding a number typed as text (a check of its own, « À revoir » until
     they hold numbers)."""
+    watched = [*(SHEETS[key] for key in OUTPUT_SHEETS if key != "checks"),
+               *member_titles(plan)]
     if plan.case.members:
-        write_collective(book, plan, layout, expected, notes, text_cells)
-        return
+        write_collective(book, plan, layout, expected, notes, text_cells, watched)
+    else:
+        _write_single(book, plan, layout, expected, notes, text_cells, watched)
+    watch_results(book, expected, watched)
+
+
+def _write_single(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
+                  notes: Sequence[str], text_cells: Sequence[str],
+                  watched: Sequence[str]) -> None:
+    """The result sheets of one organisation's plan."""
     funders = write_funders(book, plan, expected)
     details = write_details(book, plan, layout, expected, funders.cell)
     budget = write_budget(book, plan, details, funders, expected)
@@ -63,7 +74,7 @@ def write_outputs(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     write_charts(book, plan, expected, funders, financing, monthly)
     write_scenarios(book, plan, expected)
     write_checks(book, plan, funders, details, financing, monthly, expected, notes,
-                 text_cells)
+                 text_cells, results=watched)
 
 
 def write_placeholders(book: Book, plan: Plan, layout: InputLayout,

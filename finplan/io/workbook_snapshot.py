@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["FRESH_NAME", "SNAPSHOT_ROWS", "SNAPSHOT_COLUMNS", "fresh_formula",
-           "banner_formula", "BANNER", "write_snapshot", "snapshot_grid", "model_grid"]
+           "banner_formula", "watched_banner_formula", "BANNER", "TYPED_BANNER",
+           "TYPED_WORDS", "write_snapshot", "snapshot_grid", "model_grid"]
 
 FRESH_NAME = "finplan_a_jour"
 SNAPSHOT_ROWS, SNAPSHOT_COLUMNS = 2000, 40  # the part of the input sheet compared
@@ -63,6 +64,21 @@ def banner_formula() -> str:
     """The banner of an output sheet: empty while the results follow the inputs (and
     in a workbook that does not know the name yet)."""
     return f'IF(IFERROR({FRESH_NAME},TRUE),"","{BANNER}")'
+
+
+#: what the banner of a result sheet typed over says (:mod:`finplan.io.result_watch`)
+TYPED_WORDS = "modifiés à la main"
+TYPED_BANNER = (f"Des montants de cette feuille ont été {TYPED_WORDS} depuis le dernier "
+                "calcul (ou une formule remplacée par un nombre) : les feuilles ne "
+                "concordent plus. Cliquez sur « Calculer le plan » ou lancez finplan fill "
+                "pour les rétablir.")
+
+
+def watched_banner_formula(intact: str) -> str:
+    """:func:`banner_formula` for a sheet that also watches its own figures: ``intact``
+    the condition that they are those finplan wrote."""
+    return (f'IF(IFERROR({FRESH_NAME},TRUE),IF(IFERROR({intact},FALSE),"",'
+            f'"{TYPED_BANNER}"),"{BANNER}")')
 
 
 class Formula(str):

@@ -72,6 +72,7 @@ class Details:
         self.needs: dict[str, int] = {}
         self.cap_excess: list[int] = []  # rows: what exceeds each funder's ceilings
         self.fixed_shortfall: list[int] = []  # rows: what was not paid of fixed amounts
+        self.per_fte: dict[str, int] = {}  # funder -> row of its offer per FTE
         self.opening_cash = "p_tresorerie"  # the opening cash, as a formula term
 
 
@@ -127,7 +128,7 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     details.fte = fte_rows
     book.names["calculs_personnel"] = (f"{quote_sheet(sheet.name)}!$A${first}:"
                                        f"${sheet.column(years)}${max(sheet.row - 1, first)}")
-    write_per_fte(sheet, plan, layout, fte_rows, helpers)
+    details.per_fte = write_per_fte(sheet, plan, layout, fte_rows, helpers)
 
     def per_year_amount(key: str, i: int, column: str, y: int, factor: str) -> str:
         """A per-year input: the year column as is, else the single number × factor."""
@@ -491,16 +492,18 @@ def _year_part(sheet: SheetWriter, cumulative: int, y: int) -> str:
 
 
 def write_per_fte(sheet: SheetWriter, plan: Plan, layout: InputLayout, fte_rows: list[int],
-                   note_column: int) -> None:
+                   note_column: int) -> dict[str, int]:
     """Each ``per_fte`` funder's offer, traced to the inputs: the FTE-years of the staff
     lines it pays for, its amount per FTE (the aide au poste with its source, or the
     amount typed), and their product (:func:`finplan.model.funders.per_fte_rate`,
-    ``counts_for``). What the funder then pays is the allocation's (Financeurs)."""
+    ``counts_for``) — what the funder pays, never limited (:mod:`finplan.model.allocation`),
+    so Financeurs refers to it.  Funder -> the row of its offer."""
     case = plan.case
     per_fte = [(i, funder) for i, funder in enumerate(case.funders)
                if funder.rule == "per_fte"]
+    rows: dict[str, int] = {}
     if not per_fte:
-        return
+        return rows
     sheet.section("Aides par ETP (aide au poste de l'IAE)")
     offered = {funding.funder.name: funding.offered for need in plan.need_results
                for funding in need.funding if funding.offered is not None}
@@ -534,10 +537,12 @@ def write_per_fte(sheet: SheetWriter, plan: Plan, layout: InputLayout, fte_rows:
             rate = sheet.line("", label, lambda y, i=index: per_year_input(
                 layout, i, "amount_per_fte", y), [amount for amount, _, _ in rates],
                 total=False)
-        sheet.line("", f"Aide par ETP demandée — {funder.name}",
-                   lambda y, b=base, r=rate: f"ROUND({sheet.local(b, y)}*{sheet.local(r, y)},2)",
-                   [money(c) for c in offered.get(funder.name, (0,) * len(plan.years))],
-                   total=False)
+        rows[funder.name] = sheet.line(
+            "", f"Aide par ETP demandée — {funder.name}",
+            lambda y, b=base, r=rate: f"ROUND({sheet.local(b, y)}*{sheet.local(r, y)},2)",
+            [money(c) for c in offered.get(funder.name, (0,) * len(plan.years))],
+            total=False)
+    return rows
 
 
 def link_operating_need(details: Details, charges: Callable[[int], str], plan: Plan) -> None:

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from finplan.io.cells import column_index
 from finplan.io.grid import Book, CellRule, Expectations
+from finplan.io.result_watch import results_check
 from finplan.io.sheets.calculs import Details
 from finplan.io.sheets.financeurs import Funders
 from finplan.io.sheets.rows import (
@@ -69,9 +70,12 @@ def write_checks(book: Book, plan: Plan, funders: Funders, details: Details,
                   financing: tuple[SheetWriter, int, int], monthly: tuple[SheetWriter, int],
                   expected: Expectations, notes: Sequence[str],
                   text_cells: Sequence[str] = (),
-                  members: Sequence[tuple[str, CheckSources]] = ()) -> None:
+                  members: Sequence[tuple[str, CheckSources]] = (),
+                  results: Sequence[str] = ()) -> None:
     """Each check, its status a formula over the sheets it watches; a collective's
-    ``members`` (id, that member's sheets): each member's checks over its own."""
+    ``members`` (id, that member's sheets): each member's checks over its own; then the
+    workbook's own checks (:func:`write_workbook_checks`) over the result sheets
+    ``results``."""
     sheet = SheetWriter(book, "checks", plan, expected)
     ws = sheet.sheet
     sheet.title("Contrôles", "Le statut est recalculé par les formules ; le message est "
@@ -136,6 +140,8 @@ def write_checks(book: Book, plan: Plan, funders: Funders, details: Details,
         if watched:
             sheet.formula(f"{column['value']}{row}", *watched)
         row += 1
+    row = write_workbook_checks(sheet, row, results,
+                                [monthly, *(sources.monthly for _, sources in members)])
     write_freshness_check(sheet, row)
     if text_cells:
         row += 1
@@ -170,6 +176,45 @@ def write_checks(book: Book, plan: Plan, funders: Funders, details: Details,
         ws.widths[column_index(column[key])] = width
     widen_for_words(ws)
     fit_texts(ws, fit_width(ws))
+
+
+RESULTS_CHECK = "Résultats tels que finplan les a calculés (aucun montant tapé par-dessus)"
+RECONCILIATION_CHECK = "Trésorerie mensuelle et plan de financement concordants"
+
+
+def write_workbook_checks(sheet: SheetWriter, row: int, watched: Sequence[str],
+                          monthlies: Sequence[tuple[SheetWriter, int]]) -> int:
+    """The checks of the workbook itself, true when finplan writes it and watched by
+    formulas afterwards: no result sheet ``watched`` typed over (its banner says so,
+    :mod:`finplan.io.result_watch`), and each Trésorerie's December balances equal to
+    the financing plan's year-end cash (« écart » row of its reconciliation).  The
+    row after them."""
+    column, ws = CHECK_COLUMNS, sheet.sheet
+    gaps = []
+    for month_sheet, _ in monthlies:
+        for gap in month_sheet.rows.get("reconciliation_gap", []):
+            span = f"{quote_sheet(month_sheet.name)}!{month_sheet.span(gap)}"
+            gaps.append(f"MAX({span})<0.005,MIN({span})>-0.005")
+    checks = [(RESULTS_CHECK, results_check(watched) if watched else "",
+               "Si « À revoir » : un montant a été tapé à la place d'un résultat (ou une "
+               "formule remplacée par un nombre) sur une feuille qui le signale en haut ; "
+               "cliquez sur « Calculer le plan » ou lancez finplan fill pour rétablir les "
+               "résultats."),
+              (RECONCILIATION_CHECK, f"AND({','.join(gaps)})" if gaps else "",
+               "Si « À revoir » : la trésorerie de fin de décembre (Trésorerie) ne rejoint "
+               "plus celle du plan de financement (voir le rapprochement en bas de la "
+               "feuille Trésorerie) ; relancez le calcul.")]
+    for label, condition, message in checks:
+        if not condition:
+            continue
+        ws.put(f"{column['id']}{row}", row - FIRST_OUTPUT_ROW + 1)
+        ws.put(f"{column['description']}{row}", label)
+        sheet.formula(f"{column['status']}{row}",
+                      f'IF(IFERROR({condition},FALSE),"{STATUS["ok"]}","{STATUS["error"]}")',
+                      STATUS["ok"], "General")
+        ws.put(f"{column['message']}{row}", message, align=WRAP)
+        row += 1
+    return row
 
 
 FRESHNESS_CHECK = "Résultats calculés à partir des hypothèses actuelles"

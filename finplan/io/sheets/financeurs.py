@@ -125,6 +125,19 @@ def _link_rest(sheet: SheetWriter, funders: Funders, need: NeedResult) -> None:
                           money(rest))
 
 
+def _link_per_fte(funders: Funders, details: Details, need: NeedResult) -> None:
+    """A ``per_fte`` funder pays its offer (the allocation never limits it): its amounts
+    are the offer's cells on Calculs (« Aide par ETP demandée »)."""
+    sheet = funders.sheet
+    for funding in need.funding:
+        row = details.per_fte.get(funding.name)
+        if funding.funder.rule != "per_fte" or row is None:
+            continue
+        for y, amount in enumerate(funding.amounts, start=1):
+            sheet.formula(sheet.local(funders.funder_rows[funding.name], y),
+                          details.sheet.ref(row, y), money(amount))
+
+
 def link_funders(funders: Funders, details: Details, plan: Plan,
                   layout: InputLayout) -> None:
     """Formulas of the Financeurs sheet that refer to the Calculs sheet."""
@@ -134,6 +147,7 @@ def link_funders(funders: Funders, details: Details, plan: Plan,
     for need in plan.need_results:
         need_id = need.need.id
         funder_rows = [funders.funder_rows[f.name] for f in need.funding]
+        _link_per_fte(funders, details, need)
         _link_rest(sheet, funders, need)
         for y in range(1, years + 1):
             sheet.formula(sheet.local(funders.need_rows[need_id], y),

@@ -217,6 +217,7 @@ def write_reconciliation(sheet: SheetWriter, plan: Plan, financing: tuple[SheetW
                       money(cash.balances[month - 1]))
         sheet.formula(gap, f"{december}-{column}{balance}", Decimal(0))
         ws.set(december, font=BOLD)
+    sheet.rows["reconciliation_gap"] = [rows[-1]]  # watched on « Contrôles »
     sheet.row += len(_RECONCILIATION)
 
 
