@@ -236,6 +236,8 @@ class Sheet:
         self.comments: dict[tuple[int, int], Comment] = {}
         self.validations: list[Validation] = []
         self.tables: list[Table] = []
+        # the longest text a formula cell may show, for the page layout (not written)
+        self.shown: dict[tuple[int, int], str] = {}
         self._extent = [0, 0]  # the last row and column written or styled
 
     def __repr__(self) -> str:

@@ -613,7 +613,10 @@ class InputLayout:
 # the fixed places every output sheet shares.
 TITLE_CELL, SUBTITLE_CELL = "B1", "B2"
 BANNER_CELL = "B3"  # « les hypothèses ont changé » while the results do not follow them
-HEADER_ROW = 4  # the row with the years; repeated on every printed page
+BANNER_ROW, HEADER_ROW = 3, 4  # HEADER_ROW: the row with the years
+# printed at the top of every page: the banner (a stale workbook says so on each
+# page) and the row with the years
+TITLE_ROWS = f"{BANNER_ROW}:{HEADER_ROW}"
 FIRST_OUTPUT_ROW = HEADER_ROW + 1
 CODE_COLUMN, LABEL_COLUMN = "A", "B"  # account or Cerfa line; label
 FIRST_YEAR_COLUMN = 3  # years from column C (Budget, Plan de financement, Calculs)

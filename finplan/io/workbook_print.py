@@ -183,9 +183,11 @@ def _line_height(font: Font | None) -> float:
 
 
 def _text_cells(sheet: Sheet) -> list[tuple[tuple[int, int], str]]:
-    """Cells holding a text to fit, row by row (texts that read as formulas aside)."""
-    return sorted((place, text) for place, text in sheet.texts()
-                  if not text.startswith("="))
+    """Cells holding a text to fit, row by row (texts that read as formulas aside), and
+    the longest text each formula cell may show (``sheet.shown``)."""
+    texts = {place: text for place, text in sheet.texts() if not text.startswith("=")}
+    texts.update(sheet.shown)
+    return sorted(texts.items())
 
 
 def fit_texts(sheet: Sheet, breaks: Sequence[int] = (), title_columns: int = 0,

@@ -38,13 +38,15 @@ if TYPE_CHECKING:
 
 __all__ = ["FRESH_NAME", "SNAPSHOT_ROWS", "SNAPSHOT_COLUMNS", "fresh_formula",
            "banner_formula", "watched_banner_formula", "BANNER", "TYPED_BANNER",
+           "LONGEST_BANNER",
            "TYPED_WORDS", "write_snapshot", "snapshot_grid", "model_grid"]
 
 FRESH_NAME = "finplan_a_jour"
 SNAPSHOT_ROWS, SNAPSHOT_COLUMNS = 2000, 40  # the part of the input sheet compared
-BANNER = ("Les hypothèses ont changé depuis le dernier calcul : les montants des "
-          "financeurs, la trésorerie mensuelle et les contrôles ne les suivent pas. Cliquez "
-          "sur « Calculer le plan » ou lancez finplan fill.")
+# short: printed on every page, wrapped in the label column (the Contrôles sheet says
+# more)
+BANNER = ("Hypothèses changées depuis le dernier calcul : cliquez sur « Calculer le "
+          "plan » (ou finplan fill).")
 
 
 def _area(sheet: str) -> str:
@@ -68,10 +70,9 @@ def banner_formula() -> str:
 
 #: what the banner of a result sheet typed over says (:mod:`finplan.io.result_watch`)
 TYPED_WORDS = "modifiés à la main"
-TYPED_BANNER = (f"Des montants de cette feuille ont été {TYPED_WORDS} depuis le dernier "
-                "calcul (ou une formule remplacée par un nombre) : les feuilles ne "
-                "concordent plus. Cliquez sur « Calculer le plan » ou lancez finplan fill "
-                "pour les rétablir.")
+TYPED_BANNER = (f"Montants {TYPED_WORDS} depuis le dernier calcul : cliquez sur "
+                "« Calculer le plan » (ou finplan fill).")
+LONGEST_BANNER = max(BANNER, TYPED_BANNER, key=len)
 
 
 def watched_banner_formula(intact: str) -> str:

@@ -304,8 +304,9 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
                                      f"${sheet.column(years)}${sheet.row - 1}")
     write_funder_limits(sheet, plan, layout, details, funder_cells)
     widths = {get_column_letter(helpers + k): 13 for k in range(len(_LOAN_HELPERS))}
+    # split across pages, each page repeats the labels (and the banner above them)
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 8, LABEL_COLUMN: 52,
-                                                    **widths})
+                                                    **widths}, title_columns=2)
     return details
 
 

@@ -21,6 +21,7 @@ from finplan.io.workbook_layout import (
     CHECK_COLUMNS,
     FIRST_OUTPUT_ROW,
     HEADER_ROW,
+    TITLE_ROWS,
     absolute,
     quote_sheet,
 )
@@ -169,7 +170,7 @@ def write_checks(book: Book, plan: Plan, funders: Funders, details: Details,
     book.names["controles_verdict"] = f"{quote_sheet(sheet.name)}!{absolute(verdict_cell)}"
     project = case.project
     print_setup(ws, project.organisation, project.name,
-                title_rows=f"{HEADER_ROW}:{HEADER_ROW}", dated=calculation_date())
+                title_rows=TITLE_ROWS, dated=calculation_date())
     ws.freeze = f"{column['id']}{FIRST_OUTPUT_ROW}"
     for key, width in {"id": 5, "description": 46, "status": 10, "message": 64,
                        "value": 16}.items():

@@ -16,7 +16,7 @@ from finplan.io.grid import Book, Expectations, Ref
 from finplan.io.sheets.charts import line_chart, stacked_bars
 from finplan.io.sheets.financeurs import Funders
 from finplan.io.sheets.rows import SheetWriter
-from finplan.io.workbook_layout import FIRST_YEAR_COLUMN, LABEL_COLUMN
+from finplan.io.workbook_layout import BANNER_ROW, FIRST_YEAR_COLUMN, LABEL_COLUMN
 from finplan.io.workbook_print import calculation_date, fit_texts, fit_width, print_setup
 from finplan.model.cash import MONTHS_SHORT
 from finplan.model.plan import Plan
@@ -71,7 +71,8 @@ def write_charts(book: Book, plan: Plan, expected: Expectations, funders: Funder
                    _month_labels(sheet, plan)),
     ])
     sheet.sheet.widths.update({1: 3, 2: 104})  # B holds the charts' width (19 cm)
-    print_setup(sheet.sheet, project.organisation, project.name, dated=calculation_date())
+    print_setup(sheet.sheet, project.organisation, project.name,
+                title_rows=f"{BANNER_ROW}:{BANNER_ROW}", dated=calculation_date())
     fit_texts(sheet.sheet, fit_width(sheet.sheet, last_column=2), last_column=2)
     sheet.sheet.page.area = f"A1:B{LABELS_ROW - 1}"
     # each page starts a row above its chart: a chart right at a page's top is also

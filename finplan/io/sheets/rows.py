@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from finplan.io.cells import column_index
+from finplan.io.cells import column_index, split
 from finplan.io.cells import column_letter as get_column_letter
-from finplan.io.grid import Book, Expectations, Sheet
+from finplan.io.grid import Align, Book, Expectations, Sheet
 from finplan.io.workbook_layout import (
     BANNER_CELL,
     CODE_COLUMN,
@@ -22,6 +22,7 @@ from finplan.io.workbook_layout import (
     SHEETS,
     SUBTITLE_CELL,
     TITLE_CELL,
+    TITLE_ROWS,
     InputLayout,
     absolute,
     quote_sheet,
@@ -34,7 +35,7 @@ from finplan.io.workbook_print import (
     print_setup,
     widen_for_words,
 )
-from finplan.io.workbook_snapshot import banner_formula
+from finplan.io.workbook_snapshot import LONGEST_BANNER, banner_formula
 from finplan.io.workbook_styles import (
     BANNER_FONT,
     BOLD,
@@ -125,7 +126,10 @@ class SheetWriter:
         self.sheet.put(SUBTITLE_CELL, subtitle, font=NOTE_FONT)
         # empty while the results follow the inputs (see workbook_snapshot)
         self.formula(BANNER_CELL, banner_formula(), "", "General")
-        self.sheet.set(BANNER_CELL, font=BANNER_FONT)
+        # wrapped in its cell: never printed over the next columns (a sheet fitted to
+        # a page would shrink), whole on pages where only the label columns repeat
+        self.sheet.set(BANNER_CELL, font=BANNER_FONT, align=Align(vertical="top", wrap=True))
+        self.sheet.shown[split(BANNER_CELL)] = LONGEST_BANNER
         self.row = HEADER_ROW
 
     def header(self, first: str, extra: Sequence[str] = ("Total",),
@@ -202,7 +206,7 @@ class SheetWriter:
         after the columns ``breaks`` with the first ``title_columns`` repeated."""
         project = self.plan.case.project
         print_setup(self.sheet, project.organisation, project.name,
-                    title_rows=f"{HEADER_ROW}:{HEADER_ROW}", dated=calculation_date())
+                    title_rows=TITLE_ROWS, dated=calculation_date())
         self.sheet.freeze = freeze
         for letter, width in widths.items():
             self.sheet.widths[column_index(letter)] = width

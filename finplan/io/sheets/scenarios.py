@@ -12,6 +12,7 @@ from finplan.io.sheets.rows import (
     SheetWriter,
 )
 from finplan.io.workbook_layout import (
+    BANNER_ROW,
     HEADER_ROW,
     LABEL_COLUMN,
 )
@@ -66,7 +67,8 @@ def write_scenarios(book: Book, plan: Plan, expected: Expectations) -> None:
         table = compare(plan.case, plan)
         last = write_table(sheet.sheet, table, HEADER_ROW, "Indicateur")
         sheet.name_block("scenarios_comparaison", HEADER_ROW, last, 2 + len(table.columns))
-    print_setup(sheet.sheet, project.organisation, project.name, dated=calculation_date())
+    print_setup(sheet.sheet, project.organisation, project.name,
+                title_rows=f"{BANNER_ROW}:{BANNER_ROW}", dated=calculation_date())
     sheet.sheet.widths[2] = 36
     for offset in range(len(plan.case.scenarios) + 1):
         sheet.sheet.widths[3 + offset] = 20
