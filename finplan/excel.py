@@ -35,8 +35,10 @@ from finplan.io.sheet_marks import (
     decode_cells,
     encode_cells,
     grid_cells,
+    referred_sheet,
     refuse_added_cells,
     refuse_additions,
+    renamed_sheet,
 )
 from finplan.io.workbook_grids import (
     SheetLook,
@@ -56,7 +58,8 @@ from finplan.io.workbook_layout import (
     SHEETS,
 )
 from finplan.io.workbook_members import foreign_sheets, member_titles
-from finplan.io.workbook_read import read_grid_case
+from finplan.io.workbook_outputs import NAME_SHEETS
+from finplan.io.workbook_read import missing_input_sheet, read_grid_case
 from finplan.io.workbook_snapshot import SNAPSHOT_COLUMNS, SNAPSHOT_ROWS
 from finplan.model.allocation import water_fill
 from finplan.model.assets import depreciation, loan_schedule
@@ -104,13 +107,10 @@ def _calculer(book: Any) -> bool:
     # « Graphiques » is newer than the other sheets: a workbook made before it gets it
     charts = SHEETS["charts"]
     missing = [name for name in (INPUT_SHEET, LISTS_SHEET, *OUTPUT_TITLES)
-               if name != charts and not _has_sheet(book, name)]
-    if missing:
-        listed = ", ".join(f"« {name} »" for name in missing)
-        book.app.alert(f"Le plan n'a pas été calculé : la feuille {listed} est introuvable "
-                       "(supprimée ou renommée ?). Rendez-lui son nom, ou lancez finplan "
-                       "fill sur ce classeur, qui recrée les feuilles de résultats (ou "
-                       "repartez du modèle finplan). Rien n'a été modifié.", TITLE)
+               if not _has_sheet(book, name)]
+    refusal = _missing_sheets(book, missing)
+    if refusal:
+        book.app.alert(f"Le plan n'a pas été calculé : {refusal}", TITLE)
         return False
     inputs, lists = book.sheets[INPUT_SHEET], book.sheets[LISTS_SHEET]
     last = inputs.used_range.last_cell
@@ -150,13 +150,9 @@ def _calculer(book: Any) -> bool:
     sheets, names = output_parts(plan, found.layout, found.notes, found.text_cells, retired)
     former = not _has_sheet(book, charts)
     _refuse_additions(book, sheets, previous, stamps, look, former)  # before any write
-    if former:
-        book.sheets.add(charts, after=book.sheets[SHEETS["monthly"]])
-    for title in sheets:  # « Membres » after « Contrôles », a member's after the last
-        if not _has_sheet(book, title):
-            book.sheets.add(title, after=book.sheets[SHEETS["checks"]]
-                            if title == SHEETS["members"]
-                            else book.sheets[len(book.sheets) - 1])
+    for title in sheets:  # a deleted result sheet made again after finplan's previous
+        if not _has_sheet(book, title):  # sheet; a member's after the last
+            book.sheets.add(title, after=_sheet_before(book, title))
     _write_sheets(book, sheets, previous, stamps, lists, look, former)
     _write_snapshot(book, rows)
     if look.full:
@@ -166,6 +162,56 @@ def _calculer(book: Any) -> bool:
 
 
 OUTPUT_TITLES = tuple(SHEETS[key] for key in OUTPUT_SHEETS)
+
+
+def _missing_sheets(book: Any, missing: Sequence[str]) -> str | None:
+    """Why the button cannot compute a workbook whose sheets ``missing`` are gone, in
+    words a volunteer follows in Excel (None: it can — a deleted result sheet is made
+    again, as ``fill`` does).  A sheet renamed, which finplan's defined names follow,
+    is refused as ``fill`` refuses it: its old figures would stay beside new ones."""
+    renamed = _renamed_sheets(book, missing)
+    if INPUT_SHEET in missing:
+        issue = missing_input_sheet(renamed.get(INPUT_SHEET))
+        return f"{issue.problem} ; {issue.hint}. Rien n'a été modifié."
+    for title in missing:
+        if title in renamed:
+            return renamed_sheet(title, renamed[title])
+    if LISTS_SHEET in missing:
+        return (f"la feuille cachée « {LISTS_SHEET} » est introuvable (supprimée ?) : "
+                "elle ne peut pas être recréée. Ouvrez le modèle finplan vierge "
+                "(finplan.xlsx), recopiez-y vos hypothèses et cliquez sur « Calculer le "
+                "plan ». Rien n'a été modifié.")
+    return None
+
+
+def _renamed_sheets(book: Any, missing: Sequence[str]) -> dict[str, str]:
+    """Each sheet of ``missing`` a user renamed -> its new title, found by finplan's
+    defined names (Excel makes them follow a renamed sheet)."""
+    found = {}
+    try:
+        names = [(name.name, name.refers_to) for name in book.names]
+    except Exception:  # a client that sends no names
+        return found
+    for name, refers_to in names:
+        title = NAME_SHEETS.get(name)
+        target = referred_sheet(refers_to)
+        if (title in missing and title not in found and target is not None
+                and target != title and _has_sheet(book, target)):
+            found[title] = target
+    return found
+
+
+def _sheet_before(book: Any, title: str) -> Any:
+    """The sheet a result sheet made again goes after: finplan's previous one (a member's
+    sheets, and « Membres », after the last sheet and « Contrôles »)."""
+    if title == SHEETS["members"]:
+        return book.sheets[SHEETS["checks"]]
+    order = list(SHEETS.values())  # the workbook's order
+    if title in order:
+        for before in reversed(order[:order.index(title)]):
+            if _has_sheet(book, before):
+                return book.sheets[before]
+    return book.sheets[len(book.sheets) - 1]
 
 
 def _has_sheet(book: Any, name: str) -> bool:

@@ -567,20 +567,36 @@ def test_a_cell_typed_on_a_result_sheet_is_refused_before_anything_is_written():
         "relancez.")
 
 
-@pytest.mark.parametrize("change", ["supprimée", "renommée"])
-def test_a_missing_result_sheet_is_a_french_message_and_nothing_is_written(change):
+def rename_as_excel_does(workbook, old: str, new: str) -> None:
+    """Rename a sheet as Excel does: its title, and the defined names pointing to it."""
+    workbook[old].title = new
+    for defined in workbook.defined_names.values():
+        if defined.attr_text and f"'{old}'!" in defined.attr_text:
+            defined.attr_text = defined.attr_text.replace(f"'{old}'!", f"'{new}'!")
+
+
+def test_a_renamed_result_sheet_is_refused_in_words_of_excel_and_nothing_is_written():
     workbook = build_workbook(finplan.load_case(finplan.demo_path())).workbook
-    if change == "supprimée":
-        del workbook["Trésorerie"]
-    else:
-        workbook["Trésorerie"].title = "Trésorerie 2027"
+    rename_as_excel_does(workbook, "Trésorerie", "Trésorerie 2027")
     book = _office_book(workbook)
     assert excel.calculer(book) is False
     actions = book.json()["actions"]
     assert [a["func"] for a in actions] == ["alert"]
     assert actions[0]["args"][0].startswith(
-        "Le plan n'a pas été calculé : la feuille « Trésorerie » est introuvable "
-        "(supprimée ou renommée ?).")
+        "Le plan n'a pas été calculé : la feuille « Trésorerie » de finplan a été renommée "
+        "« Trésorerie 2027 » : rendez-lui son nom (clic droit sur l'onglet « Trésorerie "
+        "2027 » > Renommer, tapez « Trésorerie ») puis relancez le calcul.")
+
+
+def test_a_deleted_result_sheet_is_made_again_at_its_place_as_fill_does():
+    workbook = build_workbook(finplan.load_case(finplan.demo_path())).workbook
+    titles = workbook.sheetnames
+    del workbook["Trésorerie"]
+    book = _office_book(workbook)
+    assert excel.calculer(book) is True
+    apply(book.json()["actions"], workbook, points=True)
+    assert workbook.sheetnames == titles
+    assert workbook["Trésorerie"]["B1"].value.startswith("Trésorerie mensuelle")
 
 
 def _three_years(value):

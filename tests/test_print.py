@@ -429,3 +429,80 @@ def test_the_banner_prints_whole_on_every_page_of_a_result_sheet(stale_printed, 
         if without:
             missing[sheet] = f"{len(without)} of {len(pages)} pages: {without[:5]}"
     assert not missing, missing
+
+
+# -- issue 29, item 4: a 5-year plan prints right ------------------------------------
+
+def five_year_demo() -> dict:
+    """The example over five years: every per-year list carried on with its last
+    value."""
+    import tomllib
+
+    raw = tomllib.loads(finplan.demo_path().read_text("utf-8"))
+    years = raw["project"]["years"]
+
+    def extend(node):
+        if isinstance(node, dict):
+            return {key: extend(value) for key, value in node.items()}
+        if isinstance(node, list) and len(node) == years and all(
+                isinstance(value, (int, float)) for value in node):
+            return [*node, *[node[-1]] * (5 - years)]
+        if isinstance(node, list):
+            return [extend(value) for value in node]
+        return node
+
+    raw = extend(raw)
+    raw["project"]["years"] = 5
+    return raw
+
+
+@pytest.fixture(scope="module")
+def five_years(tmp_path_factory) -> Printed:
+    folder = tmp_path_factory.mktemp("five")
+    source = folder / "cinq-ans.xlsx"
+    build_workbook(finplan.load_case(five_year_demo())).workbook.save(source)
+    return print_workbooks(folder, {"cinq ans": source})["cinq ans"]
+
+
+def test_every_page_of_a_five_year_budget_and_calculs_carries_its_labels(five_years):
+    """Split across pages, each page repeats the line labels (column B): some of them
+    print on every page, never a page of figures alone (« 2031 | Total »)."""
+    for sheet in ("Budget", "Calculs"):
+        labels = {_flat(cell.value) for cell in five_years.book[sheet]["B"][4:]
+                  if isinstance(cell.value, str) and len(cell.value) > 12}
+        pages = [_flat(text) for text in five_years.raw[sheet]]
+        assert len(pages) > 1, sheet
+        without = [number for number, text in enumerate(pages, start=1)
+                   if sum(label in text for label in labels) < 3]
+        assert not without, f"{sheet}: pages {without} without the labels"
+
+
+def test_the_funding_mix_stands_under_its_own_years(five_years):
+    """The mix's years are the funders' year columns: on every page, under the header
+    repeated at its top, each figure stands under its year."""
+    book = five_years.book
+    funders = book["Financeurs"]
+    header = {cell.column: cell.value for cell in funders[4] if cell.value}
+    mix = next(row for row in range(5, funders.max_row + 1)
+               if funders.cell(row, 4).value == "Ressources")
+    for cell in funders[mix][2:]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            year = int(cell.value.replace("=p_annee1", "").replace("+", "") or 0)
+            assert header[cell.column] == f"=p_annee1+{year}" if year else "=p_annee1"
+
+
+def test_no_minus_zero_is_printed(five_years):
+    for sheet, pages in five_years.layout.items():
+        for number, text in enumerate(pages, start=1):
+            assert not re.search(r"-0[.,]00\b", text), f"{sheet} page {number}"
+
+
+def test_the_reconciliation_prints_with_its_numbers(five_years):
+    """Under the financing plan, a year a column: each label on the page of its
+    figures (never a page of labels without them)."""
+    pages = five_years.layout["Plan de financement"]
+    assert len(pages) == 1
+    line = next(line for line in pages[0].splitlines()
+                if "écart avec la feuille Trésorerie" in line)
+    assert line.count("–") == 5  # a dash a year: no gap
+    assert not any("RAPPROCHEMENT" in text for text in five_years.layout["Trésorerie"])

@@ -404,7 +404,7 @@ def _swap_two_figures(book):
 
 
 def _type_over_receivable(book):
-    sheet = book["Trésorerie"]
+    sheet = book["Plan de financement"]
     row = _row_of(sheet, "moins : financements encore à recevoir")
     cell = next(cell for cell in sheet[row][2:] if isinstance(cell.value, (int, float)))
     cell.value += 5000
@@ -415,7 +415,7 @@ TYPED_OVER = {
     "montant par ETP (Calculs)": (_type_over_rate, "Calculs"),
     "formule remplacée par un nombre (Budget)": (_replace_a_formula, "Budget"),
     "deux montants échangés (Trésorerie)": (_swap_two_figures, "Trésorerie"),
-    "reste à recevoir (Trésorerie)": (_type_over_receivable, "Trésorerie"),
+    "reste à recevoir (Plan de financement)": (_type_over_receivable, "Plan de financement"),
 }
 
 
@@ -465,7 +465,7 @@ def test_a_result_typed_over_is_shown_on_its_sheet_and_on_the_verdict(typed_over
 
 
 def test_the_trésorerie_reconciliation_gap_is_a_check(typed_over):
-    _, reconciliation, _, _ = _state(typed_over["reste à recevoir (Trésorerie)"])
+    _, reconciliation, _, _ = _state(typed_over["reste à recevoir (Plan de financement)"])
     assert reconciliation == "À revoir"
     assert _state(typed_over["inchangé"])[1] == "OK"
 
@@ -483,3 +483,49 @@ def test_a_per_fte_funder_s_amount_follows_its_offer_on_calculs(typed_over):
     before = typed_over["inchangé"]["Financeurs"]
     assert paid == pytest.approx(offer, abs=0.005)
     assert paid > before.cell(_row_of(before, "État : aide au poste ACI"), 5).value
+
+
+# -- item 7: a renamed sheet, alike for the click and for fill; advice for Excel -----
+
+def test_fill_refuses_a_renamed_result_sheet_as_the_click_does(tmp_path):
+    target = tmp_path / "plan.xlsx"
+    book = build_workbook(finplan.load_case(finplan.demo_path())).workbook
+    book["Budget"].title = "Budget 2027"
+    book.save(target)
+    before = target.read_bytes()
+    result = run("fill", str(target))
+    assert result.exit_code == 2
+    assert ("La feuille « Budget » de finplan a été renommée « Budget 2027 » : rendez-lui "
+            "son nom (clic droit sur l'onglet « Budget 2027 » > Renommer, tapez « Budget »)"
+            ) in result.output
+    assert target.read_bytes() == before  # never a new « Budget » beside the stale one
+
+
+@pytest.mark.parametrize("deleted", [False, True])
+def test_a_renamed_input_sheet_gets_advice_a_volunteer_follows_in_excel(tmp_path, deleted):
+    import xlwings as xw
+    from test_excel import rename_as_excel_does
+    from xlwings_client import payload
+
+    from finplan import excel
+
+    target = tmp_path / "plan.xlsx"
+    book = build_workbook(finplan.load_case(finplan.demo_path())).workbook
+    if deleted:
+        del book["Hypothèses"]
+        words = ("la feuille « Hypothèses » est introuvable (supprimée ?) ; elle ne peut pas "
+                 "être recréée : ouvrez le modèle finplan vierge (finplan.xlsx), recopiez-y "
+                 "vos hypothèses et cliquez sur « Calculer le plan »")
+    else:
+        rename_as_excel_does(book, "Hypothèses", "Mes hypothèses")
+        words = ("la feuille « Hypothèses » est introuvable : elle a été renommée « Mes "
+                 "hypothèses » ; rendez-lui son nom (clic droit sur l'onglet « Mes "
+                 "hypothèses » > Renommer, tapez « Hypothèses ») puis relancez le calcul")
+    book.save(target)
+    result = run("fill", str(target))
+    assert result.exit_code == 2 and words in result.output
+    assert "finplan template" not in result.output  # no command line for a volunteer
+    clicked = xw.Book(json=payload(book, client="Office.js"))
+    assert excel.calculer(clicked) is False
+    (alert,) = clicked.json()["actions"]
+    assert alert["args"][0] == f"Le plan n'a pas été calculé : {words}. Rien n'a été modifié."

@@ -208,9 +208,10 @@ def test_renamed_sheet_and_deleted_table(tmp_path):
     book = build_workbook(finplan.load_case(finplan.demo_path())).workbook
     book[INPUT_SHEET].title = "Hypotheses"
     book.save(path)
-    assert _errors(path) == ["classeur : la feuille « Hypothèses » est introuvable "
-                             "(renommée ou supprimée ?) ; repartez du modèle finplan "
-                             "(finplan template)."]
+    assert _errors(path) == ["classeur : la feuille « Hypothèses » est introuvable : elle "
+                             "a été renommée « Hypotheses » ; rendez-lui son nom (clic "
+                             "droit sur l'onglet « Hypotheses » > Renommer, tapez "
+                             "« Hypothèses ») puis relancez le calcul."]
     book = build_workbook(finplan.load_case(finplan.demo_path())).workbook
     del book[INPUT_SHEET].tables["tbl_emprunts"]
     book.save(path)

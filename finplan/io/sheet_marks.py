@@ -29,6 +29,7 @@ recorded size are the user's.
 from __future__ import annotations
 
 import base64
+import re
 import zlib
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
@@ -41,7 +42,8 @@ from finplan.io.workbook_layout import LIST_NAMES, SHEETS
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
 
-__all__ = ["MARK_NAME", "finplan_title", "align_titles", "mark_sheet", "sheet_key",
+__all__ = ["MARK_NAME", "finplan_title", "align_titles", "renamed_sheet", "referred_sheet",
+           "mark_sheet", "sheet_key",
            "finplan_sheets", "content_cells", "encode_cells", "decode_cells", "grid_cells",
            "added_cells", "refuse_additions", "refuse_added_cells"]
 
@@ -60,6 +62,36 @@ def finplan_title(title: str, known: Iterable[str]) -> str:
     """
     folded = title.casefold()
     return next((name for name in known if name.casefold() == folded), title)
+
+
+def renamed_sheet(title: str, renamed: str) -> str:
+    """What to do, in Excel, with a finplan sheet a user renamed (the same words for
+    ``fill`` and the Excel button, which both refuse rather than leave the old figures
+    beside new ones).
+
+    >>> renamed_sheet("Budget", "Budget 2027").startswith("la feuille « Budget » de")
+    True
+    """
+    return (f"la feuille « {title} » de finplan a été renommée « {renamed} » : rendez-lui "
+            f"son nom (clic droit sur l'onglet « {renamed} » > Renommer, tapez « {title} ») "
+            "puis relancez le calcul. Pour garder une version de ces chiffres, copiez la "
+            "feuille (clic droit sur l'onglet > Déplacer ou copier > Créer une copie) au "
+            "lieu de la renommer. Rien n'a été modifié.")
+
+
+def referred_sheet(text: str | None) -> str | None:
+    """The sheet a defined name's reference points to (None: no sheet, or several).
+
+    >>> referred_sheet("='Budget 2027'!$A$5:$F$50"), referred_sheet("Calculs!$C$6")
+    ('Budget 2027', 'Calculs')
+    >>> referred_sheet("#REF!$C$6") is None
+    True
+    """
+    found = re.fullmatch(r"=?(?:'((?:[^']|'')+)'|([^'!#\[\]]+))!\$?[A-Z]+\$?\d+"
+                         r"(?::\$?[A-Z]+\$?\d+)?", (text or "").strip())
+    if found is None:
+        return None
+    return found.group(1).replace("''", "'") if found.group(1) else found.group(2)
 
 
 def align_titles(book: Workbook, known: Iterable[str]) -> dict[str, str]:
@@ -106,6 +138,8 @@ def finplan_sheets(book: Workbook, keys: Iterable[str],
     """Key -> title of each of finplan's sheets ``keys`` that exists in ``book``.
 
     A sheet with finplan's name but without finplan's mark is the user's: refuse.
+    finplan's sheet renamed (its mark on a sheet of another name): refuse too
+    (:func:`renamed_sheet`), as the Excel button does.
     A workbook where no sheet carries a mark may come from a finplan older than the
     marks — but a workbook without marks is no proof of it (issue 29): its sheets are
     finplan's when the workbook holds finplan's result blocks (``block_names``, the
@@ -120,6 +154,11 @@ def finplan_sheets(book: Workbook, keys: Iterable[str],
     for key in keys:
         title = SHEETS[key]
         if title not in book.sheetnames:
+            renamed = next((sheet.title for sheet in book.worksheets
+                            if sheet_key(sheet) == key), None)
+            if renamed is not None:  # its old figures would stay beside the new ones
+                text = renamed_sheet(title, renamed)
+                raise FinplanError(text[0].upper() + text[1:])
             continue
         sheet = book[title]
         if marked:

@@ -24,14 +24,23 @@ from finplan.io.sheets.graphiques import write_charts
 from finplan.io.sheets.plan import write_financing
 from finplan.io.sheets.scenarios import write_scenarios, write_table
 from finplan.io.sheets.tresorerie import rate_cells, write_monthly
-from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, TITLE_CELL, InputLayout
+from finplan.io.workbook_layout import (
+    INPUT_SHEET,
+    LIST_NAMES,
+    LISTS_SHEET,
+    OUTPUT_SHEETS,
+    PARAMS,
+    SHEETS,
+    TITLE_CELL,
+    InputLayout,
+)
 from finplan.io.workbook_members import member_titles, write_collective
 from finplan.io.workbook_print import fit_texts, widen_for_words
 from finplan.io.workbook_snapshot import FRESH_NAME
 from finplan.io.workbook_styles import NOTE_FONT, TITLE_FONT
 from finplan.model.plan import Plan
 
-__all__ = ["FRESHNESS_CHECK", "OUTPUT_NAMES", "STATUS", "write_outputs",
+__all__ = ["FRESHNESS_CHECK", "OUTPUT_NAMES", "NAME_SHEETS", "STATUS", "write_outputs",
            "write_placeholders", "write_table"]
 
 # Defined names of the output blocks (a fill replaces them with the sheets).
@@ -40,6 +49,16 @@ OUTPUT_NAMES = ("scenarios_comparaison", "tresorerie_mensuelle", "calculs_person
                 "budget_charges", "budget_produits", "budget_resultat", "budget_caf",
                 "financeurs_tableau", "financeurs_repartition", "plan_emplois", "plan_ressources",
                 "plan_tresorerie_fin", "controles", "controles_verdict", FRESH_NAME)
+# the sheet of each result block's name, by the name's first word
+_BLOCK_SHEETS = {"scenarios": "scenarios", "tresorerie": "monthly", "calculs": "details",
+                 "budget": "budget", "financeurs": "funders", "plan": "financing",
+                 "controles": "checks"}
+#: finplan's defined names -> the sheet each points to (Excel makes a name follow a
+#: renamed sheet: where it points then tells the new title)
+NAME_SHEETS = {**{param.name: INPUT_SHEET for param in PARAMS},
+               **{name: LISTS_SHEET for name in LIST_NAMES.values()},
+               **{name: SHEETS[_BLOCK_SHEETS[name.split("_")[0]]]
+                  for name in OUTPUT_NAMES if name != FRESH_NAME}}
 
 
 def write_outputs(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,

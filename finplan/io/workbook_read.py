@@ -28,7 +28,7 @@ from finplan.io.cells import split as coordinate_to_tuple
 from finplan.io.input_files import XLSX, require_file, require_workbook_content
 from finplan.io.numbers import AmbiguousNumber, NotANumber, parse_french_number
 from finplan.io.package_guard import LIMITS, inspect_package
-from finplan.io.sheet_marks import align_titles, finplan_title
+from finplan.io.sheet_marks import align_titles, finplan_title, referred_sheet
 from finplan.io.workbook_inputs import read_covers
 from finplan.io.workbook_layout import (
     FIRST_COLUMN,
@@ -565,6 +565,33 @@ def _read_item(reader: _Reader, spec: TableSpec, layout: InputLayout, row_index:
     return item
 
 
+def renamed_input_sheet(book: Workbook) -> str | None:
+    """The sheet the input sheet became when a user renamed it: the one its parameters'
+    defined names or its tables point to (None: none found, it was deleted)."""
+    for param in PARAMS:
+        defined = book.defined_names.get(param.name)
+        sheet = referred_sheet(defined.attr_text if defined is not None else None)
+        if sheet is not None and sheet != INPUT_SHEET and sheet in book.sheetnames:
+            return sheet
+    names = {spec.table_name for spec in TABLES}
+    return next((sheet.title for sheet in book.worksheets
+                 if names & set(sheet.tables)), None)
+
+
+def missing_input_sheet(renamed: str | None) -> Issue:
+    """The issue of a workbook without its input sheet, with what to do in Excel (the
+    same words for ``fill`` and the Excel button)."""
+    if renamed is not None:
+        return Issue("", problem=f"la feuille « {INPUT_SHEET} » est introuvable : elle a "
+                     f"été renommée « {renamed} »", hint=f"rendez-lui son nom (clic droit "
+                     f"sur l'onglet « {renamed} » > Renommer, tapez « {INPUT_SHEET} ») puis "
+                     "relancez le calcul", location="classeur")
+    return Issue("", problem=f"la feuille « {INPUT_SHEET} » est introuvable (supprimée ?)",
+                 hint="elle ne peut pas être recréée : ouvrez le modèle finplan vierge "
+                 "(finplan.xlsx), recopiez-y vos hypothèses et cliquez sur « Calculer le "
+                 "plan »", location="classeur")
+
+
 def read_workbook_case(book: Workbook, values: Workbook | None = None) -> WorkbookCase:
     """Read and validate the case of a workbook's ``Hypothèses`` sheet.
 
@@ -572,9 +599,7 @@ def read_workbook_case(book: Workbook, values: Workbook | None = None) -> Workbo
     when an input cell holds a formula.
     """
     if INPUT_SHEET not in book.sheetnames:
-        raise CaseError([Issue("", problem=f"la feuille « {INPUT_SHEET} » est introuvable "
-                               "(renommée ou supprimée ?)", hint="repartez du modèle "
-                               "finplan (finplan template)", location="classeur")])
+        raise CaseError([missing_input_sheet(renamed_input_sheet(book))])
     sheet = book[INPUT_SHEET]
     reader = _Reader(_SheetCells(sheet, values[INPUT_SHEET] if values and
                                  INPUT_SHEET in values.sheetnames else None))

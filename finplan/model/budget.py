@@ -38,6 +38,7 @@ __all__ = [
     "BRIDGE_ACCOUNTS",
     "ENGINE_ACCOUNTS",
     "GRANT_RELEASE_CODE",
+    "INDIRECT_CHARGES",
     "IN_KIND_LINES",
     "OWN_RESOURCES",
     "PRODUIT_LINES",
@@ -70,6 +71,10 @@ CHARGE_LINES: dict[str, str] = {
 }
 # A line of the form the engine has no figure for (spec §3 stops at 68): shown at 0.
 TAX_LINE = ("69", "Impôt sur les bénéfices (IS) ; Participation des salariés")
+# The form's block of the structure's charges shared out to the project, after 69 and
+# within its total: finplan budgets the project's own charges only, so it is shown at 0.
+INDIRECT_CHARGES = ("Charges indirectes", ("Charges fixes de fonctionnement",
+                                           "Frais financiers", "Autres"))
 PRODUIT_LINES: dict[str, str] = {
     "70": "Vente de produits finis, de marchandises, prestations de services",
     "73": "Dotations et produits de tarification",

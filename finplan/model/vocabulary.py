@@ -128,12 +128,13 @@ _ALIASES: dict[str, dict[str, str]] = {
 # Cerfa 12156 sub-lines of 74 "Subventions d'exploitation", in the form's order,
 # with the form's wording (as reproduced by the Dauphin platform data).
 CERFA_74_LINES: dict[str, str] = {
-    "etat": "État",
+    "etat": "État : préciser le(s) ministère(s), directions ou services déconcentrés "
+            "sollicité(s)",
     "region": "Région(s)",
     "departement": "Département(s)",
     "intercommunalite": "Intercommunalité(s) : EPCI",
     "commune": "Commune(s)",
-    "organismes_sociaux": "Organismes sociaux (CAF, etc.)",
+    "organismes_sociaux": "Organismes sociaux (CAF, etc. détailler)",
     "fonds_europeens": "Fonds européens (FSE, FEDER, etc.)",
     "asp": "L'agence de services et de paiement (emplois aidés)",
     "autres_publics": "Autres établissements publics",

@@ -37,6 +37,7 @@ from finplan.model.budget import (
     ENGINE_ACCOUNTS,
     GRANT_RELEASE_CODE,
     IN_KIND_LINES,
+    INDIRECT_CHARGES,
     OWN_RESOURCES,
     PRODUIT_LINES,
     SHORTFALL,
@@ -221,8 +222,20 @@ def _write_74(sheet: SheetWriter, plan: Plan, details: Details, funders: Funders
     return line_row
 
 
+def _write_indirect(sheet: SheetWriter) -> int:
+    """The form's « Charges indirectes » and its sub-lines (:data:`INDIRECT_CHARGES`),
+    not budgeted by finplan (0)."""
+    zeros = [Decimal(0)] * sheet.years
+    title, lines = INDIRECT_CHARGES
+    line_row = sheet.line("", title, None, zeros, style="line")
+    rows = [sheet.line("", "  " + text, None, zeros) for text in lines]
+    for y in range(1, sheet.years + 1):
+        sheet.formula(sheet.local(line_row, y), sum_local(sheet, rows, y), Decimal(0))
+    return line_row
+
+
 def _write_in_kind(sheet: SheetWriter, code: str) -> int:
-    """86 or 87 with the form's sub-lines, not valued by finplan (0, to type over)."""
+    """86 or 87 with the form's sub-lines, not valued by finplan (0)."""
     zeros = [Decimal(0)] * sheet.years
     line_row = sheet.line(code, IN_KIND_LINES[code], None, zeros, style="line")
     rows = [sheet.line(sub_code, "  " + text, None, zeros)
@@ -256,6 +269,7 @@ def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
                                 plan.charges.get(code, zeros), budget.bridges)
                     for code, text in {**CHARGE_LINES, TAX_LINE[0]: TAX_LINE[1]}.items()]
     budget.line_68 = charge_lines[list(CHARGE_LINES).index("68")]
+    charge_lines.append(_write_indirect(sheet))
     budget.charges_total = sheet.line(
         "", CHARGES_TOTAL, lambda y: sum_local(sheet, charge_lines, y),
         [money(c) for c in plan.charges_total], style="total")
@@ -322,7 +336,9 @@ def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
     for offset, text in enumerate(NOTES, start=sheet.row + 1):
         sheet.sheet.put(f"{LABEL_COLUMN}{offset}", text, font=NOTE_FONT)
     # the longest label of the form (747, with its indent) fits
-    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 7, LABEL_COLUMN: 80})
+    # a plan too long for one page wide (5 years) repeats the accounts and labels
+    sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 7, LABEL_COLUMN: 80},
+                 title_columns=2)
     return budget
 
 

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from finplan.io.cells import column_index
 from finplan.io.grid import Chart, Ref
 from finplan.io.sheets.rows import SheetWriter
-from finplan.io.workbook_layout import HEADER_ROW, LABEL_COLUMN
+from finplan.io.workbook_layout import HEADER_ROW
 
 __all__ = ["line_chart", "stacked_bars"]
 
 
 def _series(sheet: SheetWriter, rows: Sequence[int], first: int
             ) -> tuple[tuple[Ref | None, Ref], ...]:
+    """Each row's name, just left of its values (``first``: the first value's column;
+    the Excel button makes a chart from that one block), and its values."""
     last = first + sheet.years - 1
-    label = column_index(LABEL_COLUMN)
+    label = first - 1
     return tuple((Ref(sheet.name, row, label, row, label),
                   Ref(sheet.name, row, first, row, last)) for row in rows)
 

@@ -142,7 +142,7 @@ def write_checks(book: Book, plan: Plan, funders: Funders, details: Details,
             sheet.formula(f"{column['value']}{row}", *watched)
         row += 1
     row = write_workbook_checks(sheet, row, results,
-                                [monthly, *(sources.monthly for _, sources in members)])
+                                [financing, *(sources.financing for _, sources in members)])
     write_freshness_check(sheet, row)
     if text_cells:
         row += 1
@@ -184,17 +184,17 @@ RECONCILIATION_CHECK = "Trésorerie mensuelle et plan de financement concordants
 
 
 def write_workbook_checks(sheet: SheetWriter, row: int, watched: Sequence[str],
-                          monthlies: Sequence[tuple[SheetWriter, int]]) -> int:
+                          financings: Sequence[tuple[SheetWriter, int, int]]) -> int:
     """The checks of the workbook itself, true when finplan writes it and watched by
     formulas afterwards: no result sheet ``watched`` typed over (its banner says so,
     :mod:`finplan.io.result_watch`), and each Trésorerie's December balances equal to
-    the financing plan's year-end cash (« écart » row of its reconciliation).  The
-    row after them."""
+    the financing plan's year-end cash (« écart » row of the reconciliation on the
+    Plan de financement).  The row after them."""
     column, ws = CHECK_COLUMNS, sheet.sheet
     gaps = []
-    for month_sheet, _ in monthlies:
-        for gap in month_sheet.rows.get("reconciliation_gap", []):
-            span = f"{quote_sheet(month_sheet.name)}!{month_sheet.span(gap)}"
+    for plan_sheet, _, _ in financings:
+        for gap in plan_sheet.rows.get("reconciliation_gap", []):
+            span = f"{quote_sheet(plan_sheet.name)}!{plan_sheet.span(gap)}"
             gaps.append(f"MAX({span})<0.005,MIN({span})>-0.005")
     checks = [(RESULTS_CHECK, results_check(watched) if watched else "",
                "Si « À revoir » : un montant a été tapé à la place d'un résultat (ou une "
@@ -203,8 +203,8 @@ def write_workbook_checks(sheet: SheetWriter, row: int, watched: Sequence[str],
                "résultats."),
               (RECONCILIATION_CHECK, f"AND({','.join(gaps)})" if gaps else "",
                "Si « À revoir » : la trésorerie de fin de décembre (Trésorerie) ne rejoint "
-               "plus celle du plan de financement (voir le rapprochement en bas de la "
-               "feuille Trésorerie) ; relancez le calcul.")]
+               "plus celle du plan de financement (voir le rapprochement sous le plan de "
+               "financement) ; relancez le calcul.")]
     for label, condition, message in checks:
         if not condition:
             continue

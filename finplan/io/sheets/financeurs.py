@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from finplan.io.cells import column_index
 from finplan.io.cells import column_letter as get_column_letter
 from finplan.io.grid import Book, Expectations
 from finplan.io.sheets.calculs import Details, own_revenue
@@ -20,7 +21,6 @@ from finplan.io.sheets.rows import (
 from finplan.io.workbook_layout import (
     CODE_COLUMN,
     FIRST_OUTPUT_ROW,
-    FIRST_YEAR_COLUMN,
     FUNDER_FIRST_YEAR_COLUMN,
     FUNDER_RULE_COLUMN,
     FUNDER_TYPE_COLUMN,
@@ -223,36 +223,40 @@ def _need_rows(funders: Funders, earmarked: bool) -> dict[str, dict[str, int]]:
 
 
 def write_mix(funders: Funders, details: Details, plan: Plan) -> None:
-    """The funding mix, for the chart (Graphiques): a table of its own, its labels just
-    left of its years (C, D…) so that a chart made from it in Excel names its series."""
+    """The funding mix, for the chart (Graphiques): a table of its own, its years in the
+    columns of the funders' years above (a printed page repeats the funders' header:
+    each figure stands under its own year), its labels just left of them (column D:
+    the Excel button makes the chart from that one block, names first)."""
     sheet, calc, years = funders.sheet, details.sheet, len(plan.years)
     sheet.row += 1
     mix_title = sheet.section("Répartition des ressources par année (graphique)")
     header = sheet.row
-    sheet.sheet.put(f"{LABEL_COLUMN}{header}", "Ressources")
+    sheet.sheet.put(f"{FUNDER_RULE_COLUMN}{header}", "Ressources")
     for y in range(1, years + 1):
-        sheet.formula(f"{get_column_letter(FIRST_YEAR_COLUMN + y - 1)}{header}",
+        sheet.formula(f"{get_column_letter(FUNDER_FIRST_YEAR_COLUMN + y - 1)}{header}",
                       f"p_annee1+{y - 1}" if y > 1 else "p_annee1", plan.years[y - 1], "0")
-    sheet.sheet.put(f"{get_column_letter(FIRST_YEAR_COLUMN + years)}{header}", "Total")
-    for column in range(2, FIRST_YEAR_COLUMN + years + 1):
+    sheet.sheet.put(f"{get_column_letter(FUNDER_FIRST_YEAR_COLUMN + years)}{header}", "Total")
+    for column in range(column_index(FUNDER_RULE_COLUMN), FUNDER_FIRST_YEAR_COLUMN + years + 1):
         sheet.sheet.set((header, column), fill=HEADER_FILL, font=HEADER_FONT,
-                        align=RIGHT if column >= FIRST_YEAR_COLUMN else WRAP)
+                        align=RIGHT if column >= FUNDER_FIRST_YEAR_COLUMN else WRAP)
     sheet.row += 1
     by_type = {kind: [funders.funder_rows[f.name] for f in plan.funder_results
                       if f.type == kind] for kind in ("public", "private", "own")}
     rows = [sheet.line("", "Recettes propres", lambda y: calc.ref(details.own_revenue, y),
-                       [money(c) for c in own_revenue(plan)], first_column=FIRST_YEAR_COLUMN)]
+                       [money(c) for c in own_revenue(plan)])]
     for kind, text in (("public", "Financements publics"), ("private", "Aides privées"),
                        ("own", "Fonds propres de la structure")):
         totals = [sum(f.amounts[y] for f in plan.funder_results if f.type == kind)
                   for y in range(years)]
         rows.append(sheet.line("", text, lambda y, r=by_type[kind]: sum_local(sheet, r, y),
-                               [money(c) for c in totals], first_column=FIRST_YEAR_COLUMN))
+                               [money(c) for c in totals]))
+    for row in rows:  # the labels next to the figures (see above)
+        sheet.sheet.put(f"{FUNDER_RULE_COLUMN}{row}", sheet.sheet.value(f"{LABEL_COLUMN}{row}"))
+        sheet.sheet.put(f"{LABEL_COLUMN}{row}", None)
     funders.mix_rows = rows
     sheet.name_block("financeurs_repartition", mix_title, rows[-1],
-                     FIRST_YEAR_COLUMN + years)
+                     FUNDER_FIRST_YEAR_COLUMN + years)
     share_column = FUNDER_FIRST_YEAR_COLUMN + years + 1
-    # the type column also holds the mix table's first year: as wide as the years
     widths = {CODE_COLUMN: 3, LABEL_COLUMN: 40, FUNDER_TYPE_COLUMN: 14, FUNDER_RULE_COLUMN: 20,
               get_column_letter(share_column): 10}
     widths.update({get_column_letter(share_column + 1 + k): 24 for k in range(years)})

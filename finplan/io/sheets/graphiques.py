@@ -16,7 +16,7 @@ from finplan.io.grid import Book, Expectations, Ref
 from finplan.io.sheets.charts import line_chart, stacked_bars
 from finplan.io.sheets.financeurs import Funders
 from finplan.io.sheets.rows import SheetWriter
-from finplan.io.workbook_layout import BANNER_ROW, FIRST_YEAR_COLUMN, LABEL_COLUMN
+from finplan.io.workbook_layout import BANNER_ROW, LABEL_COLUMN
 from finplan.io.workbook_print import calculation_date, fit_texts, fit_width, print_setup
 from finplan.model.cash import MONTHS_SHORT
 from finplan.model.plan import Plan
@@ -65,7 +65,7 @@ def write_charts(book: Book, plan: Plan, expected: Expectations, funders: Funder
     mix = funders.mix_rows
     sheet.sheet.charts.extend([
         stacked_bars(funders.sheet, "Ressources par année", mix, SIZE, anchors[0],
-                     FIRST_YEAR_COLUMN, mix[0] - 1),
+                     funders.sheet.first_year_column, mix[0] - 1),
         line_chart(plan_sheet, "Trésorerie de fin d'année", cash_row, SIZE, anchors[1]),
         line_chart(month_sheet, "Trésorerie de fin de mois", balance_row, SIZE, anchors[2],
                    _month_labels(sheet, plan)),

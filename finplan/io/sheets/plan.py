@@ -35,6 +35,45 @@ def _bridge_line(sheet: SheetWriter, row: FinancingRow) -> int:
     return written
 
 
+def _write_reconciliation(sheet: SheetWriter, plan: Plan, cash: int, bfr: int) -> None:
+    """Why December's balance on « Trésorerie » is not the year-end cash, year by year:
+    ``monthly(12y) = cash_end(y) + bfr(y) − receivable(y)`` (:mod:`finplan.model.cash`).
+    Formulas, but for what is still to receive, which finplan computes from the
+    payment schedules; the balance of « Trésorerie » is linked once that sheet is
+    written (:func:`link_reconciliation`), the gap is watched on « Contrôles »."""
+    monthly, years = plan.monthly, len(plan.years)
+    decembers = [money(monthly.balances[12 * y - 1]) for y in range(1, years + 1)]
+    sheet.row += 1
+    sheet.section("RAPPROCHEMENT AVEC LA TRÉSORERIE MENSUELLE (fin décembre)")
+    added = sheet.line("", "plus : BFR (une réserve, pas une dépense)",
+                       lambda y: sheet.local(bfr, y), [money(c) for c in plan.bfr],
+                       total=False)
+    receivable = sheet.line("", "moins : financements encore à recevoir", None,
+                            [money(c) for c in monthly.receivable_by_year], total=False)
+    december = sheet.line("", "égale : trésorerie de fin de décembre",
+                          lambda y: (f"{sheet.local(cash, y)}+{sheet.local(added, y)}"
+                                     f"-{sheet.local(receivable, y)}"),
+                          decembers, total=False, style="total")
+    shown = sheet.line("", "Trésorerie de fin de décembre (feuille Trésorerie)", None,
+                       decembers, total=False)
+    gap = sheet.line("", "écart avec la feuille Trésorerie",
+                     lambda y: f"ROUND({sheet.local(december, y)}-{sheet.local(shown, y)},2)",
+                     [money(0)] * years, total=False)
+    sheet.rows["reconciliation"] = [shown]
+    sheet.rows["reconciliation_gap"] = [gap]  # watched on « Contrôles »
+
+
+def link_reconciliation(financing: tuple[SheetWriter, int, int], month_sheet: SheetWriter,
+                        balance: int) -> None:
+    """The reconciliation's December balances (:func:`_write_reconciliation`): those
+    of « Trésorerie », row ``balance``, now written."""
+    sheet, plan = financing[0], financing[0].plan
+    for row in sheet.rows.get("reconciliation", []):
+        for y in range(1, len(plan.years) + 1):
+            sheet.formula(sheet.local(row, y), month_sheet.ref(balance, 12 * y),
+                          money(plan.monthly.balances[12 * y - 1]))
+
+
 def write_financing(book: Book, plan: Plan, details: Details, budget: Budget,
                      funders: Funders, expected: Expectations,
                      bfr_of: Callable[[int], str] | None = None
@@ -126,6 +165,7 @@ def write_financing(book: Book, plan: Plan, details: Details, budget: Budget,
                       lambda y: f"{sheet.local(start, y)}+{sheet.local(movement, y)}",
                       [money(c) for c in plan.cash_end], total=False, style="total")
     sheet.name_block("plan_tresorerie_fin", cash, cash, sheet.first_year_column + years - 1)
+    _write_reconciliation(sheet, plan, cash, bfr)
     custom = [n for n in plan.need_results if n.need.is_custom and not n.need.is_earmarked]
     if custom:
         sheet.row += 1

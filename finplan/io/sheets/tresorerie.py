@@ -1,14 +1,14 @@
 """The « Trésorerie » sheet: the monthly cash plan of :mod:`finplan.model.cash`
-(flows as values, balances as formulas) and its reconciliation with the
-financing plan's year-end cash.
+(flows as values, balances as formulas); its December balances are linked into the
+reconciliation under the financing plan (:func:`~finplan.io.sheets.plan.link_reconciliation`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 
 from finplan.io.grid import Book, CellRule, Expectations
+from finplan.io.sheets.plan import link_reconciliation
 from finplan.io.sheets.rows import (
     SheetWriter,
     money,
@@ -25,7 +25,6 @@ from finplan.io.workbook_layout import (
 )
 from finplan.io.workbook_styles import (
     BOLD,
-    EUROS,
     KO_FILL,
     NOTE_FONT,
 )
@@ -113,7 +112,7 @@ def write_monthly(book: Book, plan: Plan, expected: Expectations,
     sheet.name_block("tresorerie_mensuelle", start, balance,
                      sheet.first_year_column + cash.months - 1)
     sheet.row += max(3, len(notes) + 2)
-    write_reconciliation(sheet, plan, financing, balance)
+    link_reconciliation(financing, sheet, balance)
     # printed half a year a page, the labels repeated on each page (a year a page would
     # take a scale below 70 %)
     sheet.period_width = 12
@@ -182,42 +181,5 @@ def _write_bridges(sheet: SheetWriter, plan: Plan,
                       [money(c) for c in monthly], total=False, style="total")
 
 
-_RECONCILIATION = (
-    # short enough for the label column, repeated on every printed page
-    "Trésorerie fin d'année (Plan de financement)",
-    "plus : BFR (une réserve, pas une dépense)",
-    "moins : financements encore à recevoir",
-    "égale : trésorerie de fin de décembre",
-    "écart avec la trésorerie de fin de mois",
-)
-
-
-def write_reconciliation(sheet: SheetWriter, plan: Plan, financing: tuple[SheetWriter, int, int],
-                          balance: int) -> None:
-    """Why December's balance is not the year-end cash of the financing plan, under
-    each December: ``monthly(12y) = cash_end(y) + bfr(y) − receivable(y)``
-    (:mod:`finplan.model.cash`). Formulas, but for what is still to receive, which
-    finplan computes from the payment schedules."""
-    plan_sheet, cash_row, bfr_row = financing
-    ws, cash = sheet.sheet, plan.monthly
-    sheet.section("RAPPROCHEMENT (colonnes de décembre)")
-    rows = [sheet.row + offset for offset in range(len(_RECONCILIATION))]
-    for row, text in zip(rows, _RECONCILIATION):
-        ws.put(f"{LABEL_COLUMN}{row}", text)
-    for y in range(1, len(plan.years) + 1):
-        month = 12 * y
-        if month > cash.months:
-            break
-        column = sheet.column(month)
-        first, bfr, receivable, december, gap = (f"{column}{row}" for row in rows)
-        sheet.formula(first, plan_sheet.ref(cash_row, y), money(plan.cash_end[y - 1]))
-        sheet.formula(bfr, plan_sheet.ref(bfr_row, y), money(plan.bfr[y - 1]))
-        ws.put(receivable, float(money(cash.receivable_by_year[y - 1])), number_format=EUROS)
-        sheet.formula(december, f"{first}+{bfr}-{receivable}",
-                      money(cash.balances[month - 1]))
-        sheet.formula(gap, f"{december}-{column}{balance}", Decimal(0))
-        ws.set(december, font=BOLD)
-    sheet.rows["reconciliation_gap"] = [rows[-1]]  # watched on « Contrôles »
-    sheet.row += len(_RECONCILIATION)
 
 
