@@ -529,3 +529,143 @@ def test_a_renamed_input_sheet_gets_advice_a_volunteer_follows_in_excel(tmp_path
     assert excel.calculer(clicked) is False
     (alert,) = clicked.json()["actions"]
     assert alert["args"][0] == f"Le plan n'a pas été calculé : {words}. Rien n'a été modifié."
+
+
+# -- item 6: an amount of one year, said so in « Année(s) »; a warning otherwise -----
+
+def _volunteer_template(tmp_path, **years):
+    """The example's template as a volunteer fills it, with a study of 8 000 € and a
+    purchase of 1 500 € added to the charges (their « Année(s) » as given)."""
+    from finplan.io.workbook_layout import InputLayout
+    from finplan.io.workbook_write import item_counts, template_workbook
+
+    case = finplan.load_case(finplan.demo_path())
+    layout = InputLayout.for_counts(item_counts(case))
+    book = template_workbook(case)
+    sheet = book["Hypothèses"]
+    count = len(case.expenses)
+    lines = [("Étude de faisabilité", "617", 8000), ("Achat de petit matériel", "606", 1500)]
+    for offset, (label, account, amount) in enumerate(lines):
+        for column, value in (("label", label), ("account", account), ("amount", amount),
+                              ("years", years.get(account))):
+            sheet[layout.cell("expense", count + offset, column)] = value
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    return path, layout, count
+
+
+def test_a_one_off_amount_counts_in_its_year_only_and_follows_its_cell(tmp_path):
+    from openpyxl import load_workbook
+    from spreadsheet import convert, make_profile
+
+    from finplan.io.workbook_read import read_workbook_file
+
+    path, layout, count = _volunteer_template(tmp_path, **{"617": "2027", "606": "2028 ; 2029"})
+    plan = finplan.compute(read_workbook_file(path).case)
+    assert list(plan.expenses_by_item[count]) == [800000, 0, 0]  # not 3 × 8 000
+    assert list(plan.expenses_by_item[count + 1]) == [0, 150000, 150000]  # as typed
+    assert not any("Étude" in text or "Achat" in text for text in plan.warnings)
+    assert run("fill", str(path)).exit_code == 0
+    moved = tmp_path / "deplace.xlsx"
+    book = load_workbook(path)
+    book["Hypothèses"][layout.cell("expense", count, "years")] = 2029  # typed as a number
+    book.save(moved)
+    fresh, edited = convert([path, moved], tmp_path / "out", make_profile(tmp_path / "p"))
+
+    def study(file):
+        sheet = load_workbook(file, data_only=True)["Calculs"]
+        row = next(r for r in sheet.iter_rows() if r[1].value == "Étude de faisabilité")
+        return [cell.value for cell in row[2:5]]
+
+    assert study(fresh) == [8000, 0, 0]
+    assert study(edited) == [0, 0, 8000]
+
+
+def test_an_amount_named_like_a_one_off_counted_every_year_is_warned(tmp_path):
+    from finplan.io.workbook_read import read_workbook_file
+
+    path, _, _ = _volunteer_template(tmp_path)
+    plan = finplan.compute(read_workbook_file(path).case)
+    warned = [text for text in plan.warnings if text.startswith("Charge « ")]
+    assert [text.split(" : ")[0] for text in warned] == [
+        "Charge « Étude de faisabilité »", "Charge « Achat de petit matériel »"]
+    assert ("si elle n'a lieu qu'une fois, indiquez son année dans la colonne « Année(s) »"
+            in warned[0])
+    result = run("plan", str(path))
+    assert "Charge « Étude de faisabilité » : comptée chaque année" in result.output
+
+
+@pytest.mark.parametrize("years, words", [
+    ("2031", "année « 2031 » hors du plan (2027 à 2029) : indiquez une année du plan"),
+    ("l'an prochain", "« l'an » n'est pas une année"),
+])
+def test_a_wrong_année_s_is_named_with_its_cell(tmp_path, years, words):
+    path, layout, count = _volunteer_template(tmp_path, **{"617": years})
+    result = run("fill", str(path))
+    assert result.exit_code == 2
+    assert f"{layout.cell('expense', count, 'years')} (« Étude de faisabilité ») : " \
+        f"{words}" in result.output
+
+
+# -- item 10: a refusal names the user's cells, not finplan's shifted ones ----------
+
+def test_a_note_typed_in_an_inserted_row_is_named_by_its_own_cell(tmp_path):
+    from openpyxl import load_workbook
+
+    target = tmp_path / "plan.xlsx"
+    build_workbook(finplan.load_case(finplan.demo_path())).workbook.save(target)
+    book = load_workbook(target)
+    budget = book["Budget"]
+    budget.insert_rows(12)  # as Excel's « Insérer une ligne »: every row below moves down
+    budget["B12"] = "Note : devis du loyer à confirmer"
+    book.save(target)
+    before = target.read_bytes()
+    result = run("fill", str(target))
+    assert result.exit_code == 2
+    assert "« Budget » : B12. finplan réécrit" in result.output, result.output
+    assert target.read_bytes() == before
+    # as advised: the note copied to a sheet of one's own, cleared on Budget (the row
+    # inserted stays): filled, the note kept
+    book = load_workbook(target)
+    book.create_sheet("Mes notes")["A1"] = book["Budget"]["B12"].value
+    book["Budget"]["B12"] = None
+    book.save(target)
+    assert run("fill", str(target)).exit_code == 0
+    assert load_workbook(target)["Mes notes"]["A1"].value.startswith("Note : devis")
+
+
+# -- item 8 (part): a wheel the browser renamed « … (1).whl » -------------------------
+
+@pytest.mark.parametrize("name", ["finplan-0.1.0-py3-none-any (1).whl",
+                                  "finplan-0.1.0-py3-none-any%20(2).whl"])
+def test_excel_init_refuses_a_wheel_the_browser_renamed(tmp_path, name):
+    folder = tmp_path / "excel"
+    result = run("excel", "init", str(folder), "--wheel-url",
+                 f"https://plans.example.org/roues/{name}")
+    assert result.exit_code == 2, result.output
+    words = " ".join(result.output.split())
+    assert "a été renommé par le navigateur (téléchargé une deuxième fois)" in words
+    assert "Renommez-le « finplan-0.1.0-py3-none-any.whl »" in words
+    assert not folder.exists()
+
+
+# -- item 8 (part): a blank parameter named by its label; amounts written « 12 000 » --
+
+def test_a_blank_parameter_is_named_by_its_label_and_amounts_read_as_written(tmp_path):
+    from finplan.io.workbook_layout import InputLayout
+    from finplan.io.workbook_write import item_counts, template_workbook
+
+    case = finplan.load_case(finplan.demo_path())
+    layout = InputLayout.for_counts(item_counts(case))
+    book = template_workbook(case)
+    sheet = book["Hypothèses"]
+    sheet["C8"] = None  # « Première année du plan »
+    sheet[layout.cell("expense", 0, "amount")] = -12000
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    result = run("fill", str(path))
+    assert result.exit_code == 2
+    words = " ".join(result.output.split())
+    assert "Hypothèses!C8 (« Première année du plan ») : attendu un entier de 2000 à 2100, " \
+        "trouvé une cellule vide" in words
+    assert "trouvé « -12 000 »" in words, words

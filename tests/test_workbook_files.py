@@ -179,10 +179,10 @@ def test_per_year_columns(tmp_path):
         "Hypothèses!D59 (« Loyer du bâtiment (dépôt et boutique) ») : donnez dans « Montant "
         "par an (€) » soit une valeur unique, soit une valeur par année (colonnes « an 1 » à "
         "« an 3 »), pas les deux.",
-        "Hypothèses!H59 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
+        "Hypothèses!I59 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
         "par an (€) » manquante pour l'année 2 : remplissez toutes les années (0 pour une "
         "année sans montant) ou aucune.",
-        "Hypothèses!I59 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
+        "Hypothèses!J59 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
         "par an (€) » manquante pour l'année 3 : remplissez toutes les années (0 pour une "
         "année sans montant) ou aucune.",
     ]
@@ -195,7 +195,7 @@ def test_profiles_and_payment_schedules_are_typed_in_one_cell(tmp_path):
     assert _errors(path) == [
         "Hypothèses!P113 : « 60 % en avril » ne se lit pas ; écrivez par exemple « 60 % mois "
         "4 ; 40 % mois 16 ».",
-        "Hypothèses!G40 (« Ventes en boutique (tonnes réemployées vendues) ») : attendu 12 "
+        "Hypothèses!H40 (« Ventes en boutique (tonnes réemployées vendues) ») : attendu 12 "
         "poids positifs ou nuls (janvier à décembre), pas tous nuls, par exemple « 1 ; 1 ; "
         "2 ; 2 ; 2 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 », trouvé « 1 ; 1 ; 2,5 ».",
         "Hypothèses!P114 (« Département des Landes (insertion) ») : les parts des versements "

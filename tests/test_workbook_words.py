@@ -21,11 +21,11 @@ from finplan.io.toml_case import parse_case_text
 from finplan.io.workbook_layout import INPUT_SHEET, PARAMS, TABLES, YEAR_HEADERS, InputLayout
 from finplan.io.workbook_read import EXCEL_ERRORS, read_workbook_case
 from finplan.io.workbook_write import template_workbook
-from finplan.model.vocabulary import VOCABULARY, _fold
+from finplan.model.vocabulary import VOCABULARY, fold
 
 # Canonical values a volunteer never sees (their label is a different word).
 _ENGLISH = sorted({value for field in VOCABULARY.values() for value, label in field.items()
-                   if _fold(value) not in _fold(label)})
+                   if fold(value) not in fold(label)})
 _LEAKS = [
     (r"\b[a-z]+_[a-z_]+\b", "une clé du dossier"),
     (r"\[\[|\]\]", "une section [[…]] du dossier"),

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import unquote
 
 from openpyxl.workbook.workbook import Workbook
 
@@ -78,6 +80,12 @@ LITE_FROM_PYPI = ("finplan n'est pas encore sur PyPI : tant qu'il n'y est pas, r
                   "avec --wheel-url.")
 
 
+# A wheel's file name (the binary distribution format, PEP 427): name, version,
+# optional build tag, then the python, ABI and platform tags
+_WHEEL_NAME = re.compile(r"finplan-[0-9][0-9A-Za-z.+!_]*(-[0-9][0-9A-Za-z_.]*)?"
+                         r"(-[A-Za-z0-9_.]+){3}\.whl")
+
+
 def lite_requirements(version: str, wheel_url: str | None = None) -> str:
     """The ``requirements.txt`` for xlwings Lite: the wheel's address when given
     (checked: HTTPS, a finplan wheel), else ``finplan==version``.
@@ -91,9 +99,15 @@ def lite_requirements(version: str, wheel_url: str | None = None) -> str:
     if wheel_url is None:
         return LITE_REQUIREMENTS.format(source=LITE_FROM_PYPI.format(version=version),
                                         requirement=f"finplan=={version}")
-    file_name = wheel_url.rsplit("/", 1)[-1]
-    if (not wheel_url.startswith("https://") or not file_name.startswith("finplan-")
-            or not file_name.endswith(".whl")):
+    file_name = unquote(wheel_url.rsplit("/", 1)[-1])
+    copy = re.fullmatch(r"(finplan-.*?)\s*\(\d+\)(\.whl)", file_name)
+    if copy:  # a browser's second download: pip refuses that name
+        raise FinplanError(f"--wheel-url « {wheel_url} » : le fichier « {file_name} » a été "
+                           "renommé par le navigateur (téléchargé une deuxième fois) et "
+                           "n'est plus un nom de roue que pip accepte. Renommez-le "
+                           f"« {copy.group(1)}{copy.group(2)} », déposez-le à nouveau et "
+                           "relancez avec son adresse. Rien n'a été écrit.")
+    if not wheel_url.startswith("https://") or not _WHEEL_NAME.fullmatch(file_name):
         raise FinplanError(f"--wheel-url « {wheel_url} » : attendu l'adresse https://… "
                            "d'une roue finplan (fichier finplan-X.Y.Z-py3-none-any.whl, "
                            "construit par « python -m build »). xlwings Lite ne lit que "

@@ -285,6 +285,36 @@ def refuse_added_cells(added: dict[str, list[str]]) -> None:
             "feuille à vous, videz-les dans la feuille de résultats, puis relancez.")
 
 
+def _rows(cells: Collection[str]) -> list[frozenset[int]]:
+    """Each row's filled columns, from row 1 to the last filled one."""
+    columns: dict[int, set[int]] = {}
+    for cell in cells:
+        row, column = coordinate_to_tuple(cell)
+        columns.setdefault(row, set()).add(column)
+    return [frozenset(columns.get(row, ())) for row in range(1, max(columns, default=0) + 1)]
+
+
+def _unaligned(old: Collection[str], recorded: Collection[str]) -> set[str]:
+    """The cells of ``old`` that finplan's ``recorded`` ones do not explain once their
+    rows are aligned (difflib's longest matching blocks of rows, a row known by its
+    filled columns): a row inserted inside finplan's table moves every row below it,
+    but only what was typed in it is the user's."""
+    from difflib import SequenceMatcher
+
+    mine, theirs = _rows(recorded), _rows(old)
+    found = set()
+    matcher = SequenceMatcher(a=mine, b=theirs, autojunk=False)
+    for tag, first, last, start, end in matcher.get_opcodes():
+        if tag == "equal" or tag == "delete":
+            continue
+        for offset, row in enumerate(range(start, end)):
+            known = mine[first + offset] if tag == "replace" and first + offset < last \
+                else frozenset()
+            found |= {f"{get_column_letter(column)}{row + 1}"
+                      for column in theirs[row] - known}
+    return found
+
+
 def added_cells(old: Collection[str], new: Collection[str], recorded: set[str] | None,
                 extent: tuple[int, int] | None) -> list[str]:
     """Cells of an output sheet that a user typed: they hold something, and finplan
@@ -298,9 +328,18 @@ def added_cells(old: Collection[str], new: Collection[str], recorded: set[str] |
     []
     >>> added_cells({"B2", "Z90"}, {"B2"}, None, (40, 8))
     ['Z90']
+
+    Rows a user inserted (or deleted) move finplan's cells: the rows are aligned first
+    (:func:`_unaligned`), so that only the cells the user typed are named.
+
+    >>> added_cells({"B2", "C2", "B3", "B4", "C4"}, set(), {"B2", "C2", "B3", "C3"}, None)
+    ['B3']
     """
     if recorded is not None:
         added = set(old) - recorded
+        if added:
+            aligned = _unaligned(old, recorded)
+            added = aligned if len(aligned) < len(added) else added
     elif extent is not None:
         rows, columns = extent
         added = {cell for cell in old if coordinate_to_tuple(cell)[0] > rows

@@ -230,9 +230,17 @@ _PROFILE_NOTE = ("Facultatif : saisonnalité, 12 poids de janvier à décembre s
 _PER_YEAR_NOTE = (" Une seule valeur vaut pour chaque année ; pour des valeurs différentes, "
                   "remplissez plutôt les colonnes « an 1 » à « an 5 » en fin de tableau "
                   "(prises telles quelles).")
-_ONCE_NOTE = (" Une dépense d'une seule fois (une étude, un achat non amorti) : laissez "
-              "cette colonne vide et saisissez le montant dans la seule colonne « an N » "
-              "de son année, en fin de tableau ; les autres années valent alors 0.")
+_ONCE_NOTE = (" Une dépense d'une seule fois (une étude, un achat non amorti) : "
+              "indiquez aussi son année dans « Année(s) ».")
+
+
+def _once_column() -> Column:
+    """« Année(s) »: the year or years an amount happens in (blank: every year)."""
+    return Column("years", "Année(s)", "years", "Vide : le montant vaut pour chaque année. "
+                  "Pour un montant d'une seule fois (une étude, un achat non amorti, une "
+                  "recette exceptionnelle) : l'année où il a lieu (2027), ou plusieurs "
+                  "séparées par « ; » (2027 ; 2029). Il est alors compté tel quel ces "
+                  "années-là (ni proratisé ni indexé), 0 les autres.", width=12, added=3)
 
 _MEMBER_NOTE = ("Collectif seulement : l'identifiant du membre à qui appartient cette "
                 "ligne (tableau « Membres du collectif ») ; vide : le mandataire.")
@@ -276,9 +284,10 @@ TABLES: tuple[TableSpec, ...] = (
                "(706 prestations, 707 ventes, 756 cotisations, 758 dons…)."),
         Column("amount", "Montant par an (€)", "number", "Soit un montant répété chaque "
                "année (proratisé en année 1 et indexé ensuite), soit une quantité et un prix."
-               + _PER_YEAR_NOTE + " Une recette d'une seule fois : saisissez-la dans la "
-               "seule colonne « an N » de son année, les autres années valent alors 0.",
+               + _PER_YEAR_NOTE + " Une recette d'une seule fois : indiquez aussi son "
+               "année dans « Année(s) ».",
                per_year=True, former="Montant annuel (€)", once_allowed=True),
+        _once_column(),
         Column("quantity", "Quantité", "number", "Quantité vendue par an (jamais "
                "proratisée)." + _PER_YEAR_NOTE, per_year=True),
         Column("unit_price", "Prix unitaire (€)", "number", "Prix unitaire en année 1 "
@@ -316,6 +325,7 @@ TABLES: tuple[TableSpec, ...] = (
         Column("amount", "Montant par an (€)", "number", "Montant répété chaque année "
                "(proratisé en année 1 et indexé ensuite)." + _PER_YEAR_NOTE + _ONCE_NOTE,
                per_year=True, former="Montant annuel (€)", once_allowed=True),
+        _once_column(),
         Column("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24),
         _member_column(),
     ), 15),

@@ -47,7 +47,7 @@ from finplan.model.case import Case
 from finplan.model.money import format_decimal
 from finplan.model.names import name_key
 from finplan.model.validation import FORMAT, MISSING_TEXT, show, validate_case
-from finplan.model.vocabulary import VOCABULARY, label
+from finplan.model.vocabulary import VOCABULARY, label, spaced
 
 if TYPE_CHECKING:  # openpyxl is imported where a file is opened: the Excel button reads
     # a grid of values and never needs it
@@ -121,7 +121,13 @@ class WorkbookWords(Words):
         return label(field, value) if value in VOCABULARY.get(field, {}) else value
 
     def num(self, text: str) -> str:
-        return text.replace(".", ",")
+        """A number as French text writes it: decimal comma, thousands apart from five
+        digits on (« 12 000 », « 1 234,5 »; a year stays « 2027 »)."""
+        whole, dot, decimals = text.partition(".")
+        digits = whole.lstrip("-")
+        if digits.isdigit() and len(digits) >= 5:
+            whole = whole[:len(whole) - len(digits)] + spaced(int(digits))
+        return whole + ("," + decimals if dot else "")
 
     def per_year(self, count: str) -> str:
         last = f"« an {count} »" if count else "de chaque année"
@@ -274,6 +280,7 @@ class _Reader:
         self.locations: dict[str, str] = {}
         self.years = MAX_YEARS
         self.years_known = False  # a wrong « Durée du plan » says nothing of the years
+        self.first_year: int | None = None  # « Première année du plan », once read
 
     def where(self, coordinate: str) -> str:
         return f"{INPUT_SHEET}!{coordinate}"
@@ -562,7 +569,72 @@ def _read_item(reader: _Reader, spec: TableSpec, layout: InputLayout, row_index:
             item[column.key] = years
         elif base is not None:
             item[column.key] = base
+    once = item.pop("years", None)
+    if once is not None:
+        _once(reader, item, once, layout.cell(spec.key, row_index, "years"), path, context)
     return item
+
+
+def _once(reader: _Reader, item: dict[str, Any], once: Any, cell: str, path: str,
+          context: str | None) -> None:
+    """« Année(s) » (``once``, as read) of an expense or a revenue: its amount as typed
+    in those years of the plan, 0 in the others — the per-year list the case file
+    would hold."""
+    key_path = f"{path}.years"
+    years = plan_years(once_text(once), reader.first_year, reader.years)
+    if isinstance(years, str):
+        reader.fail(cell, key_path, years, context)
+        return
+    amount = item.get("amount")
+    problem = None
+    if "quantity" in item:
+        problem = "« Année(s) » vaut pour un montant, pas pour une quantité vendue"
+    elif isinstance(amount, list):
+        problem = ("donnez soit « Montant par an (€) » et « Année(s) », soit un montant par "
+                   "année (colonnes « an N »), pas les deux")
+    elif amount is None:
+        problem = "« Année(s) » sans « Montant par an (€) » : saisissez le montant"
+    if problem:
+        reader.fail(cell, key_path, problem, context)
+        return
+    item["amount"] = [amount if year in years else 0
+                      for year in range(1, reader.years + 1)]
+
+
+def once_text(value: Any) -> str:
+    """An « Année(s) » cell as text (a number typed: ``2027``)."""
+    if isinstance(value, (float, Decimal)) and value == int(value):
+        value = int(value)
+    return str(value).strip()
+
+
+def plan_years(text: str, first_year: int | None, years: int) -> list[int] | str:
+    """The plan years (1 = the first) an « Année(s) » text names — calendar years
+    (2027) or years of the plan (1), separated by « ; », « , » or spaces — or what is
+    wrong with it.
+
+    >>> plan_years("2027 ; 2029", 2027, 3), plan_years("2", 2027, 3)
+    ([1, 3], [2])
+    >>> print(plan_years("2031", 2027, 3))
+    année « 2031 » hors du plan (2027 à 2029) : indiquez une année du plan
+    """
+    found = []
+    for token in re.split(r"[;,\s\u00a0\u202f]+", text):
+        if not token:
+            continue
+        number = int(token) if token.isdigit() else None
+        first = first_year or 0
+        if number is not None and first <= number < first + years:
+            found.append(number - first + 1)
+        elif number is not None and 1 <= number <= years:
+            found.append(number)
+        elif number is not None and first_year:
+            return (f"année « {token} » hors du plan ({first_year} à "
+                    f"{first_year + years - 1}) : indiquez une année du plan")
+        else:
+            return (f"« {token} » n'est pas une année : indiquez l'année du montant "
+                    "(2027), ou plusieurs séparées par « ; »")
+    return sorted(set(found)) or "indiquez une année (2027), ou plusieurs séparées par « ; »"
 
 
 def renamed_input_sheet(book: Workbook) -> str | None:
@@ -663,6 +735,9 @@ def _read(reader: _Reader, param_cells: Mapping[str, str],
     if isinstance(years, (int, Decimal)) and 1 <= years <= MAX_YEARS and years == int(years):
         reader.years = int(years)
         reader.years_known = True
+    first_year = raw.get("project", {}).get("first_year")
+    if isinstance(first_year, (int, Decimal)) and first_year == int(first_year):
+        reader.first_year = int(first_year)
     if any(spec.key not in positions for spec in TABLES if not spec.optional):
         raise CaseError(reader.issues)
     layout = InputLayout.from_positions(positions, {
@@ -743,6 +818,17 @@ def _grouped_scenarios(rows: list[dict[str, Any]], reader: _Reader) -> list[dict
     return list(scenarios.values())
 
 
+_PARAM_LABELS = {".".join(param.path): param.label for param in PARAMS}
+
+
+def _labelled(issues: list[Issue]) -> list[Issue]:
+    """A parameter's issue names it by its label as well as its cell (« Hypothèses!C8
+    (« Première année du plan ») » : a blank cell says nothing by itself)."""
+    return [replace(issue, context=f"« {_PARAM_LABELS[issue.path]} »")
+            if issue.path in _PARAM_LABELS and not issue.context else issue
+            for issue in issues]
+
+
 def _validated(raw: dict, reader: _Reader, layout: InputLayout) -> WorkbookCase:
     def locate(path: str) -> str | None:
         """The cell of a key path, else of the nearest enclosing one; a key path
@@ -764,8 +850,8 @@ def _validated(raw: dict, reader: _Reader, layout: InputLayout) -> WorkbookCase:
                    else issue for issue in error.locate(locate).issues
                    if issue.path not in flagged]
         words = WorkbookWords(reader.locations)
-        raise CaseError(reader.issues + located).render(words) from None
+        raise CaseError(_labelled(reader.issues + located)).render(words) from None
     if reader.issues:
-        raise CaseError(reader.issues)
+        raise CaseError(_labelled(reader.issues))
     return WorkbookCase(case, layout, dict(reader.locations), tuple(reader.notes),
                         tuple(reader.text_cells))

@@ -16,9 +16,10 @@ from typing import Any
 
 from finplan.model.bridging import TIED_KINDS
 from finplan.model.money import Cents, format_euros, to_cents
+from finplan.model.vocabulary import fold
 
 __all__ = ["Check", "approved_short", "balanced", "bridge_advice", "caps", "cash",
-           "fixed_honoured", "per_fte_surplus", "public_share"]
+           "fixed_honoured", "one_off_repeated", "per_fte_surplus", "public_share"]
 
 
 @dataclass(frozen=True)
@@ -261,3 +262,37 @@ d'intérêts et de frais (2028 : 540 €).
                      f"{format_euros(cheapest.cost)} d'intérêts et de frais"
                      f"{per_year(cheapest)}.")
     return texts
+
+
+# Words of an expense or a revenue that happens once (folded: lower case, no accents),
+# matched at the start of a word of its label.
+ONE_OFF_WORDS = ("etude", "diagnostic", "audit", "achat", "acquisition", "installation",
+                 "amenagement", "travaux", "creation", "mise en place", "lancement",
+                 "inauguration", "demenagement", "exceptionnel", "premier etablissement")
+
+
+def one_off_repeated(what: str, label: str, typed: Any, amounts: Sequence[Cents],
+                     years: Sequence[int]) -> str | None:
+    """A warning when an item named like something that happens once (a study, a
+    purchase, an installation: :data:`ONE_OFF_WORDS`) is counted every year of a plan
+    of several years (None otherwise); ``what``: « Charge » or « Recette », ``typed``
+    its amount as typed, ``amounts`` by year.
+
+    >>> print(one_off_repeated("Charge", "Étude de faisabilité", 8000, [800000] * 3,
+    ...                        [2027, 2028, 2029]))
+    Charge « Étude de faisabilité » : comptée chaque année (8 000 € en 2027, 8 000 € en \
+2028, 8 000 € en 2029, soit 24 000 €) ; si elle n'a lieu qu'une fois, indiquez son année \
+dans la colonne « Année(s) » du classeur (ou, dans le dossier, un montant par année : \
+[8000, 0, 0]).
+    >>> one_off_repeated("Charge", "Loyer", 8000, [800000] * 3, [2027, 2028, 2029]) is None
+    True
+    """
+    folded = " " + " ".join(fold(label).replace("-", " ").replace("'", " ").split())
+    if len(years) < 2 or not any(f" {word}" in folded for word in ONE_OFF_WORDS):
+        return None
+    once = [f"{typed}", *["0"] * (len(years) - 1)]
+    return (f"{what} « {label} » : comptée chaque année ({_by_year(years, amounts)}, soit "
+            f"{format_euros(sum(amounts))}) ; si elle n'a lieu qu'une fois, indiquez son "
+            "année dans la colonne « Année(s) » du classeur (ou, dans le dossier, un "
+            f"montant par année : [{', '.join(once)}]).")
+

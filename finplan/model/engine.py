@@ -206,7 +206,8 @@ def _organisation(case: Case) -> Plan:
         warnings=(*(missing_years_warning(contract, sorted(set(years)))
                     for contract, years in missing_rates.items()),
                   *_hours_warnings(case), *_surplus_warnings(ordered, calendar),
-                  *_approved_warnings(case, staff)),
+                  *_approved_warnings(case, staff),
+                  *_one_off_warnings(case, revenue, expenses, calendar)),
         revenue_by_item=tuple(map(tuple, revenue)), expenses_by_item=tuple(map(tuple, expenses)),
         contracts_by_item=tuple(map(tuple, contracts)),
         depreciation_by_item=tuple(map(tuple, depreciations)), loan_schedules=tuple(loans),
@@ -492,6 +493,23 @@ def _approved_warnings(case: Case, staff: Sequence[StaffCosts]) -> list[str]:
     needed = insertion_fte(case.staff, staff, len(approved))
     text = check_rules.approved_short(case.years, needed, approved)
     return [text] if text else []
+
+
+def _one_off_warnings(case: Case, revenue: Sequence[Sequence[Cents]],
+                      expenses: Sequence[Sequence[Cents]], years: Sequence[int]) -> list[str]:
+    """The expenses and revenue named like something that happens once but whose one
+    amount counts every year (:func:`~finplan.model.checks.one_off_repeated`)."""
+    found = []
+    for what, items, amounts in (("Charge", case.expenses, expenses),
+                                 ("Recette", case.revenue, revenue)):
+        for item, by_year in zip(items, amounts):
+            if item.amount is None or isinstance(item.amount, tuple):
+                continue  # by quantity, or one amount a year: said as meant
+            text = check_rules.one_off_repeated(what, item.label, f"{item.amount:f}",
+                                                by_year, years)
+            if text:
+                found.append(text)
+    return found
 
 
 def _hours_warnings(case: Case) -> list[str]:

@@ -142,7 +142,7 @@ CERFA_74_LINES: dict[str, str] = {
 }
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lower case, no accents, single spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
@@ -151,9 +151,9 @@ def _fold(text: str) -> str:
 
 def normalise(field: str, text: str) -> str | None:
     """The canonical value for a user's spelling of ``field``, or None if unknown."""
-    folded = _fold(text)
+    folded = fold(text)
     for canonical, french in VOCABULARY[field].items():
-        if folded in (_fold(canonical), _fold(french)):
+        if folded in (fold(canonical), fold(french)):
             return canonical
     return _ALIASES.get(field, {}).get(folded)
 

@@ -131,10 +131,16 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     details.per_fte = write_per_fte(sheet, plan, layout, fte_rows, helpers)
 
     def per_year_amount(key: str, i: int, column: str, y: int, factor: str) -> str:
-        """A per-year input: the year column as is, else the single number × factor."""
+        """A per-year input: the year column as is, else the single number × factor —
+        or, when « Année(s) » names years (:func:`once_formula`), the single number as
+        typed in those years and 0 in the others."""
         year_cell = hyp(layout.cell(key, i, column, y))
         base = hyp(layout.cell(key, i, column))
-        return f"IF(ISNUMBER({year_cell}),ROUND({year_cell},2),ROUND({base}*{factor},2))"
+        formula = f"IF(ISNUMBER({year_cell}),ROUND({year_cell},2),ROUND({base}*{factor},2))"
+        if "years" not in {c.key for c in layout.table(key).spec.columns}:  # earlier workbook
+            return formula
+        years = hyp(layout.cell(key, i, "years"))
+        return f"IF({years}=\"\",{formula},IF({once_formula(years, y)},ROUND({base},2),0))"
 
     def factor(index: str, y: int) -> str:
         return "(13-p_mois_debut)/12" if y == 1 else f"(1+{index})^{y - 1}"
@@ -308,6 +314,16 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 8, LABEL_COLUMN: 52,
                                                     **widths}, title_columns=2)
     return details
+
+
+def once_formula(cell: str, y: int) -> str:
+    """Whether the « Année(s) » ``cell`` names plan year ``y``, by its calendar year or
+    its number, among years separated by « ; », « , » or spaces
+    (:func:`finplan.io.workbook_read.plan_years`)."""
+    text = (f'";"&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM({cell}),",",";")," ",";"),'
+            f'CHAR(160),";")&";"')
+    return (f'OR(ISNUMBER(SEARCH(";"&(p_annee1+{y - 1})&";",{text})),'
+            f'ISNUMBER(SEARCH(";{y};",{text})))')
 
 
 def own_revenue(plan: Plan) -> list[Cents]:
