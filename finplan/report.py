@@ -204,8 +204,12 @@ def _checks(plan: Plan) -> str:
         status = _CHECK_STATUS[check.ok] if check.severity == "error" or check.ok else (
             "Attention")
         lines.append(f"[{status}] {check.id} : {check.message}")
+    failed = [check for check in plan.check_results if check.fails]
     verdict = ("Le plan est équilibré : tous les contrôles sont passés." if plan.ok else
-               "Le plan n'est pas validé : au moins un contrôle est à revoir.")
+               f"Le plan n'est pas validé : {counted(len(failed), 'contrôle')} à revoir "
+               "([À revoir] ci-dessus) ; ce sont les chiffres du dossier qui sont en cause "
+               "(un besoin non financé, une trésorerie négative…), pas l'installation de "
+               "finplan.")
     lines.append(verdict)
     return "\n".join(lines)
 

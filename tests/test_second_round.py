@@ -669,3 +669,47 @@ def test_a_blank_parameter_is_named_by_its_label_and_amounts_read_as_written(tmp
     assert "Hypothèses!C8 (« Première année du plan ») : attendu un entier de 2000 à 2100, " \
         "trouvé une cellule vide" in words
     assert "trouvé « -12 000 »" in words, words
+
+
+# -- item 8 (part): the volunteer's documentation reachable; Mac steps; the verdict --
+
+def test_the_guide_and_lisezmoi_send_the_volunteer_to_what_they_have(tmp_path):
+    from test_excel_installer import Runner
+
+    from finplan.io.excel_install import install
+    from finplan.io.workbook_write import template_workbook
+
+    guide = " ".join(str(cell.value) for row in template_workbook()["Guide"].iter_rows()
+                     for cell in row if cell.value)
+    assert "docs/" not in guide
+    assert "« Mode protégé »" in guide and "« Activer la modification »" in guide
+    assert "LISEZMOI.txt remis avec ce classeur" in guide
+    assert run("excel", "init", str(tmp_path / "excel")).exit_code == 0
+    readme = (tmp_path / "excel" / "LISEZMOI.txt").read_text("utf-8")
+    assert "docs/excel.md" not in readme.split("xlwings-lite/requirements.txt")[0]
+    assert "Si ça ne marche pas" in readme and "« Mode protégé »" in readme
+    assert "is not a valid wheel filename" in readme
+    done, report = install(home=tmp_path / "mac", platform="darwin",
+                           executable="/usr/local/bin/python3", version=(3, 12, 0),
+                           run=Runner())
+    words = " ".join(report)
+    assert done and "quittez Excel (Excel > Quitter Excel)" in words
+    for windows_only in ("Centre de gestion", ".xlsm", "Envoyer vers", "Import Functions"):
+        assert windows_only not in words
+
+
+def test_a_plan_not_validated_says_why_and_that_the_installation_is_fine(tmp_path):
+    import tomli_w
+
+    from finplan.io.toml_case import case_to_dict
+
+    raw = case_to_dict(finplan.load_case(finplan.demo_path()))
+    raw.pop("bridge")  # the example's cash needs its bridging facilities
+    path = tmp_path / "sans-relais.toml"
+    path.write_text(tomli_w.dumps(raw), "utf-8")
+    result = run("plan", str(path))
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("Le plan n'est pas validé : 1 contrôle à revoir ([À revoir] "
+                           "ci-dessus) ; ce sont les chiffres du dossier qui sont en cause"), \
+        result.output[-600:]
+

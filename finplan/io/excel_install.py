@@ -243,7 +243,8 @@ def _addin_install(run: Runner, command: list[str], which: str) -> str | None:
     return (f"Le complément {which} n'a pas pu être installé"
             + (f" ({detail[-1]})" if detail else "") + ". Fermez Excel (vérifiez qu'il ne "
             "reste aucun EXCEL.EXE dans le Gestionnaire des tâches) et relancez cette "
-            "commande ; sinon voir docs/excel.md, « Si ça ne marche pas ».")
+            "commande ; sinon voir le fichier LISEZMOI.txt remis avec le classeur, « Si ça "
+            "ne marche pas ».")
 
 
 def _xlwings_ribbon_addin() -> Path:
@@ -310,6 +311,11 @@ def install(*, home: Path, platform: str = sys.platform, executable: str = sys.e
         report.append("Menu « Envoyer vers > Calculer le plan (finplan) » ajouté : clic "
                       "droit sur un classeur fermé, quels que soient son nom et son "
                       "dossier (OneDrive compris).")
+    if mac:  # the cell functions are Windows-only: a Mac user gets Mac steps only
+        report.append("Reste à faire dans Excel, une fois : quittez Excel (Excel > Quitter "
+                      "Excel) et rouvrez-le ; au premier clic sur « Calculer le plan », "
+                      "acceptez si macOS demande d'autoriser Excel à lancer Python.")
+        return True, report
     report.append("Reste à faire dans Excel, une fois : redémarrez Excel. Pour les "
                   "fonctions FINPLAN_* seulement : Fichier > Options > Centre de gestion "
                   "de la confidentialité > Paramètres du Centre de gestion de la "

@@ -124,7 +124,8 @@ Ce dossier contient :
 - xlwings-lite/ : le code à coller dans xlwings Lite ;
 - ce fichier.
 
-Deux façons de cliquer sur « Calculer le plan » (guide complet : docs/excel.md) :
+Deux façons de cliquer sur « Calculer le plan » (si ça ne marche pas : voir la fin
+de ce fichier) :
 
 1. Excel de bureau (Windows ou Mac), avec Python {python} ou plus récent :
    - installez finplan depuis le fichier remis par la personne qui l'installe :
@@ -150,6 +151,27 @@ Deux façons de cliquer sur « Calculer le plan » (guide complet : docs/excel.m
 Les erreurs de saisie sont indiquées dans un message et dans la feuille
 « Contrôles », avec la cellule à corriger. Les hypothèses ne sont jamais
 modifiées.
+
+Si ça ne marche pas
+-------------------
+- Bandeau jaune « Mode protégé » (classeur reçu par courriel) : cliquez sur
+  « Activer la modification », puis enregistrez le classeur dans un dossier à vous.
+  Bandeau rouge « Risque de sécurité » : fermez le classeur, clic droit sur le
+  fichier > Propriétés, cochez « Débloquer », rouvrez-le.
+- « 'py' n'est pas reconnu » : Python n'est pas installé ou pas dans le PATH ;
+  relancez l'installeur de Python, « Modify », cochez « Add Python to environment
+  variables ».
+- « Requires-Python >={python} » : votre Python est trop ancien ; installez
+  Python {python} ou plus récent (python.org).
+- « is not a valid wheel filename » : le nom du fichier a changé (par exemple
+  « finplan-{version}-py3-none-any (1).whl » après un second téléchargement) ;
+  renommez-le exactement finplan-{version}-py3-none-any.whl.
+- « finplan n'est pas reconnu » alors que l'installation a réussi : c'est normal
+  avec --user sous Windows ; tapez py -m finplan.cli … comme ci-dessus.
+- Le complément ne s'installe pas : fermez Excel (plus aucun EXCEL.EXE dans le
+  Gestionnaire des tâches) et relancez py -m finplan.cli excel installer.
+- Le bouton refuse de calculer : son message dit quelle cellule ou quelle feuille
+  corriger, et comment, dans Excel ; rien n'a été modifié.
 '''
 
 

@@ -424,9 +424,18 @@ GUIDE_TEXT = (
      "feuille « Membres » et les feuilles de chaque membre.", None),
     ("Les cellules jaunes sont les seules à saisir. Les colonnes « an 1 » à « an 5 » en fin "
      "de tableau servent aux valeurs différentes selon les années.", NOTE_FONT),
+    ("Reçu par courriel ?", BOLD),
+    ("Excel ouvre un classeur reçu par courriel ou téléchargé en « Mode protégé » (bandeau "
+     "jaune en haut) : rien ne peut y être saisi ni calculé. Cliquez sur « Activer la "
+     "modification » dans ce bandeau, puis enregistrez le classeur dans un dossier à vous "
+     "(par exemple Documents) avant de le remplir. Si le bandeau est rouge (« Risque de "
+     "sécurité »), fermez le classeur, clic droit sur le fichier > Propriétés, cochez "
+     "« Débloquer » puis rouvrez-le.", None),
     ("Calculer le plan", BOLD),
     ("Bouton « Calculer le plan » de l'onglet « finplan » du ruban (complément installé "
-     "par finplan excel installer), ou du volet xlwings Lite (voir docs/excel.md). En "
+     "par finplan excel installer), ou du volet xlwings Lite : les étapes, et que faire "
+     "si ça ne marche pas, sont dans le fichier LISEZMOI.txt remis avec ce classeur "
+     "(écrit par finplan excel init). En "
      "ligne de commande : finplan fill ce-classeur.xlsx, qui garde la version précédente "
      "en sauvegarde (.bak.xlsx). Les hypothèses ne sont jamais modifiées.", None),
     ("Les feuilles de résultats", BOLD),
