@@ -59,6 +59,7 @@ from finplan.io.workbook_layout import (
 )
 from finplan.io.workbook_members import foreign_sheets, member_titles
 from finplan.io.workbook_outputs import NAME_SHEETS
+from finplan.io.workbook_package import CHART_MARK
 from finplan.io.workbook_read import missing_input_sheet, read_grid_case
 from finplan.io.workbook_snapshot import SNAPSHOT_COLUMNS, SNAPSHOT_ROWS
 from finplan.model.allocation import water_fill
@@ -477,7 +478,6 @@ def _frozen(freeze: str) -> str:
     return f"A1:{column_letter(column - 1)}{row - 1}"
 
 
-_CHART_PREFIX = "finplan "
 _CHART_TYPES = {("line", False): "line", ("bars", True): "column_stacked",
                 ("bars", False): "column_clustered"}
 _POINTS_PER_CM = 72 / 2.54
@@ -512,7 +512,7 @@ def _charts(book: Any, sheet: Any, charts: Sequence[Any], ours: int) -> None:
             chart_type=_CHART_TYPES[(chart.kind, chart.stacked)],
             source=source.range((values.first_row, names.first_column if names else
                                  values.first_column), (last.last_row, last.last_column)),
-            plot_by="rows", name=f"{_CHART_PREFIX}{number}")
+            plot_by="rows", name=f"{CHART_MARK}{number}")
         made.title = chart.title
         categories = chart.categories
         made.set_x_axis_values(book.sheets[categories.sheet].range(
@@ -541,7 +541,7 @@ def _finplan_charts(sheet: Any, ours: int) -> list[Any]:
     « finplan … »), or — ``fill`` cannot name its charts — on a sheet holding none of
     them, its first ``ours`` charts (the number finplan puts there)."""
     charts = _existing_charts(sheet)
-    named = [chart for chart in charts if chart.name.startswith(_CHART_PREFIX)]
+    named = [chart for chart in charts if chart.name.startswith(CHART_MARK)]
     return named if named else charts[:ours]
 
 

@@ -713,3 +713,87 @@ def test_a_plan_not_validated_says_why_and_that_the_installation_is_fine(tmp_pat
                            "ci-dessus) ; ce sont les chiffres du dossier qui sont en cause"), \
         result.output[-600:]
 
+
+# -- item 12: finplan's charts known by finplan's mark, not by count or title ---------
+
+CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+
+
+def _filled_demo(tmp_path):
+    """The example built then filled once (its charts carry finplan's mark)."""
+    target = tmp_path / "plan.xlsx"
+    build_workbook(finplan.load_case(finplan.demo_path())).workbook.save(target)
+    assert run("fill", str(target)).exit_code == 0
+    return target
+
+
+def test_a_text_box_drawn_inside_a_finplan_chart_is_refused(tmp_path):
+    from test_user_content import TEXT_BOX, Package
+
+    target = _filled_demo(tmp_path)
+    package = Package(target)
+    chart = next(name for name in package.parts if re.fullmatch(r"xl/charts/chart\d+\.xml",
+                                                                 name))
+    shapes = "xl/drawings/drawingU9.xml"
+    package.set(shapes, '<c:userShapes xmlns:c="' + CHART_NS + '" xmlns:cdr="http://schemas.'
+                'openxmlformats.org/drawingml/2006/chartDrawing" xmlns:a="http://schemas.'
+                'openxmlformats.org/drawingml/2006/main">' + TEXT_BOX.replace(
+                    "xdr:twoCellAnchor", "cdr:relSizeAnchor").replace("xdr:", "cdr:")
+                + "</c:userShapes>",
+                "application/vnd.openxmlformats-officedocument.drawingml.chartshapes+xml")
+    rid = package.relate(chart, "http://schemas.openxmlformats.org/officeDocument/2006/"
+                         "relationships/chartUserShapes", shapes)
+    closing = re.search(r"</(\w+:)?chartSpace>", package.text(chart)).group(0)
+    package.edit(chart, closing, f'<c:userShapes xmlns:c="{CHART_NS}" xmlns:r="http://'
+                 'schemas.openxmlformats.org/officeDocument/2006/relationships" '
+                 f'r:id="{rid}"/>' + closing)
+    package.save(target)
+    before = target.read_bytes()
+    result = run("fill", str(target))
+    assert result.exit_code == 2, result.output
+    assert "« Graphiques » : des formes ou zones de texte dans un graphique" in result.output
+    assert target.read_bytes() == before
+
+
+def test_a_user_chart_in_place_of_one_of_finplan_s_is_refused(tmp_path):
+    from test_user_content import Package
+
+    target = _filled_demo(tmp_path)
+    package = Package(target)
+    drawing = next(name for name, data in package.parts.items()
+                   if name.startswith("xl/drawings/drawing") and b"finplan " in data)
+    text = package.text(drawing)
+    first = re.search(r'name="(finplan [^"]*)"', text).group(1)
+    package.edit(drawing, f'name="{first}"', 'name="Graphique 7"')  # the user's own chart
+    package.save(target)
+    before = target.read_bytes()
+    result = run("fill", str(target))
+    assert result.exit_code == 2, result.output
+    assert "« Graphiques » : 1 graphique" in result.output
+    assert target.read_bytes() == before
+
+
+def test_a_user_chart_titled_like_a_former_finplan_chart_is_refused(tmp_path):
+    from test_user_content import ANCHOR, Package, drawing_with
+
+    target = _filled_demo(tmp_path)
+    package = Package(target)
+    chart = "xl/charts/chartU1.xml"  # a copy of « Ressources par année »…
+    source = next(name for name, data in package.parts.items()
+                  if re.fullmatch(r"xl/charts/chart\d+\.xml", name)
+                  and "Ressources par année".encode() in data)
+    package.set(chart, package.parts[source],
+                "application/vnd.openxmlformats-officedocument.drawingml.chart+xml")
+    drawing_with(package, "Financeurs", ANCHOR.format(  # … drawn by the user on Financeurs
+        '<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="4" name="Graphique"/>'
+        '<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr><xdr:xfrm/><a:graphic><a:graphicData '
+        f'uri="{CHART_NS}"><c:chart xmlns:c="{CHART_NS}" xmlns:r="http://schemas.openxmlformats'
+        '.org/officeDocument/2006/relationships" r:id="rIdU1"/></a:graphicData></a:graphic>'
+        '</xdr:graphicFrame>'))
+    package.relate("xl/drawings/drawingU1.xml", "chart", chart)
+    package.save(target)
+    before = target.read_bytes()
+    result = run("fill", str(target))
+    assert result.exit_code == 2, result.output
+    assert "« Financeurs » : 1 graphique" in result.output
+    assert target.read_bytes() == before

@@ -57,6 +57,8 @@ _REL_TYPES = _OFFICE_RELS + "/"
 _WORKSHEET_TYPE = _REL_TYPES + "worksheet"
 _WORKSHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _WORKBOOK, _CONTENT_TYPES = "xl/workbook.xml", "[Content_Types].xml"
+#: the start of the name of finplan's charts (fill's and the Excel button's): its mark
+CHART_MARK = "finplan "
 #: Excel's limit of unique cell formats in a workbook (« Spécifications et limites
 #: d'Excel »: 64 000)
 MAX_CELL_FORMATS = 64_000
@@ -196,6 +198,14 @@ class _Package:
                           re.IGNORECASE)
         return re.search(r'ContentType="([^"]*)"', found.group(0)).group(1) if found else ""
 
+    @property
+    def charts_marked(self) -> bool:
+        """Whether finplan's mark is on some chart of the package (a workbook filled
+        since the marks): then a chart without it is the user's."""
+        mark = f'name="{CHART_MARK}'.encode()
+        return any(mark in self.zip.read(name) for name in self.names
+                   if name.startswith("xl/drawings/") and name.endswith(".xml"))
+
     def free_name(self, like: str, taken: set[str]) -> str:
         """A part name of the same folder and stem as ``like`` that nothing uses."""
         folder, name = posixpath.split(like)
@@ -227,14 +237,20 @@ def user_additions(old: _Package, part: str, new: _Package, new_part: str | None
             word = _ELEMENT_WORDS.get(element, f"des éléments « {element} »")
             if word not in found:
                 found.append(word)
-    old_charts, old_other = _drawing_objects(old, part)
-    new_charts = _drawing_objects(new, new_part)[0] if new else 0
-    # a chart an earlier finplan drew there (before the charts moved to « Graphiques »)
-    old_charts -= sum(1 for title in _chart_titles(old, part) if title in FORMER_CHARTS)
-    if old_other:
+    drawn = _drawing_objects(old, part)
+    if old.charts_marked:  # finplan marks its charts: any other chart is the user's
+        users = drawn.theirs
+    else:  # a workbook of a finplan before the marks: its charts by count, and those it
+        # drew on the result sheets before « Graphiques » by title
+        new_charts = _drawing_objects(new, new_part).charts if new else 0
+        users = drawn.charts - new_charts - sum(
+            1 for title in _chart_titles(old, part) if title in FORMER_CHARTS)
+    if drawn.other:
         found.append("des formes, zones de texte ou images")
-    if old_charts > new_charts:
-        found.append(counted(old_charts - new_charts, "graphique"))
+    if drawn.inside:
+        found.append("des formes ou zones de texte dans un graphique")
+    if users > 0:
+        found.append(counted(users, "graphique"))
     return found
 
 
@@ -352,29 +368,68 @@ def charts_by_sheet(data: bytes | str) -> dict[str, int]:
     """
     package = _Package(data)
     try:
-        counts = {title: _drawing_objects(package, part)[0]
+        counts = {title: _drawing_objects(package, part).charts
                   for title, part in package.sheets()}
     finally:
         package.zip.close()
     return {title: count for title, count in counts.items() if count}
 
 
-def _drawing_objects(package: _Package, part: str) -> tuple[int, int]:
-    """(charts, other objects) drawn on a sheet."""
-    charts = other = 0
+@dataclass(frozen=True)
+class _Drawn:
+    """What is drawn on a sheet: finplan's charts (its mark, :data:`CHART_MARK`), the
+    other charts, other objects (shapes, text boxes, pictures) and the shapes drawn
+    inside a chart."""
+
+    ours: int = 0
+    theirs: int = 0
+    other: int = 0
+    inside: int = 0
+
+    @property
+    def charts(self) -> int:
+        return self.ours + self.theirs
+
+
+def _drawing_objects(package: _Package, part: str) -> _Drawn:
+    """What is drawn on the sheet ``part`` (:class:`_Drawn`)."""
+    ours = theirs = other = inside = 0
     for rel in package.relations(part):
         if rel.kind != "drawing" or rel.external or not package.exists(rel.target):
             continue
+        charts = {chart.id: chart.target for chart in package.relations(rel.target)}
         for anchor in SafeET.fromstring(package.read(rel.target)):
             if _local(anchor.tag) not in ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor"):
                 continue
             shapes = [_local(child.tag) for child in anchor
                       if _local(child.tag) not in ("from", "to", "pos", "ext", "clientData")]
-            if shapes == ["graphicFrame"] and anchor.find(f".//{{{_CHART}}}chart") is not None:
-                charts += 1
+            chart = anchor.find(f".//{{{_CHART}}}chart")
+            if shapes == ["graphicFrame"] and chart is not None:
+                frame = anchor.find(f".//{{{_DRAWING}}}cNvPr")
+                name = frame.get("name", "") if frame is not None else ""
+                if name.startswith(CHART_MARK):
+                    ours += 1
+                else:
+                    theirs += 1
+                target = charts.get(chart.get(f"{{{_OFFICE_RELS}}}id"), "")
+                inside += any(inner.kind == "chartUserShapes" for inner in
+                              package.relations(target)) if package.exists(target) else 0
             elif shapes:
                 other += 1
-    return charts, other
+    return _Drawn(ours, theirs, other, inside)
+
+
+def mark_drawing(xml: bytes) -> bytes:
+    """finplan's mark on the objects of a drawing it wrote (its charts' frames): the
+    name « finplan N », which the Excel button gives its charts too.
+
+    >>> mark_drawing(b'<xdr:cNvPr id="2" name="Chart 1"/>')
+    b'<xdr:cNvPr id="2" name="finplan 1"/>'
+    """
+    count = iter(range(1, 1_000_000))
+    return re.sub(rb'(<(?:\w+:)?cNvPr\b[^>]*?\bname=")[^"]*(")',
+                  lambda found: found.group(1) + f"{CHART_MARK}{next(count)}".encode()
+                  + found.group(2), xml)
 
 
 class _Styles:
@@ -623,7 +678,8 @@ class _Merge:
                 continue
             target = self.old.free_name(rel.target, self.taken)
             self.taken.add(target)
-            self.old.changed[target] = self.new.read(rel.target)
+            data = self.new.read(rel.target)
+            self.old.changed[target] = mark_drawing(data) if rel.kind == "drawing" else data
             self.old.removed.discard(target)
             self.content_types[target] = self.new.content_type(rel.target)
             inner = self._copy_related(rel.target)
