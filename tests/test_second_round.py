@@ -727,6 +727,16 @@ def _filled_demo(tmp_path):
     return target
 
 
+def _refused_unchanged(package, target, words: str) -> None:
+    """Save the edited package, fill it: refused with ``words``, the file unchanged."""
+    package.save(target)
+    before = target.read_bytes()
+    result = run("fill", str(target))
+    assert result.exit_code == 2, result.output
+    assert words in result.output
+    assert target.read_bytes() == before
+
+
 def test_a_text_box_drawn_inside_a_finplan_chart_is_refused(tmp_path):
     from test_user_content import TEXT_BOX, Package
 
@@ -747,12 +757,8 @@ def test_a_text_box_drawn_inside_a_finplan_chart_is_refused(tmp_path):
     package.edit(chart, closing, f'<c:userShapes xmlns:c="{CHART_NS}" xmlns:r="http://'
                  'schemas.openxmlformats.org/officeDocument/2006/relationships" '
                  f'r:id="{rid}"/>' + closing)
-    package.save(target)
-    before = target.read_bytes()
-    result = run("fill", str(target))
-    assert result.exit_code == 2, result.output
-    assert "« Graphiques » : des formes ou zones de texte dans un graphique" in result.output
-    assert target.read_bytes() == before
+    _refused_unchanged(package, target,
+                       "« Graphiques » : des formes ou zones de texte dans un graphique")
 
 
 def test_a_user_chart_in_place_of_one_of_finplan_s_is_refused(tmp_path):
@@ -765,12 +771,7 @@ def test_a_user_chart_in_place_of_one_of_finplan_s_is_refused(tmp_path):
     text = package.text(drawing)
     first = re.search(r'name="(finplan [^"]*)"', text).group(1)
     package.edit(drawing, f'name="{first}"', 'name="Graphique 7"')  # the user's own chart
-    package.save(target)
-    before = target.read_bytes()
-    result = run("fill", str(target))
-    assert result.exit_code == 2, result.output
-    assert "« Graphiques » : 1 graphique" in result.output
-    assert target.read_bytes() == before
+    _refused_unchanged(package, target, "« Graphiques » : 1 graphique")
 
 
 def test_a_user_chart_titled_like_a_former_finplan_chart_is_refused(tmp_path):
@@ -791,9 +792,4 @@ def test_a_user_chart_titled_like_a_former_finplan_chart_is_refused(tmp_path):
         '.org/officeDocument/2006/relationships" r:id="rIdU1"/></a:graphicData></a:graphic>'
         '</xdr:graphicFrame>'))
     package.relate("xl/drawings/drawingU1.xml", "chart", chart)
-    package.save(target)
-    before = target.read_bytes()
-    result = run("fill", str(target))
-    assert result.exit_code == 2, result.output
-    assert "« Financeurs » : 1 graphique" in result.output
-    assert target.read_bytes() == before
+    _refused_unchanged(package, target, "« Financeurs » : 1 graphique")
