@@ -18,14 +18,15 @@ computed, and says « modifiés à la main » otherwise.  « Contrôles » carri
 check (:func:`results_check`) and the verdict follows it.
 
 >>> from decimal import Decimal
->>> sums({(4, 3): Decimal("10.5"), (5, 4): 2, (6, 2): "Total"})
-(Decimal('12.5'), Decimal('14.5'), Decimal('39.5'))
+>>> sums({(4, 3): Decimal("10.5"), (5, 4): 2, (6, 2): "Total", (7, 3): True})
+(12.5, 14.5, 39.5)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from math import fsum
 from typing import Any
 
 from finplan.io import grid
@@ -39,26 +40,17 @@ _FIRST_ROW = HEADER_ROW  # under the title, the subtitle and the banner
 _TOLERANCE = "0.005"
 
 
-def _number(value: Any) -> Decimal | None:
-    """A cell's value as the spreadsheet adds it up (None: counts for nothing)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        return None
-    return value if isinstance(value, Decimal) else Decimal(repr(value))
-
-
-def sums(values: Mapping[tuple[int, int], Any]) -> tuple[Decimal, Decimal, Decimal]:
+def sums(values: Mapping[tuple[int, int], Any]) -> tuple[float, float, float]:
     """(S0, S1, S2) of the cells ``values`` ((row, column) -> value) of a sheet's
     watched range, as the module says: the plain sum, weighted by row (from 1 at
-    :data:`_FIRST_ROW`) and weighted by column number."""
-    plain = by_row = by_column = Decimal(0)
-    for (row, column), value in values.items():
-        number = _number(value)
-        if number is None:
-            continue
-        plain += number
-        by_row += number * (row - _FIRST_ROW + 1)
-        by_column += number * column
-    return plain, by_row, by_column
+    :data:`_FIRST_ROW`) and weighted by column number — in floats, as the spreadsheet
+    adds them, each sum correctly rounded (``math.fsum``); a logical value counts for
+    nothing."""
+    numbers = [(row, column, float(value)) for (row, column), value in values.items()
+               if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)]
+    return (fsum(number for _, _, number in numbers),
+            fsum(number * (row - _FIRST_ROW + 1) for row, _, number in numbers),
+            fsum(number * column for _, column, number in numbers))
 
 
 def _shown(sheet: grid.Sheet, expected: grid.Expectations) -> dict[tuple[int, int], Any]:
@@ -91,9 +83,9 @@ def _watch(sheet: grid.Sheet, expected: grid.Expectations) -> str | None:
             f"<{_TOLERANCE})")
 
 
-def _constant(total: Decimal) -> str:
+def _constant(total: float) -> str:
     """A sum as a formula constant, to a millionth (far below the half cent allowed)."""
-    text = f"{total.quantize(Decimal('0.000001')):f}".rstrip("0").rstrip(".")
+    text = f"{total:.6f}".rstrip("0").rstrip(".")
     return f"({text})" if text.startswith("-") else text
 
 
