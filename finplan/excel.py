@@ -60,7 +60,7 @@ from finplan.io.workbook_layout import (
 from finplan.io.workbook_members import foreign_sheets, member_titles
 from finplan.io.workbook_outputs import NAME_SHEETS
 from finplan.io.workbook_package import CHART_MARK
-from finplan.io.workbook_read import missing_input_sheet, read_grid_case
+from finplan.io.workbook_read import FROM_BLANK_TEMPLATE, missing_input_sheet, read_grid_case
 from finplan.io.workbook_snapshot import SNAPSHOT_COLUMNS, SNAPSHOT_ROWS
 from finplan.model.allocation import water_fill
 from finplan.model.assets import depreciation, loan_schedule
@@ -179,9 +179,8 @@ def _missing_sheets(book: Any, missing: Sequence[str]) -> str | None:
             return renamed_sheet(title, renamed[title])
     if LISTS_SHEET in missing:
         return (f"la feuille cachée « {LISTS_SHEET} » est introuvable (supprimée ?) : "
-                "elle ne peut pas être recréée. Ouvrez le modèle finplan vierge "
-                "(finplan.xlsx), recopiez-y vos hypothèses et cliquez sur « Calculer le "
-                "plan ». Rien n'a été modifié.")
+                f"elle ne peut pas être recréée. {FROM_BLANK_TEMPLATE[0].upper()}"
+                f"{FROM_BLANK_TEMPLATE[1:]}. Rien n'a été modifié.")
     return None
 
 

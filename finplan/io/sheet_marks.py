@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
 
 __all__ = ["MARK_NAME", "finplan_title", "align_titles", "renamed_sheet", "referred_sheet",
+           "referred_sheets",
            "mark_sheet", "sheet_key",
            "finplan_sheets", "content_cells", "encode_cells", "decode_cells", "grid_cells",
            "added_cells", "refuse_additions", "refuse_added_cells"]
@@ -79,6 +80,14 @@ def renamed_sheet(title: str, renamed: str) -> str:
             "lieu de la renommer. Rien n'a été modifié.")
 
 
+# A sheet a formula points to: 'Plan de financement'! (quotes doubled inside) or Budget!
+_SHEET = r"(?:'((?:[^']|'')+)'|([^\W\d][\w.]*))!"
+
+
+def _sheet_of(found: re.Match) -> str:
+    return found.group(1).replace("''", "'") if found.group(1) else found.group(2)
+
+
 def referred_sheet(text: str | None) -> str | None:
     """The sheet a defined name's reference points to (None: no sheet, or several).
 
@@ -87,11 +96,18 @@ def referred_sheet(text: str | None) -> str | None:
     >>> referred_sheet("#REF!$C$6") is None
     True
     """
-    found = re.fullmatch(r"=?(?:'((?:[^']|'')+)'|([^'!#\[\]]+))!\$?[A-Z]+\$?\d+"
-                         r"(?::\$?[A-Z]+\$?\d+)?", (text or "").strip())
-    if found is None:
-        return None
-    return found.group(1).replace("''", "'") if found.group(1) else found.group(2)
+    found = re.fullmatch(rf"=?{_SHEET}\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?",
+                         (text or "").strip())
+    return _sheet_of(found) if found else None
+
+
+def referred_sheets(text: str) -> set[str]:
+    """Every sheet a formula points to.
+
+    >>> sorted(referred_sheets("SUM('Plan de financement'!C5,Budget!D9)"))
+    ['Budget', 'Plan de financement']
+    """
+    return {_sheet_of(found) for found in re.finditer(_SHEET, text)}
 
 
 def align_titles(book: Workbook, known: Iterable[str]) -> dict[str, str]:

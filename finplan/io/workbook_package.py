@@ -32,18 +32,20 @@ from __future__ import annotations
 import copy
 import html
 import io
+import itertools
 import posixpath
 import re
 import zipfile
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from xml.etree import ElementTree as ET
 
 from defusedxml import ElementTree as SafeET
 
 from finplan.errors import FinplanError
-from finplan.io.sheet_marks import finplan_title, refuse_additions
+from finplan.io.sheet_marks import finplan_title, referred_sheets, refuse_additions
 from finplan.model.vocabulary import counted, spaced
 
 __all__ = ["merge_sheets", "charts_by_sheet"]
@@ -198,7 +200,7 @@ class _Package:
                           re.IGNORECASE)
         return re.search(r'ContentType="([^"]*)"', found.group(0)).group(1) if found else ""
 
-    @property
+    @cached_property
     def charts_marked(self) -> bool:
         """Whether finplan's mark is on some chart of the package (a workbook filled
         since the marks): then a chart without it is the user's."""
@@ -412,8 +414,9 @@ def _drawing_objects(package: _Package, part: str) -> _Drawn:
                 else:
                     theirs += 1
                 target = charts.get(chart.get(f"{{{_OFFICE_RELS}}}id"), "")
-                inside += any(inner.kind == "chartUserShapes" for inner in
-                              package.relations(target)) if package.exists(target) else 0
+                if package.exists(target) and any(inner.kind == "chartUserShapes"
+                                                  for inner in package.relations(target)):
+                    inside += 1
             elif shapes:
                 other += 1
     return _Drawn(ours, theirs, other, inside)
@@ -426,7 +429,7 @@ def mark_drawing(xml: bytes) -> bytes:
     >>> mark_drawing(b'<xdr:cNvPr id="2" name="Chart 1"/>')
     b'<xdr:cNvPr id="2" name="finplan 1"/>'
     """
-    count = iter(range(1, 1_000_000))
+    count = itertools.count(1)
     return re.sub(rb'(<(?:\w+:)?cNvPr\b[^>]*?\bname=")[^"]*(")',
                   lambda found: found.group(1) + f"{CHART_MARK}{next(count)}".encode()
                   + found.group(2), xml)
@@ -746,7 +749,8 @@ class _Merge:
     def _respell(self, text: str, prefix: str) -> str:
         """finplan's spelling for its sheets a user renamed but for case (Excel takes
         « TRÉSORERIE » for « Trésorerie »; the user's formulas still point to it)."""
-        for (old, _), (title, _) in zip(self.old.raw_sheets(), self.old.sheets()):
+        for old, _ in self.old.raw_sheets():
+            title = finplan_title(old, self.old.known)
             if old != title:
                 spelt = _escape(title)
                 text = re.sub(rf'(<{prefix}sheet\b[^>]*?\bname=")'
@@ -872,10 +876,6 @@ def merge_sheets(original: str, rewritten: bytes, titles: Sequence[str],
         new.zip.close()
 
 
-# A sheet a formula points to: 'Plan de financement'! or Budget!
-_SHEET_REFERENCE = re.compile(r"'((?:[^']|'')+)'!|([^\W\d][\w.]*)!")
-
-
 def _refuse_user_names(old: _Package, names: Collection[str], order: Sequence[str]
                        ) -> None:
     """Refuse to replace a workbook-level name of the user's that is spelt like one of
@@ -889,8 +889,7 @@ def _refuse_user_names(old: _Package, names: Collection[str], order: Sequence[st
         if name not in names or _attribute(attributes, "localSheetId") is not None:
             continue
         text = html.unescape(match.group(3) or "")
-        sheets = {(quoted.replace("''", "'") if quoted else plain).casefold()
-                  for quoted, plain in _SHEET_REFERENCE.findall(text)}
+        sheets = {sheet.casefold() for sheet in referred_sheets(text)}
         if "[" in text or sheets - ours:
             found.append(f"« {name} » (={text})")
     if found:

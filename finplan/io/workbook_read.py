@@ -623,9 +623,8 @@ def plan_years(text: str, first_year: int | None, years: int) -> list[int] | str
         if not token:
             continue
         number = int(token) if token.isdigit() else None
-        first = first_year or 0
-        if number is not None and first <= number < first + years:
-            found.append(number - first + 1)
+        if number is not None and first_year and first_year <= number < first_year + years:
+            found.append(number - first_year + 1)
         elif number is not None and 1 <= number <= years:
             found.append(number)
         elif number is not None and first_year:
@@ -650,6 +649,12 @@ def renamed_input_sheet(book: Workbook) -> str | None:
                  if names & set(sheet.tables)), None)
 
 
+#: what to do when a sheet finplan cannot make again is gone (the same words for
+#: ``fill`` and the Excel button)
+FROM_BLANK_TEMPLATE = ("ouvrez le modèle finplan vierge (finplan.xlsx), recopiez-y vos "
+                       "hypothèses et cliquez sur « Calculer le plan »")
+
+
 def missing_input_sheet(renamed: str | None) -> Issue:
     """The issue of a workbook without its input sheet, with what to do in Excel (the
     same words for ``fill`` and the Excel button)."""
@@ -659,9 +664,8 @@ def missing_input_sheet(renamed: str | None) -> Issue:
                      f"sur l'onglet « {renamed} » > Renommer, tapez « {INPUT_SHEET} ») puis "
                      "relancez le calcul", location="classeur")
     return Issue("", problem=f"la feuille « {INPUT_SHEET} » est introuvable (supprimée ?)",
-                 hint="elle ne peut pas être recréée : ouvrez le modèle finplan vierge "
-                 "(finplan.xlsx), recopiez-y vos hypothèses et cliquez sur « Calculer le "
-                 "plan »", location="classeur")
+                 hint=f"elle ne peut pas être recréée : {FROM_BLANK_TEMPLATE}",
+                 location="classeur")
 
 
 def read_workbook_case(book: Workbook, values: Workbook | None = None) -> WorkbookCase:

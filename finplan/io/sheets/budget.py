@@ -222,27 +222,29 @@ def _write_74(sheet: SheetWriter, plan: Plan, details: Details, funders: Funders
     return line_row
 
 
-def _write_indirect(sheet: SheetWriter) -> int:
-    """The form's « Charges indirectes » and its sub-lines (:data:`INDIRECT_CHARGES`),
-    not budgeted by finplan (0)."""
+def _write_unvalued(sheet: SheetWriter, code: str, title: str,
+                    sub_lines: Sequence[tuple[str, str]]) -> int:
+    """A block of the form finplan does not value (0): its line, the sum of its
+    sub-lines ((code, wording) each)."""
     zeros = [Decimal(0)] * sheet.years
-    title, lines = INDIRECT_CHARGES
-    line_row = sheet.line("", title, None, zeros, style="line")
-    rows = [sheet.line("", "  " + text, None, zeros) for text in lines]
+    line_row = sheet.line(code, title, None, zeros, style="line")
+    rows = [sheet.line(sub_code, "  " + text, None, zeros) for sub_code, text in sub_lines]
     for y in range(1, sheet.years + 1):
         sheet.formula(sheet.local(line_row, y), sum_local(sheet, rows, y), Decimal(0))
     return line_row
+
+
+def _write_indirect(sheet: SheetWriter) -> int:
+    """The form's « Charges indirectes » and its sub-lines (:data:`INDIRECT_CHARGES`),
+    not budgeted by finplan (0)."""
+    title, lines = INDIRECT_CHARGES
+    return _write_unvalued(sheet, "", title, [("", text) for text in lines])
 
 
 def _write_in_kind(sheet: SheetWriter, code: str) -> int:
     """86 or 87 with the form's sub-lines, not valued by finplan (0)."""
-    zeros = [Decimal(0)] * sheet.years
-    line_row = sheet.line(code, IN_KIND_LINES[code], None, zeros, style="line")
-    rows = [sheet.line(sub_code, "  " + text, None, zeros)
-            for sub_code, text, _ in CERFA_SUB_LINES[code]]
-    for y in range(1, sheet.years + 1):
-        sheet.formula(sheet.local(line_row, y), sum_local(sheet, rows, y), Decimal(0))
-    return line_row
+    return _write_unvalued(sheet, code, IN_KIND_LINES[code],
+                           [(sub_code, text) for sub_code, text, _ in CERFA_SUB_LINES[code]])
 
 
 def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,

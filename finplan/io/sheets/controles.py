@@ -190,7 +190,6 @@ def write_workbook_checks(sheet: SheetWriter, row: int, watched: Sequence[str],
     :mod:`finplan.io.result_watch`), and each Trésorerie's December balances equal to
     the financing plan's year-end cash (« écart » row of the reconciliation on the
     Plan de financement).  The row after them."""
-    column, ws = CHECK_COLUMNS, sheet.sheet
     gaps = []
     for plan_sheet, _, _ in financings:
         for gap in plan_sheet.rows.get("reconciliation_gap", []):
@@ -206,16 +205,22 @@ def write_workbook_checks(sheet: SheetWriter, row: int, watched: Sequence[str],
                "plus celle du plan de financement (voir le rapprochement sous le plan de "
                "financement) ; relancez le calcul.")]
     for label, condition, message in checks:
-        if not condition:
-            continue
-        ws.put(f"{column['id']}{row}", row - FIRST_OUTPUT_ROW + 1)
-        ws.put(f"{column['description']}{row}", label)
-        sheet.formula(f"{column['status']}{row}",
-                      f'IF(IFERROR({condition},FALSE),"{STATUS["ok"]}","{STATUS["error"]}")',
-                      STATUS["ok"], "General")
-        ws.put(f"{column['message']}{row}", message, align=WRAP)
-        row += 1
+        if condition:
+            _check_row(sheet, row, label, f'IF(IFERROR({condition},FALSE),"{STATUS["ok"]}",'
+                       f'"{STATUS["error"]}")', STATUS["ok"], message)
+            row += 1
     return row
+
+
+def _check_row(sheet: SheetWriter, row: int, label: str, status: str, expected: str,
+               message: str) -> None:
+    """A check of the workbook on row ``row``: its number, ``label``, the ``status``
+    formula (``expected`` when finplan writes it) and ``message``."""
+    column, ws = CHECK_COLUMNS, sheet.sheet
+    ws.put(f"{column['id']}{row}", row - FIRST_OUTPUT_ROW + 1)
+    ws.put(f"{column['description']}{row}", label)
+    sheet.formula(f"{column['status']}{row}", status, expected, "General")
+    ws.put(f"{column['message']}{row}", message, align=WRAP)
 
 
 FRESHNESS_CHECK = "Résultats calculés à partir des hypothèses actuelles"
@@ -224,15 +229,10 @@ FRESHNESS_CHECK = "Résultats calculés à partir des hypothèses actuelles"
 def write_freshness_check(sheet: SheetWriter, row: int) -> None:
     """The check that the results were computed from the current inputs: « À revoir »
     (so the verdict too) the moment an input differs from what finplan read."""
-    column, ws = CHECK_COLUMNS, sheet.sheet
-    ws.put(f"{column['id']}{row}", row - FIRST_OUTPUT_ROW + 1)
-    ws.put(f"{column['description']}{row}", FRESHNESS_CHECK)
-    sheet.formula(f"{column['status']}{row}",
-                  f'IF({FRESH_NAME},"{STATUS["ok"]}","{STATUS["error"]}")', STATUS["ok"],
-                  "General")
-    ws.put(f"{column['message']}{row}", "Si « À revoir » : les hypothèses ont changé depuis "
-           "le dernier calcul ; cliquez sur « Calculer le plan » ou lancez finplan fill.",
-           align=WRAP)
+    _check_row(sheet, row, FRESHNESS_CHECK,
+               f'IF({FRESH_NAME},"{STATUS["ok"]}","{STATUS["error"]}")', STATUS["ok"],
+               "Si « À revoir » : les hypothèses ont changé depuis le dernier calcul ; "
+               "cliquez sur « Calculer le plan » ou lancez finplan fill.")
 
 
 TEXT_CHECK = "Nombres saisis comme des nombres (pas comme du texte)"
@@ -243,18 +243,13 @@ def write_text_check(sheet: SheetWriter, row: int, cells: Sequence[str]) -> None
     """The check that no number of the inputs is typed as text: finplan reads « 3,7 »
     typed as text, the workbook's formulas cannot; « À revoir » until each of those
     cells holds a number."""
-    column, ws = CHECK_COLUMNS, sheet.sheet
-    ws.put(f"{column['id']}{row}", row - FIRST_OUTPUT_ROW + 1)
-    ws.put(f"{column['description']}{row}", TEXT_CHECK)
     tests = ",".join(f"ISTEXT({hyp(cell)})" for cell in cells[:MAX_TEXT_CELLS])
-    sheet.formula(f"{column['status']}{row}",
-                  f'IF(OR({tests}),"{STATUS["error"]}","{STATUS["ok"]}")', STATUS["error"],
-                  "General")
     shown = ", ".join(cells[:10]) + ("…" if len(cells) > 10 else "")
-    ws.put(f"{column['message']}{row}", f"Des nombres sont saisis comme du texte dans la "
-           f"feuille Hypothèses ({shown}) : finplan les a lus, mais les formules du "
-           "classeur ne le peuvent pas. Ressaisissez-les comme des nombres, puis relancez "
-           "le calcul.", align=WRAP)
+    _check_row(sheet, row, TEXT_CHECK,
+               f'IF(OR({tests}),"{STATUS["error"]}","{STATUS["ok"]}")', STATUS["error"],
+               f"Des nombres sont saisis comme du texte dans la feuille Hypothèses ({shown}) "
+               ": finplan les a lus, mais les formules du classeur ne le peuvent pas. "
+               "Ressaisissez-les comme des nombres, puis relancez le calcul.")
 
 
 def _nothing_in(sheet: SheetWriter, rows: Sequence[int]) -> list[str]:
