@@ -213,14 +213,14 @@ def _typed_template(path: Path) -> None:
         "staff": [{"role": "Coordinatrice", "kind": label("kind", "support"), "fte": 1,
                    "monthly_gross": 2350, "employer_rate": 0.42},
                   {"role": "CDDI", "kind": label("kind", "insertion"), "contract": "ACI",
-                   ("fte", 1): 2, ("fte", 2): 3, ("fte", 3): 3, "monthly_gross": 1823.03,
+                   "fte": "2 ; 3 ; 3", "monthly_gross": 1823.03,
                    "employer_rate": 0.11}],
         "revenue": [{"label": "Prestations", "account": "706", "amount": 30000}],
         "expense": [{"label": "Loyer", "account": "613", "amount": 7200},
                     {"label": "Déplacements", "account": "625", "amount": 1450}],
         "need": [{"id": "coordination", "label": "Poste de coordination",
-                  "covers": "Coordinatrice ; Déplacements", ("share", 1): 0.5,
-                  ("share", 2): 0.5, ("share", 3): 0},
+                  "covers": "Coordinatrice ; Déplacements",
+                  "share": "50 % ; 50 % ; 0 %"},
                  {"id": "postes", "label": "Postes d'insertion",
                   "covers": "Personnel : CDDI"}],
         "funder": [{"name": "Fondation", "type": label("type", "private"),
@@ -235,15 +235,14 @@ def _typed_template(path: Path) -> None:
                     "finances": label("finances", "operating"),
                     "rule": label("rule", "residual")},
                    {"name": "Apport de la fédération", "type": label("type", "own"),
-                    "rule": label("rule", "fixed"), ("amount", 1): 5000,
-                    ("amount", 2): 5000, ("amount", 3): 0, "priority": 10,
+                    "rule": label("rule", "fixed"), "amount": "5000 ; 5000 ; 0",
+                    "priority": 10,
                     "brought_in": "oui"}],
     }
     for key, items in rows.items():
         for index, item in enumerate(items):
             for column, value in item.items():
-                name, year = column if isinstance(column, tuple) else (column, None)
-                sheet[layout.cell(key, index, name, year)] = value
+                sheet[layout.cell(key, index, column)] = value
     book.save(path)
 
 

@@ -27,15 +27,13 @@ from finplan.io.workbook_write import template_workbook
 
 @pytest.fixture(scope="module")
 def typed(tmp_path_factory):
-    """The demo typed in a template, one FTE and one funder amount typed as text."""
+    """The demo typed in a template, one FTE and one amount typed as text."""
     folder = tmp_path_factory.mktemp("texte")
     book = template_workbook(finplan.load_case(finplan.demo_path()))
     layout = read_workbook_case(book).layout
     sheet = book[INPUT_SHEET]
-    fte = layout.cell("staff", 0, "fte", 1)  # 3.7 FTE in year 1
-    fixed = next(row for row in range(20)
-                 if sheet[layout.cell("funder", row, "rule")].value == "Montant fixe")
-    amount = layout.cell("funder", fixed, "amount", 1)
+    fte = layout.cell("staff", 2, "fte")  # 0.5 FTE every year
+    amount = layout.cell("expense", 1, "amount")  # 21 600 € a year
     assert isinstance(sheet[fte].value, (int, float)) and sheet[amount].value
     sheet[fte].value = str(sheet[fte].value).replace(".", ",")
     sheet[fte].data_type = "s"
@@ -50,8 +48,8 @@ def test_the_reader_names_the_cells_in_french(typed):
     path, fte, amount = typed
     found = read_workbook_case(load_workbook(path))
     assert found.text_cells == (fte, amount)
-    assert found.notes[0].startswith(f"{INPUT_SHEET}!{fte} contient le texte « 3,7 », lu "
-                                     "comme le nombre 3,7 ; les formules du classeur ne "
+    assert found.notes[0].startswith(f"{INPUT_SHEET}!{fte} contient le texte « 0,5 », lu "
+                                     "comme le nombre 0,5 ; les formules du classeur ne "
                                      "lisent pas un texte : saisissez-le comme un nombre.")
 
 
@@ -61,7 +59,7 @@ def test_the_click_says_the_plan_is_to_revise_and_which_cells(typed):
     assert excel.calculer(book) is False
     message = book.json()["actions"][-1]["args"][0]
     assert message.startswith("Plan calculé, à revoir :\n")
-    assert f"- {INPUT_SHEET}!{fte} contient le texte « 3,7 »" in message
+    assert f"- {INPUT_SHEET}!{fte} contient le texte « 0,5 »" in message
 
 
 def test_fill_fails_and_the_recalculated_verdict_is_to_revise(typed, tmp_path):
@@ -70,7 +68,7 @@ def test_fill_fails_and_the_recalculated_verdict_is_to_revise(typed, tmp_path):
     shutil.copy(path, filled)
     result = CliRunner().invoke(main, ["fill", str(filled)])
     assert result.exit_code == 1, result.output
-    assert f"À revoir : {INPUT_SHEET}!{fte} contient le texte « 3,7 »" in result.output
+    assert f"À revoir : {INPUT_SHEET}!{fte} contient le texte « 0,5 »" in result.output
     assert "Tous les contrôles sont passés." not in result.output
     profile = make_profile(tmp_path / "profile")
     (shown,) = convert([filled], tmp_path / "shown", profile)

@@ -2,7 +2,9 @@
 errors cite sheet and cell."""
 
 import os
+import shutil
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from finplan.cli import main
 from finplan.errors import CaseError, FinplanError
 from finplan.io.toml_case import case_to_toml, parse_case_text
 from finplan.io.workbook_layout import INPUT_SHEET, InputLayout
-from finplan.io.workbook_read import open_workbook, read_workbook_case
+from finplan.io.workbook_read import open_workbook, read_workbook_case, read_workbook_file
 from finplan.io.workbook_write import (
     build_workbook,
     fill_workbook,
@@ -29,6 +31,7 @@ ROOT = Path(__file__).parent.parent
 # place yet)
 SINGLE = [path for path in finplan.example_paths() if not finplan.load_case(path).members]
 CASES = [*SINGLE, Path(__file__).parent / "cases" / "cinq-ans.toml"]
+EARLIER = Path(__file__).parent / "cases" / "earlier"
 REGENERATE = "run `finplan regenerate` at the repository root and commit the result"
 
 
@@ -140,7 +143,7 @@ def test_errors_cite_the_cell(tmp_path):
         "fraction entre 0 et 1 (13 % s'écrit 0,13 ou 13 %), trouvé « 42 » ; 42 vaut 4200 % "
         ": pour 42 %, écrivez 0,42 ou 42 %.",
         "Hypothèses!D60 (« Eau, énergie ») : attendu un nombre positif ou nul, ou une valeur "
-        "dans chaque colonne « an 1 » à « an 3 » en fin de tableau, trouvé « beaucoup ».",
+        "par année séparées par « ; » (« 3 ; 4 ; 5 »), trouvé « beaucoup ».",
         "Hypothèses!C113 (« SIETOM de Chalosse ») : attendu l'une des valeurs « Public », "
         "« Privé » ou « Fonds propres », trouvé « Publique ».",
     ]
@@ -162,30 +165,62 @@ def test_french_number_spellings_are_read_or_refused(tmp_path):
                              "écrivez 2 350,00."]
 
 
-def test_per_year_columns(tmp_path):
-    # a single value and year values on the same field; a missing year; a year past
-    # the horizon
-    path = _workbook_with(tmp_path, {("expense", 0, "amount", 1): 1000,
-                                     ("revenue", 1, "amount", 1): 10,
-                                     ("revenue", 1, "amount", 2): 20,
-                                     ("revenue", 1, "amount", 3): 30,
-                                     ("staff", 1, "fte", 5): 1})
+def test_per_year_values_typed_in_the_cell(tmp_path):
+    """One value a year, « ; » between: read as the formulas read them (a decimal
+    comma, spaces ignored, « % »), else each wrong value is named with its year, and a
+    list of the wrong length with the plan's duration."""
+    path = _workbook_with(tmp_path, {("expense", 0, "amount"): "1 000 ; 2 000 ; 3 000,5",
+                                     ("revenue", 0, "quantity"): "50 ; 80,5 ; 100 ;"})
+    case = read_workbook_file(path).case
+    assert case.expenses[0].amount == (1000, 2000, Decimal("3000.5"))
+    assert case.revenue[0].quantity == (50, Decimal("80.5"), 100)
+    path = _workbook_with(tmp_path, {("expense", 0, "amount"): "1000 ; 2000",
+                                     ("revenue", 1, "amount"): "10 ; ; 30",
+                                     ("staff", 1, "fte"): "1.5 ; 2 ; 2"})
     assert _errors(path) == [
-        "Hypothèses!P25 (« Encadrant technique ») : valeur de « ETP » pour l'année 5 alors "
-        "que le plan dure 3 ans ; videz cette cellule ou allongez le plan.",
-        "Hypothèses!D41 (« Prestations d'enlèvement à domicile ») : donnez dans « Montant "
-        "par an (€) » soit une valeur unique, soit une valeur par année (colonnes « an 1 » à "
-        "« an 3 »), pas les deux.",
-        "Hypothèses!D59 (« Loyer du bâtiment (dépôt et boutique) ») : donnez dans « Montant "
-        "par an (€) » soit une valeur unique, soit une valeur par année (colonnes « an 1 » à "
-        "« an 3 »), pas les deux.",
-        "Hypothèses!I59 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
-        "par an (€) » manquante pour l'année 2 : remplissez toutes les années (0 pour une "
-        "année sans montant) ou aucune.",
-        "Hypothèses!J59 (« Loyer du bâtiment (dépôt et boutique) ») : valeur de « Montant "
-        "par an (€) » manquante pour l'année 3 : remplissez toutes les années (0 pour une "
+        "Hypothèses!E25 (« Encadrant technique ») : « ETP », année 1 : écrivez « 1,5 », "
+        "comme les formules le lisent (virgule décimale, ni point ni « € »).",
+        "Hypothèses!D41 (« Prestations d'enlèvement à domicile ») : « Montant par an (€) », "
+        "année 2 : valeur manquante : écrivez-la (0 pour une année sans montant).",
+        "Hypothèses!D59 (« Loyer du bâtiment (dépôt et boutique) ») : « Montant par an (€) » "
+        ": 2 valeurs pour un plan de 3 ans ; donnez-en une par année, séparées par « ; », ou "
+        "une seule pour toutes les années.",
+    ]
+
+
+def test_year_columns_of_an_earlier_workbook(tmp_path):
+    """A workbook made before the values of a year were typed in the field's cell
+    keeps its year columns « an 1 » … « an 5 »: a single value and year values on the
+    same field, a missing year, a year past the horizon are named there, and a list in
+    the field's cell is refused (its formulas read the year columns)."""
+    older = tmp_path / "plan.xlsx"
+    shutil.copy(EARLIER / "recyclerie-cinq-ans-2026-12.xlsx", older)
+    book = load_workbook(older)
+    sheet = book[INPUT_SHEET]
+    sheet["C9"] = 3  # « Durée du plan »: 3 years, the values of years 4 and 5 past it
+    sheet["E24"] = 4  # staff[0].fte, beside its year columns
+    sheet["E26"] = "1 ; 2 ; 3"  # staff[2].fte: a list
+    for cell in ("Q40", "R40", "S40"):  # revenue[0].quantity, years 3 to 5: missing
+        sheet[cell] = None
+    book.save(older)
+    staff = "« Salariés en parcours d'insertion (CDDI, 26 h) »"
+    errors = _errors(older)
+    assert errors[:5] == [
+        f"Hypothèses!O24 ({staff}) : valeur de « ETP » pour l'année 4 alors que le plan "
+        "dure 3 ans ; videz cette cellule ou allongez le plan.",
+        f"Hypothèses!P24 ({staff}) : valeur de « ETP » pour l'année 5 alors que le plan "
+        "dure 3 ans ; videz cette cellule ou allongez le plan.",
+        f"Hypothèses!E24 ({staff}) : donnez dans « ETP » soit une valeur unique, soit une "
+        "valeur par année (colonnes « an 1 » à « an 3 »), pas les deux.",
+        "Hypothèses!E26 (« Accompagnement socio-professionnel ») : « ETP » : ce classeur, "
+        "fait par une version antérieure de finplan, prend les valeurs par année dans ses "
+        "colonnes « an 1 » à « an 5 » en fin de tableau ; saisissez-les là, une par cellule.",
+        "Hypothèses!Q40 (« Ventes en boutique (tonnes réemployées vendues) ») : valeur de "
+        "« Quantité » manquante pour l'année 3 : remplissez toutes les années (0 pour une "
         "année sans montant) ou aucune.",
     ]
+    # the others: the five-year values of the year columns past the three years
+    assert all("alors que le plan dure 3 ans" in error for error in errors[5:])
 
 
 def test_profiles_and_payment_schedules_are_typed_in_one_cell(tmp_path):

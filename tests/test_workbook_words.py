@@ -19,7 +19,7 @@ import finplan
 from finplan.errors import CaseError
 from finplan.io.toml_case import parse_case_text
 from finplan.io.workbook_layout import INPUT_SHEET, PARAMS, TABLES, YEAR_HEADERS, InputLayout
-from finplan.io.workbook_read import EXCEL_ERRORS, read_workbook_case
+from finplan.io.workbook_read import EXCEL_ERRORS, listed_number, read_workbook_case
 from finplan.io.workbook_write import template_workbook
 from finplan.model.vocabulary import VOCABULARY, fold
 
@@ -45,6 +45,8 @@ _HOSTILE = {
     "payments": ["50 % mois 4", "100 % mois 99", "n'importe"],
     "code_or_number": ["XYZ", -1],
     "scenario_value": ["x"],
+    # a per-year field's « 3 ; 4 ; 5 »: too few values, an English decimal, a gap, words
+    "per_year": ["1 ; 2", "3.7 ; 2 ; 2", " ; 2 ; 2", "x ; y ; z", "1 ; 2 ; 3 ; 4"],
 }
 _CHECKED = ("staff", "revenue", "expense", "investment", "loan", "need", "funder")
 
@@ -70,7 +72,7 @@ def _leaks(message: str) -> list[str]:
 
 def _inputs(layout: InputLayout):
     """(label, cell, kind) of every parameter and of each column of each table's
-    first rows (the demo fills them), year columns included."""
+    first rows (the demo fills them), per-year fields also as a list of values."""
     for param in PARAMS:
         yield param.label, InputLayout.param_cell(param), param.kind
     for spec in TABLES:
@@ -80,8 +82,7 @@ def _inputs(layout: InputLayout):
             for column in spec.columns:
                 yield column.header, layout.cell(spec.key, row, column.key), column.kind
                 if column.per_year:
-                    yield column.header, layout.cell(spec.key, row, column.key, 2), \
-                        column.kind
+                    yield column.header, layout.cell(spec.key, row, column.key), "per_year"
 
 
 def test_every_error_of_a_hostile_cell_speaks_the_workbooks_words(filled):
@@ -161,9 +162,8 @@ def test_repeating_amounts_say_par_an():
 
 
 def test_a_one_off_study_typed_the_obvious_way_is_counted_once(filled):
-    """The 8 000 € study: « Montant par an » left empty, 8 000 in its year's column
-    only; the other years are 0 (as the Calculs formulas read them), not 8 000 each
-    year (24 000 €)."""
+    """The 8 000 € study of the second year: « 0 ; 8000 ; 0 » in « Montant par an »
+    (as its note says) is 8 000 € once, not 8 000 each year (24 000 €)."""
     book, layout = filled
     sheet = book[INPUT_SHEET]
     row = 0
@@ -172,11 +172,11 @@ def test_a_one_off_study_typed_the_obvious_way_is_counted_once(filled):
     cells = {"id": "faisabilite", "label": "Étude de faisabilité"}
     for key, value in cells.items():
         sheet[layout.cell("need", row, key)].value = value
-    sheet[layout.cell("need", row, "amount", 2)].value = 8000
+    sheet[layout.cell("need", row, "amount")].value = "0 ; 8000 ; 0"
     case = read_workbook_case(book).case
     for key in cells:
         sheet[layout.cell("need", row, key)].value = None
-    sheet[layout.cell("need", row, "amount", 2)].value = None
+    sheet[layout.cell("need", row, "amount")].value = None
     need = next(need for need in case.needs if need.id == "faisabilite")
     assert need.amount == (0, Decimal(8000), 0)[:case.project.years]
     assert sum(need.amount) == 8000
@@ -184,8 +184,9 @@ def test_a_one_off_study_typed_the_obvious_way_is_counted_once(filled):
 
 def test_an_older_workbook_with_the_former_headers_still_reads(filled):
     """The demo's tables laid out as the finplan that used the former headers made
-    them: without the columns added since (empty in the demo), the former headers; the
-    values moved with their columns. It reads as the same case."""
+    them: without the columns added since (empty in the demo), the former headers, the
+    per-year values in year columns « an 1 » … « an 5 » at the end; the values moved
+    with their columns. It reads as the same case."""
     book, layout = filled
     sheet = book[INPUT_SHEET]
     kept = {}
@@ -193,16 +194,16 @@ def test_an_older_workbook_with_the_former_headers_still_reads(filled):
         former = [variant for variant in spec.earlier
                   if any(column.former for column in spec.columns)
                   and all(not column.added for column in variant.columns)]
-        if not former or former[-1].headers == tuple(_current_headers(spec, former[-1])):
+        if not former:
             continue
         variant, table = former[-1], layout.table(spec.key)
+        width = max(len(spec.headers), len(variant.headers))
         for row in range(table.header_row, table.last_row + 1):
-            values = [sheet.cell(row, 2 + offset).value for offset in range(len(spec.headers))]
+            values = [sheet.cell(row, 2 + offset).value for offset in range(width)]
             kept[row] = values
-            moved = {header: value for header, value in zip(spec.headers, values)}
-            old = (variant.headers if row == table.header_row else
-                   [moved[header] for header in _current_headers(spec, variant)])
-            for offset in range(len(spec.headers)):
+            old = (list(variant.headers) if row == table.header_row else _older_row(
+                variant, {column.key: value for column, value in zip(spec.columns, values)}))
+            for offset in range(width):
                 sheet.cell(row, 2 + offset).value = old[offset] if offset < len(old) else None
     try:
         assert kept and read_workbook_case(book).case == read_workbook_case(
@@ -213,12 +214,18 @@ def test_an_older_workbook_with_the_former_headers_still_reads(filled):
                 sheet.cell(row, 2 + offset).value = value
 
 
-def _current_headers(spec, variant) -> list[str]:
-    """The headers of ``spec`` whose columns ``variant`` still has, in its order."""
-    keys = {column.key for column in variant.columns}
-    base = [column.header for column in spec.columns if column.key in keys]
-    years = [f"{column.header} {year}" for column in spec.columns
-             if column.per_year and column.key in keys for year in YEAR_HEADERS]
+def _older_row(variant, values: dict) -> list:
+    """A row's ``values`` (by column key) as ``variant`` lays them out: its columns,
+    then a « 3 ; 4 ; 5 » list's values in the year columns of its field."""
+    def listed(column) -> list:
+        value = values.get(column.key)
+        if not (column.per_year and isinstance(value, str) and ";" in value):
+            return []
+        return [float(listed_number(item.strip(), column.kind)) for item in value.split(";")]
+    base = [None if listed(column) else values.get(column.key) for column in variant.columns]
+    years = [(found[year] if year < len(found) else None)
+             for column in variant.columns if column.per_year
+             for found in [listed(column)] for year in range(len(YEAR_HEADERS))]
     return base + years
 
 
@@ -240,28 +247,25 @@ def test_a_workbook_made_before_columns_were_added_still_reads(tmp_path):
 
 
 def test_a_funder_amount_for_some_years_only_is_refused_with_its_cells(filled):
-    """A funder's « Montant fixe par an » typed in one year column only is not read as
-    « nothing the other years » (a grant is not a one-off cost: leaving a year empty
-    may mean the same amount was meant): each empty year is named, with what to type."""
+    """A funder's « Montant fixe par an » typed for the second year only (« ; 5000 »)
+    is not read as « nothing the other years » (a grant is not a one-off cost: leaving
+    a year empty may mean the same amount was meant): the empty year is named, with
+    what to type, and so is the count of values."""
     book, layout = filled
     sheet = book[INPUT_SHEET]
     index = next(row for row in range(20)
                  if sheet[layout.cell("funder", row, "rule")].value == "Montant fixe")
-    cells = [layout.cell("funder", index, "amount"),
-             *(layout.cell("funder", index, "amount", year) for year in (1, 2, 3))]
-    kept = [sheet[cell].value for cell in cells]
-    for cell, value in zip(cells, (None, None, 5000, None)):
-        sheet[cell].value = value
+    cell = layout.cell("funder", index, "amount")
+    kept = sheet[cell].value
+    sheet[cell].value = " ; 5000"
     try:
         messages = _messages(book)
     finally:
-        for cell, value in zip(cells, kept):
-            sheet[cell].value = value
-    for year in (1, 3):
-        cell = layout.cell("funder", index, "amount", year)
-        assert any(message.startswith(f"{INPUT_SHEET}!{cell}") and
-                   "(« SIETOM de Chalosse ») : valeur de « Montant fixe par an (€) » "
-                   f"manquante pour l'année {year} : remplissez toutes les années (0 pour "
-                   "une année sans montant) ou aucune" in message
-                   for message in messages), messages
+        sheet[cell].value = kept
+    assert messages == [
+        f"{INPUT_SHEET}!{cell} (« SIETOM de Chalosse ») : « Montant fixe par an (€) », "
+        "année 1 : valeur manquante : écrivez-la (0 pour une année sans montant).",
+        f"{INPUT_SHEET}!{cell} (« SIETOM de Chalosse ») : « Montant fixe par an (€) » : "
+        "2 valeurs pour un plan de 3 ans ; donnez-en une par année, séparées par « ; », ou "
+        "une seule pour toutes les années."]
     assert not [leak for message in messages for leak in _leaks(message)]

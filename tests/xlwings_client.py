@@ -27,6 +27,8 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
+from finplan.io.grid_openpyxl import file_formula
+
 
 def payload(values: Workbook, name: str = "plan.xlsx", client: str = "VBA"
             ) -> dict[str, Any]:
@@ -276,7 +278,10 @@ def _typed(cell: Any, value: Any) -> None:
     """A value written to a cell, read as Excel reads what is typed there: text after
     an apostrophe is kept as it is (the apostrophe dropped), ``=…`` is a formula, a
     text that reads as a number becomes that number (« 707 »), an empty text blanks
-    the cell."""
+    the cell; a formula is saved as Excel saves it (newer functions « _xlfn. »)."""
+    if isinstance(value, str) and value.startswith("="):
+        cell.value = "=" + file_formula(value[1:])
+        return
     if isinstance(value, str) and value.startswith("'"):
         cell.value = value[1:]
         cell.data_type = "s"

@@ -20,6 +20,7 @@ of building and hashing the same objects cell after cell.
 
 from __future__ import annotations
 
+import re
 from copy import copy
 from typing import Any
 
@@ -40,7 +41,21 @@ from finplan.io import grid
 from finplan.io.cells import column_letter
 from finplan.io.grid import FONT, Formula
 
-__all__ = ["write_book", "write_sheet", "put"]
+__all__ = ["write_book", "write_sheet", "put", "file_formula"]
+
+# Functions added to Excel after the file format's first version are stored with the
+# « _xlfn. » prefix (Excel and LibreOffice show them without it; a formula typed
+# through Excel's API, as the Excel button does, is written as a user types it).
+_NEWER_FUNCTIONS = re.compile(r"(?<![\w.])(NUMBERVALUE)\(")
+
+
+def file_formula(text: str) -> str:
+    """A formula as the file stores it: newer functions prefixed.
+
+    >>> file_formula('NUMBERVALUE(A1,",")+1')
+    '_xlfn.NUMBERVALUE(A1,",")+1'
+    """
+    return _NEWER_FUNCTIONS.sub(r"_xlfn.\1(", text)
 
 
 def put(sheet: Worksheet, coordinate: str, value: Any) -> None:
@@ -69,7 +84,7 @@ def write_sheet(model: grid.Sheet, ws: Worksheet, looks: dict[grid.Style, Any]) 
     for (row, column), value in model.cells.items():
         cell = written[row, column] = ws.cell(row=row, column=column)
         if type(value) is Formula:
-            cell.value = "=" + value
+            cell.value = "=" + file_formula(value)
         else:
             cell.value = value
             if isinstance(value, str):

@@ -8,7 +8,7 @@ every cell of a table styled as an input.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -55,7 +55,7 @@ from finplan.model.case import Case, Contract, Funder, Need
 from finplan.model.money import format_decimal, format_percent
 from finplan.model.names import name_key
 from finplan.model.needs import COVERED_KINDS, reference, split_reference
-from finplan.model.vocabulary import VOCABULARY, label
+from finplan.model.vocabulary import VOCABULARY, label, spaced
 
 __all__ = ["write_inputs", "write_lists", "write_guide", "case_items",
            "Expectations", "finish_input_sheets", "list_expectations"]
@@ -213,6 +213,28 @@ def _scenario_value(value: Any) -> Any:
     return value
 
 
+def year_list(values: Sequence[Any], kind: str) -> str:
+    """A per-year field's values in its one cell, as the workbook's formulas read them
+    (:func:`finplan.io.workbook_read.listed_number`): « 3,7 ; 5 », « 30 % ; 25 % »,
+    « 12 000 ; 15 000 ».
+
+    >>> year_list((Decimal("3.7"), 5, 5), "number"), year_list((Decimal("0.3"),), "fraction")
+    ('3,7 ; 5 ; 5', '30 %')
+    >>> year_list((12000, Decimal("15000.5")), "number"), year_list(("ACI", 5000), "code")
+    ('12 000 ; 15 000,5', 'ACI ; 5 000')
+    """
+    def one(value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        if kind == "fraction":
+            return format_percent(Decimal(value))
+        text = format_decimal(Decimal(value))
+        whole, _, decimals = text.lstrip("-").partition(",")
+        return ("-" if text.startswith("-") else "") + spaced(int(whole)) + (
+            "," + decimals if decimals else "")
+    return " ; ".join(one(value) for value in values)
+
+
 def _cell_value(value: Any) -> Any:
     """Numbers as Excel numbers (exact decimals become floats only on disk)."""
     if isinstance(value, Decimal):
@@ -291,31 +313,23 @@ def _write_table(sheet: Sheet, table: Any, rows: list[Mapping[str, Any]],
                  validations: dict[str, Validation]) -> None:
     spec = table.spec
     sheet.put(f"B{table.title_row}", spec.title, font=BOLD)
-    comments = [column.comment for column in spec.columns]
-    comments += [f"{column.comment} Valeur de l'année {header[3:]} seulement."
-                 for column in spec.columns if column.per_year
-                 for header in (f"an {y}" for y in range(1, 6))]
-    for offset, (header, comment) in enumerate(zip(spec.headers, comments)):
+    for offset, column in enumerate(spec.columns):
         place = (table.header_row, FIRST_COLUMN + offset)
-        sheet.put(place, header, align=WRAP, fill=HEADER_FILL, font=HEADER_FONT)
-        sheet.comments[place] = Comment(comment)
+        sheet.put(place, column.header, align=WRAP, fill=HEADER_FILL, font=HEADER_FONT)
+        sheet.comments[place] = Comment(column.comment)
     sheet.heights[table.header_row] = 45
     for index in range(table.rows):
         row = table.first_row + index
         values = rows[index] if index < len(rows) else {}
-        for column in spec.columns:
+        for offset, column in enumerate(spec.columns):
+            place = (row, FIRST_COLUMN + offset)
             value = values.get(column.key)
             if isinstance(value, tuple):
-                for year, item in enumerate(value, start=1):
-                    sheet.put((row, FIRST_COLUMN + spec.column_index(column.key, year)),
-                              _cell_value(item))
+                sheet.put(place, year_list(value, column.kind))
             elif value is not None:
-                sheet.put((row, FIRST_COLUMN + spec.column_index(column.key)),
-                          _cell_value(value))
-        for offset in range(len(spec.headers)):
-            place = (row, FIRST_COLUMN + offset)
+                sheet.put(place, _cell_value(value))
             sheet.set(place, fill=INPUT_FILL, font=INPUT_FONT)
-            if _kind_of(spec, offset) == "fraction":
+            if column.kind == "fraction":
                 sheet.set(place, number_format=PERCENT)
     for column in spec.columns:
         if column.field is None:
@@ -325,13 +339,6 @@ def _write_table(sheet: Sheet, table: Any, rows: list[Mapping[str, Any]],
         letter = get_column_letter(FIRST_COLUMN + spec.column_index(column.key))
         validation.areas.append(f"{letter}{table.first_row}:{letter}{table.last_row}")
     sheet.tables.append(Table(spec.table_name, table.ref))
-
-
-def _kind_of(spec: Any, offset: int) -> str:
-    if offset < len(spec.columns):
-        return spec.columns[offset].kind
-    per_year = [column for column in spec.columns if column.per_year]
-    return per_year[(offset - len(spec.columns)) // 5].kind
 
 
 # The lists that also offer the ids typed in a table (field -> table): a funder finances

@@ -8,15 +8,19 @@ always a few empty rows to fill), so the positions are computed by
 :class:`InputLayout` from the capacities; the reader finds the tables again
 by their names, whatever their size.
 
-Per-year fields have a *base* column (one number for every year, prorated or
-indexed where the case-file reference says so) and five year columns
-("an 1" … "an 5", taken as they are) at the right end of the table.
+A per-year field takes, in its one cell, either one number for every year (prorated
+or indexed where the case-file reference says so) or one value per year of the plan
+separated by « ; » (``3 ; 4 ; 5``, taken as they are), as the case file and the
+« Scénarios » table write them: the tables stay as narrow as their fields, on screen
+and on paper. Workbooks made before (generation :data:`YEARS_IN_CELL`) had five
+year columns « an 1 » … « an 5 » at the right end of such a table; they still read
+(:attr:`TableSpec.earlier`) and their formulas still refer to those columns.
 
 >>> layout = InputLayout.for_counts({})
 >>> layout.table("staff").first_row, layout.cell("staff", 0, "role")
 (24, 'B24')
->>> layout.cell("staff", 0, "fte", 2)
-'M24'
+>>> layout.cell("staff", 0, "fte"), layout.table("staff").spec.year_columns
+('E24', False)
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from finplan.io.cells import absolute, quote_sheet
 from finplan.io.cells import column_letter as get_column_letter
@@ -60,6 +64,9 @@ OUTPUT_SHEETS = ("budget", "funders", "financing", "monthly", "scenarios", "chec
                  "details", "charts")
 FIRST_COLUMN = 2  # tables start in column B; column A is a margin
 YEAR_HEADERS = tuple(f"an {y}" for y in range(1, MAX_YEARS + 1))
+# The generation of finplan workbooks from which a per-year field's values are typed
+# in its own cell (« 3 ; 4 ; 5 »), no longer in year columns (see Column.added).
+YEARS_IN_CELL = 4
 
 # Defined names of the drop-down lists (sheet Listes), by vocabulary field.
 LIST_NAMES = {
@@ -152,7 +159,9 @@ class Column(NamedTuple):
     ``kind``: ``text``, ``integer``, ``number``, ``fraction``, ``account``,
     ``choice`` (with ``field``: the vocabulary of its drop-down list),
     ``code_or_number`` (an aide au poste code or an amount).
-    ``per_year``: the column has five year columns at the end of the table.
+    ``per_year``: the field may hold one value per year (typed « 3 ; 4 ; 5 » in its
+    cell; in a workbook made before generation :data:`YEARS_IN_CELL`, five year
+    columns at the end of the table).
     """
 
     key: str
@@ -180,36 +189,44 @@ class TableSpec:
     columns: tuple[Column, ...]
     min_rows: int
     optional: bool = False  # may be absent from workbooks made by an older finplan
+    # the per-year fields' five year columns at the end (workbooks made before
+    # generation YEARS_IN_CELL); this finplan types them in the field's cell
+    year_columns: bool = False
 
     @cached_property
     def headers(self) -> tuple[str, ...]:
-        """All headers, the year columns of per-year fields at the end."""
+        """All headers (and, in an earlier workbook, the year columns at the end)."""
         base = [column.header for column in self.columns]
         years = [f"{column.header} {year}" for column in self.columns if column.per_year
-                 for year in YEAR_HEADERS]
+                 for year in YEAR_HEADERS] if self.year_columns else []
         return (*base, *years)
 
     @cached_property
     def earlier(self) -> tuple[TableSpec, ...]:
-        """The same table as earlier finplans laid it out: without the columns added
-        since each generation, newest first, then also with the headers renamed since
-        (none: never changed); the reader accepts each, so a volunteer's older workbook
-        still reads."""
+        """The same table as earlier finplans laid it out: with its year columns and
+        without the columns added since each generation, newest first, then also with
+        the headers renamed since (none: never changed); the reader accepts each, so a
+        volunteer's older workbook still reads."""
+        generations = {c.added for c in self.columns if c.added}
+        if any(column.per_year for column in self.columns):
+            generations.add(YEARS_IN_CELL)
         variants = []
-        for generation in sorted({c.added for c in self.columns if c.added}, reverse=True):
-            variants.append(replace(self, columns=tuple(
-                column for column in self.columns if column.added < generation)))
-        kept = variants[-1].columns if variants else self.columns
-        if any(column.former for column in kept):
-            variants.append(replace(self, columns=tuple(
+        for generation in sorted(generations, reverse=True):
+            variants.append(replace(self, year_columns=generation <= YEARS_IN_CELL,
+                                    columns=tuple(column for column in self.columns
+                                                  if column.added < generation)))
+        kept = variants[-1] if variants else self
+        if any(column.former for column in kept.columns):
+            variants.append(replace(kept, columns=tuple(
                 column._replace(header=column.former) if column.former else column
-                for column in kept)))
+                for column in kept.columns)))
         return tuple(variants)
 
     @cached_property
     def _indexes(self) -> tuple[dict[str, int], dict[str, int]]:
         keys = {column.key: index for index, column in enumerate(self.columns)}
-        per_year = [column.key for column in self.columns if column.per_year]
+        per_year = [column.key for column in self.columns
+                    if column.per_year and self.year_columns]
         return keys, {key: len(keys) + index * MAX_YEARS for index, key in enumerate(per_year)}
 
     def column_index(self, key: str, year: int | None = None) -> int:
@@ -220,7 +237,7 @@ class TableSpec:
                 raise ValueError(f"{key!r} is not a column of {self.key}")
             return keys[key]
         if key not in years:
-            raise ValueError(f"{key!r} has no year columns in {self.key}")
+            raise ValueError(f"{key!r} has no year columns in this {self.key} table")
         return years[key] + (year - 1)
 
 
@@ -228,8 +245,8 @@ _PROFILE_NOTE = ("Facultatif : saisonnalité, 12 poids de janvier à décembre s
                  "des points-virgules (par exemple « 1 ; 1 ; 2 ; 2 ; 2 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 ; "
                  "1 »). Vide : parts égales sur les mois d'activité.")
 _PER_YEAR_NOTE = (" Une seule valeur vaut pour chaque année ; pour des valeurs différentes, "
-                  "remplissez plutôt les colonnes « an 1 » à « an 5 » en fin de tableau "
-                  "(prises telles quelles).")
+                  "saisissez-en une par année du plan, séparées par « ; » (par exemple "
+                  "« 3 ; 4 ; 5 » sur trois ans), prises telles quelles.")
 _ONCE_NOTE = (" Une dépense d'une seule fois (une étude, un achat non amorti) : "
               "indiquez aussi son année dans « Année(s) ».")
 
@@ -357,8 +374,8 @@ TABLES: tuple[TableSpec, ...] = (
         Column("label", "Libellé", "text", "Description du besoin."),
         Column("amount", "Montant par an (€)", "number", "Montant du besoin, répété chaque "
                "année (jamais indexé)." + _PER_YEAR_NOTE + " Un besoin d'une seule fois "
-               "(une étude) : laissez cette colonne vide et saisissez le montant dans la "
-               "seule colonne « an N » de son année ; les autres années valent alors 0.",
+               "(une étude) : son montant l'année où il a lieu, 0 les autres (« 8000 ; 0 ; "
+               "0 »).",
                per_year=True, former="Montant (€)", once_allowed=True),
         Column("max_public_share", "Part publique max.", "fraction", "Facultatif : plafond "
                "des aides publiques en part de ce besoin."),
@@ -390,7 +407,7 @@ TABLES: tuple[TableSpec, ...] = (
                "poids, montant par ETP ou solde.", "rule", width=22),
         Column("amount", "Montant fixe par an (€)", "number", "Règle « Montant fixe » : "
                "montant versé chaque année." + _PER_YEAR_NOTE + " Une aide d'une seule fois : "
-               "saisissez-la dans la colonne « an N » de son année et 0 dans les autres.",
+               "son montant l'année où elle est versée, 0 les autres (« 5000 ; 0 ; 0 »).",
                per_year=True, former="Montant fixe (€)"),
         Column("rate", "Taux du coût", "fraction", "Règle « Taux du coût » : part du coût "
                "brut (charges, investissements ou besoin particulier)." + _PER_YEAR_NOTE,
@@ -599,14 +616,16 @@ class InputLayout:
         """The opening cash, as a formula term."""
         return "p_tresorerie"
 
-    def approved_fte(self, year: int) -> tuple[str, str] | None:
-        """The (year, single) cells of the approved insertion FTE (None: no limit)."""
+    def approved_fte(self, year: int) -> Any:
+        """The approved insertion FTE of ``year``, a
+        :class:`finplan.io.sheets.rows.YearInput` (None: no limit)."""
         return None
 
-    def worked_hours(self, index: int, year: int) -> tuple[str | None, ...] | None:
+    def worked_hours(self, index: int, year: int) -> tuple[Any, ...] | None:
         """The hours of contract ``index`` worked here in ``year``: None (the hours it
         sells), ``("share", cell)`` (those × the share in that cell; no cell: none of
-        them) or ``("hours", year_cell, single_cell)`` (typed for themselves)."""
+        them) or ``("hours", year_input)`` (typed for themselves, a
+        :class:`finplan.io.sheets.rows.YearInput`)."""
         return None
 
     @staticmethod

@@ -17,6 +17,7 @@ identifiant: « Budget (layon) ».
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from finplan.io.grid import Book, Expectations, Sheet
 from finplan.io.sheets.budget import link_bridges, write_budget
@@ -26,7 +27,7 @@ from finplan.io.sheets.financeurs import link_funders, link_members_funders, wri
 from finplan.io.sheets.graphiques import write_charts
 from finplan.io.sheets.membres import MemberSheets, write_members
 from finplan.io.sheets.plan import write_financing
-from finplan.io.sheets.rows import Linked, SheetWriter
+from finplan.io.sheets.rows import Linked, SheetWriter, YearInput, year_input
 from finplan.io.sheets.scenarios import write_scenarios
 from finplan.io.sheets.tresorerie import rate_cells, write_monthly
 from finplan.io.workbook_inputs import contract_split_rows
@@ -112,21 +113,19 @@ class MemberInputs:
         return (f"{quote_sheet(INPUT_SHEET)}!"
                 f"{absolute(self.layout.cell('member', self._member, 'opening_cash'))}")
 
-    def approved_fte(self, year: int) -> tuple[str, str] | None:
+    def approved_fte(self, year: int) -> YearInput | None:
         if self.own.member.approved_fte is None:
             return None
-        return (self.layout.cell("member", self._member, "approved_fte", year),
-                self.layout.cell("member", self._member, "approved_fte"))
+        return year_input(self.layout, "member", self._member, "approved_fte", year)
 
-    def worked_hours(self, index: int, year: int) -> tuple[str | None, ...] | None:
+    def worked_hours(self, index: int, year: int) -> tuple[Any, ...] | None:
         contract = self.case.contracts[self.rows["contract"][index]]
         row = self._split.get((contract.id, self.own.member.id))
         if row is None:  # no split: the mandataire works them all; else none here
             shared = contract.split_hours is not None or contract.split is not None
             return ("share", None) if shared else None
         if contract.split_hours is not None:
-            return ("hours", self.layout.cell("contract.split", row, "hours", year),
-                    self.layout.cell("contract.split", row, "hours"))
+            return ("hours", year_input(self.layout, "contract.split", row, "hours", year))
         return ("share", self.layout.cell("contract.split", row, "share"))
 
 

@@ -39,6 +39,7 @@ from finplan.io.workbook_layout import (
     SHEETS,
     TABLES,
     TABLES_BY_KEY,
+    Column,
     InputLayout,
     Param,
     TableSpec,
@@ -100,8 +101,10 @@ class WorkbookWords(Words):
         "false": "FAUX",
     }
 
-    def __init__(self, locations: Mapping[str, str] | None = None) -> None:
+    def __init__(self, locations: Mapping[str, str] | None = None,
+                 year_columns: bool = False) -> None:
         self.locations = locations or {}
+        self.year_columns = year_columns  # a workbook made before YEARS_IN_CELL
 
     def key(self, generic_path: str) -> str:
         generic_path = _SPLIT_KEYS.get(generic_path, generic_path)
@@ -130,8 +133,11 @@ class WorkbookWords(Words):
         return whole + ("," + decimals if dot else "")
 
     def per_year(self, count: str) -> str:
-        last = f"« an {count} »" if count else "de chaque année"
-        return f"une valeur dans chaque colonne « an 1 » à {last} en fin de tableau"
+        if self.year_columns:
+            last = f"« an {count} »" if count else "de chaque année"
+            return f"une valeur dans chaque colonne « an 1 » à {last} en fin de tableau"
+        example = " ; ".join(str(n) for n in range(3, 3 + int(count))) if count else "3 ; 4"
+        return f"une valeur par année séparées par « ; » (« {example} »)"
 
     def ref(self, path: str) -> str:
         if path in self.locations:
@@ -342,6 +348,38 @@ class _Reader:
             return str(value)
         return value
 
+    def listed(self, coordinate: str, column: Column, path: str, context: str | None,
+               year_columns: bool) -> Any:
+        """A per-year field's cell: one value (every year), or a « 3 ; 4 ; 5 » list read
+        as the workbook's formulas read it (:func:`finplan.io.sheets.rows.listed_value`)
+        — in a workbook with year columns, a list is refused (its formulas read those
+        columns), and None is returned for the caller to read them."""
+        raw, _ = self.cells.get(coordinate)
+        if not (isinstance(raw, str) and ";" in raw):
+            return None if year_columns else self.value(coordinate, column.kind, path)
+        self.locations.setdefault(path, self.where(coordinate))
+        if year_columns:
+            self.fail(coordinate, path, f"« {column.header} » : ce classeur, fait par une "
+                      "version antérieure de finplan, prend les valeurs par année dans ses "
+                      "colonnes « an 1 » à « an 5 » en fin de tableau ; saisissez-les là, "
+                      "une par cellule", context)
+            return raw
+        items = [item.strip() for item in raw.split(";")]
+        while items and not items[-1]:
+            items.pop()  # a « ; » after the last value
+        values = []
+        for year, item in enumerate(items, start=1):
+            value = listed_number(item, column.kind)
+            if isinstance(value, Problem):
+                self.fail(coordinate, f"{path}[{year - 1}]", f"« {column.header} », année "
+                          f"{year} : {value}", context)
+            values.append(value)
+        if self.years_known and len(values) != self.years:
+            self.fail(coordinate, path, f"« {column.header} » : {_count(len(values))} pour "
+                      f"un plan de {_years(self.years)} ; donnez-en une par année, séparées "
+                      "par « ; », ou une seule pour toutes les années", context)
+        return values
+
     def schedule(self, coordinate: str, path: str, kind: str, text: str) -> Any:
         """A profile (``1 ; 1 ; 2 …``) or a payment schedule (``60 % mois 4 ; …``)
         typed in one cell, as the case-file list; the raw text when unreadable."""
@@ -435,7 +473,8 @@ def _missing_table(reader: _Reader, spec: TableSpec) -> None:
 def _spec_at(reader: _Reader, spec: TableSpec, row: int) -> TableSpec | None:
     """The spec whose headers are on ``row``: this finplan's, or an earlier one's
     (headers renamed since, see ``Column.former``); None if neither."""
-    for variant in (spec, *spec.earlier):
+    # the longest first: this finplan's headers begin those of a table with year columns
+    for variant in sorted((spec, *spec.earlier), key=lambda s: -len(s.headers)):
         if _headers_match(reader, variant, row):
             return variant
     return None
@@ -520,6 +559,50 @@ def _grid_positions(reader: _Reader, height: int) -> dict[str, tuple[int, int]]:
     return {key: (headers[key], max(0, end - headers[key])) for key, end in zip(keys, ends)}
 
 
+class Problem(str):
+    """What is wrong with a value, in French."""
+
+
+_LISTED = re.compile(r"[+-]?\d+(,\d+)?%?")  # spaces aside: what NUMBERVALUE(…;",") reads
+
+
+def listed_number(text: str, kind: str) -> Decimal | str:
+    """One value of a « 3 ; 4 ; 5 » list: a number written as the workbook's formulas
+    read it (decimal comma, spaces ignored, a trailing « % »), a code where the field
+    takes one, or the :class:`Problem` with it.
+
+    >>> listed_number("12 000", "number"), listed_number("12,5 %", "fraction")
+    (Decimal('12000'), Decimal('0.125'))
+    >>> print(listed_number("3.7", "number"))
+    écrivez « 3,7 », comme les formules le lisent (virgule décimale, ni point ni « € »)
+    >>> print(listed_number("", "number"))
+    valeur manquante : écrivez-la (0 pour une année sans montant)
+    """
+    if not text:
+        return Problem("valeur manquante : écrivez-la (0 pour une année sans montant)")
+    cleaned = text.replace(" ", "")
+    if _LISTED.fullmatch(cleaned):
+        number = Decimal(cleaned.rstrip("%").replace(",", "."))
+        return number / 100 if cleaned.endswith("%") else number
+    try:
+        meant = parse_french_number(text)
+    except AmbiguousNumber as error:
+        return Problem(str(error))
+    except NotANumber:
+        if kind == "code_or_number":
+            return text  # a code of the barème (ACI, EI…): the validation checks it
+        return Problem(f"« {text} » n'est pas un nombre")
+    shown = format_decimal(meant * 100) + " %" if text.rstrip().endswith("%") else \
+        format_decimal(meant)
+    return Problem(f"écrivez « {shown} », comme les formules le lisent (virgule "
+                   "décimale, ni point ni « € »)")
+
+
+def _count(count: int) -> str:
+    """« 1 valeur », « 2 valeurs »."""
+    return f"{count} valeur" if count == 1 else f"{count} valeurs"
+
+
 def _years(count: int) -> str:
     """« 1 an », « 3 ans »."""
     return f"{count} an" if count == 1 else f"{count} ans"
@@ -533,6 +616,12 @@ def _read_item(reader: _Reader, spec: TableSpec, layout: InputLayout, row_index:
     for column in spec.columns:
         key_path = f"{path}.{column.key}"
         base_cell = layout.cell(spec.key, row_index, column.key)
+        if column.per_year:
+            listed = reader.listed(base_cell, column, key_path, context, spec.year_columns)
+            if listed is not None or not spec.year_columns:
+                if listed is not None:
+                    item[column.key] = listed
+                continue
         base = reader.value(base_cell, column.kind, key_path)
         years: list[Any] = []
         if column.per_year:
@@ -590,8 +679,8 @@ def _once(reader: _Reader, item: dict[str, Any], once: Any, cell: str, path: str
     if "quantity" in item:
         problem = "« Année(s) » vaut pour un montant, pas pour une quantité vendue"
     elif isinstance(amount, list):
-        problem = ("donnez soit « Montant par an (€) » et « Année(s) », soit un montant par "
-                   "année (colonnes « an N »), pas les deux")
+        problem = ("donnez soit « Montant par an (€) » et « Année(s) », soit un montant pour "
+                   "chaque année, pas les deux")
     elif amount is None:
         problem = "« Année(s) » sans « Montant par an (€) » : saisissez le montant"
     if problem:
@@ -853,7 +942,8 @@ def _validated(raw: dict, reader: _Reader, layout: InputLayout) -> WorkbookCase:
         located = [replace(issue, found="une cellule vide") if issue.found == MISSING_TEXT
                    else issue for issue in error.locate(locate).issues
                    if issue.path not in flagged]
-        words = WorkbookWords(reader.locations)
+        words = WorkbookWords(reader.locations, any(
+            table.spec.year_columns for table in layout.tables.values()))
         raise CaseError(_labelled(reader.issues + located)).render(words) from None
     if reader.issues:
         raise CaseError(_labelled(reader.issues))

@@ -21,6 +21,7 @@ from finplan.io.sheets.rows import (
     or_else,
     per_year_input,
     sum_local,
+    year_input,
 )
 from finplan.io.workbook_layout import (
     CODE_COLUMN,
@@ -100,8 +101,7 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
             continue
 
         def fte(y: int, i: int = i) -> str:
-            return or_else(hyp(layout.cell("staff", i, "fte", y)),
-                       hyp(layout.cell("staff", i, "fte")))
+            return year_input(layout, "staff", i, "fte", y).typed()
 
         def months(y: int, i: int = i) -> str:
             if y > 1:
@@ -134,9 +134,9 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
         """A per-year input: the year column as is, else the single number × factor —
         or, when « Année(s) » names years (:func:`once_formula`), the single number as
         typed in those years and 0 in the others."""
-        year_cell = hyp(layout.cell(key, i, column, y))
-        base = hyp(layout.cell(key, i, column))
-        formula = f"IF(ISNUMBER({year_cell}),ROUND({year_cell},2),ROUND({base}*{factor},2))"
+        typed = year_input(layout, key, i, column, y)
+        base = typed.single
+        formula = f"IF({typed.given},ROUND({typed.value},2),ROUND({base}*{factor},2))"
         if "years" not in {c.key for c in layout.table(key).spec.columns}:  # earlier workbook
             return formula
         years = hyp(layout.cell(key, i, "years"))
@@ -148,12 +148,11 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     sheet.section("Recettes propres")
     for i, (item, amounts) in enumerate(zip(case.revenue, plan.revenue_by_item)):
         def revenue(y: int, i: int = i) -> str:
-            quantity = hyp(layout.cell("revenue", i, "quantity"))
-            quantity_y = hyp(layout.cell("revenue", i, "quantity", y))
+            quantity = year_input(layout, "revenue", i, "quantity", y)
             price = hyp(layout.cell("revenue", i, "unit_price"))
-            by_quantity = (f"ROUND({or_else(quantity_y, quantity)}*{price}*(1+idx_prix)^{y - 1},2)")
+            by_quantity = f"ROUND({quantity.typed()}*{price}*(1+idx_prix)^{y - 1},2)"
             by_amount = per_year_amount("revenue", i, "amount", y, factor("idx_prix", y))
-            return (f"IF(OR(ISNUMBER({quantity}),ISNUMBER({quantity_y})),{by_quantity},"
+            return (f"IF(OR(ISNUMBER({quantity.single}),{quantity.given}),{by_quantity},"
                     f"{by_amount})")
         details.revenue.append(sheet.line(item.account, item.label, revenue,
                                           [money(c) for c in amounts], total=False))
@@ -171,9 +170,8 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
             price = hyp(layout.cell("contract", i, "hourly_price"))
             sold = contract_hours_input(layout, i, y) if shared else sheet.local(hours, y)
             by_hours = f"ROUND({sold}*{price}*(1+idx_prix)^{y - 1},2)"
-            amount = hyp(layout.cell("contract", i, "amount", y))
-            return (f"IF(ISNUMBER({price}),{by_hours},ROUND("
-                    f"{or_else(amount, hyp(layout.cell('contract', i, 'amount')))},2))")
+            amount = year_input(layout, "contract", i, "amount", y).typed()
+            return f"IF(ISNUMBER({price}),{by_hours},ROUND({amount},2))"
         details.contracts.append(sheet.line(
             item.account, payer_name(item), None if layout.generated("contract", i)
             else value, [money(c) for c in amounts], total=False))
@@ -268,8 +266,7 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
 
     def custom_need(index: int) -> Callable[[int], str]:
         def amount(y: int) -> str:
-            year_cell = hyp(layout.cell("need", index, "amount", y))
-            return f"ROUND({or_else(year_cell, hyp(layout.cell('need', index, 'amount')))},2)"
+            return f"ROUND({year_input(layout, 'need', index, 'amount', y).typed()},2)"
         return amount
 
     def earmarked_need(index: int, need: Need) -> Callable[[int], str]:
@@ -279,8 +276,7 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
         rows += [details.expense[i] for i in lines["expense"]]
 
         def amount(y: int) -> str:
-            share = or_else(hyp(layout.cell("need", index, "share", y)),
-                            or_else(hyp(layout.cell("need", index, "share")), "1"))
+            share = year_input(layout, "need", index, "share", y).typed("1")
             return f"ROUND({share}*({sum_local(sheet, rows, y)}),2)"
         return amount
 
@@ -335,8 +331,7 @@ def own_revenue(plan: Plan) -> list[Cents]:
 def contract_hours_input(layout: InputLayout, index: int, y: int) -> str:
     """A contract's hours of year ``y`` as typed: its year column, else the single
     number (:func:`finplan.model.contracts.contract_hours`)."""
-    return or_else(hyp(layout.cell("contract", index, "hours", y)),
-                   hyp(layout.cell("contract", index, "hours")))
+    return year_input(layout, "contract", index, "hours", y).typed()
 
 
 def worked_hours(layout: InputLayout, index: int, y: int) -> str:
@@ -350,7 +345,7 @@ def worked_hours(layout: InputLayout, index: int, y: int) -> str:
         if part[1] is None:  # the contract gives it no hours
             return "0"
         return f"{contract_hours_input(layout, index, y)}*{hyp(part[1])}"
-    return or_else(hyp(part[1]), hyp(part[2]))
+    return part[1].typed()
 
 
 def _write_hours_staff(sheet: SheetWriter, case: Case, layout: InputLayout,
@@ -535,9 +530,9 @@ def write_per_fte(sheet: SheetWriter, plan: Plan, layout: InputLayout, fte_rows:
         def helped(y: int, rows: tuple[int, ...] = tuple(fte_rows[i] for i in staff),
                    capped: bool = capped) -> str:
             worked = sum_local(sheet, rows, y)
-            cells = layout.approved_fte(y)
-            return (f"MIN({worked},{or_else(hyp(cells[0]), hyp(cells[1]))})"
-                    if capped and cells else worked)
+            approved = layout.approved_fte(y)
+            return (f"MIN({worked},{approved.typed()})"
+                    if capped and approved else worked)
         base = sheet.line("", f"ETP-années aidés — {funder.name}", helped, fte_years,
                           total=False, number_format=NUMBER)
         rates = [per_fte_rate(funder, y, year)

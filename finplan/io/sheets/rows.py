@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from finplan.io.cells import column_index, split
 from finplan.io.cells import column_letter as get_column_letter
@@ -63,6 +63,51 @@ def hyp(coordinate: str) -> str:
 
 def or_else(reference: str, default: str) -> str:
     return f"IF(ISNUMBER({reference}),{reference},{default})"
+
+
+LIST_SLOT = 99  # characters each value of a « 3 ; 4 ; 5 » list may take
+
+
+def listed_value(reference: str, y: int) -> str:
+    """Formula text: the ``y``-th value of the « 3 ; 4 ; 5 » list in the cell
+    ``reference``, as a number (decimal comma, spaces ignored, a trailing « % »): each
+    « ; » becomes :data:`LIST_SLOT` spaces, so the ``y``-th value is the trimmed
+    ``y``-th slot — the values :func:`finplan.io.workbook_read.year_values` accepts.
+
+    >>> listed_value("A1", 2)
+    'NUMBERVALUE(TRIM(MID(SUBSTITUTE(A1,";",REPT(" ",99)),100,99)),","," ")'
+    """
+    slot = f'TRIM(MID(SUBSTITUTE({reference},";",REPT(" ",{LIST_SLOT})),' \
+           f'{LIST_SLOT * (y - 1) + 1},{LIST_SLOT}))'
+    return f'NUMBERVALUE({slot},","," ")'
+
+
+class YearInput(NamedTuple):
+    """A per-year input of year ``y`` as formula terms: ``given`` (whether the year has
+    a value of its own), ``value`` (that value) and ``single`` (the cell holding the
+    one value for every year)."""
+
+    given: str
+    value: str
+    single: str
+
+    def typed(self, default: str | None = None) -> str:
+        """The year's own value, else the single one (else ``default`` when the single
+        cell is not a number)."""
+        single = self.single if default is None else or_else(self.single, default)
+        return f"IF({self.given},{self.value},{single})"
+
+
+def year_input(layout: InputLayout, key: str, index: int, column: str, y: int
+               ) -> YearInput:
+    """Year ``y`` of the per-year field ``column`` of item ``index`` of table ``key``:
+    the field's cell holds one number (every year) or a « ; » list (one value a year);
+    a workbook made by an earlier finplan has year columns instead."""
+    single = hyp(layout.cell(key, index, column))
+    if layout.table(key).spec.year_columns:
+        own = hyp(layout.cell(key, index, column, y))
+        return YearInput(f"ISNUMBER({own})", own, single)
+    return YearInput(f"ISTEXT({single})", listed_value(single, y), single)
 
 
 class SheetWriter:
@@ -278,7 +323,6 @@ def sum_local(sheet: SheetWriter, rows: Sequence[int], y: int) -> str:
 
 
 def per_year_input(layout: InputLayout, index: int, column: str, y: int) -> str:
-    year_cell = hyp(layout.cell("funder", index, column, y))
-    return f"ROUND({or_else(year_cell, hyp(layout.cell('funder', index, column)))},2)"
+    return f"ROUND({year_input(layout, 'funder', index, column, y).typed()},2)"
 
 
