@@ -28,11 +28,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from openpyxl.utils import column_index_from_string
+from openpyxl.utils import column_index_from_string, coordinate_to_tuple
 from openpyxl.worksheet.worksheet import Worksheet
 from spreadsheet import make_profile, soffice
 
 import finplan
+from finplan.io.workbook_layout import INPUT_SHEET, PARAM_ROW, PARAMS
 from finplan.io.workbook_write import build_workbook, template_workbook
 
 EXAMPLES = {path.stem: path for path in sorted(finplan.demo_path().parent.glob("*.toml"))}
@@ -41,11 +42,10 @@ WORKBOOKS = [*EXAMPLES, "modele"]
 # Pages a sheet may take, and why. A4 landscape holds about 30 rows of a table at 100 %.
 PAGES = {
     "Guide": 2,  # a page of text, and its last lines
-    # the tables' title rows, bands of ~30 rows down; across, the first columns then
-    # the per-year columns (up to 38 for the funders) in parts of ~9: 6 bands × 5 parts
-    # (the collective's two tables, « Membres du collectif » and « Heures des contrats
-    # par membre », close the sheet)
-    "Hypothèses": 30,
+    # the parameters on a page; then the tables in groups, each as many pages wide as
+    # its widest (two for the staff, the contracts, the funders): about 5 groups of
+    # one or two pages (the collective's members' tables and columns make it longer)
+    "Hypothèses": 12,
     "Budget": 3,  # ~60 Cerfa and account lines of the examples, 30 a page
     "Financeurs": 6,  # the amounts, then the « Limité par » reasons: 2 parts × 3 bands
     "Plan de financement": 1,  # the table (its chart is on Graphiques)
@@ -64,7 +64,7 @@ PAGES = {
 # A collective's sheets are longer: its inputs hold the members' tables, its checks
 # are each member's (about six a member), its mandataire's cash plan has a row per
 # member it passes a contract's part on to (three bands of rows).
-COLLECTIVE_PAGES = {"Hypothèses": 32, "Contrôles": 6, "Trésorerie": 18}
+COLLECTIVE_PAGES = {"Hypothèses": 16, "Contrôles": 6, "Trésorerie": 18}
 
 
 def _bound(sheet: str, collective: bool) -> int:
@@ -202,20 +202,41 @@ def test_every_text_prints_whole(printed, name):
     """Each text cell of a printed sheet (labels of column B, headers such as
     « septembre 2027 », sentences…) is found whole in the text of one of the sheet's
     pages: in the layout text (lines as printed) or, for a text wrapped over several
-    lines beside other wrapped cells, in the raw text (each cell's lines together)."""
-    cut = []
+    lines beside other wrapped cells, in the raw text (each cell's lines together).
+    Outside the print areas is only the help of the parameters (on screen, for the
+    volunteer: the printed parameters are their labels and values)."""
+    cut, unprinted = [], []
     for sheet in _printed_sheets(printed[name].book):
         pages = [_flat(text) for text in printed[name].layout[sheet.title]]
         pages += [_flat(text) for text in printed[name].raw[sheet.title]]
         for row in sheet.iter_rows():
             for cell in row:
-                if (isinstance(cell.value, str) and cell.data_type != "f"
-                        and _flat(cell.value)
-                        and not any(_flat(cell.value) in page for page in pages)):
+                if not (isinstance(cell.value, str) and cell.data_type != "f"
+                        and _flat(cell.value)):
+                    continue
+                if any(_flat(cell.value) in page for page in pages):
+                    continue
+                if _in_print_area(sheet, cell.row, cell.column):
                     cut.append(f"{sheet.title}!{cell.coordinate} « {cell.value} »")
+                else:
+                    unprinted.append(f"{sheet.title}!{cell.coordinate}")
         hashes = [text for text in pages if "###" in text]
         assert not hashes, f"{sheet.title}: a number wider than its column (###)"
     assert not cut, f"{name}: {len(cut)} texts cut or missing:\n" + "\n".join(cut[:30])
+    help_rows = range(PARAM_ROW - 1, PARAM_ROW + len(PARAMS))
+    assert unprinted and set(unprinted) <= {f"{INPUT_SHEET}!D{row}" for row in help_rows}
+
+
+def _in_print_area(sheet: Worksheet, row: int, column: int) -> bool:
+    """Whether a cell is inside the sheet's print areas (all are when it has none)."""
+    if not sheet.print_area:
+        return True
+    for part in sheet.print_area.split(","):
+        low, high = part.split("!")[-1].replace("$", "").split(":")
+        first, last = coordinate_to_tuple(low), coordinate_to_tuple(high)
+        if first[0] <= row <= last[0] and first[1] <= column <= last[1]:
+            return True
+    return False
 
 
 def _overlap(a, b) -> float:
@@ -475,6 +496,29 @@ def test_every_page_of_a_five_year_budget_and_calculs_carries_its_labels(five_ye
         without = [number for number, text in enumerate(pages, start=1)
                    if sum(label in text for label in labels) < 3]
         assert not without, f"{sheet}: pages {without} without the labels"
+
+
+@pytest.mark.parametrize("name", ["cinq ans", *WORKBOOKS])
+def test_no_page_of_the_inputs_is_only_its_repeated_labels(printed, five_years, name):
+    """Issue 29: the Hypothèses of a 5-year plan printed 27 pages, many of them the
+    line labels repeated beside nothing (a narrow table's share of the columns of the
+    widest). Now each page carries figures or headers of its own, and the sheet
+    prints on a few pages."""
+    found = five_years if name == "cinq ans" else printed[name]
+    sheet = found.book[INPUT_SHEET]
+    labels = sorted({_flat(cell.value) for cell in sheet["B"] if isinstance(cell.value, str)},
+                    key=len, reverse=True)
+    margins = [_flat(part) for part in (sheet.oddHeader.left.text, sheet.oddHeader.center.text)
+               if part]
+    pages = found.raw[INPUT_SHEET]
+    for number, text in enumerate(pages, start=1):
+        rest = _flat(text)
+        for known in [*labels, *margins, INPUT_SHEET]:
+            rest = rest.replace(known, " ")
+        rest = re.sub(r"Page \d+ / \d+", " ", rest)
+        assert re.search(r"\w", rest), f"{name}: page {number} of {INPUT_SHEET} has only labels"
+    collective = name in EXAMPLES and bool(finplan.load_case(EXAMPLES[name]).members)
+    assert len(pages) <= _bound(INPUT_SHEET, collective), f"{name}: {len(pages)} pages"
 
 
 def test_the_funding_mix_stands_under_its_own_years(five_years):

@@ -5,6 +5,7 @@ load); each formula cell is then compared with the value the engine computed
 for it, to the cent, and no cell may hold an error value.
 """
 
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,6 +33,8 @@ CASES = {
     "heures": Path(__file__).parent / "cases" / "contrat-heures.toml",  # contracts in hours
 }
 
+NAMES = [*CASES, "benevole", "ancien"]
+
 
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory):
@@ -46,12 +49,19 @@ def recalculated(tmp_path_factory):
     # a template filled by a volunteer, then computed by finplan fill
     volunteer = folder / "benevole.xlsx"
     _fill_template_as_a_volunteer(volunteer)
-    fill = fill_workbook(volunteer)
+    filled = {"benevole": fill_workbook(volunteer).expected}
     sources.append(volunteer)
+    # a five-year plan typed in a template of an earlier finplan (its values of each
+    # year in year columns « an 1 » … « an 5 »), computed by this finplan's fill
+    older = folder / "ancien.xlsx"
+    shutil.copy(Path(__file__).parent / "cases" / "earlier" /
+                "recyclerie-cinq-ans-2026-12.xlsx", older)
+    filled["ancien"] = fill_workbook(older).expected
+    sources.append(older)
     converted = convert(sources, folder / "recalculated", make_profile(folder / "profile"))
     results = {}
-    for name, source, output in zip([*CASES, "benevole"], sources, converted):
-        expected = built[name].expected if name in built else fill.expected
+    for name, source, output in zip(NAMES, sources, converted):
+        expected = built[name].expected if name in built else filled[name]
         results[name] = (expected, load_workbook(output, data_only=True),
                          load_workbook(source))
     return results
@@ -61,15 +71,17 @@ def recalculated(tmp_path_factory):
 # ("1 823,03" typed becomes 1823.03, "11 %" becomes 0.11); choices are French labels.
 VOLUNTEER_PARAMS = {"C6": "Jardin d'insertion", "C7": "Les Potagers", "C8": 2028, "C9": 3,
                     "C10": 4, "C11": 5000, "C12": 0.02, "C13": 0.015}
+# A value a year: typed as text in its cell, as a French Excel keeps it.
 VOLUNTEER_ROWS = {
     "staff": [
         {"role": "Jardiniers en insertion", "kind": "Insertion (salariés en parcours, CDDI)",
-         "contract": "ACI", "fte": 4.5, "monthly_gross": 1823.03,
+         "contract": "ACI", "fte": "3 ; 4,5 ; 4,5", "monthly_gross": 1823.03,
          "employer_rate": 0.11, "start_month": 5},
         {"role": "Encadrante maraîchère", "kind": "encadrement", "fte": 1,
          "monthly_gross": 2380, "employer_rate": 0.42},
     ],
-    "revenue": [{"label": "Paniers de légumes", "account": "707", "amount": 24000}],
+    "revenue": [{"label": "Paniers de légumes", "account": "707",
+                 "amount": "18 000 ; 24 000 ; 26 500,5"}],
     "expense": [{"label": "Location de terrain", "account": "613", "amount": 3600}],
     "funder": [
         {"name": "ASP", "type": "Public", "line": "ASP (emplois aidés)", "rule": "Par ETP",
@@ -93,14 +105,14 @@ def _fill_template_as_a_volunteer(path: Path) -> None:
     book.save(path)
 
 
-@pytest.mark.parametrize("name", [*CASES, "benevole"])
+@pytest.mark.parametrize("name", NAMES)
 def test_every_formula_equals_the_engine_to_the_cent(recalculated, name):
     expected, values, sources = recalculated[name]
     assert formula_mismatches(expected, values, sources) == []
     assert len(expected) > 200
 
 
-@pytest.mark.parametrize("name", [*CASES, "benevole"])
+@pytest.mark.parametrize("name", NAMES)
 def test_no_cell_holds_an_error_value(recalculated, name):
     _, values, _ = recalculated[name]
     errors = [(sheet.title, cell.coordinate, cell.value) for sheet in values.worksheets
@@ -156,7 +168,7 @@ def _budget_rows(values, years: int) -> dict[str, list[tuple[str, list]]]:
     return rows
 
 
-@pytest.mark.parametrize("name", [*CASES, "benevole"])
+@pytest.mark.parametrize("name", NAMES)
 def test_the_budget_is_the_cerfa_form_and_balances_every_year(recalculated, name):
     """Recalculated by LibreOffice: the form's lines in its order, charges = produits
     through the surplus / shortfall, 86 = 87, and the final totals equal."""

@@ -188,7 +188,9 @@ class Page:
         self.title_columns: str | None = None
         self.column_breaks: list[int] = []
         self.row_breaks: list[int] = []
-        self.area: str | None = None  # the part printed (None: every filled cell)
+        # the parts printed, each on pages of its own (None: every filled cell):
+        # ranges separated by commas, ``B1:C19,B21:S170``
+        self.area: str | None = None
 
 
 class Comment(NamedTuple):

@@ -223,4 +223,4 @@ def _page(ws: Worksheet, page: grid.Page) -> None:
     for row in page.row_breaks:
         ws.row_breaks.append(Break(id=row))
     if page.area:
-        ws.print_area = page.area
+        ws.print_area = page.area.split(",")

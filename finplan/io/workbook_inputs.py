@@ -1,7 +1,7 @@
 """The input side of the workbook: ``Hypothèses`` (the case), ``Listes``, ``Guide``.
 
 A case is written as the volunteer would type it: French labels for
-enumerated values, one number or five year columns for per-year values,
+enumerated values, one number or a « ; » list for per-year values,
 every cell of a table styled as an input.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from finplan.io.cells import column_index
+from finplan.io.cells import bounds, column_index
 from finplan.io.cells import column_letter as get_column_letter
 from finplan.io.grid import Book, Comment, Expectations, Sheet, Table, Validation
 from finplan.io.workbook_layout import (
@@ -32,6 +32,8 @@ from finplan.io.workbook_layout import (
 )
 from finplan.io.workbook_print import (
     CELL_PADDING,
+    DEFAULT_ROW_HEIGHT,
+    PAGE_HEIGHT,
     POINTS_PER_UNIT,
     fit_texts,
     fit_width,
@@ -55,7 +57,7 @@ from finplan.model.case import Case, Contract, Funder, Need
 from finplan.model.money import format_decimal, format_percent
 from finplan.model.names import name_key
 from finplan.model.needs import COVERED_KINDS, reference, split_reference
-from finplan.model.vocabulary import VOCABULARY, label, spaced
+from finplan.model.vocabulary import VOCABULARY, label
 
 __all__ = ["write_inputs", "write_lists", "write_guide", "case_items",
            "Expectations", "finish_input_sheets", "list_expectations"]
@@ -215,23 +217,20 @@ def _scenario_value(value: Any) -> Any:
 
 def year_list(values: Sequence[Any], kind: str) -> str:
     """A per-year field's values in its one cell, as the workbook's formulas read them
-    (:func:`finplan.io.workbook_read.listed_number`): « 3,7 ; 5 », « 30 % ; 25 % »,
-    « 12 000 ; 15 000 ».
+    (:func:`finplan.io.workbook_read.listed_number`), a space only around each « ; »
+    so that a wrapped cell breaks between values, never inside one.
 
     >>> year_list((Decimal("3.7"), 5, 5), "number"), year_list((Decimal("0.3"),), "fraction")
-    ('3,7 ; 5 ; 5', '30 %')
+    ('3,7 ; 5 ; 5', '30%')
     >>> year_list((12000, Decimal("15000.5")), "number"), year_list(("ACI", 5000), "code")
-    ('12 000 ; 15 000,5', 'ACI ; 5 000')
+    ('12000 ; 15000,5', 'ACI ; 5000')
     """
     def one(value: Any) -> str:
         if isinstance(value, str):
             return value
         if kind == "fraction":
-            return format_percent(Decimal(value))
-        text = format_decimal(Decimal(value))
-        whole, _, decimals = text.lstrip("-").partition(",")
-        return ("-" if text.startswith("-") else "") + spaced(int(whole)) + (
-            "," + decimals if decimals else "")
+            return format_decimal(Decimal(value) * 100) + "%"
+        return format_decimal(Decimal(value))
     return " ; ".join(one(value) for value in values)
 
 
@@ -273,7 +272,7 @@ def write_inputs(book: Book, layout: InputLayout, case: Case | None) -> Sheet:
     sheet.validations.extend(validations.values())
     # narrow value columns (their headers wrap): more of a wide table on a printed page;
     # a drop-down column as wide as its longest choice (up to 32), so none is cut
-    widths = {1: 2, 2: 38, 3: 22, 4: 60}
+    widths = {1: 2, 2: 26, 3: 20, 4: 13, 5: 11, 6: 16, 7: 11, 8: 11, 9: 13, 10: 14, 11: 14}
     for index in range(1, 40):
         sheet.widths[index] = max(widths.get(index, 10), _choice_width(index))
     sheet.freeze = "C1"
@@ -289,7 +288,7 @@ def _choice_width(index: int) -> float:
                     column.key) == index:
                 longest = max(text_points(text) for text in VOCABULARY[column.field].values())
                 needed = max(needed, (longest + CELL_PADDING) / POINTS_PER_UNIT)
-    return min(32.0, math.ceil(needed * 2) / 2)
+    return min(16.0, math.ceil(needed * 2) / 2)
 
 
 def finish_input_sheets(book: Book, case: Case | None) -> None:
@@ -305,8 +304,49 @@ def finish_input_sheets(book: Book, case: Case | None) -> None:
     fit_texts(guide, fit_width(guide))
     inputs = book[SHEETS["inputs"]]
     print_setup(inputs, organisation, project)
+    last_param = PARAM_ROW + len(PARAMS) - 1
+    params = f"A1:C{last_param}"
+    inputs.page.area = f"{params},A{last_param + 2}:{get_column_letter(inputs.max_column)}" \
+                       f"{inputs.max_row}"
     widen_for_words(inputs)
-    fit_texts(inputs, fit_width(inputs, title_columns=2), title_columns=2)
+    breaks = fit_width(inputs, title_columns=2)
+    fit_texts(inputs, breaks, title_columns=2)
+    inputs.page.area = ",".join([params, *_table_areas(inputs, breaks)])
+
+
+def _table_areas(sheet: Sheet, breaks: Sequence[int]) -> list[str]:
+    """The print areas of the input tables, each on pages of its own, as wide as its
+    widest table: consecutive tables as many pages wide (their last column before the
+    same column break) together, and tables of different widths together when they
+    hold on one page height — so that a narrow table never prints pages of nothing
+    but its repeated labels beside a wide one. A table that would cross the foot of a
+    page starts the next one (a row break above its title)."""
+    page = sheet.page
+    _, _, top, bottom = page.margins
+    room = (PAGE_HEIGHT - 72 * (top + bottom)) * 100 / (page.scale or 100) * 0.97
+
+    def height(first: int, last: int) -> float:
+        return sum(sheet.heights.get(row, DEFAULT_ROW_HEIGHT) for row in range(first, last + 1))
+
+    # first row (the title's), last row, last column, pages wide: (fewest, most)
+    groups: list[tuple[int, int, int, tuple[int, int]]] = []
+    page_top = 0  # the first row of the current page
+    for table in sheet.tables:
+        first_row, _, last_row, last_column = bounds(table.ref)
+        parts = sum(1 for column in breaks if column < last_column)
+        if groups:
+            first, _, widest, (fewest, most) = groups[-1]
+            if fewest == most == parts or height(first, last_row) <= room:
+                groups[-1] = (first, last_row, max(widest, last_column),
+                              (min(fewest, parts), max(most, parts)))
+                if height(page_top, last_row) > room >= height(first_row - 1, last_row):
+                    page.row_breaks.append(first_row - 2)
+                    page_top = first_row - 1
+                continue
+        groups.append((first_row - 1, last_row, last_column, (parts, parts)))
+        page_top = first_row - 1
+    return [f"A{first}:{get_column_letter(last_column)}{last_row}"
+            for first, last_row, last_column, _ in groups]
 
 
 def _write_table(sheet: Sheet, table: Any, rows: list[Mapping[str, Any]],
@@ -329,6 +369,8 @@ def _write_table(sheet: Sheet, table: Any, rows: list[Mapping[str, Any]],
             elif value is not None:
                 sheet.put(place, _cell_value(value))
             sheet.set(place, fill=INPUT_FILL, font=INPUT_FONT)
+            if column.per_year:  # « 3 ; 4,5 ; 4,5 » wraps within its column
+                sheet.set(place, align=WRAP)
             if column.kind == "fraction":
                 sheet.set(place, number_format=PERCENT)
     for column in spec.columns:
@@ -429,8 +471,9 @@ GUIDE_TEXT = (
      "mandataire ; la colonne « Membre » de chaque ligne ; la répartition des heures de "
      "chaque contrat dans « Heures des contrats par membre ». Le calcul ajoute la "
      "feuille « Membres » et les feuilles de chaque membre.", None),
-    ("Les cellules jaunes sont les seules à saisir. Les colonnes « an 1 » à « an 5 » en fin "
-     "de tableau servent aux valeurs différentes selon les années.", NOTE_FONT),
+    ("Les cellules jaunes sont les seules à saisir. Une valeur différente chaque année "
+     "(des ETP, une quantité, un montant) s'écrit dans sa cellule, une par année séparées "
+     "par « ; » : « 3 ; 4,5 ; 4,5 ».", NOTE_FONT),
     ("Reçu par courriel ?", BOLD),
     ("Excel ouvre un classeur reçu par courriel ou téléchargé en « Mode protégé » (bandeau "
      "jaune en haut) : rien ne peut y être saisi ni calculé. Cliquez sur « Activer la "

@@ -34,7 +34,7 @@ import math
 from collections.abc import Sequence
 from functools import lru_cache
 
-from finplan.io.cells import column_letter
+from finplan.io.cells import bounds, column_letter
 from finplan.io.grid import Align, Font, Page, Sheet
 from finplan.model.cash import MONTHS_FR
 
@@ -184,9 +184,16 @@ def _line_height(font: Font | None) -> float:
 
 def _text_cells(sheet: Sheet) -> list[tuple[tuple[int, int], str]]:
     """Cells holding a text to fit, row by row (texts that read as formulas aside), and
-    the longest text each formula cell may show (``sheet.shown``)."""
+    the longest text each formula cell may show (``sheet.shown``) — those printed: a
+    text outside the sheet's print areas (``Page.area``, ranges separated by commas) is
+    left as it is, running over the empty cells to its right on screen."""
     texts = {place: text for place, text in sheet.texts() if not text.startswith("=")}
     texts.update(sheet.shown)
+    area = sheet.page.area if sheet.page is not None else None
+    if area:
+        boxes = [bounds(part) for part in area.split(",")]
+        texts = {(row, column): text for (row, column), text in texts.items()
+                 if any(r1 <= row <= r2 and c1 <= column <= c2 for r1, c1, r2, c2 in boxes)}
     return sorted(texts.items())
 
 
