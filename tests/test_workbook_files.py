@@ -40,6 +40,25 @@ def test_template_is_up_to_date(tmp_path):
     assert differences(fresh, ROOT / "templates" / "finplan.xlsx") == [], REGENERATE
 
 
+def test_the_comparison_sees_a_changed_look(tmp_path):
+    """The template and the examples are compared style by style too (issue 28: they
+    stay the same while the case's description changes): a fill, a number format, a
+    column's width, a comment, a print setting are each a difference."""
+    committed = ROOT / "templates" / "finplan.xlsx"
+    edits = {
+        "cells": lambda sheet: setattr(sheet["C8"], "number_format", "0.000"),
+        "widths": lambda sheet: setattr(sheet.column_dimensions["B"], "width", 50),
+        "comments": lambda sheet: setattr(sheet["B23"], "comment", None),
+        "page": lambda sheet: setattr(sheet.page_setup, "scale", 90),
+    }
+    for what, edit in edits.items():
+        book = load_workbook(committed)
+        edit(book[INPUT_SHEET])
+        found = differences(saved(book, tmp_path, "edited.xlsx"), committed)
+        assert found and all(INPUT_SHEET in line for line in found), (what, found)
+        assert (what == "cells") == ("look different" in found[0]), (what, found)
+
+
 @pytest.mark.parametrize("example", finplan.example_paths(), ids=lambda p: p.stem)
 def test_example_workbooks_are_up_to_date(tmp_path, example):
     built = build_workbook(finplan.load_case(example)).workbook

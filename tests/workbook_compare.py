@@ -1,6 +1,8 @@
 """Cell-by-cell comparison of two workbooks: values, formulas, defined names,
-tables and data validations; volatile metadata (timestamps) and the record of the
-backup a fill made (a file beside the workbook, not its content) ignored."""
+tables and data validations, and the look — each cell's style (font, fill, number
+format, alignment, borders), comments, column widths, row heights, frozen panes and
+print settings; volatile metadata (timestamps) and the record of the backup a fill
+made (a file beside the workbook, not its content) ignored."""
 
 from __future__ import annotations
 
@@ -12,14 +14,50 @@ from openpyxl.workbook.workbook import Workbook
 from finplan.io.workbook_layout import BACKUP_RECORD, LISTS_SHEET
 
 
+def _style(cell) -> tuple:
+    """What a cell looks like."""
+    font, fill, align, border = cell.font, cell.fill, cell.alignment, cell.border
+    return (font.b, font.i, font.sz, font.color.rgb if font.color is not None else None,
+            fill.fill_type, fill.fgColor.rgb if fill.fgColor is not None else None,
+            cell.number_format, align.horizontal, align.vertical, align.wrap_text,
+            align.indent, tuple(getattr(getattr(border, side), "style", None)
+                                for side in ("left", "right", "top", "bottom")))
+
+
+def _page(sheet) -> tuple:
+    """How a sheet is laid out on screen and on paper."""
+    setup = sheet.page_setup
+    return (sheet.freeze_panes, sheet.print_area, sheet.print_title_rows,
+            sheet.print_title_cols, setup.orientation, setup.scale, setup.fitToWidth,
+            setup.fitToHeight, sheet.sheet_properties.pageSetUpPr.fitToPage
+            if sheet.sheet_properties.pageSetUpPr is not None else None,
+            tuple(b.id for b in sheet.col_breaks.brk), tuple(b.id for b in sheet.row_breaks.brk),
+            sheet.oddHeader.left.text, sheet.oddHeader.center.text, sheet.oddHeader.right.text,
+            sheet.oddFooter.left.text, sheet.oddFooter.right.text)
+
+
 def _content(book: Workbook) -> dict:
     sheets = {}
     for sheet in book.worksheets:
-        cells = {cell.coordinate: cell.value for row in sheet.iter_rows() for cell in row
-                 if cell.value is not None
-                 and not (sheet.title == LISTS_SHEET and cell.coordinate in BACKUP_RECORD)}
+        cells, styles, comments = {}, {}, {}
+        for row in sheet.iter_rows():
+            for cell in row:
+                if sheet.title == LISTS_SHEET and cell.coordinate in BACKUP_RECORD:
+                    continue
+                if cell.value is not None:
+                    cells[cell.coordinate] = cell.value
+                styles[cell.coordinate] = _style(cell)
+                if cell.comment is not None:
+                    comments[cell.coordinate] = cell.comment.text
         sheets[sheet.title] = {
             "cells": cells,
+            "styles": styles,
+            "comments": comments,
+            "widths": {key: dimension.width for key, dimension in
+                       sheet.column_dimensions.items() if dimension.width},
+            "heights": {key: dimension.height for key, dimension in
+                        sheet.row_dimensions.items() if dimension.height},
+            "page": _page(sheet),
             "tables": dict(sheet.tables.items()),
             "validations": sorted((str(v.sqref), v.formula1) for v in
                                   sheet.data_validations.dataValidation),
@@ -45,9 +83,14 @@ def differences(expected: Workbook | Path, actual: Workbook | Path, limit: int =
         other = right["sheets"].get(title)
         if other is None:
             continue
-        for key in ("tables", "validations", "state"):
+        for key in ("tables", "validations", "state", "comments", "widths", "heights",
+                    "page"):
             if sheet[key] != other[key]:
                 found.append(f"{title}: {key} differ")
+        looks = [coordinate for coordinate in sorted(set(sheet["styles"]) | set(other["styles"]))
+                 if sheet["styles"].get(coordinate) != other["styles"].get(coordinate)]
+        if looks:
+            found.append(f"{title}: {len(looks)} cells look different, from {looks[0]}")
         for coordinate in sorted(set(sheet["cells"]) | set(other["cells"])):
             a, b = sheet["cells"].get(coordinate), other["cells"].get(coordinate)
             if a != b:
