@@ -92,6 +92,14 @@ def _messages(raw: dict) -> list[str]:
     return []
 
 
+# Edits beyond the kinds of values: paths a variation names, the plan's duration
+# (every list of values a year then has the wrong length), a name given twice.
+_SPECIAL = {
+    "path": ["expense[0].label", "revenue[99].amount", "funder[Inconnu].cap", "x.y.z"],
+    "years": [2, 6],
+}
+
+
 def walk() -> list[str]:
     """The snapshot's lines: each edit, then the messages it gets."""
     lines = []
@@ -102,7 +110,11 @@ def walk() -> list[str]:
             if isinstance(value, dict):
                 edits = [("inconnu", None)]
             else:
-                edits = [(None, hostile) for hostile in _hostile(value)] + [(None, ...)]
+                special = _SPECIAL.get(key_path.rpartition(".")[2], [])
+                if key_path.endswith("].name") and key_path.startswith("funder["):
+                    special = [raw["funder"][0]["name"]]  # a funder's name given twice
+                edits = [(None, hostile) for hostile in [*_hostile(value), *special]] + [
+                    (None, ...)]
             for extra, new in edits:
                 edited = copy.deepcopy(raw)
                 if extra is not None:
