@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from finplan.model.case import Case, Variation
+from finplan.model.fields import varying
 from finplan.model.scenarios import PathError, names_item, parse_path
 from finplan.model.vocabulary import counted
 
@@ -47,13 +48,7 @@ DEFAULT_SEED = 0
 # The values a variation may name: list key -> fields (project and working_capital:
 # single values).
 VARIABLE_FIELDS: dict[str, tuple[str, ...]] = {
-    "revenue": ("amount", "quantity", "unit_price"),
-    "expense": ("amount",),
-    "staff": ("fte", "monthly_gross", "employer_rate"),
-    "investment": ("amount",),
-    "loan": ("principal", "annual_rate"),
-    "funder": ("amount", "rate", "amount_per_fte", "cap", "cap_total"),
-    "need": ("amount",),
+    **varying(),  # the fields of the lists marked so in finplan.model.fields
     "project": ("opening_cash",),
     "working_capital": ("days",),
 }

@@ -64,6 +64,7 @@ from finplan.model.case import (
     Staff,
     Variation,
 )
+from finplan.model.fields import case_keys
 from finplan.model.funders import counts_for
 from finplan.model.money import format_percent
 from finplan.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, target_of
@@ -396,8 +397,7 @@ def _members(check: _Checker, top: Mapping) -> tuple:
     members: list = []
     for index, raw in enumerate(check.array(top, "member")):
         path = f"member[{index}]"
-        table = check.table(raw, path, ("id", "name", "siae", "mandataire", "opening_cash",
-                                        "approved_fte"))
+        table = check.table(raw, path, case_keys("member"))
         if table is None:
             members.append(_INVALID)
             continue
@@ -607,7 +607,7 @@ def _montecarlo(check: _Checker, top: Mapping) -> MonteCarlo | None:
 
 def _variation(check: _Checker, raw: Any, path: str, top: Mapping,
                targets: list) -> Variation | None:
-    table = check.table(raw, path, ("path", "dist", "low", "mode", "high", "sd"),
+    table = check.table(raw, path, case_keys("montecarlo.vary"),
                         context=_quoted(raw.get("path")) if isinstance(raw, Mapping)
                         else None)
     if table is None:
@@ -741,9 +741,7 @@ def _working_capital(check: _Checker, top: Mapping) -> Any:
 
 def _staff(check: _Checker, raw: Any, path: str, project: Any,
            contract_ids: set[str]) -> Any:
-    table = check.table(raw, path, ("role", "kind", "contract", "fte", "monthly_gross",
-                                    "employer_rate", "start_month", "hours_from",
-                                    "hours_per_fte"))
+    table = check.table(raw, path, case_keys("staff"))
     if table is None:
         return _INVALID
     context = _quoted(table.get("role"))
@@ -792,9 +790,7 @@ def _contracts(check: _Checker, top: Mapping, members: tuple) -> tuple:
     contracts: list = []
     for index, raw in enumerate(check.array(top, "contract")):
         path = f"contract[{index}]"
-        table = check.table(raw, path, ("id", "label", "client", "account", "hours",
-                                        "hourly_price", "amount", "payments", "fee_rate",
-                                        "split", "split_hours"))
+        table = check.table(raw, path, case_keys("contract"))
         if table is None:
             contracts.append(_INVALID)
             continue
@@ -940,8 +936,7 @@ def _identifier(check: _Checker, table: Mapping, path: str, context: str | None,
 
 
 def _revenue(check: _Checker, raw: Any, path: str) -> Any:
-    table = check.table(raw, path, ("label", "account", "amount", "quantity", "unit_price",
-                                    "monthly_profile"))
+    table = check.table(raw, path, case_keys("revenue"))
     if table is None:
         return _INVALID
     context = _quoted(table.get("label"))
@@ -975,7 +970,7 @@ def _revenue(check: _Checker, raw: Any, path: str) -> Any:
 
 
 def _expense(check: _Checker, raw: Any, path: str) -> Any:
-    table = check.table(raw, path, ("label", "account", "amount", "monthly_profile"))
+    table = check.table(raw, path, case_keys("expense"))
     if table is None:
         return _INVALID
     context = _quoted(table.get("label"))
@@ -1097,7 +1092,7 @@ def _acquisition(check: _Checker, table: Mapping, path: str, project: Any,
 
 
 def _investment(check: _Checker, raw: Any, path: str, project: Any) -> Any:
-    table = check.table(raw, path, ("label", "amount", "year", "month", "life_years"))
+    table = check.table(raw, path, case_keys("investment"))
     if table is None:
         return _INVALID
     context = _quoted(table.get("label"))
@@ -1115,8 +1110,7 @@ def _investment(check: _Checker, raw: Any, path: str, project: Any) -> Any:
 
 
 def _loan(check: _Checker, raw: Any, path: str, project: Any) -> Any:
-    table = check.table(raw, path, ("label", "principal", "annual_rate", "months", "year",
-                                    "month"))
+    table = check.table(raw, path, case_keys("loan"))
     if table is None:
         return _INVALID
     context = _quoted(table.get("label"))
@@ -1148,8 +1142,7 @@ def _needs(check: _Checker, top: Mapping, staff: tuple, expenses: tuple) -> tupl
     custom = []
     for index, raw in enumerate(check.array(top, "need")):
         path = f"need[{index}]"
-        need = check.table(raw, path, ("id", "label", "amount", "max_public_share",
-                                       "covers", "share"))
+        need = check.table(raw, path, case_keys("need"))
         if need is None:
             continue
         context = _quoted(need.get("label"))
@@ -1257,10 +1250,7 @@ def _covers(check: _Checker, need: Mapping, path: str, staff: tuple, expenses: t
 
 
 def _funder(check: _Checker, raw: Any, path: str) -> Any:
-    keys = ("name", "type", "line", "finances", "rule", "amount", "rate", "weight",
-            "amount_per_fte", "staff_kind", "contract", "cap", "cap_total", "priority",
-            "payments", "brought_in", "paid_by")
-    table = check.table(raw, path, keys)
+    table = check.table(raw, path, case_keys("funder"))
     if table is None:
         return _INVALID
     context = _quoted(table.get("name"))
@@ -1495,9 +1485,7 @@ def _bridges(check: _Checker, top: Mapping, project: Any, needs: tuple, funders:
 def _bridge(check: _Checker, raw: Any, path: str, project: Any) -> Any:
     """One ``[[bridge]]`` line on its own: kind, ceiling, cost, when it may be drawn and
     how it is repaid."""
-    table = check.table(raw, path, ("label", "kind", "ceiling", "annual_rate", "fee",
-                                    "funder", "advance_share", "from", "repay",
-                                    "repay_month"))
+    table = check.table(raw, path, case_keys("bridge"))
     if table is None:
         return _INVALID
     context = _quoted(table.get("label"))

@@ -1,0 +1,395 @@
+"""The case described once: a table of fields per section (issue 28).
+
+Each list of a case — staff, revenue, contracts, expenses, investments, loans, needs,
+funders, bridging facilities, members… — is a :class:`Section` whose :class:`Field`
+records say, as data, what each of its values is: its key in the case file, its French
+name (the workbook's column header, the messages' word), its kind, its help text (the
+header's note), its drop-down list, whether it takes a value a year, whether Monte
+Carlo may vary it. From this one table come the workbook's input tables (their
+columns, headers, notes, widths, drop-downs: :mod:`finplan.io.workbook_layout`), the
+keys validation accepts (:func:`case_keys`), the values a Monte Carlo variation may
+name (:func:`varying`) — and a test checks that each dataclass of
+:mod:`finplan.model.case` has exactly its section's fields. The checks that relate
+several fields and the messages that say more than the table stay hand-written in
+:mod:`finplan.model.validation`.
+
+>>> [field.key for field in section("expense").fields]
+['label', 'account', 'amount', 'years', 'monthly_profile', 'member']
+>>> case_keys("expense")
+('label', 'account', 'amount', 'monthly_profile')
+>>> varying()["staff"]
+('fte', 'monthly_gross', 'employer_rate')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+__all__ = ["DERIVED", "Field", "Section", "SECTIONS", "section", "case_keys", "varying"]
+
+
+class Field(NamedTuple):
+    """One value of a line of the case.
+
+    ``kind``: ``text``, ``integer``, ``number``, ``fraction``, ``account``,
+    ``choice`` (with ``field``: the vocabulary of its drop-down list),
+    ``code_or_number`` (an aide au poste code or an amount), ``profile``,
+    ``payments``, ``lines``, ``yes_no``, ``years``, ``scenario_value``.
+    ``per_year``: the field may hold one value per year (a list in the case file;
+    « 3 ; 4 ; 5 » in its workbook cell).
+    """
+
+    key: str  # the case file's key, and the workbook column's
+    header: str  # its French name: the workbook's column header
+    kind: str
+    comment: str  # its help: the note of the workbook's header
+    field: str | None = None  # the vocabulary of its drop-down list
+    per_year: bool = False
+    width: int = 14  # the workbook column's width
+    former: str | None = None  # the header in workbooks made by an earlier finplan
+    once_allowed: bool = False  # an amount: only some years filled, the others are 0
+    # the finplan generation that added it to its table (0: always there): workbooks of
+    # an earlier finplan have the table without it (1: issue 15's earmarked needs and
+    # contracts in hours; 2: issue 15's collectives; 3: issue 29's « Année(s) »)
+    added: int = 0
+    varies: bool = False  # a Monte Carlo variation may name it
+    case: bool = True  # a key of the case file (False: a workbook column only)
+    column: bool = True  # a column of the section's workbook table (False: elsewhere)
+    attribute: str | None = None  # its name in the case's dataclass, when not its key
+
+
+class Section(NamedTuple):
+    """A list of the case: its fields, and its table in the workbook."""
+
+    key: str  # the case key: "staff", "funder", ...
+    title: str  # its French name: the workbook table's title
+    table_name: str  # the workbook's Excel table (also a defined name in Excel)
+    fields: tuple[Field, ...]
+    min_rows: int  # rows of the workbook table at least
+    optional: bool = False  # may be absent from workbooks made by an older finplan
+
+
+_PROFILE_NOTE = ("Facultatif : saisonnalité, 12 poids de janvier à décembre séparés par "
+                 "des points-virgules (par exemple « 1 ; 1 ; 2 ; 2 ; 2 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 ; "
+                 "1 »). Vide : parts égales sur les mois d'activité.")
+_PER_YEAR_NOTE = (" Une seule valeur vaut pour chaque année ; pour des valeurs différentes, "
+                  "saisissez-en une par année du plan, séparées par « ; » (par exemple "
+                  "« 3 ; 4 ; 5 » sur trois ans), prises telles quelles.")
+_ONCE_NOTE = (" Une dépense d'une seule fois (une étude, un achat non amorti) : "
+              "indiquez aussi son année dans « Année(s) ».")
+
+
+def _once_field() -> Field:
+    """« Année(s) »: the year or years an amount happens in (blank: every year)."""
+    return Field("years", "Année(s)", "years", "Vide : le montant vaut pour chaque année. "
+                  "Pour un montant d'une seule fois (une étude, un achat non amorti, une "
+                  "recette exceptionnelle) : l'année où il a lieu (2027), ou plusieurs "
+                  "séparées par « ; » (2027 ; 2029). Il est alors compté tel quel ces "
+                  "années-là (ni proratisé ni indexé), 0 les autres.", width=12, added=3,
+                 case=False)  # read as the amount's list of years
+
+_MEMBER_NOTE = ("Collectif seulement : l'identifiant du membre à qui appartient cette "
+                "ligne (tableau « Membres du collectif ») ; vide : le mandataire.")
+
+
+def _member_field() -> Field:
+    """The « Membre » column of a line table (a collective's lines belong to members)."""
+    return Field("member", "Membre", "text", _MEMBER_NOTE, "member", added=2)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("staff", "Personnel", "tbl_personnel", (
+        Field("role", "Poste", "text", "Intitulé du poste ou du groupe de postes.",
+               width=36),
+        Field("kind", "Catégorie", "choice", "Insertion (salariés en parcours), "
+               "encadrement ou support (direction, administration).", "kind", width=22),
+        Field("contract", "Contrat IAE", "choice", "Pour le personnel en insertion "
+               "seulement : ACI, EI, AI, ETTI ou EITI.", "contract"),
+        Field("fte", "ETP", "number", "Équivalents temps plein (5 postes à 26 h sur "
+               "35 h = 3,7 ETP)." + _PER_YEAR_NOTE, per_year=True, varies=True),
+        Field("monthly_gross", "Salaire brut mensuel (€)", "number",
+               "Salaire brut mensuel d'un ETP en année 1 (indexé ensuite).", varies=True),
+        Field("employer_rate", "Taux de charges patronales", "fraction",
+               "Charges patronales en part du brut (13 % : saisir 13 %).", varies=True),
+        Field("start_month", "Mois d'embauche", "integer", "Facultatif : mois de "
+               "l'année 1 où le poste commence (1 à 12)."),
+        Field("hours_from", "Contrat en heures", "text", "Facultatif, au lieu des ETP : "
+               "l'identifiant d'un contrat du tableau « Contrats en heures » dont ce "
+               "personnel travaille les heures ; ses ETP-années valent alors les heures du "
+               "contrat divisées par les heures d'un ETP. Laissez alors les ETP vides.",
+               added=1),
+        Field("hours_per_fte", "Heures par ETP", "number", "Facultatif, avec « Contrat en "
+               "heures » : heures d'un ETP. Vide : le chiffre sourcé du contrat IAE (ACI "
+               "1 820 h, ETTI 1 607 h, EITI 1 505 h ; 1 607 h, la durée légale, pour AI et EI "
+               "faute de chiffre de la DGEFP).", added=1),
+        _member_field(),
+    ), 12),
+    Section("revenue", "Recettes propres", "tbl_recettes", (
+        Field("label", "Libellé", "text", "Nature de la recette.", width=36),
+        Field("account", "Compte", "account", "Compte de produits à 3 chiffres "
+               "(706 prestations, 707 ventes, 756 cotisations, 758 dons…)."),
+        Field("amount", "Montant par an (€)", "number", "Soit un montant répété chaque "
+               "année (proratisé en année 1 et indexé ensuite), soit une quantité et un prix."
+               + _PER_YEAR_NOTE + " Une recette d'une seule fois : indiquez aussi son "
+               "année dans « Année(s) ».",
+               per_year=True, former="Montant annuel (€)", once_allowed=True, varies=True),
+        _once_field(),
+        Field("quantity", "Quantité", "number", "Quantité vendue par an (jamais "
+               "proratisée)." + _PER_YEAR_NOTE, per_year=True, varies=True),
+        Field("unit_price", "Prix unitaire (€)", "number", "Prix unitaire en année 1 "
+               "(indexé ensuite).", varies=True),
+        Field("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24),
+        _member_field(),
+    ), 8),
+    Section("contract", "Contrats en heures", "tbl_contrats", (
+        Field("id", "Identifiant", "text", "Nom court sans espace ni accent, repris dans la "
+               "colonne « Contrat en heures » du personnel (par exemple releve).", width=36),
+        Field("label", "Libellé", "text", "Nature de la prestation vendue."),
+        Field("client", "Client", "text", "Facultatif : le client qui paie les heures."),
+        Field("account", "Compte", "account", "Compte de produits à 3 chiffres (706 "
+               "prestations de services par défaut)."),
+        Field("hours", "Heures par an", "number", "Heures vendues chaque année (jamais "
+               "proratisées)." + _PER_YEAR_NOTE, per_year=True),
+        Field("hourly_price", "Prix de l'heure (€)", "number", "Prix d'une heure en année 1 "
+               "(indexé ensuite sur les prix). Ou bien, à la place, le montant par an."),
+        Field("amount", "Montant par an (€)", "number", "À la place du prix de l'heure : "
+               "le montant du contrat chaque année, pris tel quel." + _PER_YEAR_NOTE,
+               per_year=True),
+        Field("payments", "Versements", "payments", "Facultatif : quand le client paie "
+               "chaque année, par exemple « 50 % mois 6 ; 50 % mois 14 » (mois compté "
+               "depuis janvier de l'année des heures ; 13 = janvier de l'année suivante). "
+               "Vide : tout en mars.", width=28),
+        Field("fee_rate", "Frais de coordination", "fraction", "Collectif seulement : "
+               "part que le mandataire garde sur ce qu'il reverse aux autres membres (5 % : "
+               "saisir 5 %) ; vide : 0.", added=2),
+        # a collective's shares of the hours: typed in « Heures des contrats par membre »
+        Field("split", "Part des heures", "split", "Collectif seulement : la part des "
+              "heures du contrat que travaille chaque membre.", column=False),
+        Field("split_hours", "Heures par an", "split", "Collectif seulement : les heures "
+              "du contrat que travaille chaque membre, chaque année.", column=False),
+    ), 3, optional=True),
+    Section("expense", "Charges", "tbl_charges", (
+        Field("label", "Libellé", "text", "Nature de la charge.", width=36),
+        Field("account", "Compte", "account", "Compte de charges à 3 chiffres (606 "
+               "énergie, 613 loyers, 616 assurances, 622 honoraires…) ; les salaires, "
+               "intérêts et amortissements sont calculés par finplan."),
+        Field("amount", "Montant par an (€)", "number", "Montant répété chaque année "
+               "(proratisé en année 1 et indexé ensuite)." + _PER_YEAR_NOTE + _ONCE_NOTE,
+               per_year=True, former="Montant annuel (€)", once_allowed=True, varies=True),
+        _once_field(),
+        Field("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24),
+        _member_field(),
+    ), 15),
+    Section("investment", "Investissements", "tbl_investissements", (
+        Field("label", "Libellé", "text", "Bien acheté.", width=36),
+        Field("amount", "Montant (€)", "number", "Prix d'achat.", varies=True),
+        Field("year", "Année d'achat", "integer", "Année du plan (1 à 5) ; 1 par défaut."),
+        Field("month", "Mois d'achat", "integer", "Mois d'achat (1 à 12) ; par défaut le "
+               "mois de démarrage en année 1, janvier ensuite."),
+        Field("life_years", "Durée d'amortissement (ans)", "number",
+               "Durée d'amortissement linéaire, en années."),
+        _member_field(),
+    ), 8),
+    Section("loan", "Emprunts", "tbl_emprunts", (
+        Field("label", "Libellé", "text", "Prêteur et nature du prêt.", width=36),
+        Field("principal", "Capital (€)", "number", "Montant emprunté.", varies=True),
+        Field("annual_rate", "Taux annuel", "fraction", "Taux nominal annuel (3,8 % : "
+               "saisir 3,8 %).", varies=True),
+        Field("months", "Durée (mois)", "integer", "Durée de remboursement en mois."),
+        Field("year", "Année de versement", "integer", "Année du plan où les fonds sont "
+               "reçus ; 1 par défaut."),
+        Field("month", "Mois de versement", "integer", "Mois où les fonds sont reçus ; "
+               "les mensualités commencent le mois suivant."),
+        _member_field(),
+    ), 5),
+    Section("need", "Besoins particuliers", "tbl_besoins", (
+        Field("id", "Identifiant", "text", "Nom court sans espace ni accent, repris dans "
+               "la colonne « Finance » des financeurs (par exemple etude).", width=36),
+        Field("label", "Libellé", "text", "Description du besoin."),
+        Field("amount", "Montant par an (€)", "number", "Montant du besoin, répété chaque "
+               "année (jamais indexé)." + _PER_YEAR_NOTE + " Un besoin d'une seule fois "
+               "(une étude) : son montant l'année où il a lieu, 0 les autres (« 8000 ; 0 ; "
+               "0 »).",
+               per_year=True, former="Montant (€)", once_allowed=True, varies=True),
+        Field("max_public_share", "Part publique max.", "fraction", "Facultatif : plafond "
+               "des aides publiques en part de ce besoin."),
+        Field("covers", "Lignes financées", "lines", "Pour un besoin affecté à des lignes "
+               "de votre budget (un poste, une charge) au lieu d'un montant : l'intitulé "
+               "du poste (tableau « Personnel ») ou le libellé de la charge (tableau "
+               "« Charges »), plusieurs séparés par des points-virgules (par exemple « "
+               "Coordinatrice ; Déplacements »). Laissez alors le montant vide : le besoin "
+               "vaut le coût de ces lignes (salaires bruts et charges patronales pour un "
+               "poste), ce que ses financeurs versent est déduit du besoin de "
+               "fonctionnement, et ce qu'ils ne couvrent pas y reste.", width=30,
+               added=1),
+        Field("share", "Part financée", "fraction", "Facultatif, avec « Lignes "
+               "financées » : part du coût de ces lignes que couvre le besoin (50 % : saisir "
+               "50 %) ; vide : 100 %." + _PER_YEAR_NOTE, per_year=True, added=1),
+        _member_field(),
+    ), 5),
+    Section("funder", "Financeurs", "tbl_financeurs", (
+        Field("name", "Financeur", "text", "Nom du financeur, unique (par exemple "
+               "« Région (investissement) »).", width=36),
+        Field("type", "Type", "choice", "Public, privé ou fonds propres de la structure.",
+               "type"),
+        Field("line", "Ligne du Cerfa", "choice", "Sous-ligne 74 du Cerfa 12156 pour un "
+               "financeur public ; « Aides privées » pour un privé ; vide pour les fonds "
+               "propres.", "line", width=22),
+        Field("finances", "Finance", "choice", "Le besoin financé : fonctionnement, "
+               "investissement ou l'identifiant d'un besoin particulier.", "finances"),
+        Field("rule", "Règle", "choice", "Montant fixe, taux du coût, part au prorata des "
+               "poids, montant par ETP ou solde.", "rule", width=22),
+        Field("amount", "Montant fixe par an (€)", "number", "Règle « Montant fixe » : "
+               "montant versé chaque année." + _PER_YEAR_NOTE + " Une aide d'une seule fois : "
+               "son montant l'année où elle est versée, 0 les autres (« 5000 ; 0 ; 0 »).",
+               per_year=True, former="Montant fixe (€)", varies=True),
+        Field("rate", "Taux du coût", "fraction", "Règle « Taux du coût » : part du coût "
+               "brut (charges, investissements ou besoin particulier)." + _PER_YEAR_NOTE,
+               per_year=True, varies=True),
+        Field("weight", "Poids", "number", "Règle « Part » : poids relatif (1 par défaut)."),
+        Field("amount_per_fte", "Montant par ETP", "code_or_number", "Règle « Par ETP » : "
+               "montant annuel pour un ETP, ou ACI, EI, AI, ETTI, EITI pour le barème de "
+               "l'aide au poste." + _PER_YEAR_NOTE, per_year=True, varies=True),
+        Field("staff_kind", "Catégorie de personnel", "choice", "Règle « Par ETP » : "
+               "catégorie des postes comptés.", "kind", width=22),
+        Field("contract", "Contrat", "choice", "Règle « Par ETP » : facultatif, contrat "
+               "des postes comptés.", "contract"),
+        Field("cap", "Plafond annuel (€)", "number", "Facultatif : montant maximal par an."
+               + _PER_YEAR_NOTE, per_year=True, varies=True),
+        Field("cap_total", "Plafond total (€)", "number", "Facultatif : montant maximal "
+               "sur toute la durée du plan.", varies=True),
+        Field("priority", "Priorité", "integer", "Ordre de passage : le plus petit passe "
+               "en premier (100 par défaut)."),
+        Field("payments", "Versements", "payments", "Facultatif : calendrier de versement "
+               "de chaque année, par exemple « 60 % mois 4 ; 40 % mois 16 » (mois compté "
+               "depuis janvier de l'année financée ; 13 = janvier de l'année suivante). "
+               "Vide : 60 % en avril et 40 % en avril suivant (public), 100 % en mars "
+               "(privé), en janvier (fonds propres), chaque mois d'activité (par ETP).",
+               width=28),
+        Field("brought_in", "Apport en trésorerie", "yes_no", "Fonds propres seulement : "
+               "« oui » si cet argent entre vraiment en trésorerie (un apport de la "
+               "fédération, une levée de fonds propres), versé selon son calendrier et "
+               "compté en ressource du plan de financement ; vide : des réserves déjà dans "
+               "la trésorerie de départ, qui absorbent le déficit.", added=1),
+        _member_field(),
+        Field("paid_by", "Versé par le membre", "text", "Collectif seulement, pour un "
+               "financeur privé d'un besoin du mandataire : l'identifiant du membre qui "
+               "verse cette contribution (une cotisation, compte 756, pour le mandataire ; "
+               "une charge, compte 628, pour le membre).", "member", added=2),
+    ), 12),
+    Section("bridge", "Financements relais", "tbl_relais", (
+        Field("label", "Libellé", "text", "Facultatif : ce que le trésorier prévoit pour "
+               "passer les mois où la trésorerie manque (les subventions versées en "
+               "retard) ; un libellé unique par ligne, par exemple « Avance remboursable "
+               "France Active ». Ils sont tirés dans l'ordre du tableau, chaque mois, de ce "
+               "qui manque.", width=36),
+        Field("kind", "Type", "choice", "Prêt relais ou avance remboursable, découvert "
+               "autorisé, Dailly (la banque avance une part de la subvention d'un "
+               "financeur), avance sur subvention (le financeur verse en avance) ou avance "
+               "des membres (compte courant).", "bridge_kind", width=30),
+        Field("ceiling", "Plafond (€)", "number", "Le montant prêté au plus à un moment "
+               "donné."),
+        Field("annual_rate", "Taux annuel", "fraction", "Facultatif : taux d'intérêt "
+               "annuel (4,5 % : saisir 4,5 %), payé chaque mois sur l'encours ; vide : "
+               "0 % (une avance remboursable France Active est à 0 %)."),
+        Field("fee", "Frais (€)", "number", "Facultatif : frais de dossier, payés le mois "
+               "du premier tirage (compte 627)."),
+        Field("funder", "Financeur", "text", "Dailly et avance sur subvention : le "
+               "financeur dont la subvention est avancée (tableau « Financeurs ») ; prêt "
+               "relais : le financeur dont le versement le rembourse, s'il y en a un.",
+               "funder_name", width=30),
+        Field("advance_share", "Part avancée", "fraction", "Facultatif, Dailly et avance "
+               "sur subvention : part de ce que doit le financeur qui peut être avancée ; "
+               "vide : 80 % (Dailly), 100 % (avance du financeur)."),
+        Field("from", "À partir du mois", "integer", "Facultatif : premier mois où il peut "
+               "être tiré, compté depuis janvier de l'année 1 (13 = janvier de l'année 2) ; "
+               "vide : le mois de démarrage.", attribute="from_month"),
+        Field("repay", "Remboursement", "choice", "Facultatif : sur la trésorerie "
+               "disponible (dès qu'elle le permet), au versement du financeur (Dailly, "
+               "avance sur subvention, prêt relais adossé à une subvention) ou à une date ; "
+               "vide : selon le type.", "repay", width=28),
+        Field("repay_month", "Mois de remboursement", "integer", "Remboursement « À une "
+               "date » : le mois où tout est remboursé, compté depuis janvier de l'année 1."),
+        _member_field(),
+    ), 3, optional=True),
+    Section("scenario", "Scénarios", "tbl_scenarios", (
+        Field("name", "Scénario", "text", "Nom du scénario (par exemple « Prudent ») ; une "
+               "ligne par valeur remplacée, toutes les lignes d'un scénario portant son nom.",
+               width=36),
+        Field("path", "Clé", "text", "La valeur remplacée, comme dans un dossier finplan : "
+               "revenue[0].quantity (première recette), funder[Région (ESS)].cap_total, "
+               "project.start_month… (les listes sont numérotées à partir de 0)."),
+        Field("value", "Valeur", "scenario_value", "La nouvelle valeur : un nombre, une "
+               "valeur par année séparées par des points-virgules (35 ; 55 ; 70) ou un "
+               "texte."),
+    ), 5, optional=True),
+    Section("montecarlo.vary", "Monte Carlo : valeurs qui varient", "tbl_montecarlo", (
+        Field("path", "Clé", "text", "La valeur incertaine, comme dans un dossier finplan : "
+               "revenue[0].quantity, staff[0].fte, funder[Région (ESS)].cap_total… Elle est "
+               "multipliée par (1 + x) chaque année, x tiré au hasard selon la loi.",
+               width=36),
+        Field("dist", "Loi", "choice", "Uniforme (entre Bas et Haut), triangulaire (Bas, "
+               "Mode, Haut) ou normale (Écart-type, centrée sur 0, sans valeur négative).",
+               "dist", width=22),
+        Field("low", "Bas", "fraction", "Variation la plus basse (-30 % : saisir -30 %)."),
+        Field("mode", "Mode", "fraction", "Loi triangulaire : variation la plus probable "
+               "(0 % : la valeur du dossier)."),
+        Field("high", "Haut", "fraction", "Variation la plus haute (+10 % : saisir 10 %)."),
+        Field("sd", "Écart-type", "fraction", "Loi normale : écart-type de la variation "
+               "(10 % : saisir 10 %)."),
+    ), 5, optional=True),
+    Section("member", "Membres du collectif", "tbl_membres", (
+        Field("id", "Identifiant", "text", "Collectif seulement (une structure seule "
+               "laisse ce tableau vide) : nom court sans espace ni accent du membre, repris "
+               "dans la colonne « Membre » des autres tableaux (par exemple layon).",
+               width=36),
+        Field("name", "Nom", "text", "Nom de la structure membre.", width=30),
+        Field("siae", "Type de SIAE", "choice", "Facultatif : ACI, EI, AI, ETTI ou EITI.",
+               "contract"),
+        Field("mandataire", "Mandataire", "yes_no", "« oui » pour le seul membre qui "
+               "répond aux contrats pour le collectif et reverse aux autres leur part."),
+        Field("opening_cash", "Trésorerie de départ (€)", "number", "Trésorerie du membre "
+               "au démarrage (la « Trésorerie de départ » du bloc Projet reste vide dans un "
+               "collectif)."),
+        Field("approved_fte", "Postes agréés (ETP)", "number", "Facultatif : ETP "
+               "d'insertion agréés par l'État ; l'aide au poste du membre ne les dépasse "
+               "pas." + _PER_YEAR_NOTE, per_year=True),
+    ), 5, optional=True),
+    Section("contract.split", "Heures des contrats par membre", "tbl_heures_membres", (
+        Field("contract", "Contrat", "text", "Collectif seulement : l'identifiant d'un "
+               "contrat du tableau « Contrats en heures » ; une ligne par membre qui en "
+               "travaille des heures. Sans ligne, toutes les heures vont au mandataire.",
+               width=24),
+        Field("member", "Membre", "text", "L'identifiant du membre.", "member", width=24),
+        Field("share", "Part des heures", "fraction", "La part des heures du contrat "
+               "(20 % : saisir 20 %), les parts d'un contrat faisant 100 % ; ou bien, à la "
+               "place, les heures du membre."),
+        Field("hours", "Heures par an", "number", "À la place de la part : les heures du "
+               "membre chaque année (leur somme fait les heures du contrat)."
+               + _PER_YEAR_NOTE, per_year=True),
+    ), 5, optional=True),
+)
+SECTIONS_BY_KEY: Mapping[str, Section] = {item.key: item for item in SECTIONS}
+# Attributes of the case's dataclasses that are no value of the case but the engine's:
+# what a mandataire passes on to a member is paid on its contract's schedule
+# (finplan.model.members).
+DERIVED = {"expense": ("payments",)}
+
+
+def section(key: str) -> Section:
+    """The section of the case's list ``key``."""
+    return SECTIONS_BY_KEY[key]
+
+
+def case_keys(key: str) -> tuple[str, ...]:
+    """The keys a line of list ``key`` may have in a case file, ``member`` aside (the
+    owner of a collective's line, read before the line itself)."""
+    return tuple(field.key for field in section(key).fields
+                 if field.case and field.key != "member")
+
+
+def varying() -> dict[str, tuple[str, ...]]:
+    """The fields a Monte Carlo variation may name, by list."""
+    return {item.key: tuple(field.key for field in item.fields if field.varies)
+            for item in SECTIONS if any(field.varies for field in item.fields)}

@@ -1,0 +1,57 @@
+"""Issue 28: the case described once — each dataclass of the case has exactly the
+fields of its section in finplan.model.fields, and what is derived from the table
+(the workbook's columns, the keys validation accepts, what Monte Carlo may vary) is
+the table's."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import pytest
+
+from finplan.errors import CaseError
+from finplan.io.workbook_layout import TABLES_BY_KEY
+from finplan.model import case
+from finplan.model.fields import DERIVED, SECTIONS, case_keys, section
+from finplan.model.montecarlo import VARIABLE_FIELDS
+from finplan.model.validation import validate_case
+
+CLASSES = {"staff": case.Staff, "revenue": case.Revenue, "contract": case.Contract,
+           "expense": case.Expense, "investment": case.Investment, "loan": case.Loan,
+           "need": case.Need, "funder": case.Funder, "bridge": case.Bridge,
+           "member": case.Member, "montecarlo.vary": case.Variation}
+
+
+@pytest.mark.parametrize("key", sorted(CLASSES))
+def test_each_dataclass_has_its_sections_fields(key):
+    described = {field.attribute or field.key for field in section(key).fields if field.case}
+    assert {f.name for f in fields(CLASSES[key])} == described | set(DERIVED.get(key, ()))
+
+
+def test_the_workbook_tables_are_the_sections():
+    for item in SECTIONS:
+        spec = TABLES_BY_KEY[item.key]
+        assert (spec.title, spec.table_name, spec.min_rows) == (
+            item.title, item.table_name, item.min_rows)
+        assert spec.columns == tuple(field for field in item.fields if field.column)
+
+
+@pytest.mark.parametrize("key", ["staff", "revenue", "expense", "investment", "loan",
+                                 "funder", "bridge"])
+def test_validation_accepts_the_sections_keys_and_names_them(key):
+    """An unknown key is refused with the list of the section's keys."""
+    raw = {"format": "finplan/1",
+           "project": {"name": "x", "organisation": "y", "first_year": 2027},
+           key: [{"inconnu": 1}]}
+    with pytest.raises(CaseError) as caught:
+        validate_case(raw)
+    unknown = next(str(issue) for issue in caught.value.issues if "inconnu" in str(issue))
+    assert unknown.endswith(f"clés possibles : {', '.join(sorted(case_keys(key)))}.")
+
+
+def test_monte_carlo_varies_the_fields_marked_so():
+    marked = {item.key: tuple(field.key for field in item.fields if field.varies)
+              for item in SECTIONS}
+    assert {key: value for key, value in VARIABLE_FIELDS.items()
+            if key in marked} == {key: value for key, value in marked.items() if value}
+    assert VARIABLE_FIELDS["staff"] == ("fte", "monthly_gross", "employer_rate")
