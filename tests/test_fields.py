@@ -5,14 +5,15 @@ the table's."""
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import MISSING, fields
+from decimal import Decimal
 
 import pytest
 
 from finplan.errors import CaseError
 from finplan.io.workbook_layout import TABLES_BY_KEY
 from finplan.model import case
-from finplan.model.fields import DERIVED, SECTIONS, case_keys, section
+from finplan.model.fields import REQUIRED, SECTIONS, attributes, case_keys, section
 from finplan.model.montecarlo import VARIABLE_FIELDS
 from finplan.model.validation import validate_case
 
@@ -24,8 +25,28 @@ CLASSES = {"staff": case.Staff, "revenue": case.Revenue, "contract": case.Contra
 
 @pytest.mark.parametrize("key", sorted(CLASSES))
 def test_each_dataclass_has_its_sections_fields(key):
-    described = {field.attribute or field.key for field in section(key).fields if field.case}
-    assert {f.name for f in fields(CLASSES[key])} == described | set(DERIVED.get(key, ()))
+    """The dataclass of each list is made from its section: its attributes, types and
+    defaults are the table's (the fields the engine sets itself included)."""
+    described = [field for field in section(key).fields if field.case or field.internal]
+    made = {f.name: f for f in fields(CLASSES[key])}
+    assert set(made) == {field.attribute or field.key for field in described}
+    for field in described:
+        found = made[field.attribute or field.key]
+        assert found.type == field.type
+        assert (found.default is MISSING) == (field.default is REQUIRED)
+        if field.default is not REQUIRED:
+            assert found.default == field.default
+    assert [f.name for f in fields(CLASSES[key])] == [
+        field.attribute or field.key for field in attributes(key)]
+
+
+def test_a_line_is_built_as_before():
+    """Positional arguments keep their order: the fields without a default first."""
+    staff = case.Staff("CDDI", "insertion", Decimal(1), Decimal(1800), Decimal("0.13"))
+    assert (staff.role, staff.fte, staff.contract, staff.member) == (
+        "CDDI", Decimal(1), None, None)
+    assert case.Need("etude", "Étude").is_custom and not case.Need(
+        "operating", "Fonctionnement").is_custom
 
 
 def test_the_workbook_tables_are_the_sections():

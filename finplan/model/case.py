@@ -10,9 +10,11 @@ prorated where the spec says so) or a tuple of exactly ``years`` numbers
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 from decimal import Decimal
+from typing import Any
 
+from finplan.model.fields import REQUIRED, attributes
 from finplan.model.scenarios import Scenario
 
 __all__ = [
@@ -62,95 +64,45 @@ class Indexation:
     prices: Decimal = Decimal(0)
 
 
-@dataclass(frozen=True)
-class Staff:
-    """A staff line: ``fte`` a year, or the hours of a contract it works
-    (``hours_from``, a :class:`Contract` id) turned into FTE with ``hours_per_fte``
-    (None: the sourced figure of its ``contract`` type, :func:`finplan.rates.hours_per_fte`)."""
-
-    role: str
-    kind: str
-    fte: PerYear | None
-    monthly_gross: Decimal
-    employer_rate: Decimal
-    contract: str | None = None
-    start_month: int | None = None
-    hours_from: str | None = None
-    hours_per_fte: Decimal | None = None
-    member: str | None = None  # the member it belongs to (None: the mandataire)
+def _line_class(name: str, key: str, doc: str, base: type = object) -> type:
+    """The frozen dataclass of a line of list ``key``: its attributes, their types and
+    defaults are the section's in :mod:`finplan.model.fields` (the fields without a
+    default first, then the others, each in the table's order)."""
+    specs: list[Any] = []
+    for described in attributes(key):
+        attribute = described.attribute or described.key
+        if described.default is REQUIRED:
+            specs.append((attribute, described.type))
+        else:
+            specs.append((attribute, described.type, field(default=described.default)))
+    return make_dataclass(name, specs, bases=(base,), frozen=True,
+                          namespace={"__doc__": doc, "__module__": __name__})
 
 
-@dataclass(frozen=True)
-class Revenue:
-    """Own revenue: either ``amount`` or ``quantity`` × ``unit_price``."""
-
-    label: str
-    account: str = "706"
-    amount: PerYear | None = None
-    quantity: PerYear | None = None
-    unit_price: Decimal | None = None
-    monthly_profile: tuple[Decimal, ...] | None = None  # 12 weights, January first
-    member: str | None = None  # the member it belongs to (None: the mandataire)
-
-
-@dataclass(frozen=True)
-class Expense:
-    label: str
-    account: str
-    amount: PerYear
-    monthly_profile: tuple[Decimal, ...] | None = None  # 12 weights, January first
-    member: str | None = None  # the member it belongs to (None: the mandataire)
-    # when it is paid, as a funder's schedule (None: over the active months); set only
-    # by finplan.model.members for what a mandataire passes on to the members
-    payments: Payments | None = None
-
-
-@dataclass(frozen=True)
-class Contract:
-    """A contract sold in hours (spec §6): ``hours`` a year (one number: the same every
-    year) at ``hourly_price`` (year 1, indexed by ``prices``), or ``amount``, its value
-    each year as typed; own revenue on ``account``, paid by the ``client`` on the
-    ``payments`` schedule (as a funder's; None: all in March).  In a collective, its
-    hours go to the members by ``split`` (shares of the hours) or ``split_hours`` (each
-    member's hours, a year's total being ``hours``); neither: all to the mandataire."""
-
-    id: str
-    label: str
-    hours: PerYear
-    client: str | None = None
-    account: str = "706"
-    hourly_price: Decimal | None = None
-    amount: PerYear | None = None
-    payments: Payments | None = None
-    fee_rate: Decimal = Decimal(0)  # what the mandataire keeps of what it passes on
-    split: tuple[tuple[str, Decimal], ...] | None = None  # member id -> share of hours
-    split_hours: tuple[tuple[str, PerYear], ...] | None = None  # member id -> its hours
-
-
-@dataclass(frozen=True)
-class Investment:
-    label: str
-    amount: Decimal
-    life_years: Decimal
-    year: int = 1
-    month: int = 1
-    member: str | None = None  # the member it belongs to (None: the mandataire)
-
-
-@dataclass(frozen=True)
-class Loan:
-    label: str
-    principal: Decimal
-    annual_rate: Decimal
-    months: int
-    year: int = 1
-    month: int = 1
-    member: str | None = None  # the member it belongs to (None: the mandataire)
-
-
-@dataclass(frozen=True)
-class Bridge:
-    """A bridging facility (spec §3b) that lends the cash the monthly plan lacks.
+Staff = _line_class("Staff", "staff", """A staff line: ``fte`` a year, or the hours of a
+    contract it works (``hours_from``, a :class:`Contract` id) turned into FTE with
+    ``hours_per_fte`` (None: the sourced figure of its ``contract`` type,
+    :func:`finplan.rates.hours_per_fte`); ``member``: the member it belongs to (None:
+    the mandataire).""")
+Revenue = _line_class("Revenue", "revenue", """Own revenue: either ``amount`` or
+    ``quantity`` × ``unit_price``; ``monthly_profile``: 12 weights, January first.""")
+Expense = _line_class("Expense", "expense", """A charge: ``amount`` a year on ``account``;
+    ``payments``: when it is paid, as a funder's schedule (None: over the active months),
+    set only by :mod:`finplan.model.members` for what a mandataire passes on.""")
+Contract = _line_class("Contract", "contract", """A contract sold in hours (spec §6):
+    ``hours`` a year (one number: the same every year) at ``hourly_price`` (year 1,
+    indexed by ``prices``), or ``amount``, its value each year as typed; own revenue on
+    ``account``, paid by the ``client`` on the ``payments`` schedule (as a funder's;
+    None: all in March).  In a collective, its hours go to the members by ``split``
+    (shares of the hours) or ``split_hours`` (each member's hours, a year's total being
+    ``hours``); neither: all to the mandataire; ``fee_rate``: what the mandataire keeps
+    of what it passes on.""")
+Investment = _line_class("Investment", "investment", """A purchase, depreciated over
+    ``life_years`` from ``month`` of plan year ``year``.""")
+Loan = _line_class("Loan", "loan", """A loan of ``principal`` at ``annual_rate`` over
+    ``months``, received in ``month`` of plan year ``year``.""")
+Bridge = _line_class("Bridge", "bridge", """A bridging facility (spec §3b) that lends the
+    cash the monthly plan lacks.
 
     ``kind``: ``relais`` (a prêt relais, an avance remboursable), ``decouvert`` (an
     overdraft), ``dailly`` (the bank advances ``advance_share`` of ``funder``'s grant
@@ -158,40 +110,15 @@ class Bridge:
     it still owes) or ``membres`` (the members' current-account advance).  ``repay``:
     ``surplus`` (from the month-end cash above zero), ``funder`` (out of ``funder``'s
     payments) or ``date`` (in full in absolute month ``repay_month``, never drawn from
-    then on).  Months are absolute: 1 is January of the first plan year.
-    """
-
-    label: str
-    kind: str
-    ceiling: Decimal
-    annual_rate: Decimal = Decimal(0)
-    fee: Decimal = Decimal(0)
-    funder: str | None = None
-    advance_share: Decimal | None = None  # dailly 0.8, avance 1 when not given
-    from_month: int = 1  # the case file's ``from``
-    repay: str = "surplus"
-    repay_month: int | None = None
-    member: str | None = None  # the member it belongs to (None: the mandataire)
+    then on).  Months are absolute: 1 is January of the first plan year
+    (``from_month`` is the case file's ``from``).""")
 
 
-@dataclass(frozen=True)
-class Need:
-    """A need funders cover: ``operating``, ``investment`` or a custom one.
-
-    The built-in needs have no ``amount``: the engine derives it.  A custom need
-    either has an ``amount`` (a cost outside the accounts) or is *earmarked*: it
-    ``covers`` cost lines of the budget (``staff[<role>]``, ``expense[<label>]``),
-    ``share`` of them each year (None: all of them), and what its funders give is
-    taken off the operating need (spec §6, :mod:`finplan.model.needs`).
-    """
+class _NeedKinds:
+    """What a need is, by its id and what it covers."""
 
     id: str
-    label: str
-    amount: PerYear | None = None
-    max_public_share: Decimal | None = None
-    covers: tuple[str, ...] | None = None
-    share: PerYear | None = None
-    member: str | None = None  # the member it belongs to (None: the mandataire)
+    covers: tuple[str, ...] | None
 
     @property
     def is_custom(self) -> bool:
@@ -210,60 +137,28 @@ class Need:
         return self.id == "operating" or self.is_earmarked
 
 
-@dataclass(frozen=True)
-class Funder:
-    name: str
-    type: str
-    rule: str
-    line: str | None = None
-    finances: str = "operating"
-    amount: PerYear | None = None
-    rate: PerYear | None = None
-    weight: Decimal = Decimal(1)
-    amount_per_fte: PerYear | str | None = None
-    staff_kind: str | None = None
-    contract: str | None = None
-    cap: PerYear | None = None
-    cap_total: Decimal | None = None
-    priority: int = 100
-    payments: Payments | None = None  # None: the default schedule of its type and rule
-    member: str | None = None  # the member it belongs to (None: the mandataire)
-    # own funds: True when they come in as cash (an « apport »), not only reserves
-    # absorbing a deficit
-    brought_in: bool = False
-    paid_by: str | None = None  # a collective: the member that pays this contribution
+Need = _line_class("Need", "need", """A need funders cover: ``operating``, ``investment``
+    or a custom one.
 
-
-@dataclass(frozen=True)
-class Member:
-    """A structure of a collective (spec §6): its lines carry its ``id``; exactly one
-    is the ``mandataire``, which answers the contracts and passes on the members'
-    shares. ``approved_fte``: the insertion FTE the State approved, per year (caps its
-    per-FTE aids)."""
-
-    id: str
-    name: str
-    siae: str | None = None
-    mandataire: bool = False
-    opening_cash: Decimal = Decimal(0)
-    approved_fte: PerYear | None = None
-
-
-@dataclass(frozen=True)
-class Variation:
-    """One uncertain value of a Monte Carlo run: the value at ``path`` times ``1 + x``.
+    The built-in needs have no ``amount``: the engine derives it.  A custom need
+    either has an ``amount`` (a cost outside the accounts) or is *earmarked*: it
+    ``covers`` cost lines of the budget (``staff[<role>]``, ``expense[<label>]``),
+    ``share`` of them each year (None: all of them), and what its funders give is
+    taken off the operating need (spec §6, :mod:`finplan.model.needs`).""", _NeedKinds)
+Funder = _line_class("Funder", "funder", """A funder and its rule; ``payments``: None for
+    the default schedule of its type and rule; ``brought_in``: own funds that come in
+    as cash (an « apport »), not only reserves absorbing a deficit; ``paid_by``: in a
+    collective, the member that pays this contribution.""")
+Member = _line_class("Member", "member", """A structure of a collective (spec §6): its
+    lines carry its ``id``; exactly one is the ``mandataire``, which answers the
+    contracts and passes on the members' shares. ``approved_fte``: the insertion FTE
+    the State approved, per year (caps its per-FTE aids).""")
+Variation = _line_class("Variation", "montecarlo.vary", """One uncertain value of a Monte
+    Carlo run: the value at ``path`` times ``1 + x``.
 
     ``x`` follows ``dist``: ``uniform`` on [low, high], ``triangular`` (low, mode,
     high), or ``normal`` with mean 0 and standard deviation ``sd``, truncated so
-    that the value stays positive (``x >= -1``).
-    """
-
-    path: str
-    dist: str
-    low: Decimal | None = None
-    mode: Decimal | None = None
-    high: Decimal | None = None
-    sd: Decimal | None = None
+    that the value stays positive (``x >= -1``).""")
 
 
 @dataclass(frozen=True)

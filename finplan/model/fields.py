@@ -13,7 +13,7 @@ name (:func:`varying`) — and a test checks that each dataclass of
 several fields and the messages that say more than the table stay hand-written in
 :mod:`finplan.model.validation`.
 
->>> [field.key for field in section("expense").fields]
+>>> [field.key for field in section("expense").fields if field.column]
 ['label', 'account', 'amount', 'years', 'monthly_profile', 'member']
 >>> case_keys("expense")
 ('label', 'account', 'amount', 'monthly_profile')
@@ -24,9 +24,11 @@ several fields and the messages that say more than the table stay hand-written i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from decimal import Decimal
+from typing import Any, NamedTuple
 
-__all__ = ["DERIVED", "Field", "Section", "SECTIONS", "section", "case_keys", "varying"]
+__all__ = ["REQUIRED", "Field", "Section", "SECTIONS", "attributes", "section", "case_keys",
+           "varying"]
 
 
 class Field(NamedTuple):
@@ -57,6 +59,19 @@ class Field(NamedTuple):
     case: bool = True  # a key of the case file (False: a workbook column only)
     column: bool = True  # a column of the section's workbook table (False: elsewhere)
     attribute: str | None = None  # its name in the case's dataclass, when not its key
+    type: str = "str | None"  # its annotation in the case's dataclass
+    default: Any = None  # its value when absent (REQUIRED: it must be given)
+    internal: bool = False  # an attribute the engine sets, never a value of the case
+
+
+class _Required:
+    """The default of a field that has none: a value of the case must give it."""
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
 
 
 class Section(NamedTuple):
@@ -101,285 +116,330 @@ def _member_field() -> Field:
 SECTIONS: tuple[Section, ...] = (
     Section("staff", "Personnel", "tbl_personnel", (
         Field("role", "Poste", "text", "Intitulé du poste ou du groupe de postes.",
-               width=36),
+              width=36, type="str", default=REQUIRED),
         Field("kind", "Catégorie", "choice", "Insertion (salariés en parcours), "
-               "encadrement ou support (direction, administration).", "kind", width=22),
+              "encadrement ou support (direction, administration).", "kind", width=22,
+              type="str", default=REQUIRED),
         Field("contract", "Contrat IAE", "choice", "Pour le personnel en insertion "
-               "seulement : ACI, EI, AI, ETTI ou EITI.", "contract"),
+              "seulement : ACI, EI, AI, ETTI ou EITI.", "contract"),
         Field("fte", "ETP", "number", "Équivalents temps plein (5 postes à 26 h sur "
-               "35 h = 3,7 ETP)." + _PER_YEAR_NOTE, per_year=True, varies=True),
+              "35 h = 3,7 ETP)." + _PER_YEAR_NOTE, per_year=True, varies=True,
+              type="PerYear | None", default=REQUIRED),
         Field("monthly_gross", "Salaire brut mensuel (€)", "number",
-               "Salaire brut mensuel d'un ETP en année 1 (indexé ensuite).", varies=True),
+              "Salaire brut mensuel d'un ETP en année 1 (indexé ensuite).", varies=True,
+              type="Decimal", default=REQUIRED),
         Field("employer_rate", "Taux de charges patronales", "fraction",
-               "Charges patronales en part du brut (13 % : saisir 13 %).", varies=True),
+              "Charges patronales en part du brut (13 % : saisir 13 %).", varies=True,
+              type="Decimal", default=REQUIRED),
         Field("start_month", "Mois d'embauche", "integer", "Facultatif : mois de "
-               "l'année 1 où le poste commence (1 à 12)."),
+              "l'année 1 où le poste commence (1 à 12).", type="int | None"),
         Field("hours_from", "Contrat en heures", "text", "Facultatif, au lieu des ETP : "
-               "l'identifiant d'un contrat du tableau « Contrats en heures » dont ce "
-               "personnel travaille les heures ; ses ETP-années valent alors les heures du "
-               "contrat divisées par les heures d'un ETP. Laissez alors les ETP vides.",
-               added=1),
+              "l'identifiant d'un contrat du tableau « Contrats en heures » dont ce "
+              "personnel travaille les heures ; ses ETP-années valent alors les heures du "
+              "contrat divisées par les heures d'un ETP. Laissez alors les ETP vides.",
+              added=1),
         Field("hours_per_fte", "Heures par ETP", "number", "Facultatif, avec « Contrat en "
-               "heures » : heures d'un ETP. Vide : le chiffre sourcé du contrat IAE (ACI "
-               "1 820 h, ETTI 1 607 h, EITI 1 505 h ; 1 607 h, la durée légale, pour AI et EI "
-               "faute de chiffre de la DGEFP).", added=1),
+              "heures » : heures d'un ETP. Vide : le chiffre sourcé du contrat IAE (ACI "
+              "1 820 h, ETTI 1 607 h, EITI 1 505 h ; 1 607 h, la durée légale, pour AI et EI "
+              "faute de chiffre de la DGEFP).", added=1, type="Decimal | None"),
         _member_field(),
     ), 12),
     Section("revenue", "Recettes propres", "tbl_recettes", (
-        Field("label", "Libellé", "text", "Nature de la recette.", width=36),
+        Field("label", "Libellé", "text", "Nature de la recette.", width=36,
+              type="str", default=REQUIRED),
         Field("account", "Compte", "account", "Compte de produits à 3 chiffres "
-               "(706 prestations, 707 ventes, 756 cotisations, 758 dons…)."),
+              "(706 prestations, 707 ventes, 756 cotisations, 758 dons…).",
+              type="str", default="706"),
         Field("amount", "Montant par an (€)", "number", "Soit un montant répété chaque "
-               "année (proratisé en année 1 et indexé ensuite), soit une quantité et un prix."
-               + _PER_YEAR_NOTE + " Une recette d'une seule fois : indiquez aussi son "
-               "année dans « Année(s) ».",
-               per_year=True, former="Montant annuel (€)", once_allowed=True, varies=True),
+              "année (proratisé en année 1 et indexé ensuite), soit une quantité et un prix."
+              + _PER_YEAR_NOTE + " Une recette d'une seule fois : indiquez aussi son "
+              "année dans « Année(s) ».",
+              per_year=True, former="Montant annuel (€)", once_allowed=True, varies=True,
+              type="PerYear | None"),
         _once_field(),
         Field("quantity", "Quantité", "number", "Quantité vendue par an (jamais "
-               "proratisée)." + _PER_YEAR_NOTE, per_year=True, varies=True),
+              "proratisée)." + _PER_YEAR_NOTE, per_year=True, varies=True, type="PerYear | None"),
         Field("unit_price", "Prix unitaire (€)", "number", "Prix unitaire en année 1 "
-               "(indexé ensuite).", varies=True),
-        Field("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24),
+              "(indexé ensuite).", varies=True, type="Decimal | None"),
+        Field("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24,
+              type="tuple[Decimal, ...] | None"),
         _member_field(),
     ), 8),
     Section("contract", "Contrats en heures", "tbl_contrats", (
         Field("id", "Identifiant", "text", "Nom court sans espace ni accent, repris dans la "
-               "colonne « Contrat en heures » du personnel (par exemple releve).", width=36),
-        Field("label", "Libellé", "text", "Nature de la prestation vendue."),
+              "colonne « Contrat en heures » du personnel (par exemple releve).", width=36,
+              type="str", default=REQUIRED),
+        Field("label", "Libellé", "text", "Nature de la prestation vendue.",
+              type="str", default=REQUIRED),
         Field("client", "Client", "text", "Facultatif : le client qui paie les heures."),
         Field("account", "Compte", "account", "Compte de produits à 3 chiffres (706 "
-               "prestations de services par défaut)."),
+              "prestations de services par défaut).", type="str", default="706"),
         Field("hours", "Heures par an", "number", "Heures vendues chaque année (jamais "
-               "proratisées)." + _PER_YEAR_NOTE, per_year=True),
+              "proratisées)." + _PER_YEAR_NOTE, per_year=True, type="PerYear", default=REQUIRED),
         Field("hourly_price", "Prix de l'heure (€)", "number", "Prix d'une heure en année 1 "
-               "(indexé ensuite sur les prix). Ou bien, à la place, le montant par an."),
+              "(indexé ensuite sur les prix). Ou bien, à la place, le montant par an.",
+              type="Decimal | None"),
         Field("amount", "Montant par an (€)", "number", "À la place du prix de l'heure : "
-               "le montant du contrat chaque année, pris tel quel." + _PER_YEAR_NOTE,
-               per_year=True),
+              "le montant du contrat chaque année, pris tel quel." + _PER_YEAR_NOTE,
+              per_year=True, type="PerYear | None"),
         Field("payments", "Versements", "payments", "Facultatif : quand le client paie "
-               "chaque année, par exemple « 50 % mois 6 ; 50 % mois 14 » (mois compté "
-               "depuis janvier de l'année des heures ; 13 = janvier de l'année suivante). "
-               "Vide : tout en mars.", width=28),
+              "chaque année, par exemple « 50 % mois 6 ; 50 % mois 14 » (mois compté "
+              "depuis janvier de l'année des heures ; 13 = janvier de l'année suivante). "
+              "Vide : tout en mars.", width=28, type="Payments | None"),
         Field("fee_rate", "Frais de coordination", "fraction", "Collectif seulement : "
-               "part que le mandataire garde sur ce qu'il reverse aux autres membres (5 % : "
-               "saisir 5 %) ; vide : 0.", added=2),
+              "part que le mandataire garde sur ce qu'il reverse aux autres membres (5 % : "
+              "saisir 5 %) ; vide : 0.", added=2, type="Decimal", default=Decimal(0)),
         # a collective's shares of the hours: typed in « Heures des contrats par membre »
         Field("split", "Part des heures", "split", "Collectif seulement : la part des "
-              "heures du contrat que travaille chaque membre.", column=False),
+              "heures du contrat que travaille chaque membre.", column=False,
+              type="tuple[tuple[str, Decimal], ...] | None"),
         Field("split_hours", "Heures par an", "split", "Collectif seulement : les heures "
-              "du contrat que travaille chaque membre, chaque année.", column=False),
+              "du contrat que travaille chaque membre, chaque année.", column=False,
+              type="tuple[tuple[str, PerYear], ...] | None"),
     ), 3, optional=True),
     Section("expense", "Charges", "tbl_charges", (
-        Field("label", "Libellé", "text", "Nature de la charge.", width=36),
+        Field("label", "Libellé", "text", "Nature de la charge.", width=36,
+              type="str", default=REQUIRED),
         Field("account", "Compte", "account", "Compte de charges à 3 chiffres (606 "
-               "énergie, 613 loyers, 616 assurances, 622 honoraires…) ; les salaires, "
-               "intérêts et amortissements sont calculés par finplan."),
+              "énergie, 613 loyers, 616 assurances, 622 honoraires…) ; les salaires, "
+              "intérêts et amortissements sont calculés par finplan.",
+              type="str", default=REQUIRED),
         Field("amount", "Montant par an (€)", "number", "Montant répété chaque année "
-               "(proratisé en année 1 et indexé ensuite)." + _PER_YEAR_NOTE + _ONCE_NOTE,
-               per_year=True, former="Montant annuel (€)", once_allowed=True, varies=True),
+              "(proratisé en année 1 et indexé ensuite)." + _PER_YEAR_NOTE + _ONCE_NOTE,
+              per_year=True, former="Montant annuel (€)", once_allowed=True, varies=True,
+              type="PerYear", default=REQUIRED),
         _once_field(),
-        Field("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24),
+        Field("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24,
+              type="tuple[Decimal, ...] | None"),
         _member_field(),
+        # when it is paid, as a funder's schedule (None: over the active months): set
+        # only by finplan.model.members for what a mandataire passes on to a member
+        Field("payments", "Versements", "payments", "", type="Payments | None",
+              case=False, column=False, internal=True),
     ), 15),
     Section("investment", "Investissements", "tbl_investissements", (
-        Field("label", "Libellé", "text", "Bien acheté.", width=36),
-        Field("amount", "Montant (€)", "number", "Prix d'achat.", varies=True),
-        Field("year", "Année d'achat", "integer", "Année du plan (1 à 5) ; 1 par défaut."),
+        Field("label", "Libellé", "text", "Bien acheté.", width=36, type="str", default=REQUIRED),
+        Field("amount", "Montant (€)", "number", "Prix d'achat.", varies=True,
+              type="Decimal", default=REQUIRED),
+        Field("year", "Année d'achat", "integer", "Année du plan (1 à 5) ; 1 par défaut.",
+              type="int", default=1),
         Field("month", "Mois d'achat", "integer", "Mois d'achat (1 à 12) ; par défaut le "
-               "mois de démarrage en année 1, janvier ensuite."),
+              "mois de démarrage en année 1, janvier ensuite.", type="int", default=1),
         Field("life_years", "Durée d'amortissement (ans)", "number",
-               "Durée d'amortissement linéaire, en années."),
+              "Durée d'amortissement linéaire, en années.", type="Decimal", default=REQUIRED),
         _member_field(),
     ), 8),
     Section("loan", "Emprunts", "tbl_emprunts", (
-        Field("label", "Libellé", "text", "Prêteur et nature du prêt.", width=36),
-        Field("principal", "Capital (€)", "number", "Montant emprunté.", varies=True),
+        Field("label", "Libellé", "text", "Prêteur et nature du prêt.", width=36,
+              type="str", default=REQUIRED),
+        Field("principal", "Capital (€)", "number", "Montant emprunté.", varies=True,
+              type="Decimal", default=REQUIRED),
         Field("annual_rate", "Taux annuel", "fraction", "Taux nominal annuel (3,8 % : "
-               "saisir 3,8 %).", varies=True),
-        Field("months", "Durée (mois)", "integer", "Durée de remboursement en mois."),
+              "saisir 3,8 %).", varies=True, type="Decimal", default=REQUIRED),
+        Field("months", "Durée (mois)", "integer", "Durée de remboursement en mois.",
+              type="int", default=REQUIRED),
         Field("year", "Année de versement", "integer", "Année du plan où les fonds sont "
-               "reçus ; 1 par défaut."),
+              "reçus ; 1 par défaut.", type="int", default=1),
         Field("month", "Mois de versement", "integer", "Mois où les fonds sont reçus ; "
-               "les mensualités commencent le mois suivant."),
+              "les mensualités commencent le mois suivant.", type="int", default=1),
         _member_field(),
     ), 5),
     Section("need", "Besoins particuliers", "tbl_besoins", (
         Field("id", "Identifiant", "text", "Nom court sans espace ni accent, repris dans "
-               "la colonne « Finance » des financeurs (par exemple etude).", width=36),
-        Field("label", "Libellé", "text", "Description du besoin."),
+              "la colonne « Finance » des financeurs (par exemple etude).", width=36,
+              type="str", default=REQUIRED),
+        Field("label", "Libellé", "text", "Description du besoin.", type="str", default=REQUIRED),
         Field("amount", "Montant par an (€)", "number", "Montant du besoin, répété chaque "
-               "année (jamais indexé)." + _PER_YEAR_NOTE + " Un besoin d'une seule fois "
-               "(une étude) : son montant l'année où il a lieu, 0 les autres (« 8000 ; 0 ; "
-               "0 »).",
-               per_year=True, former="Montant (€)", once_allowed=True, varies=True),
+              "année (jamais indexé)." + _PER_YEAR_NOTE + " Un besoin d'une seule fois "
+              "(une étude) : son montant l'année où il a lieu, 0 les autres (« 8000 ; 0 ; "
+              "0 »).",
+              per_year=True, former="Montant (€)", once_allowed=True, varies=True,
+              type="PerYear | None"),
         Field("max_public_share", "Part publique max.", "fraction", "Facultatif : plafond "
-               "des aides publiques en part de ce besoin."),
+              "des aides publiques en part de ce besoin.", type="Decimal | None"),
         Field("covers", "Lignes financées", "lines", "Pour un besoin affecté à des lignes "
-               "de votre budget (un poste, une charge) au lieu d'un montant : l'intitulé "
-               "du poste (tableau « Personnel ») ou le libellé de la charge (tableau "
-               "« Charges »), plusieurs séparés par des points-virgules (par exemple « "
-               "Coordinatrice ; Déplacements »). Laissez alors le montant vide : le besoin "
-               "vaut le coût de ces lignes (salaires bruts et charges patronales pour un "
-               "poste), ce que ses financeurs versent est déduit du besoin de "
-               "fonctionnement, et ce qu'ils ne couvrent pas y reste.", width=30,
-               added=1),
+              "de votre budget (un poste, une charge) au lieu d'un montant : l'intitulé "
+              "du poste (tableau « Personnel ») ou le libellé de la charge (tableau "
+              "« Charges »), plusieurs séparés par des points-virgules (par exemple « "
+              "Coordinatrice ; Déplacements »). Laissez alors le montant vide : le besoin "
+              "vaut le coût de ces lignes (salaires bruts et charges patronales pour un "
+              "poste), ce que ses financeurs versent est déduit du besoin de "
+              "fonctionnement, et ce qu'ils ne couvrent pas y reste.", width=30,
+              added=1, type="tuple[str, ...] | None"),
         Field("share", "Part financée", "fraction", "Facultatif, avec « Lignes "
-               "financées » : part du coût de ces lignes que couvre le besoin (50 % : saisir "
-               "50 %) ; vide : 100 %." + _PER_YEAR_NOTE, per_year=True, added=1),
+              "financées » : part du coût de ces lignes que couvre le besoin (50 % : saisir "
+              "50 %) ; vide : 100 %." + _PER_YEAR_NOTE, per_year=True, added=1,
+              type="PerYear | None"),
         _member_field(),
     ), 5),
     Section("funder", "Financeurs", "tbl_financeurs", (
         Field("name", "Financeur", "text", "Nom du financeur, unique (par exemple "
-               "« Région (investissement) »).", width=36),
+              "« Région (investissement) »).", width=36, type="str", default=REQUIRED),
         Field("type", "Type", "choice", "Public, privé ou fonds propres de la structure.",
-               "type"),
+              "type", type="str", default=REQUIRED),
         Field("line", "Ligne du Cerfa", "choice", "Sous-ligne 74 du Cerfa 12156 pour un "
-               "financeur public ; « Aides privées » pour un privé ; vide pour les fonds "
-               "propres.", "line", width=22),
+              "financeur public ; « Aides privées » pour un privé ; vide pour les fonds "
+              "propres.", "line", width=22),
         Field("finances", "Finance", "choice", "Le besoin financé : fonctionnement, "
-               "investissement ou l'identifiant d'un besoin particulier.", "finances"),
+              "investissement ou l'identifiant d'un besoin particulier.", "finances",
+              type="str", default="operating"),
         Field("rule", "Règle", "choice", "Montant fixe, taux du coût, part au prorata des "
-               "poids, montant par ETP ou solde.", "rule", width=22),
+              "poids, montant par ETP ou solde.", "rule", width=22, type="str", default=REQUIRED),
         Field("amount", "Montant fixe par an (€)", "number", "Règle « Montant fixe » : "
-               "montant versé chaque année." + _PER_YEAR_NOTE + " Une aide d'une seule fois : "
-               "son montant l'année où elle est versée, 0 les autres (« 5000 ; 0 ; 0 »).",
-               per_year=True, former="Montant fixe (€)", varies=True),
+              "montant versé chaque année." + _PER_YEAR_NOTE + " Une aide d'une seule fois : "
+              "son montant l'année où elle est versée, 0 les autres (« 5000 ; 0 ; 0 »).",
+              per_year=True, former="Montant fixe (€)", varies=True, type="PerYear | None"),
         Field("rate", "Taux du coût", "fraction", "Règle « Taux du coût » : part du coût "
-               "brut (charges, investissements ou besoin particulier)." + _PER_YEAR_NOTE,
-               per_year=True, varies=True),
-        Field("weight", "Poids", "number", "Règle « Part » : poids relatif (1 par défaut)."),
+              "brut (charges, investissements ou besoin particulier)." + _PER_YEAR_NOTE,
+              per_year=True, varies=True, type="PerYear | None"),
+        Field("weight", "Poids", "number", "Règle « Part » : poids relatif (1 par défaut).",
+              type="Decimal", default=Decimal(1)),
         Field("amount_per_fte", "Montant par ETP", "code_or_number", "Règle « Par ETP » : "
-               "montant annuel pour un ETP, ou ACI, EI, AI, ETTI, EITI pour le barème de "
-               "l'aide au poste." + _PER_YEAR_NOTE, per_year=True, varies=True),
+              "montant annuel pour un ETP, ou ACI, EI, AI, ETTI, EITI pour le barème de "
+              "l'aide au poste." + _PER_YEAR_NOTE, per_year=True, varies=True,
+              type="PerYear | str | None"),
         Field("staff_kind", "Catégorie de personnel", "choice", "Règle « Par ETP » : "
-               "catégorie des postes comptés.", "kind", width=22),
+              "catégorie des postes comptés.", "kind", width=22),
         Field("contract", "Contrat", "choice", "Règle « Par ETP » : facultatif, contrat "
-               "des postes comptés.", "contract"),
+              "des postes comptés.", "contract"),
         Field("cap", "Plafond annuel (€)", "number", "Facultatif : montant maximal par an."
-               + _PER_YEAR_NOTE, per_year=True, varies=True),
+              + _PER_YEAR_NOTE, per_year=True, varies=True, type="PerYear | None"),
         Field("cap_total", "Plafond total (€)", "number", "Facultatif : montant maximal "
-               "sur toute la durée du plan.", varies=True),
+              "sur toute la durée du plan.", varies=True, type="Decimal | None"),
         Field("priority", "Priorité", "integer", "Ordre de passage : le plus petit passe "
-               "en premier (100 par défaut)."),
+              "en premier (100 par défaut).", type="int", default=100),
         Field("payments", "Versements", "payments", "Facultatif : calendrier de versement "
-               "de chaque année, par exemple « 60 % mois 4 ; 40 % mois 16 » (mois compté "
-               "depuis janvier de l'année financée ; 13 = janvier de l'année suivante). "
-               "Vide : 60 % en avril et 40 % en avril suivant (public), 100 % en mars "
-               "(privé), en janvier (fonds propres), chaque mois d'activité (par ETP).",
-               width=28),
+              "de chaque année, par exemple « 60 % mois 4 ; 40 % mois 16 » (mois compté "
+              "depuis janvier de l'année financée ; 13 = janvier de l'année suivante). "
+              "Vide : 60 % en avril et 40 % en avril suivant (public), 100 % en mars "
+              "(privé), en janvier (fonds propres), chaque mois d'activité (par ETP).",
+              width=28, type="Payments | None"),
         Field("brought_in", "Apport en trésorerie", "yes_no", "Fonds propres seulement : "
-               "« oui » si cet argent entre vraiment en trésorerie (un apport de la "
-               "fédération, une levée de fonds propres), versé selon son calendrier et "
-               "compté en ressource du plan de financement ; vide : des réserves déjà dans "
-               "la trésorerie de départ, qui absorbent le déficit.", added=1),
+              "« oui » si cet argent entre vraiment en trésorerie (un apport de la "
+              "fédération, une levée de fonds propres), versé selon son calendrier et "
+              "compté en ressource du plan de financement ; vide : des réserves déjà dans "
+              "la trésorerie de départ, qui absorbent le déficit.", added=1,
+              type="bool", default=False),
         _member_field(),
         Field("paid_by", "Versé par le membre", "text", "Collectif seulement, pour un "
-               "financeur privé d'un besoin du mandataire : l'identifiant du membre qui "
-               "verse cette contribution (une cotisation, compte 756, pour le mandataire ; "
-               "une charge, compte 628, pour le membre).", "member", added=2),
+              "financeur privé d'un besoin du mandataire : l'identifiant du membre qui "
+              "verse cette contribution (une cotisation, compte 756, pour le mandataire ; "
+              "une charge, compte 628, pour le membre).", "member", added=2),
     ), 12),
     Section("bridge", "Financements relais", "tbl_relais", (
         Field("label", "Libellé", "text", "Facultatif : ce que le trésorier prévoit pour "
-               "passer les mois où la trésorerie manque (les subventions versées en "
-               "retard) ; un libellé unique par ligne, par exemple « Avance remboursable "
-               "France Active ». Ils sont tirés dans l'ordre du tableau, chaque mois, de ce "
-               "qui manque.", width=36),
+              "passer les mois où la trésorerie manque (les subventions versées en "
+              "retard) ; un libellé unique par ligne, par exemple « Avance remboursable "
+              "France Active ». Ils sont tirés dans l'ordre du tableau, chaque mois, de ce "
+              "qui manque.", width=36, type="str", default=REQUIRED),
         Field("kind", "Type", "choice", "Prêt relais ou avance remboursable, découvert "
-               "autorisé, Dailly (la banque avance une part de la subvention d'un "
-               "financeur), avance sur subvention (le financeur verse en avance) ou avance "
-               "des membres (compte courant).", "bridge_kind", width=30),
+              "autorisé, Dailly (la banque avance une part de la subvention d'un "
+              "financeur), avance sur subvention (le financeur verse en avance) ou avance "
+              "des membres (compte courant).", "bridge_kind", width=30,
+              type="str", default=REQUIRED),
         Field("ceiling", "Plafond (€)", "number", "Le montant prêté au plus à un moment "
-               "donné."),
+              "donné.", type="Decimal", default=REQUIRED),
         Field("annual_rate", "Taux annuel", "fraction", "Facultatif : taux d'intérêt "
-               "annuel (4,5 % : saisir 4,5 %), payé chaque mois sur l'encours ; vide : "
-               "0 % (une avance remboursable France Active est à 0 %)."),
+              "annuel (4,5 % : saisir 4,5 %), payé chaque mois sur l'encours ; vide : "
+              "0 % (une avance remboursable France Active est à 0 %).",
+              type="Decimal", default=Decimal(0)),
         Field("fee", "Frais (€)", "number", "Facultatif : frais de dossier, payés le mois "
-               "du premier tirage (compte 627)."),
+              "du premier tirage (compte 627).", type="Decimal", default=Decimal(0)),
         Field("funder", "Financeur", "text", "Dailly et avance sur subvention : le "
-               "financeur dont la subvention est avancée (tableau « Financeurs ») ; prêt "
-               "relais : le financeur dont le versement le rembourse, s'il y en a un.",
-               "funder_name", width=30),
+              "financeur dont la subvention est avancée (tableau « Financeurs ») ; prêt "
+              "relais : le financeur dont le versement le rembourse, s'il y en a un.",
+              "funder_name", width=30),
         Field("advance_share", "Part avancée", "fraction", "Facultatif, Dailly et avance "
-               "sur subvention : part de ce que doit le financeur qui peut être avancée ; "
-               "vide : 80 % (Dailly), 100 % (avance du financeur)."),
+              "sur subvention : part de ce que doit le financeur qui peut être avancée ; "
+              "vide : 80 % (Dailly), 100 % (avance du financeur).", type="Decimal | None"),
         Field("from", "À partir du mois", "integer", "Facultatif : premier mois où il peut "
-               "être tiré, compté depuis janvier de l'année 1 (13 = janvier de l'année 2) ; "
-               "vide : le mois de démarrage.", attribute="from_month"),
+              "être tiré, compté depuis janvier de l'année 1 (13 = janvier de l'année 2) ; "
+              "vide : le mois de démarrage.", attribute="from_month", type="int", default=1),
         Field("repay", "Remboursement", "choice", "Facultatif : sur la trésorerie "
-               "disponible (dès qu'elle le permet), au versement du financeur (Dailly, "
-               "avance sur subvention, prêt relais adossé à une subvention) ou à une date ; "
-               "vide : selon le type.", "repay", width=28),
+              "disponible (dès qu'elle le permet), au versement du financeur (Dailly, "
+              "avance sur subvention, prêt relais adossé à une subvention) ou à une date ; "
+              "vide : selon le type.", "repay", width=28, type="str", default="surplus"),
         Field("repay_month", "Mois de remboursement", "integer", "Remboursement « À une "
-               "date » : le mois où tout est remboursé, compté depuis janvier de l'année 1."),
+              "date » : le mois où tout est remboursé, compté depuis janvier de l'année 1.",
+              type="int | None"),
         _member_field(),
     ), 3, optional=True),
     Section("scenario", "Scénarios", "tbl_scenarios", (
         Field("name", "Scénario", "text", "Nom du scénario (par exemple « Prudent ») ; une "
-               "ligne par valeur remplacée, toutes les lignes d'un scénario portant son nom.",
-               width=36),
+              "ligne par valeur remplacée, toutes les lignes d'un scénario portant son nom.",
+              width=36),
         Field("path", "Clé", "text", "La valeur remplacée, comme dans un dossier finplan : "
-               "revenue[0].quantity (première recette), funder[Région (ESS)].cap_total, "
-               "project.start_month… (les listes sont numérotées à partir de 0)."),
+              "revenue[0].quantity (première recette), funder[Région (ESS)].cap_total, "
+              "project.start_month… (les listes sont numérotées à partir de 0)."),
         Field("value", "Valeur", "scenario_value", "La nouvelle valeur : un nombre, une "
-               "valeur par année séparées par des points-virgules (35 ; 55 ; 70) ou un "
-               "texte."),
+              "valeur par année séparées par des points-virgules (35 ; 55 ; 70) ou un "
+              "texte."),
     ), 5, optional=True),
     Section("montecarlo.vary", "Monte Carlo : valeurs qui varient", "tbl_montecarlo", (
         Field("path", "Clé", "text", "La valeur incertaine, comme dans un dossier finplan : "
-               "revenue[0].quantity, staff[0].fte, funder[Région (ESS)].cap_total… Elle est "
-               "multipliée par (1 + x) chaque année, x tiré au hasard selon la loi.",
-               width=36),
+              "revenue[0].quantity, staff[0].fte, funder[Région (ESS)].cap_total… Elle est "
+              "multipliée par (1 + x) chaque année, x tiré au hasard selon la loi.",
+              width=36, type="str", default=REQUIRED),
         Field("dist", "Loi", "choice", "Uniforme (entre Bas et Haut), triangulaire (Bas, "
-               "Mode, Haut) ou normale (Écart-type, centrée sur 0, sans valeur négative).",
-               "dist", width=22),
-        Field("low", "Bas", "fraction", "Variation la plus basse (-30 % : saisir -30 %)."),
+              "Mode, Haut) ou normale (Écart-type, centrée sur 0, sans valeur négative).",
+              "dist", width=22, type="str", default=REQUIRED),
+        Field("low", "Bas", "fraction", "Variation la plus basse (-30 % : saisir -30 %).",
+              type="Decimal | None"),
         Field("mode", "Mode", "fraction", "Loi triangulaire : variation la plus probable "
-               "(0 % : la valeur du dossier)."),
-        Field("high", "Haut", "fraction", "Variation la plus haute (+10 % : saisir 10 %)."),
+              "(0 % : la valeur du dossier).", type="Decimal | None"),
+        Field("high", "Haut", "fraction", "Variation la plus haute (+10 % : saisir 10 %).",
+              type="Decimal | None"),
         Field("sd", "Écart-type", "fraction", "Loi normale : écart-type de la variation "
-               "(10 % : saisir 10 %)."),
+              "(10 % : saisir 10 %).", type="Decimal | None"),
     ), 5, optional=True),
     Section("member", "Membres du collectif", "tbl_membres", (
         Field("id", "Identifiant", "text", "Collectif seulement (une structure seule "
-               "laisse ce tableau vide) : nom court sans espace ni accent du membre, repris "
-               "dans la colonne « Membre » des autres tableaux (par exemple layon).",
-               width=36),
-        Field("name", "Nom", "text", "Nom de la structure membre.", width=30),
+              "laisse ce tableau vide) : nom court sans espace ni accent du membre, repris "
+              "dans la colonne « Membre » des autres tableaux (par exemple layon).",
+              width=36, type="str", default=REQUIRED),
+        Field("name", "Nom", "text", "Nom de la structure membre.", width=30,
+              type="str", default=REQUIRED),
         Field("siae", "Type de SIAE", "choice", "Facultatif : ACI, EI, AI, ETTI ou EITI.",
-               "contract"),
+              "contract"),
         Field("mandataire", "Mandataire", "yes_no", "« oui » pour le seul membre qui "
-               "répond aux contrats pour le collectif et reverse aux autres leur part."),
+              "répond aux contrats pour le collectif et reverse aux autres leur part.",
+              type="bool", default=False),
         Field("opening_cash", "Trésorerie de départ (€)", "number", "Trésorerie du membre "
-               "au démarrage (la « Trésorerie de départ » du bloc Projet reste vide dans un "
-               "collectif)."),
+              "au démarrage (la « Trésorerie de départ » du bloc Projet reste vide dans un "
+              "collectif).", type="Decimal", default=Decimal(0)),
         Field("approved_fte", "Postes agréés (ETP)", "number", "Facultatif : ETP "
-               "d'insertion agréés par l'État ; l'aide au poste du membre ne les dépasse "
-               "pas." + _PER_YEAR_NOTE, per_year=True),
+              "d'insertion agréés par l'État ; l'aide au poste du membre ne les dépasse "
+              "pas." + _PER_YEAR_NOTE, per_year=True, type="PerYear | None"),
     ), 5, optional=True),
     Section("contract.split", "Heures des contrats par membre", "tbl_heures_membres", (
         Field("contract", "Contrat", "text", "Collectif seulement : l'identifiant d'un "
-               "contrat du tableau « Contrats en heures » ; une ligne par membre qui en "
-               "travaille des heures. Sans ligne, toutes les heures vont au mandataire.",
-               width=24),
+              "contrat du tableau « Contrats en heures » ; une ligne par membre qui en "
+              "travaille des heures. Sans ligne, toutes les heures vont au mandataire.",
+              width=24),
         Field("member", "Membre", "text", "L'identifiant du membre.", "member", width=24),
         Field("share", "Part des heures", "fraction", "La part des heures du contrat "
-               "(20 % : saisir 20 %), les parts d'un contrat faisant 100 % ; ou bien, à la "
-               "place, les heures du membre."),
+              "(20 % : saisir 20 %), les parts d'un contrat faisant 100 % ; ou bien, à la "
+              "place, les heures du membre."),
         Field("hours", "Heures par an", "number", "À la place de la part : les heures du "
-               "membre chaque année (leur somme fait les heures du contrat)."
-               + _PER_YEAR_NOTE, per_year=True),
+              "membre chaque année (leur somme fait les heures du contrat)."
+              + _PER_YEAR_NOTE, per_year=True),
     ), 5, optional=True),
 )
 SECTIONS_BY_KEY: Mapping[str, Section] = {item.key: item for item in SECTIONS}
-# Attributes of the case's dataclasses that are no value of the case but the engine's:
-# what a mandataire passes on to a member is paid on its contract's schedule
-# (finplan.model.members).
-DERIVED = {"expense": ("payments",)}
 
 
 def section(key: str) -> Section:
     """The section of the case's list ``key``."""
     return SECTIONS_BY_KEY[key]
+
+
+def attributes(key: str) -> tuple[Field, ...]:
+    """The fields of list ``key`` its dataclass holds (the case's, the engine's), in
+    the dataclass's order: those without a default first, each group in the table's
+    order."""
+    held = [field for field in section(key).fields if field.case or field.internal]
+    return (tuple(field for field in held if field.default is REQUIRED)
+            + tuple(field for field in held if field.default is not REQUIRED))
 
 
 def case_keys(key: str) -> tuple[str, ...]:
