@@ -54,6 +54,7 @@ from finplan.io.workbook_styles import (
     WRAP,
 )
 from finplan.model.case import Case, Contract, Funder, Need
+from finplan.model.fields import lines, section
 from finplan.model.money import format_decimal, format_percent
 from finplan.model.names import name_key
 from finplan.model.needs import COVERED_KINDS, reference, split_reference
@@ -147,7 +148,29 @@ def _funder_fields(funder: Funder) -> dict[str, Any]:
 
 
 def case_items(case: Case) -> dict[str, list[dict[str, Any]]]:
-    """The lists of a case as table rows: column key -> value as typed."""
+    """The lists of a case as table rows: column key -> value as typed — the values
+    that need writing their own way below, the section's texts as they are
+    (:func:`_texts`)."""
+    items = _typed_items(case)
+    for described in lines():
+        written = [item for item in getattr(case, described.attribute)
+                   if getattr(item, "is_custom", True)]  # a custom need, not a built-in
+        for row, item in zip(items[described.key], written):
+            _texts(row, item, described.key)
+    return items
+
+
+def _texts(row: dict[str, Any], item: Any, key: str) -> None:
+    """Add to a table row the text columns of its section it does not hold yet (a
+    comment, any text a new field of finplan.model.fields brings)."""
+    for field in section(key).fields:
+        if field.column and field.case and field.kind == "text" and field.key not in row:
+            row[field.key] = getattr(item, field.attribute or field.key)
+
+
+def _typed_items(case: Case) -> dict[str, list[dict[str, Any]]]:
+    """The rows of each list, the values written their own way (labels of the
+    drop-downs, schedules as text…)."""
     return {
         "staff": [{"role": s.role, "kind": label("kind", s.kind), "contract": s.contract,
                    "fte": s.fte, "monthly_gross": s.monthly_gross,

@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 __all__ = ["REQUIRED", "Field", "Section", "SECTIONS", "attributes", "section", "case_keys",
-           "varying"]
+           "lines", "varying"]
 
 
 class Field(NamedTuple):
@@ -83,6 +83,7 @@ class Section(NamedTuple):
     fields: tuple[Field, ...]
     min_rows: int  # rows of the workbook table at least
     optional: bool = False  # may be absent from workbooks made by an older finplan
+    attribute: str | None = None  # the Case's attribute holding its lines
 
 
 _PROFILE_NOTE = ("Facultatif : saisonnalité, 12 poids de janvier à décembre séparés par "
@@ -143,7 +144,7 @@ SECTIONS: tuple[Section, ...] = (
               "1 820 h, ETTI 1 607 h, EITI 1 505 h ; 1 607 h, la durée légale, pour AI et EI "
               "faute de chiffre de la DGEFP).", added=1, type="Decimal | None"),
         _member_field(),
-    ), 12),
+    ), 12, attribute="staff"),
     Section("revenue", "Recettes propres", "tbl_recettes", (
         Field("label", "Libellé", "text", "Nature de la recette.", width=36,
               type="str", default=REQUIRED),
@@ -164,7 +165,7 @@ SECTIONS: tuple[Section, ...] = (
         Field("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24,
               type="tuple[Decimal, ...] | None"),
         _member_field(),
-    ), 8),
+    ), 8, attribute="revenue"),
     Section("contract", "Contrats en heures", "tbl_contrats", (
         Field("id", "Identifiant", "text", "Nom court sans espace ni accent, repris dans la "
               "colonne « Contrat en heures » du personnel (par exemple releve).", width=36,
@@ -196,7 +197,7 @@ SECTIONS: tuple[Section, ...] = (
         Field("split_hours", "Heures par an", "split", "Collectif seulement : les heures "
               "du contrat que travaille chaque membre, chaque année.", column=False,
               type="tuple[tuple[str, PerYear], ...] | None"),
-    ), 3, optional=True),
+    ), 3, optional=True, attribute="contracts"),
     Section("expense", "Charges", "tbl_charges", (
         Field("label", "Libellé", "text", "Nature de la charge.", width=36,
               type="str", default=REQUIRED),
@@ -216,7 +217,7 @@ SECTIONS: tuple[Section, ...] = (
         # only by finplan.model.members for what a mandataire passes on to a member
         Field("payments", "Versements", "payments", "", type="Payments | None",
               case=False, column=False, internal=True),
-    ), 15),
+    ), 15, attribute="expenses"),
     Section("investment", "Investissements", "tbl_investissements", (
         Field("label", "Libellé", "text", "Bien acheté.", width=36, type="str", default=REQUIRED),
         Field("amount", "Montant (€)", "number", "Prix d'achat.", varies=True,
@@ -228,7 +229,7 @@ SECTIONS: tuple[Section, ...] = (
         Field("life_years", "Durée d'amortissement (ans)", "number",
               "Durée d'amortissement linéaire, en années.", type="Decimal", default=REQUIRED),
         _member_field(),
-    ), 8),
+    ), 8, attribute="investments"),
     Section("loan", "Emprunts", "tbl_emprunts", (
         Field("label", "Libellé", "text", "Prêteur et nature du prêt.", width=36,
               type="str", default=REQUIRED),
@@ -243,7 +244,7 @@ SECTIONS: tuple[Section, ...] = (
         Field("month", "Mois de versement", "integer", "Mois où les fonds sont reçus ; "
               "les mensualités commencent le mois suivant.", type="int", default=1),
         _member_field(),
-    ), 5),
+    ), 5, attribute="loans"),
     Section("need", "Besoins particuliers", "tbl_besoins", (
         Field("id", "Identifiant", "text", "Nom court sans espace ni accent, repris dans "
               "la colonne « Finance » des financeurs (par exemple etude).", width=36,
@@ -271,7 +272,7 @@ SECTIONS: tuple[Section, ...] = (
               "50 %) ; vide : 100 %." + _PER_YEAR_NOTE, per_year=True, added=1,
               type="PerYear | None"),
         _member_field(),
-    ), 5),
+    ), 5, attribute="needs"),
     Section("funder", "Financeurs", "tbl_financeurs", (
         Field("name", "Financeur", "text", "Nom du financeur, unique (par exemple "
               "« Région (investissement) »).", width=36, type="str", default=REQUIRED),
@@ -325,7 +326,7 @@ SECTIONS: tuple[Section, ...] = (
               "financeur privé d'un besoin du mandataire : l'identifiant du membre qui "
               "verse cette contribution (une cotisation, compte 756, pour le mandataire ; "
               "une charge, compte 628, pour le membre).", "member", added=2),
-    ), 12),
+    ), 12, attribute="funders"),
     Section("bridge", "Financements relais", "tbl_relais", (
         Field("label", "Libellé", "text", "Facultatif : ce que le trésorier prévoit pour "
               "passer les mois où la trésorerie manque (les subventions versées en "
@@ -363,7 +364,7 @@ SECTIONS: tuple[Section, ...] = (
               "date » : le mois où tout est remboursé, compté depuis janvier de l'année 1.",
               type="int | None"),
         _member_field(),
-    ), 3, optional=True),
+    ), 3, optional=True, attribute="bridges"),
     Section("scenario", "Scénarios", "tbl_scenarios", (
         Field("name", "Scénario", "text", "Nom du scénario (par exemple « Prudent ») ; une "
               "ligne par valeur remplacée, toutes les lignes d'un scénario portant son nom.",
@@ -410,7 +411,7 @@ SECTIONS: tuple[Section, ...] = (
         Field("approved_fte", "Postes agréés (ETP)", "number", "Facultatif : ETP "
               "d'insertion agréés par l'État ; l'aide au poste du membre ne les dépasse "
               "pas." + _PER_YEAR_NOTE, per_year=True, type="PerYear | None"),
-    ), 5, optional=True),
+    ), 5, optional=True, attribute="members"),
     Section("contract.split", "Heures des contrats par membre", "tbl_heures_membres", (
         Field("contract", "Contrat", "text", "Collectif seulement : l'identifiant d'un "
               "contrat du tableau « Contrats en heures » ; une ligne par membre qui en "
@@ -440,6 +441,11 @@ def attributes(key: str) -> tuple[Field, ...]:
     held = [field for field in section(key).fields if field.case or field.internal]
     return (tuple(field for field in held if field.default is REQUIRED)
             + tuple(field for field in held if field.default is not REQUIRED))
+
+
+def lines() -> tuple[Section, ...]:
+    """The sections whose lines are attributes of the Case (staff, revenue…)."""
+    return tuple(item for item in SECTIONS if item.attribute)
 
 
 def case_keys(key: str) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from finplan.model.case import Case, Funder, Need
 from finplan.model.cash import MonthlyCash, month_label
 from finplan.model.checks import Check, bridge_advice
 from finplan.model.contracts import contract_hours
+from finplan.model.fields import lines as line_sections
 from finplan.model.financing import FinancingRow
 from finplan.model.money import Cents, euros
 from finplan.model.staff import StaffCosts, insertion_fte
@@ -260,6 +261,7 @@ class Plan:
             },
             "cash_end": _money(self.cash_end),
             **self._monthly_dict(),
+            **self._comments_dict(),
             "checks": [{"id": c.id, "ok": c.ok, "severity": c.severity,
                         "message": c.message, **({"member": c.member} if c.member else {})}
                        for c in self.check_results],
@@ -341,6 +343,22 @@ class Plan:
             "bridging_advice": self.bridging_advice,
             "receivable_end": monthly.receivable_end / 100,
         }
+
+    def _comments_dict(self) -> dict[str, Any]:
+        """``comments``: the case's lines that carry a comment — list, line (its key
+        path: ``staff[0]``), its first value (the name or label) and the comment —
+        none when no line has one."""
+        found = []
+        for described in line_sections():
+            items = getattr(self.case, described.attribute)
+            for index, item in enumerate(i for i in items if getattr(i, "is_custom", True)):
+                comment = getattr(item, "comment", None)
+                if comment:
+                    first = described.fields[0]
+                    found.append({"list": described.key, "line": f"{described.key}[{index}]",
+                                  "name": getattr(item, first.attribute or first.key),
+                                  "comment": comment})
+        return {"comments": found} if found else {}
 
     def to_json(self, indent: int | None = 2) -> str:
         """:meth:`to_dict` as JSON text (UTF-8, accents kept)."""

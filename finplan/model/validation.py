@@ -64,7 +64,8 @@ from finplan.model.case import (
     Staff,
     Variation,
 )
-from finplan.model.fields import case_keys
+from finplan.model.fields import REQUIRED, case_keys
+from finplan.model.fields import section as section_of
 from finplan.model.funders import counts_for
 from finplan.model.money import format_percent
 from finplan.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, target_of
@@ -204,6 +205,24 @@ class _Checker:
                       "sont acceptées")
             return []
         return list(value)
+
+    def described(self, key: str, table: Mapping, path: str, fields: dict,
+                  context: str | None) -> dict:
+        """``fields`` (the values of a line of list ``key`` read by hand, with the
+        checks that relate them) with the section's other values read as its table
+        of fields describes them (:mod:`finplan.model.fields`): a text of the case
+        such as a line's comment needs no code here."""
+        for described in section_of(key).fields:
+            name = described.attribute or described.key
+            if not described.case or name in fields or described.key == "member":
+                continue
+            if described.kind != "text":
+                raise NotImplementedError(f"{key}.{described.key}: a {described.kind} is "
+                                          "read by hand in finplan.model.validation")
+            fields[name] = self.text(table, described.key, path, context=context,
+                                     required=described.default is REQUIRED,
+                                     default=described.default)
+        return fields
 
     # -- scalar values --------------------------------------------------------
     def text(self, raw: Mapping, key: str, path: str, *, required: bool = True,
@@ -406,7 +425,7 @@ def _members(check: _Checker, top: Mapping) -> tuple:
         if not isinstance(mandataire, bool):
             mandataire = check.fail(f"{path}.mandataire", f"{syntax('true')} ou "
                                     f"{syntax('false')}", mandataire, context=context)
-        members.append(_build(Member, {
+        members.append(_build(Member, check.described("member", table, path, {
             "id": _identifier(check, table, path, context,
                               [m.id for m in members if m is not _INVALID]),
             "name": check.text(table, "name", path, context=context),
@@ -416,7 +435,7 @@ def _members(check: _Checker, top: Mapping) -> tuple:
             "opening_cash": check.number(table, "opening_cash", path, default=Decimal(0),
                                          context=context),
             "approved_fte": check.per_year(table, "approved_fte", path, required=False,
-                                           context=context)}))
+                                           context=context)}, context)))
     valid = [m for m in members if m is not _INVALID]
     if members and len(valid) == len(members) and sum(m.mandataire for m in valid) != 1:
         chosen = [m.name for m in valid if m.mandataire]
@@ -781,7 +800,7 @@ def _staff(check: _Checker, raw: Any, path: str, project: Any,
         "start_month": check.integer(table, "start_month", path, 1, 12, default=None,
                                      context=context),
     }
-    return _build(Staff, fields)
+    return _build(Staff, check.described("staff", table, path, fields, context))
 
 
 def _contracts(check: _Checker, top: Mapping, members: tuple) -> tuple:
@@ -837,7 +856,8 @@ def _contracts(check: _Checker, top: Mapping, members: tuple) -> tuple:
                     f"{path}.{key}", problem=f"{_key('contract', key)} ne s'utilise que dans "
                     f"un collectif, décrit par des lignes {section('member')}",
                     hint="retirez-le, ou décrivez les membres", context=context)
-        contracts.append(_build(Contract, fields))
+        contracts.append(_build(Contract, check.described("contract", table, path, fields,
+                                                          context)))
     return tuple(contracts)
 
 
@@ -966,7 +986,7 @@ def _revenue(check: _Checker, raw: Any, path: str) -> Any:
                                    context=context),
         "monthly_profile": _monthly_profile(check, table, path, context),
     }
-    return _build(Revenue, fields)
+    return _build(Revenue, check.described("revenue", table, path, fields, context))
 
 
 def _expense(check: _Checker, raw: Any, path: str) -> Any:
@@ -980,7 +1000,7 @@ def _expense(check: _Checker, raw: Any, path: str) -> Any:
         "amount": check.per_year(table, "amount", path, context=context),
         "monthly_profile": _monthly_profile(check, table, path, context),
     }
-    return _build(Expense, fields)
+    return _build(Expense, check.described("expense", table, path, fields, context))
 
 
 def _monthly_profile(check: _Checker, table: Mapping, path: str, context: str | None) -> Any:
@@ -1106,7 +1126,8 @@ def _investment(check: _Checker, raw: Any, path: str, project: Any) -> Any:
         "year": year,
         "month": month,
     }
-    return _build(Investment, fields)
+    return _build(Investment, check.described("investment", table, path, fields,
+                                              context))
 
 
 def _loan(check: _Checker, raw: Any, path: str, project: Any) -> Any:
@@ -1125,7 +1146,7 @@ def _loan(check: _Checker, raw: Any, path: str, project: Any) -> Any:
         "year": year,
         "month": month,
     }
-    return _build(Loan, fields)
+    return _build(Loan, check.described("loan", table, path, fields, context))
 
 
 def _needs(check: _Checker, top: Mapping, staff: tuple, expenses: tuple) -> tuple:
@@ -1186,7 +1207,7 @@ def _needs(check: _Checker, top: Mapping, staff: tuple, expenses: tuple) -> tupl
                 f"{_key('need', 'covers')} (la part des lignes financées)",
                 hint="indiquez les lignes du budget que ce besoin finance, ou retirez la part",
                 context=context)
-        built = _build(Need, fields)
+        built = _build(Need, check.described("need", need, path, fields, context))
         if built is not _INVALID:
             custom.append(built)
         elif need_id is not _INVALID:
@@ -1323,7 +1344,7 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
                    "une cotisation (756) pour le membre qui la reçoit",
                    hint=f"choisissez le type « {choice('type', 'private')} » et "
                    f"{syntax('remove')} « {_key('funder', 'line')} »", context=context)
-    return _build(Funder, fields)
+    return _build(Funder, check.described("funder", table, path, fields, context))
 
 
 def _brought_in(check: _Checker, table: Mapping, path: str, funder_type: Any,
@@ -1548,7 +1569,7 @@ def _bridge(check: _Checker, raw: Any, path: str, project: Any) -> Any:
         "repay": repay,
         "repay_month": repay_month,
     }
-    return _build(Bridge, fields)
+    return _build(Bridge, check.described("bridge", table, path, fields, context))
 
 
 def _check_per_fte(check: _Checker, project: Any, staff: tuple, funder: Funder,
