@@ -43,9 +43,10 @@ WORKBOOKS = [*EXAMPLES, "modele"]
 PAGES = {
     "Guide": 2,  # a page of text, and its last lines
     # the parameters on a page; then the tables in groups, each as many pages wide as
-    # its widest (two for the staff, the contracts, the funders): about 5 groups of
-    # one or two pages (the collective's members' tables and columns make it longer)
-    "Hypothèses": 12,
+    # its widest (two for the staff and the contracts, three for the funders with their
+    # « Commentaire »): about 5 groups of one to three pages (the collective's members'
+    # tables and columns make it longer)
+    "Hypothèses": 13,
     "Budget": 3,  # ~60 Cerfa and account lines of the examples, 30 a page
     "Financeurs": 6,  # the amounts, then the « Limité par » reasons: 2 parts × 3 bands
     "Plan de financement": 1,  # the table (its chart is on Graphiques)

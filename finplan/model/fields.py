@@ -14,9 +14,9 @@ several fields and the messages that say more than the table stay hand-written i
 :mod:`finplan.model.validation`.
 
 >>> [field.key for field in section("expense").fields if field.column]
-['label', 'account', 'amount', 'years', 'monthly_profile', 'member']
+['label', 'account', 'amount', 'years', 'monthly_profile', 'member', 'comment']
 >>> case_keys("expense")
-('label', 'account', 'amount', 'monthly_profile')
+('label', 'account', 'amount', 'monthly_profile', 'comment')
 >>> varying()["staff"]
 ('fte', 'monthly_gross', 'employer_rate')
 """
@@ -114,6 +114,13 @@ def _member_field() -> Field:
     return Field("member", "Membre", "text", _MEMBER_NOTE, "member", added=2)
 
 
+def _comment_field() -> Field:
+    """« Commentaire »: a note on a line, kept with the plan (issue 28)."""
+    return Field("comment", "Commentaire", "text", "Facultatif : une remarque sur cette "
+                 "ligne (sa source, une hypothèse, ce qui reste à vérifier), gardée avec le "
+                 "plan ; sans effet sur les calculs.", width=16, added=5)
+
+
 SECTIONS: tuple[Section, ...] = (
     Section("staff", "Personnel", "tbl_personnel", (
         Field("role", "Poste", "text", "Intitulé du poste ou du groupe de postes.",
@@ -144,6 +151,7 @@ SECTIONS: tuple[Section, ...] = (
               "1 820 h, ETTI 1 607 h, EITI 1 505 h ; 1 607 h, la durée légale, pour AI et EI "
               "faute de chiffre de la DGEFP).", added=1, type="Decimal | None"),
         _member_field(),
+        _comment_field(),
     ), 12, attribute="staff"),
     Section("revenue", "Recettes propres", "tbl_recettes", (
         Field("label", "Libellé", "text", "Nature de la recette.", width=36,
@@ -165,6 +173,7 @@ SECTIONS: tuple[Section, ...] = (
         Field("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24,
               type="tuple[Decimal, ...] | None"),
         _member_field(),
+        _comment_field(),
     ), 8, attribute="revenue"),
     Section("contract", "Contrats en heures", "tbl_contrats", (
         Field("id", "Identifiant", "text", "Nom court sans espace ni accent, repris dans la "
@@ -217,6 +226,7 @@ SECTIONS: tuple[Section, ...] = (
         # only by finplan.model.members for what a mandataire passes on to a member
         Field("payments", "Versements", "payments", "", type="Payments | None",
               case=False, column=False, internal=True),
+        _comment_field(),
     ), 15, attribute="expenses"),
     Section("investment", "Investissements", "tbl_investissements", (
         Field("label", "Libellé", "text", "Bien acheté.", width=36, type="str", default=REQUIRED),
@@ -229,6 +239,7 @@ SECTIONS: tuple[Section, ...] = (
         Field("life_years", "Durée d'amortissement (ans)", "number",
               "Durée d'amortissement linéaire, en années.", type="Decimal", default=REQUIRED),
         _member_field(),
+        _comment_field(),
     ), 8, attribute="investments"),
     Section("loan", "Emprunts", "tbl_emprunts", (
         Field("label", "Libellé", "text", "Prêteur et nature du prêt.", width=36,
@@ -244,6 +255,7 @@ SECTIONS: tuple[Section, ...] = (
         Field("month", "Mois de versement", "integer", "Mois où les fonds sont reçus ; "
               "les mensualités commencent le mois suivant.", type="int", default=1),
         _member_field(),
+        _comment_field(),
     ), 5, attribute="loans"),
     Section("need", "Besoins particuliers", "tbl_besoins", (
         Field("id", "Identifiant", "text", "Nom court sans espace ni accent, repris dans "
@@ -272,6 +284,7 @@ SECTIONS: tuple[Section, ...] = (
               "50 %) ; vide : 100 %." + _PER_YEAR_NOTE, per_year=True, added=1,
               type="PerYear | None"),
         _member_field(),
+        _comment_field(),
     ), 5, attribute="needs"),
     Section("funder", "Financeurs", "tbl_financeurs", (
         Field("name", "Financeur", "text", "Nom du financeur, unique (par exemple "
@@ -326,6 +339,7 @@ SECTIONS: tuple[Section, ...] = (
               "financeur privé d'un besoin du mandataire : l'identifiant du membre qui "
               "verse cette contribution (une cotisation, compte 756, pour le mandataire ; "
               "une charge, compte 628, pour le membre).", "member", added=2),
+        _comment_field(),
     ), 12, attribute="funders"),
     Section("bridge", "Financements relais", "tbl_relais", (
         Field("label", "Libellé", "text", "Facultatif : ce que le trésorier prévoit pour "
