@@ -535,10 +535,11 @@ def excel_installer_command() -> int:
 @main.command("regenerate", hidden=True)
 @_guarded
 def regenerate_command() -> int:
-    """(Développeurs) Régénère templates/finplan.xlsx et workbooks/*.xlsx depuis la racine
-    du dépôt."""
-    from finplan.io.workbook_files import save_atomic
+    """(Développeurs) Régénère templates/finplan.xlsx, workbooks/*.xlsx et la table des
+    champs de docs/case-file.md depuis la racine du dépôt."""
+    from finplan.io.workbook_files import replace_file, save_atomic
     from finplan.io.workbook_write import build_workbook, template_workbook
+    from finplan.model.fields import with_reference
 
     root = Path.cwd()
     if not (root / "pyproject.toml").exists() or not (root / "finplan").is_dir():
@@ -553,6 +554,11 @@ def regenerate_command() -> int:
         save_atomic(build_workbook(case).workbook,
                     root / "workbooks" / f"{example.stem}.xlsx", backup=False)
         click.echo(f"Exemple écrit : workbooks/{example.stem}.xlsx")
+    reference = root / "docs" / "case-file.md"
+    text = with_reference(reference.read_text("utf-8"))
+    replace_file(reference, lambda temporary: Path(temporary).write_text(text, "utf-8"),
+                 backup=False)
+    click.echo("Référence écrite : docs/case-file.md")
     return EXIT_OK
 
 

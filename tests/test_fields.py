@@ -76,3 +76,14 @@ def test_monte_carlo_varies_the_fields_marked_so():
     assert {key: value for key, value in VARIABLE_FIELDS.items()
             if key in marked} == {key: value for key, value in marked.items() if value}
     assert VARIABLE_FIELDS["staff"] == ("fte", "monthly_gross", "employer_rate")
+
+
+def test_the_case_file_reference_shows_the_table():
+    """docs/case-file.md's table of fields is the code's (`finplan regenerate`)."""
+    from pathlib import Path
+
+    from finplan.model.fields import reference, with_reference
+
+    text = (Path(__file__).parent.parent / "docs" / "case-file.md").read_text("utf-8")
+    assert with_reference(text) == text, "run `finplan regenerate` and commit docs/"
+    assert "| `comment` | « Commentaire » | text |" in reference()

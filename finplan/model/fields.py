@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 __all__ = ["REQUIRED", "Field", "Section", "SECTIONS", "attributes", "section", "case_keys",
-           "lines", "varying"]
+           "lines", "reference", "varying", "with_reference"]
 
 
 class Field(NamedTuple):
@@ -460,6 +460,46 @@ def attributes(key: str) -> tuple[Field, ...]:
 def lines() -> tuple[Section, ...]:
     """The sections whose lines are attributes of the Case (staff, revenue…)."""
     return tuple(item for item in SECTIONS if item.attribute)
+
+
+REFERENCE_BEGIN = "<!-- fields: begin (finplan regenerate writes this part) -->"
+REFERENCE_END = "<!-- fields: end -->"
+
+
+def reference() -> str:
+    """The table of fields as the case-file reference shows it (Markdown, between
+    :data:`REFERENCE_BEGIN` and :data:`REFERENCE_END` in docs/case-file.md): for each
+    list, each key with its workbook column, kind, whether it takes a value a year or
+    may vary in Monte Carlo, its default, and its help.
+
+    >>> print(reference().splitlines()[2])
+    ### `[[staff]]` — « Personnel »
+    """
+    out = [REFERENCE_BEGIN, ""]
+    for item in SECTIONS:
+        out += [f"### `[[{item.key}]]` — « {item.title} »", "",
+                "| key | workbook column | kind | a value a year | Monte Carlo | default "
+                "| help |", "|---|---|---|---|---|---|---|"]
+        for described in item.fields:
+            if described.internal:
+                continue
+            key = f"`{described.key}`" if described.case else "(workbook only)"
+            column = f"« {described.header} »" if described.column else "(another table)"
+            default = ("required" if described.default is REQUIRED
+                       else "" if described.default is None else f"`{described.default}`")
+            kind = described.kind + (f" ({described.field})" if described.field else "")
+            help_text = " ".join(described.comment.split()).replace("|", "\\|")
+            out.append(f"| {key} | {column} | {kind} | {'yes' if described.per_year else ''} "
+                       f"| {'yes' if described.varies else ''} | {default} | {help_text} |")
+        out.append("")
+    return "\n".join([*out, REFERENCE_END])
+
+
+def with_reference(text: str) -> str:
+    """``text`` (docs/case-file.md) with its generated part replaced by
+    :func:`reference`."""
+    start, end = text.index(REFERENCE_BEGIN), text.index(REFERENCE_END) + len(REFERENCE_END)
+    return text[:start] + reference() + text[end:]
 
 
 def case_keys(key: str) -> tuple[str, ...]:
