@@ -54,7 +54,7 @@ from finplan.io.workbook_styles import (
     WRAP,
 )
 from finplan.model.case import Case, Contract, Funder, Need
-from finplan.model.fields import lines, section
+from finplan.model.fields import DEFAULT_YEARS, MAX_YEARS, lines, section
 from finplan.model.money import format_decimal, format_percent
 from finplan.model.names import name_key
 from finplan.model.needs import COVERED_KINDS, reference, split_reference
@@ -465,7 +465,8 @@ GUIDE_TEXT = (
     ("Plan de financement et budget prévisionnel — finplan", TITLE_FONT),
     ("À quoi sert ce classeur", BOLD),
     ("Il construit le plan de financement multi-financeurs et le budget prévisionnel sur "
-     "3 ans (jusqu'à 5) d'une nouvelle activité, à partir des hypothèses saisies.", None),
+     f"{DEFAULT_YEARS} ans (jusqu'à {MAX_YEARS}) d'une nouvelle activité, à partir des "
+     "hypothèses saisies.", None),
     ("Dans quel ordre le remplir", BOLD),
     ("1. Feuille « Hypothèses », bloc Projet : nom, organisation, première année, durée, "
      "mois de démarrage, trésorerie de départ, indexations, BFR.", None),

@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 
 from finplan.io.cells import absolute, quote_sheet
 from finplan.io.cells import column_letter as get_column_letter
-from finplan.model.fields import SECTIONS, Field, Section
+from finplan.model.fields import DEFAULT_YEARS, MAX_YEARS, SECTIONS, Field, Section
 
 __all__ = [
     "SHEETS", "INPUT_SHEET", "LISTS_SHEET", "Column", "TableSpec", "TABLES", "PARAMS",
@@ -41,7 +41,6 @@ __all__ = [
     "absolute", "FIRST_COLUMN", "YEAR_HEADERS",
 ]
 
-MAX_YEARS = 5
 INPUT_SHEET = "Hypothèses"
 LISTS_SHEET = "Listes"
 SHEETS = {
@@ -118,8 +117,8 @@ PARAMS: tuple[Param, ...] = (
           "Nom de la structure porteuse (association, SIAE…)."),
     Param(("project", "first_year"), "Première année du plan", "integer", "p_annee1",
           "Année civile de l'année 1, par exemple 2027."),
-    Param(("project", "years"), "Durée du plan (1 à 5 ans)", "integer", "p_duree",
-          "Nombre d'années du plan ; 3 par défaut.", 3),
+    Param(("project", "years"), f"Durée du plan (1 à {MAX_YEARS} ans)", "integer", "p_duree",
+          f"Nombre d'années du plan ; {DEFAULT_YEARS} par défaut.", DEFAULT_YEARS),
     Param(("project", "start_month"), "Mois de démarrage (1 à 12)", "integer",
           "p_mois_debut", "Mois de l'année 1 où l'activité démarre (3 = mars).", 1),
     Param(("project", "opening_cash"), "Trésorerie de départ (€)", "number",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, make_dataclass
 from decimal import Decimal
 from typing import Any
 
-from finplan.model.fields import REQUIRED, attributes
+from finplan.model.fields import DEFAULT_YEARS, REQUIRED, attributes
 from finplan.model.scenarios import Scenario
 
 __all__ = [
@@ -50,7 +50,7 @@ class Project:
     name: str
     organisation: str
     first_year: int
-    years: int = 3
+    years: int = DEFAULT_YEARS
     start_month: int = 1
     opening_cash: Decimal = Decimal(0)
 

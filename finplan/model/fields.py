@@ -27,8 +27,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-__all__ = ["REQUIRED", "Field", "Section", "SECTIONS", "attributes", "section", "case_keys",
-           "lines", "reference", "varying", "with_reference"]
+__all__ = ["DEFAULT_YEARS", "MAX_YEARS", "REQUIRED", "Field", "Section", "SECTIONS",
+           "attributes", "case_keys", "lines", "reference", "section", "varying",
+           "with_reference"]
 
 
 class Field(NamedTuple):
@@ -62,6 +63,11 @@ class Field(NamedTuple):
     type: str = "str | None"  # its annotation in the case's dataclass
     default: Any = None  # its value when absent (REQUIRED: it must be given)
     internal: bool = False  # an attribute the engine sets, never a value of the case
+
+
+# The plan's duration: 3 years unless the case says otherwise, at most 5.
+DEFAULT_YEARS = 3
+MAX_YEARS = 5
 
 
 class _Required:

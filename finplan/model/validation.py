@@ -64,7 +64,7 @@ from finplan.model.case import (
     Staff,
     Variation,
 )
-from finplan.model.fields import REQUIRED, case_keys
+from finplan.model.fields import DEFAULT_YEARS, MAX_YEARS, REQUIRED, case_keys
 from finplan.model.fields import section as section_of
 from finplan.model.funders import counts_for
 from finplan.model.money import format_percent
@@ -80,7 +80,7 @@ __all__ = ["FORMAT", "LIMITS", "show", "validate_case"]
 FORMAT = "finplan/1"
 
 # Largest sizes finplan accepts (see docs/case-file.md).
-LIMITS = {"years": 5, "items": 200, "loan_months": 600, "text": 200,
+LIMITS = {"years": MAX_YEARS, "items": 200, "loan_months": 600, "text": 200,
           "number": Decimal(10) ** 11, "draws": 100_000}
 
 _MISSING = object()
@@ -708,7 +708,8 @@ def _project(check: _Checker, top: Mapping) -> Any:
         "name": check.text(table, "name", "project"),
         "organisation": check.text(table, "organisation", "project"),
         "first_year": check.integer(table, "first_year", "project", 2000, 2100),
-        "years": check.integer(table, "years", "project", 1, LIMITS["years"], default=3),
+        "years": check.integer(table, "years", "project", 1, LIMITS["years"],
+                               default=DEFAULT_YEARS),
         "start_month": check.integer(table, "start_month", "project", 1, 12, default=1),
         "opening_cash": check.number(table, "opening_cash", "project", default=Decimal(0)),
     }
