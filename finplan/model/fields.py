@@ -63,6 +63,13 @@ class Field(NamedTuple):
     type: str = "str | None"  # its annotation in the case's dataclass
     default: Any = None  # its value when absent (REQUIRED: it must be given)
     internal: bool = False  # an attribute the engine sets, never a value of the case
+    # the bounds validation checks (a fraction: 0 to 1 unless said), ``above``: the low
+    # bound excluded; ``expected``: what the message says is expected, when the bounds
+    # say it less well
+    low: Any = 0
+    high: Any = None
+    above: bool = False
+    expected: str | None = None
 
 
 # The plan's duration: 3 years unless the case says otherwise, at most 5.
@@ -243,7 +250,8 @@ SECTIONS: tuple[Section, ...] = (
         Field("month", "Mois d'achat", "integer", "Mois d'achat (1 à 12) ; par défaut le "
               "mois de démarrage en année 1, janvier ensuite.", type="int", default=1),
         Field("life_years", "Durée d'amortissement (ans)", "number",
-              "Durée d'amortissement linéaire, en années.", type="Decimal", default=REQUIRED),
+              "Durée d'amortissement linéaire, en années.", type="Decimal", default=REQUIRED,
+              low=1, high=100, expected="une durée d'amortissement en années, de 1 à 100"),
         _member_field(),
         _comment_field(),
     ), 8, attribute="investments"),
@@ -251,11 +259,11 @@ SECTIONS: tuple[Section, ...] = (
         Field("label", "Libellé", "text", "Prêteur et nature du prêt.", width=36,
               type="str", default=REQUIRED),
         Field("principal", "Capital (€)", "number", "Montant emprunté.", varies=True,
-              type="Decimal", default=REQUIRED),
+              type="Decimal", default=REQUIRED, above=True),
         Field("annual_rate", "Taux annuel", "fraction", "Taux nominal annuel (3,8 % : "
               "saisir 3,8 %).", varies=True, type="Decimal", default=REQUIRED),
         Field("months", "Durée (mois)", "integer", "Durée de remboursement en mois.",
-              type="int", default=REQUIRED),
+              type="int", default=REQUIRED, low=1, high=600),
         Field("year", "Année de versement", "integer", "Année du plan où les fonds sont "
               "reçus ; 1 par défaut.", type="int", default=1),
         Field("month", "Mois de versement", "integer", "Mois où les fonds sont reçus ; "

@@ -64,7 +64,7 @@ from finplan.model.case import (
     Staff,
     Variation,
 )
-from finplan.model.fields import DEFAULT_YEARS, MAX_YEARS, REQUIRED, case_keys
+from finplan.model.fields import DEFAULT_YEARS, MAX_YEARS, REQUIRED, Field, case_keys
 from finplan.model.fields import section as section_of
 from finplan.model.funders import counts_for
 from finplan.model.money import format_percent
@@ -80,7 +80,7 @@ __all__ = ["FORMAT", "LIMITS", "show", "validate_case"]
 FORMAT = "finplan/1"
 
 # Largest sizes finplan accepts (see docs/case-file.md).
-LIMITS = {"years": MAX_YEARS, "items": 200, "loan_months": 600, "text": 200,
+LIMITS = {"years": MAX_YEARS, "items": 200, "text": 200,
           "number": Decimal(10) ** 11, "draws": 100_000}
 
 _MISSING = object()
@@ -216,13 +216,28 @@ class _Checker:
             name = described.attribute or described.key
             if not described.case or name in fields or described.key == "member":
                 continue
-            if described.kind != "text":
-                raise NotImplementedError(f"{key}.{described.key}: a {described.kind} is "
-                                          "read by hand in finplan.model.validation")
-            fields[name] = self.text(table, described.key, path, context=context,
-                                     required=described.default is REQUIRED,
-                                     default=described.default)
+            fields[name] = self.field(table, described, path, context)
         return fields
+
+    def field(self, table: Mapping, described: Field, path: str,
+              context: str | None) -> Any:
+        """One value read as its field says: its kind, bounds and default."""
+        required = described.default is REQUIRED
+        default = _MISSING if required else described.default
+        high = 1 if described.kind == "fraction" and described.high is None \
+            else described.high
+        if described.kind == "text":
+            return self.text(table, described.key, path, context=context,
+                             required=required, default=described.default)
+        if described.kind in ("number", "fraction") and not described.per_year:
+            return self.number(table, described.key, path, low=described.low, high=high,
+                               above=described.above, default=default,
+                               expected=described.expected, context=context)
+        if described.kind == "integer":
+            return self.integer(table, described.key, path, described.low, high,
+                                default=default, context=context)
+        raise NotImplementedError(f"{described.key}: a {described.kind} is read by hand "
+                                  "in finplan.model.validation")
 
     # -- scalar values --------------------------------------------------------
     def text(self, raw: Mapping, key: str, path: str, *, required: bool = True,
@@ -1118,15 +1133,7 @@ def _investment(check: _Checker, raw: Any, path: str, project: Any) -> Any:
         return _INVALID
     context = _quoted(table.get("label"))
     year, month = _acquisition(check, table, path, project, context)
-    fields = {
-        "label": check.text(table, "label", path, context=context),
-        "amount": check.number(table, "amount", path, context=context),
-        "life_years": check.number(table, "life_years", path, low=1, high=100,
-                                   expected="une durée d'amortissement en années, "
-                                   "de 1 à 100", context=context),
-        "year": year,
-        "month": month,
-    }
+    fields = {"year": year, "month": month}  # the others as the table describes them
     return _build(Investment, check.described("investment", table, path, fields,
                                               context))
 
@@ -1137,16 +1144,7 @@ def _loan(check: _Checker, raw: Any, path: str, project: Any) -> Any:
         return _INVALID
     context = _quoted(table.get("label"))
     year, month = _acquisition(check, table, path, project, context)
-    fields = {
-        "label": check.text(table, "label", path, context=context),
-        "principal": check.number(table, "principal", path, above=True, context=context),
-        "annual_rate": check.number(table, "annual_rate", path, low=0, high=1,
-                                    context=context),
-        "months": check.integer(table, "months", path, 1, LIMITS["loan_months"],
-                                context=context),
-        "year": year,
-        "month": month,
-    }
+    fields = {"year": year, "month": month}  # the others as the table describes them
     return _build(Loan, check.described("loan", table, path, fields, context))
 
 
