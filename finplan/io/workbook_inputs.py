@@ -54,7 +54,7 @@ from finplan.io.workbook_styles import (
     WRAP,
 )
 from finplan.model.case import Case, Contract, Funder, Need
-from finplan.model.fields import DEFAULT_YEARS, MAX_YEARS, lines, section
+from finplan.model.fields import DEFAULT_YEARS, MAX_YEARS, items_of, lines, section
 from finplan.model.money import format_decimal, format_percent
 from finplan.model.names import name_key
 from finplan.model.needs import COVERED_KINDS, reference, split_reference
@@ -153,9 +153,7 @@ def case_items(case: Case) -> dict[str, list[dict[str, Any]]]:
     (:func:`_texts`)."""
     items = _typed_items(case)
     for described in lines():
-        written = [item for item in getattr(case, described.attribute)
-                   if getattr(item, "is_custom", True)]  # a custom need, not a built-in
-        for row, item in zip(items[described.key], written):
+        for row, item in zip(items[described.key], items_of(case, described)):
             _texts(row, item, described.key)
     return items
 

@@ -65,7 +65,7 @@ from finplan.io.workbook_outputs import (
 from finplan.io.workbook_snapshot import model_grid, snapshot_grid, write_snapshot
 from finplan.model.case import Case
 from finplan.model.engine import compute
-from finplan.model.fields import lines
+from finplan.model.fields import items_of, lines
 from finplan.model.plan import Plan
 from finplan.model.validation import validate_case
 
@@ -86,9 +86,7 @@ def item_counts(case: Case) -> dict[str, int]:
     """How many rows each input table needs: a line each (the lists the table of fields
     names, the built-in needs aside), and for the other tables a row per member's share
     of a contract, per value a scenario replaces, per value Monte Carlo varies."""
-    counts = {described.key: sum(1 for item in getattr(case, described.attribute)
-                                 if getattr(item, "is_custom", True))
-              for described in lines()}
+    counts = {described.key: len(items_of(case, described)) for described in lines()}
     return {**counts,
             "contract.split": sum(len(c.split_hours or c.split or ()) for c in case.contracts),
             "scenario": sum(len(scenario.overrides) for scenario in case.scenarios),

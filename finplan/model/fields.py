@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 __all__ = ["DEFAULT_YEARS", "MAX_YEARS", "REQUIRED", "Field", "Section", "SECTIONS",
-           "attributes", "case_keys", "lines", "reference", "section", "varying",
+           "attributes", "case_keys", "items_of", "lines", "reference", "section", "varying",
            "with_reference"]
 
 
@@ -514,6 +514,13 @@ def with_reference(text: str) -> str:
     :func:`reference`."""
     start, end = text.index(REFERENCE_BEGIN), text.index(REFERENCE_END) + len(REFERENCE_END)
     return text[:start] + reference() + text[end:]
+
+
+def items_of(case: Any, described: Section) -> list[Any]:
+    """The lines of ``case`` in section ``described`` (one of :func:`lines`), as the
+    workbook's tables and the JSON list them: the built-in needs aside."""
+    return [item for item in getattr(case, described.attribute)
+            if getattr(item, "is_custom", True)]
 
 
 def case_keys(key: str) -> tuple[str, ...]:

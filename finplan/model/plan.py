@@ -21,6 +21,7 @@ from finplan.model.case import Case, Funder, Need
 from finplan.model.cash import MonthlyCash, month_label
 from finplan.model.checks import Check, bridge_advice
 from finplan.model.contracts import contract_hours
+from finplan.model.fields import items_of
 from finplan.model.fields import lines as line_sections
 from finplan.model.financing import FinancingRow
 from finplan.model.money import Cents, euros
@@ -350,8 +351,7 @@ class Plan:
         none when no line has one."""
         found = []
         for described in line_sections():
-            items = getattr(self.case, described.attribute)
-            for index, item in enumerate(i for i in items if getattr(i, "is_custom", True)):
+            for index, item in enumerate(items_of(self.case, described)):
                 comment = getattr(item, "comment", None)
                 if comment:
                     first = described.fields[0]

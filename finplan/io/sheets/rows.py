@@ -72,7 +72,7 @@ def listed_value(reference: str, y: int) -> str:
     """Formula text: the ``y``-th value of the « 3 ; 4 ; 5 » list in the cell
     ``reference``, as a number (decimal comma, spaces ignored, a trailing « % »): each
     « ; » becomes :data:`LIST_SLOT` spaces, so the ``y``-th value is the trimmed
-    ``y``-th slot — the values :func:`finplan.io.workbook_read.year_values` accepts.
+    ``y``-th slot — the values :func:`finplan.io.workbook_read.listed_number` accepts.
 
     >>> listed_value("A1", 2)
     'NUMBERVALUE(TRIM(MID(SUBSTITUTE(A1,";",REPT(" ",99)),100,99)),","," ")'
