@@ -20,7 +20,8 @@ from finplan.model.validation import validate_case
 CLASSES = {"staff": case.Staff, "revenue": case.Revenue, "contract": case.Contract,
            "expense": case.Expense, "investment": case.Investment, "loan": case.Loan,
            "need": case.Need, "funder": case.Funder, "bridge": case.Bridge,
-           "member": case.Member, "montecarlo.vary": case.Variation}
+           "member": case.Member, "montecarlo.vary": case.Variation,
+           "project": case.Project, "indexation": case.Indexation}
 
 
 @pytest.mark.parametrize("key", sorted(CLASSES))
@@ -102,3 +103,40 @@ def test_the_architecture_names_every_module():
     missing = [name for name in modules if f"`{name}`" not in text
                and not name.startswith(covered)]
     assert not missing, f"modules missing from docs/architecture.md: {missing}"
+
+
+def test_the_workbook_parameters_are_the_parameters_tables():
+    """Each parameter cell of the workbook is a field of a table of parameters: its
+    key path, label, kind, defined name and note; a fresh template shows its default
+    (Monte Carlo's aside: blank, its own default applies)."""
+    from finplan.io.workbook_layout import PARAMS
+    from finplan.model.fields import PARAMETERS
+
+    described = [(item, field) for item in PARAMETERS for field in item.fields]
+    assert [(p.path, p.label, p.kind, p.name, p.comment) for p in PARAMS] == [
+        ((*item.key.split("."), field.key), field.header, field.kind, field.cell,
+         field.comment) for item, field in described]
+    shown = {p.name: p.default for p in PARAMS}
+    assert (shown["p_duree"], shown["p_mois_debut"], shown["p_annee1"],
+            shown["mc_tirages"]) == (3, 1, None, None)
+
+
+@pytest.mark.parametrize(("changed", "message"), [
+    ({"project": {"years": 6}}, "project.years : attendu un entier de 1 à 5, trouvé « 6 »."),
+    ({"indexation": {"costs": 2}}, "indexation.costs : attendu un taux annuel entre -1 et "
+     "1 (0.02 pour 2 %), trouvé « 2 » ; 2 vaut 200 % : pour 2 %, écrivez 0.02 ou 2 %."),
+    ({"working_capital": {"days": 400}}, "working_capital.days : attendu un nombre de "
+     "jours entre 0 et 360, trouvé « 400 »."),
+    ({"needs": {"operating": {"max_public_share": 0}}}, "needs.operating.max_public_share"
+     " : attendu une fraction entre 0 et 1 (13 % s'écrit 0.13 ou 13 %), trouvé « 0 »."),
+])
+def test_the_parameters_are_checked_as_their_table_says(changed, message):
+    """The bounds and messages of the parameters come from their fields."""
+    raw = {"format": "finplan/1",
+           "project": {"name": "x", "organisation": "y", "first_year": 2027}}
+    for key, value in changed.items():
+        raw[key] = {**raw.get(key, {}), **value}
+    with pytest.raises(CaseError) as caught:
+        validate_case(raw)
+    assert any(str(issue).startswith(message) for issue in caught.value.issues), [
+        str(issue) for issue in caught.value.issues]

@@ -32,7 +32,14 @@ from typing import Any, NamedTuple
 
 from finplan.io.cells import absolute, quote_sheet
 from finplan.io.cells import column_letter as get_column_letter
-from finplan.model.fields import DEFAULT_YEARS, MAX_YEARS, SECTIONS, Field, Section
+from finplan.model.fields import (
+    MAX_YEARS,
+    PARAMETERS,
+    REQUIRED,
+    SECTIONS,
+    Field,
+    Section,
+)
 
 __all__ = [
     "SHEETS", "INPUT_SHEET", "LISTS_SHEET", "Column", "TableSpec", "TABLES", "PARAMS",
@@ -110,46 +117,20 @@ class Param(NamedTuple):
     optional: bool = False  # may be absent from workbooks made by an older finplan
 
 
-PARAMS: tuple[Param, ...] = (
-    Param(("project", "name"), "Nom du projet", "text", "p_projet",
-          "Nom de la nouvelle activité, tel qu'il figurera sur le plan."),
-    Param(("project", "organisation"), "Organisation", "text", "p_organisation",
-          "Nom de la structure porteuse (association, SIAE…)."),
-    Param(("project", "first_year"), "Première année du plan", "integer", "p_annee1",
-          "Année civile de l'année 1, par exemple 2027."),
-    Param(("project", "years"), f"Durée du plan (1 à {MAX_YEARS} ans)", "integer", "p_duree",
-          f"Nombre d'années du plan ; {DEFAULT_YEARS} par défaut.", DEFAULT_YEARS),
-    Param(("project", "start_month"), "Mois de démarrage (1 à 12)", "integer",
-          "p_mois_debut", "Mois de l'année 1 où l'activité démarre (3 = mars).", 1),
-    Param(("project", "opening_cash"), "Trésorerie de départ (€)", "number",
-          "p_tresorerie", "Trésorerie disponible au démarrage pour cette activité.", 0),
-    Param(("indexation", "costs"), "Indexation des charges (par an)", "fraction",
-          "idx_charges", "Hausse annuelle des charges données par un seul montant, à partir "
-          "de l'année 2 (2 % : saisir 2 %).", 0),
-    Param(("indexation", "salaries"), "Indexation des salaires (par an)", "fraction",
-          "idx_salaires", "Hausse annuelle des salaires bruts, à partir de l'année 2.", 0),
-    Param(("indexation", "prices"), "Indexation des prix de vente (par an)", "fraction",
-          "idx_prix", "Hausse annuelle des prix unitaires et des recettes données par un "
-          "seul montant, à partir de l'année 2.", 0),
-    Param(("working_capital", "days"), "Besoin en fonds de roulement (jours)", "number",
-          "bfr_jours", "BFR exprimé en jours de charges décaissées (0 à 360).", 0),
-    Param(("needs", "operating", "max_public_share"),
-          "Part publique maximale du fonctionnement", "fraction", "plafond_public_fonct",
-          "Facultatif : plafond des aides publiques en part du besoin de fonctionnement "
-          "(par exemple 80 %). Vide : pas de plafond."),
-    Param(("needs", "investment", "max_public_share"),
-          "Part publique maximale de l'investissement", "fraction",
-          "plafond_public_invest", "Facultatif : plafond des aides publiques en part du "
-          "besoin d'investissement (par exemple 80 % si la Région demande 20 % "
-          "d'autofinancement). Vide : pas de plafond."),
-    Param(("montecarlo", "draws"), "Monte Carlo : nombre de tirages", "integer",
-          "mc_tirages", "Facultatif : nombre de tirages de la simulation (finplan "
-          "montecarlo), 10 000 par défaut ; les valeurs qui varient se décrivent dans le "
-          "tableau « Monte Carlo » en bas de la feuille.", optional=True),
-    Param(("montecarlo", "seed"), "Monte Carlo : graine du tirage", "integer", "mc_graine",
-          "Facultatif : la même graine redonne exactement les mêmes tirages ; 0 par "
-          "défaut.", optional=True),
-)
+def _param(parameters: Section, described: Field) -> Param:
+    """A parameter of the case (:data:`finplan.model.fields.PARAMETERS`) as a cell:
+    a fresh template shows its default, those of an optional table (Monte Carlo's)
+    aside."""
+    shown = None if parameters.optional or described.default is REQUIRED \
+        else described.default
+    return Param((*parameters.key.split("."), described.key), described.header,
+                 described.kind, described.cell, described.comment, shown,
+                 parameters.optional)
+
+
+PARAMS: tuple[Param, ...] = tuple(_param(parameters, described)
+                                  for parameters in PARAMETERS
+                                  for described in parameters.fields)
 PARAM_ROW = 6  # first parameter row (its header is on row 5)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, make_dataclass
 from decimal import Decimal
 from typing import Any
 
-from finplan.model.fields import DEFAULT_YEARS, REQUIRED, attributes
+from finplan.model.fields import REQUIRED, attributes
 from finplan.model.scenarios import Scenario
 
 __all__ = [
@@ -45,27 +45,9 @@ Payments = tuple[tuple[Decimal, int], ...]
 BUILTIN_NEEDS = ("operating", "investment")
 
 
-@dataclass(frozen=True)
-class Project:
-    name: str
-    organisation: str
-    first_year: int
-    years: int = DEFAULT_YEARS
-    start_month: int = 1
-    opening_cash: Decimal = Decimal(0)
-
-
-@dataclass(frozen=True)
-class Indexation:
-    """Yearly growth rates applied from year 2."""
-
-    costs: Decimal = Decimal(0)
-    salaries: Decimal = Decimal(0)
-    prices: Decimal = Decimal(0)
-
-
 def _line_class(name: str, key: str, doc: str, base: type = object) -> type:
-    """The frozen dataclass of a line of list ``key``: its attributes, their types and
+    """The frozen dataclass of a line of list ``key`` (or of the parameters' table
+    ``key``): its attributes, their types and
     defaults are the section's in :mod:`finplan.model.fields` (the fields without a
     default first, then the others, each in the table's order)."""
     specs: list[Any] = []
@@ -79,6 +61,11 @@ def _line_class(name: str, key: str, doc: str, base: type = object) -> type:
                           namespace={"__doc__": doc, "__module__": __name__})
 
 
+Project = _line_class("Project", "project", """The project: its name, its
+    organisation, the calendar year of plan year 1, how many years the plan has, the
+    month of year 1 the activity starts in, and the cash it starts with.""")
+Indexation = _line_class("Indexation", "indexation", """Yearly growth rates applied from
+    year 2.""")
 Staff = _line_class("Staff", "staff", """A staff line: ``fte`` a year, or the hours of a
     contract it works (``hours_from``, a :class:`Contract` id) turned into FTE with
     ``hours_per_fte`` (None: the sourced figure of its ``contract`` type,

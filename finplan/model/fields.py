@@ -4,14 +4,17 @@ Each list of a case — staff, revenue, contracts, expenses, investments, loans,
 funders, bridging facilities, members… — is a :class:`Section` whose :class:`Field`
 records say, as data, what each of its values is: its key in the case file, its French
 name (the workbook's column header, the messages' word), its kind, its help text (the
-header's note), its drop-down list, whether it takes a value a year, whether Monte
-Carlo may vary it. From this one table come the workbook's input tables (their
-columns, headers, notes, widths, drop-downs: :mod:`finplan.io.workbook_layout`), the
-keys validation accepts (:func:`case_keys`), the values a Monte Carlo variation may
-name (:func:`varying`) — and a test checks that each dataclass of
-:mod:`finplan.model.case` has exactly its section's fields. The checks that relate
-several fields and the messages that say more than the table stay hand-written in
-:mod:`finplan.model.validation`.
+header's note), its drop-down list, whether it takes a value a year, its bounds and
+default, whether Monte Carlo may vary it. The project's parameters (``[project]``,
+``[indexation]``…) are tables of fields too (:data:`PARAMETERS`), each field a cell
+of the workbook. From these tables come the workbook's input tables and parameter
+cells (their columns, headers, notes, widths, drop-downs:
+:mod:`finplan.io.workbook_layout`), the keys validation accepts (:func:`case_keys`)
+and how it reads each value (:mod:`finplan.model.validation`), the case's dataclasses
+(:mod:`finplan.model.case`), the values a Monte Carlo variation may name
+(:func:`varying`) and the reference of docs/case-file.md (:func:`reference`). The
+checks that relate several fields and the messages that say more than the table stay
+hand-written in :mod:`finplan.model.validation`.
 
 >>> [field.key for field in section("expense").fields if field.column]
 ['label', 'account', 'amount', 'years', 'monthly_profile', 'member', 'comment']
@@ -27,7 +30,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-__all__ = ["DEFAULT_YEARS", "MAX_YEARS", "REQUIRED", "Field", "Section", "SECTIONS",
+__all__ = ["DEFAULT_DRAWS", "DEFAULT_SEED", "DEFAULT_YEARS", "MAX_DRAWS", "MAX_YEARS",
+           "PARAMETERS", "REQUIRED", "Field", "Section", "SECTIONS",
            "attributes", "case_keys", "items_of", "lines", "reference", "section", "varying",
            "with_reference"]
 
@@ -69,12 +73,17 @@ class Field(NamedTuple):
     low: Any = 0
     high: Any = None
     above: bool = False
-    expected: str | None = None
+    expected: str | None = None  # its numbers in braces: {0.02}, written as the source does
+    cell: str | None = None  # a parameter's: the defined name of its workbook cell
 
 
 # The plan's duration: 3 years unless the case says otherwise, at most 5.
 DEFAULT_YEARS = 3
 MAX_YEARS = 5
+# A Monte Carlo run: 10 000 draws from seed 0 unless the case says otherwise.
+DEFAULT_DRAWS = 10_000
+MAX_DRAWS = 100_000
+DEFAULT_SEED = 0
 
 
 class _Required:
@@ -88,7 +97,8 @@ REQUIRED: Any = _Required()
 
 
 class Section(NamedTuple):
-    """A list of the case: its fields, and its table in the workbook."""
+    """A list of the case: its fields, and its table in the workbook; or a table of
+    parameters (:data:`PARAMETERS`): its fields, each a cell of the workbook."""
 
     key: str  # the case key: "staff", "funder", ...
     title: str  # its French name: the workbook table's title
@@ -134,6 +144,11 @@ def _comment_field() -> Field:
                  "plan ; sans effet sur les calculs.", width=16, added=5)
 
 
+# A Monte Carlo variation's bounds: relative, from -100 % to +1 000 %.
+_VARIATION: dict[str, Any] = {"low": -1, "high": 10, "expected": "une variation relative "
+                              "entre -1 et 10 ({-0.3} pour -30 %)"}
+
+
 SECTIONS: tuple[Section, ...] = (
     Section("staff", "Personnel", "tbl_personnel", (
         Field("role", "Poste", "text", "Intitulé du poste ou du groupe de postes.",
@@ -148,12 +163,14 @@ SECTIONS: tuple[Section, ...] = (
               type="PerYear | None", default=REQUIRED),
         Field("monthly_gross", "Salaire brut mensuel (€)", "number",
               "Salaire brut mensuel d'un ETP en année 1 (indexé ensuite).", varies=True,
-              type="Decimal", default=REQUIRED),
+              type="Decimal", default=REQUIRED,
+              expected="un salaire brut mensuel positif ou nul"),
         Field("employer_rate", "Taux de charges patronales", "fraction",
               "Charges patronales en part du brut (13 % : saisir 13 %).", varies=True,
               type="Decimal", default=REQUIRED),
         Field("start_month", "Mois d'embauche", "integer", "Facultatif : mois de "
-              "l'année 1 où le poste commence (1 à 12).", type="int | None"),
+              "l'année 1 où le poste commence (1 à 12).", type="int | None", low=1,
+              high=12),
         Field("hours_from", "Contrat en heures", "text", "Facultatif, au lieu des ETP : "
               "l'identifiant d'un contrat du tableau « Contrats en heures » dont ce "
               "personnel travaille les heures ; ses ETP-années valent alors les heures du "
@@ -162,7 +179,8 @@ SECTIONS: tuple[Section, ...] = (
         Field("hours_per_fte", "Heures par ETP", "number", "Facultatif, avec « Contrat en "
               "heures » : heures d'un ETP. Vide : le chiffre sourcé du contrat IAE (ACI "
               "1 820 h, ETTI 1 607 h, EITI 1 505 h ; 1 607 h, la durée légale, pour AI et EI "
-              "faute de chiffre de la DGEFP).", added=1, type="Decimal | None"),
+              "faute de chiffre de la DGEFP).", added=1, type="Decimal | None", high=3000,
+              above=True),
         _member_field(),
         _comment_field(),
     ), 12, attribute="staff"),
@@ -283,7 +301,8 @@ SECTIONS: tuple[Section, ...] = (
               per_year=True, former="Montant (€)", once_allowed=True, varies=True,
               type="PerYear | None"),
         Field("max_public_share", "Part publique max.", "fraction", "Facultatif : plafond "
-              "des aides publiques en part de ce besoin.", type="Decimal | None"),
+              "des aides publiques en part de ce besoin.", type="Decimal | None",
+              above=True),
         Field("covers", "Lignes financées", "lines", "Pour un besoin affecté à des lignes "
               "de votre budget (un poste, une charge) au lieu d'un montant : l'intitulé "
               "du poste (tableau « Personnel ») ou le libellé de la charge (tableau "
@@ -321,7 +340,7 @@ SECTIONS: tuple[Section, ...] = (
               "brut (charges, investissements ou besoin particulier)." + _PER_YEAR_NOTE,
               per_year=True, varies=True, type="PerYear | None"),
         Field("weight", "Poids", "number", "Règle « Part » : poids relatif (1 par défaut).",
-              type="Decimal", default=Decimal(1)),
+              type="Decimal", default=Decimal(1), above=True),
         Field("amount_per_fte", "Montant par ETP", "code_or_number", "Règle « Par ETP » : "
               "montant annuel pour un ETP, ou ACI, EI, AI, ETTI, EITI pour le barème de "
               "l'aide au poste." + _PER_YEAR_NOTE, per_year=True, varies=True,
@@ -335,7 +354,8 @@ SECTIONS: tuple[Section, ...] = (
         Field("cap_total", "Plafond total (€)", "number", "Facultatif : montant maximal "
               "sur toute la durée du plan.", varies=True, type="Decimal | None"),
         Field("priority", "Priorité", "integer", "Ordre de passage : le plus petit passe "
-              "en premier (100 par défaut).", type="int", default=100),
+              "en premier (100 par défaut).", type="int", default=100, low=-10**6,
+              high=10**6),
         Field("payments", "Versements", "payments", "Facultatif : calendrier de versement "
               "de chaque année, par exemple « 60 % mois 4 ; 40 % mois 16 » (mois compté "
               "depuis janvier de l'année financée ; 13 = janvier de l'année suivante). "
@@ -367,7 +387,7 @@ SECTIONS: tuple[Section, ...] = (
               "des membres (compte courant).", "bridge_kind", width=30,
               type="str", default=REQUIRED),
         Field("ceiling", "Plafond (€)", "number", "Le montant prêté au plus à un moment "
-              "donné.", type="Decimal", default=REQUIRED),
+              "donné.", type="Decimal", default=REQUIRED, above=True),
         Field("annual_rate", "Taux annuel", "fraction", "Facultatif : taux d'intérêt "
               "annuel (4,5 % : saisir 4,5 %), payé chaque mois sur l'encours ; vide : "
               "0 % (une avance remboursable France Active est à 0 %).",
@@ -380,7 +400,8 @@ SECTIONS: tuple[Section, ...] = (
               "funder_name", width=30),
         Field("advance_share", "Part avancée", "fraction", "Facultatif, Dailly et avance "
               "sur subvention : part de ce que doit le financeur qui peut être avancée ; "
-              "vide : 80 % (Dailly), 100 % (avance du financeur).", type="Decimal | None"),
+              "vide : 80 % (Dailly), 100 % (avance du financeur).", type="Decimal | None",
+              above=True),
         Field("from", "À partir du mois", "integer", "Facultatif : premier mois où il peut "
               "être tiré, compté depuis janvier de l'année 1 (13 = janvier de l'année 2) ; "
               "vide : le mois de démarrage.", attribute="from_month", type="int", default=1),
@@ -413,13 +434,15 @@ SECTIONS: tuple[Section, ...] = (
               "Mode, Haut) ou normale (Écart-type, centrée sur 0, sans valeur négative).",
               "dist", width=22, type="str", default=REQUIRED),
         Field("low", "Bas", "fraction", "Variation la plus basse (-30 % : saisir -30 %).",
-              type="Decimal | None"),
+              type="Decimal | None", **_VARIATION),
         Field("mode", "Mode", "fraction", "Loi triangulaire : variation la plus probable "
-              "(0 % : la valeur du dossier).", type="Decimal | None"),
+              "(0 % : la valeur du dossier).", type="Decimal | None", **_VARIATION),
         Field("high", "Haut", "fraction", "Variation la plus haute (+10 % : saisir 10 %).",
-              type="Decimal | None"),
+              type="Decimal | None", **_VARIATION),
         Field("sd", "Écart-type", "fraction", "Loi normale : écart-type de la variation "
-              "(10 % : saisir 10 %).", type="Decimal | None"),
+              "(10 % : saisir 10 %).", type="Decimal | None", high=5, above=True,
+              expected="un écart-type relatif strictement positif, au plus 5 ({0.1} pour "
+              "±10 %)"),
     ), 5, optional=True),
     Section("member", "Membres du collectif", "tbl_membres", (
         Field("id", "Identifiant", "text", "Collectif seulement (une structure seule "
@@ -454,7 +477,71 @@ SECTIONS: tuple[Section, ...] = (
               + _PER_YEAR_NOTE, per_year=True),
     ), 5, optional=True),
 )
-SECTIONS_BY_KEY: Mapping[str, Section] = {item.key: item for item in SECTIONS}
+def _max_share(need: str, title: str, cell: str, comment: str) -> Section:
+    """The public share cap of a built-in need (``[needs.<need>]``)."""
+    return Section(f"needs.{need}", title, "", (
+        Field("max_public_share", f"Part publique maximale {title}", "fraction",
+              "Facultatif : plafond des aides publiques en part du besoin " + comment
+              + ". Vide : pas de plafond.", cell=cell, above=True),), 0)
+
+
+# The project's parameters: the tables of the case file that are not lists, each
+# value a labelled cell of the workbook with a defined name, in this order.
+PARAMETERS: tuple[Section, ...] = (
+    Section("project", "Projet", "", (
+        Field("name", "Nom du projet", "text", "Nom de la nouvelle activité, tel qu'il "
+              "figurera sur le plan.", cell="p_projet", type="str", default=REQUIRED),
+        Field("organisation", "Organisation", "text", "Nom de la structure porteuse "
+              "(association, SIAE…).", cell="p_organisation", type="str", default=REQUIRED),
+        Field("first_year", "Première année du plan", "integer", "Année civile de "
+              "l'année 1, par exemple 2027.", cell="p_annee1", type="int", default=REQUIRED,
+              low=2000, high=2100),
+        Field("years", f"Durée du plan (1 à {MAX_YEARS} ans)", "integer", "Nombre "
+              f"d'années du plan ; {DEFAULT_YEARS} par défaut.", cell="p_duree",
+              type="int", default=DEFAULT_YEARS, low=1, high=MAX_YEARS),
+        Field("start_month", "Mois de démarrage (1 à 12)", "integer", "Mois de l'année 1 "
+              "où l'activité démarre (3 = mars).", cell="p_mois_debut", type="int",
+              default=1, low=1, high=12),
+        Field("opening_cash", "Trésorerie de départ (€)", "number", "Trésorerie "
+              "disponible au démarrage pour cette activité.", cell="p_tresorerie",
+              type="Decimal", default=Decimal(0)),
+    ), 0, attribute="project"),
+    Section("indexation", "Indexation", "", tuple(
+        Field(key, header, "fraction", comment, cell=cell, type="Decimal",
+              default=Decimal(0), low=-1, high=1, above=True,
+              expected="un taux annuel entre -1 et 1 ({0.02} pour 2 %)")
+        for key, header, cell, comment in (
+            ("costs", "Indexation des charges (par an)", "idx_charges", "Hausse annuelle "
+             "des charges données par un seul montant, à partir de l'année 2 (2 % : "
+             "saisir 2 %)."),
+            ("salaries", "Indexation des salaires (par an)", "idx_salaires", "Hausse "
+             "annuelle des salaires bruts, à partir de l'année 2."),
+            ("prices", "Indexation des prix de vente (par an)", "idx_prix", "Hausse "
+             "annuelle des prix unitaires et des recettes données par un seul montant, à "
+             "partir de l'année 2."))), 0, attribute="indexation"),
+    Section("working_capital", "Besoin en fonds de roulement", "", (
+        Field("days", "Besoin en fonds de roulement (jours)", "number", "BFR exprimé en "
+              "jours de charges décaissées (0 à 360).", cell="bfr_jours", type="Decimal",
+              default=Decimal(0), high=360, expected="un nombre de jours entre 0 et 360"),
+    ), 0),
+    _max_share("operating", "du fonctionnement", "plafond_public_fonct",
+               "de fonctionnement (par exemple 80 %)"),
+    _max_share("investment", "de l'investissement", "plafond_public_invest",
+               "d'investissement (par exemple 80 % si la Région demande 20 % "
+               "d'autofinancement)"),
+    Section("montecarlo", "Monte Carlo", "", (
+        Field("draws", "Monte Carlo : nombre de tirages", "integer", "Facultatif : nombre "
+              "de tirages de la simulation (finplan montecarlo), 10 000 par défaut ; les "
+              "valeurs qui varient se décrivent dans le tableau « Monte Carlo » en bas de "
+              "la feuille.", cell="mc_tirages", type="int", default=DEFAULT_DRAWS, low=1,
+              high=MAX_DRAWS),
+        Field("seed", "Monte Carlo : graine du tirage", "integer", "Facultatif : la même "
+              "graine redonne exactement les mêmes tirages ; 0 par défaut.",
+              cell="mc_graine", type="int", default=DEFAULT_SEED, high=2**32 - 1),
+    ), 0, optional=True),
+)
+SECTIONS_BY_KEY: Mapping[str, Section] = {item.key: item for item in SECTIONS + PARAMETERS}
+
 
 
 def section(key: str) -> Section:
@@ -487,18 +574,22 @@ def reference() -> str:
     may vary in Monte Carlo, its default, and its help.
 
     >>> print(reference().splitlines()[2])
-    ### `[[staff]]` — « Personnel »
+    ### `[project]` — « Projet »
     """
     out = [REFERENCE_BEGIN, ""]
-    for item in SECTIONS:
-        out += [f"### `[[{item.key}]]` — « {item.title} »", "",
-                "| key | workbook column | kind | a value a year | Monte Carlo | default "
-                "| help |", "|---|---|---|---|---|---|---|"]
+    for item in PARAMETERS + SECTIONS:
+        heading = f"`[{item.key}]`" if item in PARAMETERS else f"`[[{item.key}]]`"
+        out += [f"### {heading} — « {item.title} »", "",
+                f"| key | workbook {'cell' if item in PARAMETERS else 'column'} | kind "
+                "| a value a year | Monte Carlo | default | help |",
+                "|---|---|---|---|---|---|---|"]
         for described in item.fields:
             if described.internal:
                 continue
             key = f"`{described.key}`" if described.case else "(workbook only)"
             column = f"« {described.header} »" if described.column else "(another table)"
+            if described.cell:
+                column += f" (`{described.cell}`)"
             default = ("required" if described.default is REQUIRED
                        else "" if described.default is None else f"`{described.default}`")
             kind = described.kind + (f" ({described.field})" if described.field else "")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from finplan.model.case import Case, Variation
-from finplan.model.fields import varying
+from finplan.model.fields import DEFAULT_DRAWS, DEFAULT_SEED, varying
 from finplan.model.scenarios import PathError, names_item, parse_path
 from finplan.model.vocabulary import counted
 
@@ -43,8 +43,6 @@ __all__ = [
     "target_of",
 ]
 
-DEFAULT_DRAWS = 10_000
-DEFAULT_SEED = 0
 # The values a variation may name: list key -> fields (project and working_capital:
 # single values).
 VARIABLE_FIELDS: dict[str, tuple[str, ...]] = {

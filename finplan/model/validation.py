@@ -64,11 +64,11 @@ from finplan.model.case import (
     Staff,
     Variation,
 )
-from finplan.model.fields import DEFAULT_YEARS, MAX_YEARS, REQUIRED, Field, case_keys
+from finplan.model.fields import MAX_YEARS, REQUIRED, Field, case_keys
 from finplan.model.fields import section as section_of
 from finplan.model.funders import counts_for
 from finplan.model.money import format_percent
-from finplan.model.montecarlo import DEFAULT_DRAWS, DEFAULT_SEED, target_of
+from finplan.model.montecarlo import target_of
 from finplan.model.names import clean_text, name_key
 from finplan.model.needs import COVERED_KINDS, reference, split_reference
 from finplan.model.scenarios import PathError, Scenario, set_path
@@ -81,7 +81,7 @@ FORMAT = "finplan/1"
 
 # Largest sizes finplan accepts (see docs/case-file.md).
 LIMITS = {"years": MAX_YEARS, "items": 200, "text": 200,
-          "number": Decimal(10) ** 11, "draws": 100_000}
+          "number": Decimal(10) ** 11}
 
 _MISSING = object()
 _INVALID = object()
@@ -208,36 +208,69 @@ class _Checker:
 
     def described(self, key: str, table: Mapping, path: str, fields: dict,
                   context: str | None) -> dict:
-        """``fields`` (the values of a line of list ``key`` read by hand, with the
-        checks that relate them) with the section's other values read as its table
-        of fields describes them (:mod:`finplan.model.fields`): a text of the case
-        such as a line's comment needs no code here."""
+        """The values of a line of list ``key``, read in its table of fields' order
+        (:mod:`finplan.model.fields`), each as its field describes it (its kind, bounds,
+        default) unless ``fields`` gives it: a value read by hand beforehand, or a
+        function of no argument that reads it by hand in its turn, for the values
+        whose checks say more than the table. A text of the case such as a line's
+        comment needs no code here."""
+        values = {}
         for described in section_of(key).fields:
             name = described.attribute or described.key
-            if not described.case or name in fields or described.key == "member":
-                continue
-            fields[name] = self.field(table, described, path, context)
-        return fields
+            if name in fields:
+                given = fields[name]
+                values[name] = given() if callable(given) else given
+            elif described.case and described.key != "member":
+                values[name] = self.field(key, table, described, path, context)
+        return values
 
-    def field(self, table: Mapping, described: Field, path: str,
-              context: str | None) -> Any:
-        """One value read as its field says: its kind, bounds and default."""
-        required = described.default is REQUIRED
-        default = _MISSING if required else described.default
-        high = 1 if described.kind == "fraction" and described.high is None \
-            else described.high
-        if described.kind == "text":
-            return self.text(table, described.key, path, context=context,
-                             required=required, default=described.default)
-        if described.kind in ("number", "fraction") and not described.per_year:
+    def field(self, key: str, table: Mapping, described: Field, path: str,
+              context: str | None, required: bool | None = None) -> Any:
+        """One value of a line of list ``key`` read as its field says: its kind, whether
+        it takes a value a year, its bounds and default; ``required``: whether it must be
+        given, when the line's other values say (by default, when it has no default)."""
+        if required is None:
+            required = described.default is REQUIRED
+        default = None if required else described.default
+        kind = described.kind
+        high = 1 if kind == "fraction" and described.high is None else described.high
+        if kind in ("number", "fraction") and described.per_year:
+            return self.per_year(table, described.key, path, required=required,
+                                 low=described.low, high=high, context=context)
+        if kind in ("number", "fraction"):
             return self.number(table, described.key, path, low=described.low, high=high,
-                               above=described.above, default=default,
-                               expected=described.expected, context=context)
-        if described.kind == "integer":
-            return self.integer(table, described.key, path, described.low, high,
-                                default=default, context=context)
-        raise NotImplementedError(f"{described.key}: a {described.kind} is read by hand "
-                                  "in finplan.model.validation")
+                               above=described.above,
+                               default=_MISSING if required else default,
+                               expected=_expected(described.expected), context=context)
+        readers: dict[str, Callable[[], Any]] = {
+            "text": lambda: self.text(table, described.key, path, context=context,
+                                      required=required, default=default),
+            "integer": lambda: self.integer(table, described.key, path, described.low,
+                                            high, default=_MISSING if required else default,
+                                            context=context),
+            "choice": lambda: self.choice(table, described.key, path, described.field,
+                                          required=required, default=default,
+                                          context=context),
+            "yes_no": lambda: self.yes_no(table, described.key, path, default,
+                                          context=context),
+            "account": lambda: _account(self, table, path,
+                                        "expense" if key == "expense" else "revenue",
+                                        context),
+            "profile": lambda: _monthly_profile(self, table, path, context),
+            "payments": lambda: _payments(self, table, path, context),
+        }
+        if kind not in readers:
+            raise NotImplementedError(f"{described.key}: a {kind} is read by hand in "
+                                      "finplan.model.validation")
+        return readers[kind]()
+
+    def value(self, key: str, table: Mapping, name: str, path: str,
+              context: str | None, required: bool | None = None) -> Any:
+        """The value of field ``name`` of a line of list ``key``, read as
+        :meth:`field` reads it: for a value a check needs before the line's others, or
+        one that must be given or not depending on them."""
+        described = next(f for f in section_of(key).fields if f.key == name)
+        return self.field(key, table, described, path, context, required)
 
     # -- scalar values --------------------------------------------------------
     def text(self, raw: Mapping, key: str, path: str, *, required: bool = True,
@@ -275,6 +308,15 @@ class _Checker:
         if canonical is None:
             return self.fail(f"{path}.{key}", expected, value, context=context)
         return canonical
+
+    def yes_no(self, raw: Mapping, key: str, path: str, default: bool | None, *,
+               context: str | None = None) -> Any:
+        """A yes or no (``true`` or ``false``)."""
+        value = raw.get(key, default)
+        if not isinstance(value, bool):
+            return self.fail(f"{path}.{key}", f"{syntax('true')} ou {syntax('false')}",
+                             value, context=context)
+        return value
 
     def integer(self, raw: Mapping, key: str, path: str, low: int, high: int, *,
                 default: Any = _MISSING, context: str | None = None) -> Any:
@@ -345,6 +387,13 @@ class _Checker:
 
     def _per_year_text(self, low: Any, high: Any) -> str:
         return f"{_range_text(low, high, False)}, ou {per_year(self.years or None)}"
+
+
+def _expected(text: str | None) -> str | None:
+    """A field's ``expected`` text, its numbers in braces written as the source does
+    (« 0,02 » in a workbook, « 0.02 » in a case file)."""
+    return None if text is None else re.sub(r"\{(-?[0-9.]+)\}",
+                                            lambda found: num(found.group(1)), text)
 
 
 def _range_text(low: Any, high: Any, above: bool) -> str:
@@ -430,27 +479,8 @@ def _members(check: _Checker, top: Mapping) -> tuple:
     the mandataire."""
     members: list = []
     for index, raw in enumerate(check.array(top, "member")):
-        path = f"member[{index}]"
-        table = check.table(raw, path, case_keys("member"))
-        if table is None:
-            members.append(_INVALID)
-            continue
-        context = _quoted(table.get("name"))
-        mandataire = table.get("mandataire", False)
-        if not isinstance(mandataire, bool):
-            mandataire = check.fail(f"{path}.mandataire", f"{syntax('true')} ou "
-                                    f"{syntax('false')}", mandataire, context=context)
-        members.append(_build(Member, check.described("member", table, path, {
-            "id": _identifier(check, table, path, context,
-                              [m.id for m in members if m is not _INVALID]),
-            "name": check.text(table, "name", path, context=context),
-            "siae": check.choice(table, "siae", path, "contract", required=False,
-                                 context=context),
-            "mandataire": mandataire,
-            "opening_cash": check.number(table, "opening_cash", path, default=Decimal(0),
-                                         context=context),
-            "approved_fte": check.per_year(table, "approved_fte", path, required=False,
-                                           context=context)}, context)))
+        members.append(_member(check, raw, f"member[{index}]",
+                               [m.id for m in members if m is not _INVALID]))
     valid = [m for m in members if m is not _INVALID]
     if members and len(valid) == len(members) and sum(m.mandataire for m in valid) != 1:
         chosen = [m.name for m in valid if m.mandataire]
@@ -465,6 +495,16 @@ def _members(check: _Checker, top: Mapping) -> tuple:
                    hint=f"retirez {_key('project', 'opening_cash')} et donnez-la à chaque "
                    "membre")
     return tuple(valid) if len(valid) == len(members) else tuple(members)
+
+
+def _member(check: _Checker, raw: Any, path: str, taken: list[str]) -> Any:
+    """One ``[[member]]`` line, its id not one of ``taken``."""
+    table = check.table(raw, path, case_keys("member"))
+    if table is None:
+        return _INVALID
+    context = _quoted(table.get("name"))
+    return _build(Member, check.described("member", table, path, {
+        "id": lambda: _identifier(check, table, path, context, taken)}, context))
 
 
 def _without_members(check: _Checker, top: Mapping, members: tuple,
@@ -614,12 +654,11 @@ def _montecarlo(check: _Checker, top: Mapping) -> MonteCarlo | None:
     raw = top.get("montecarlo", _MISSING)
     if raw is _MISSING:
         return None
-    table = check.table(raw, "montecarlo", ("draws", "seed", "vary"))
+    table = check.table(raw, "montecarlo", (*case_keys("montecarlo"), "vary"))
     if table is None:
         return None
-    draws = check.integer(table, "draws", "montecarlo", 1, LIMITS["draws"],
-                          default=DEFAULT_DRAWS)
-    seed = check.integer(table, "seed", "montecarlo", 0, 2**32 - 1, default=DEFAULT_SEED)
+    draws = check.value("montecarlo", table, "draws", "montecarlo", None)
+    seed = check.value("montecarlo", table, "seed", "montecarlo", None)
     items = table.get("vary", _MISSING)
     if not isinstance(items, (list, tuple)) or not items:
         check.fail("montecarlo.vary", "au moins une valeur qui varie : "
@@ -647,8 +686,8 @@ def _variation(check: _Checker, raw: Any, path: str, top: Mapping,
     if table is None:
         return None
     context = _quoted(table.get("path"))
-    key_path = check.text(table, "path", path, context=context)
-    dist = check.choice(table, "dist", path, "dist", context=context)
+    key_path = check.value("montecarlo.vary", table, "path", path, context)
+    dist = check.value("montecarlo.vary", table, "dist", path, context)
     if key_path is not _INVALID:
         try:
             target = target_of(top, key_path)
@@ -670,17 +709,8 @@ def _variation(check: _Checker, raw: Any, path: str, top: Mapping,
                        hint="valeurs de cette loi : " + ", ".join(
                            f"« {_key('montecarlo.vary', name)} »" for name in needed),
                        context=context)
-    values = {}
-    for key in needed:
-        if key == "sd":
-            values[key] = check.number(table, key, path, low=0, high=5, above=True,
-                                       expected="un écart-type relatif strictement "
-                                       f"positif, au plus 5 ({num('0.1')} pour ±10 %)",
-                                       context=context)
-        else:
-            values[key] = check.number(table, key, path, low=-1, high=10,
-                                       expected="une variation relative entre -1 et 10 "
-                                       f"({num('-0.3')} pour -30 %)", context=context)
+    values = {key: check.value("montecarlo.vary", table, key, path, context, required=True)
+              for key in needed}
     if any(value is _INVALID for value in values.values()) or key_path is _INVALID:
         return None
     low, mode, high = values.get("low"), values.get("mode"), values.get("high")
@@ -715,19 +745,10 @@ def _project(check: _Checker, top: Mapping) -> Any:
         check.fail("project", "une table [project] (nom, organisation, première année)",
                    raw)
         return _INVALID
-    table = check.table(raw, "project", ("name", "organisation", "first_year", "years",
-                                         "start_month", "opening_cash"))
+    table = check.table(raw, "project", case_keys("project"))
     if table is None:
         return _INVALID
-    fields = {
-        "name": check.text(table, "name", "project"),
-        "organisation": check.text(table, "organisation", "project"),
-        "first_year": check.integer(table, "first_year", "project", 2000, 2100),
-        "years": check.integer(table, "years", "project", 1, LIMITS["years"],
-                               default=DEFAULT_YEARS),
-        "start_month": check.integer(table, "start_month", "project", 1, 12, default=1),
-        "opening_cash": check.number(table, "opening_cash", "project", default=Decimal(0)),
-    }
+    fields = check.described("project", table, "project", {}, None)
     if fields["years"] is not _INVALID:
         check.years = fields["years"]
     if any(value is _INVALID for value in fields.values()):
@@ -755,23 +776,19 @@ def _start_month_of(project: Any) -> int:
 
 def _indexation(check: _Checker, top: Mapping) -> Any:
     raw = top.get("indexation", {})
-    table = check.table(raw, "indexation", ("costs", "salaries", "prices"))
+    table = check.table(raw, "indexation", case_keys("indexation"))
     if table is None:
         return _INVALID
-    rates = {key: check.number(table, key, "indexation", low=-1, high=1, above=True,
-                               default=Decimal(0),
-                               expected=f"un taux annuel entre -1 et 1 ({num('0.02')} pour "
-                               "2 %)")
-             for key in ("costs", "salaries", "prices")}
+    rates = check.described("indexation", table, "indexation", {}, None)
     return Indexation(**rates)
 
 
 def _working_capital(check: _Checker, top: Mapping) -> Any:
-    table = check.table(top.get("working_capital", {}), "working_capital", ("days",))
+    table = check.table(top.get("working_capital", {}), "working_capital",
+                        case_keys("working_capital"))
     if table is None:
         return _INVALID
-    return check.number(table, "days", "working_capital", low=0, high=360,
-                        default=Decimal(0), expected="un nombre de jours entre 0 et 360")
+    return check.value("working_capital", table, "days", "working_capital", None)
 
 
 def _staff(check: _Checker, raw: Any, path: str, project: Any,
@@ -780,10 +797,9 @@ def _staff(check: _Checker, raw: Any, path: str, project: Any,
     if table is None:
         return _INVALID
     context = _quoted(table.get("role"))
-    kind = check.choice(table, "kind", path, "kind", context=context)
-    contract = check.choice(table, "contract", path, "contract", required=False,
-                            context=context)
-    hours_from = check.text(table, "hours_from", path, required=False, context=context)
+    kind = check.value("staff", table, "kind", path, context)
+    contract = check.value("staff", table, "contract", path, context)
+    hours_from = check.value("staff", table, "hours_from", path, context)
     if isinstance(hours_from, str) and hours_from not in contract_ids:
         hours_from = check.fail(
             f"{path}.hours_from", problem=f"contrat en heures inconnu « {hours_from} »",
@@ -800,22 +816,9 @@ def _staff(check: _Checker, raw: Any, path: str, project: Any,
                    f"s'utilise qu'avec {_key('staff', 'hours_from')} (les heures d'un "
                    "contrat converties en ETP)", hint="retirez-le, ou indiquez le contrat",
                    context=context)
-    fields = {
-        "role": check.text(table, "role", path, context=context),
-        "kind": kind,
-        "contract": contract,
-        "fte": None if "hours_from" in table else check.per_year(table, "fte", path,
-                                                                 context=context),
-        "hours_from": hours_from,
-        "hours_per_fte": check.number(table, "hours_per_fte", path, low=0, high=3000,
-                                      above=True, default=None, context=context),
-        "monthly_gross": check.number(table, "monthly_gross", path, context=context,
-                                      expected="un salaire brut mensuel positif ou nul"),
-        "employer_rate": check.number(table, "employer_rate", path, low=0, high=1,
-                                      context=context),
-        "start_month": check.integer(table, "start_month", path, 1, 12, default=None,
-                                     context=context),
-    }
+    fields = {"kind": kind, "contract": contract, "hours_from": hours_from,
+              "fte": lambda: None if "hours_from" in table else check.value(
+                  "staff", table, "fte", path, context)}
     return _build(Staff, check.described("staff", table, path, fields, context))
 
 
@@ -824,57 +827,48 @@ def _contracts(check: _Checker, top: Mapping, members: tuple) -> tuple:
     members' shares of the hours and what the mandataire keeps."""
     contracts: list = []
     for index, raw in enumerate(check.array(top, "contract")):
-        path = f"contract[{index}]"
-        table = check.table(raw, path, case_keys("contract"))
-        if table is None:
-            contracts.append(_INVALID)
-            continue
-        context = _quoted(table.get("label"))
-        contract_id = _identifier(check, table, path, context,
-                                  [c.id for c in contracts if c is not _INVALID])
-        if ("hourly_price" in table) == ("amount" in table):
-            check.fail(path, problem="un contrat en heures se donne soit par un prix de "
-                       f"l'heure ({_key('contract', 'hourly_price')}), soit par son montant "
-                       f"de chaque année ({_key('contract', 'amount')})",
-                       hint="gardez l'une des deux façons", context=context)
-        split_hours = _split_hours(check, table, path, members, context)
-        if "hours" in table or split_hours is None:
-            hours = check.per_year(table, "hours", path, context=context)
-        else:  # only the members' hours: the contract's are their sum
-            hours = (_hours_of(split_hours, check.years) if isinstance(split_hours, tuple)
-                     else _INVALID)
-        if "split" in table and "split_hours" in table:
-            check.fail(path, problem=f"les heures d'un contrat se partagent soit par des "
-                       f"parts ({_key('contract', 'split')}), soit par les heures de chaque "
-                       f"membre ({_key('contract', 'split_hours')}), pas les deux",
-                       hint="gardez l'une des deux façons", context=context)
-        elif "hours" in table:
-            _hours_add_up(check, hours, split_hours, path, context)
-        fields = {
-            "id": contract_id,
-            "label": check.text(table, "label", path, context=context),
-            "client": check.text(table, "client", path, required=False, context=context),
-            "account": _account(check, table, path, "revenue", context),
-            "hours": hours,
-            "hourly_price": check.number(table, "hourly_price", path, default=None,
-                                         context=context),
-            "amount": check.per_year(table, "amount", path, required=False,
-                                     context=context),
-            "payments": _payments(check, table, path, context),
-            "fee_rate": check.number(table, "fee_rate", path, high=1, default=Decimal(0),
-                                     context=context),
-            "split": _split(check, table, path, members, context),
-            "split_hours": split_hours,
-        }
-        for key in ("fee_rate", "split", "split_hours"):
-            if key in table and not members:
-                fields[key] = check.fail(
-                    f"{path}.{key}", problem=f"{_key('contract', key)} ne s'utilise que dans "
-                    f"un collectif, décrit par des lignes {section('member')}",
-                    hint="retirez-le, ou décrivez les membres", context=context)
-        contracts.append(_build(Contract, check.described("contract", table, path, fields,
-                                                          context)))
+        contracts.append(_contract(check, raw, f"contract[{index}]", members,
+                                   [c.id for c in contracts if c is not _INVALID]))
     return tuple(contracts)
+
+
+def _contract(check: _Checker, raw: Any, path: str, members: tuple,
+              taken: list[str]) -> Any:
+    """One ``[[contract]]`` line, its id not one of ``taken``."""
+    table = check.table(raw, path, case_keys("contract"))
+    if table is None:
+        return _INVALID
+    context = _quoted(table.get("label"))
+    contract_id = _identifier(check, table, path, context, taken)
+    if ("hourly_price" in table) == ("amount" in table):
+        check.fail(path, problem="un contrat en heures se donne soit par un prix de "
+                   f"l'heure ({_key('contract', 'hourly_price')}), soit par son montant "
+                   f"de chaque année ({_key('contract', 'amount')})",
+                   hint="gardez l'une des deux façons", context=context)
+    split_hours = _split_hours(check, table, path, members, context)
+    if "hours" in table or split_hours is None:
+        hours = check.value("contract", table, "hours", path, context)
+    else:  # only the members' hours: the contract's are their sum
+        hours = (_hours_of(split_hours, check.years) if isinstance(split_hours, tuple)
+                 else _INVALID)
+    if "split" in table and "split_hours" in table:
+        check.fail(path, problem=f"les heures d'un contrat se partagent soit par des "
+                   f"parts ({_key('contract', 'split')}), soit par les heures de chaque "
+                   f"membre ({_key('contract', 'split_hours')}), pas les deux",
+                   hint="gardez l'une des deux façons", context=context)
+    elif "hours" in table:
+        _hours_add_up(check, hours, split_hours, path, context)
+    fields = check.described("contract", table, path, {
+        "id": contract_id, "hours": hours,
+        "split": lambda: _split(check, table, path, members, context),
+        "split_hours": split_hours}, context)
+    for key in ("fee_rate", "split", "split_hours"):
+        if key in table and not members:
+            fields[key] = check.fail(
+                f"{path}.{key}", problem=f"{_key('contract', key)} ne s'utilise que dans "
+                f"un collectif, décrit par des lignes {section('member')}",
+                hint="retirez-le, ou décrivez les membres", context=context)
+    return _build(Contract, fields)
 
 
 def _split(check: _Checker, table: Mapping, path: str, members: tuple,
@@ -976,7 +970,7 @@ def _revenue(check: _Checker, raw: Any, path: str) -> Any:
     if table is None:
         return _INVALID
     context = _quoted(table.get("label"))
-    account = _account(check, table, path, "revenue", context)
+    account = check.value("revenue", table, "account", path, context)
     has_amount, has_quantity = "amount" in table, "quantity" in table
     if has_amount == has_quantity:
         check.fail(path, problem="une recette se donne soit par un montant "
@@ -992,16 +986,7 @@ def _revenue(check: _Checker, raw: Any, path: str) -> Any:
                    f"s'utilise qu'avec « {_key('revenue', 'quantity')} », pas avec "
                    f"« {_key('revenue', 'amount')} »",
                    context=context)
-    fields = {
-        "label": check.text(table, "label", path, context=context),
-        "account": account,
-        "amount": check.per_year(table, "amount", path, required=False, context=context),
-        "quantity": check.per_year(table, "quantity", path, required=False,
-                                   context=context),
-        "unit_price": check.number(table, "unit_price", path, default=None,
-                                   context=context),
-        "monthly_profile": _monthly_profile(check, table, path, context),
-    }
+    fields = {"account": account}
     return _build(Revenue, check.described("revenue", table, path, fields, context))
 
 
@@ -1010,13 +995,8 @@ def _expense(check: _Checker, raw: Any, path: str) -> Any:
     if table is None:
         return _INVALID
     context = _quoted(table.get("label"))
-    fields = {
-        "label": check.text(table, "label", path, context=context),
-        "account": _account(check, table, path, "expense", context),
-        "amount": check.per_year(table, "amount", path, context=context),
-        "monthly_profile": _monthly_profile(check, table, path, context),
-    }
-    return _build(Expense, check.described("expense", table, path, fields, context))
+    # every value as the table of fields describes it
+    return _build(Expense, check.described("expense", table, path, {}, context))
 
 
 def _monthly_profile(check: _Checker, table: Mapping, path: str, context: str | None) -> Any:
@@ -1152,66 +1132,66 @@ def _needs(check: _Checker, top: Mapping, staff: tuple, expenses: tuple) -> tupl
     builtins = []
     table = check.table(top.get("needs", {}), "needs", BUILTIN_NEEDS) or {}
     for need_id in BUILTIN_NEEDS:
-        settings = check.table(table.get(need_id, {}), f"needs.{need_id}",
-                               ("max_public_share",))
-        share = None if settings is None else check.number(
-            settings, "max_public_share", f"needs.{need_id}", low=0, high=1, above=True,
-            default=None)
+        path = f"needs.{need_id}"
+        settings = check.table(table.get(need_id, {}), path, case_keys(path))
+        share = None if settings is None else check.value(path, settings, "max_public_share",
+                                                          path, None)
         builtins.append(Need(need_id, _BUILTIN_LABELS[need_id], None,
                              None if share is _INVALID else share))
-    custom = []
+    custom: list = []
     for index, raw in enumerate(check.array(top, "need")):
-        path = f"need[{index}]"
-        need = check.table(raw, path, case_keys("need"))
-        if need is None:
-            continue
-        context = _quoted(need.get("label"))
-        need_id = check.text(need, "id", path, context=context)
-        if need_id is not _INVALID and not _NEED_ID.match(need_id):
-            need_id = check.fail(f"{path}.id", "un identifiant (lettres sans accent, "
-                                 "chiffres, - et _, commençant par une lettre)",
-                                 need_id, context=context)
-        elif need_id in BUILTIN_NEEDS:
-            need_id = check.fail(f"{path}.id", problem=f"« {choice('finances', need_id)} » "
-                                 "est un besoin prédéfini",
-                                 hint="choisissez un autre identifiant",
-                                 context=context)
-        elif need_id is not _INVALID and need_id in [n.id for n in custom]:
-            need_id = check.fail(f"{path}.id", problem=f"l'identifiant « {need_id} » "
-                                 "est déjà utilisé par un autre besoin", context=context)
-        earmarked = "covers" in need
-        fields = {
-            "id": need_id,
-            "label": check.text(need, "label", path, context=context),
-            "amount": None if earmarked else check.per_year(need, "amount", path,
-                                                            context=context),
-            "max_public_share": check.number(need, "max_public_share", path, low=0,
-                                             high=1, above=True, default=None,
-                                             context=context),
-            "covers": _covers(check, need, path, staff, expenses, context)
-            if earmarked else None,
-            "share": check.per_year(need, "share", path, required=False, low=0, high=1,
-                                    context=context),
-        }
-        if earmarked and "amount" in need:
-            fields["amount"] = check.fail(
-                f"{path}.amount", problem="un besoin a soit un montant ("
-                f"{_key('need', 'amount')}), soit des lignes du budget qu'il finance "
-                f"({_key('need', 'covers')}), pas les deux", hint="gardez le montant pour un "
-                "coût hors de vos comptes (une étude payée directement par les financeurs), "
-                "les lignes pour des postes ou des charges de votre budget", context=context)
-        elif not earmarked and "share" in need:
-            fields["share"] = check.fail(
-                f"{path}.share", problem=f"{_key('need', 'share')} ne s'utilise qu'avec "
-                f"{_key('need', 'covers')} (la part des lignes financées)",
-                hint="indiquez les lignes du budget que ce besoin finance, ou retirez la part",
-                context=context)
-        built = _build(Need, check.described("need", need, path, fields, context))
-        if built is not _INVALID:
-            custom.append(built)
-        elif need_id is not _INVALID:
-            custom.append(Need(need_id, "", None))  # keeps the id known to funders
+        custom += _need(check, raw, f"need[{index}]", staff, expenses,
+                        [n.id for n in custom])
     return tuple(builtins + custom)
+
+
+def _need(check: _Checker, raw: Any, path: str, staff: tuple, expenses: tuple,
+          taken: list[str]) -> list:
+    """One ``[[need]]`` line, its id not one of ``taken``: the need (none if its table
+    is not one; a placeholder keeping its id known to funders if it is invalid)."""
+    need = check.table(raw, path, case_keys("need"))
+    if need is None:
+        return []
+    context = _quoted(need.get("label"))
+    need_id = check.value("need", need, "id", path, context)
+    if need_id is not _INVALID and not _NEED_ID.match(need_id):
+        need_id = check.fail(f"{path}.id", "un identifiant (lettres sans accent, "
+                             "chiffres, - et _, commençant par une lettre)",
+                             need_id, context=context)
+    elif need_id in BUILTIN_NEEDS:
+        need_id = check.fail(f"{path}.id", problem=f"« {choice('finances', need_id)} » "
+                             "est un besoin prédéfini",
+                             hint="choisissez un autre identifiant",
+                             context=context)
+    elif need_id is not _INVALID and need_id in taken:
+        need_id = check.fail(f"{path}.id", problem=f"l'identifiant « {need_id} » "
+                             "est déjà utilisé par un autre besoin", context=context)
+    earmarked = "covers" in need
+    fields = check.described("need", need, path, {
+        "id": need_id,
+        "amount": lambda: None if earmarked else check.value(
+            "need", need, "amount", path, context, required=True),
+        "covers": lambda: _covers(check, need, path, staff, expenses, context)
+        if earmarked else None}, context)
+    if earmarked and "amount" in need:
+        fields["amount"] = check.fail(
+            f"{path}.amount", problem="un besoin a soit un montant ("
+            f"{_key('need', 'amount')}), soit des lignes du budget qu'il finance "
+            f"({_key('need', 'covers')}), pas les deux", hint="gardez le montant pour un "
+            "coût hors de vos comptes (une étude payée directement par les financeurs), "
+            "les lignes pour des postes ou des charges de votre budget", context=context)
+    elif not earmarked and "share" in need:
+        fields["share"] = check.fail(
+            f"{path}.share", problem=f"{_key('need', 'share')} ne s'utilise qu'avec "
+            f"{_key('need', 'covers')} (la part des lignes financées)",
+            hint="indiquez les lignes du budget que ce besoin finance, ou retirez la part",
+            context=context)
+    built = _build(Need, fields)
+    if built is not _INVALID:
+        return [built]
+    if need_id is not _INVALID:
+        return [Need(need_id, "", None)]  # keeps the id known to funders
+    return []
 
 
 def _covers(check: _Checker, need: Mapping, path: str, staff: tuple, expenses: tuple,
@@ -1274,9 +1254,9 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
     if table is None:
         return _INVALID
     context = _quoted(table.get("name"))
-    funder_type = check.choice(table, "type", path, "type", context=context)
-    rule = check.choice(table, "rule", path, "rule", context=context)
-    line = check.choice(table, "line", path, "line", required=False, context=context)
+    funder_type = check.value("funder", table, "type", path, context)
+    rule = check.value("funder", table, "rule", path, context)
+    line = check.value("funder", table, "line", path, context)
     private_lines = ("prive", "dons_mecenat")
     if funder_type == "private" and line not in (None, *private_lines, _INVALID):
         check.fail(f"{path}.line", problem="un financeur privé figure sur la ligne "
@@ -1313,29 +1293,18 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
                        f"s'applique qu'à la règle « {choice('rule', 'per_fte')} »",
                        context=context)
     fields = {
-        "name": check.text(table, "name", path, context=context),
         "type": funder_type,
         "rule": rule,
         "line": line,
         "finances": finances.strip() if isinstance(finances, str) else finances,
-        "amount": check.per_year(table, "amount", path, required=rule == "fixed",
-                                 context=context),
-        "rate": check.per_year(table, "rate", path, required=rule == "rate", high=1,
-                               context=context),
-        "weight": check.number(table, "weight", path, above=True, default=Decimal(1),
-                               context=context),
-        "amount_per_fte": _amount_per_fte(check, table, path, rule, context),
-        "staff_kind": (check.choice(table, "staff_kind", path, "kind", context=context)
-                       if rule == "per_fte" else None),
-        "contract": check.choice(table, "contract", path, "contract", required=False,
-                                 context=context),
-        "cap": check.per_year(table, "cap", path, required=False, context=context),
-        "cap_total": check.number(table, "cap_total", path, default=None, context=context),
-        "priority": check.integer(table, "priority", path, -10**6, 10**6, default=100,
-                                  context=context),
-        "payments": _payments(check, table, path, context),
-        "brought_in": _brought_in(check, table, path, funder_type, context),
-        "paid_by": check.text(table, "paid_by", path, required=False, context=context),
+        "amount": lambda: check.value("funder", table, "amount", path, context,
+                                      required=rule == "fixed"),
+        "rate": lambda: check.value("funder", table, "rate", path, context,
+                                    required=rule == "rate"),
+        "amount_per_fte": lambda: _amount_per_fte(check, table, path, rule, context),
+        "staff_kind": lambda: check.value("funder", table, "staff_kind", path, context,
+                                          required=True) if rule == "per_fte" else None,
+        "brought_in": lambda: _brought_in(check, table, path, funder_type, context),
     }
     if "paid_by" in table and (funder_type not in ("private", _INVALID) or "line" in table):
         check.fail(f"{path}.paid_by", problem="la contribution d'un membre est un "
@@ -1349,11 +1318,8 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
 def _brought_in(check: _Checker, table: Mapping, path: str, funder_type: Any,
                 context: str | None) -> Any:
     """``brought_in``: own funds that come in as cash (an « apport »), not reserves."""
-    value = table.get("brought_in", False)
-    if not isinstance(value, bool):
-        return check.fail(f"{path}.brought_in", f"{syntax('true')} ou {syntax('false')}",
-                          value, context=context)
-    if value and funder_type not in ("own", _INVALID):
+    value = check.value("funder", table, "brought_in", path, context)
+    if value is True and funder_type not in ("own", _INVALID):
         return check.fail(f"{path}.brought_in", problem=f"{_key('funder', 'brought_in')} "
                           "ne concerne que les fonds propres : l'argent d'un autre "
                           "financeur entre toujours en trésorerie", context=context)
@@ -1509,9 +1475,9 @@ def _bridge(check: _Checker, raw: Any, path: str, project: Any) -> Any:
     if table is None:
         return _INVALID
     context = _quoted(table.get("label"))
-    kind = check.choice(table, "kind", path, "bridge_kind", context=context)
+    kind = check.value("bridge", table, "kind", path, context)
     months = 12 * (_years_of(project) or LIMITS["years"])
-    funder = check.text(table, "funder", path, required=False, context=context)
+    funder = check.value("bridge", table, "funder", path, context)
     tied = kind in TIED_KINDS
     if tied and "funder" not in table:
         funder = check.fail(f"{path}.funder", problem=f"un financement « "
@@ -1554,16 +1520,10 @@ def _bridge(check: _Checker, raw: Any, path: str, project: Any) -> Any:
                    f"s'utilise qu'avec un remboursement « {choice('repay', 'date')} »",
                    hint=f"{syntax('remove_this')}", context=context)
     fields = {
-        "label": check.text(table, "label", path, context=context),
         "kind": kind,
-        "ceiling": check.number(table, "ceiling", path, above=True, context=context),
-        "annual_rate": check.number(table, "annual_rate", path, low=0, high=1,
-                                    default=Decimal(0), context=context),
-        "fee": check.number(table, "fee", path, default=Decimal(0), context=context),
         "funder": funder,
-        "advance_share": check.number(table, "advance_share", path, low=0, high=1,
-                                      above=True, default=None, context=context)
-        if tied else None,
+        "advance_share": lambda: check.value("bridge", table, "advance_share", path,
+                                             context) if tied else None,
         "from_month": first,
         "repay": repay,
         "repay_month": repay_month,
