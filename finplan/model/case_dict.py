@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from finplan.model.case import Case
+from finplan.model.fields import attributes, items_of, lines
 
 __all__ = ["case_to_dict", "plain_value"]
 
@@ -24,61 +25,63 @@ def plain_value(value: Any) -> Any:
 
 
 def case_to_dict(case: Case) -> dict[str, Any]:
-    """A case as the raw dict of its case file (defaults written out).
+    """A case as the raw dict of its case file (defaults written out), each table and
+    line as its fields in :mod:`finplan.model.fields` describe it.
 
     >>> import finplan
     >>> case = finplan.load_case(finplan.demo_path())
     >>> finplan.load_case(case_to_dict(case)) == case
     True
     """
-    def table(item: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-        return {key: plain_value(value) for key, value in vars(item).items()
-                if value is not None and key not in skip}
-
-    raw: dict[str, Any] = {"format": "finplan/1", "project": table(case.project),
-                           "indexation": table(case.indexation),
+    raw: dict[str, Any] = {"format": "finplan/1",
+                           "project": _table(case.project, "project"),
+                           "indexation": _table(case.indexation, "indexation"),
                            "working_capital": {"days": plain_value(case.working_capital_days)}}
+    if case.members:  # each member has its own opening cash
+        del raw["project"]["opening_cash"]
     ceilings = {need.id: {"max_public_share": plain_value(need.max_public_share)}
                 for need in case.needs if not need.is_custom and need.max_public_share}
     if ceilings:
         raw["needs"] = ceilings
-    if case.members:
-        raw["member"] = [table(member) for member in case.members]
-    for key, items in (("staff", case.staff), ("revenue", case.revenue),
-                       ("contract", case.contracts), ("expense", case.expenses),
-                       ("investment", case.investments), ("loan", case.loans)):
+    # the members first: the other lines belong to them
+    for described in sorted(lines(), key=lambda item: item.key != "member"):
+        items = items_of(case, described)
         if items:
-            raw[key] = [table(item) for item in items]
-    for contract in raw.get("contract", ()):
-        for key in ("split", "split_hours"):  # a TOML table: id = share, id = hours
-            if key in contract:
-                contract[key] = dict(contract[key])
-        if not contract.get("fee_rate"):
-            contract.pop("fee_rate", None)
-    if case.members:  # each member has its own opening cash
-        raw["project"].pop("opening_cash", None)
-    custom = [table(need) for need in case.needs if need.is_custom]
-    if custom:
-        raw["need"] = custom
-    funders = []
-    for funder in case.funders:
-        entry = table(funder, skip=(() if funder.rule == "share" else ("weight",))
-                      + (() if funder.brought_in else ("brought_in",)))
-        funders.append(entry)
-    if funders:
-        raw["funder"] = funders
-    if case.bridges:
-        raw["bridge"] = [{"from" if key == "from_month" else key: value
-                          for key, value in table(bridge).items()}
-                         for bridge in case.bridges]
+            raw[described.key] = [_table(item, described.key, _left_out(described.key, item))
+                                  for item in items]
     if case.scenarios:
         raw["scenario"] = [{"name": scenario.name,
                             "set": {path: plain_value(value) for path, value in scenario.overrides}}
                            for scenario in case.scenarios]
     if case.montecarlo is not None:
         settings = case.montecarlo
-        raw["montecarlo"] = {
-            "draws": settings.draws, "seed": settings.seed,
-            "vary": [{key: plain_value(value) for key, value in vars(variation).items()
-                      if value is not None} for variation in settings.vary]}
+        raw["montecarlo"] = {"draws": settings.draws, "seed": settings.seed,
+                             "vary": [_table(variation, "montecarlo.vary")
+                                      for variation in settings.vary]}
     return raw
+
+
+def _table(item: Any, key: str, left_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A line of list ``key`` (or its table of parameters) as its case file writes it:
+    each value under its field's key, a collective's shares as a TOML table
+    (id = share); the values it does not have (None) and ``left_out`` aside."""
+    table: dict[str, Any] = {}
+    for described in attributes(key):
+        value = getattr(item, described.attribute or described.key)
+        if not described.case or value is None or described.key in left_out:
+            continue
+        table[described.key] = ({member: plain_value(part) for member, part in value}
+                                if described.kind == "split" else plain_value(value))
+    return table
+
+
+def _left_out(key: str, item: Any) -> tuple[str, ...]:
+    """The values of a line its case file leaves out, as validation refuses them with
+    the line's other values: a funder's weight but for the rule « share », own funds
+    not brought in, a contract's fee outside a collective (0)."""
+    if key == "funder":
+        return (() if item.rule == "share" else ("weight",)) + (
+            () if item.brought_in else ("brought_in",))
+    if key == "contract" and not item.fee_rate:
+        return ("fee_rate",)
+    return ()

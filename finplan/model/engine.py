@@ -25,7 +25,7 @@ from finplan.model.assets import (
 )
 from finplan.model.bridging import bridge_costs, bridge_years, run_facilities_draws
 from finplan.model.budget import add, budget_rows, caf, line_totals, result, subtract
-from finplan.model.case import BUILTIN_NEEDS, Case, Funder, Need
+from finplan.model.case import Case, Funder, Need
 from finplan.model.cash import (
     MonthlyCash,
     draw_bridges,
@@ -35,6 +35,7 @@ from finplan.model.cash import (
     payer_name,
 )
 from finplan.model.contracts import contract_value, fte_hours, line_hours
+from finplan.model.fields import items_of, section
 from finplan.model.financing import cash_end, financing_rows, working_capital
 from finplan.model.funders import request, total_cap, yearly_caps
 from finplan.model.members import consolidate, member_case, member_of
@@ -293,8 +294,7 @@ def _collective_draws(case: Case, draws: Draws) -> Outcomes:
             if target.index is None:  # project, working_capital: every member's
                 factors[target] = factor
                 continue
-            items = case.needs[len(BUILTIN_NEEDS):] if target.collection == "need" else (
-                getattr(case, _CASE_LISTS[target.collection]))
+            items = items_of(case, section(target.collection))  # built-in needs aside
             if member_of(items[target.index], case) == member.id:
                 mine = sum(1 for item in items[:target.index]
                            if member_of(item, case) == member.id)
@@ -321,11 +321,6 @@ def _collective_draws(case: Case, draws: Draws) -> Outcomes:
                     cash_end=sum(outcome.cash_end for _, outcome in ordered),
                     balances=sum(outcome.balances for _, outcome in ordered),
                     members={member.id: parts[member.id][1] for member in case.members})
-
-
-# Monte Carlo targets' collections -> the Case field holding their items.
-_CASE_LISTS = {"staff": "staff", "revenue": "revenue", "expense": "expenses",
-               "investment": "investments", "loan": "loans", "funder": "funders"}
 
 
 def _organisation_draws(case: Case, draws: Draws,

@@ -32,7 +32,8 @@ from typing import Any, NamedTuple
 
 __all__ = ["DEFAULT_DRAWS", "DEFAULT_SEED", "DEFAULT_YEARS", "MAX_DRAWS", "MAX_YEARS",
            "PARAMETERS", "REQUIRED", "Field", "Section", "SECTIONS",
-           "attributes", "case_keys", "items_of", "lines", "reference", "section", "varying",
+           "attributes", "case_keys", "is_parameters", "items_of", "lines", "reference",
+           "section", "varying",
            "with_reference"]
 
 
@@ -504,7 +505,7 @@ PARAMETERS: tuple[Section, ...] = (
               default=1, low=1, high=12),
         Field("opening_cash", "Trésorerie de départ (€)", "number", "Trésorerie "
               "disponible au démarrage pour cette activité.", cell="p_tresorerie",
-              type="Decimal", default=Decimal(0)),
+              type="Decimal", default=Decimal(0), varies=True),
     ), 0, attribute="project"),
     Section("indexation", "Indexation", "", tuple(
         Field(key, header, "fraction", comment, cell=cell, type="Decimal",
@@ -522,7 +523,8 @@ PARAMETERS: tuple[Section, ...] = (
     Section("working_capital", "Besoin en fonds de roulement", "", (
         Field("days", "Besoin en fonds de roulement (jours)", "number", "BFR exprimé en "
               "jours de charges décaissées (0 à 360).", cell="bfr_jours", type="Decimal",
-              default=Decimal(0), high=360, expected="un nombre de jours entre 0 et 360"),
+              default=Decimal(0), high=360, expected="un nombre de jours entre 0 et 360",
+              varies=True),
     ), 0),
     _max_share("operating", "du fonctionnement", "plafond_public_fonct",
                "de fonctionnement (par exemple 80 %)"),
@@ -622,6 +624,12 @@ def case_keys(key: str) -> tuple[str, ...]:
 
 
 def varying() -> dict[str, tuple[str, ...]]:
-    """The fields a Monte Carlo variation may name, by list."""
+    """The fields a Monte Carlo variation may name, by list, then by table of
+    parameters (:func:`is_parameters`: a single value, ``project.opening_cash``)."""
     return {item.key: tuple(field.key for field in item.fields if field.varies)
-            for item in SECTIONS if any(field.varies for field in item.fields)}
+            for item in SECTIONS + PARAMETERS if any(field.varies for field in item.fields)}
+
+
+def is_parameters(key: str) -> bool:
+    """Whether ``key`` names a table of parameters (``project``), not a list."""
+    return section(key) in PARAMETERS

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from finplan.model.case import Case, Variation
-from finplan.model.fields import DEFAULT_DRAWS, DEFAULT_SEED, varying
+from finplan.model.fields import DEFAULT_DRAWS, DEFAULT_SEED, is_parameters, varying
 from finplan.model.scenarios import PathError, names_item, parse_path
 from finplan.model.vocabulary import counted
 
@@ -43,13 +43,10 @@ __all__ = [
     "target_of",
 ]
 
-# The values a variation may name: list key -> fields (project and working_capital:
-# single values).
-VARIABLE_FIELDS: dict[str, tuple[str, ...]] = {
-    **varying(),  # the fields of the lists marked so in finplan.model.fields
-    "project": ("opening_cash",),
-    "working_capital": ("days",),
-}
+# The values a variation may name: list key -> fields, those of the tables of
+# parameters (project, working_capital: single values) last; marked so in
+# finplan.model.fields.
+VARIABLE_FIELDS: dict[str, tuple[str, ...]] = varying()
 
 
 @dataclass(frozen=True)
@@ -63,9 +60,9 @@ class Target:
 
 
 def _allowed_text() -> str:
-    return ", ".join(f"{key}[…].{'|'.join(fields)}" if key not in (
-        "project", "working_capital") else f"{key}.{fields[0]}"
-        for key, fields in VARIABLE_FIELDS.items())
+    return ", ".join(f"{key}.{fields[0]}" if is_parameters(key)
+                     else f"{key}[…].{'|'.join(fields)}"
+                     for key, fields in VARIABLE_FIELDS.items())
 
 
 def target_of(raw: Mapping[str, Any], path: str) -> Target:
@@ -88,7 +85,7 @@ def target_of(raw: Mapping[str, Any], path: str) -> Target:
     (key, selector), (field, extra) = segments
     if extra is not None or field not in VARIABLE_FIELDS.get(key, ()):
         raise refused
-    if key in ("project", "working_capital"):
+    if is_parameters(key):
         if selector is not None:
             raise refused
         return Target(key, None, field)
