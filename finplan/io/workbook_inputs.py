@@ -53,8 +53,9 @@ from finplan.io.workbook_styles import (
     TITLE_FONT,
     WRAP,
 )
-from finplan.model.case import Case, Contract, Funder, Need
-from finplan.model.fields import DEFAULT_YEARS, MAX_YEARS, items_of, lines, section
+from finplan.model.case import Case, Contract, Need
+from finplan.model.case_dict import left_out
+from finplan.model.fields import DEFAULT_YEARS, MAX_YEARS, Field, Section, items_of, lines
 from finplan.model.money import format_decimal, format_percent
 from finplan.model.names import name_key
 from finplan.model.needs import COVERED_KINDS, reference, split_reference
@@ -124,98 +125,61 @@ def read_covers(text: str) -> list[str]:
     return covers
 
 
-def _funder_fields(funder: Funder) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "name": funder.name, "type": label("type", funder.type),
-        "line": label("line", funder.line) if funder.line else None,
-        "finances": VOCABULARY["finances"].get(funder.finances, funder.finances),
-        "rule": label("rule", funder.rule), "cap": funder.cap,
-        "cap_total": funder.cap_total, "priority": funder.priority,
-        "payments": payments_text(funder.payments),
-        "brought_in": "oui" if funder.brought_in else None,
-        "member": funder.member, "paid_by": funder.paid_by,
-    }
-    if funder.rule == "fixed":
-        fields["amount"] = funder.amount
-    elif funder.rule == "rate":
-        fields["rate"] = funder.rate
-    elif funder.rule == "share":
-        fields["weight"] = funder.weight
-    elif funder.rule == "per_fte":
-        fields.update(amount_per_fte=funder.amount_per_fte, staff_kind=label(
-            "kind", funder.staff_kind), contract=funder.contract)
-    return fields
-
-
 def case_items(case: Case) -> dict[str, list[dict[str, Any]]]:
-    """The lists of a case as table rows: column key -> value as typed — the values
-    that need writing their own way below, the section's texts as they are
-    (:func:`_texts`)."""
-    items = _typed_items(case)
-    for described in lines():
-        for row, item in zip(items[described.key], items_of(case, described)):
-            _texts(row, item, described.key)
-    return items
-
-
-def _texts(row: dict[str, Any], item: Any, key: str) -> None:
-    """Add to a table row the text columns of its section it does not hold yet (a
-    comment, any text a new field of finplan.model.fields brings)."""
-    for field in section(key).fields:
-        if field.column and field.case and field.kind == "text" and field.key not in row:
-            row[field.key] = getattr(item, field.attribute or field.key)
-
-
-def _typed_items(case: Case) -> dict[str, list[dict[str, Any]]]:
-    """The rows of each list, the values written their own way (labels of the
-    drop-downs, schedules as text…)."""
+    """The lists of a case as table rows: column key -> value as typed. A line's values
+    are written as their fields say (:func:`typed_value`), but those its case file
+    leaves out with the line's other values (:func:`~finplan.model.case_dict.left_out`);
+    the scenarios, Monte Carlo's variations and a collective's hours are rows of
+    their own."""
+    items = {described.key: [_line_row(case, described, item)
+                             for item in items_of(case, described)]
+             for described in lines()}
     return {
-        "staff": [{"role": s.role, "kind": label("kind", s.kind), "contract": s.contract,
-                   "fte": s.fte, "monthly_gross": s.monthly_gross,
-                   "employer_rate": s.employer_rate, "start_month": s.start_month,
-                   "hours_from": s.hours_from, "hours_per_fte": s.hours_per_fte,
-                   "member": s.member} for s in case.staff],
-        "contract": [{"id": c.id, "label": c.label, "client": c.client,
-                      "account": c.account, "hours": c.hours,
-                      "hourly_price": c.hourly_price, "amount": c.amount,
-                      "payments": payments_text(c.payments),
-                      "fee_rate": c.fee_rate or None} for c in case.contracts],
-        "revenue": [{"label": r.label, "account": r.account, "amount": r.amount,
-                     "quantity": r.quantity, "unit_price": r.unit_price,
-                     "monthly_profile": profile_text(r.monthly_profile),
-                     "member": r.member} for r in case.revenue],
-        "expense": [{"label": e.label, "account": e.account, "amount": e.amount,
-                     "monthly_profile": profile_text(e.monthly_profile),
-                     "member": e.member} for e in case.expenses],
-        "investment": [{"label": i.label, "amount": i.amount, "year": i.year,
-                        "month": i.month, "life_years": i.life_years,
-                        "member": i.member} for i in case.investments],
-        "loan": [{"label": loan.label, "principal": loan.principal,
-                  "annual_rate": loan.annual_rate, "months": loan.months, "year": loan.year,
-                  "month": loan.month, "member": loan.member} for loan in case.loans],
-        "need": [{"id": n.id, "label": n.label, "amount": n.amount,
-                  "max_public_share": n.max_public_share, "covers": covers_text(case, n),
-                  "share": n.share, "member": n.member}
-                 for n in case.needs if n.is_custom],
-        "funder": [_funder_fields(funder) for funder in case.funders],
+        **items,
         "scenario": [{"name": scenario.name, "path": path, "value": _scenario_value(value)}
                      for scenario in case.scenarios for path, value in scenario.overrides],
         "montecarlo.vary": [{**vars(variation), "dist": label("dist", variation.dist)}
                             for variation in (case.montecarlo.vary if case.montecarlo
                                               else ())],
-        "member": [{"id": m.id, "name": m.name, "siae": m.siae,
-                    "mandataire": "oui" if m.mandataire else None,
-                    "opening_cash": m.opening_cash, "approved_fte": m.approved_fte}
-                   for m in case.members],
         "contract.split": [row for contract in case.contracts
                            for row in contract_split_rows(contract)],
-        "bridge": [{"label": b.label, "kind": label("bridge_kind", b.kind),
-                    "ceiling": b.ceiling, "annual_rate": b.annual_rate, "fee": b.fee or None,
-                    "funder": b.funder, "advance_share": b.advance_share,
-                    "from": b.from_month, "repay": label("repay", b.repay),
-                    "repay_month": b.repay_month, "member": b.member}
-                   for b in case.bridges],
     }
+
+
+def _line_row(case: Case, described: Section, item: Any) -> dict[str, Any]:
+    """A line of the case as its table's row: column key -> value as typed."""
+    skipped = left_out(described.key, item)
+    return {column.key: typed_value(case, column, item) for column in described.fields
+            if column.column and column.case and column.key not in skipped}
+
+
+def typed_value(case: Case, column: Field, item: Any) -> Any:
+    """A value of a line as a volunteer types it in its column, by its field's kind: a
+    drop-down's French label, « oui » or blank, a schedule, a profile or the lines an
+    earmarked need covers as one text; the others as they are (a value a year: its
+    tuple, :func:`year_list` writes it).
+
+    >>> from finplan.model.case import Funder
+    >>> from finplan.model.fields import section
+    >>> funder = Funder("Région", "public", "rate", line="region", brought_in=False)
+    >>> [typed_value(None, column, funder) for column in section("funder").fields
+    ...  if column.key in ("type", "line", "brought_in", "finances")]
+    ['Public', 'Région', 'Fonctionnement', None]
+    """
+    value = getattr(item, column.attribute or column.key)
+    if value is None:
+        return None
+    if column.kind == "choice":
+        return VOCABULARY[column.field].get(value, value)  # a custom need's id as it is
+    if column.kind == "yes_no":
+        return "oui" if value else None
+    if column.kind == "profile":
+        return profile_text(value)
+    if column.kind == "payments":
+        return payments_text(value)
+    if column.kind == "lines":
+        return covers_text(case, item)
+    return value
 
 
 def contract_split_rows(contract: Contract) -> list[dict[str, Any]]:

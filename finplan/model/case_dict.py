@@ -12,7 +12,7 @@ from typing import Any
 from finplan.model.case import Case
 from finplan.model.fields import attributes, items_of, lines
 
-__all__ = ["case_to_dict", "plain_value"]
+__all__ = ["case_to_dict", "left_out", "plain_value"]
 
 
 def plain_value(value: Any) -> Any:
@@ -47,7 +47,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     for described in sorted(lines(), key=lambda item: item.key != "member"):
         items = items_of(case, described)
         if items:
-            raw[described.key] = [_table(item, described.key, _left_out(described.key, item))
+            raw[described.key] = [_table(item, described.key, left_out(described.key, item))
                                   for item in items]
     if case.scenarios:
         raw["scenario"] = [{"name": scenario.name,
@@ -75,13 +75,22 @@ def _table(item: Any, key: str, left_out: tuple[str, ...] = ()) -> dict[str, Any
     return table
 
 
-def _left_out(key: str, item: Any) -> tuple[str, ...]:
-    """The values of a line its case file leaves out, as validation refuses them with
-    the line's other values: a funder's weight but for the rule « share », own funds
-    not brought in, a contract's fee outside a collective (0)."""
+def left_out(key: str, item: Any) -> tuple[str, ...]:
+    """The values of a line of list ``key`` its case file and its workbook row leave
+    out, as validation refuses them with the line's other values or they say nothing:
+    a funder's weight but for the rule « share », own funds not brought in, a
+    contract's fee outside a collective (0), a bridging facility's fee of 0.
+
+    >>> from decimal import Decimal
+    >>> from finplan.model.case import Funder
+    >>> left_out("funder", Funder("Région", "public", "rate", rate=Decimal("0.2")))
+    ('weight', 'brought_in')
+    """
     if key == "funder":
         return (() if item.rule == "share" else ("weight",)) + (
             () if item.brought_in else ("brought_in",))
     if key == "contract" and not item.fee_rate:
         return ("fee_rate",)
+    if key == "bridge" and not item.fee:
+        return ("fee",)
     return ()
