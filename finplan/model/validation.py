@@ -181,8 +181,7 @@ class _Checker:
             self.fail(path, "une table de clés", value, context=context)
             return None
         if context is None:
-            context = next((_quoted(value.get(key)) for key in ("name", "label", "role")
-                            if _quoted(value.get(key))), None)
+            context = _named(value)
         for key in value:
             if key not in keys:
                 known = ", ".join(sorted(keys))
@@ -191,6 +190,12 @@ class _Checker:
                     hint=f"clés possibles : {known}",
                     context=context)
         return dict(value)
+
+    def line(self, raw: Any, path: str, key: str) -> tuple[dict | None, str | None]:
+        """A line of list ``key`` (:meth:`table` with the section's keys) and how its
+        messages name it: its name, label or role (None, None: not a table)."""
+        table = self.table(raw, path, case_keys(key))
+        return table, None if table is None else _named(table)
 
     def array(self, raw: Mapping, key: str) -> list:
         """The array of tables ``[[key]]`` (empty when absent)."""
@@ -499,10 +504,9 @@ def _members(check: _Checker, top: Mapping) -> tuple:
 
 def _member(check: _Checker, raw: Any, path: str, taken: list[str]) -> Any:
     """One ``[[member]]`` line, its id not one of ``taken``."""
-    table = check.table(raw, path, case_keys("member"))
+    table, context = check.line(raw, path, "member")
     if table is None:
         return _INVALID
-    context = _quoted(table.get("name"))
     return _build(Member, check.described("member", table, path, {
         "id": lambda: _identifier(check, table, path, context, taken)}, context))
 
@@ -793,10 +797,9 @@ def _working_capital(check: _Checker, top: Mapping) -> Any:
 
 def _staff(check: _Checker, raw: Any, path: str, project: Any,
            contract_ids: set[str]) -> Any:
-    table = check.table(raw, path, case_keys("staff"))
+    table, context = check.line(raw, path, "staff")
     if table is None:
         return _INVALID
-    context = _quoted(table.get("role"))
     kind = check.value("staff", table, "kind", path, context)
     contract = check.value("staff", table, "contract", path, context)
     hours_from = check.value("staff", table, "hours_from", path, context)
@@ -835,10 +838,9 @@ def _contracts(check: _Checker, top: Mapping, members: tuple) -> tuple:
 def _contract(check: _Checker, raw: Any, path: str, members: tuple,
               taken: list[str]) -> Any:
     """One ``[[contract]]`` line, its id not one of ``taken``."""
-    table = check.table(raw, path, case_keys("contract"))
+    table, context = check.line(raw, path, "contract")
     if table is None:
         return _INVALID
-    context = _quoted(table.get("label"))
     contract_id = _identifier(check, table, path, context, taken)
     if ("hourly_price" in table) == ("amount" in table):
         check.fail(path, problem="un contrat en heures se donne soit par un prix de "
@@ -966,10 +968,9 @@ def _identifier(check: _Checker, table: Mapping, path: str, context: str | None,
 
 
 def _revenue(check: _Checker, raw: Any, path: str) -> Any:
-    table = check.table(raw, path, case_keys("revenue"))
+    table, context = check.line(raw, path, "revenue")
     if table is None:
         return _INVALID
-    context = _quoted(table.get("label"))
     account = check.value("revenue", table, "account", path, context)
     has_amount, has_quantity = "amount" in table, "quantity" in table
     if has_amount == has_quantity:
@@ -991,10 +992,9 @@ def _revenue(check: _Checker, raw: Any, path: str) -> Any:
 
 
 def _expense(check: _Checker, raw: Any, path: str) -> Any:
-    table = check.table(raw, path, case_keys("expense"))
+    table, context = check.line(raw, path, "expense")
     if table is None:
         return _INVALID
-    context = _quoted(table.get("label"))
     # every value as the table of fields describes it
     return _build(Expense, check.described("expense", table, path, {}, context))
 
@@ -1108,10 +1108,9 @@ def _acquisition(check: _Checker, table: Mapping, path: str, project: Any,
 
 
 def _investment(check: _Checker, raw: Any, path: str, project: Any) -> Any:
-    table = check.table(raw, path, case_keys("investment"))
+    table, context = check.line(raw, path, "investment")
     if table is None:
         return _INVALID
-    context = _quoted(table.get("label"))
     year, month = _acquisition(check, table, path, project, context)
     fields = {"year": year, "month": month}  # the others as the table describes them
     return _build(Investment, check.described("investment", table, path, fields,
@@ -1119,10 +1118,9 @@ def _investment(check: _Checker, raw: Any, path: str, project: Any) -> Any:
 
 
 def _loan(check: _Checker, raw: Any, path: str, project: Any) -> Any:
-    table = check.table(raw, path, case_keys("loan"))
+    table, context = check.line(raw, path, "loan")
     if table is None:
         return _INVALID
-    context = _quoted(table.get("label"))
     year, month = _acquisition(check, table, path, project, context)
     fields = {"year": year, "month": month}  # the others as the table describes them
     return _build(Loan, check.described("loan", table, path, fields, context))
@@ -1149,10 +1147,9 @@ def _need(check: _Checker, raw: Any, path: str, staff: tuple, expenses: tuple,
           taken: list[str]) -> list:
     """One ``[[need]]`` line, its id not one of ``taken``: the need (none if its table
     is not one; a placeholder keeping its id known to funders if it is invalid)."""
-    need = check.table(raw, path, case_keys("need"))
+    need, context = check.line(raw, path, "need")
     if need is None:
         return []
-    context = _quoted(need.get("label"))
     need_id = check.value("need", need, "id", path, context)
     if need_id is not _INVALID and not _NEED_ID.match(need_id):
         need_id = check.fail(f"{path}.id", "un identifiant (lettres sans accent, "
@@ -1250,10 +1247,9 @@ def _covers(check: _Checker, need: Mapping, path: str, staff: tuple, expenses: t
 
 
 def _funder(check: _Checker, raw: Any, path: str) -> Any:
-    table = check.table(raw, path, case_keys("funder"))
+    table, context = check.line(raw, path, "funder")
     if table is None:
         return _INVALID
-    context = _quoted(table.get("name"))
     funder_type = check.value("funder", table, "type", path, context)
     rule = check.value("funder", table, "rule", path, context)
     line = check.value("funder", table, "line", path, context)
@@ -1471,10 +1467,9 @@ def _bridges(check: _Checker, top: Mapping, project: Any, needs: tuple, funders:
 def _bridge(check: _Checker, raw: Any, path: str, project: Any) -> Any:
     """One ``[[bridge]]`` line on its own: kind, ceiling, cost, when it may be drawn and
     how it is repaid."""
-    table = check.table(raw, path, case_keys("bridge"))
+    table, context = check.line(raw, path, "bridge")
     if table is None:
         return _INVALID
-    context = _quoted(table.get("label"))
     kind = check.value("bridge", table, "kind", path, context)
     months = 12 * (_years_of(project) or LIMITS["years"])
     funder = check.value("bridge", table, "funder", path, context)
@@ -1556,6 +1551,12 @@ def _build(cls: type, fields: dict) -> Any:
     if any(value is _INVALID for value in fields.values()):
         return _INVALID
     return cls(**fields)
+
+
+def _named(table: Mapping) -> str | None:
+    """How the messages name a line: its name, label or role, quoted."""
+    return next((_quoted(table.get(key)) for key in ("name", "label", "role")
+                 if _quoted(table.get(key))), None)
 
 
 def _quoted(value: Any) -> str | None:
