@@ -21,6 +21,7 @@ import click
 
 from finplan import compute, demo_path, example_paths, load_case
 from finplan.errors import FinplanError
+from finplan.model.decisions import BASES
 from finplan.model.plan import Plan
 from finplan.model.vocabulary import counted
 from finplan.report import render_plan
@@ -162,13 +163,18 @@ def main() -> None:
 @click.argument("case_file", metavar="DOSSIER")
 @click.option("--json", "as_json", is_flag=True,
               help="Affiche le résultat au format JSON (finplan-result/1).")
+@click.option("--basis", type=click.Choice(BASES), default=None,
+              help="Les montants des financeurs sur lesquels calculer le plan : demande "
+              "(montants demandés), decide (décisions obtenues : montants votés, 0 pour "
+              "les autres demandes), attendu (montants votés et demandes multipliées par "
+              "leur probabilité). Par défaut : la base du dossier.")
 @_guarded
-def plan_command(case_file: str, as_json: bool) -> int:
+def plan_command(case_file: str, as_json: bool, basis: str | None) -> int:
     """Calcule le plan d'un dossier (.toml, ou le classeur finplan .xlsx où il est
     saisi) et affiche budget, financeurs, plan de financement et contrôles. Code de
     sortie : 0 si tout est validé, 1 si un contrôle échoue, 2 si le dossier contient
     des erreurs."""
-    return _show(compute(load_case(case_file)), as_json)
+    return _show(compute(load_case(case_file), basis=basis), as_json)
 
 
 @main.command("demo")

@@ -19,7 +19,7 @@ from finplan.model.money import Cents, format_decimal, format_euros, to_cents
 from finplan.model.plan import Plan
 from finplan.model.vocabulary import counted, label
 
-__all__ = ["LEFT_TO_OPERATING", "LIMIT_WORDS", "render_frame", "render_plan",
+__all__ = ["BASIS_WORDS", "LEFT_TO_OPERATING", "LIMIT_WORDS", "render_frame", "render_plan",
            "render_simulation", "table"]
 
 LABEL_WIDTH = 44
@@ -35,6 +35,15 @@ LIMIT_WORDS = {
     "cap": "plafond annuel du financeur",
     "cap_total": "plafond total du financeur",
     "public_ceiling": "plafond de la part publique du besoin",
+}
+# The basis a plan is computed on (spec §7), in words.
+BASIS_WORDS = {
+    "demande": "montants demandés (les statuts des demandes ne changent rien au calcul)",
+    "decide": "décisions obtenues (le montant voté des demandes votées, conventionnées "
+              "ou versées ; 0 pour les demandes envisagées, sollicitées ou refusées)",
+    "attendu": "montants attendus (le montant voté des demandes décidées ; 0 pour les "
+               "demandes refusées ; le montant demandé multiplié par sa probabilité pour "
+               "les demandes envisagées ou sollicitées)",
 }
 _LIMIT_SHORT = {"none": "demande", "need": "besoin", "cap": "plafond/an",
                 "cap_total": "plafond total", "public_ceiling": "plaf. public"}
@@ -109,11 +118,17 @@ def _funders(plan: Plan) -> str:
         indents.append(0)
         for funding in result.funding:
             rows.append([funding.name, *funding.amounts, funding.total])
-            limits = [_LIMIT_SHORT[limit] if amount or limit != "need" else "—"
-                      for limit, amount in zip(funding.limited_by, funding.amounts)]
+            if funding.decided:  # its decision, not its rule, gave the amount
+                limits = [_lowered(label("status", status)) for status in funding.statuses()]
+            else:
+                limits = [_LIMIT_SHORT[limit] if amount or limit != "need" else "—"
+                          for limit, amount in zip(funding.limited_by, funding.amounts)]
             rows.append([f"({_lowered(label('type', funding.type))}, "
                          f"{_lowered(label('rule', funding.funder.rule))})", *limits, ""])
             indents += [2, 4]
+            if funding.decided:
+                rows.append(["demandé", *funding.requested, sum(funding.requested)])
+                indents.append(4)
         if result.need.is_earmarked:
             rows.append([LEFT_TO_OPERATING, *result.to_operating, sum(result.to_operating)])
         else:
@@ -125,6 +140,10 @@ def _funders(plan: Plan) -> str:
             indents.append(2)
     legend = "Ce qui a limité chaque montant : " + " ; ".join(
         f"{_LIMIT_SHORT[key]} = {LIMIT_WORDS[key]}" for key in LIMIT_WORDS) + "."
+    if plan.case.project.basis != "demande":
+        legend += (" Une demande à un financeur donne, selon son statut (voté, refusé…), "
+                   f"le montant de la base du calcul : {BASIS_WORDS[plan.case.project.basis]}"
+                   " ; « demandé » rappelle le montant demandé.")
     return table("Financeurs par besoin et par année (et ce qui a limité chacun)", header,
                  rows, indents) + "\n" + legend
 
@@ -232,6 +251,8 @@ def render_plan(plan: Plan) -> str:
             member.name + (" (mandataire)" if member.mandataire else "")
             for member in plan.case.members) + ". D'abord le plan consolidé (sans les "
             "reversements entre membres), puis celui de chaque membre.")
+    if project.basis != "demande" or any(f.status is not None for f in plan.case.funders):
+        head.append(f"Base du calcul : {BASIS_WORDS[project.basis]}.")
     head += [f"Avertissement : {warning}" for warning in plan.warnings]
     head.append("Montants arrondis à l'euro (finplan plan --json donne les centimes).")
     blocks = ["\n".join(head), _budget(plan), _funders(plan), _financing(plan)]

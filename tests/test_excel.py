@@ -121,7 +121,7 @@ def test_errors_are_shown_with_their_cells_and_no_input_is_written(tmp_path):
     assert {a["sheet_position"] for a in actions[2:-1]} == {checks}
     message = actions[-1]["args"][0]
     assert message.startswith("Le plan n'a pas été calculé : 1 erreur dans les hypothèses."
-                              "\n- Hypothèses!G24")
+                              "\n- Hypothèses!G25")
     assert "Traceback" not in message
     written = {a["sheet_position"] for a in actions if a["func"] == "setValues"}
     assert workbook.sheetnames.index(INPUT_SHEET) not in written
@@ -130,7 +130,7 @@ def test_errors_are_shown_with_their_cells_and_no_input_is_written(tmp_path):
               if a["func"] == "setColumnWidth"}
     assert widths[1] >= (40 * 7 + 5) * 0.75 and widths[2] >= (60 * 7 + 5) * 0.75  # points
     cells = actions[0]["values"]
-    assert cells[4][1].startswith("'Hypothèses!G24") and "attendu" in cells[4][2]
+    assert cells[4][1].startswith("'Hypothèses!G25") and "attendu" in cells[4][2]
 
 
 def test_a_chart_of_the_users_on_a_result_sheet_is_refused_before_anything_is_written():

@@ -70,7 +70,7 @@ def recalculated(tmp_path_factory):
 # What Excel stores when a volunteer types in a French Excel: numbers are numbers
 # ("1 823,03" typed becomes 1823.03, "11 %" becomes 0.11); choices are French labels.
 VOLUNTEER_PARAMS = {"C6": "Jardin d'insertion", "C7": "Les Potagers", "C8": 2028, "C9": 3,
-                    "C10": 4, "C11": 5000, "C12": 0.02, "C13": 0.015}
+                    "C10": 4, "C11": 5000, "C13": 0.02, "C14": 0.015}
 # A value a year: typed as text in its cell, as a French Excel keeps it.
 VOLUNTEER_ROWS = {
     "staff": [

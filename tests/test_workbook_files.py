@@ -48,7 +48,7 @@ def test_the_comparison_sees_a_changed_look(tmp_path):
     edits = {
         "cells": lambda sheet: setattr(sheet["C8"], "number_format", "0.000"),
         "widths": lambda sheet: setattr(sheet.column_dimensions["B"], "width", 50),
-        "comments": lambda sheet: setattr(sheet["B23"], "comment", None),
+        "comments": lambda sheet: setattr(sheet["B24"], "comment", None),
         "page": lambda sheet: setattr(sheet.page_setup, "scale", 90),
     }
     for what, edit in edits.items():
@@ -112,7 +112,7 @@ def test_fill_keeps_charts_validations_names_and_tables(tmp_path):
     assert formulas == {"=liste_categories", "=liste_contrats", "=liste_types",
                         "=liste_regles", "=liste_lignes", "=liste_besoins", "=liste_lois",
                         "=liste_membres", "=liste_relais", "=liste_remboursements",
-                        "=liste_financeurs"}
+                        "=liste_financeurs", "=liste_statuts", "=liste_bases"}
     assert set(sheet.tables) == {"tbl_personnel", "tbl_recettes", "tbl_contrats",
                                  "tbl_charges", "tbl_investissements", "tbl_emprunts",
                                  "tbl_besoins", "tbl_financeurs", "tbl_scenarios",
@@ -158,12 +158,12 @@ def test_errors_cite_the_cell(tmp_path):
                                      ("funder", 5, "type"): "Publique",
                                      ("expense", 1, "amount"): "beaucoup"})
     assert _errors(path) == [
-        "Hypothèses!G24 (« Salariés en parcours d'insertion (CDDI, 26 h) ») : attendu une "
+        "Hypothèses!G25 (« Salariés en parcours d'insertion (CDDI, 26 h) ») : attendu une "
         "fraction entre 0 et 1 (13 % s'écrit 0,13 ou 13 %), trouvé « 42 » ; 42 vaut 4200 % "
         ": pour 42 %, écrivez 0,42 ou 42 %.",
-        "Hypothèses!D60 (« Eau, énergie ») : attendu un nombre positif ou nul, ou une valeur "
+        "Hypothèses!D61 (« Eau, énergie ») : attendu un nombre positif ou nul, ou une valeur "
         "par année séparées par « ; » (« 3 ; 4 ; 5 »), trouvé « beaucoup ».",
-        "Hypothèses!C113 (« SIETOM de Chalosse ») : attendu l'une des valeurs « Public », "
+        "Hypothèses!C114 (« SIETOM de Chalosse ») : attendu l'une des valeurs « Public », "
         "« Privé » ou « Fonds propres », trouvé « Publique ».",
     ]
 
@@ -174,13 +174,13 @@ def test_french_number_spellings_are_read_or_refused(tmp_path):
                                      ("expense", 0, "amount"): "21 600 €"})
     found = read_workbook_case(open_workbook(path))
     assert found.case == finplan.load_case(finplan.demo_path())
-    assert found.notes[0].startswith("Hypothèses!G24 contient le texte « 13 % », lu comme "
+    assert found.notes[0].startswith("Hypothèses!G25 contient le texte « 13 % », lu comme "
                                      "le nombre 0,13")
     path = _workbook_with(tmp_path, {("staff", 1, "monthly_gross"): "2.350"})
-    assert _errors(path) == ["Hypothèses!F25 : « 2.350 » est ambigu (point des milliers ou "
+    assert _errors(path) == ["Hypothèses!F26 : « 2.350 » est ambigu (point des milliers ou "
                              "point décimal ?) : écrivez 2350 ou 2,350."]
     path = _workbook_with(tmp_path, {("staff", 1, "monthly_gross"): "2,350.00"})
-    assert _errors(path) == ["Hypothèses!F25 : « 2,350.00 » est écrit à l'anglaise : "
+    assert _errors(path) == ["Hypothèses!F26 : « 2,350.00 » est écrit à l'anglaise : "
                              "écrivez 2 350,00."]
 
 
@@ -197,11 +197,11 @@ def test_per_year_values_typed_in_the_cell(tmp_path):
                                      ("revenue", 1, "amount"): "10 ; ; 30",
                                      ("staff", 1, "fte"): "1.5 ; 2 ; 2"})
     assert _errors(path) == [
-        "Hypothèses!E25 (« Encadrant technique ») : « ETP », année 1 : écrivez « 1,5 », "
+        "Hypothèses!E26 (« Encadrant technique ») : « ETP », année 1 : écrivez « 1,5 », "
         "comme les formules le lisent (virgule décimale, ni point ni « € »).",
-        "Hypothèses!D41 (« Prestations d'enlèvement à domicile ») : « Montant par an (€) », "
+        "Hypothèses!D42 (« Prestations d'enlèvement à domicile ») : « Montant par an (€) », "
         "année 2 : valeur manquante : écrivez-la (0 pour une année sans montant).",
-        "Hypothèses!D59 (« Loyer du bâtiment (dépôt et boutique) ») : « Montant par an (€) » "
+        "Hypothèses!D60 (« Loyer du bâtiment (dépôt et boutique) ») : « Montant par an (€) » "
         ": 2 valeurs pour un plan de 3 ans ; donnez-en une par année, séparées par « ; », ou "
         "une seule pour toutes les années.",
     ]
@@ -247,12 +247,12 @@ def test_profiles_and_payment_schedules_are_typed_in_one_cell(tmp_path):
                                      ("funder", 5, "payments"): "60 % en avril",
                                      ("funder", 6, "payments"): "50 % mois 4 ; 40 % mois 16"})
     assert _errors(path) == [
-        "Hypothèses!P113 : « 60 % en avril » ne se lit pas ; écrivez par exemple « 60 % mois "
+        "Hypothèses!P114 : « 60 % en avril » ne se lit pas ; écrivez par exemple « 60 % mois "
         "4 ; 40 % mois 16 ».",
-        "Hypothèses!H40 (« Ventes en boutique (tonnes réemployées vendues) ») : attendu 12 "
+        "Hypothèses!H41 (« Ventes en boutique (tonnes réemployées vendues) ») : attendu 12 "
         "poids positifs ou nuls (janvier à décembre), pas tous nuls, par exemple « 1 ; 1 ; "
         "2 ; 2 ; 2 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 », trouvé « 1 ; 1 ; 2,5 ».",
-        "Hypothèses!P114 (« Département des Landes (insertion) ») : les parts des versements "
+        "Hypothèses!P115 (« Département des Landes (insertion) ») : les parts des versements "
         "doivent faire 100 % (elles font 90 %).",
     ]
 

@@ -203,11 +203,14 @@ class Comment(NamedTuple):
 
 
 class Validation:
-    """A drop-down list on ``areas``: values from ``source`` (a formula)."""
+    """A drop-down list on ``areas``: values from ``source`` (a formula); ``strict``:
+    any other value is refused (else accepted: a value a year, « Voté ; Sollicité »)."""
 
     def __init__(self, source: str, error_title: str = "Valeur inconnue",
-                 error: str = "Choisissez une valeur dans la liste déroulante.") -> None:
+                 error: str = "Choisissez une valeur dans la liste déroulante.",
+                 strict: bool = True) -> None:
         self.source, self.error_title, self.error = source, error_title, error
+        self.strict = strict
         self.areas: list[str] = []
 
 

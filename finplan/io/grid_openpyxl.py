@@ -156,7 +156,8 @@ def _rule(rule: grid.CellRule | grid.ScaleRule) -> Any:
 
 def _validation(validation: grid.Validation) -> DataValidation:
     made = DataValidation(type="list", formula1=validation.source, allow_blank=True,
-                          showErrorMessage=True, errorTitle=validation.error_title,
+                          showErrorMessage=validation.strict,
+                          errorTitle=validation.error_title,
                           error=validation.error)
     for area in validation.areas:
         made.add(area)

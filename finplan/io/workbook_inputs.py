@@ -169,6 +169,8 @@ def typed_value(case: Case, column: Field, item: Any) -> Any:
     value = getattr(item, column.attribute or column.key)
     if value is None:
         return None
+    if column.kind == "choice" and isinstance(value, tuple):  # one a year
+        return tuple(VOCABULARY[column.field][item] for item in value)
     if column.kind == "choice":
         return VOCABULARY[column.field].get(value, value)  # a custom need's id as it is
     if column.kind == "yes_no":
@@ -241,6 +243,8 @@ def write_inputs(book: Book, layout: InputLayout, case: Case | None) -> Sheet:
         row = PARAM_ROW + PARAMS.index(param)
         sheet.put(f"B{row}", param.label)
         value = param.default if case is None else _param_value(case, param.path)
+        if param.field is not None and case is not None and value is not None:
+            value = label(param.field, value)
         coordinate = f"C{row}"
         sheet.put(coordinate, _cell_value(value), fill=INPUT_FILL, font=INPUT_FONT)
         if param.kind == "fraction":
@@ -251,6 +255,11 @@ def write_inputs(book: Book, layout: InputLayout, case: Case | None) -> Sheet:
         book.names[param.name] = f"{quote_sheet(INPUT_SHEET)}!{absolute(coordinate)}"
     items = case_items(case) if case is not None else {}
     validations: dict[str, Validation] = {}
+    for param in PARAMS:
+        if param.field is not None:  # a choice: its drop-down list
+            validations.setdefault(param.field, Validation(
+                f"={LIST_NAMES[param.field]}")).areas.append(
+                    f"C{PARAM_ROW + PARAMS.index(param)}")
     for spec in TABLES:
         table = layout.table(spec.key)
         _write_table(sheet, table, items.get(spec.key, []), validations)
@@ -362,7 +371,7 @@ def _write_table(sheet: Sheet, table: Any, rows: list[Mapping[str, Any]],
         if column.field is None:
             continue
         validation = validations.setdefault(column.field, Validation(
-            f"={LIST_NAMES[column.field]}"))
+            f"={LIST_NAMES[column.field]}", strict=not column.per_year))
         letter = get_column_letter(FIRST_COLUMN + spec.column_index(column.key))
         validation.areas.append(f"{letter}{table.first_row}:{letter}{table.last_row}")
     sheet.tables.append(Table(spec.table_name, table.ref))
@@ -443,7 +452,10 @@ GUIDE_TEXT = (
      "« Part financée »).", None),
     ("6. Financeurs : pour chacun, son type, sa ligne du Cerfa, le besoin qu'il finance et "
      "sa règle (montant fixe, taux du coût, part au prorata des poids, montant par ETP, "
-     "solde), avec ses plafonds et sa priorité.", None),
+     "solde), avec ses plafonds et sa priorité. Une fois les demandes déposées : le "
+     "« Statut de la demande » (sollicité, voté, refusé…), le « Montant voté », et la "
+     "« Base du calcul » du bloc Projet pour calculer le plan sur les décisions "
+     "obtenues ou les montants attendus.", None),
     ("7. Facultatif : financements relais (prêt relais, avance remboursable, Dailly, "
      "découvert, avance du financeur ou des membres) pour les mois où la trésorerie "
      "manque ; finplan les tire et les rembourse mois par mois et met leur coût au "

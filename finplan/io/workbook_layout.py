@@ -18,9 +18,9 @@ year columns « an 1 » … « an 5 » at the right end of such a table; they st
 
 >>> layout = InputLayout.for_counts({})
 >>> layout.table("staff").first_row, layout.cell("staff", 0, "role")
-(24, 'B24')
+(25, 'B25')
 >>> layout.cell("staff", 0, "fte"), layout.table("staff").spec.year_columns
-('E24', False)
+('E25', False)
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from finplan.model.fields import (
     Field,
     Section,
 )
+from finplan.model.vocabulary import VOCABULARY
 
 __all__ = [
     "SHEETS", "INPUT_SHEET", "LISTS_SHEET", "Column", "TableSpec", "TABLES", "PARAMS",
@@ -88,6 +89,8 @@ LIST_NAMES = {
     "bridge_kind": "liste_relais",
     "repay": "liste_remboursements",
     "funder_name": "liste_financeurs",
+    "status": "liste_statuts",
+    "basis": "liste_bases",
 }
 # The lists are columns A, B… of « Listes » in that order, but columns I to L hold the
 # records of the result sheets: the lists added since go on from column N.
@@ -110,11 +113,12 @@ class Param(NamedTuple):
 
     path: tuple[str, ...]  # key path in the case: ("project", "years")
     label: str
-    kind: str  # text, integer, number, fraction
+    kind: str  # text, integer, number, fraction, choice
     name: str  # defined name of the cell
     comment: str
     default: object = None
     optional: bool = False  # may be absent from workbooks made by an older finplan
+    field: str | None = None  # a choice's: the vocabulary of its drop-down list
 
 
 def _param(parameters: Section, described: Field) -> Param:
@@ -123,9 +127,11 @@ def _param(parameters: Section, described: Field) -> Param:
     aside."""
     shown = None if parameters.optional or described.default is REQUIRED \
         else described.default
+    if described.kind == "choice" and shown is not None:
+        shown = VOCABULARY[described.field][shown]  # as its drop-down offers it
     return Param((*parameters.key.split("."), described.key), described.header,
                  described.kind, described.cell, described.comment, shown,
-                 parameters.optional)
+                 parameters.optional or described.added > 0, described.field)
 
 
 PARAMS: tuple[Param, ...] = tuple(_param(parameters, described)

@@ -589,8 +589,8 @@ def listed_number(text: str, kind: str) -> Decimal | str:
     except AmbiguousNumber as error:
         return Problem(str(error))
     except NotANumber:
-        if kind == "code_or_number":
-            return text  # a code of the barème (ACI, EI…): the validation checks it
+        if kind in ("code_or_number", "choice"):
+            return text  # a code of the barème (ACI, EI…), a status: validation checks it
         return Problem(f"« {text} » n'est pas un nombre")
     shown = format_decimal(meant * 100) + " %" if text.rstrip().endswith("%") else \
         format_decimal(meant)

@@ -6,8 +6,9 @@ year and the requests of the funders of that need, already turned into cents
 ``per_fte`` entitlement comes to), and returns what each funder pays and what
 limited it.
 
-Order within a year: ``per_fte`` entitlements first (never limited, counted in
-the public share, remaining floored at 0), then groups of equal ``priority`` in
+Order within a year: the entitlements first — ``per_fte`` aids and, on a basis of
+decisions, the amounts decided (rule ``decided``, spec §7) — never limited, counted in
+the public share, remaining floored at 0; then groups of equal ``priority`` in
 ascending order, each group in file order with its ``share`` funders all
 together at the place of the first of them.  Every allocation is limited by
 what remains of the need, the funder's ``cap``, what is left of its
@@ -47,6 +48,7 @@ if TYPE_CHECKING:  # the *_draws twins import numpy when called
     import numpy as np
 
 __all__ = [
+    "ENTITLED",
     "LIMIT_KINDS",
     "Allocation",
     "NeedAllocation",
@@ -56,6 +58,9 @@ __all__ = [
     "water_fill",
     "water_fill_draws",
 ]
+
+# The rules served first, whatever the need, the caps and the public ceiling.
+ENTITLED = ("per_fte", "decided")
 
 # The names of what can limit an allocation, in the order ties are reported.
 LIMIT_KINDS = ("none", "need", "cap", "cap_total", "public_ceiling")
@@ -252,11 +257,11 @@ def _own_limit_draws(request: Request, y: int, used: np.ndarray) -> np.ndarray |
 
 
 def _serving_order(requests: Sequence[Request]) -> tuple[list[int], list[list[int]]]:
-    """The order funders are served in, each year: the ``per_fte`` entitlements first,
-    then groups of equal ``priority`` in ascending order, file order within a group.
-    (indexes of the entitlements, indexes of each group)."""
-    entitled = [i for i, request in enumerate(requests) if request.rule == "per_fte"]
-    others = sorted((i for i, request in enumerate(requests) if request.rule != "per_fte"),
+    """The order funders are served in, each year: the entitlements first (rules
+    :data:`ENTITLED`), then groups of equal ``priority`` in ascending order, file order
+    within a group. (indexes of the entitlements, indexes of each group)."""
+    entitled = [i for i, request in enumerate(requests) if request.rule in ENTITLED]
+    others = sorted((i for i, request in enumerate(requests) if request.rule not in ENTITLED),
                     key=lambda i: (requests[i].priority, i))
     return entitled, [list(members) for _, members in
                       groupby(others, key=lambda i: requests[i].priority)]

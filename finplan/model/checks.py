@@ -138,12 +138,13 @@ def fixed_honoured(cuts: Sequence[tuple[str, int, Cents, Cents]]) -> Check:
 
 def per_fte_surplus(label: str, years: Sequence[int], surplus: Sequence[Cents],
                     entitled: Sequence[str], others: Sequence[str],
-                    earmarked: bool = False) -> str | None:
+                    earmarked: bool = False, decided: Sequence[str] = ()) -> str | None:
     """Why a need shows an « Excédent », in words (None: it has none): its per-FTE aids,
     paid first and by the posts rather than by the deficit, exceed it on their own, so
     its other funders have nothing left to cover; and what to do when a funder meant
     to pay whatever the deficit.  For an ``earmarked`` need (spec §6), the excess
-    lowers the operating need instead.
+    lowers the operating need instead.  On a basis of decisions (spec §7), the amounts
+    ``decided`` are paid first too, as decided.
 
     >>> import textwrap
     >>> print(textwrap.fill(per_fte_surplus("Fonctionnement", [2027, 2028], [800000, 0],
@@ -163,6 +164,14 @@ def per_fte_surplus(label: str, years: Sequence[int], surplus: Sequence[Cents],
     """
     if not any(surplus):
         return None
+    if decided:  # spec §7: the amounts decided are served first too
+        return (f"Besoin « {label} » : les montants décidés ou attendus des financeurs "
+                f"({', '.join(decided)})" + (f" et les aides par ETP ({', '.join(entitled)})"
+                                            if entitled else "")
+                + f" dépassent ce besoin, d'où un excédent de {_by_year(years, surplus)}. "
+                "Ce sont les montants décidés : le budget présente l'excédent tel quel ; "
+                "signalez-le au financeur, qui peut demander le reversement de ce qui "
+                "n'est pas employé.")
     head = (f"Besoin « {label} » : les aides par ETP ({', '.join(entitled)}) dépassent à "
             f"elles seules ce besoin, d'où un excédent de {_by_year(years, surplus)}. ")
     others_text = ("les autres financeurs de ce besoin (" + ", ".join(others)

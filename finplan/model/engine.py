@@ -35,6 +35,7 @@ from finplan.model.cash import (
     payer_name,
 )
 from finplan.model.contracts import contract_value, fte_hours, line_hours
+from finplan.model.decisions import on_basis
 from finplan.model.fields import items_of, section
 from finplan.model.financing import cash_end, financing_rows, working_capital
 from finplan.model.funders import request, total_cap, yearly_caps
@@ -55,8 +56,10 @@ if TYPE_CHECKING:  # compute_draws imports numpy when called: one plan never loa
 __all__ = ["Outcomes", "compute", "compute_draws"]
 
 
-def compute(case: Case) -> Plan:
-    """Compute the plan of a validated case.
+def compute(case: Case, basis: str | None = None) -> Plan:
+    """Compute the plan of a validated case; ``basis``: the amounts of the funders it is
+    computed on, instead of the case's (``demande``, ``decide`` or ``attendu``: spec
+    §7, :func:`~finplan.model.decisions.on_basis`).
 
     >>> from finplan import load_case
     >>> plan = compute(load_case({
@@ -72,25 +75,43 @@ def compute(case: Case) -> Plan:
 
     A collective (``[[member]]``, spec §6) is each member's own plan, consolidated
     (:mod:`finplan.model.members`); the members' plans are in ``plan.members``.
+
+    On a basis other than ``demande`` (``case.project.basis``, spec §7), the plan is
+    computed twice: as requested, then with each request's decided or expected amount
+    (:mod:`finplan.model.decisions`); each funding keeps its requested amounts.
     """
-    return _collective(case) if case.members else _organisation(case)
+    if basis is not None:
+        case = on_basis(case, basis)
+    plan = _plan(case)
+    if case.project.basis == "demande":
+        return plan
+    return _plan(case, {f.name: f.amounts for f in plan.funder_results})
 
 
-def _collective(case: Case) -> Plan:
+def _plan(case: Case, requested: dict[str, tuple[Cents, ...]] | None = None) -> Plan:
+    """The plan of a case, of a collective or of one organisation; ``requested``: each
+    funder's amounts as requested, when computed on a basis of decisions."""
+    if case.members:
+        return _collective(case, requested)
+    return _organisation(case, requested)
+
+
+def _collective(case: Case, requested: dict[str, tuple[Cents, ...]] | None = None) -> Plan:
     """The plan of a collective: each member's own plan, the mandataire's first (what
     it asks the members to contribute is theirs to pay), consolidated."""
     first = member_case(case, case.mandataire)
-    plans = {case.mandataire.id: (first, _organisation(first.case))}
+    plans = {case.mandataire.id: (first, _organisation(first.case, requested))}
     paid = {f.name: f.amounts for f in plans[case.mandataire.id][1].funder_results}
     for member in case.members:
         if member.id not in plans:
             own = member_case(case, member, paid)
-            plans[member.id] = (own, _organisation(own.case))
+            plans[member.id] = (own, _organisation(own.case, requested))
     return consolidate(case, [plans[member.id] for member in case.members])
 
 
-def _organisation(case: Case) -> Plan:
-    """The plan of one organisation (:func:`compute`)."""
+def _organisation(case: Case, requested: dict[str, tuple[Cents, ...]] | None = None
+                  ) -> Plan:
+    """The plan of one organisation (:func:`compute`, :func:`_plan`)."""
     project, index = case.project, case.indexation
     years = project.years
     calendar = case.years
@@ -119,13 +140,14 @@ def _organisation(case: Case) -> Plan:
 
     def requests_for(need: Need, base: list[Cents]) -> tuple[list[Funder], list[Request]]:
         funders = [funder for funder in case.funders if funder.finances == need.id]
-        return funders, [request(funder, base, case, staff, missing_rates)
+        return funders, [request(funder, base, case, staff, missing_rates, requested=None
+                                 if requested is None else requested[funder.name])
                          for funder in funders]
 
     def run(need: Need, amounts: list[Cents], base: list[Cents]) -> NeedResult:
         funders, requests = requests_for(need, base)
         allocation = allocate(amounts, requests, need.max_public_share)
-        return _need_result(need, amounts, funders, requests, allocation)
+        return _need_result(need, amounts, funders, requests, allocation, requested)
 
     needs: dict[str, NeedResult] = {}
     investment_need = [max(0, i - loan) for i, loan in zip(investments, loans_received)]
@@ -273,12 +295,24 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
     (:func:`_collective_draws`).
     """
     draws = Draws.of(case, xs)
+    outcomes = _plan_draws(case, draws)
+    if case.project.basis == "demande":
+        return outcomes
+    return _plan_draws(case, draws, {case.funders[i].name: paid
+                                for (_, i), paid in outcomes.funding.items()})
+
+
+def _plan_draws(case: Case, draws: Draws, requested: dict[str, np.ndarray] | None = None
+           ) -> Outcomes:
+    """:func:`_plan` for every draw; ``requested``: each funder's amounts as requested,
+    draw by draw, on a basis of decisions."""
     if case.members:
-        return _collective_draws(case, draws)
-    return _organisation_draws(case, draws)
+        return _collective_draws(case, draws, requested)
+    return _organisation_draws(case, draws, requested=requested)
 
 
-def _collective_draws(case: Case, draws: Draws) -> Outcomes:
+def _collective_draws(case: Case, draws: Draws,
+                      requested: dict[str, np.ndarray] | None = None) -> Outcomes:
     """:func:`_collective` for every draw: each member's own plan (its lines'
     variations, and those of the collective's single values), then their sums: the
     internal flows cancel in the result, the year-end and the monthly cash; each
@@ -302,7 +336,8 @@ def _collective_draws(case: Case, draws: Draws) -> Outcomes:
         funders = [i for i, funder in enumerate(case.funders)
                    if member_of(funder, case) == member.id]
         given = {i: contributions[name] for i, name in own.contributing}
-        outcome = _organisation_draws(own.case, Draws(factors, draws.count), given)
+        outcome = _organisation_draws(own.case, Draws(factors, draws.count), given,
+                                      requested)
         if member.mandataire:  # what it asks each member to contribute, draw by draw
             contributions = {case.funders[funders[i]].name: paid
                              for (_, i), paid in outcome.funding.items()
@@ -324,10 +359,11 @@ def _collective_draws(case: Case, draws: Draws) -> Outcomes:
 
 
 def _organisation_draws(case: Case, draws: Draws,
-                        given: dict[int, np.ndarray] | None = None) -> Outcomes:
+                        given: dict[int, np.ndarray] | None = None,
+                        requested: dict[str, np.ndarray] | None = None) -> Outcomes:
     """:func:`_organisation` for every draw (:func:`compute_draws`); ``given``: expense
     index -> its amounts for every draw, computed elsewhere (a collective's member
-    contribution, from the mandataire's draws)."""
+    contribution, from the mandataire's draws); ``requested``: as :func:`_plan`."""
     import numpy as np
 
     project, index = case.project, case.indexation
@@ -378,7 +414,9 @@ def _organisation_draws(case: Case, draws: Draws,
         funders = [(i, funder) for i, funder in enumerate(case.funders)
                    if funder.finances == need.id]
         requests = [_broadcast(request(funder, full(base), case, staff, {},
-                                        draws.item("funder", i)), rows, years)
+                                        draws.item("funder", i), requested=None
+                                        if requested is None else requested[funder.name]),
+                               rows, years)
                     for i, funder in funders]
         paid, left = allocate_draws(full(need_amounts), requests, need.max_public_share)
         for (i, _), amounts_ in zip(funders, paid):
@@ -462,11 +500,13 @@ def _broadcast(offer: Request, rows: int, years: int) -> Request:
 
 
 def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],
-                 requests: list[Request], allocation: NeedAllocation) -> NeedResult:
+                 requests: list[Request], allocation: NeedAllocation,
+                 requested: dict[str, tuple[Cents, ...]] | None) -> NeedResult:
     funding = tuple(
         FunderFunding(funder=funder, amounts=tuple(alloc.amounts),
                       limited_by=tuple(alloc.limited_by),
-                      offered=None if request.asks is None else tuple(request.asks))
+                      offered=None if request.asks is None else tuple(request.asks),
+                      requested=None if requested is None else tuple(requested[funder.name]))
         for funder, request, alloc in zip(funders, requests, allocation.allocations))
     funded = [sum(values) for values in zip(*(f.amounts for f in funding))] or [0] * len(
         amounts)
@@ -520,10 +560,13 @@ def _surplus_warnings(needs: Sequence[NeedResult], years: Sequence[int]) -> list
     (:func:`~finplan.model.checks.per_fte_surplus`)."""
     found = []
     for need in needs:
-        entitled = [f.name for f in need.funding if f.funder.rule == "per_fte"]
-        others = [f.name for f in need.funding if f.funder.rule != "per_fte"]
+        entitled = [f.name for f in need.funding if f.funder.rule == "per_fte"
+                    and not f.decided]
+        decided = [f.name for f in need.funding if f.decided and any(f.amounts)]
+        others = [f.name for f in need.funding if f.funder.rule != "per_fte"
+                  and not f.decided]
         text = check_rules.per_fte_surplus(need.need.label, years, need.surplus, entitled,
-                                           others, need.need.is_earmarked)
+                                           others, need.need.is_earmarked, decided)
         if text:
             found.append(text)
     return found
@@ -539,6 +582,8 @@ def _checks(case: Case, needs: list[NeedResult], balances: list[Cents],
     for need in needs:
         for funding in need.funding:
             funder = funding.funder
+            if funding.decided:  # the funder's decision, not its rule (spec §7)
+                continue
             caps, cap_total = yearly_caps(funder, len(years)), total_cap(funder)
             for y, (paid, ceiling) in enumerate(zip(funding.amounts, caps or ())):
                 if paid > ceiling:

@@ -59,7 +59,8 @@ class Field(NamedTuple):
     once_allowed: bool = False  # an amount: only some years filled, the others are 0
     # the finplan generation that added it to its table (0: always there): workbooks of
     # an earlier finplan have the table without it (1: issue 15's earmarked needs and
-    # contracts in hours; 2: issue 15's collectives; 3: issue 29's « Année(s) »)
+    # contracts in hours; 2: issue 15's collectives; 3: issue 29's « Année(s) »; 4:
+    # values a year in one cell; 5: issue 28's « Commentaire »; 6: issue 16's requests)
     added: int = 0
     varies: bool = False  # a Monte Carlo variation may name it
     case: bool = True  # a key of the case file (False: a workbook column only)
@@ -363,6 +364,19 @@ SECTIONS: tuple[Section, ...] = (
               "Vide : 60 % en avril et 40 % en avril suivant (public), 100 % en mars "
               "(privé), en janvier (fonds propres), chaque mois d'activité (par ETP).",
               width=28, type="Payments | None"),
+        Field("status", "Statut de la demande", "choice", "Où en est la demande à ce "
+              "financeur : envisagée, sollicitée, votée, conventionnée, versée ou refusée ; "
+              "vide : sollicitée (pour une aide par ETP : sa règle). Les fonds propres n'en "
+              "ont pas." + _PER_YEAR_NOTE, "status", per_year=True, width=16, added=6,
+              type="str | tuple[str, ...] | None"),
+        Field("voted", "Montant voté (€)", "number", "Le montant que le financeur a "
+              "décidé, obligatoire les années où la demande est votée, conventionnée ou "
+              "versée." + _PER_YEAR_NOTE, per_year=True, added=6, type="PerYear | None"),
+        Field("probability", "Probabilité", "fraction", "Facultatif, pour une demande "
+              "envisagée ou sollicitée : la chance qu'elle soit accordée (70 % : saisir "
+              "70 %) ; vide : 100 %. Le calcul « Montants attendus » compte le montant "
+              "demandé multiplié par cette probabilité." + _PER_YEAR_NOTE, per_year=True,
+              added=6, type="PerYear | None"),
         Field("brought_in", "Apport en trésorerie", "yes_no", "Fonds propres seulement : "
               "« oui » si cet argent entre vraiment en trésorerie (un apport de la "
               "fédération, une levée de fonds propres), versé selon son calendrier et "
@@ -506,6 +520,14 @@ PARAMETERS: tuple[Section, ...] = (
         Field("opening_cash", "Trésorerie de départ (€)", "number", "Trésorerie "
               "disponible au démarrage pour cette activité.", cell="p_tresorerie",
               type="Decimal", default=Decimal(0), varies=True),
+        Field("basis", "Base du calcul", "choice", "Les montants des financeurs sur "
+              "lesquels le plan est calculé : « Montants demandés » (par défaut), le plan "
+              "tel que demandé ; « Décisions obtenues », les montants votés et 0 pour les "
+              "demandes pas encore décidées ou refusées ; « Montants attendus », les "
+              "montants votés et les autres demandes multipliées par leur probabilité "
+              "(colonnes « Statut de la demande », « Montant voté », « Probabilité » des "
+              "financeurs).", "basis", cell="p_base", type="str", default="demande",
+              added=6),
     ), 0, attribute="project"),
     Section("indexation", "Indexation", "", tuple(
         Field(key, header, "fraction", comment, cell=cell, type="Decimal",

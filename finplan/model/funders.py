@@ -21,6 +21,7 @@ from typing import Any
 from finplan.model.allocation import Request
 from finplan.model.amounts import year_value
 from finplan.model.case import Case, Funder, Staff
+from finplan.model.decisions import decided_asks
 from finplan.model.money import Cents, times, to_cents
 from finplan.model.montecarlo import TYPED, ItemValues
 from finplan.model.series import is_exact, minimum, series, year_of
@@ -146,13 +147,24 @@ def per_fte_asks(funder: Funder, case: Case, staff: Sequence[StaffCosts],
 
 
 def request(funder: Funder, base: Sequence[Cents], case: Case, staff: Sequence[StaffCosts],
-            missing_rates: dict[str, list[int]], values: ItemValues = TYPED) -> Request:
+            missing_rates: dict[str, list[int]], values: ItemValues = TYPED,
+            requested: Any = None) -> Request:
     """A funder's offer for each year, in cents, as the allocation needs it: ``fixed``
     its amount, ``rate`` ``rate(y) × base(y)`` (the need's cost base), ``per_fte``
     :func:`per_fte_asks`; its yearly and total caps.  ``values``: the funder's drawn
     values in a Monte Carlo run (the offers, caps and ``base`` are then arrays, a row
-    per draw, or lists where nothing varies them)."""
+    per draw, or lists where nothing varies them).
+
+    ``requested``: the funder's amounts as requested (the plan on the basis
+    ``demande``), when the plan is computed on another basis: a request with a status
+    then becomes the entitlement :func:`~finplan.model.decisions.decided_asks` (rule
+    ``decided``, spec §7)."""
     years = case.project.years
+    if requested is not None:
+        decided = decided_asks(funder, requested, case.project.basis, years)
+        if decided is not None:
+            return Request(name=funder.name, rule="decided", public=funder.type == "public",
+                           asks=decided, priority=funder.priority)
     asks = None
     if funder.rule == "fixed":
         v = values.of("amount")

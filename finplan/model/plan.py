@@ -21,6 +21,7 @@ from finplan.model.case import Case, Funder, Need
 from finplan.model.cash import MonthlyCash, month_label
 from finplan.model.checks import Check, bridge_advice
 from finplan.model.contracts import contract_hours
+from finplan.model.decisions import has_status, status_of
 from finplan.model.fields import items_of
 from finplan.model.fields import lines as line_sections
 from finplan.model.financing import FinancingRow
@@ -43,6 +44,9 @@ class FunderFunding:
     amounts: tuple[Cents, ...]
     limited_by: tuple[str, ...]
     offered: tuple[Cents, ...] | None = None  # fixed/rate/per_fte offer before limits
+    # the amounts as requested, when the plan is computed on a basis of decisions
+    # (spec §7; None on the basis « demande », where they are ``amounts``)
+    requested: tuple[Cents, ...] | None = None
 
     @property
     def name(self) -> str:
@@ -59,6 +63,21 @@ class FunderFunding:
     @property
     def total(self) -> Cents:
         return sum(self.amounts)
+
+    @property
+    def requested_amounts(self) -> tuple[Cents, ...]:
+        """The amounts as requested (the allocation of spec §2, statuses ignored)."""
+        return self.amounts if self.requested is None else self.requested
+
+    @property
+    def decided(self) -> bool:
+        """Whether the amounts are the decided or expected ones of a request (spec §7),
+        served as an entitlement, not by the funder's rule."""
+        return self.requested is not None and has_status(self.funder)
+
+    def statuses(self) -> list[str | None]:
+        """The request's status each year (None: not a request)."""
+        return [status_of(self.funder, y) for y in range(1, len(self.amounts) + 1)]
 
 
 @dataclass(frozen=True)
@@ -231,12 +250,14 @@ class Plan:
             "project": {"name": self.case.project.name,
                         "organisation": self.case.project.organisation},
             "years": list(self.years),
+            "basis": self.case.project.basis,
             "needs": {key: _money(value) for key, value in self.need_amounts.items()},
             "funding": [{
                 "name": f.name, "type": f.type, "line": f.line,
                 "finances": f.funder.finances, "rule": f.funder.rule,
                 "amounts": _money(f.amounts), "total": f.total / 100,
-                "limited_by": list(f.limited_by)} for f in self.funder_results],
+                "limited_by": list(f.limited_by), "status": f.statuses(),
+                "requested": _money(f.requested_amounts)} for f in self.funder_results],
             "unfunded": {key: _money(value) for key, value in self.unfunded_amounts.items()},
             "surplus": {r.need.id: _money(r.surplus) for r in self.need_results},
             "charges": {**{line: _money(v) for line, v in self.charges.items()},
@@ -413,6 +434,20 @@ class Plan:
                          **{f"limited_by_{year}": limit
                             for year, limit in zip(self.years, f.limited_by)}})
         return self._frame(rows, "name")
+
+    @property
+    def requests(self) -> pd.DataFrame:
+        """Each funder's request (spec §7), funders × (measure, year): ``requested``
+        (the amounts as requested), ``amount`` (on the plan's basis) in euros, and the
+        ``status`` of each year (None: own funds, an aid by FTE with no status)."""
+        rows = []
+        for f in self.funder_results:
+            for measure, values in (("requested", f.requested_amounts),
+                                    ("amount", f.amounts)):
+                rows.append({"name": f.name, "measure": measure, **self._by_year(values)})
+            rows.append({"name": f.name, "measure": "status",
+                         **dict(zip(self.years, f.statuses()))})
+        return self._frame(rows, ["name", "measure"])
 
     @property
     def needs(self) -> pd.DataFrame:

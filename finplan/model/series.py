@@ -152,7 +152,7 @@ def series(values: Sequence[Any]) -> Any:
     >>> series([np.array([[1], [2]]), np.array([[3], [4]])]).tolist()
     [[1, 3], [2, 4]]
     """
-    if not values or is_exact(values[0]):
+    if all(is_exact(value) for value in values):
         return list(values)
     import numpy as np
 

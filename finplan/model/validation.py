@@ -22,6 +22,7 @@ finplan.errors.CaseError: Le dossier contient 1 erreur :
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -64,6 +65,7 @@ from finplan.model.case import (
     Staff,
     Variation,
 )
+from finplan.model.decisions import DECIDED, PENDING, status_of
 from finplan.model.fields import MAX_YEARS, REQUIRED, Field, case_keys
 from finplan.model.fields import section as section_of
 from finplan.model.funders import counts_for
@@ -239,6 +241,9 @@ class _Checker:
         default = None if required else described.default
         kind = described.kind
         high = 1 if kind == "fraction" and described.high is None else described.high
+        if kind == "choice" and described.per_year:
+            return self.choices(table, described.key, path, described.field,
+                                required=required, context=context)
         if kind in ("number", "fraction") and described.per_year:
             return self.per_year(table, described.key, path, required=required,
                                  low=described.low, high=high, context=context)
@@ -322,6 +327,26 @@ class _Checker:
             return self.fail(f"{path}.{key}", f"{syntax('true')} ou {syntax('false')}",
                              value, context=context)
         return value
+
+    def choices(self, raw: Mapping, key: str, path: str, field: str, *,
+                required: bool = True, context: str | None = None) -> Any:
+        """A choice a year: one value (every year), or a list of exactly ``years``
+        values (None: not given)."""
+        value = raw.get(key, _MISSING)
+        expected = (f"l'une des valeurs {choices(field, VOCABULARY[field])}, ou "
+                    f"{per_year(self.years or None)}")
+        if value is _MISSING:
+            return self.fail(f"{path}.{key}", expected, value, context=context) \
+                if required else None
+        if not isinstance(value, (list, tuple)):
+            return self.choice(raw, key, path, field, context=context)
+        if self.years is not None and len(value) != self.years:
+            return self.fail(f"{path}.{key}", expected, value, hint=f"la liste a "
+                             f"{counted(len(value), 'valeur')} au lieu de {self.years}, une "
+                             "par année du plan", context=context)
+        items = [self.choice({f"{key}[{index}]": item}, f"{key}[{index}]", path, field,
+                             context=context) for index, item in enumerate(value)]
+        return _INVALID if _INVALID in items else tuple(items)
 
     def integer(self, raw: Mapping, key: str, path: str, low: int, high: int, *,
                 default: Any = _MISSING, context: str | None = None) -> Any:
@@ -1288,6 +1313,8 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
             check.fail(f"{path}.contract", problem=f"« {_key('funder', 'contract')} » ne "
                        f"s'applique qu'à la règle « {choice('rule', 'per_fte')} »",
                        context=context)
+    decision = functools.cache(lambda: _decision(check, table, path, funder_type, rule,
+                                                 context))
     fields = {
         "type": funder_type,
         "rule": rule,
@@ -1301,6 +1328,8 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
         "staff_kind": lambda: check.value("funder", table, "staff_kind", path, context,
                                           required=True) if rule == "per_fte" else None,
         "brought_in": lambda: _brought_in(check, table, path, funder_type, context),
+        **{name: (lambda name=name: decision()[name])
+           for name in ("status", "voted", "probability")},
     }
     if "paid_by" in table and (funder_type not in ("private", _INVALID) or "line" in table):
         check.fail(f"{path}.paid_by", problem="la contribution d'un membre est un "
@@ -1309,6 +1338,48 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
                    hint=f"choisissez le type « {choice('type', 'private')} » et "
                    f"{syntax('remove')} « {_key('funder', 'line')} »", context=context)
     return _build(Funder, check.described("funder", table, path, fields, context))
+
+
+def _decision(check: _Checker, table: Mapping, path: str, funder_type: Any, rule: Any,
+              context: str | None) -> dict[str, Any]:
+    """A request's status, amount voted and probability (spec §7): own funds are no
+    request; the amount voted is required in each decided year, and like the
+    probability, refused when no year needs it."""
+    status = check.value("funder", table, "status", path, context)
+    if status is not None and (funder_type == "own" or "paid_by" in table):
+        what = ("des fonds propres ne sont pas" if funder_type == "own" else
+                "la contribution d'un membre du collectif n'est pas")
+        status = check.fail(f"{path}.status", problem=f"{what} une demande à un "
+                            "financeur : pas de statut", hint=f"{syntax('remove')} « "
+                            f"{_key('funder', 'status')} »", context=context)
+    if _INVALID in (status, funder_type, rule):
+        return {"status": status, "voted": None, "probability": None}
+    probe = Funder("", funder_type, rule, status=status, paid_by=table.get("paid_by"))
+    years = range(1, (check.years or 1) + 1)
+    statuses = {status_of(probe, y) for y in years}
+    decided = [y for y in years if status_of(probe, y) in DECIDED]
+    voted = check.value("funder", table, "voted", path, context)
+    probability = check.value("funder", table, "probability", path, context)
+    labels = ", ".join(f"« {choice('status', code)} »" for code in DECIDED)
+    if voted is None and decided:
+        voted = check.fail(f"{path}.voted", problem=f"la demande est « "
+                           f"{choice('status', status_of(probe, decided[0]))} » en année "
+                           f"{decided[0]} : le montant décidé par le financeur est "
+                           "obligatoire", hint=f"saisissez-le dans « "
+                           f"{_key('funder', 'voted')} »", context=context)
+    elif voted is not None and not decided:
+        voted = check.fail(f"{path}.voted", problem=f"« {_key('funder', 'voted')} » ne "
+                           f"s'applique qu'aux années où la demande est {labels}",
+                           hint=f"choisissez ce statut dans « {_key('funder', 'status')} » "
+                           f"ou {syntax('remove')} « {_key('funder', 'voted')} »",
+                           context=context)
+    if probability is not None and not statuses & set(PENDING):
+        probability = check.fail(
+            f"{path}.probability", problem=f"« {_key('funder', 'probability')} » ne "
+            "s'applique qu'aux demandes pas encore décidées (« "
+            f"{choice('status', 'envisage')} » ou « {choice('status', 'sollicite')} »)",
+            hint=f"{syntax('remove')} « {_key('funder', 'probability')} »", context=context)
+    return {"status": status, "voted": voted, "probability": probability}
 
 
 def _brought_in(check: _Checker, table: Mapping, path: str, funder_type: Any,

@@ -99,6 +99,22 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "prive": "Aides privées",
         "dons_mecenat": "Dons manuels, mécénat (75)",
     },
+    # where a funder's request stands (spec §7; the words of the State's subsidy
+    # platform where it has them: « votée », « versée »)
+    "status": {
+        "envisage": "Envisagé",
+        "sollicite": "Sollicité",
+        "vote": "Voté",
+        "conventionne": "Conventionné",
+        "verse": "Versé",
+        "refuse": "Refusé",
+    },
+    # the amounts the plan is computed on (spec §7)
+    "basis": {
+        "demande": "Montants demandés",
+        "decide": "Décisions obtenues",
+        "attendu": "Montants attendus",
+    },
 }
 
 # Extra spellings a volunteer may type (normalised form -> canonical value).
@@ -113,6 +129,15 @@ _ALIASES: dict[str, dict[str, str]] = {
                     "decouvert autorise": "decouvert", "cession dailly": "dailly",
                     "avance sur subvention": "avance", "avance des membres": "membres",
                     "compte courant": "membres", "apport en compte courant": "membres"},
+    "status": {"envisagee": "envisage", "sollicitee": "sollicite", "demande": "sollicite",
+               "votee": "vote", "accorde": "vote", "accordee": "vote",
+               "conventionnee": "conventionne", "versee": "verse", "paye": "verse",
+               "refusee": "refuse", "rejete": "refuse", "rejetee": "refuse",
+               # the statuses of the State's subsidy platform (Dauphin)
+               "transmise": "sollicite", "transmis": "sollicite",
+               "prise en charge": "sollicite", "non recevable": "refuse"},
+    "basis": {"demandes": "demande", "decisions": "decide", "decides": "decide",
+              "attendus": "attendu", "probable": "attendu", "probabilites": "attendu"},
     "repay": {"excedents": "surplus", "tresorerie": "surplus", "financeur": "funder",
               "versement": "funder", "au versement": "funder", "echeance": "date"},
     "line": {"etat": "etat", "region": "region", "departement": "departement",

@@ -390,9 +390,12 @@ def write_funder_limits(sheet: SheetWriter, plan: Plan, layout: InputLayout,
     ``fixed_honoured``)."""
     case, years = plan.case, len(plan.years)
     funding = {f.funder.name: f for f in plan.funder_results}
-    capped = [(i, f) for i, f in enumerate(case.funders)
-              if f.cap is not None or f.cap_total is not None]
-    fixed = [(i, f) for i, f in enumerate(case.funders) if f.rule == "fixed"]
+    # a request's decision, not the funder's rule, gives the amounts of a funding
+    # « decided » (spec §7): neither its ceilings nor its fixed amount apply
+    capped = [(i, f) for i, f in enumerate(case.funders) if not funding[f.name].decided
+              and (f.cap is not None or f.cap_total is not None)]
+    fixed = [(i, f) for i, f in enumerate(case.funders)
+             if f.rule == "fixed" and not funding[f.name].decided]
     if not capped and not fixed:
         return
     sheet.section("Plafonds des financeurs et montants fixes (contrôles)")

@@ -54,8 +54,12 @@ class Funders:
 def write_funders(book: Book, plan: Plan, expected: Expectations) -> Funders:
     sheet = SheetWriter(book, "funders", plan, expected, FUNDER_FIRST_YEAR_COLUMN)
     years = len(plan.years)
+    basis = plan.case.project.basis
     sheet.title("Financeurs", "Montants répartis par finplan selon les règles de chaque "
-                "financeur ; part de chaque besoin et ce qui a limité chaque montant.")
+                "financeur ; part de chaque besoin et ce qui a limité chaque montant."
+                + ("" if basis == "demande" else f" Base du calcul : « {label('basis', basis)} "
+                   "» : « Limité par » donne le statut de chaque demande, la ligne « "
+                   "demandé » son montant demandé."))
     limits_first = FUNDER_FIRST_YEAR_COLUMN + years + 2
     sheet.header("Financeur", extra=("Total", "Part du besoin",
                                      *[f"Limité par ({year})" for year in plan.years]),
@@ -82,7 +86,12 @@ def write_funders(book: Book, plan: Plan, expected: Expectations) -> Funders:
             for y, limit in enumerate(funding.limited_by, start=1):
                 amount = funding.amounts[y - 1]
                 words = LIMIT_WORDS[limit] if amount or limit != "need" else "rien à financer"
+                if funding.decided:  # its decision gave the amount (spec §7)
+                    words = label("status", funding.statuses()[y - 1])
                 sheet.sheet.put(f"{get_column_letter(limits_first + y - 1)}{row}", words)
+            if funding.decided:
+                sheet.line("", "   demandé", None,
+                           [money(c) for c in funding.requested_amounts])
         if need.need.is_earmarked:
             funders.left_rows[need_id] = sheet.line(
                 "", LEFT_TO_OPERATING, None, [money(c) for c in need.to_operating],
@@ -90,9 +99,11 @@ def write_funders(book: Book, plan: Plan, expected: Expectations) -> Funders:
         else:
             funders.unfunded_rows[need_id] = sheet.line(
                 "", "Non financé", None, [money(c) for c in need.unfunded], style="total")
-        if any(f.funder.rule == "per_fte" for f in need.funding):
+        decided = any(f.decided for f in need.funding) and any(need.surplus)
+        if decided or any(f.funder.rule == "per_fte" for f in need.funding):
             funders.surplus_rows[need_id] = sheet.line(
-                "", "Excédent (aides par ETP au-delà du besoin)", None,
+                "", "Excédent (montants décidés au-delà du besoin)" if decided
+                else "Excédent (aides par ETP au-delà du besoin)", None,
                 [money(c) for c in need.surplus])
         if need.need.max_public_share is not None:
             funders.public_rows[need_id] = (
@@ -110,8 +121,8 @@ def _link_rest(sheet: SheetWriter, funders: Funders, need: NeedResult) -> None:
     is: « besoin − autres financements » (:func:`finplan.model.funders.takes_the_rest`)."""
     need_funders = [f.funder for f in need.funding]
     for funding in need.funding:
-        if not takes_the_rest(funding.funder, need_funders,
-                              need.need.max_public_share is not None):
+        if funding.decided or not takes_the_rest(funding.funder, need_funders,
+                                                 need.need.max_public_share is not None):
             continue
         others = [f for f in need.funding if f is not funding]
         rows = [funders.funder_rows[f.name] for f in others]
@@ -131,7 +142,7 @@ def _link_per_fte(funders: Funders, details: Details, need: NeedResult) -> None:
     sheet = funders.sheet
     for funding in need.funding:
         row = details.per_fte.get(funding.name)
-        if funding.funder.rule != "per_fte" or row is None:
+        if funding.funder.rule != "per_fte" or funding.decided or row is None:
             continue
         for y, amount in enumerate(funding.amounts, start=1):
             sheet.formula(sheet.local(funders.funder_rows[funding.name], y),

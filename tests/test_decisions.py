@@ -1,0 +1,236 @@
+"""Requests and decisions (spec §7): each funder's status, the amount voted, the
+probability, and the plan on the bases « demande », « decide » and « attendu ».
+
+The small case below is worked by hand: one year, 10 000 € of rent, no revenue, so
+an operating need of 10 000 €.  As requested: the Région's fixed 6 000 € first
+(priority 10), the 4 000 € left shared equally by the Fondation and the Département
+(priority 20), nothing left to the own funds.  Decisions: the Région voted 5 000 €,
+the Département refused, the Fondation has not answered (probability 50 %).
+"""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from spreadsheet import convert, formula_mismatches, is_error, make_profile
+
+import finplan
+from finplan.cli import main
+from finplan.io.workbook_write import build_workbook
+from finplan.model.case_dict import case_to_dict
+from finplan.model.engine import compute_draws
+
+EXAMPLES = finplan.demo_path().parent
+
+
+def small(**changes):
+    raw = {
+        "format": "finplan/1",
+        "project": {"name": "Épicerie", "organisation": "Asso", "first_year": 2027,
+                    "years": 1, "opening_cash": 20000},
+        "expense": [{"label": "Loyer", "account": "613", "amount": 10000}],
+        "funder": [
+            {"name": "Région", "type": "public", "line": "region", "rule": "fixed",
+             "amount": 6000, "priority": 10, "status": "vote", "voted": 5000},
+            {"name": "Fondation", "type": "private", "rule": "share", "priority": 20,
+             "status": "sollicite", "probability": 0.5},
+            {"name": "Département", "type": "public", "line": "departement",
+             "rule": "share", "priority": 20, "status": "refuse"},
+            {"name": "Fonds propres", "type": "own", "rule": "residual", "priority": 90},
+        ],
+    }
+    raw["project"].update(changes.pop("project", {}))
+    for name, values in changes.items():
+        next(f for f in raw["funder"] if f["name"] == name).update(values)
+    return raw
+
+
+def amounts(plan):
+    return {f.name: f.amounts[0] / 100 for f in plan.funder_results}
+
+
+def test_as_requested_the_statuses_change_nothing():
+    plan = finplan.compute(finplan.load_case(small()))
+    assert amounts(plan) == {"Région": 6000, "Fondation": 2000, "Département": 2000,
+                             "Fonds propres": 0}
+    assert [f.requested_amounts for f in plan.funder_results] == [
+        (600000,), (200000,), (200000,), (0,)]
+
+
+def test_decided_gives_the_amount_voted_and_0_to_the_others():
+    plan = finplan.compute(finplan.load_case(small(project={"basis": "decide"})))
+    # Région 5 000 voted; Fondation (no answer) and Département (refused) 0; the own
+    # funds cover 10 000 - 5 000
+    assert amounts(plan) == {"Région": 5000, "Fondation": 0, "Département": 0,
+                             "Fonds propres": 5000}
+    assert [f.requested_amounts for f in plan.funder_results] == [
+        (600000,), (200000,), (200000,), (0,)]
+    assert plan.produits["74"] == [500000]
+    assert plan.result == [-500000]  # the own funds are reserves, not a produit
+    assert plan.ok
+
+
+def test_expected_weighs_the_pending_requests_by_their_probability():
+    plan = finplan.compute(finplan.load_case(small()), basis="attendu")
+    # Fondation: 50 % of the 2 000 requested; the own funds 10 000 - 5 000 - 1 000
+    assert amounts(plan) == {"Région": 5000, "Fondation": 1000, "Département": 0,
+                             "Fonds propres": 4000}
+    result = plan.to_dict()
+    assert result["basis"] == "attendu"
+    assert result["funding"][1]["status"] == ["sollicite"]
+    assert result["funding"][1]["requested"] == [2000.0]
+    assert result["funding"][1]["amounts"] == [1000.0]
+    assert result["funding"][3]["status"] == [None]
+
+
+def test_expected_rounds_half_up_to_the_cent():
+    # 2 000 requested × 33,3335 % = 666,67 € (666,670 exactly), × 0,000 025: 0,05 €
+    plan = finplan.compute(finplan.load_case(small(Fondation={"probability": 0.333335})),
+                           basis="attendu")
+    assert plan.funder_results[1].amounts == (66667,)
+    plan = finplan.compute(finplan.load_case(small(Fondation={"probability": 0.0000025})),
+                           basis="attendu")
+    assert plan.funder_results[1].amounts == (1,)  # 0,5 cent: half-up
+
+
+def test_a_decision_is_not_held_by_the_need_nor_the_caps():
+    raw = small(project={"basis": "decide"}, Région={"voted": 12000, "cap": 7000})
+    plan = finplan.compute(finplan.load_case(raw))
+    # 12 000 voted against a need of 10 000: the excess is shown, the own funds pay 0
+    assert amounts(plan)["Région"] == 12000
+    assert amounts(plan)["Fonds propres"] == 0
+    assert plan.need_result("operating").surplus == (200000,)
+    assert [c.id for c in plan.check_results if c.fails] == []  # its cap is its rule's
+    assert any("montants décidés ou attendus des financeurs (Région)" in w
+               for w in plan.warnings)
+
+
+def test_statuses_a_year_and_an_aid_by_fte_with_a_status():
+    raw = small(project={"years": 2, "basis": "attendu"},
+                Région={"status": ["conventionne", "sollicite"], "voted": [5000, 0],
+                        "probability": 0.8})
+    raw["staff"] = [{"role": "CDDI", "kind": "insertion", "fte": 1,
+                     "monthly_gross": 1800, "employer_rate": 0.1, "contract": "aci"}]
+    raw["funder"].append({"name": "ASP", "type": "public", "line": "asp",
+                          "rule": "per_fte", "amount_per_fte": 20000,
+                          "staff_kind": "insertion", "status": "verse", "voted": 18000})
+    plan = finplan.compute(finplan.load_case(raw))
+    found = {f.name: f.amounts for f in plan.funder_results}
+    # Région: 5 000 voted in 2027; in 2028 80 % of the 6 000 requested
+    assert found["Région"] == (500000, 480000)
+    # the ASP paid 18 000 a year, not 20 000 per FTE
+    assert found["ASP"] == (1800000, 1800000)
+    assert plan.funder_results[0].statuses() == ["conventionne", "sollicite"]
+
+
+def test_montecarlo_draws_follow_the_basis_draw_by_draw():
+    from helpers import draws_and_plans
+
+    for basis in ("decide", "attendu"):
+        raw = small(project={"basis": basis})
+        raw["montecarlo"] = {"draws": 20, "seed": 5, "vary": [
+            {"path": "expense[0].amount", "dist": "uniform", "low": -0.5, "high": 0.5},
+            {"path": "funder[Région].amount", "dist": "uniform", "low": -0.5, "high": 0.5}]}
+        case = finplan.load_case(raw)
+        outcomes, plans = draws_and_plans(case)
+        for draw, plan in enumerate(plans):
+            for i, funding in enumerate(plan.funder_results):
+                assert outcomes.funding[("operating", i)][draw].tolist() == list(
+                    funding.amounts), (basis, draw, funding.name)
+            assert outcomes.balances[draw].tolist() == plan.monthly.balances
+    assert compute_draws(case, np.zeros((0, 1))).result[0].tolist() == finplan.compute(
+        case).result
+
+
+def test_a_collective_s_members_contributions_are_not_requests():
+    case = finplan.load_case(EXAMPLES / "collectif-releve.toml")
+    plan = finplan.compute(case, basis="decide")
+    found = {f.name: f for f in plan.funder_results}
+    # no decision yet: the Département and the Fondation give 0 to the coordination;
+    # the members' contributions (their share of what is left) pay all of it
+    assert found["Département (coordination)"].amounts == (0, 0, 0)
+    assert found["Fondation (coordination)"].amounts == (0, 0, 0)
+    contributions = [f for f in plan.funder_results if f.funder.paid_by]
+    need = plan.need_result("coordination")
+    assert [sum(c.amounts[y] for c in contributions) for y in range(3)] == list(
+        need.amounts)
+    assert all(c.statuses() == [None] * 3 for c in contributions)
+    requested = finplan.compute(case)
+    assert found["Fondation (coordination)"].requested_amounts == next(
+        f.amounts for f in requested.funder_results if f.name == "Fondation (coordination)")
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({"Région": {"voted": None}},
+     "funder[0].voted (« Région ») : la demande est « vote » en année 1 : le montant "
+     "décidé par le financeur est obligatoire ; saisissez-le dans « voted »."),
+    ({"Fondation": {"voted": 100}},
+     "funder[1].voted (« Fondation ») : « voted » ne s'applique qu'aux années où la "
+     "demande est « vote », « conventionne », « verse »"),
+    ({"Région": {"probability": 0.5}},
+     "funder[0].probability (« Région ») : « probability » ne s'applique qu'aux "
+     "demandes pas encore décidées"),
+    ({"Fonds propres": {"status": "vote"}},
+     "funder[3].status (« Fonds propres ») : des fonds propres ne sont pas une demande "
+     "à un financeur"),
+    ({"Fondation": {"status": "Sollicitée"}}, None),  # a label or an alias: fine
+    ({"Fondation": {"status": "peut-être"}},
+     "funder[1].status (« Fondation ») : attendu l'une des valeurs « envisage », « "
+     "sollicite », « vote », « conventionne », « verse » ou « refuse »"),
+    ({"project": {"basis": "probable"}}, None),
+    ({"project": {"basis": "tout"}}, "project.basis"),
+])
+def test_bad_decisions_are_refused_with_their_path(changes, expected):
+    raw = small(**{name: values for name, values in changes.items() if name == "project"})
+    for name, values in changes.items():
+        if name == "project":
+            continue
+        funder = next(f for f in raw["funder"] if f["name"] == name)
+        for key, value in values.items():
+            if value is None:
+                funder.pop(key)
+            else:
+                funder[key] = value
+    if expected is None:
+        finplan.load_case(raw)
+        return
+    with pytest.raises(finplan.CaseError) as caught:
+        finplan.load_case(raw)
+    assert expected in str(caught.value)
+
+
+def test_the_command_computes_on_the_basis_asked(tmp_path):
+    path = tmp_path / "cas.toml"
+    from finplan.io.toml_case import case_to_toml
+
+    path.write_text(case_to_toml(finplan.load_case(small())), "utf-8")
+    result = CliRunner().invoke(main, ["plan", str(path), "--basis", "decide", "--json"])
+    assert result.exit_code == 0, result.output
+    funding = json.loads(result.output)["funding"]
+    assert [f["amounts"] for f in funding] == [[5000.0], [0.0], [0.0], [5000.0]]
+    text = CliRunner().invoke(main, ["plan", str(path), "--basis", "attendu"]).output
+    assert "Base du calcul : montants attendus" in text
+    assert "demandé" in text and "refusé" in text
+
+
+def test_the_workbook_carries_the_decisions_and_recalculates_to_the_cent(tmp_path):
+    case = finplan.load_case(small(project={"years": 2, "basis": "attendu"},
+                                   Région={"status": ["vote", "sollicite"],
+                                           "voted": 5000, "probability": 0.8}))
+    built = build_workbook(case)
+    path = tmp_path / "cas.xlsx"
+    built.workbook.save(path)
+    # the case typed in the workbook is the case: statuses as their labels, one a year
+    assert case_to_dict(finplan.load_case(path)) == case_to_dict(case)
+    inputs = load_workbook(path)["Hypothèses"]
+    typed = [cell.value for row in inputs.iter_rows() for cell in row]
+    assert "Voté ; Sollicité" in typed and "Montants attendus" in typed
+    converted = convert([path], tmp_path / "out", make_profile(tmp_path / "profile"))
+    values = load_workbook(converted[0], data_only=True)
+    assert formula_mismatches(built.expected, values, built.workbook) == []
+    assert [(s.title, c.coordinate) for s in values.worksheets for row in s.iter_rows()
+            for c in row if is_error(c.value)] == []
+    shown = [c.value for row in values["Financeurs"].iter_rows() for c in row]
+    assert "Refusé" in shown and "Sollicité" in shown
