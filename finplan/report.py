@@ -199,6 +199,33 @@ def _financing(plan: Plan) -> str:
     return text
 
 
+def _gaps(plan: Plan) -> str:
+    """On a basis of decisions: each need's requests that give other than asked, who
+    takes the difference, what stays unfunded (:mod:`finplan.model.gaps`), in words."""
+    header = ["", *map(str, plan.years), "Total"]
+    rows, indents = [], []
+    for gap in plan.gaps:
+        rows.append([f"Besoin : {gap.label}", *[""] * (len(plan.years) + 1)])
+        indents.append(0)
+        for name, asked, got in gap.requests:
+            less = [a - g for a, g in zip(asked, got)]
+            rows.append([name, *less, sum(less)])
+            indents.append(2)
+        rows.append(["Écart total", *gap.gap, sum(gap.gap)])
+        indents.append(2)
+        for name, more in gap.taken:
+            rows.append([f"repris par {name}", *more, sum(more)])
+            indents.append(4)
+        for words, values in (("non financé en plus", gap.unfunded),
+                              ("besoin en plus", gap.need_change),
+                              ("excédent en plus", gap.surplus_change)):
+            if any(values):
+                rows.append([words, *values, sum(values)])
+                indents.append(4)
+    return (table("Écarts avec les demandes (montant demandé − montant retenu)",
+                  header, rows, indents) + "\n" + "\n".join(plan.gap_advice))
+
+
 def _bridges(plan: Plan) -> str:
     """The bridging facilities by year: balance at the year's end, interest and fees,
     and each one's highest balance."""
@@ -255,7 +282,8 @@ def render_plan(plan: Plan) -> str:
         head.append(f"Base du calcul : {BASIS_WORDS[project.basis]}.")
     head += [f"Avertissement : {warning}" for warning in plan.warnings]
     head.append("Montants arrondis à l'euro (finplan plan --json donne les centimes).")
-    blocks = ["\n".join(head), _budget(plan), _funders(plan), _financing(plan)]
+    blocks = ["\n".join(head), _budget(plan), _funders(plan),
+              *([_gaps(plan)] if plan.gaps else []), _financing(plan)]
     if plan.members:
         blocks.append(_members(plan))
         for member, own in zip(plan.case.members, plan.members):

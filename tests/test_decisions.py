@@ -85,6 +85,53 @@ def test_expected_weighs_the_pending_requests_by_their_probability():
     assert result["funding"][3]["status"] == [None]
 
 
+def test_the_gap_of_each_request_and_who_takes_it():
+    plan = finplan.compute(finplan.load_case(small()), basis="decide")
+    (gap,) = plan.gaps
+    # Région 6 000 asked, 5 000 voted; Fondation and Département 2 000 each, 0
+    assert gap.requests == (("Région", (600000,), (500000,)),
+                            ("Fondation", (200000,), (0,)),
+                            ("Département", (200000,), (0,)))
+    assert gap.gap == (500000,)
+    assert gap.taken == (("Fonds propres", (500000,)),)  # 0 as requested, 5 000 now
+    assert gap.unfunded == (0,) and gap.need_change == (0,)
+    found = plan.to_dict()["gaps"][0]
+    assert found["gap"] == [5000.0] and found["taken_by"] == {"Fonds propres": [5000.0]}
+    assert found["requests"][0] == {"name": "Région", "requested": [6000.0],
+                                    "amounts": [5000.0], "gap": [1000.0]}
+    assert plan.gap_advice[0].startswith(
+        "Besoin « Fonctionnement (déficit d'exploitation) » : les demandes donnent 5 000 € "
+        "de moins que demandé (Région : 1 000 €, Fondation : 2 000 €, Département : "
+        "2 000 €). Repris : 5 000 € par Fonds propres.")
+    assert finplan.compute(finplan.load_case(small())).gaps == ()
+
+
+def test_without_own_funds_the_gap_stays_unfunded_and_says_where_to_look():
+    raw = small(project={"basis": "decide"})
+    raw["funder"].pop()  # no own funds
+    plan = finplan.compute(finplan.load_case(raw))
+    (gap,) = plan.gaps
+    assert gap.taken == () and gap.unfunded == (500000,)
+    assert "Reste non financé : 5 000 € — à trouver auprès d'un autre financeur" in (
+        plan.gap_advice[0])
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.stem)
+def test_the_gaps_add_up_for_every_example_all_refused(path):
+    """gap = taken + unfunded more - surplus more - need more, each need and year."""
+    raw = case_to_dict(finplan.load_case(path))
+    for funder in raw["funder"]:
+        if funder["type"] != "own" and "paid_by" not in funder:
+            funder["status"] = "refuse"
+    plan = finplan.compute(finplan.load_case(raw), basis="decide")
+    assert plan.gaps
+    for gap in plan.gaps:
+        for y in range(len(plan.years)):
+            taken = sum(more[y] for _, more in gap.taken)
+            assert gap.gap[y] == (taken + gap.unfunded[y] - gap.surplus_change[y]
+                                  - gap.need_change[y]), (gap.need_id, y)
+
+
 def test_expected_rounds_half_up_to_the_cent():
     # 2 000 requested × 33,3335 % = 666,67 € (666,670 exactly), × 0,000 025: 0,05 €
     plan = finplan.compute(finplan.load_case(small(Fondation={"probability": 0.333335})),
@@ -213,6 +260,7 @@ def test_the_command_computes_on_the_basis_asked(tmp_path):
     text = CliRunner().invoke(main, ["plan", str(path), "--basis", "attendu"]).output
     assert "Base du calcul : montants attendus" in text
     assert "demandé" in text and "refusé" in text
+    assert "Écarts avec les demandes (montant demandé − montant retenu)" in text
 
 
 def test_the_workbook_carries_the_decisions_and_recalculates_to_the_cent(tmp_path):
@@ -234,3 +282,4 @@ def test_the_workbook_carries_the_decisions_and_recalculates_to_the_cent(tmp_pat
             for c in row if is_error(c.value)] == []
     shown = [c.value for row in values["Financeurs"].iter_rows() for c in row]
     assert "Refusé" in shown and "Sollicité" in shown
+    assert "Écart total" in shown

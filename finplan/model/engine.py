@@ -39,6 +39,7 @@ from finplan.model.decisions import on_basis
 from finplan.model.fields import items_of, section
 from finplan.model.financing import cash_end, financing_rows, working_capital
 from finplan.model.funders import request, total_cap, yearly_caps
+from finplan.model.gaps import request_gaps
 from finplan.model.members import consolidate, member_case, member_of
 from finplan.model.money import Cents, format_percent, to_cents
 from finplan.model.montecarlo import Draws
@@ -85,7 +86,9 @@ def compute(case: Case, basis: str | None = None) -> Plan:
     plan = _plan(case)
     if case.project.basis == "demande":
         return plan
-    return _plan(case, {f.name: f.amounts for f in plan.funder_results})
+    decided = _plan(case, {f.name: f.amounts for f in plan.funder_results})
+    return replace(decided, gaps=request_gaps(plan.need_results, decided.need_results),
+                   requested_low=plan.monthly.low)
 
 
 def _plan(case: Case, requested: dict[str, tuple[Cents, ...]] | None = None) -> Plan:

@@ -25,11 +25,14 @@ from finplan.model.decisions import has_status, status_of
 from finplan.model.fields import items_of
 from finplan.model.fields import lines as line_sections
 from finplan.model.financing import FinancingRow
+from finplan.model.gaps import NeedGap, gap_advice
 from finplan.model.money import Cents, euros
 from finplan.model.staff import StaffCosts, insertion_fte
 
 if TYPE_CHECKING:  # pandas is imported only when a DataFrame is asked for
     import pandas as pd
+
+    from finplan.model.gaps import NeedGap
 
 __all__ = ["RESULT_FORMAT", "FunderFunding", "NeedResult", "Plan", "charge_funding"]
 
@@ -162,6 +165,10 @@ class Plan:
     subsidised: tuple[Cents, ...] = ()  # investment subsidies received each year
     monthly: MonthlyCash | None = None  # the monthly cash plan
     members: tuple[Plan, ...] = ()  # a collective: each member's own plan (spec §6)
+    # on a basis of decisions (spec §7): what refused and reduced requests leave and who
+    # takes it (:mod:`finplan.model.gaps`), and the lowest monthly cash as requested
+    gaps: tuple[NeedGap, ...] = ()
+    requested_low: tuple[Cents, int] | None = None
 
     # -- raw figures (cents) ---------------------------------------------------
     @property
@@ -282,6 +289,16 @@ class Plan:
                 "total_ressources": _money(self.ressources),
             },
             "cash_end": _money(self.cash_end),
+            "gaps": [{
+                "need": gap.need_id,
+                "requests": [{"name": name, "requested": _money(asked), "amounts": _money(got),
+                              "gap": [(a - g) / 100 for a, g in zip(asked, got)]}
+                             for name, asked, got in gap.requests],
+                "gap": _money(gap.gap),
+                "taken_by": {name: _money(more) for name, more in gap.taken},
+                "unfunded": _money(gap.unfunded), "need_change": _money(gap.need_change),
+                "surplus_change": _money(gap.surplus_change)} for gap in self.gaps],
+            "gap_advice": self.gap_advice,
             **self._monthly_dict(),
             **self._comments_dict(),
             "checks": [{"id": c.id, "ok": c.ok, "severity": c.severity,
@@ -344,6 +361,19 @@ class Plan:
         return bridge_advice(max(0, -min(before, default=0)), self.bridge_offers,
                              self.years)
 
+    @property
+    def gap_advice(self) -> list[str]:
+        """In words: what refused and reduced requests leave, who takes it, what is
+        left to find and the cash it costs (:func:`~finplan.model.gaps.gap_advice`);
+        empty on the basis « demande »."""
+        if not self.gaps or self.requested_low is None:
+            return []
+        first = self.years[0]
+        low, month = self.monthly.low
+        return gap_advice(self.gaps, (low, month_label(month, first)),
+                          (self.requested_low[0], month_label(self.requested_low[1], first)),
+                          self.monthly.bridging_need)
+
     def _monthly_dict(self) -> dict[str, Any]:
         monthly = self.monthly
         low, month = monthly.low
@@ -364,6 +394,10 @@ class Plan:
             "bridging_cause": monthly.main_cause if monthly.bridging_need else None,
             "bridging_advice": self.bridging_advice,
             "receivable_end": monthly.receivable_end / 100,
+            **({"cash_low_requested": {
+                "amount": self.requested_low[0] / 100, "month": self.requested_low[1],
+                "label": month_label(self.requested_low[1], self.years[0])}}
+               if self.requested_low else {}),
         }
 
     def _comments_dict(self) -> dict[str, Any]:

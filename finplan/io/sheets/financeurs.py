@@ -46,6 +46,7 @@ class Funders:
         self.surplus_rows: dict[str, int] = {}
         self.public_rows: dict[str, tuple[int, int]] = {}  # public, ceiling
         self.mix_rows: list[int] = []
+        self.requested_rows: dict[str, int] = {}  # a decided request: its « demandé » row
 
     def cell(self, name: str, y: int) -> str:
         return self.sheet.ref(self.funder_rows[name], y)
@@ -90,8 +91,8 @@ def write_funders(book: Book, plan: Plan, expected: Expectations) -> Funders:
                     words = label("status", funding.statuses()[y - 1])
                 sheet.sheet.put(f"{get_column_letter(limits_first + y - 1)}{row}", words)
             if funding.decided:
-                sheet.line("", "   demandé", None,
-                           [money(c) for c in funding.requested_amounts])
+                funders.requested_rows[funding.name] = sheet.line(
+                    "", "   demandé", None, [money(c) for c in funding.requested_amounts])
         if need.need.is_earmarked:
             funders.left_rows[need_id] = sheet.line(
                 "", LEFT_TO_OPERATING, None, [money(c) for c in need.to_operating],
@@ -113,7 +114,42 @@ def write_funders(book: Book, plan: Plan, expected: Expectations) -> Funders:
         sheet.row += 1
     sheet.name_block("financeurs_tableau", first - 1, sheet.row - 2,
                      limits_first + years - 1)
+    if plan.gaps:
+        _write_gaps(funders, plan)
     return funders
+
+
+def _write_gaps(funders: Funders, plan: Plan) -> None:
+    """What refused and reduced requests leave and who takes it
+    (:mod:`finplan.model.gaps`): each request's « demandé − retenu » and their total as
+    formulas over the rows above; what the other funders take, what stays unfunded
+    and how the need changed, as the engine computed them (the plan as requested is
+    not on the sheet); then the same in words."""
+    sheet = funders.sheet
+    sheet.section("Écarts avec les demandes (montant demandé − montant retenu)")
+    for gap in plan.gaps:
+        sheet.line("", f"Besoin : {gap.label}", None, [None] * sheet.years, total=False,
+                   style="line")
+        rows = []
+        for name, asked, got in gap.requests:
+            asked_row, got_row = funders.requested_rows[name], funders.funder_rows[name]
+            rows.append(sheet.line(
+                "", name, lambda y, a=asked_row, g=got_row: (
+                    f"{sheet.local(a, y)}-{sheet.local(g, y)}"),
+                [money(a - g) for a, g in zip(asked, got)]))
+        sheet.line("", "Écart total", lambda y, r=tuple(rows): sum_local(sheet, r, y),
+                   [money(c) for c in gap.gap], style="total")
+        for name, more in gap.taken:
+            sheet.line("", f"   repris par {name}", None, [money(c) for c in more])
+        for words, values in (("non financé en plus", gap.unfunded),
+                              ("besoin en plus", gap.need_change),
+                              ("excédent en plus", gap.surplus_change)):
+            if any(values):
+                sheet.line("", f"   {words}", None, [money(c) for c in values])
+    for text in plan.gap_advice:
+        sheet.sheet.put(f"{LABEL_COLUMN}{sheet.row}", text, align=WRAP)
+        sheet.row += 1
+    sheet.row += 1
 
 
 def _link_rest(sheet: SheetWriter, funders: Funders, need: NeedResult) -> None:
