@@ -313,6 +313,7 @@ def _members(plan: Plan) -> str:
 
 def render_simulation(simulation: Any, histogram_measure: str = "result") -> str:
     """A Monte Carlo run as text: settings, probabilities, percentiles, a histogram."""
+    from finplan.model.montecarlo import decision_targets
     from finplan.simulation import MEASURES, PROBABILITIES, describe_variation
 
     case, settings = simulation.case, simulation.settings
@@ -322,6 +323,12 @@ def render_simulation(simulation: Any, histogram_measure: str = "result") -> str
             "Valeurs qui varient (valeur du dossier × (1 + x), chaque année) :"]
     head += [f"  {variation.path} : {describe_variation(variation)}"
              for variation in settings.vary]
+    decided = decision_targets(case)
+    if decided:
+        head.append("Décisions des financeurs tirées au sort (base « Montants attendus ») : "
+                    "chaque demande envisagée ou sollicitée est accordée en entier ou "
+                    "refusée selon sa probabilité : " + ", ".join(
+                        case.funders[target.index].name for target in decided) + ".")
     def percent(value: float) -> str:
         return f"{format_decimal(Decimal(repr(value * 100)).quantize(Decimal('0.1')))} %"
 

@@ -38,8 +38,10 @@ from finplan.model.money import euros, format_decimal
 from finplan.model.montecarlo import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,
+    ItemValues,
     Target,
-    draw_variations,
+    decision_targets,
+    draws_of,
     target_of,
 )
 from finplan.model.scenarios import set_path
@@ -270,7 +272,7 @@ def montecarlo(case: Case, draws: int | None = None, seed: int | None = None,
     else:
         case = replace(case, montecarlo=settings)
     start = time.perf_counter()
-    xs = draw_variations(settings.vary, settings.draws, settings.seed)
+    xs = draws_of(case, settings.draws, settings.seed)
     measures, by_year, cash_end_low, members = _evaluate_in_chunks(case, xs)
     return Simulation(case, settings, xs, measures, by_year, cash_end_low,
                       time.perf_counter() - start, members)
@@ -326,14 +328,22 @@ def drawn_case(case: Case, raw: Mapping[str, Any], xs: Sequence[float]) -> Case:
     """The case of one draw: every variation's value times ``1 + x`` (validated again).
 
     ``raw`` is the case's raw dict (:func:`~finplan.model.case_dict.case_to_dict`);
-    ``xs`` one relative variation per ``case.montecarlo.vary``.  Used to check the
-    draws' evaluation (:func:`~finplan.model.engine.compute_draws`) against
-    :func:`~finplan.model.engine.compute`, one draw at a time.
+    ``xs`` one relative variation per ``case.montecarlo.vary``, then one uniform number
+    per request whose decision is drawn (:func:`~finplan.model.montecarlo.draws_of`):
+    its probability becomes 1 in the years it grants the request, 0 in the others.
+    Used to check the draws' evaluation (:func:`~finplan.model.engine.compute_draws`)
+    against :func:`~finplan.model.engine.compute`, one draw at a time.
     """
     assert case.montecarlo is not None
     changed: dict[str, Any] = {key: value for key, value in raw.items()
                                if key not in ("montecarlo", "scenario")}
-    for variation, x in zip(case.montecarlo.vary, xs, strict=True):
+    vary = case.montecarlo.vary
+    for target, u in zip(decision_targets(case), xs[len(vary):], strict=True):
+        funder = case.funders[target.index]
+        granted = [int(float(ItemValues({"decision": u}).chance(funder.probability, y)))
+                   for y in range(1, case.project.years + 1)]
+        changed = set_path(changed, f"funder[{target.index}].probability", granted)
+    for variation, x in zip(vary, xs[:len(vary)], strict=True):
         target = target_of(changed, variation.path)
         value = _raw_value(changed, target)
         if target.collection == "funder" and isinstance(value, str):  # aide au poste code

@@ -83,11 +83,11 @@ def draws_and_plans(case: Any) -> tuple[Any, list[finplan.Plan]]:
     engine's plan of each drawn case, to compare them draw by draw."""
     from finplan.model.case_dict import case_to_dict
     from finplan.model.engine import compute_draws
-    from finplan.model.montecarlo import draw_variations
+    from finplan.model.montecarlo import draws_of
     from finplan.simulation import drawn_case
 
     settings = case.montecarlo
-    xs = draw_variations(settings.vary, settings.draws, settings.seed)
+    xs = draws_of(case, settings.draws, settings.seed)
     typed = case_to_dict(case)
     return compute_draws(case, xs), [finplan.compute(drawn_case(case, typed, xs[:, draw]))
                                      for draw in range(settings.draws)]

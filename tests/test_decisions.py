@@ -21,6 +21,7 @@ from finplan.cli import main
 from finplan.io.workbook_write import build_workbook
 from finplan.model.case_dict import case_to_dict
 from finplan.model.engine import compute_draws
+from finplan.report import render_simulation
 
 EXAMPLES = finplan.demo_path().parent
 
@@ -189,6 +190,33 @@ def test_montecarlo_draws_follow_the_basis_draw_by_draw():
             assert outcomes.balances[draw].tolist() == plan.monthly.balances
     assert compute_draws(case, np.zeros((0, 1))).result[0].tolist() == finplan.compute(
         case).result
+
+
+def test_montecarlo_on_expected_amounts_draws_each_decision():
+    """On « Montants attendus » a Monte Carlo run grants or refuses each pending request
+    by its probability (one uniform number per request: granted in year y when u <
+    probability(y)); the varied values are drawn as before."""
+    from finplan.model.montecarlo import draw_variations, draws_of
+    from finplan.simulation import montecarlo
+
+    raw = small(project={"years": 2, "basis": "attendu"},
+                Fondation={"probability": [0.5, 0.25]})
+    raw["montecarlo"] = {"draws": 4000, "seed": 3, "vary": [
+        {"path": "expense[0].amount", "dist": "uniform", "low": -0.1, "high": 0.1}]}
+    case = finplan.load_case(raw)
+    xs = draws_of(case, 4000, 3)
+    assert xs.shape == (2, 4000)  # the variation, then the Fondation's decision
+    assert (xs[:1] == draw_variations(case.montecarlo.vary, 4000, 3)).all()
+    paid = compute_draws(case, xs).funding[("operating", 1)]
+    asked = finplan.compute(finplan.load_case(small(project={"years": 2})))
+    granted = paid > 0
+    # a year granted is all of the request: the rent drawn × 1/2, 0 when refused
+    assert granted[:, 1].sum() < granted[:, 0].sum()  # u < 0.25 implies u < 0.5
+    assert (granted[:, 0] | ~granted[:, 1]).all()
+    assert 0.47 < granted[:, 0].mean() < 0.53 and 0.22 < granted[:, 1].mean() < 0.28
+    assert asked.funder_results[1].amounts[0] == 200000
+    text = render_simulation(montecarlo(case, draws=200))
+    assert "Décisions des financeurs tirées au sort" in text and "Fondation" in text
 
 
 def test_a_collective_s_members_contributions_are_not_requests():

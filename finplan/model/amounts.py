@@ -27,7 +27,6 @@ __all__ = [
     "growth",
     "months_active",
     "revenue_amounts",
-    "year_value",
 ]
 
 
@@ -41,11 +40,6 @@ def months_active(y: int, project: Project, own_start: int | None = None) -> int
         return 12
     start = project.start_month if own_start is None else max(own_start, project.start_month)
     return 13 - start
-
-
-def year_value(value: PerYear, y: int) -> Decimal:
-    """The raw value of year ``y``: the single number, or the list's y-th entry."""
-    return value[y - 1] if isinstance(value, tuple) else value
 
 
 def growth(rate: Decimal, y: int) -> Decimal:

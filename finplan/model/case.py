@@ -18,6 +18,7 @@ from finplan.model.fields import REQUIRED, attributes
 from finplan.model.scenarios import Scenario
 
 __all__ = [
+    "year_value",
     "BUILTIN_NEEDS",
     "Bridge",
     "Case",
@@ -38,6 +39,16 @@ __all__ = [
 ]
 
 PerYear = Decimal | tuple[Decimal, ...]
+
+
+def year_value(value: PerYear | Any, y: int) -> Any:
+    """The raw value of year ``y`` (from 1) of a value given per year: the single
+    value, or the list's y-th entry.
+
+    >>> year_value((Decimal(1), Decimal(2)), 2), year_value("vote", 3)
+    (Decimal('2'), 'vote')
+    """
+    return value[y - 1] if isinstance(value, tuple) else value
 # A payment schedule: (share of a year's allocation, month counted from January of
 # that plan year; 13 is January of the next year).
 Payments = tuple[tuple[Decimal, int], ...]

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from finplan.model.amounts import growth, year_value
-from finplan.model.case import Case, Contract, Indexation, Project, Staff
+from finplan.model.amounts import growth
+from finplan.model.case import Case, Contract, Indexation, Project, Staff, year_value
 from finplan.model.money import Cents, to_cents
 from finplan.model.montecarlo import TYPED, ItemValues
 from finplan.model.series import series

@@ -31,8 +31,7 @@ from dataclasses import replace
 from typing import Any
 
 from finplan.errors import FinplanError
-from finplan.model.amounts import year_value
-from finplan.model.case import Case, Funder
+from finplan.model.case import Case, Funder, year_value
 from finplan.model.money import times, to_cents
 from finplan.model.series import series, year_of
 
@@ -76,21 +75,27 @@ def status_of(funder: Funder, y: int) -> str | None:
     return year_value(funder.status, y)
 
 
-def expected_amount(funder: Funder, y: int, requested: Any) -> Any:
+def expected_amount(funder: Funder, y: int, requested: Any, values: Any = None) -> Any:
     """A pending request's expected amount: ``probability(y) × requested(y)``, half-up
-    to the cent (probability 1 when none is given).
+    to the cent (probability 1 when none is given); in a Monte Carlo run whose
+    decisions are drawn (``values``: the funder's drawn values), the requested amount
+    in the draws that grant it and 0 in the others
+    (:meth:`~finplan.model.montecarlo.ItemValues.chance`).
 
     >>> from decimal import Decimal
     >>> expected_amount(Funder("Fondation", "private", "fixed", probability=Decimal("0.7")),
     ...                 1, 333_333)
     233333
     """
+    if values is not None:
+        return times(requested, values.chance(funder.probability, y))
     if funder.probability is None:
         return requested
     return times(requested, year_value(funder.probability, y))
 
 
-def decided_amount(funder: Funder, y: int, requested: Any, basis: str) -> Any:
+def decided_amount(funder: Funder, y: int, requested: Any, basis: str,
+                   values: Any = None) -> Any:
     """What a funder gives in year ``y`` on ``basis`` as an entitlement, or None when
     the allocation serves it by its rule (basis ``demande``, and lines that are not
     requests):
@@ -100,7 +105,8 @@ def decided_amount(funder: Funder, y: int, requested: Any, basis: str) -> Any:
     - an envisaged or requested year: 0 on ``decide``, ``probability(y) ×
       requested(y)`` on ``attendu`` (:func:`expected_amount`).
 
-    ``requested`` is the year's amount in cents, or its draws in a Monte Carlo run.
+    ``requested`` is the year's amount in cents, or its draws in a Monte Carlo run
+    (``values``: the funder's drawn values, :func:`expected_amount`).
 
     >>> fund = Funder("Fondation", "private", "fixed", status="refuse")
     >>> decided_amount(fund, 1, 500_000, "decide"), decided_amount(fund, 1, 500_000,
@@ -114,11 +120,12 @@ def decided_amount(funder: Funder, y: int, requested: Any, basis: str) -> Any:
         return to_cents(year_value(funder.voted, y))
     if status == "refuse" or basis == "decide":
         return 0
-    return expected_amount(funder, y, requested)
+    return expected_amount(funder, y, requested, values)
 
 
 
-def decided_asks(funder: Funder, requested: Any, basis: str, years: int) -> Any:
+def decided_asks(funder: Funder, requested: Any, basis: str, years: int,
+                 values: Any = None) -> Any:
     """A funder's entitlement on ``basis``, year by year (:func:`decided_amount`), from
     its ``requested`` amounts (one plan's list, or an array of draws × years); None
     when the allocation serves it by its rule.
@@ -131,7 +138,7 @@ def decided_asks(funder: Funder, requested: Any, basis: str, years: int) -> Any:
     """
     if basis == "demande" or not has_status(funder):
         return None
-    return series([decided_amount(funder, y, year_of(requested, y), basis)
+    return series([decided_amount(funder, y, year_of(requested, y), basis, values)
                    for y in range(1, years + 1)])
 
 

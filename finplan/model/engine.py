@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from finplan.model import checks as check_rules
 from finplan.model.allocation import NeedAllocation, Request, allocate, allocate_draws
-from finplan.model.amounts import expense_amounts, revenue_amounts, year_value
+from finplan.model.amounts import expense_amounts, revenue_amounts
 from finplan.model.assets import (
     LoanSchedule,
     depreciation,
@@ -25,7 +25,7 @@ from finplan.model.assets import (
 )
 from finplan.model.bridging import bridge_costs, bridge_years, run_facilities_draws
 from finplan.model.budget import add, budget_rows, caf, line_totals, result, subtract
-from finplan.model.case import Case, Funder, Need
+from finplan.model.case import Case, Funder, Need, year_value
 from finplan.model.cash import (
     MonthlyCash,
     draw_bridges,

@@ -19,8 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from finplan.model.allocation import Request
-from finplan.model.amounts import year_value
-from finplan.model.case import Case, Funder, Staff
+from finplan.model.case import Case, Funder, Staff, year_value
 from finplan.model.decisions import decided_asks
 from finplan.model.money import Cents, times, to_cents
 from finplan.model.montecarlo import TYPED, ItemValues
@@ -161,7 +160,8 @@ def request(funder: Funder, base: Sequence[Cents], case: Case, staff: Sequence[S
     ``decided``, spec §7)."""
     years = case.project.years
     if requested is not None:
-        decided = decided_asks(funder, requested, case.project.basis, years)
+        decided = decided_asks(funder, requested, case.project.basis, years,
+                               None if values is TYPED else values)
         if decided is not None:
             return Request(name=funder.name, rule="decided", public=funder.type == "public",
                            asks=decided, priority=funder.priority)

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from finplan.model.case import Case, Variation
+from finplan.model.decisions import PENDING, status_of
 from finplan.model.fields import DEFAULT_DRAWS, DEFAULT_SEED, is_parameters, varying
 from finplan.model.scenarios import PathError, names_item, parse_path
 from finplan.model.vocabulary import counted
@@ -39,6 +41,8 @@ __all__ = [
     "ItemValues",
     "TYPED",
     "Target",
+    "draws_of",
+    "decision_targets",
     "draw_variations",
     "target_of",
 ]
@@ -116,8 +120,39 @@ def _index(items: Sequence[Any], selector: str, key: str) -> int:
     raise PathError(f"aucun élément « {selector} » dans {key}")
 
 
-def draw_variations(vary: Sequence[Variation], draws: int, seed: int) -> np.ndarray:
-    """The relative variations ``x``: one row per variation, one column per draw."""
+def decision_targets(case: Case) -> list[Target]:
+    """The requests whose decision a Monte Carlo run draws (spec §7, basis
+    ``attendu``): each funder with a year still envisaged or requested, in file order.
+    Its draw is one uniform number ``u`` in [0, 1) for all its years: the request is
+    granted in year ``y`` when ``u < probability(y)`` — one answer per request, the
+    same in every year of equal probability.
+
+    >>> from finplan.model.case import Funder, Project
+    >>> case = Case(Project("P", "O", 2027, basis="attendu"), funders=(
+    ...     Funder("Région", "public", "fixed", status="vote"),
+    ...     Funder("Fondation", "private", "share", probability=Decimal("0.5"))))
+    >>> decision_targets(case)
+    [Target(collection='funder', index=1, field='decision')]
+    """
+    if case.project.basis != "attendu":
+        return []
+    return [Target("funder", index, "decision") for index, funder in enumerate(case.funders)
+            if any(status_of(funder, y) in PENDING for y in range(1, case.project.years + 1))]
+
+
+def draws_of(case: Case, draws: int, seed: int) -> np.ndarray:
+    """A run's draws: one row per variation of ``case.montecarlo``, then one per
+    request whose decision is drawn (:func:`decision_targets`), one column per draw."""
+    assert case.montecarlo is not None
+    return draw_variations(case.montecarlo.vary, draws, seed, len(decision_targets(case)))
+
+
+def draw_variations(vary: Sequence[Variation], draws: int, seed: int, decisions: int = 0
+                    ) -> np.ndarray:
+    """The relative variations ``x``: one row per variation, one column per draw;
+    then ``decisions`` rows of uniform numbers in [0, 1), one per request whose
+    decision is drawn (:func:`draws_of`), drawn after the variations so that these
+    stay the same."""
     import numpy as np
 
     generator = np.random.Generator(np.random.PCG64(seed))
@@ -131,7 +166,8 @@ def draw_variations(vary: Sequence[Variation], draws: int, seed: int) -> np.ndar
         else:
             row = _truncated_normal(generator, float(variation.sd), draws)
         rows.append(row)
-    return np.array(rows, dtype=np.float64).reshape(len(vary), draws)
+    rows += [generator.uniform(0.0, 1.0, draws) for _ in range(decisions)]
+    return np.array(rows, dtype=np.float64).reshape(len(vary) + decisions, draws)
 
 
 def _truncated_normal(generator: np.random.Generator, sd: float, draws: int) -> np.ndarray:
@@ -172,8 +208,11 @@ class Draws:
             from finplan.model.case_dict import case_to_dict
 
             raw = case_to_dict(case)
+            vary = case.montecarlo.vary
             factors = {target_of(raw, variation.path): 1.0 + row
-                       for variation, row in zip(case.montecarlo.vary, xs, strict=True)}
+                       for variation, row in zip(vary, xs[:len(vary)], strict=True)}
+            # the decisions drawn: the uniform numbers themselves (ItemValues.chance)
+            factors.update(zip(decision_targets(case), xs[len(vary):], strict=True))
         return cls(factors, xs.shape[1])
 
     @property
@@ -237,6 +276,23 @@ class ItemValues:
     def year(self, value: Any, y: int, field: str | None = None) -> Any:
         """A per-year value's year ``y`` (one number, or the list's y-th)."""
         return self.one(value[y - 1] if isinstance(value, tuple) else value, field)
+
+    def chance(self, probability: Any, y: int) -> Any:
+        """What a pending request gives of its requested amount in year ``y``: its
+        ``probability(y)`` (1 when none is given), or where its decision is drawn, 1.0
+        in the draws that grant it (``u < probability(y)``) and 0.0 in the others.
+
+        >>> import numpy as np
+        >>> from decimal import Decimal as D
+        >>> ItemValues({"decision": np.array([[0.2], [0.7]])}).chance(D("0.5"), 1).tolist()
+        [[1.0], [0.0]]
+        >>> TYPED.chance(None, 1)
+        Decimal('1')
+        """
+        value = Decimal(1) if probability is None else (
+            probability[y - 1] if isinstance(probability, tuple) else probability)
+        drawn = self.factors.get("decision")
+        return value if drawn is None else (drawn < float(value)).astype(float)
 
 
 class _Typed(ItemValues):

@@ -44,7 +44,6 @@ from finplan.errors import (
     syntax,
 )
 from finplan.errors import key as field_term
-from finplan.model.amounts import year_value
 from finplan.model.bridging import TIED_KINDS
 from finplan.model.case import (
     BUILTIN_NEEDS,
@@ -64,6 +63,7 @@ from finplan.model.case import (
     Revenue,
     Staff,
     Variation,
+    year_value,
 )
 from finplan.model.decisions import DECIDED, PENDING, status_of
 from finplan.model.fields import MAX_YEARS, REQUIRED, Field, case_keys
