@@ -120,6 +120,9 @@ class Words:
     examples: ClassVar[dict[str, str]] = {
         "payments": "[[0.6, 4], [0.4, 16]]",
         "payment": "[0.6, 4]",
+        "receipts": '[["2027-04-15", 12000], ["2027-10-10", 8000]]',
+        "receipt": '["2027-04-15", 12000]',
+        "date": '"2027-03-15"',
         "profile": "[1, 1, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1]",
         "covers": '"staff[Coordinatrice]" ou "expense[Déplacements]"',
         "scenario_set": '"revenue[0].quantity" = [35, 55, 70]',

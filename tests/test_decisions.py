@@ -219,6 +219,66 @@ def test_montecarlo_on_expected_amounts_draws_each_decision():
     assert "Décisions des financeurs tirées au sort" in text and "Fondation" in text
 
 
+def receipts_case(basis="decide"):
+    """Two years from January; the Région paid 5 000 € for 2027 and voted 6 000 € for
+    2028, on its default schedule (60 % in April, 40 % in April of the next year); it
+    has paid 500 € in December 2026 (in the opening cash), 2 000 € in February 2027 and
+    1 000 € in September 2027."""
+    return small(project={"years": 2, "start_month": 1, "basis": basis},
+                 Région={"status": "verse", "voted": [5000, 6000],
+                         "decided_on": "2026-11-20",
+                         "received": [["2027-02-10", 2000], ["2027-09-01", 1000],
+                                      ["15/12/2026", 500]]})
+
+
+def test_the_sums_received_take_their_months_and_the_rest_follows_the_schedule():
+    plan = finplan.compute(finplan.load_case(receipts_case()))
+    # scheduled: 3 000 in April 2027, 2 000 + 3 600 in April 2028, 2 400 in April 2029;
+    # the 3 500 received cover the 3 000 of April 2027 and 500 of April 2028: the
+    # sums received in February and September, then 5 100 in April 2028, 2 400 later
+    inflows = plan.monthly.inflows["Région"]
+    assert {month: cents for month, cents in enumerate(inflows, start=1) if cents} == {
+        2: 200000, 9: 100000, 16: 510000}
+    assert plan.monthly.receivable_end == 240000
+    assert plan.ok
+    funding = plan.to_dict()["funding"][0]
+    assert funding["decided_on"] == "2026-11-20"
+    assert funding["received"][0] == {"date": "2026-12-15", "amount": 500.0}
+
+
+def test_what_is_due_before_the_last_sum_received_comes_the_month_after():
+    # the ASP's 18 000 € a year, 1 500 € a month; 4 000 € received in May 2027 cover
+    # January to mid-March: the rest due to May (3 500 €) comes in June with June's
+    raw = small(project={"years": 1, "start_month": 1})
+    raw["staff"] = [{"role": "CDDI", "kind": "insertion", "fte": 1,
+                     "monthly_gross": 1800, "employer_rate": 0.1, "contract": "aci"}]
+    raw["funder"].append({"name": "ASP", "type": "public", "line": "asp",
+                          "rule": "per_fte", "amount_per_fte": 20000,
+                          "staff_kind": "insertion", "status": "verse", "voted": 18000,
+                          "received": [["2027-05-01", 4000]]})
+    plan = finplan.compute(finplan.load_case(raw), basis="decide")
+    assert plan.monthly.inflows["ASP"] == [0, 0, 0, 0, 400000, 500000, *[150000] * 6]
+
+
+def test_more_received_than_planned_is_said():
+    raw = receipts_case()
+    raw["funder"][0]["received"] = [["2027-02-10", 12000]]
+    plan = finplan.compute(finplan.load_case(raw))
+    assert any(w.startswith("« Région » a déjà versé 12 000 €, plus que ses montants du "
+                            "plan (11 000 €)") for w in plan.warnings)
+
+
+def test_montecarlo_draws_follow_the_sums_received():
+    from helpers import draws_and_plans
+
+    raw = receipts_case("attendu")
+    raw["montecarlo"] = {"draws": 20, "seed": 2, "vary": [
+        {"path": "expense[0].amount", "dist": "uniform", "low": -0.5, "high": 0.5}]}
+    outcomes, plans = draws_and_plans(finplan.load_case(raw))
+    for draw, plan in enumerate(plans):
+        assert outcomes.balances[draw].tolist() == plan.monthly.balances, draw
+
+
 def test_a_collective_s_members_contributions_are_not_requests():
     case = finplan.load_case(EXAMPLES / "collectif-releve.toml")
     plan = finplan.compute(case, basis="decide")
@@ -255,6 +315,14 @@ def test_a_collective_s_members_contributions_are_not_requests():
      "funder[1].status (« Fondation ») : attendu l'une des valeurs « envisage », « "
      "sollicite », « vote », « conventionne », « verse » ou « refuse »"),
     ({"project": {"basis": "probable"}}, None),
+    ({"Fondation": {"received": [["2027-04-15", 300]]}},
+     "funder[1].received (« Fondation ») : « received » : un financeur ne verse qu'une "
+     "demande décidée"),
+    ({"Région": {"received": [["31/02/2027", 300]]}},
+     "funder[0].received[0][0] (« Région ») : attendu une date"),
+    ({"Région": {"received": [["2027-04-15", -3]]}}, "funder[0].received[0][1]"),
+    ({"Région": {"decided_on": "demain"}}, "funder[0].decided_on (« Région ») : attendu "
+     "une date, par exemple \"2027-03-15\""),
     ({"project": {"basis": "tout"}}, "project.basis"),
 ])
 def test_bad_decisions_are_refused_with_their_path(changes, expected):
@@ -294,7 +362,9 @@ def test_the_command_computes_on_the_basis_asked(tmp_path):
 def test_the_workbook_carries_the_decisions_and_recalculates_to_the_cent(tmp_path):
     case = finplan.load_case(small(project={"years": 2, "basis": "attendu"},
                                    Région={"status": ["vote", "sollicite"],
-                                           "voted": 5000, "probability": 0.8}))
+                                           "voted": 5000, "probability": 0.8,
+                                           "decided_on": "2027-01-20",
+                                           "received": [["2027-03-01", 1500.5]]}))
     built = build_workbook(case)
     path = tmp_path / "cas.xlsx"
     built.workbook.save(path)
@@ -303,6 +373,7 @@ def test_the_workbook_carries_the_decisions_and_recalculates_to_the_cent(tmp_pat
     inputs = load_workbook(path)["Hypothèses"]
     typed = [cell.value for row in inputs.iter_rows() for cell in row]
     assert "Voté ; Sollicité" in typed and "Montants attendus" in typed
+    assert "01/03/2027 : 1500,5" in typed and "20/01/2027" in typed
     converted = convert([path], tmp_path / "out", make_profile(tmp_path / "profile"))
     values = load_workbook(converted[0], data_only=True)
     assert formula_mismatches(built.expected, values, built.workbook) == []
@@ -311,3 +382,40 @@ def test_the_workbook_carries_the_decisions_and_recalculates_to_the_cent(tmp_pat
     shown = [c.value for row in values["Financeurs"].iter_rows() for c in row]
     assert "Refusé" in shown and "Sollicité" in shown
     assert "Écart total" in shown
+
+
+def test_a_date_typed_in_excel_is_read_and_the_results_stay_current(tmp_path):
+    """A volunteer types the decision's date in its cell (Excel keeps a date) and the
+    sums received as text, then clicks « Calculer le plan »: the plan uses them, and
+    the results are current (the copy of the inputs keeps the date as a date)."""
+    import datetime
+
+    from finplan.io.workbook_layout import InputLayout
+    from finplan.io.workbook_write import item_counts
+
+    from helpers import click_recalculated
+
+    case = finplan.load_case(receipts_case())
+    filled = tmp_path / "rempli.xlsx"
+    build_workbook(case).workbook.save(filled)
+    book = load_workbook(filled)
+    inputs = book["Hypothèses"]
+    layout = InputLayout.for_counts(item_counts(case))
+    cell = layout.cell("funder", 0, "decided_on")
+    inputs[cell] = datetime.datetime(2027, 1, 5)
+    inputs[cell].number_format = "DD/MM/YYYY"
+    inputs[layout.cell("funder", 0, "received")] = "10/02/2027 : 2000 ; 01/09/2027 : 1000"
+    book.save(filled)
+    profile = make_profile(tmp_path / "profile")
+    (shown,) = convert([filled], tmp_path / "shown", profile)
+    returned, after = click_recalculated(filled, shown, tmp_path, profile)
+    assert returned == [True]
+    values = load_workbook(after, data_only=True)
+    checks = {row[1]: row[2] for row in values["Contrôles"].iter_rows(values_only=True)
+              if row[1]}
+    assert checks["Résultats calculés à partir des hypothèses actuelles"] == "OK"
+    # the Région: 2 000 € in February, 1 000 € in September, the rest (8 000 €) later
+    inflows = next(row for row in values["Trésorerie"].iter_rows(values_only=True)
+                   if "Région" in row)
+    months = [value for value in inflows if isinstance(value, (int, float))]
+    assert months[1] == 2000 and months[8] == 1000 and months[15] == 5600

@@ -90,7 +90,7 @@ def test_json_result_has_the_spec_keys(plan):
         "name": "Fondation", "type": "private", "line": "prive", "finances": "operating",
         "rule": "share", "amounts": [3500.0, 4700.0], "total": 8200.0,
         "limited_by": ["need", "need"], "status": ["sollicite", "sollicite"],
-        "requested": [3500.0, 4700.0]}
+        "requested": [3500.0, 4700.0], "decided_on": None, "received": []}
     assert result["basis"] == "demande"
     assert result["charges"]["total"] == [51000.0, 52200.0]
     assert set(result["charges"]) == {"60", "61", "62", "63", "64", "65", "66", "67",

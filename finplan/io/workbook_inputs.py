@@ -7,6 +7,7 @@ every cell of a table styled as an input.
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -88,6 +89,18 @@ def payments_text(payments: tuple[tuple[Decimal, int], ...] | None) -> str | Non
     if payments is None:
         return None
     return " ; ".join(f"{format_percent(share)} mois {month}" for share, month in payments)
+
+
+def receipts_text(receipts: tuple[tuple[datetime.date, Decimal], ...] | None) -> str | None:
+    """Sums received as typed in one cell: ``15/04/2027 : 12000 ; 10/10/2027 : 8000``.
+
+    >>> receipts_text(((datetime.date(2027, 4, 15), Decimal("12000.5")),))
+    '15/04/2027 : 12000,5'
+    """
+    if receipts is None:
+        return None
+    return " ; ".join(f"{day:%d/%m/%Y} : {format_decimal(amount)}"
+                      for day, amount in receipts)
 
 
 def covers_text(case: Case, need: Need) -> str | None:
@@ -179,6 +192,10 @@ def typed_value(case: Case, column: Field, item: Any) -> Any:
         return profile_text(value)
     if column.kind == "payments":
         return payments_text(value)
+    if column.kind == "receipts":
+        return receipts_text(value)
+    if column.kind == "date":  # as a French Excel shows a date typed in it
+        return f"{value:%d/%m/%Y}"
     if column.kind == "lines":
         return covers_text(case, item)
     return value

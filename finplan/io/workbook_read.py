@@ -11,6 +11,7 @@ file; only the location of each error differs (``Hypothèses!G25`` instead of
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import warnings
@@ -91,6 +92,9 @@ class WorkbookWords(Words):
     examples: ClassVar[dict[str, str]] = {
         "payments": "« 60 % mois 4 ; 40 % mois 16 »",
         "payment": "« 60 % mois 4 »",
+        "receipts": "« 15/04/2027 : 12000 ; 10/10/2027 : 8000 »",
+        "receipt": "« 15/04/2027 : 12000 »",
+        "date": "15/03/2027",
         "profile": "« 1 ; 1 ; 2 ; 2 ; 2 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 »",
         "covers": "« Personnel : Coordinatrice » ou « Charges : Déplacements »",
         "scenario_set": "une ligne du tableau « Scénarios » (Clé et Valeur)",
@@ -315,7 +319,7 @@ class _Reader:
             value = value.strip()
             if not value:
                 return None
-            if kind in ("profile", "payments"):
+            if kind in ("profile", "payments", "receipts"):
                 return self.schedule(coordinate, path, kind, value)
             if kind == "lines":
                 return read_covers(value)
@@ -339,6 +343,13 @@ class _Reader:
                 self.text_cells.append(coordinate)
                 return number
             return value
+        if kind == "date":  # a date cell: a datetime, or Excel's day number
+            if isinstance(value, datetime.datetime):
+                return value.date().isoformat()
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and (
+                    0 < value < 2958466):
+                return (datetime.date(1899, 12, 30)
+                        + datetime.timedelta(days=int(value))).isoformat()
         if isinstance(value, float):
             value = Decimal(repr(value))
             if value == value.to_integral_value():
@@ -381,12 +392,21 @@ class _Reader:
         return values
 
     def schedule(self, coordinate: str, path: str, kind: str, text: str) -> Any:
-        """A profile (``1 ; 1 ; 2 …``) or a payment schedule (``60 % mois 4 ; …``)
-        typed in one cell, as the case-file list; the raw text when unreadable."""
+        """A profile (``1 ; 1 ; 2 …``), a payment schedule (``60 % mois 4 ; …``) or
+        sums received (``15/04/2027 : 12000 ; …``) typed in one cell, as the case-file
+        list; the raw text when unreadable."""
         items = [item.strip() for item in text.split(";") if item.strip()]
+        examples = {"profile": "1 ; 1 ; 2 ; 2 ; 2 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1",
+                    "payments": "60 % mois 4 ; 40 % mois 16",
+                    "receipts": "15/04/2027 : 12000 ; 10/10/2027 : 8000"}
         try:
             if kind == "profile":
                 return [parse_french_number(item) for item in items]
+            if kind == "receipts":  # the date is checked by the validation
+                found = [re.fullmatch(r"(\S+)\s*:\s*(.+)", item) for item in items]
+                if not all(found):
+                    raise NotANumber(text)
+                return [[pair.group(1), parse_french_number(pair.group(2))] for pair in found]
             pairs = []
             for item in items:
                 found = re.fullmatch(r"(.+?)\s*(?:mois|@)\s*(\d+)", item, re.IGNORECASE)
@@ -395,10 +415,8 @@ class _Reader:
                 pairs.append([parse_french_number(found.group(1)), int(found.group(2))])
             return pairs
         except (AmbiguousNumber, NotANumber):
-            example = ("1 ; 1 ; 2 ; 2 ; 2 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1 ; 1" if kind == "profile"
-                       else "60 % mois 4 ; 40 % mois 16")
             self.fail(coordinate, path, f"« {text} » ne se lit pas ; écrivez par exemple "
-                      f"« {example} »")
+                      f"« {examples[kind]} »")
             return text
 
     @staticmethod

@@ -10,6 +10,7 @@ prorated where the spec says so) or a tuple of exactly ``years`` numbers
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field, make_dataclass
 from decimal import Decimal
 from typing import Any
@@ -33,6 +34,7 @@ __all__ = [
     "Need",
     "PerYear",
     "Project",
+    "Receipts",
     "Revenue",
     "Staff",
     "Variation",
@@ -49,9 +51,13 @@ def year_value(value: PerYear | Any, y: int) -> Any:
     (Decimal('2'), 'vote')
     """
     return value[y - 1] if isinstance(value, tuple) else value
+
+
 # A payment schedule: (share of a year's allocation, month counted from January of
 # that plan year; 13 is January of the next year).
 Payments = tuple[tuple[Decimal, int], ...]
+# Sums received from a funder: (date, amount in euros), in date order.
+Receipts = tuple[tuple[datetime.date, Decimal], ...]
 
 BUILTIN_NEEDS = ("operating", "investment")
 

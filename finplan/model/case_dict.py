@@ -6,6 +6,7 @@ case's dict with some values replaced, validated again.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,8 @@ def plain_value(value: Any) -> Any:
         return [plain_value(item) for item in value]
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else value
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return value
 
 

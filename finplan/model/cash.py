@@ -33,14 +33,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from finplan.model.assets import loan_start
 from finplan.model.bridging import Facility, net_effect, receivable, run_facilities
 from finplan.model.budget import add
-from finplan.model.case import Case, Contract, Funder, Loan, Payments, Project, Staff
+from finplan.model.case import Case, Contract, Funder, Loan, Payments, Project, Receipts, Staff
 from finplan.model.funders import counts_for
 from finplan.model.money import Cents, integer_weights, split, split_draws, to_cents
+from finplan.model.series import by_year as each
+from finplan.model.series import difference, gathered, minimum, running_total
 
 if TYPE_CHECKING:  # the *_draws twins import numpy when called
     import numpy as np
@@ -48,7 +50,8 @@ if TYPE_CHECKING:  # the *_draws twins import numpy when called
 __all__ = ["MonthlyCash", "draw_bridges", "monthly_cash", "monthly_cash_draws",
            "months_of_year", "paid_from", "loan_months", "moves_cash", "spread",
            "spread_draws", "default_payments",
-           "contract_payments", "payer_name", "MONTHS_FR", "month_label"]
+           "contract_payments", "payer_name", "MONTHS_FR", "month_label", "receipts_row",
+           "with_receipts"]
 
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre")
@@ -58,6 +61,7 @@ PUBLIC_PAYMENTS: Payments = ((Decimal("0.6"), 4), (Decimal("0.4"), 16))
 PRIVATE_PAYMENTS: Payments = ((Decimal(1), 3),)
 CONTRACT_PAYMENTS: Payments = ((Decimal(1), 3),)  # spec §6
 OWN_PAYMENTS: Payments = ((Decimal(1), 1),)
+_BEYOND = 60  # months after the plan a schedule may reach (month 60 of its last year)
 
 
 def month_label(month: int, first_year: int) -> str:
@@ -353,6 +357,12 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int,
         kept = None
         if paid is not None and funder is not None and funder.name in paid:
             kept = paid[funder.name] = np.zeros((len(amounts), months), dtype=np.int64)
+        if funder is not None and funder.received:  # the sums received, then the rest
+            row = _schedule_row_draws(case, funder, schedule, amounts, months + _BEYOND)
+            row = with_receipts(row, *receipts_row(funder.received, project.first_year,
+                                                   months + _BEYOND))
+            add(list(range(1, months + 1)), row[:, :months], sign, kept)
+            continue
         for y in range(1, years + 1):
             if schedule is None:  # per_fte: as the matching staff are paid
                 spread_year(amounts, y, months_of_year(y, _first_paid(case, funder)), 1,
@@ -365,6 +375,78 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int,
                 if absolute <= months:
                     add([absolute], parts[:, [k]], sign, kept)
     return varied + constant if varied is not constant else constant
+
+
+def receipts_row(received: Receipts, first_year: int, width: int
+                 ) -> tuple[list[Cents], Cents, int]:
+    """The sums received from a funder by absolute month (``width`` months from January
+    of the plan's first year), their total in cents, and the month of the last one
+    (0: all before the plan). A sum received before the plan is already in the opening
+    cash: it counts in the total, not in the months.
+
+    >>> import datetime
+    >>> row, total, last = receipts_row(((datetime.date(2026, 12, 1), Decimal(100)),
+    ...                                  (datetime.date(2027, 3, 5), Decimal(200))), 2027, 4)
+    >>> row, total, last
+    ([0, 0, 20000, 0], 30000, 3)
+    """
+    row, total, last = [0] * width, 0, 0
+    for day, amount in received:
+        month, cents = 12 * (day.year - first_year) + day.month, to_cents(amount)
+        total += cents
+        if month >= 1:
+            last = max(last, month)
+            if month <= width:
+                row[month - 1] += cents
+    return row, total, last
+
+
+def with_receipts(scheduled: Any, received: Sequence[Cents], total: Cents, last: int
+                  ) -> Any:
+    """A funder's payments by month once sums were received (``received``: by month,
+    ``total`` all of them, ``last``: the month of the last one): the sums received in
+    their months; of the ``scheduled`` payments, those the total received does not
+    cover — the earliest are covered first — stay in their month, but never before
+    the month after the last sum received.  One plan's list, or draws × months.
+
+    ``covered(m) = min(scheduled up to m, total) - min(scheduled up to m - 1, total)``
+
+    >>> with_receipts([0, 0, 600, 0, 0, 400], [0, 0, 0, 500, 0, 0], 500, 4)
+    [0, 0, 0, 500, 100, 400]
+    """
+    covered = difference(minimum(running_total(0, scheduled), total))
+    left = each(lambda planned, paid: planned - paid, scheduled, covered)
+    return each(lambda late, paid: late + paid, gathered(left, last), received)
+
+
+def _schedule_row(amounts: Sequence[Cents], payment_months, width: int) -> list[Cents]:
+    """A payer's payments by absolute month (``width`` months), each year's amount in
+    its months (``payment_months(y, amount)``: absolute month -> part)."""
+    row = [0] * width
+    for y, amount in enumerate(amounts, start=1):
+        for absolute, part in payment_months(y, amount).items():
+            row[absolute - 1] += part
+    return row
+
+
+def _schedule_row_draws(case: Case, funder: Funder, schedule: Payments | None,
+                        amounts: np.ndarray, width: int) -> np.ndarray:
+    """:func:`_schedule_row` for each draw: a funder's payments by absolute month
+    (draws × ``width``), on its schedule (:func:`_payment_months`), before the sums
+    received."""
+    import numpy as np
+
+    row = np.zeros((len(amounts), width), dtype=np.int64)
+    for y in range(1, case.project.years + 1):
+        if schedule is None:  # per_fte: as the matching staff are paid
+            active = months_of_year(y, _first_paid(case, funder))
+            parts = spread_draws(amounts[:, y - 1], active)
+            row[:, [12 * (y - 1) + m - 1 for m in active]] += parts
+            continue
+        parts = split_draws(amounts[:, y - 1], integer_weights([share for share, _ in schedule]))
+        for k, (_, month) in enumerate(schedule):
+            row[:, 12 * (y - 1) + month - 1] += parts[:, k]
+    return row
 
 
 def contract_payments(contract: Contract) -> Payments:
@@ -388,14 +470,16 @@ def _payers(case: Case, fundings: Sequence, contracts: Sequence[Sequence[Cents]]
             schedule = default_payments(funder)
             yield (funder.name, funding.amounts,
                    lambda y, a, f=funder, s=schedule: _payment_months(case, f, s, y, a),
-                   lambda y, a, f=funder, s=schedule: _due_months(case, f, s, y, a))
+                   lambda y, a, f=funder, s=schedule: _due_months(case, f, s, y, a),
+                   funder.received)
     start = case.project.start_month
     for contract, amounts in zip(case.contracts, contracts):
         schedule = contract_payments(contract)
         yield (payer_name(contract), amounts,
                lambda y, a, s=schedule: _scheduled(s, y, a),
                lambda y, a: {12 * (y - 1) + m: part
-                             for m, part in spread(a, months_of_year(y, start)).items()})
+                             for m, part in spread(a, months_of_year(y, start)).items()},
+               None)
 
 
 def _funding(case: Case, fundings: Sequence, cash: MonthlyCash,
@@ -405,8 +489,10 @@ def _funding(case: Case, fundings: Sequence, cash: MonthlyCash,
     project = case.project
     years, months = project.years, cash.months
     allocated, paid = [0] * years, [0] * months
-    for name, amounts, payment_months, due_months in _payers(case, fundings, contracts):
-        paid_row, later = _settle(cash, cash.inflows, name, amounts, payment_months)
+    for name, amounts, payment_months, due_months, received in _payers(case, fundings,
+                                                                       contracts):
+        paid_row, later = _settle(cash, cash.inflows, name, amounts, payment_months,
+                                  received)
         allocated = add(allocated, amounts)
         cash.receivable_end += later
         due_row = [0] * months
@@ -425,19 +511,19 @@ def _funding(case: Case, fundings: Sequence, cash: MonthlyCash,
 
 
 def _settle(cash: MonthlyCash, table: dict[str, list[Cents]], name: str,
-            amounts: Sequence[Cents], payment_months) -> tuple[list[Cents], Cents]:
+            amounts: Sequence[Cents], payment_months, received: Receipts | None = None
+            ) -> tuple[list[Cents], Cents]:
     """Each year's amount paid in its months (``payment_months(y, amount)``: absolute
-    month -> part), added to ``table`` under ``name``: what was paid each month of the
-    plan, and what falls after it."""
-    paid_row, later = [0] * cash.months, 0
-    for y, amount in enumerate(amounts, start=1):
-        for absolute, part in payment_months(y, amount).items():
-            if absolute <= cash.months:
-                cash._add(table, name, absolute, part)
-                paid_row[absolute - 1] += part
-            else:
-                later += part
-    return paid_row, later
+    month -> part), or as the sums ``received`` say (:func:`with_receipts`), added to
+    ``table`` under ``name``: what was paid each month of the plan, and what falls
+    after it."""
+    row = _schedule_row(amounts, payment_months, cash.months + _BEYOND)
+    if received:
+        row = with_receipts(row, *receipts_row(received, cash.first_year, len(row)))
+    for month, part in enumerate(row[:cash.months], start=1):
+        if part:
+            cash._add(table, name, month, part)
+    return row[:cash.months], sum(row[cash.months:])
 
 
 def _unsettled(booked: Sequence[Cents], paid: Sequence[Cents]) -> list[Cents]:

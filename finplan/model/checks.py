@@ -19,7 +19,8 @@ from finplan.model.money import Cents, format_euros, to_cents
 from finplan.model.vocabulary import fold
 
 __all__ = ["Check", "approved_short", "balanced", "bridge_advice", "caps", "cash",
-           "fixed_honoured", "one_off_repeated", "per_fte_surplus", "public_share"]
+           "fixed_honoured", "one_off_repeated", "per_fte_surplus", "public_share",
+           "received_more"]
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,21 @@ def per_fte_surplus(label: str, years: Sequence[int], surplus: Sequence[Cents],
             f"déficit : {others_text}le budget présente un excédent. Si un financeur paie "
             "des lignes précises (un poste, une charge) quel que soit le déficit, "
             "faites-lui financer un besoin particulier qui couvre ces lignes.")
+
+
+def received_more(name: str, received: Cents, planned: Cents) -> str | None:
+    """A funder that has paid more than all its amounts of the plan (None: it has not):
+    the plan is to be brought up to date.
+
+    >>> import textwrap
+    >>> print(textwrap.fill(received_more("Région", 600000, 500000), 80))
+    « Région » a déjà versé 6 000 €, plus que ses montants du plan (5 000 €) : mettez
+    à jour son « Montant voté ».
+    """
+    if received <= planned:
+        return None
+    return (f"« {name} » a déjà versé {format_euros(received)}, plus que ses montants du "
+            f"plan ({format_euros(planned)}) : mettez à jour son « Montant voté ».")
 
 
 def approved_short(years: Sequence[int], needed: Sequence, approved: Sequence) -> str | None:

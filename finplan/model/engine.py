@@ -232,7 +232,7 @@ def _organisation(case: Case, requested: dict[str, tuple[Cents, ...]] | None = N
         warnings=(*(missing_years_warning(contract, sorted(set(years)))
                     for contract, years in missing_rates.items()),
                   *_hours_warnings(case), *_surplus_warnings(ordered, calendar),
-                  *_approved_warnings(case, staff),
+                  *_approved_warnings(case, staff), *_received_warnings(fundings),
                   *_one_off_warnings(case, revenue, expenses, calendar)),
         revenue_by_item=tuple(map(tuple, revenue)), expenses_by_item=tuple(map(tuple, expenses)),
         contracts_by_item=tuple(map(tuple, contracts)),
@@ -520,6 +520,15 @@ def _need_result(need: Need, amounts: list[Cents], funders: list[Funder],
                       funded=tuple(funded), unfunded=tuple(unfunded),
                       surplus=tuple(surplus), ceilings=tuple(allocation.ceilings),
                       public=tuple(allocation.public_total))
+
+
+def _received_warnings(fundings: Sequence[FunderFunding]) -> list[str]:
+    """The funders that have paid more than their amounts of the plan
+    (:func:`~finplan.model.checks.received_more`)."""
+    found = (check_rules.received_more(funding.name, sum(
+        to_cents(amount) for _, amount in funding.funder.received), funding.total)
+        for funding in fundings if funding.funder.received)
+    return [text for text in found if text]
 
 
 def _approved_warnings(case: Case, staff: Sequence[StaffCosts]) -> list[str]:

@@ -43,7 +43,8 @@ class Field(NamedTuple):
     ``kind``: ``text``, ``integer``, ``number``, ``fraction``, ``account``,
     ``choice`` (with ``field``: the vocabulary of its drop-down list),
     ``code_or_number`` (an aide au poste code or an amount), ``profile``,
-    ``payments``, ``lines``, ``yes_no``, ``years``, ``scenario_value``.
+    ``payments``, ``lines``, ``yes_no``, ``years``, ``scenario_value``, ``date``,
+    ``receipts`` (sums received, each with its date).
     ``per_year``: the field may hold one value per year (a list in the case file;
     « 3 ; 4 ; 5 » in its workbook cell).
     """
@@ -377,6 +378,16 @@ SECTIONS: tuple[Section, ...] = (
               "70 %) ; vide : 100 %. Le calcul « Montants attendus » compte le montant "
               "demandé multiplié par cette probabilité." + _PER_YEAR_NOTE, per_year=True,
               added=6, type="PerYear | None"),
+        Field("decided_on", "Date de la décision", "date", "Facultatif : la date à "
+              "laquelle le financeur a décidé (délibération, notification), par exemple "
+              "15/03/2027.", width=14, added=6, type="datetime.date | None"),
+        Field("received", "Versements reçus", "receipts", "Facultatif, une fois la "
+              "demande votée : les sommes reçues et leur date, « 15/04/2027 : 12000 ; "
+              "10/10/2027 : 8000 ». La trésorerie mensuelle les place à leur mois ; le "
+              "reste du montant du plan suit le calendrier des versements, jamais avant "
+              "le mois qui suit le dernier versement reçu. Une somme reçue avant le début "
+              "du plan est déjà dans la trésorerie de départ.", width=28, added=6,
+              type="Receipts | None"),
         Field("brought_in", "Apport en trésorerie", "yes_no", "Fonds propres seulement : "
               "« oui » si cet argent entre vraiment en trésorerie (un apport de la "
               "fédération, une levée de fonds propres), versé selon son calendrier et "

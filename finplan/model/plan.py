@@ -264,7 +264,12 @@ class Plan:
                 "finances": f.funder.finances, "rule": f.funder.rule,
                 "amounts": _money(f.amounts), "total": f.total / 100,
                 "limited_by": list(f.limited_by), "status": f.statuses(),
-                "requested": _money(f.requested_amounts)} for f in self.funder_results],
+                "requested": _money(f.requested_amounts),
+                "decided_on": (None if f.funder.decided_on is None
+                               else f.funder.decided_on.isoformat()),
+                "received": [{"date": day.isoformat(), "amount": float(amount)}
+                             for day, amount in f.funder.received or ()]}
+                for f in self.funder_results],
             "unfunded": {key: _money(value) for key, value in self.unfunded_amounts.items()},
             "surplus": {r.need.id: _money(r.surplus) for r in self.need_results},
             "charges": {**{line: _money(v) for line, v in self.charges.items()},

@@ -27,7 +27,7 @@ from decimal import Decimal
 from itertools import accumulate
 from typing import Any
 
-__all__ = ["by_year", "difference", "is_exact", "minimum", "negative", "positive",
+__all__ = ["by_year", "difference", "gathered", "is_exact", "minimum", "negative", "positive",
            "running_total", "series", "year_of", "yearly"]
 
 
@@ -85,11 +85,13 @@ def negative(value: Any) -> Any:
 def minimum(first: Any, second: Any) -> Any:
     """The smaller of two numbers, or of two arrays element by element.
 
-    >>> minimum(Decimal(3), Decimal("2.5"))
-    Decimal('2.5')
+    >>> minimum(Decimal(3), Decimal("2.5")), minimum([1, 5], 3)
+    (Decimal('2.5'), [1, 3])
     """
     if is_exact(first) and is_exact(second):
         return min(first, second)
+    if isinstance(first, (list, tuple)):  # one plan's figure and a number
+        return [min(item, second) for item in first]
     import numpy as np
 
     return np.minimum(first, second)
@@ -109,6 +111,27 @@ def difference(figure: Any) -> Any:
     import numpy as np
 
     return np.diff(figure, axis=1, prepend=0)
+
+
+def gathered(figure: Any, index: int) -> Any:
+    """The figure with its first ``index`` values added to the next one (at position
+    ``index``, from 0) and set to 0: what was due earlier, paid at once then.
+
+    >>> gathered([1, 2, 3, 4], 2)
+    [0, 0, 6, 4]
+    >>> import numpy as np
+    >>> gathered(np.array([[1, 2, 3, 4]]), 2).tolist()
+    [[0, 0, 6, 4]]
+    """
+    if index <= 0:
+        return figure
+    if isinstance(figure, (list, tuple)):
+        return [0] * index + [sum(figure[:index + 1]), *figure[index + 1:]]
+
+    moved = figure.copy()
+    moved[:, index] += moved[:, :index].sum(axis=1)
+    moved[:, :index] = 0
+    return moved
 
 
 def running_total(opening: Any, flows: Any) -> Any:

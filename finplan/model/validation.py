@@ -268,6 +268,9 @@ class _Checker:
                                         context),
             "profile": lambda: _monthly_profile(self, table, path, context),
             "payments": lambda: _payments(self, table, path, context),
+            "date": lambda: self.date(table.get(described.key, _MISSING),
+                                      f"{path}.{described.key}", context=context),
+            "receipts": lambda: _receipts(self, table, path, context),
         }
         if kind not in readers:
             raise NotImplementedError(f"{described.key}: a {kind} is read by hand in "
@@ -347,6 +350,17 @@ class _Checker:
         items = [self.choice({f"{key}[{index}]": item}, f"{key}[{index}]", path, field,
                              context=context) for index, item in enumerate(value)]
         return _INVALID if _INVALID in items else tuple(items)
+
+    def date(self, value: Any, path: str, *, context: str | None = None) -> Any:
+        """A date: a TOML date, ``"2027-03-15"`` or ``"15/03/2027"`` (None: not
+        given)."""
+        if value is _MISSING or value is None:
+            return None
+        found = _as_date(value)
+        if found is None:
+            return self.fail(path, f"une date, par exemple {syntax('date')}", value,
+                             context=context)
+        return found
 
     def integer(self, raw: Mapping, key: str, path: str, low: int, high: int, *,
                 default: Any = _MISSING, context: str | None = None) -> Any:
@@ -1042,6 +1056,48 @@ def _monthly_profile(check: _Checker, table: Mapping, path: str, context: str | 
     return tuple(weights)
 
 
+def _as_date(value: Any) -> datetime.date | None:
+    """A date from a TOML date or datetime, ``2027-03-15`` or ``15/03/2027`` (None:
+    not a date)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _receipts(check: _Checker, table: Mapping, path: str, context: str | None) -> Any:
+    """``[[date, amount], ...]``: the sums received from a funder, each above 0, in
+    date order once read."""
+    value = table.get("received", _MISSING)
+    if value is _MISSING:
+        return None
+    key = f"{path}.received"
+    if not isinstance(value, (list, tuple)) or not value:
+        return check.fail(key, f"des versements reçus (date, montant), par exemple "
+                          f"{syntax('receipts')}", value, context=context)
+    found = []
+    for index, item in enumerate(value):
+        if not isinstance(item, (list, tuple)) or len(item) != 2:
+            return check.fail(f"{key}[{index}]", "un versement reçu (date, montant), par "
+                              f"exemple {syntax('receipt')}", item, context=context)
+        day = check.date(item[0], f"{key}[{index}][0]", context=context)
+        amount = check.check_number(item[1], f"{key}[{index}][1]", low=0, above=True,
+                                    context=context)
+        if _INVALID in (day, amount):
+            return _INVALID
+        found.append((day, amount))
+    return tuple(sorted(found, key=lambda pair: pair[0]))
+
+
 def _payments(check: _Checker, table: Mapping, path: str, context: str | None) -> Any:
     """``[[share, month], ...]``: shares above 0 adding up to 1, months 1 to 60."""
     value = table.get("payments", _MISSING)
@@ -1329,7 +1385,7 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
                                           required=True) if rule == "per_fte" else None,
         "brought_in": lambda: _brought_in(check, table, path, funder_type, context),
         **{name: (lambda name=name: decision()[name])
-           for name in ("status", "voted", "probability")},
+           for name in ("status", "voted", "probability", "received")},
     }
     if "paid_by" in table and (funder_type not in ("private", _INVALID) or "line" in table):
         check.fail(f"{path}.paid_by", problem="la contribution d'un membre est un "
@@ -1353,7 +1409,7 @@ def _decision(check: _Checker, table: Mapping, path: str, funder_type: Any, rule
                             "financeur : pas de statut", hint=f"{syntax('remove')} « "
                             f"{_key('funder', 'status')} »", context=context)
     if _INVALID in (status, funder_type, rule):
-        return {"status": status, "voted": None, "probability": None}
+        return {"status": status, "voted": None, "probability": None, "received": None}
     probe = Funder("", funder_type, rule, status=status, paid_by=table.get("paid_by"))
     years = range(1, (check.years or 1) + 1)
     statuses = {status_of(probe, y) for y in years}
@@ -1379,7 +1435,15 @@ def _decision(check: _Checker, table: Mapping, path: str, funder_type: Any, rule
             "s'applique qu'aux demandes pas encore décidées (« "
             f"{choice('status', 'envisage')} » ou « {choice('status', 'sollicite')} »)",
             hint=f"{syntax('remove')} « {_key('funder', 'probability')} »", context=context)
-    return {"status": status, "voted": voted, "probability": probability}
+    received = check.value("funder", table, "received", path, context)
+    if received is not None and not decided:
+        received = check.fail(
+            f"{path}.received", problem=f"« {_key('funder', 'received')} » : un "
+            f"financeur ne verse qu'une demande décidée ({labels})", hint="choisissez "
+            f"ce statut dans « {_key('funder', 'status')} » pour les années concernées",
+            context=context)
+    return {"status": status, "voted": voted, "probability": probability,
+            "received": received}
 
 
 def _brought_in(check: _Checker, table: Mapping, path: str, funder_type: Any,
