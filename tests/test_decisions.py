@@ -419,3 +419,19 @@ def test_a_date_typed_in_excel_is_read_and_the_results_stay_current(tmp_path):
                    if "Région" in row)
     months = [value for value in inflows if isinstance(value, (int, float))]
     assert months[1] == 2000 and months[8] == 1000 and months[15] == 5600
+
+
+def test_finplan_case_exports_the_requests_typed_in_a_workbook(tmp_path):
+    """Round trip: the statuses, amounts voted, probabilities, dates, sums received and
+    the basis typed in a workbook come back in the case file `finplan case` writes."""
+    raw = receipts_case("attendu")
+    raw["funder"][1]["probability"] = [0.5, 0.25]
+    case = finplan.load_case(raw)
+    workbook = tmp_path / "cas.xlsx"
+    build_workbook(case).workbook.save(workbook)
+    result = CliRunner().invoke(main, ["case", str(workbook), "-o", str(tmp_path / "cas.toml")])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "cas.toml").read_text("utf-8")
+    assert 'basis = "attendu"' in text and 'status = "verse"' in text
+    assert '"2026-12-15"' in text and 'decided_on = "2026-11-20"' in text
+    assert case_to_dict(finplan.load_case(tmp_path / "cas.toml")) == case_to_dict(case)

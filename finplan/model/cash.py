@@ -14,7 +14,7 @@ Month 1 is January of the first plan year; month m of plan year y is
 - a funder's allocation for plan year y: by its ``payments`` schedule
   ``[[share, month], ...]`` (month 13 is January of the next year); by default
   ``per_fte`` entitlements in equal parts over the active months of the matching
-  staff, other public funders ``[[0.6, 4], [0.4, 16]]``, private ``[[1.0, 3]]``,
+  staff (the aide au poste's part modulée of year y at once in April of y + 1), other public funders ``[[0.6, 4], [0.4, 16]]``, private ``[[1.0, 3]]``,
   own funds ``[[1.0, 1]]``.  What falls after the horizon is a receivable.
 
 Own funds on the operating need are the organisation's reserves (already in the
@@ -39,7 +39,7 @@ from finplan.model.assets import loan_start
 from finplan.model.bridging import Facility, net_effect, receivable, run_facilities
 from finplan.model.budget import add
 from finplan.model.case import Case, Contract, Funder, Loan, Payments, Project, Receipts, Staff
-from finplan.model.funders import counts_for
+from finplan.model.funders import counts_for, socle_part
 from finplan.model.money import Cents, integer_weights, split, split_draws, to_cents
 from finplan.model.series import by_year as each
 from finplan.model.series import difference, gathered, minimum, running_total
@@ -62,6 +62,9 @@ PRIVATE_PAYMENTS: Payments = ((Decimal(1), 3),)
 CONTRACT_PAYMENTS: Payments = ((Decimal(1), 3),)  # spec §6
 OWN_PAYMENTS: Payments = ((Decimal(1), 1),)
 _BEYOND = 60  # months after the plan a schedule may reach (month 60 of its last year)
+# the aide au poste's part modulée of a year is paid at once in April of the next
+# (from 2019: afigec.com, « La part modulée de l'aide au poste sera versée en avril »)
+_MODULATED_MONTH = 4
 
 
 def month_label(month: int, first_year: int) -> str:
@@ -357,17 +360,14 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int,
         kept = None
         if paid is not None and funder is not None and funder.name in paid:
             kept = paid[funder.name] = np.zeros((len(amounts), months), dtype=np.int64)
-        if funder is not None and funder.received:  # the sums received, then the rest
+        if funder is not None:  # on its schedule, then as the sums received say
             row = _schedule_row_draws(case, funder, schedule, amounts, months + _BEYOND)
-            row = with_receipts(row, *receipts_row(funder.received, project.first_year,
-                                                   months + _BEYOND))
+            if funder.received:
+                row = with_receipts(row, *receipts_row(funder.received, project.first_year,
+                                                       months + _BEYOND))
             add(list(range(1, months + 1)), row[:, :months], sign, kept)
             continue
         for y in range(1, years + 1):
-            if schedule is None:  # per_fte: as the matching staff are paid
-                spread_year(amounts, y, months_of_year(y, _first_paid(case, funder)), 1,
-                            kept=kept)
-                continue
             parts = split_draws(amounts[:, y - 1],
                                 integer_weights([share for share, _ in schedule]))
             for k, (_, month) in enumerate(schedule):
@@ -438,10 +438,12 @@ def _schedule_row_draws(case: Case, funder: Funder, schedule: Payments | None,
 
     row = np.zeros((len(amounts), width), dtype=np.int64)
     for y in range(1, case.project.years + 1):
-        if schedule is None:  # per_fte: as the matching staff are paid
+        if schedule is None:  # per_fte: the socle as the staff are paid, the part
+            # modulée in April of the next year (:func:`_per_fte_months`)
             active = months_of_year(y, _first_paid(case, funder))
-            parts = spread_draws(amounts[:, y - 1], active)
-            row[:, [12 * (y - 1) + m - 1 for m in active]] += parts
+            socle = socle_part(funder, y, amounts[:, y - 1])
+            row[:, [12 * (y - 1) + m - 1 for m in active]] += spread_draws(socle, active)
+            row[:, 12 * y + _MODULATED_MONTH - 1] += amounts[:, y - 1] - socle
             continue
         parts = split_draws(amounts[:, y - 1], integer_weights([share for share, _ in schedule]))
         for k, (_, month) in enumerate(schedule):
@@ -574,8 +576,20 @@ def _payment_months(case: Case, funder: Funder, schedule: Payments | None, y: in
                     amount: Cents) -> dict[int, Cents]:
     """Absolute month -> part of a funder's allocation for plan year ``y``."""
     if schedule is None:  # per_fte: as the matching staff are paid
-        return _staff_months(case, funder, y, amount)
+        return _per_fte_months(case, funder, y, amount)
     return _scheduled(schedule, y, amount)
+
+
+def _per_fte_months(case: Case, funder: Funder, y: int, amount: Cents) -> dict[int, Cents]:
+    """A ``per_fte`` funder's allocation for plan year ``y`` by absolute month: its
+    socle as its staff is paid (:func:`_staff_months`), its part modulée
+    (:func:`~finplan.model.funders.socle_part`) at once in April of the next year."""
+    socle = socle_part(funder, y, amount)
+    months = _staff_months(case, funder, y, socle)
+    if amount != socle:
+        late = 12 * y + _MODULATED_MONTH
+        months[late] = months.get(late, 0) + amount - socle
+    return months
 
 
 def _scheduled(schedule: Payments, y: int, amount: Cents) -> dict[int, Cents]:

@@ -388,6 +388,13 @@ SECTIONS: tuple[Section, ...] = (
               "le mois qui suit le dernier versement reçu. Une somme reçue avant le début "
               "du plan est déjà dans la trésorerie de départ.", width=28, added=6,
               type="Receipts | None"),
+        Field("modulated", "Part modulée", "fraction", "Règle « Par ETP » (aide au "
+              "poste de l'IAE), facultatif : la part modulée, de 0 à 10 % du montant "
+              "socle, fixée chaque année par le préfet selon les résultats de la "
+              "structure (5 % en moyenne) ; versée en une fois en avril de l'année "
+              "suivante, le socle chaque mois. Vide : pas de part modulée."
+              + _PER_YEAR_NOTE, per_year=True, high=Decimal("0.1"), added=6,
+              type="PerYear | None"),
         Field("brought_in", "Apport en trésorerie", "yes_no", "Fonds propres seulement : "
               "« oui » si cet argent entre vraiment en trésorerie (un apport de la "
               "fédération, une levée de fonds propres), versé selon son calendrier et "

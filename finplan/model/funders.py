@@ -27,8 +27,8 @@ from finplan.model.series import is_exact, minimum, series, year_of
 from finplan.model.staff import StaffCosts
 from finplan.rates import aide_au_poste
 
-__all__ = ["counts_for", "per_fte_asks", "per_fte_rate", "request", "takes_the_rest",
-           "total_cap", "within_approved", "yearly_caps"]
+__all__ = ["counts_for", "modulated_part", "per_fte_asks", "per_fte_rate", "request",
+           "socle_part", "takes_the_rest", "total_cap", "within_approved", "yearly_caps"]
 
 
 def counts_for(funder: Funder, line: Staff) -> bool:
@@ -121,8 +121,9 @@ def within_approved(funder: Funder, case: Case, fte: Any, y: int) -> Any:
 def per_fte_asks(funder: Funder, case: Case, staff: Sequence[StaffCosts],
                  missing_rates: dict[str, list[int]], values: ItemValues = TYPED
                  ) -> list[Cents]:
-    """``asks(y) = per_fte_rate(y) × sum of fte_years(y)`` over the staff lines that
-    count for the funder; the years the rate table had no figure for go to
+    """``asks(y) = socle(y) + part modulée(y)`` with ``socle(y) = per_fte_rate(y) × sum
+    of fte_years(y)`` over the staff lines that count for the funder, half-up, and the
+    part modulée :func:`modulated_part`; the years the rate table had no figure for go to
     ``missing_rates`` (by contract code).  Exact while neither the funder's amount
     nor the FTE of a line that counts for it varies; one per draw otherwise.  A
     collective's member counts at most its approved insertion FTE of the year
@@ -141,8 +142,37 @@ def per_fte_asks(funder: Funder, case: Case, staff: Sequence[StaffCosts],
         else:  # floats as soon as one of them is drawn
             rate = float(rate) if is_exact(rate) else rate
             fte = sum(float(part) if is_exact(part) else part for part in parts)
-        asks.append(to_cents(rate * within_approved(funder, case, fte, y)))
+        socle = to_cents(rate * within_approved(funder, case, fte, y))
+        asks.append(socle + modulated_part(funder, y, socle))
     return series(asks)
+
+
+def modulated_part(funder: Funder, y: int, socle: Any) -> Any:
+    """The aide au poste's part modulée of year ``y``: ``modulated(y) × socle``,
+    half-up to the cent (0 without one); ``socle`` in cents, or its draws.
+
+    >>> aid = Funder("ASP", "public", "per_fte", modulated=Decimal("0.05"))
+    >>> modulated_part(aid, 1, 2392100)
+    119605
+    """
+    if funder.modulated is None:
+        return 0
+    return times(socle, year_value(funder.modulated, y))
+
+
+def socle_part(funder: Funder, y: int, amount: Any) -> Any:
+    """The socle within a per-FTE funder's amount of year ``y`` (``socle + part
+    modulée``): ``amount / (1 + modulated(y))``, half-up — the socle itself for an amount
+    its rule gave, since the part modulée was rounded by less than half a cent;
+    ``amount`` in cents, or its draws.  The part modulée is ``amount - socle``.
+
+    >>> aid = Funder("ASP", "public", "per_fte", modulated=Decimal("0.05"))
+    >>> socle_part(aid, 1, 2392100 + 119605)
+    2392100
+    """
+    if funder.modulated is None:
+        return amount
+    return times(amount, 1 / (1 + year_value(funder.modulated, y)))
 
 
 def request(funder: Funder, base: Sequence[Cents], case: Case, staff: Sequence[StaffCosts],

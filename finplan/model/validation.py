@@ -97,7 +97,7 @@ _FUNDER_RULE_KEYS = {
     "fixed": {"amount"},
     "rate": {"rate"},
     "share": {"weight"},
-    "per_fte": {"amount_per_fte", "staff_kind", "contract"},
+    "per_fte": {"amount_per_fte", "staff_kind", "contract", "modulated"},
     "residual": set(),
 }
 _RULE_ONLY_KEYS = set().union(*_FUNDER_RULE_KEYS.values())

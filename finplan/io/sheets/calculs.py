@@ -43,6 +43,7 @@ from finplan.model.contracts import contract_hours, fte_hours
 from finplan.model.funders import (
     counts_for,
     per_fte_rate,
+    socle_part,
     total_cap,
     within_approved,
     yearly_caps,
@@ -552,11 +553,29 @@ def write_per_fte(sheet: SheetWriter, plan: Plan, layout: InputLayout, fte_rows:
             rate = sheet.line("", label, lambda y, i=index: per_year_input(
                 layout, i, "amount_per_fte", y), [amount for amount, _, _ in rates],
                 total=False)
+        asked = offered.get(funder.name, (0,) * len(plan.years))
+        if funder.modulated is None:
+            rows[funder.name] = sheet.line(
+                "", f"Aide par ETP demandée — {funder.name}",
+                lambda y, b=base, r=rate: f"ROUND({sheet.local(b, y)}*{sheet.local(r, y)},2)",
+                [money(c) for c in asked], total=False)
+            continue
+        # the socle, then the part modulée on it (funders.per_fte_asks)
+        socles = [socle_part(funder, y, amount) for y, amount in enumerate(asked, start=1)]
+        socle = sheet.line(
+            "", f"Montant socle — {funder.name}",
+            lambda y, b=base, r=rate: f"ROUND({sheet.local(b, y)}*{sheet.local(r, y)},2)",
+            [money(c) for c in socles], total=False)
+        modulated = sheet.line(
+            "", f"Part modulée — {funder.name}",
+            lambda y, i=index, c=socle: (
+                f"ROUND({sheet.local(c, y)}*"
+                f"{year_input(layout, 'funder', i, 'modulated', y).typed()},2)"),
+            [money(a - c) for a, c in zip(asked, socles)], total=False)
         rows[funder.name] = sheet.line(
             "", f"Aide par ETP demandée — {funder.name}",
-            lambda y, b=base, r=rate: f"ROUND({sheet.local(b, y)}*{sheet.local(r, y)},2)",
-            [money(c) for c in offered.get(funder.name, (0,) * len(plan.years))],
-            total=False)
+            lambda y, c=socle, m=modulated: f"{sheet.local(c, y)}+{sheet.local(m, y)}",
+            [money(c) for c in asked], total=False)
     return rows
 
 
