@@ -85,3 +85,18 @@ def test_the_workbook_computes_the_part_modulee_to_the_cent(tmp_path):
             for c in row if is_error(c.value)] == []
     labels = [c.value for row in values["Calculs"].iter_rows() for c in row]
     assert "Part modulée — ASP" in labels and "Montant socle — ASP" in labels
+
+
+def test_montecarlo_draws_keep_two_payments_of_one_month():
+    from helpers import draws_and_plans
+
+    raw = case()
+    raw["funder"].insert(1, {"name": "Région", "type": "public", "line": "region",
+                             "rule": "fixed", "amount": 5000,
+                             "payments": [[0.5, 4], [0.3, 4], [0.2, 16]]})
+    raw["expense"] = [{"label": "Loyer", "account": "613", "amount": 30000}]
+    raw["montecarlo"] = {"draws": 10, "seed": 4, "vary": [
+        {"path": "funder[Région].amount", "dist": "uniform", "low": -0.5, "high": 0.2}]}
+    outcomes, plans = draws_and_plans(finplan.load_case(raw))
+    for draw, plan in enumerate(plans):
+        assert outcomes.balances[draw].tolist() == plan.monthly.balances, draw

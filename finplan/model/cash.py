@@ -14,8 +14,9 @@ Month 1 is January of the first plan year; month m of plan year y is
 - a funder's allocation for plan year y: by its ``payments`` schedule
   ``[[share, month], ...]`` (month 13 is January of the next year); by default
   ``per_fte`` entitlements in equal parts over the active months of the matching
-  staff (the aide au poste's part modulée of year y at once in April of y + 1), other public funders ``[[0.6, 4], [0.4, 16]]``, private ``[[1.0, 3]]``,
-  own funds ``[[1.0, 1]]``.  What falls after the horizon is a receivable.
+  staff (the aide au poste's part modulée of year y at once in April of y + 1),
+  other public funders ``[[0.6, 4], [0.4, 16]]``, private ``[[1.0, 3]]``, own funds
+  ``[[1.0, 1]]``.  What falls after the horizon is a receivable.
 
 Own funds on the operating need are the organisation's reserves (already in the
 opening cash) and custom needs are outside its accounts: neither moves its cash,
@@ -360,20 +361,19 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int,
         kept = None
         if paid is not None and funder is not None and funder.name in paid:
             kept = paid[funder.name] = np.zeros((len(amounts), months), dtype=np.int64)
-        if funder is not None:  # on its schedule, then as the sums received say
+        if funder is not None and funder.received:  # then as the sums received say
             row = _schedule_row_draws(case, funder, schedule, amounts, months + _BEYOND)
-            if funder.received:
-                row = with_receipts(row, *receipts_row(funder.received, project.first_year,
-                                                       months + _BEYOND))
+            row = with_receipts(row, *receipts_row(funder.received, project.first_year,
+                                                   months + _BEYOND))
             add(list(range(1, months + 1)), row[:, :months], sign, kept)
             continue
-        for y in range(1, years + 1):
-            parts = split_draws(amounts[:, y - 1],
-                                integer_weights([share for share, _ in schedule]))
-            for k, (_, month) in enumerate(schedule):
-                absolute = 12 * (y - 1) + month
-                if absolute <= months:
-                    add([absolute], parts[:, [k]], sign, kept)
+        for absolute, parts in _scheduled_parts(case, funder, schedule, amounts):
+            within = [k for k, month in enumerate(absolute) if month <= months]
+            if len(set(absolute)) < len(absolute):  # two payments in one month
+                for k in within:
+                    add([absolute[k]], parts[:, [k]], sign, kept)
+            elif within:
+                add([absolute[k] for k in within], parts[:, within], sign, kept)
     return varied + constant if varied is not constant else constant
 
 
@@ -437,18 +437,28 @@ def _schedule_row_draws(case: Case, funder: Funder, schedule: Payments | None,
     import numpy as np
 
     row = np.zeros((len(amounts), width), dtype=np.int64)
+    for absolute, parts in _scheduled_parts(case, funder, schedule, amounts):
+        np.add.at(row, (slice(None), [month - 1 for month in absolute]), parts)
+    return row
+
+
+def _scheduled_parts(case: Case, funder: Funder | None, schedule: Payments | None,
+                     amounts: np.ndarray):
+    """A payer's payments of each draw as (absolute months, parts draws × months)
+    pieces, year by year, as :func:`_payment_months` and :func:`_scheduled` place them
+    (months after the plan included): on its schedule, or for a ``per_fte`` funder
+    (``schedule`` None) the socle as its staff is paid and the part modulée in April
+    of the next year (:func:`_per_fte_months`)."""
     for y in range(1, case.project.years + 1):
-        if schedule is None:  # per_fte: the socle as the staff are paid, the part
-            # modulée in April of the next year (:func:`_per_fte_months`)
+        if schedule is None:
             active = months_of_year(y, _first_paid(case, funder))
             socle = socle_part(funder, y, amounts[:, y - 1])
-            row[:, [12 * (y - 1) + m - 1 for m in active]] += spread_draws(socle, active)
-            row[:, 12 * y + _MODULATED_MONTH - 1] += amounts[:, y - 1] - socle
+            yield [12 * (y - 1) + m for m in active], spread_draws(socle, active)
+            if funder.modulated is not None:
+                yield [12 * y + _MODULATED_MONTH], (amounts[:, y - 1] - socle)[:, None]
             continue
         parts = split_draws(amounts[:, y - 1], integer_weights([share for share, _ in schedule]))
-        for k, (_, month) in enumerate(schedule):
-            row[:, 12 * (y - 1) + month - 1] += parts[:, k]
-    return row
+        yield [12 * (y - 1) + month for _, month in schedule], parts
 
 
 def contract_payments(contract: Contract) -> Payments:
