@@ -199,6 +199,33 @@ def _financing(plan: Plan) -> str:
     return text
 
 
+def _break_even(plan: Plan) -> str:
+    """The break-even of each year (:mod:`finplan.model.breakeven`): the own revenue at
+    which the result is zero, with and without the grants, and what is sold then."""
+    point = plan.break_even
+    header = ["", *map(str, plan.years)]
+
+    def shown(values: Sequence[Cents | None]) -> list[Cents | str]:
+        return ["—" if value is None else value for value in values]
+
+    rows = [["Recettes propres prévues", *point.revenue],
+            ["Charges variables (suivent les ventes)", *point.variable],
+            ["Charges fixes", *point.fixed],
+            ["Subventions (74 et 747)", *point.grants],
+            ["Point mort (recettes propres)",
+             *shown(point.with_grants)],
+            ["  sans les subventions", *shown(point.without_grants)],
+            ["Marge de sécurité (prévu − point mort)", *shown(point.margin)]]
+    indents = [0] * len(rows)
+    for what, values in plan.sold_at_break_even().items():
+        rows.append([f"  soit, vendus : {what}",
+                     *["—" if value is None else format_decimal(value) for value in values]])
+        indents.append(0)
+    note = ("Les charges marquées « variable » suivent les recettes propres ; les autres "
+            "charges et les subventions restent celles du plan.")
+    return table("Point mort (seuil de rentabilité)", header, rows, indents) + "\n" + note
+
+
 def _gaps(plan: Plan) -> str:
     """On a basis of decisions: each need's requests that give other than asked, who
     takes the difference, what stays unfunded (:mod:`finplan.model.gaps`), in words."""
@@ -282,7 +309,7 @@ def render_plan(plan: Plan) -> str:
         head.append(f"Base du calcul : {BASIS_WORDS[project.basis]}.")
     head += [f"Avertissement : {warning}" for warning in plan.warnings]
     head.append("Montants arrondis à l'euro (finplan plan --json donne les centimes).")
-    blocks = ["\n".join(head), _budget(plan), _funders(plan),
+    blocks = ["\n".join(head), _budget(plan), _break_even(plan), _funders(plan),
               *([_gaps(plan)] if plan.gaps else []), _financing(plan)]
     if plan.members:
         blocks.append(_members(plan))

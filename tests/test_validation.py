@@ -22,7 +22,7 @@ def test_unknown_key():
                               "montant": 2}])
     assert issues_of(raw) == [
         "expense[0].montant (« Loyer ») : clé inconnue « montant » ; clés possibles : "
-        "account, amount, comment, label, monthly_profile."]
+        "account, amount, comment, label, monthly_profile, variable."]
 
 
 def test_unknown_top_level_key():

@@ -92,6 +92,8 @@ def left_out(key: str, item: Any) -> tuple[str, ...]:
     if key == "funder":
         return (() if item.rule == "share" else ("weight",)) + (
             () if item.brought_in else ("brought_in",))
+    if key == "expense" and not item.variable:
+        return ("variable",)
     if key == "contract" and not item.fee_rate:
         return ("fee_rate",)
     if key == "bridge" and not item.fee:

@@ -17,7 +17,7 @@ checks that relate several fields and the messages that say more than the table 
 hand-written in :mod:`finplan.model.validation`.
 
 >>> [field.key for field in section("expense").fields if field.column]
-['label', 'account', 'amount', 'years', 'monthly_profile', 'member', 'comment']
+['label', 'account', 'amount', 'years', 'monthly_profile', 'variable', 'member', 'comment']
 >>> case_keys("expense")
 ('label', 'account', 'amount', 'monthly_profile', 'comment')
 >>> varying()["staff"]
@@ -255,6 +255,11 @@ SECTIONS: tuple[Section, ...] = (
         _once_field(),
         Field("monthly_profile", "Profil mensuel", "profile", _PROFILE_NOTE, width=24,
               type="tuple[Decimal, ...] | None"),
+        Field("variable", "Charge variable", "yes_no", "Facultatif : « oui » si cette "
+              "charge suit les ventes (marchandises, matières, emballages achetés pour "
+              "ce qui est vendu) : le point mort la compte en proportion des recettes "
+              "propres ; les autres charges y restent fixes.", width=12, added=6,
+              type="bool", default=False),
         _member_field(),
         # when it is paid, as a funder's schedule (None: over the active months): set
         # only by finplan.model.members for what a mandataire passes on to a member

@@ -15,9 +15,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from finplan.model.assets import LoanSchedule
+from finplan.model.breakeven import BreakEven, break_even_of, sold_at
 from finplan.model.bridging import BridgeYears, Offer, bridge_years, offers
 from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES, BudgetRow, add, shortfall, surplus
-from finplan.model.case import Case, Funder, Need
+from finplan.model.case import Case, Funder, Need, year_value
 from finplan.model.cash import MonthlyCash, month_label
 from finplan.model.checks import Check, bridge_advice
 from finplan.model.contracts import contract_hours
@@ -127,6 +128,11 @@ def _money(values: Sequence[Cents]) -> list[float]:
     return [value / 100 for value in values]
 
 
+def _maybe_money(values: Sequence[Cents | None]) -> list[float | None]:
+    """:func:`_money`, None kept (a figure that does not exist that year)."""
+    return [None if value is None else value / 100 for value in values]
+
+
 @dataclass(frozen=True)
 class Plan:
     """The 3-year plan of a case (all amounts in cents, one value a year)."""
@@ -212,6 +218,34 @@ class Plan:
     def own_revenue(self) -> list[Cents]:
         """Own revenue by year: the revenue lines and the contracts in hours."""
         return add([0] * len(self.years), *self.revenue_by_item, *self.contracts_by_item)
+
+    @cached_property
+    def break_even(self) -> BreakEven:
+        """The break-even of the activity by year (:mod:`finplan.model.breakeven`): the
+        own revenue at which the result is zero, with and without the grants (74, 747),
+        the expenses marked ``variable`` following the revenue."""
+        zero = [0] * len(self.years)
+        variable = add(zero, *(amounts for item, amounts
+                               in zip(self.case.expenses, self.expenses_by_item)
+                               if item.variable))
+        grants = add(zero, *self.subsidies().values())
+        return break_even_of(self.own_revenue, variable, self.charges_total,
+                             self.produits_total, grants)
+
+    def sold_at_break_even(self) -> dict[str, list[Decimal | None]]:
+        """What is sold at the break-even (with the grants), the activity scaled from
+        the plan: each revenue line by quantity (its label, its units) and each
+        contract in hours (its label, its hours), by year."""
+        point, planned = self.break_even.with_grants, self.own_revenue
+        found: dict[str, list[Decimal | None]] = {}
+        quantities = [(item.label, item.quantity) for item in self.case.revenue
+                      if item.quantity is not None]
+        quantities += [(item.label, item.hours) for item in self.case.contracts]
+        for label, quantity in quantities:
+            found[label] = [None if point[y] is None else
+                            sold_at(year_value(quantity, y + 1), planned[y], point[y])
+                            for y in range(len(self.years))]
+        return found
 
     @property
     def per_fte_aid(self) -> list[Cents]:
@@ -304,6 +338,17 @@ class Plan:
                 "unfunded": _money(gap.unfunded), "need_change": _money(gap.need_change),
                 "surplus_change": _money(gap.surplus_change)} for gap in self.gaps],
             "gap_advice": self.gap_advice,
+            "break_even": {
+                "revenue": _money(self.break_even.revenue),
+                "variable": _money(self.break_even.variable),
+                "fixed": _money(self.break_even.fixed),
+                "other": _money(self.break_even.other),
+                "grants": _money(self.break_even.grants),
+                "with_grants": _maybe_money(self.break_even.with_grants),
+                "without_grants": _maybe_money(self.break_even.without_grants),
+                "margin": _maybe_money(self.break_even.margin),
+                "sold": {label: [None if q is None else float(q) for q in values]
+                         for label, values in self.sold_at_break_even().items()}},
             **self._monthly_dict(),
             **self._comments_dict(),
             "checks": [{"id": c.id, "ok": c.ok, "severity": c.severity,
@@ -473,6 +518,20 @@ class Plan:
                          **{f"limited_by_{year}": limit
                             for year, limit in zip(self.years, f.limited_by)}})
         return self._frame(rows, "name")
+
+    @property
+    def break_even_frame(self) -> pd.DataFrame:
+        """The break-even by measure × year (:attr:`break_even`), in euros; None where
+        there is none."""
+        point = self.break_even
+        rows = [{"measure": measure, **{year: None if value is None else euros(value)
+                                         for year, value in zip(self.years, values)}}
+                for measure, values in (
+                    ("revenue", point.revenue), ("variable", point.variable),
+                    ("fixed", point.fixed), ("other", point.other),
+                    ("grants", point.grants), ("with_grants", point.with_grants),
+                    ("without_grants", point.without_grants), ("margin", point.margin))]
+        return self._frame(rows, "measure")
 
     @property
     def requests(self) -> pd.DataFrame:
