@@ -19,7 +19,7 @@ hand-written in :mod:`finplan.model.validation`.
 >>> [field.key for field in section("expense").fields if field.column]
 ['label', 'account', 'amount', 'years', 'monthly_profile', 'variable', 'member', 'comment']
 >>> case_keys("expense")
-('label', 'account', 'amount', 'monthly_profile', 'comment')
+('label', 'account', 'amount', 'monthly_profile', 'variable', 'comment')
 >>> varying()["staff"]
 ('fte', 'monthly_gross', 'employer_rate')
 """
