@@ -87,16 +87,24 @@ def test_the_workbook_computes_the_part_modulee_to_the_cent(tmp_path):
     assert "Part modulée — ASP" in labels and "Montant socle — ASP" in labels
 
 
-def test_montecarlo_draws_keep_two_payments_of_one_month():
+def test_montecarlo_draws_keep_two_payments_of_one_month_and_months_out_of_order():
     from helpers import draws_and_plans
 
     raw = case()
     raw["funder"].insert(1, {"name": "Région", "type": "public", "line": "region",
-                             "rule": "fixed", "amount": 5000,
+                             "rule": "fixed", "amount": 5000, "priority": 10,
                              "payments": [[0.5, 4], [0.3, 4], [0.2, 16]]})
+    raw["funder"].insert(2, {"name": "Fondation", "type": "private", "rule": "fixed",
+                             "amount": 3000, "priority": 10,  # months 5, 3, 7
+                             "payments": [[0.3, 5], [0.3, 3], [0.4, 7]]})
     raw["expense"] = [{"label": "Loyer", "account": "613", "amount": 30000}]
     raw["montecarlo"] = {"draws": 10, "seed": 4, "vary": [
-        {"path": "funder[Région].amount", "dist": "uniform", "low": -0.5, "high": 0.2}]}
+        {"path": "funder[Région].amount", "dist": "uniform", "low": -0.5, "high": 0.2},
+        {"path": "funder[Fondation].amount", "dist": "uniform", "low": -0.5, "high": 0.2}]}
     outcomes, plans = draws_and_plans(finplan.load_case(raw))
+    paid = plans[0].monthly.inflows
+    assert [m for m, cents in enumerate(paid["Fondation"][:12], start=1) if cents] == [
+        3, 5, 7]
+    assert [m for m, cents in enumerate(paid["Région"][:12], start=1) if cents] == [4]
     for draw, plan in enumerate(plans):
         assert outcomes.balances[draw].tolist() == plan.monthly.balances, draw

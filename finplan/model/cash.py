@@ -315,8 +315,15 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int,
             kept: np.ndarray | None = None) -> None:
         flows = constant if len(parts) == 1 else varied
         first, last = absolute[0], absolute[-1]
-        columns = (slice(first - 1, last) if last - first + 1 == len(absolute)
-                   else np.array(absolute) - 1)  # consecutive months: a slice, faster
+        if list(absolute) == list(range(first, last + 1)):  # consecutive: a slice, faster
+            columns: Any = slice(first - 1, last)
+        else:  # a schedule's months, in its order; two payments may share a month
+            columns = np.array(absolute) - 1
+            if len(set(absolute)) < len(absolute):
+                np.add.at(flows, (slice(None), columns), sign * parts)
+                if kept is not None:
+                    np.add.at(kept, (slice(None), columns), parts)
+                return
         if sign > 0:
             flows[:, columns] += parts
         else:
@@ -369,10 +376,7 @@ def monthly_cash_draws(case: Case, plan_parts: dict, rows: int,
             continue
         for absolute, parts in _scheduled_parts(case, funder, schedule, amounts):
             within = [k for k, month in enumerate(absolute) if month <= months]
-            if len(set(absolute)) < len(absolute):  # two payments in one month
-                for k in within:
-                    add([absolute[k]], parts[:, [k]], sign, kept)
-            elif within:
+            if within:
                 add([absolute[k] for k in within], parts[:, within], sign, kept)
     return varied + constant if varied is not constant else constant
 
