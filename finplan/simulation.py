@@ -33,6 +33,7 @@ import numpy as np
 from finplan.analysis import MEASURES as PLAN_MEASURES
 from finplan.errors import FinplanError
 from finplan.model.case import Case, MonteCarlo, Variation
+from finplan.model.decisions import probability_of
 from finplan.model.engine import compute_draws
 from finplan.model.money import euros, format_decimal
 from finplan.model.montecarlo import (
@@ -340,7 +341,7 @@ def drawn_case(case: Case, raw: Mapping[str, Any], xs: Sequence[float]) -> Case:
     vary = case.montecarlo.vary
     for target, u in zip(decision_targets(case), xs[len(vary):], strict=True):
         funder = case.funders[target.index]
-        granted = [int(float(ItemValues({"decision": u}).chance(funder.probability, y)))
+        granted = [int(float(ItemValues({"decision": u}).chance(probability_of(funder, y))))
                    for y in range(1, case.project.years + 1)]
         changed = set_path(changed, f"funder[{target.index}].probability", granted)
     for variation, x in zip(vary, xs[:len(vary)], strict=True):

@@ -28,6 +28,7 @@ caps or the public ceiling; ``own`` funders are not requests and cover what is l
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from finplan.errors import FinplanError
@@ -36,7 +37,7 @@ from finplan.model.money import times, to_cents
 from finplan.model.series import series, year_of
 
 __all__ = ["BASES", "DECIDED", "PENDING", "decided_amount", "decided_asks", "expected_amount",
-           "has_status", "on_basis", "status_of"]
+           "has_status", "on_basis", "probability_of", "status_of"]
 
 BASES = ("demande", "decide", "attendu")
 DECIDED = ("vote", "conventionne", "verse")  # the funder has decided an amount
@@ -75,6 +76,16 @@ def status_of(funder: Funder, y: int) -> str | None:
     return year_value(funder.status, y)
 
 
+def probability_of(funder: Funder, y: int) -> Decimal:
+    """The chance a pending request is granted in year ``y``: the probability typed
+    (a single value holds every year), 1 when none is.
+
+    >>> probability_of(Funder("Fondation", "private", "fixed"), 2)
+    Decimal('1')
+    """
+    return Decimal(1) if funder.probability is None else year_value(funder.probability, y)
+
+
 def expected_amount(funder: Funder, y: int, requested: Any, values: Any = None) -> Any:
     """A pending request's expected amount: ``probability(y) × requested(y)``, half-up
     to the cent (probability 1 when none is given); in a Monte Carlo run whose
@@ -87,11 +98,8 @@ def expected_amount(funder: Funder, y: int, requested: Any, values: Any = None) 
     ...                 1, 333_333)
     233333
     """
-    if values is not None:
-        return times(requested, values.chance(funder.probability, y))
-    if funder.probability is None:
-        return requested
-    return times(requested, year_value(funder.probability, y))
+    chance = probability_of(funder, y)
+    return times(requested, chance if values is None else values.chance(chance))
 
 
 def decided_amount(funder: Funder, y: int, requested: Any, basis: str,

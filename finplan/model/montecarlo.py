@@ -277,22 +277,21 @@ class ItemValues:
         """A per-year value's year ``y`` (one number, or the list's y-th)."""
         return self.one(value[y - 1] if isinstance(value, tuple) else value, field)
 
-    def chance(self, probability: Any, y: int) -> Any:
-        """What a pending request gives of its requested amount in year ``y``: its
-        ``probability(y)`` (1 when none is given), or where its decision is drawn, 1.0
-        in the draws that grant it (``u < probability(y)``) and 0.0 in the others.
+    def chance(self, probability: Decimal) -> Any:
+        """What a pending request gives of its requested amount in a year of
+        ``probability`` (:func:`~finplan.model.decisions.probability_of`): that
+        probability, or where its decision is drawn, 1.0 in the draws that grant it
+        (``u < probability``) and 0.0 in the others.
 
         >>> import numpy as np
         >>> from decimal import Decimal as D
-        >>> ItemValues({"decision": np.array([[0.2], [0.7]])}).chance(D("0.5"), 1).tolist()
+        >>> ItemValues({"decision": np.array([[0.2], [0.7]])}).chance(D("0.5")).tolist()
         [[1.0], [0.0]]
-        >>> TYPED.chance(None, 1)
-        Decimal('1')
+        >>> TYPED.chance(D("0.5"))
+        Decimal('0.5')
         """
-        value = Decimal(1) if probability is None else (
-            probability[y - 1] if isinstance(probability, tuple) else probability)
         drawn = self.factors.get("decision")
-        return value if drawn is None else (drawn < float(value)).astype(float)
+        return probability if drawn is None else (drawn < float(probability)).astype(float)
 
 
 class _Typed(ItemValues):
