@@ -24,13 +24,13 @@ decorate them for xlwings.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from finplan.errors import CaseError, FinplanError
 from finplan.io.cells import column_letter, split
+from finplan.io.numbers import day_number
 from finplan.io.sheet_marks import (
     added_cells,
     decode_cells,
@@ -557,6 +557,8 @@ def _write_snapshot(book: Any, rows: list[list[Any]]) -> None:
         sheet = book.sheets[SHEETS["snapshot"]]
     except Exception:
         return
+    # a date as Excel keeps it: written back as a number, it compares equal to its
+    # input cell (xlwings would write it as a text)
     grid = [[protect_text(day_number(value)) for value in row[:SNAPSHOT_COLUMNS]]
             for row in rows[:SNAPSHOT_ROWS]]
     # blank what the previous copy holds beyond the new one (not the whole compared
@@ -564,23 +566,6 @@ def _write_snapshot(book: Any, rows: list[list[Any]]) -> None:
     last = sheet.used_range.last_cell
     _put(sheet.range((1, 1)), pad(grid, min(last.row, SNAPSHOT_ROWS),
                                   min(last.column, SNAPSHOT_COLUMNS)))
-
-
-def day_number(value: Any) -> Any:
-    """A date as the number Excel keeps for it (days since 30 December 1899, the time
-    as a fraction), any other value as it is: written back as a number, a date typed
-    in the inputs compares equal to its copy (xlwings would write it as a text).
-
-    >>> import datetime
-    >>> day_number(datetime.datetime(2027, 2, 3)), day_number("x")
-    (46421.0, 'x')
-    """
-    if isinstance(value, datetime.datetime):
-        delta = value - datetime.datetime(1899, 12, 30)
-        return delta.days + delta.seconds / 86400
-    if isinstance(value, datetime.date):
-        return float((value - datetime.date(1899, 12, 30)).days)
-    return value
 
 
 _PLAIN = (str, int, float, type(None))

@@ -21,10 +21,45 @@ finplan.io.numbers.AmbiguousNumber: « 1.823 » est ambigu (point des milliers o
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-__all__ = ["parse_french_number", "AmbiguousNumber", "NotANumber"]
+__all__ = ["parse_french_number", "AmbiguousNumber", "NotANumber", "date_of_day_number",
+           "day_number"]
+
+# Excel keeps a date as its number of days since this one (its time as a fraction).
+_EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
+_LAST_DAY_NUMBER = 2958465  # 31 December 9999
+
+
+def day_number(value: Any) -> Any:
+    """A date as the number Excel keeps for it, any other value as it is.
+
+    >>> day_number(datetime.datetime(2027, 2, 3, 12)), day_number(datetime.date(2027, 2, 3))
+    (46421.5, 46421.0)
+    >>> day_number("x")
+    'x'
+    """
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        value = datetime.datetime.combine(value, datetime.time())
+    if isinstance(value, datetime.datetime):
+        delta = value - _EXCEL_EPOCH
+        return delta.days + delta.seconds / 86400
+    return value
+
+
+def date_of_day_number(value: Any) -> datetime.date | None:
+    """The date of an Excel day number (its time dropped; None: not a day number).
+
+    >>> date_of_day_number(46421.5), date_of_day_number("x")
+    (datetime.date(2027, 2, 3), None)
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            0 < value <= _LAST_DAY_NUMBER):
+        return None
+    return (_EXCEL_EPOCH + datetime.timedelta(days=int(value))).date()
 
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t")
 _PLAIN = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")

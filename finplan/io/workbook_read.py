@@ -27,7 +27,12 @@ from finplan.io.cells import bounds
 from finplan.io.cells import column_letter as get_column_letter
 from finplan.io.cells import split as coordinate_to_tuple
 from finplan.io.input_files import XLSX, require_file, require_workbook_content
-from finplan.io.numbers import AmbiguousNumber, NotANumber, parse_french_number
+from finplan.io.numbers import (
+    AmbiguousNumber,
+    NotANumber,
+    date_of_day_number,
+    parse_french_number,
+)
 from finplan.io.package_guard import LIMITS, inspect_package
 from finplan.io.sheet_marks import align_titles, finplan_title, referred_sheet
 from finplan.io.workbook_inputs import read_covers
@@ -346,10 +351,9 @@ class _Reader:
         if kind == "date":  # a date cell: a datetime, or Excel's day number
             if isinstance(value, datetime.datetime):
                 return value.date().isoformat()
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and (
-                    0 < value < 2958466):
-                return (datetime.date(1899, 12, 30)
-                        + datetime.timedelta(days=int(value))).isoformat()
+            day = date_of_day_number(value)
+            if day is not None:
+                return day.isoformat()
         if isinstance(value, float):
             value = Decimal(repr(value))
             if value == value.to_integral_value():
