@@ -76,3 +76,72 @@ def test_without_variable_charges_every_charge_is_fixed():
     del raw["expense"][0]["variable"]
     point = finplan.compute(finplan.load_case(raw)).break_even
     assert point.with_grants == (2800000,)  # 38 000 − 10 000
+
+
+def _block(sheet) -> dict[str, list]:
+    """The Budget's break-even block as recalculated: label -> the year's values."""
+    rows = {}
+    found = False
+    for row in sheet.iter_rows(values_only=True):
+        label = (row[1] or "").strip()
+        if label.startswith("Point mort (seuil"):
+            found = True
+        elif found and not label:
+            break
+        elif found:
+            rows[label] = list(row[2:3])
+    return rows
+
+
+def test_the_workbook_shows_the_break_even_and_follows_the_variable_column(tmp_path):
+    """Recalculated by LibreOffice: the block's figures are the hand-worked ones; a
+    reviewer who answers « non » for the goods and « Oui » for the rent (V = 12 000,
+    F = 26 000, margin rate 40 %) sees (26 000 − 10 000) / 40 % = 40 000 € with the
+    grant, 26 000 / 40 % = 65 000 € without, 4 000 baskets."""
+    from openpyxl import load_workbook
+    from spreadsheet import convert, make_profile
+
+    from finplan.io.workbook_layout import InputLayout
+    from finplan.io.workbook_write import build_workbook, item_counts
+
+    loaded = finplan.load_case(case())
+    built = build_workbook(loaded)
+    path = tmp_path / "point-mort.xlsx"
+    built.workbook.save(path)
+    layout = InputLayout.for_counts(item_counts(loaded))
+    edited = load_workbook(path)
+    inputs = edited["Hypothèses"]
+    inputs[layout.cell("expense", 0, "variable")] = "non"
+    inputs[layout.cell("expense", 1, "variable")] = " Oui "
+    changed = tmp_path / "modifie.xlsx"
+    edited.save(changed)
+    before, after = convert([path, changed], tmp_path / "out", make_profile(tmp_path / "p"))
+    shown = _block(load_workbook(before, data_only=True)["Budget"])
+    assert shown["Charges variables (les charges marquées « Charge variable », voir "
+                 "Calculs)"] == [8000]
+    assert shown["Charges fixes (total des charges − charges variables)"] == [30000]
+    assert shown["Point mort avec les subventions"] == [33333.33]
+    assert shown["Point mort sans les subventions"] == [50000]
+    assert shown["Marge de sécurité (recettes propres prévues − point mort)"] == [-13333.33]
+    assert shown["Vendu au point mort — Paniers"] == [3333.33]
+    moved = _block(load_workbook(after, data_only=True)["Budget"])
+    assert moved["Point mort avec les subventions"] == [40000]
+    assert moved["Point mort sans les subventions"] == [65000]
+    assert moved["Vendu au point mort — Paniers"] == [4000]
+    calculs = load_workbook(after, data_only=True)["Calculs"]
+    flags = [row for row in calculs.iter_rows(values_only=True) if row[1] in (
+        "Marchandises", "Loyer", "Salaire (coût total)")]
+    assert [row[3] for row in flags] == [0, 1, 0]  # « Charge variable », after the year
+
+
+def test_the_break_even_chart_reads_the_budget_block():
+    from finplan.io.workbook_write import build_workbook
+
+    built = build_workbook(finplan.load_case(case()))
+    chart = built.workbook["Graphiques"]._charts[3]
+    budget = built.workbook["Budget"]
+    names = [budget[s.tx.strRef.f.split("!")[1].replace("$", "")].value
+             for s in chart.series]
+    assert names == ["Recettes propres prévues (ventes, prestations, contrats)",
+                     "Point mort avec les subventions", "Point mort sans les subventions"]
+    assert chart.grouping == "clustered"

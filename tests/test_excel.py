@@ -161,7 +161,7 @@ def test_the_click_replaces_fills_charts_and_its_own():
         excel.calculer(book)
         apply(book.json()["actions"], workbook, points=True)
     assert {sheet.title: len(sheet._charts) for sheet in workbook.worksheets
-            if sheet._charts} == {"Graphiques": 3}
+            if sheet._charts} == {"Graphiques": 4}
 
 
 def test_missing_input_sheet_is_a_message():
@@ -438,14 +438,15 @@ def test_after_the_first_click_each_sheet_prints_as_after_fill(clicked, filled_b
 
 
 def test_the_click_makes_the_charts_of_fill(clicked, filled_by_fill):
-    # the three charts, on Graphiques, made by the click through xlwings' chart actions
+    # the four charts, on Graphiques, made by the click through xlwings' chart actions
     # (before, only finplan fill made them), each reading its own sheet
     *_, clicked_book = clicked
     charts = _charts(clicked_book["Graphiques"])
     assert [chart[2] for chart in charts] == [
-        "Ressources par année", "Trésorerie de fin d'année", "Trésorerie de fin de mois"]
+        "Ressources par année", "Trésorerie de fin d'année", "Trésorerie de fin de mois",
+        "Point mort et recettes propres prévues"]
     assert [chart[7][0][1].split("!")[0] for chart in charts] == [
-        "'Financeurs'", "'Plan de financement'", "'Trésorerie'"]
+        "'Financeurs'", "'Plan de financement'", "'Trésorerie'", "'Budget'"]
     assert all(not sheet._charts for sheet in clicked_book.worksheets
                if sheet.title != "Graphiques")
 
@@ -676,7 +677,7 @@ def test_a_workbook_of_an_earlier_finplan_gets_graphiques_from_fill(tmp_path):
     fill_workbook(path)
     charts = {sheet.title: len(sheet._charts) for sheet in load_workbook(path).worksheets
               if sheet._charts}
-    assert charts == {"Graphiques": 3}
+    assert charts == {"Graphiques": 4}
 
 
 def test_a_workbook_of_an_earlier_finplan_gets_graphiques_from_the_click():
@@ -688,6 +689,6 @@ def test_a_workbook_of_an_earlier_finplan_gets_graphiques_from_the_click():
     apply(actions, workbook, points=True)
     charts = {sheet.title: len(sheet._charts) for sheet in workbook.worksheets
               if sheet._charts}
-    assert charts == {"Graphiques": 3}
+    assert charts == {"Graphiques": 4}
     assert workbook.sheetnames.index("Graphiques") == workbook.sheetnames.index(
         "Trésorerie") + 1

@@ -231,14 +231,14 @@ def test_charts_openpyxl_would_drop_make_fill_refuse(tmp_path):
     book.create_sheet("Mes notes").add_chart(_bar(book), "C3")
     plain = tmp_path / "plain.xlsx"
     book.save(plain)
-    with zipfile.ZipFile(plain) as package:  # our 3 charts, then the volunteer's 4th
+    with zipfile.ZipFile(plain) as package:  # our 4 charts, then the volunteer's 5th
         drawing_rels = next(name for name in package.namelist()
                             if name.startswith("xl/drawings/_rels/")
-                            and b"/xl/charts/chart4.xml" in package.read(name))
+                            and b"/xl/charts/chart5.xml" in package.read(name))
         rels = package.read(drawing_rels).replace(
             b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart",
             b"http://schemas.microsoft.com/office/2014/relationships/chartEx").replace(
-            b"xl/charts/chart4.xml", b"xl/charts/chartEx1.xml")
+            b"xl/charts/chart5.xml", b"xl/charts/chartEx1.xml")
     waterfall = _rewrite(plain, tmp_path / "cascade.xlsx", {
         drawing_rels: rels, "xl/charts/chartEx1.xml": CHART_EX})
     output = refused(tmp_path, waterfall)

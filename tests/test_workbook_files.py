@@ -105,7 +105,7 @@ def test_fill_keeps_charts_validations_names_and_tables(tmp_path):
     fill_workbook(target)
     with zipfile.ZipFile(target) as archive:
         charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
-    assert len(charts) == 3
+    assert len(charts) == 4
     book = load_workbook(target)
     sheet = book[INPUT_SHEET]
     formulas = {v.formula1 for v in sheet.data_validations.dataValidation}

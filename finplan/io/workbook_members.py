@@ -21,7 +21,13 @@ from typing import Any
 
 from finplan.io.grid import Book, Expectations, Sheet
 from finplan.io.sheets.budget import link_bridges, write_budget
-from finplan.io.sheets.calculs import Details, link_operating_need, write_details
+from finplan.io.sheets.calculs import (
+    Details,
+    contract_hours_input,
+    link_operating_need,
+    sold_terms,
+    write_details,
+)
 from finplan.io.sheets.controles import CheckSources, write_checks
 from finplan.io.sheets.financeurs import link_funders, link_members_funders, write_funders
 from finplan.io.sheets.graphiques import write_charts
@@ -171,13 +177,16 @@ def write_member_sheets(book: Book, plan: Plan, layout: InputLayout,
     return written
 
 
-def consolidated_details(plan: Plan, parts: Sequence[MemberSheets]) -> Details:
+def consolidated_details(plan: Plan, parts: Sequence[MemberSheets], layout: InputLayout
+                         ) -> Details:
     """The rows the collective's sheets refer to, each the member rows it adds up
     (:class:`~finplan.io.sheets.rows.Linked`): every line of the collective's case
     is its member's row; the contracts' values the mandataire's (it books them whole);
     the own revenue every member's revenue lines and the mandataire's contracts (a
     member's part of a contract is what the mandataire passes on to it: internal);
-    the opening cash the members' sum."""
+    the opening cash the members' sum; the variable charges the members'; the
+    quantities sold at the break-even the collective's inputs (a contract's hours
+    whole)."""
     case = plan.case
     linked = Linked()
     details = Details(linked)  # type: ignore[arg-type]
@@ -218,6 +227,9 @@ def consolidated_details(plan: Plan, parts: Sequence[MemberSheets]) -> Details:
                                           for part in parts if need.id in part.details.needs])
                      for need in case.needs}
     details.opening_cash = "(" + "+".join(part.details.opening_cash for part in parts) + ")"
+    details.variable = total("variable")
+    details.sold = sold_terms(plan, layout, [
+        lambda y, k=k: contract_hours_input(layout, k, y) for k in range(len(case.contracts))])
     return details
 
 
@@ -228,7 +240,7 @@ def write_collective(book: Book, plan: Plan, layout: InputLayout, expected: Expe
     financement, Trésorerie, Graphiques, Scénarios and Contrôles (each member's
     checks over its own sheets), « Membres », then each member's sheets."""
     parts = write_member_sheets(book, plan, layout, expected)
-    details = consolidated_details(plan, parts)
+    details = consolidated_details(plan, parts, layout)
     funders = write_funders(book, plan, expected)
     link_members_funders(funders, [part.funders for part in parts], details, plan)
     budget = write_budget(book, plan, details, funders, expected)
@@ -239,7 +251,7 @@ def write_collective(book: Book, plan: Plan, layout: InputLayout, expected: Expe
     monthly = write_monthly(book, plan, expected, financing, details.opening_cash,
                             rate_cells(layout, plan.case))
     link_bridges(budget, financing, monthly)
-    write_charts(book, plan, expected, funders, financing, monthly)
+    write_charts(book, plan, expected, funders, financing, monthly, budget)
     write_scenarios(book, plan, expected)
     write_checks(book, plan, funders, details, financing, monthly, expected, notes,
                  text_cells, [(part.member.id, CheckSources(

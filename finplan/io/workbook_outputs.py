@@ -90,7 +90,7 @@ def _write_single(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     monthly = write_monthly(book, plan, expected, financing,
                             rate_of=rate_cells(layout, plan.case))
     link_bridges(budget, financing, monthly)
-    write_charts(book, plan, expected, funders, financing, monthly)
+    write_charts(book, plan, expected, funders, financing, monthly, budget)
     write_scenarios(book, plan, expected)
     write_checks(book, plan, funders, details, financing, monthly, expected, notes,
                  text_cells, results=watched)

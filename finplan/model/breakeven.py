@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from finplan.model.money import Cents, ratio_to_cents
 
@@ -86,11 +86,14 @@ def break_even_of(revenue: Sequence[Cents], variable: Sequence[Cents],
 
 def sold_at(quantity: Decimal, planned: Cents, point: Cents) -> Decimal:
     """The quantity (units, hours) sold at the break-even, the activity scaled from the
-    plan: ``quantity × point / planned``, to the hundredth.
+    plan: ``quantity × point / planned``, half-up to the hundredth (as the workbook's
+    ``ROUND``).
 
     >>> sold_at(Decimal(120), 1_200_000, 1_500_000)
     Decimal('150.00')
+    >>> sold_at(Decimal(1), 800, 100)  # 0.125: half-up
+    Decimal('0.13')
     """
     if planned <= 0:
         return Decimal(0)
-    return (quantity * point / planned).quantize(Decimal("0.01"))
+    return (quantity * point / planned).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -26,7 +26,7 @@ from finplan.io.workbook_layout import (
     LABEL_COLUMN,
     quote_sheet,
 )
-from finplan.io.workbook_styles import NOTE_FONT
+from finplan.io.workbook_styles import EUROS, NOTE_FONT, NUMBER
 from finplan.model.bridging import bridge_costs
 from finplan.model.budget import (
     BRIDGE_ACCOUNTS,
@@ -67,6 +67,9 @@ NOTES = (
     "Les subventions (74) et les dons de financeurs (75) sont répartis par finplan (voir "
     "Financeurs). Les contributions volontaires en nature (86/87) ne sont pas évaluées par "
     "finplan : leurs lignes restent à 0.",
+    "Point mort = (charges fixes − autres produits − subventions) × recettes propres / "
+    "(recettes propres − charges variables) ; « aucun » : chaque euro vendu coûte un euro "
+    "ou plus de charges variables.",
     "Lignes et libellés : formulaire Cerfa n° 12156*06 (budget du projet), tels que repris "
     "par la plateforme Dauphin de l'État.",
 )
@@ -78,7 +81,10 @@ class Budget:
     def __init__(self, sheet: SheetWriter) -> None:
         self.sheet = sheet
         self.charges_total = self.produits_total = self.line_68 = self.release = 0
-        self.result = self.caf = 0
+        self.result = self.caf = self.line_74 = 0
+        # the break-even block's rows the chart reads: own revenue, the point with and
+        # without the grants (one under the other)
+        self.break_even: tuple[int, ...] = ()
         self.bridges: dict[str, int] = {}  # the facilities' interest and fees, by account
 
     def operating_charges(self, y: int) -> str:
@@ -247,6 +253,74 @@ def _write_in_kind(sheet: SheetWriter, code: str) -> int:
                            [(sub_code, text) for sub_code, text, _ in CERFA_SUB_LINES[code]])
 
 
+# What the break-even block shows when no revenue brings the result to zero (each euro
+# sold costs a euro or more of variable charges), and for what follows from it.
+NO_POINT, NO_FIGURE = "aucun", "—"
+
+
+def _write_break_even(sheet: SheetWriter, details: Details, budget: Budget,
+                      produit_lines: Sequence[int]) -> None:
+    """The break-even of each year (:mod:`finplan.model.breakeven`): the variable
+    charges (Calculs), the fixed ones (the rest of the charges), the grants (74, with
+    747), the other produits, the own revenue planned, then the own revenue at which
+    the result is zero with and without the grants, the margin of safety and what is
+    sold then (each quantity × point / planned revenue)."""
+    plan, calc = sheet.plan, details.sheet
+    point = plan.break_even
+    first = sheet.section("Point mort (seuil de rentabilité) : les recettes propres pour "
+                          "un résultat nul")
+
+    def row(text: str, formula: Callable[[int], str], values: Sequence[object],
+            number_format: str = EUROS, style: str = "detail") -> int:
+        return sheet.line("", text, formula, values, total=False, style=style,
+                          number_format=number_format)
+
+    def shown(cents: Sequence[Cents | None], none: str) -> list[object]:
+        return [none if c is None else money(c) for c in cents]
+
+    variable = row("Charges variables (les charges marquées « Charge variable », voir "
+                   "Calculs)", lambda y: calc.ref(details.variable, y),
+                   [money(c) for c in point.variable])
+    fixed = row("Charges fixes (total des charges − charges variables)",
+                lambda y: f"{sheet.local(budget.charges_total, y)}-{sheet.local(variable, y)}",
+                [money(c) for c in point.fixed])
+    grants = row("Subventions (74, avec la quote-part virée au résultat 747)",
+                 lambda y: sheet.local(budget.line_74, y), [money(c) for c in point.grants])
+    revenue_row = sheet.row + 1  # written just after « other », which refers to it
+    other = row("Autres produits (70 à 79 hors recettes propres et subventions)",
+                lambda y: (f"{sum_local(sheet, produit_lines, y)}"
+                           f"-{sheet.local(revenue_row, y)}-{sheet.local(grants, y)}"),
+                [money(c) for c in point.other])
+    revenue = row("Recettes propres prévues (ventes, prestations, contrats)",
+                  lambda y: calc.ref(details.own_revenue, y),
+                  [money(c) for c in point.revenue])
+
+    def at_zero(y: int, with_grants: bool) -> str:
+        r, v, f, o = (sheet.local(k, y) for k in (revenue, variable, fixed, other))
+        covered = f"({o}+{sheet.local(grants, y)})" if with_grants else o
+        return (f'IF({r}<=0,MAX(0,{f}+{v}-{covered}),IF({v}>={r},"{NO_POINT}",'
+                f"MAX(0,ROUND(({f}-{covered})*{r}/({r}-{v}),2))))")
+
+    with_grants = row("Point mort avec les subventions", lambda y: at_zero(y, True),
+                      shown(point.with_grants, NO_POINT), style="total")
+    without = row("Point mort sans les subventions", lambda y: at_zero(y, False),
+                  shown(point.without_grants, NO_POINT), style="total")
+    margin = row("Marge de sécurité (recettes propres prévues − point mort)",
+                 lambda y: (f"IF(ISNUMBER({sheet.local(with_grants, y)}),"
+                            f'{sheet.local(revenue, y)}-{sheet.local(with_grants, y)},'
+                            f'"{NO_FIGURE}")'), shown(point.margin, NO_FIGURE))
+    last = margin
+    for (label, sold), term in zip(plan.sold_at_break_even().items(), details.sold):
+        def quantity(y: int, term: Callable[[int], str] = term) -> str:
+            p, r = sheet.local(with_grants, y), sheet.local(revenue, y)
+            return (f"IF(ISNUMBER({p}),IF({r}>0,ROUND({term(y)}*{p}/{r},2),0),"
+                    f'"{NO_FIGURE}")')
+        last = row(f"Vendu au point mort — {label}", quantity,
+                   [NO_FIGURE if q is None else q for q in sold], number_format=NUMBER)
+    budget.break_even = (revenue, with_grants, without)
+    sheet.name_block("budget_point_mort", first, last)
+
+
 def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
                  expected: Expectations) -> Budget:
     """The budget of the form, balanced every year (see the module docstring)."""
@@ -289,6 +363,7 @@ def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
                      _write_line(sheet, code, text, produits.get(code, []),
                                  plan.produits.get(code, zeros))
                      for code, text in PRODUIT_LINES.items()]
+    budget.line_74 = produit_lines[list(PRODUIT_LINES).index("74")]
     # the own funders, by name, directly under the line (no sub-line of the form)
     own = _write_line(sheet, "", OWN_RESOURCES, [
         _Entry("", f.name, lambda y, n=f.name: funders.cell(n, y), f.amounts)
@@ -335,6 +410,8 @@ def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
         [money(c) for c in plan.caf], style="total")
     sheet.name_block("budget_resultat", budget.result, budget.result)
     sheet.name_block("budget_caf", budget.caf, budget.caf)
+    sheet.row += 1
+    _write_break_even(sheet, details, budget, produit_lines)
     for offset, text in enumerate(NOTES, start=sheet.row + 1):
         sheet.sheet.put(f"{LABEL_COLUMN}{offset}", text, font=NOTE_FONT)
     # the longest label of the form (747, with its indent) fits

@@ -20,6 +20,7 @@ from finplan.io.sheets.rows import (
     money,
     or_else,
     per_year_input,
+    runs,
     sum_local,
     year_input,
 )
@@ -75,6 +76,10 @@ class Details:
         self.cap_excess: list[int] = []  # rows: what exceeds each funder's ceilings
         self.fixed_shortfall: list[int] = []  # rows: what was not paid of fixed amounts
         self.per_fte: dict[str, int] = {}  # funder -> row of its offer per FTE
+        self.variable = 0  # row: the variable charges of the year (break-even)
+        self.variable_flags = ""  # column: each expense's « Charge variable » as 1 or 0
+        # formula terms by year: the quantities sold the break-even scales (sold_terms)
+        self.sold: list[Callable[[int], str]] = []
         self.opening_cash = "p_tresorerie"  # the opening cash, as a formula term
 
 
@@ -177,12 +182,13 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
             item.account, payer_name(item), None if layout.generated("contract", i)
             else value, [money(c) for c in amounts], total=False))
 
-    sheet.section("Charges")
+    charges_row = sheet.section("Charges")
     for i, (item, amounts) in enumerate(zip(case.expenses, plan.expenses_by_item)):
         details.expense.append(sheet.line(
             item.account, item.label, None if layout.generated("expense", i) else
             lambda y, i=i: per_year_amount("expense", i, "amount", y, factor("idx_charges", y)),
             [money(c) for c in amounts], total=False))
+    _write_variable_flags(sheet, case, layout, details, charges_row, helpers)
 
     # investments: purchases and depreciation, with helper columns
     sheet.section("Investissements et amortissements")
@@ -306,6 +312,9 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     book.names["calculs_besoins"] = (f"{quote_sheet(sheet.name)}!$A${first}:"
                                      f"${sheet.column(years)}${sheet.row - 1}")
     write_funder_limits(sheet, plan, layout, details, funder_cells)
+    _write_variable_charges(sheet, plan, details)
+    details.sold = sold_terms(plan, layout, [lambda y, r=row: sheet.ref(r, y)
+                                             for row in details.hours])
     widths = {get_column_letter(helpers + k): 13 for k in range(len(_LOAN_HELPERS))}
     # split across pages, each page repeats the labels (and the banner above them)
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 8, LABEL_COLUMN: 52,
@@ -378,6 +387,68 @@ def _write_hours_staff(sheet: SheetWriter, case: Case, layout: InputLayout,
     fte_rows.append(fte_row)
     details.gross.append(gross_row)
     details.social.append(social_row)
+
+
+# How a flag of the « Charge variable » helper column shows: 1 « oui », 0 « non ».
+YES_NO_FORMAT = '"oui";"";"non"'
+
+
+def yes_formula(cell: str) -> str:
+    """Whether an input cell answers yes as :mod:`finplan.io.workbook_read` reads it
+    (« oui », « vrai », any case, spaces around, or a TRUE typed), as a formula.
+
+    >>> yes_formula("A1")
+    'OR(TRIM(A1)="oui",TRIM(A1)="vrai",A1=TRUE)'
+    """
+    return f'OR(TRIM({cell})="oui",TRIM({cell})="vrai",{cell}=TRUE)'
+
+
+def _write_variable_flags(sheet: SheetWriter, case: Case, layout: InputLayout,
+                          details: Details, header_row: int, helpers: int) -> None:
+    """Each expense's « Charge variable » answer as 1 or 0, in the helper column after
+    the years (a line without an input row, or a workbook made before that column:
+    the engine's answer, a value)."""
+    column = get_column_letter(helpers)
+    if case.expenses:
+        sheet.sheet.put(f"{column}{header_row}", "Charge variable", font=BOLD)
+    typed = "variable" in {c.key for c in layout.table("expense").spec.columns}
+    for i, (item, row) in enumerate(zip(case.expenses, details.expense)):
+        flag = 1 if item.variable else 0
+        if typed and not layout.generated("expense", i):
+            answer = yes_formula(hyp(layout.cell("expense", i, "variable")))
+            sheet.formula(f"{column}{row}", f"IF({answer},1,0)", flag, YES_NO_FORMAT)
+        else:
+            sheet.sheet.put(f"{column}{row}", flag, number_format=YES_NO_FORMAT)
+    details.variable_flags = column
+
+
+def _write_variable_charges(sheet: SheetWriter, plan: Plan, details: Details) -> None:
+    """The variable charges of each year (:attr:`finplan.model.plan.Plan.break_even`):
+    the expenses whose « Charge variable » flag is 1, ``SUMPRODUCT(amounts, flags)``
+    over the expense rows."""
+    flags = details.variable_flags
+
+    def variable(y: int) -> str:
+        column = sheet.column(y)
+        terms = [f"SUMPRODUCT({column}{first}:{column}{last},${flags}${first}:${flags}${last})"
+                 for first, last in runs(details.expense)]
+        return "+".join(terms) or "0"
+
+    sheet.section("Point mort (voir Budget)")
+    details.variable = sheet.line(
+        "", "Charges variables (les charges marquées « Charge variable »)", variable,
+        [money(c) for c in plan.break_even.variable], total=False)
+
+
+def sold_terms(plan: Plan, layout: InputLayout, hours: Sequence[Callable[[int], str]]
+               ) -> list[Callable[[int], str]]:
+    """The quantities :meth:`finplan.model.plan.Plan.sold_at_break_even` scales, as
+    formula terms by year, in its order: each revenue line's quantity as typed (the
+    lines given by quantity), then each contract's hours (``hours``)."""
+    terms: list[Callable[[int], str]] = [
+        lambda y, i=i: year_input(layout, "revenue", i, "quantity", y).typed()
+        for i, item in enumerate(plan.case.revenue) if item.quantity is not None]
+    return terms + list(hours)
 
 
 def write_funder_limits(sheet: SheetWriter, plan: Plan, layout: InputLayout,

@@ -10,7 +10,7 @@ from finplan.io.grid import Chart, Ref
 from finplan.io.sheets.rows import SheetWriter
 from finplan.io.workbook_layout import HEADER_ROW
 
-__all__ = ["line_chart", "stacked_bars"]
+__all__ = ["grouped_bars", "line_chart", "stacked_bars"]
 
 
 def _series(sheet: SheetWriter, rows: Sequence[int], first: int
@@ -48,3 +48,15 @@ def stacked_bars(sheet: SheetWriter, title: str, rows: Sequence[int],
                      first_column + sheet.years - 1),
                  width=size[1], height=size[0], stacked=True, y_title="euros",
                  y_format="#,##0", axis_at_bottom=True)
+
+
+def grouped_bars(sheet: SheetWriter, title: str, rows: Sequence[int],
+                 size: tuple[float, float], anchor: str) -> Chart:
+    """One column a row side by side in each year (rows one under the other, their
+    labels just left of the values), the years of the sheet's header row; a text
+    (« aucun ») draws no column."""
+    first = sheet.first_year_column
+    return Chart("bars", title, anchor, _series(sheet, rows, first),
+                 Ref(sheet.name, HEADER_ROW, first, HEADER_ROW, first + sheet.years - 1),
+                 width=size[1], height=size[0], y_title="euros", y_format="#,##0",
+                 axis_at_bottom=True)

@@ -1,6 +1,7 @@
 """The « Graphiques » sheet: the resources by year (Financeurs), the year-end cash
-(Plan de financement) and the month-end cash (Trésorerie), each chart reading the
-figures of its sheet and printed on a page of its own.
+(Plan de financement), the month-end cash (Trésorerie) and the break-even against the
+own revenue planned (Budget), each chart reading the figures of its sheet and printed
+on a page of its own.
 
 The layout is fixed — one block of :data:`BLOCK_ROWS` rows a chart, a page break
 after each block — so that a workbook computed by the Excel button, which cannot set
@@ -13,7 +14,8 @@ names run into each other, and the spreadsheets thin them each their own way.
 from __future__ import annotations
 
 from finplan.io.grid import Book, Expectations, Ref
-from finplan.io.sheets.charts import line_chart, stacked_bars
+from finplan.io.sheets.budget import Budget
+from finplan.io.sheets.charts import grouped_bars, line_chart, stacked_bars
 from finplan.io.sheets.financeurs import Funders
 from finplan.io.sheets.rows import SheetWriter
 from finplan.io.workbook_layout import BANNER_ROW, LABEL_COLUMN
@@ -28,7 +30,8 @@ BLOCK_ROWS = 26  # a chart and its margin: one A4 landscape page (at 15 points a
 # height, width in centimetres: under a page's height; at this width the spreadsheets
 # label every other month of a 3-year monthly chart without overlapping them
 SIZE = (12.0, 19.0)
-LABELS_ROW = FIRST_CHART_ROW + 3 * BLOCK_ROWS + 1  # the monthly chart's labels, unprinted
+CHARTS = 4
+LABELS_ROW = FIRST_CHART_ROW + CHARTS * BLOCK_ROWS + 1  # the monthly chart's labels, unprinted
 
 
 def _month_labels(sheet: SheetWriter, plan: Plan) -> Ref:
@@ -52,16 +55,16 @@ def _month_labels(sheet: SheetWriter, plan: Plan) -> Ref:
 
 def write_charts(book: Book, plan: Plan, expected: Expectations, funders: Funders,
                  financing: tuple[SheetWriter, int, int],
-                 monthly: tuple[SheetWriter, int]) -> SheetWriter:
-    """The three charts, each anchored at the top of its page."""
+                 monthly: tuple[SheetWriter, int], budget: Budget) -> SheetWriter:
+    """The four charts, each anchored at the top of its page."""
     sheet = SheetWriter(book, "charts", plan, expected)
     project = plan.case.project
     sheet.title(f"Graphiques — {project.name}", f"{project.organisation} · chaque graphique "
                 "lit les chiffres de sa feuille (Financeurs, Plan de financement, "
-                "Trésorerie) ; un graphique par page imprimée")
+                "Trésorerie, Budget) ; un graphique par page imprimée")
     plan_sheet, cash_row, _ = financing
     month_sheet, balance_row = monthly
-    anchors = [f"{LABEL_COLUMN}{FIRST_CHART_ROW + BLOCK_ROWS * k}" for k in range(3)]
+    anchors = [f"{LABEL_COLUMN}{FIRST_CHART_ROW + BLOCK_ROWS * k}" for k in range(CHARTS)]
     mix = funders.mix_rows
     sheet.sheet.charts.extend([
         stacked_bars(funders.sheet, "Ressources par année", mix, SIZE, anchors[0],
@@ -69,6 +72,8 @@ def write_charts(book: Book, plan: Plan, expected: Expectations, funders: Funder
         line_chart(plan_sheet, "Trésorerie de fin d'année", cash_row, SIZE, anchors[1]),
         line_chart(month_sheet, "Trésorerie de fin de mois", balance_row, SIZE, anchors[2],
                    _month_labels(sheet, plan)),
+        grouped_bars(budget.sheet, "Point mort et recettes propres prévues",
+                     budget.break_even, SIZE, anchors[3]),
     ])
     sheet.sheet.widths.update({1: 3, 2: 104})  # B holds the charts' width (19 cm)
     print_setup(sheet.sheet, project.organisation, project.name,
@@ -78,5 +83,5 @@ def write_charts(book: Book, plan: Plan, expected: Expectations, funders: Funder
     # each page starts a row above its chart: a chart right at a page's top is also
     # drawn, clipped, at the foot of the page before
     sheet.sheet.page.row_breaks.extend(FIRST_CHART_ROW - 2 + BLOCK_ROWS * k
-                                       for k in (1, 2))
+                                       for k in range(1, CHARTS))
     return sheet
