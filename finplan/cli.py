@@ -177,6 +177,39 @@ def plan_command(case_file: str, as_json: bool, basis: str | None) -> int:
     return _show(compute(load_case(case_file), basis=basis), as_json)
 
 
+@main.command("dossier")
+@click.argument("case_file", metavar="DOSSIER")
+@click.option("--funder", required=True, metavar="NOM",
+              help="Le financeur à qui s'adresse la demande, nommé comme dans le dossier.")
+@click.option("--basis", type=click.Choice(BASES), default=None,
+              help="La base du calcul du plan (voir finplan plan --help). Par défaut : "
+              "la base du dossier.")
+@click.option("-o", "--output", metavar="FICHIER.txt", default=None,
+              help="Fichier texte à créer (sinon la demande est affichée).")
+@click.option("--force", is_flag=True, help="Remplace un fichier existant (gardé en .bak).")
+@_guarded
+def dossier_command(case_file: str, funder: str, basis: str | None, output: str | None,
+                    force: bool) -> int:
+    """Le dossier de demande d'un financeur : le montant demandé et sa part du budget,
+    le budget de l'action (Cerfa n° 12156*06), les autres financeurs et l'état de
+    leurs demandes, les versements attendus."""
+    from finplan.model.dossier import dossier_of
+    from finplan.report import render_dossier
+
+    plan = compute(load_case(case_file), basis=basis)
+    text = render_dossier(dossier_of(plan, funder), plan)
+    if output is None:
+        click.echo(text, nl=False)
+        return EXIT_OK
+    from finplan.io.workbook_files import save_text_new
+
+    target = Path(output)
+    kept = save_text_new(text, target, force=force)
+    click.echo(f"Dossier de demande écrit : {target}"
+               + (f" (ancien fichier gardé : {kept})" if kept else ""))
+    return EXIT_OK
+
+
 @main.command("demo")
 @click.option("--json", "as_json", is_flag=True, help="Affiche le résultat en JSON.")
 @click.option("--save", "save_to", metavar="FICHIER.toml", default=None,

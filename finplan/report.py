@@ -15,12 +15,13 @@ from typing import Any
 
 from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES
 from finplan.model.cash import month_label
+from finplan.model.dossier import Dossier, FormLine, FunderLine
 from finplan.model.money import Cents, format_decimal, format_euros, to_cents
 from finplan.model.plan import Plan
 from finplan.model.vocabulary import counted, label
 
-__all__ = ["BASIS_WORDS", "LEFT_TO_OPERATING", "LIMIT_WORDS", "render_frame", "render_plan",
-           "render_simulation", "table"]
+__all__ = ["BASIS_WORDS", "LEFT_TO_OPERATING", "LIMIT_WORDS", "render_dossier",
+           "render_frame", "render_plan", "render_simulation", "table"]
 
 LABEL_WIDTH = 44
 AMOUNT_WIDTH = 13
@@ -318,6 +319,84 @@ def render_plan(plan: Plan) -> str:
             blocks += ["═" * len(title) + "\n" + title + "\n" + "═" * len(title),
                        _budget(own), _funders(own), _financing(own)]
     return "\n\n".join([*blocks, _checks(plan)]) + "\n"
+
+
+def _percent(share: Decimal | None) -> str:
+    """A share of the budget as French text: « 25,0 % » (« — »: a budget of 0)."""
+    return "—" if share is None else f"{share:.1f}".replace(".", ",") + " %"
+
+
+def _statuses(statuses: Sequence[str | None]) -> list[str]:
+    return ["—" if status is None else label("status", status) for status in statuses]
+
+
+def _form(lines: Sequence[FormLine]) -> tuple[list[list[Any]], list[int]]:
+    rows = [[f"{line.code} {line.label}".strip(), *line.amounts, sum(line.amounts)]
+            for line in lines]
+    return rows, [2 if line.kind == "sub" else 0 for line in lines]
+
+
+def _funder_rows(line: FunderLine, rows: list[list[Any]], indents: list[int],
+                 name: str | None = None) -> None:
+    """A funder line: its amounts requested (under ``name``, else its name), whether it
+    finances investments, its statuses, and what the plan retains when that differs."""
+    rows.append([line.name if name is None else name, *line.requested, sum(line.requested)])
+    indents.append(0)
+    if not line.in_budget:
+        rows.append([f"hors budget : {line.need}", *[""] * (len(line.requested) + 1)])
+        indents.append(2)
+    if any(status is not None for status in line.statuses):
+        rows.append(["statut", *_statuses(line.statuses), ""])
+        indents.append(2)
+    if line.retained != line.requested:
+        rows.append(["retenu dans le plan", *line.retained, sum(line.retained)])
+        indents.append(2)
+
+
+def render_dossier(dossier: Dossier, plan: Plan) -> str:
+    """A funder's dossier as text (:mod:`finplan.model.dossier`): the request (each of
+    the funder's lines), the action's budget as the Cerfa n° 12156*06 sets it out, the
+    other funders and the state of their requests, the payments expected."""
+    project = plan.case.project
+    header = ["", *map(str, dossier.years), "Total"]
+    head = "\n".join([
+        f"Dossier de demande — {dossier.funder}",
+        f"Projet « {project.name} », porté par {project.organisation}, "
+        f"{dossier.years[0]} à {dossier.years[-1]}.",
+        f"Base du calcul du plan : {BASIS_WORDS[project.basis]}."])
+    request: list[list[Any]] = []
+    indents: list[int] = []
+    single = len(dossier.requests) == 1
+    for line in dossier.requests:
+        _funder_rows(line, request, indents, "Montant demandé" if single else None)
+    if not single:
+        request.append(["Total demandé", *dossier.requested, sum(dossier.requested)])
+        indents.append(0)
+    request.append(["Part du budget (hors investissement)", *map(_percent, dossier.share),
+                    _percent(dossier.share_total)])
+    indents.append(0)
+    charges, charge_indents = _form(dossier.charges)
+    produits, produit_indents = _form(dossier.produits)
+    blank = [""] * (len(header) - 1)
+    budget = table("Budget prévisionnel de l'action (formulaire Cerfa n° 12156*06)",
+                   header, [["CHARGES", *blank], *charges, ["PRODUITS", *blank], *produits],
+                   [0, *charge_indents, 0, *produit_indents])
+    others: list[list[Any]] = []
+    other_indents: list[int] = []
+    for other in dossier.co_funders:
+        _funder_rows(other, others, other_indents)
+    co_funding = (table("Autres financeurs (montants demandés et état des demandes)", header,
+                        others, other_indents) if others else "Autres financeurs : aucun.")
+    first = plan.years[0]
+    schedule: list[list[Any]] = [[month_label(month, first), amount]
+                                 for month, amount in dossier.payments]
+    if dossier.outside:
+        schedule.append(["hors de la période du plan", dossier.outside])
+    payments = (table(f"Versements attendus de {dossier.funder} (trésorerie du plan)",
+                      ["Mois", "Montant"], schedule) if schedule
+                else f"Versements attendus de {dossier.funder} : aucun.")
+    return "\n\n".join([head, table("La demande", header, request, indents), budget,
+                         co_funding, payments]) + "\n"
 
 
 def _members(plan: Plan) -> str:

@@ -1,0 +1,206 @@
+"""A funder's dossier (issue 16): what its request form asks, from the plan.
+
+A subsidy request (the Cerfa n° 12156*06 and the forms of the Région, the Département
+or a foundation, which copy it) asks for the action's budget line by line, the other
+funders asked and the state of each request, the amount asked from this funder and
+its share of the budget, and when the money is expected.  :func:`dossier_of` gathers
+these from a computed :class:`~finplan.model.plan.Plan`; the figures are the plan's
+own (the same budget, the same funders, the same monthly cash), so a dossier never
+contradicts the plan it comes from.
+
+- **The funder**: a name typed as in the case, with its lines: « Région
+  Nouvelle-Aquitaine » is every line so named or named « Région Nouvelle-Aquitaine
+  (…) » (its programmes: ESS, investissement, étude…), each a request of the dossier.
+- **Amount requested**: what the allocation gives the funder (spec §2) — the amount
+  « demandé » whatever the request's status; **retained** is what the plan counts on
+  its basis (spec §7: the amount voted, 0 when refused…).
+- **Share of the budget**: what the lines paying charges request / the form's TOTAL
+  DES CHARGES of the year (the whole plan's for the total), in per cent, half-up to
+  the tenth; a line financing investments (in the financing plan) or a need of its
+  own outside the budget is left out of the share.
+- **Schedule**: the month-by-month payments of the funder in the plan's monthly cash;
+  what falls outside the plan's months (received before its start, or paid after its
+  end) is the rest of the retained total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+from finplan.errors import FinplanError
+from finplan.model.budget import (
+    CHARGE_LINES,
+    IN_KIND_LINES,
+    OWN_RESOURCES,
+    PRODUIT_LINES,
+    SHORTFALL,
+    SURPLUS,
+    TAX_LINE,
+)
+from finplan.model.money import Cents
+from finplan.model.names import name_key
+from finplan.model.vocabulary import CERFA_74_LINES
+
+if TYPE_CHECKING:
+    from finplan.model.case import Need
+    from finplan.model.plan import FunderFunding, Plan
+
+__all__ = ["Dossier", "FormLine", "FunderLine", "budget_share", "dossier_of", "form_lines",
+           "funder_lines"]
+
+# The form's totals, as the Budget sheet words them.
+CHARGES_TOTAL, PRODUITS_TOTAL, GRAND_TOTAL = ("TOTAL DES CHARGES", "TOTAL DES PRODUITS",
+                                              "TOTAL")
+RELEASE_LABEL = "Quote-part des subventions d'investissement virée au résultat"
+
+
+@dataclass(frozen=True)
+class FormLine:
+    """A line of the form's budget: its code (« 64 », « » for a total), its wording,
+    its amounts by year (cents), and its kind: ``line``, ``sub`` (a sub-line of 74) or
+    ``total``."""
+
+    code: str
+    label: str
+    amounts: tuple[Cents, ...]
+    kind: str = "line"
+
+
+@dataclass(frozen=True)
+class FunderLine:
+    """A funder line of the plan: its name, kind (type) and Cerfa line, the status
+    of its request each year (None: not a request, e.g. own funds), the amounts
+    requested and those the plan retains (cents), the need it finances (its label) and
+    whether that need's charges are in the budget (False: the investments, in the
+    financing plan, or a need of its own outside the budget)."""
+
+    name: str
+    type: str
+    line: str | None
+    statuses: tuple[str | None, ...]
+    requested: tuple[Cents, ...]
+    retained: tuple[Cents, ...]
+    need: str = ""
+    in_budget: bool = True
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """What one funder's form asks (module docstring)."""
+
+    funder: str
+    years: tuple[int, ...]
+    requests: tuple[FunderLine, ...]  # the funder's lines
+    requested: tuple[Cents, ...]  # all its lines, by year
+    retained: tuple[Cents, ...]
+    share: tuple[Decimal | None, ...]  # per cent of TOTAL DES CHARGES, by year
+    share_total: Decimal | None
+    charges: tuple[FormLine, ...]
+    produits: tuple[FormLine, ...]
+    co_funders: tuple[FunderLine, ...]
+    payments: tuple[tuple[int, Cents], ...]  # (month of the plan, 1-based; amount)
+    outside: Cents  # what of the retained total falls outside the plan's months
+
+
+def budget_share(requested: Cents, total: Cents) -> Decimal | None:
+    """The share of the budget a request is, in per cent half-up to the tenth (None
+    for a budget of 0).
+
+    >>> budget_share(2_500_000, 10_000_000), budget_share(1, 3), budget_share(5, 0)
+    (Decimal('25.0'), Decimal('33.3'), None)
+    """
+    if total <= 0:
+        return None
+    return (Decimal(requested) * 100 / Decimal(total)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _sum(*rows: Sequence[Cents]) -> tuple[Cents, ...]:
+    return tuple(sum(values) for values in zip(*rows))
+
+
+def form_lines(plan: Plan) -> tuple[tuple[FormLine, ...], tuple[FormLine, ...]]:
+    """The form's budget, charges then produits, line by line as the Budget sheet
+    shows it: 60 to 69, TOTAL DES CHARGES, the surplus, 86, TOTAL; 70 to 79 with the
+    sub-lines of 74 (each level of funder, then 747), the own resources put in,
+    TOTAL DES PRODUITS, the shortfall, 87, TOTAL."""
+    zeros = (0,) * len(plan.years)
+    charges = [FormLine(code, text, tuple(plan.charges.get(code, zeros)))
+               for code, text in {**CHARGE_LINES, TAX_LINE[0]: TAX_LINE[1]}.items()]
+    in_kind = zeros  # valued by finplan: not yet (the form's lines stay at 0)
+    charges += [
+        FormLine("", CHARGES_TOTAL, tuple(plan.charges_total), "total"),
+        FormLine("", SURPLUS, tuple(plan.budget_surplus)),
+        FormLine("86", IN_KIND_LINES["86"], in_kind),
+        FormLine("", GRAND_TOTAL, _sum(plan.charges_total, plan.budget_surplus, in_kind),
+                 "total")]
+    subsidies = plan.subsidies()
+    produits = []
+    for code, text in PRODUIT_LINES.items():
+        produits.append(FormLine(code, text, tuple(plan.produits.get(code, zeros))))
+        if code == "74":
+            produits += [FormLine("", text, tuple(subsidies[key]), "sub")
+                         for key, text in CERFA_74_LINES.items() if any(subsidies[key])]
+            if any(subsidies["747"]):
+                produits.append(FormLine("747", RELEASE_LABEL, tuple(subsidies["747"]),
+                                         "sub"))
+    produits_total = _sum(plan.produits_total, plan.own_resources)
+    produits += [
+        FormLine("", OWN_RESOURCES, tuple(plan.own_resources)),
+        FormLine("", PRODUITS_TOTAL, produits_total, "total"),
+        FormLine("", SHORTFALL, tuple(plan.budget_shortfall)),
+        FormLine("87", IN_KIND_LINES["87"], in_kind),
+        FormLine("", GRAND_TOTAL, _sum(produits_total, plan.budget_shortfall, in_kind),
+                 "total")]
+    return tuple(charges), tuple(produits)
+
+
+def _line(funding: FunderFunding, need: Need) -> FunderLine:
+    return FunderLine(funding.name, funding.type, funding.line, tuple(funding.statuses()),
+                      tuple(funding.requested_amounts), tuple(funding.amounts), need.label,
+                      need.funds_charges)
+
+
+def funder_lines(names: Sequence[str], name: str) -> list[int]:
+    """The indexes of the lines of funder ``name`` among ``names``: those so named and
+    those named ``name`` followed by a parenthesis (« Région (ESS) »), compared as
+    names are (:func:`~finplan.model.names.name_key`).
+
+    >>> funder_lines(["Région (ESS)", "Régions", "Région", "État"], " Région ")
+    [0, 2]
+    """
+    key = name_key(name)
+    return [index for index, other in enumerate(names)
+            if name_key(other) == key or name_key(other).startswith(key + " (")]
+
+
+def dossier_of(plan: Plan, name: str) -> Dossier:
+    """The dossier of the funder ``name`` and its lines (:func:`funder_lines`); a
+    French error naming the case's funders when none has that name."""
+    fundings = plan.funder_results
+    chosen = funder_lines([f.name for f in fundings], name)
+    if not chosen:
+        names = " ; ".join(f"« {f.name} »" for f in fundings) or "aucun"
+        raise FinplanError(f"aucun financeur ne s'appelle « {name} » dans ce dossier. "
+                           f"Financeurs du dossier : {names}.")
+    ours = [fundings[k] for k in chosen]
+    lines = [_line(f, plan.case.need(f.funder.finances)) for f in fundings]
+    charges, produits = form_lines(plan)
+    payments = _sum(*(plan.monthly.payments(f.name) for f in ours))
+    requested = _sum(*(f.requested_amounts for f in ours))
+    retained = _sum(*(f.amounts for f in ours))
+    asked = _sum((0,) * len(plan.years), *(lines[k].requested for k in chosen
+                                          if lines[k].in_budget))
+    return Dossier(
+        funder=ours[0].name if len(ours) == 1 else name_key(name), years=tuple(plan.years),
+        requests=tuple(lines[k] for k in chosen), requested=requested, retained=retained,
+        share=tuple(budget_share(a, t) for a, t in zip(asked, plan.charges_total)),
+        share_total=budget_share(sum(asked), sum(plan.charges_total)),
+        charges=charges, produits=produits,
+        co_funders=tuple(line for k, line in enumerate(lines) if k not in chosen),
+        payments=tuple((month, amount) for month, amount in enumerate(payments, start=1)
+                       if amount),
+        outside=sum(retained) - sum(payments))
