@@ -6,11 +6,12 @@ the finplan add-in) or the JSON book of xlwings Lite / Server — and does the
 same as ``finplan fill``: read the ``Hypothèses`` sheet, compute, write every
 output sheet with the look ``fill`` gives it.  It first refuses, before writing
 anything, what ``fill`` refuses (a cell or a chart a user added to a result
-sheet).  The values take one bulk write per sheet (at most :data:`MAX_CALLS`
-writes and messages, whatever the size of the case); the look one call per
-rectangle of each part of a look, a number that depends on the sheets'
-structure (about 500 for the example), not on the number of expense lines or
-funders.  Through xlwings Lite or the remote engine all of it is one exchange.
+sheet).  The values take one bulk write per sheet (:data:`MAX_CALLS` writes and
+messages, whatever the number of lines, and one more for each sheet of a
+collective's member or funder's dossier); the look one call per rectangle of each
+part of a look, a number that depends on the sheets' structure (about 900 for the
+example, its four dossiers included), not on the number of expense lines.
+Through xlwings Lite or the remote engine all of it is one exchange.
 
 The worksheet functions are plain Python functions calling the engine; the
 modules :mod:`finplan.excel_desktop` and :mod:`finplan.excel_lite` only
@@ -41,6 +42,7 @@ from finplan.io.sheet_marks import (
     refuse_additions,
     renamed_sheet,
 )
+from finplan.io.sheets.dossiers import PREFIX as DOSSIER_PREFIX
 from finplan.io.workbook_grids import (
     SheetLook,
     error_sheet,
@@ -58,8 +60,8 @@ from finplan.io.workbook_layout import (
     RECORD_RANGE,
     SHEETS,
 )
-from finplan.io.workbook_members import foreign_sheets, member_titles
-from finplan.io.workbook_outputs import NAME_SHEETS
+from finplan.io.workbook_members import foreign_sheets
+from finplan.io.workbook_outputs import NAME_SHEETS, extra_sheet_titles
 from finplan.io.workbook_package import CHART_MARK
 from finplan.io.workbook_read import FROM_BLANK_TEMPLATE, missing_input_sheet, read_grid_case
 from finplan.io.workbook_snapshot import SNAPSHOT_COLUMNS, SNAPSHOT_ROWS
@@ -74,7 +76,9 @@ from finplan.rates import UnknownRate, aide_au_poste
 __all__ = ["calculer", "main", "aide_poste", "repartir", "amortissement", "interets",
            "MAX_CALLS", "MAX_EXTENT", "MAX_EXTENT_CELLS", "previous_extents"]
 
-MAX_CALLS = 11  # 8 result sheets, « Listes », « Dernier calcul », the message
+# 8 result sheets, « Listes », « Dernier calcul », the message; a collective's members'
+# sheets and the funders' dossiers add one each, and one for their records on « Listes »
+MAX_CALLS = 11
 # Largest (rows, columns) an output sheet can take, with a wide margin (a case at the
 # list limits writes about 2 000 rows; Trésorerie is 4 + 60 months wide): the
 # extents read back from « Listes » are bounded by it, so one write stays small.
@@ -144,12 +148,16 @@ def _calculer(book: Any) -> bool:
     plan = compute(found.case)
     # a collective's « Membres » and members' sheets: those recorded are finplan's; a
     # member no longer in the collective gets a note on each of its sheets
-    wanted = member_titles(plan)
+    wanted = extra_sheet_titles(plan)
     foreign = [title for title in wanted if title not in extras and _has_sheet(book, title)]
     if foreign:
         raise FinplanError(foreign_sheets(foreign))
     retired = [title for title in extras if title not in wanted and _has_sheet(book, title)]
     sheets, names = output_parts(plan, found.layout, found.notes, found.text_cells, retired)
+    if not look.full:  # a client that cannot add a sheet: the dossiers it has only
+        for title in list(sheets):
+            if title.startswith(DOSSIER_PREFIX) and not _has_sheet(book, title):
+                del sheets[title]
     former = not _has_sheet(book, charts)
     _refuse_additions(book, sheets, previous, stamps, look, former)  # before any write
     for title in sheets:  # a deleted result sheet made again after finplan's previous

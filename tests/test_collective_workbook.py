@@ -38,7 +38,8 @@ def test_the_collective_s_sheets_then_each_member_s(members_recalculated):
     assert names[13:18] == ["Financeurs (alise)", "Calculs (alise)", "Budget (alise)",
                             "Plan de financement (alise)", "Trésorerie (alise)"]
     assert "Plan de financement (ressourc…)" in names  # 31 characters at most
-    assert len(names) == 13 + 5 * 5
+    assert len(names) == 13 + 5 * 5 + 2
+    assert names[-2:] == ["Dossier Département", "Dossier Fondation"]  # a sheet per request
     # the collective's « Calculs » says where each member's are
     assert book["Calculs"]["B4"].value == "Alise : feuille « Calculs (alise) »"
 

@@ -125,3 +125,43 @@ def test_the_command(tmp_path):
     assert forced.exit_code == 0 and "37,5 %" in target.read_text("utf-8")
     assert "mes notes" in [p.read_text("utf-8") for p in tmp_path.iterdir()
                            if p != target and p.suffix != ".toml"]
+
+
+def test_the_dossier_sheet_follows_the_budget_a_reviewer_changes(tmp_path):
+    """The Région's sheet, recalculated by LibreOffice: its request and share as worked
+    above; the rent typed at 16 000 € instead of 12 000 € makes the year-1 charges
+    44 000 € and the share 15 000 / 44 000 = 34,1 %."""
+    from openpyxl import load_workbook
+    from spreadsheet import convert, make_profile
+
+    from finplan.io.workbook_layout import InputLayout
+    from finplan.io.workbook_write import build_workbook, item_counts
+
+    loaded = finplan.load_case(case())
+    built = build_workbook(loaded)
+    path = tmp_path / "plan.xlsx"
+    built.workbook.save(path)
+    assert "Dossier Région" in built.workbook.sheetnames
+    edited = load_workbook(path)
+    layout = InputLayout.for_counts(item_counts(loaded))
+    edited["Hypothèses"][layout.cell("expense", 0, "amount")] = "16000 ; 12000"
+    changed = tmp_path / "modifie.xlsx"
+    edited.save(changed)
+    before, after = convert([path, changed], tmp_path / "out", make_profile(tmp_path / "p"))
+
+    def rows(path):
+        sheet = load_workbook(path, data_only=True)["Dossier Région"]
+        return {row[1].strip(): row[2:5] for row in sheet.iter_rows(values_only=True)
+                if isinstance(row[1], str)}
+
+    shown = rows(before)
+    assert shown["Région (ESS)"] == (12000, 12000, 24000)
+    assert shown["Total demandé"] == (15000, 15000, 30000)
+    assert shown["Part du budget de l'action (montants demandés / total des charges)"] == (
+        0.375, 0.375, 0.375)
+    assert shown["avril"] == (7200, 12000, 19200)
+    assert shown["TOTAL DES CHARGES"] == (40000, 40000, 80000)
+    moved = rows(after)
+    assert moved["TOTAL DES CHARGES"][0] == 44000
+    assert moved["Part du budget de l'action (montants demandés / total des charges)"][0] == (
+        0.341)

@@ -6,6 +6,7 @@ played on the workbook, which LibreOffice then recalculates: every output sheet
 must equal the workbook of ``finplan build``.
 """
 
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,12 +18,23 @@ from xlwings_client import apply, payload
 
 import finplan
 from finplan import excel
+from finplan.io.sheets.dossiers import dossier_titles
 from finplan.io.toml_case import parse_case_text
 from finplan.io.workbook_layout import INPUT_SHEET, OUTPUT_SHEETS, SHEETS, InputLayout
 from finplan.io.workbook_outputs import OUTPUT_NAMES
 from finplan.io.workbook_write import build_workbook, item_counts, template_workbook
 
 CASE = Path(__file__).parent / "cases" / "cinq-ans.toml"
+
+
+
+
+def _dossiers(path: Path) -> int:
+    """How many dossier sheets a case's workbook has: one per funder asked."""
+    return len(dossier_titles(finplan.compute(finplan.load_case(path))))
+
+
+DOSSIERS = _dossiers(CASE)  # the case clicked below
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +63,11 @@ def clicked(tmp_path_factory):
 def test_a_bounded_number_of_actions(clicked):
     actions, alerts, *_ = clicked
     # one bulk write per output sheet, the sizes they now take, one message
-    # 7 output sheets, their sizes and cells (Listes), the inputs read (Dernier calcul)
+    # 8 output sheets, their sizes and cells (Listes), the inputs read (Dernier calcul),
+    # then a sheet per funder's dossier and the records of those sheets (Listes)
     values = [a["func"] for a in actions if a["func"] in ("setValues", "alert")]
-    assert values == ["setValues"] * 10 + ["alert"] and len(values) <= excel.MAX_CALLS
+    assert values == ["setValues"] * (10 + DOSSIERS + 1) + ["alert"]
+    assert len(values) <= excel.MAX_CALLS + DOSSIERS + 1
     assert actions[-1]["func"] == "alert"
     assert alerts[0]["args"][0].startswith("Plan calculé, à revoir :\n- Besoin « "
                                            "Fonctionnement")
@@ -88,20 +102,24 @@ def test_the_number_of_actions_does_not_grow_with_the_case(tmp_path):
     # one round trip whatever the case (the remote engine sends every action at once);
     # values: one write per sheet; the look: a few rectangles per part of a look, the
     # same for 190 more expense lines or 20 more funders, and a few more per staff line
-    # (the cost and FTE rows of Calculs alternate, a long role wraps)
+    # (the cost and FTE rows of Calculs alternate, a long role wraps); a funder asked
+    # brings its dossier sheet, whose look is as bounded as a sheet's
     raw = parse_case_text(finplan.demo_path().read_text("utf-8"))
     demo = _actions(raw)
     more_lines = dict(raw, expense=raw["expense"] + [
         dict(raw["expense"][k % len(raw["expense"])], label=f"Charge {k}") for k in range(190)])
     more_funders = dict(raw, funder=raw["funder"] + [
-        {"name": f"Fondation {k}", "type": "private", "rule": "fixed", "amount": 1000}
-        for k in range(20)])
-    for bigger in (more_lines, more_funders):
-        assert abs(len(_actions(bigger)) - len(demo)) <= 2
+        {"name": f"Fondation {k}", "type": "private", "rule": "fixed", "amount": 1000,
+         "status": "refuse"} for k in range(20)])
+    assert abs(len(_actions(more_lines)) - len(demo)) <= 2
+    dossier = max(Counter(a["sheet_position"] for a in demo
+                          if a["sheet_position"] is not None).values())
+    assert len(_actions(more_funders)) - len(demo) <= 2 + 20 * (dossier + 1)
     staff = dict(raw, staff=[dict(line, role=f"Poste {k}-{i}") for k in range(10)
                              for i, line in enumerate(raw["staff"])])
     actions = _actions(staff)
-    assert len([a for a in actions if a["func"] in ("setValues", "alert")]) == 11
+    # 10 writes, the message, and the demo's four dossiers with their records
+    assert len([a for a in actions if a["func"] in ("setValues", "alert")]) == 11 + 4 + 1
     assert len(actions) <= len(demo) + 5 * (len(staff["staff"]) - len(raw["staff"]))
 
 
@@ -236,7 +254,8 @@ def test_the_lite_script_computes_the_plan():
     asyncio.run(custom_scripts_call(excel_lite, "calculer_le_plan",
                                     typehint_to_value={xw.Book: book}))
     actions = book.json()["actions"]
-    # 8 output sheets, their sizes and cells (Listes), the inputs read (Dernier calcul)
+    # 8 output sheets, their sizes and cells (Listes), the inputs read (Dernier calcul);
+    # not the dossiers: this client (the payload's VBA) cannot add a sheet
     assert [a["func"] for a in actions if a["func"] in ("setValues", "alert")] == [
         "setValues"] * 10 + ["alert"]
     assert actions[-1]["args"][0].startswith("Plan calculé : tous les contrôles sont "
@@ -455,7 +474,7 @@ def test_a_second_click_clears_the_look_of_the_first(clicked):
     # each click first clears the formats of what the previous one wrote
     actions, *_ = clicked
     clears = [a for a in actions if a["func"] == "rangeClearFormats"]
-    assert len(clears) == len(OUTPUT_SHEETS)
+    assert len(clears) == len(OUTPUT_SHEETS) + DOSSIERS
     first_style = min(i for i, a in enumerate(actions) if a["func"] == "setNumberFormat")
     assert all(actions.index(a) < first_style for a in clears[:1])
 

@@ -59,6 +59,7 @@ PAGES = {
     "Calculs": 4,  # ~70 lines of the examples (with the ceilings and fixed amounts checked)
     "Graphiques": 4,  # a chart a page
     "Membres": 3,  # a collective: six blocks of its members, ~45 rows
+    "Dossier": 2,  # a funder's dossier, portrait: its request, the form, the others
 }
 
 
@@ -71,7 +72,7 @@ COLLECTIVE_PAGES = {"Hypothèses": 16, "Contrôles": 6, "Trésorerie": 18}
 def _bound(sheet: str, collective: bool) -> int:
     """The pages a sheet may take; a collective's member sheet (« Budget (layon) ») as
     the sheet it is one of."""
-    base = re.sub(r" \(.*\)$", "", sheet)
+    base = "Dossier" if sheet.startswith("Dossier ") else re.sub(r" \(.*\)$", "", sheet)
     return (COLLECTIVE_PAGES if collective else PAGES).get(base, PAGES[base])
 MIN_SCALE = 0.70  # issue 12: no page below about 70 %
 A4_LANDSCAPE_WIDTH = 841.89  # points
@@ -105,8 +106,9 @@ def _crop(book) -> list[str]:
     sheets = [s for s in book.worksheets if s.title not in NOT_PRINTED]
     left = min(s.page_margins.left for s in sheets) * 72
     right = min(s.page_margins.right for s in sheets) * 72
+    # as tall as a portrait page (the funders' dossiers print portrait)
     return ["-x", str(math.floor(left - 1)), "-y", "0",
-            "-W", str(math.ceil(A4_LANDSCAPE_WIDTH - left - right + 2)), "-H", "600"]
+            "-W", str(math.ceil(A4_LANDSCAPE_WIDTH - left - right + 2)), "-H", "850"]
 
 
 def _footer(words: list[tuple[float, float, float, float, str]], book) -> str:

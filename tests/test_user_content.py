@@ -24,6 +24,7 @@ from openpyxl.utils import range_boundaries
 
 import finplan
 from finplan.cli import main
+from finplan.io.sheets.dossiers import dossier_titles
 from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS
 from finplan.io.workbook_write import build_workbook
 
@@ -33,6 +34,8 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 FINPLAN_TITLES = {SHEETS[key] for key in (*OUTPUT_SHEETS, "lists", "snapshot")}
+FINPLAN_TITLES |= set(dossier_titles(finplan.compute(finplan.load_case(
+    finplan.demo_path()))).values())  # the demo's funders' dossiers
 
 
 class Package:

@@ -123,7 +123,9 @@ def test_fill_keeps_charts_validations_names_and_tables(tmp_path):
         assert name in book.defined_names
     assert book.sheetnames == ["Guide", "Hypothèses", "Budget", "Financeurs",
                                "Plan de financement", "Trésorerie", "Graphiques", "Scénarios",
-                               "Contrôles", "Calculs", "Listes", "Dernier calcul"]
+                               "Contrôles", "Calculs", "Listes", "Dernier calcul",
+                               "Dossier DLA des Landes", "Dossier Département des Landes",
+                               "Dossier Région Nouvelle-Aquita…", "Dossier SIETOM de Chalosse"]
 
 
 def test_fill_of_the_template_fills_every_output_sheet(tmp_path):

@@ -29,6 +29,8 @@ from finplan.io.sheets.calculs import (
     write_details,
 )
 from finplan.io.sheets.controles import CheckSources, write_checks
+from finplan.io.sheets.dossiers import PREFIX as DOSSIER_PREFIX
+from finplan.io.sheets.dossiers import write_dossiers
 from finplan.io.sheets.financeurs import link_funders, link_members_funders, write_funders
 from finplan.io.sheets.graphiques import write_charts
 from finplan.io.sheets.membres import MemberSheets, write_members
@@ -260,6 +262,7 @@ def write_collective(book: Book, plan: Plan, layout: InputLayout, expected: Expe
     write_members(book, plan, parts, lambda y: details.sheet.ref(details.own_revenue, y),
                   expected)
     _write_index(book, plan, parts, expected)
+    write_dossiers(book, plan, expected, funders, budget, monthly)
 
 
 def extra_titles(titles: Sequence[str]) -> list[str]:
@@ -293,13 +296,16 @@ def _write_index(book: Book, plan: Plan, parts: Sequence[MemberSheets],
 
 def write_stale(book: Book, title: str) -> None:
     """A result sheet of a member no longer in the collective (or of a collective now a
-    single organisation): a note in place of figures that no longer follow the
-    inputs (finplan does not delete a sheet: it may hold what a user added)."""
+    single organisation), or the dossier of a funder no longer asked: a note in place
+    of figures that no longer follow the inputs (finplan does not delete a sheet: it
+    may hold what a user added)."""
     sheet = book.create_sheet(title)
     sheet.put("B1", title, font=TITLE_FONT)
-    sheet.put("B3", "Ce membre n'est plus dans le tableau « Membres du collectif » de la "
-              "feuille Hypothèses : cette feuille ne contient plus de chiffres et peut être "
-              "supprimée.", font=NOTE_FONT)
+    gone = ("Ce financeur n'a plus de demande dans le tableau « Financeurs »"
+            if title.startswith(DOSSIER_PREFIX) else
+            "Ce membre n'est plus dans le tableau « Membres du collectif »")
+    sheet.put("B3", f"{gone} de la feuille Hypothèses : cette feuille ne contient plus de "
+              "chiffres et peut être supprimée.", font=NOTE_FONT)
 
 
 def foreign_sheets(titles: Sequence[str]) -> str:

@@ -19,6 +19,7 @@ from finplan.io.result_watch import watch_results
 from finplan.io.sheets.budget import link_bridges, write_budget
 from finplan.io.sheets.calculs import link_operating_need, write_details
 from finplan.io.sheets.controles import FRESHNESS_CHECK, STATUS, write_checks
+from finplan.io.sheets.dossiers import dossier_titles, write_dossiers
 from finplan.io.sheets.financeurs import link_funders, write_funders
 from finplan.io.sheets.graphiques import write_charts
 from finplan.io.sheets.plan import write_financing
@@ -40,13 +41,14 @@ from finplan.io.workbook_snapshot import FRESH_NAME
 from finplan.io.workbook_styles import NOTE_FONT, TITLE_FONT
 from finplan.model.plan import Plan
 
-__all__ = ["FRESHNESS_CHECK", "OUTPUT_NAMES", "NAME_SHEETS", "STATUS", "write_outputs",
-           "write_placeholders", "write_table"]
+__all__ = ["FRESHNESS_CHECK", "OUTPUT_NAMES", "NAME_SHEETS", "STATUS", "extra_sheet_titles",
+           "write_outputs", "write_placeholders", "write_table"]
 
 # Defined names of the output blocks (a fill replaces them with the sheets).
 OUTPUT_NAMES = ("scenarios_comparaison", "tresorerie_mensuelle", "calculs_personnel",
                 "calculs_besoins",
                 "budget_charges", "budget_produits", "budget_resultat", "budget_caf",
+                "budget_point_mort",
                 "financeurs_tableau", "financeurs_repartition", "plan_emplois", "plan_ressources",
                 "plan_tresorerie_fin", "controles", "controles_verdict", FRESH_NAME)
 # the sheet of each result block's name, by the name's first word
@@ -61,6 +63,13 @@ NAME_SHEETS = {**{param.name: INPUT_SHEET for param in PARAMS},
                   for name in OUTPUT_NAMES if name != FRESH_NAME}}
 
 
+def extra_sheet_titles(plan: Plan) -> list[str]:
+    """The result sheets a plan has beyond finplan's fixed set: a collective's
+    « Membres » and members' sheets, then a dossier sheet per funder a request is
+    filed with."""
+    return [*member_titles(plan), *dossier_titles(plan).values()]
+
+
 def write_outputs(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
                   notes: Sequence[str] = (), text_cells: Sequence[str] = ()) -> None:
     """Write every output sheet of ``plan`` (a collective's: its consolidated sheets,
@@ -69,7 +78,7 @@ def write_outputs(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     input cells holding a number typed as text (a check of its own, « À revoir » until
     they hold numbers)."""
     watched = [*(SHEETS[key] for key in OUTPUT_SHEETS if key != "checks"),
-               *member_titles(plan)]
+               *extra_sheet_titles(plan)]
     if plan.case.members:
         write_collective(book, plan, layout, expected, notes, text_cells, watched)
     else:
@@ -94,6 +103,7 @@ def _write_single(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     write_scenarios(book, plan, expected)
     write_checks(book, plan, funders, details, financing, monthly, expected, notes,
                  text_cells, results=watched)
+    write_dossiers(book, plan, expected, funders, budget, monthly)
 
 
 def write_placeholders(book: Book, plan: Plan, layout: InputLayout,

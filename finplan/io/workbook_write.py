@@ -2,8 +2,10 @@
 
 >>> import finplan
 >>> built = build_workbook(finplan.load_case(finplan.demo_path()))
->>> built.workbook.sheetnames
+>>> built.workbook.sheetnames[:12]
 ['Guide', 'Hypothèses', 'Budget', 'Financeurs', 'Plan de financement', 'Trésorerie', 'Graphiques', 'Scénarios', 'Contrôles', 'Calculs', 'Listes', 'Dernier calcul']
+>>> built.workbook.sheetnames[12:]  # a dossier per funder asked
+['Dossier DLA des Landes', 'Dossier Département des Landes', 'Dossier Région Nouvelle-Aquita…', 'Dossier SIETOM de Chalosse']
 """
 
 from __future__ import annotations
@@ -54,11 +56,11 @@ from finplan.io.workbook_members import (
     MEMBER_MARK,
     extra_titles,
     foreign_sheets,
-    member_titles,
     write_stale,
 )
 from finplan.io.workbook_outputs import (
     OUTPUT_NAMES,
+    extra_sheet_titles,
     write_outputs,
     write_placeholders,
 )
@@ -294,7 +296,7 @@ def fill_workbook(path: str | Path) -> FillResult:
         values = input_values(book, path)
         found = read_workbook_case(book, values)
         plan = compute(found.case)
-        wanted = member_titles(plan)
+        wanted = extra_sheet_titles(plan)
         renamed = align_titles(book, wanted)  # « BUDGET (LAYON) » is « Budget (layon) »
         extras = [renamed.get(title, title) for title in extras]
         before = {renamed.get(title, title): cells for title, cells in before.items()}

@@ -107,6 +107,9 @@ DONATIONS_CODE = "758"
 # gives them the internal line « cotisations »): 756 cotisations, line 75.
 CONTRIBUTIONS_CODE = "756"
 OWN_RESOURCES = "Ressources propres affectées au projet"
+# The form's totals.
+CHARGES_TOTAL, PRODUITS_TOTAL, GRAND_TOTAL = ("TOTAL DES CHARGES", "TOTAL DES PRODUITS",
+                                              "TOTAL")
 SURPLUS = "Excédent prévisionnel (bénéfice)"
 SHORTFALL = "Insuffisance prévisionnelle (perte)"
 

@@ -33,9 +33,13 @@ from typing import TYPE_CHECKING
 from finplan.errors import FinplanError
 from finplan.model.budget import (
     CHARGE_LINES,
+    CHARGES_TOTAL,
+    ENGINE_ACCOUNTS,
+    GRAND_TOTAL,
     IN_KIND_LINES,
     OWN_RESOURCES,
     PRODUIT_LINES,
+    PRODUITS_TOTAL,
     SHORTFALL,
     SURPLUS,
     TAX_LINE,
@@ -49,24 +53,23 @@ if TYPE_CHECKING:
     from finplan.model.plan import FunderFunding, Plan
 
 __all__ = ["Dossier", "FormLine", "FunderLine", "budget_share", "dossier_of", "form_lines",
-           "funder_lines"]
+           "funder_lines", "organisation", "requesters"]
 
-# The form's totals, as the Budget sheet words them.
-CHARGES_TOTAL, PRODUITS_TOTAL, GRAND_TOTAL = ("TOTAL DES CHARGES", "TOTAL DES PRODUITS",
-                                              "TOTAL")
-RELEASE_LABEL = "Quote-part des subventions d'investissement virée au résultat"
 
 
 @dataclass(frozen=True)
 class FormLine:
     """A line of the form's budget: its code (« 64 », « » for a total), its wording,
-    its amounts by year (cents), and its kind: ``line``, ``sub`` (a sub-line of 74) or
-    ``total``."""
+    its amounts by year (cents), its kind (``line``, ``sub``: a sub-line of 74, or
+    ``total``) and its key (the code of a line, ``74.region``, ``747``, or the name of a
+    total: ``charges_total``, ``surplus``, ``charges_grand``, ``own``,
+    ``produits_total``, ``shortfall``, ``produits_grand``)."""
 
     code: str
     label: str
     amounts: tuple[Cents, ...]
     kind: str = "line"
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,40 +131,42 @@ def form_lines(plan: Plan) -> tuple[tuple[FormLine, ...], tuple[FormLine, ...]]:
     sub-lines of 74 (each level of funder, then 747), the own resources put in,
     TOTAL DES PRODUITS, the shortfall, 87, TOTAL."""
     zeros = (0,) * len(plan.years)
-    charges = [FormLine(code, text, tuple(plan.charges.get(code, zeros)))
+    charges = [FormLine(code, text, tuple(plan.charges.get(code, zeros)), key=code)
                for code, text in {**CHARGE_LINES, TAX_LINE[0]: TAX_LINE[1]}.items()]
     in_kind = zeros  # valued by finplan: not yet (the form's lines stay at 0)
     charges += [
-        FormLine("", CHARGES_TOTAL, tuple(plan.charges_total), "total"),
-        FormLine("", SURPLUS, tuple(plan.budget_surplus)),
-        FormLine("86", IN_KIND_LINES["86"], in_kind),
+        FormLine("", CHARGES_TOTAL, tuple(plan.charges_total), "total", "charges_total"),
+        FormLine("", SURPLUS, tuple(plan.budget_surplus), key="surplus"),
+        FormLine("86", IN_KIND_LINES["86"], in_kind, key="86"),
         FormLine("", GRAND_TOTAL, _sum(plan.charges_total, plan.budget_surplus, in_kind),
-                 "total")]
+                 "total", "charges_grand")]
     subsidies = plan.subsidies()
     produits = []
     for code, text in PRODUIT_LINES.items():
-        produits.append(FormLine(code, text, tuple(plan.produits.get(code, zeros))))
+        produits.append(FormLine(code, text, tuple(plan.produits.get(code, zeros)), key=code))
         if code == "74":
-            produits += [FormLine("", text, tuple(subsidies[key]), "sub")
+            produits += [FormLine("", text, tuple(subsidies[key]), "sub", f"74.{key}")
                          for key, text in CERFA_74_LINES.items() if any(subsidies[key])]
             if any(subsidies["747"]):
-                produits.append(FormLine("747", RELEASE_LABEL, tuple(subsidies["747"]),
-                                         "sub"))
+                produits.append(FormLine("747", ENGINE_ACCOUNTS["747"], tuple(subsidies["747"]),
+                                         "sub", "747"))
     produits_total = _sum(plan.produits_total, plan.own_resources)
     produits += [
-        FormLine("", OWN_RESOURCES, tuple(plan.own_resources)),
-        FormLine("", PRODUITS_TOTAL, produits_total, "total"),
-        FormLine("", SHORTFALL, tuple(plan.budget_shortfall)),
-        FormLine("87", IN_KIND_LINES["87"], in_kind),
+        FormLine("", OWN_RESOURCES, tuple(plan.own_resources), key="own"),
+        FormLine("", PRODUITS_TOTAL, produits_total, "total", "produits_total"),
+        FormLine("", SHORTFALL, tuple(plan.budget_shortfall), key="shortfall"),
+        FormLine("87", IN_KIND_LINES["87"], in_kind, key="87"),
         FormLine("", GRAND_TOTAL, _sum(produits_total, plan.budget_shortfall, in_kind),
-                 "total")]
+                 "total", "produits_grand")]
     return tuple(charges), tuple(produits)
 
 
 def _line(funding: FunderFunding, need: Need) -> FunderLine:
+    """A funding as a line of the dossier: what it asked is its amount but for a
+    request the plan retains on its decision (spec §7), which asked its own."""
+    asked = funding.requested_amounts if funding.decided else funding.amounts
     return FunderLine(funding.name, funding.type, funding.line, tuple(funding.statuses()),
-                      tuple(funding.requested_amounts), tuple(funding.amounts), need.label,
-                      need.funds_charges)
+                      tuple(asked), tuple(funding.amounts), need.label, need.funds_charges)
 
 
 def funder_lines(names: Sequence[str], name: str) -> list[int]:
@@ -175,6 +180,27 @@ def funder_lines(names: Sequence[str], name: str) -> list[int]:
     key = name_key(name)
     return [index for index, other in enumerate(names)
             if name_key(other) == key or name_key(other).startswith(key + " (")]
+
+
+def organisation(name: str) -> str:
+    """The funder a line belongs to: its name without a closing parenthesis.
+
+    >>> organisation("Région Nouvelle-Aquitaine (ESS)"), organisation("DLA des Landes")
+    ('Région Nouvelle-Aquitaine', 'DLA des Landes')
+    """
+    key = name_key(name)
+    if key.endswith(")") and " (" in key:
+        return key[:key.rindex(" (")]
+    return key
+
+
+def requesters(plan: Plan) -> list[str]:
+    """The funders a request is filed with, each once, in the order of the case: the
+    :func:`organisation` of every line that is a request (one with a status; not own
+    funds, a member's contribution, an aide au poste without a status typed)."""
+    found = [organisation(f.name) for f in plan.funder_results
+             if any(status is not None for status in f.statuses())]
+    return list(dict.fromkeys(found))
 
 
 def dossier_of(plan: Plan, name: str) -> Dossier:

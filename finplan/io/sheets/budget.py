@@ -32,14 +32,17 @@ from finplan.model.budget import (
     BRIDGE_ACCOUNTS,
     CERFA_SUB_LINES,
     CHARGE_LINES,
+    CHARGES_TOTAL,
     CONTRIBUTIONS_CODE,
     DONATIONS_CODE,
     ENGINE_ACCOUNTS,
+    GRAND_TOTAL,
     GRANT_RELEASE_CODE,
     IN_KIND_LINES,
     INDIRECT_CHARGES,
     OWN_RESOURCES,
     PRODUIT_LINES,
+    PRODUITS_TOTAL,
     SHORTFALL,
     SURPLUS,
     TAX_LINE,
@@ -53,8 +56,6 @@ from finplan.model.vocabulary import CERFA_74_LINES
 
 __all__ = ["Budget", "link_bridges", "write_budget"]
 
-# Wording of the form's totals.
-CHARGES_TOTAL, PRODUITS_TOTAL, GRAND_TOTAL = "TOTAL DES CHARGES", "TOTAL DES PRODUITS", "TOTAL"
 NOTES = (
     "Équilibre du formulaire : TOTAL DES CHARGES + Excédent prévisionnel = TOTAL DES "
     "PRODUITS + Insuffisance prévisionnelle, chaque année.",
@@ -85,6 +86,9 @@ class Budget:
         # the break-even block's rows the chart reads: own revenue, the point with and
         # without the grants (one under the other)
         self.break_even: tuple[int, ...] = ()
+        # the row of each line of the form, by the key of its
+        # :class:`~finplan.model.dossier.FormLine` (the dossiers refer to them)
+        self.form_rows: dict[str, int] = {}
         self.bridges: dict[str, int] = {}  # the facilities' interest and fees, by account
 
     def operating_charges(self, y: int) -> str:
@@ -212,6 +216,7 @@ def _write_74(sheet: SheetWriter, plan: Plan, details: Details, funders: Funders
                    if f.type != "own" and f.line == key]
         sub_row = sheet.line("", "  " + text, None, [money(c) for c in subsidies[key]])
         sub_rows.append(sub_row)
+        budget.form_rows[f"74.{key}"] = sub_row
         rows = _write_entries(sheet, [
             _Entry("", f.name, lambda y, n=f.name: funders.cell(n, y), f.amounts)
             for f in members], "    ")
@@ -222,6 +227,7 @@ def _write_74(sheet: SheetWriter, plan: Plan, details: Details, funders: Funders
                                 lambda y: details.sheet.ref(details.release, y),
                                 [money(c) for c in plan.grant_release])
     sub_rows.append(budget.release)
+    budget.form_rows["747"] = budget.release
     for y in range(1, years + 1):
         sheet.formula(sheet.local(line_row, y), sum_local(sheet, sub_rows, y),
                       money(plan.produits["74"][y - 1]))
@@ -344,6 +350,7 @@ def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
     charge_lines = [_write_line(sheet, code, text, charges.get(code, []),
                                 plan.charges.get(code, zeros), budget.bridges)
                     for code, text in {**CHARGE_LINES, TAX_LINE[0]: TAX_LINE[1]}.items()]
+    budget.form_rows.update(zip({**CHARGE_LINES, TAX_LINE[0]: ""}, charge_lines))
     budget.line_68 = charge_lines[list(CHARGE_LINES).index("68")]
     charge_lines.append(_write_indirect(sheet))
     budget.charges_total = sheet.line(
@@ -364,6 +371,7 @@ def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
                                  plan.produits.get(code, zeros))
                      for code, text in PRODUIT_LINES.items()]
     budget.line_74 = produit_lines[list(PRODUIT_LINES).index("74")]
+    budget.form_rows.update(zip(PRODUIT_LINES, produit_lines))
     # the own funders, by name, directly under the line (no sub-line of the form)
     own = _write_line(sheet, "", OWN_RESOURCES, [
         _Entry("", f.name, lambda y, n=f.name: funders.cell(n, y), f.amounts)
@@ -380,6 +388,10 @@ def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
         money(p + o + s) for p, o, s in zip(plan.produits_total, plan.own_resources,
                                             plan.budget_shortfall)], style="total")
     sheet.name_block("budget_produits", first, produits_grand)
+    budget.form_rows.update({
+        "charges_total": budget.charges_total, "surplus": surplus_row, "86": in_kind_charges,
+        "charges_grand": charges_grand, "own": own, "produits_total": budget.produits_total,
+        "shortfall": shortfall_row, "87": in_kind_produits, "produits_grand": produits_grand})
 
     charges_cell, produits_cell = (lambda y, r=row: sheet.local(r, y)
                                    for row in (budget.charges_total, budget.produits_total))

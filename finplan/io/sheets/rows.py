@@ -117,13 +117,14 @@ class SheetWriter:
 
     def __init__(self, book: Book, key: str, plan: Plan, expected: Expectations,
                  first_year_column: int = FIRST_YEAR_COLUMN,
-                 period_labels: Sequence[Any] | None = None) -> None:
+                 period_labels: Sequence[Any] | None = None, title: str | None = None
+                 ) -> None:
         self.book, self.key, self.plan, self.expected = book, key, plan, expected
         self.first_year_column = first_year_column
         self.period_labels = period_labels
         self.row = 1
         self.period_width: float = 14  # width of a period column
-        self.sheet: Sheet = book.create_sheet(SHEETS[key])
+        self.sheet: Sheet = book.create_sheet(title or SHEETS[key])
         # rows another sheet's formulas refer to once this one is written, by name (the
         # bridging facilities' rows of « Trésorerie », for the Budget and the Plan)
         self.rows: dict[str, list[int]] = {}

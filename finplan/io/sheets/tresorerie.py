@@ -57,10 +57,13 @@ def write_monthly(book: Book, plan: Plan, expected: Expectations,
     sheet.row += 1  # the opening line refers to the balance line, written below
 
     def flows(title: str, table: dict[str, list[Cents]], total_label: str) -> int:
-        """A section of flows by month (values) and its total line (formulas)."""
+        """A section of flows by month (values) and its total line (formulas); each
+        row kept as ``rows["<title>:<name>"]`` (the dossiers read the inflows)."""
         sheet.section(title)
         rows = [sheet.line("", name, None, [money(c) for c in row], total=False)
                 for name, row in table.items()]
+        for name, row in zip(table, rows):
+            sheet.rows[f"{title}:{name}"] = [row]
         return sheet.line("", total_label, lambda m: sum_local(sheet, rows, m),
                           [money(sum(row[m] for row in table.values()))
                            for m in range(cash.months)], total=False, style="total")
