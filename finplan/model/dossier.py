@@ -43,6 +43,7 @@ from finplan.model.budget import (
     SHORTFALL,
     SURPLUS,
     TAX_LINE,
+    add,
 )
 from finplan.model.money import Cents
 from finplan.model.names import name_key
@@ -54,7 +55,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Dossier", "FormLine", "FunderLine", "budget_share", "dossier_of", "form_lines",
            "funder_lines", "organisation", "requesters"]
-
 
 
 @dataclass(frozen=True)
@@ -121,8 +121,8 @@ def budget_share(requested: Cents, total: Cents) -> Decimal | None:
         Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _sum(*rows: Sequence[Cents]) -> tuple[Cents, ...]:
-    return tuple(sum(values) for values in zip(*rows))
+def _total(*rows: Sequence[Cents]) -> tuple[Cents, ...]:
+    return tuple(add(*rows))
 
 
 def form_lines(plan: Plan) -> tuple[tuple[FormLine, ...], tuple[FormLine, ...]]:
@@ -138,7 +138,7 @@ def form_lines(plan: Plan) -> tuple[tuple[FormLine, ...], tuple[FormLine, ...]]:
         FormLine("", CHARGES_TOTAL, tuple(plan.charges_total), "total", "charges_total"),
         FormLine("", SURPLUS, tuple(plan.budget_surplus), key="surplus"),
         FormLine("86", IN_KIND_LINES["86"], in_kind, key="86"),
-        FormLine("", GRAND_TOTAL, _sum(plan.charges_total, plan.budget_surplus, in_kind),
+        FormLine("", GRAND_TOTAL, _total(plan.charges_total, plan.budget_surplus, in_kind),
                  "total", "charges_grand")]
     subsidies = plan.subsidies()
     produits = []
@@ -150,13 +150,13 @@ def form_lines(plan: Plan) -> tuple[tuple[FormLine, ...], tuple[FormLine, ...]]:
             if any(subsidies["747"]):
                 produits.append(FormLine("747", ENGINE_ACCOUNTS["747"], tuple(subsidies["747"]),
                                          "sub", "747"))
-    produits_total = _sum(plan.produits_total, plan.own_resources)
+    produits_total = _total(plan.produits_total, plan.own_resources)
     produits += [
         FormLine("", OWN_RESOURCES, tuple(plan.own_resources), key="own"),
         FormLine("", PRODUITS_TOTAL, produits_total, "total", "produits_total"),
         FormLine("", SHORTFALL, tuple(plan.budget_shortfall), key="shortfall"),
         FormLine("87", IN_KIND_LINES["87"], in_kind, key="87"),
-        FormLine("", GRAND_TOTAL, _sum(produits_total, plan.budget_shortfall, in_kind),
+        FormLine("", GRAND_TOTAL, _total(produits_total, plan.budget_shortfall, in_kind),
                  "total", "produits_grand")]
     return tuple(charges), tuple(produits)
 
@@ -215,10 +215,10 @@ def dossier_of(plan: Plan, name: str) -> Dossier:
     ours = [fundings[k] for k in chosen]
     lines = [_line(f, plan.case.need(f.funder.finances)) for f in fundings]
     charges, produits = form_lines(plan)
-    payments = _sum(*(plan.monthly.payments(f.name) for f in ours))
-    requested = _sum(*(f.requested_amounts for f in ours))
-    retained = _sum(*(f.amounts for f in ours))
-    asked = _sum((0,) * len(plan.years), *(lines[k].requested for k in chosen
+    payments = _total(*(plan.monthly.payments(f.name) for f in ours))
+    requested = _total(*(f.requested_amounts for f in ours))
+    retained = _total(*(f.amounts for f in ours))
+    asked = _total((0,) * len(plan.years), *(lines[k].requested for k in chosen
                                           if lines[k].in_budget))
     return Dossier(
         funder=ours[0].name if len(ours) == 1 else name_key(name), years=tuple(plan.years),

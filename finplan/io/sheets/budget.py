@@ -82,7 +82,7 @@ class Budget:
     def __init__(self, sheet: SheetWriter) -> None:
         self.sheet = sheet
         self.charges_total = self.produits_total = self.line_68 = self.release = 0
-        self.result = self.caf = self.line_74 = 0
+        self.result = self.caf = 0
         # the break-even block's rows the chart reads: own revenue, the point with and
         # without the grants (one under the other)
         self.break_even: tuple[int, ...] = ()
@@ -291,7 +291,8 @@ def _write_break_even(sheet: SheetWriter, details: Details, budget: Budget,
                 lambda y: f"{sheet.local(budget.charges_total, y)}-{sheet.local(variable, y)}",
                 [money(c) for c in point.fixed])
     grants = row("Subventions (74, avec la quote-part virée au résultat 747)",
-                 lambda y: sheet.local(budget.line_74, y), [money(c) for c in point.grants])
+                 lambda y: sheet.local(budget.form_rows["74"], y),
+                 [money(c) for c in point.grants])
     revenue_row = sheet.row + 1  # written just after « other », which refers to it
     other = row("Autres produits (70 à 79 hors recettes propres et subventions)",
                 lambda y: (f"{sum_local(sheet, produit_lines, y)}"
@@ -347,10 +348,11 @@ def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
     zeros = [0] * years
     first = sheet.section("CHARGES")
     charges = grouped(_charge_entries(plan, details))
+    charge_texts = {**CHARGE_LINES, TAX_LINE[0]: TAX_LINE[1]}
     charge_lines = [_write_line(sheet, code, text, charges.get(code, []),
                                 plan.charges.get(code, zeros), budget.bridges)
-                    for code, text in {**CHARGE_LINES, TAX_LINE[0]: TAX_LINE[1]}.items()]
-    budget.form_rows.update(zip({**CHARGE_LINES, TAX_LINE[0]: ""}, charge_lines))
+                    for code, text in charge_texts.items()]
+    budget.form_rows.update(zip(charge_texts, charge_lines))
     budget.line_68 = charge_lines[list(CHARGE_LINES).index("68")]
     charge_lines.append(_write_indirect(sheet))
     budget.charges_total = sheet.line(
@@ -370,7 +372,6 @@ def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
                      _write_line(sheet, code, text, produits.get(code, []),
                                  plan.produits.get(code, zeros))
                      for code, text in PRODUIT_LINES.items()]
-    budget.line_74 = produit_lines[list(PRODUIT_LINES).index("74")]
     budget.form_rows.update(zip(PRODUIT_LINES, produit_lines))
     # the own funders, by name, directly under the line (no sub-line of the form)
     own = _write_line(sheet, "", OWN_RESOURCES, [

@@ -80,8 +80,7 @@ def _requested(funders: Funders, name: str) -> Callable[[int], str]:
     return lambda y: funders.sheet.ref(row, y)
 
 
-def _funder_line(sheet: SheetWriter, funders: Funders, line: FunderLine, text: str,
-                 retained: bool) -> int:
+def _funder_line(sheet: SheetWriter, funders: Funders, line: FunderLine, text: str) -> int:
     """A funder line: what it requests (a formula), its status each year (as computed),
     what the plan retains when that differs; the row of the amount requested."""
     row = sheet.line("", text, _requested(funders, line.name),
@@ -90,7 +89,7 @@ def _funder_line(sheet: SheetWriter, funders: Funders, line: FunderLine, text: s
         sheet.line("", "    statut de la demande", None,
                    ["—" if s is None else label("status", s) for s in line.statuses],
                    total=False)
-    if retained and line.name in funders.requested_rows:
+    if line.name in funders.requested_rows:
         sheet.line("", "    retenu dans le plan", lambda y: funders.cell(line.name, y),
                    [money(c) for c in line.retained])
     return row
@@ -110,7 +109,7 @@ def _write_dossier(book: Book, plan: Plan, expected: Expectations, dossier: Doss
     rows = []
     for line in dossier.requests:
         text = line.name if line.in_budget else f"{line.name} (hors budget : {line.need})"
-        rows.append((line, _funder_line(sheet, funders, line, text, True)))
+        rows.append((line, _funder_line(sheet, funders, line, text)))
     if len(rows) > 1:
         sheet.line("", "Total demandé", lambda y: sum_local(sheet, [r for _, r in rows], y),
                    [money(c) for c in dossier.requested], style="total")
@@ -142,7 +141,7 @@ def _write_dossier(book: Book, plan: Plan, expected: Expectations, dossier: Doss
     sheet.row += 1
     sheet.section("Autres financeurs (montant demandé et état de chaque demande)")
     for other in dossier.co_funders:
-        _funder_line(sheet, funders, other, other.name, True)
+        _funder_line(sheet, funders, other, other.name)
     if not dossier.co_funders:
         sheet.sheet.put(f"{LABEL_COLUMN}{sheet.row}", "Aucun autre financeur.")
         sheet.row += 1
@@ -185,9 +184,8 @@ def _write_schedule(sheet: SheetWriter, plan: Plan, dossier: Dossier,
     inflows = [monthly.rows[f"{INFLOWS}:{line.name}"][0] for line in dossier.requests
                if f"{INFLOWS}:{line.name}" in monthly.rows]
     paid: list[list[Cents]] = [[0] * len(plan.years) for _ in range(12)]
-    for line in dossier.requests:
-        for index, amount in enumerate(plan.monthly.payments(line.name)):
-            paid[index % 12][index // 12] += amount
+    for month, amount in dossier.payments:  # month by month, as the dossier has them
+        paid[(month - 1) % 12][(month - 1) // 12] = amount
     month_rows = []
     for m, month in enumerate(MONTHS_FR):
         def cell(y: int, m: int = m) -> str:
