@@ -212,17 +212,18 @@ def dossier_of(plan: Plan, name: str) -> Dossier:
         names = " ; ".join(f"« {f.name} »" for f in fundings) or "aucun"
         raise FinplanError(f"aucun financeur ne s'appelle « {name} » dans ce dossier. "
                            f"Financeurs du dossier : {names}.")
-    ours = [fundings[k] for k in chosen]
     lines = [_line(f, plan.case.need(f.funder.finances)) for f in fundings]
+    ours = [lines[k] for k in chosen]
     charges, produits = form_lines(plan)
-    payments = _total(*(plan.monthly.payments(f.name) for f in ours))
-    requested = _total(*(f.requested_amounts for f in ours))
-    retained = _total(*(f.amounts for f in ours))
-    asked = _total((0,) * len(plan.years), *(lines[k].requested for k in chosen
-                                          if lines[k].in_budget))
+    payments = _total(*(plan.monthly.payments(line.name) for line in ours))
+    # the totals are those of the lines shown (the sheet adds their rows)
+    requested = _total(*(line.requested for line in ours))
+    retained = _total(*(line.retained for line in ours))
+    asked = _total((0,) * len(plan.years), *(line.requested for line in ours
+                                          if line.in_budget))
     return Dossier(
         funder=ours[0].name if len(ours) == 1 else name_key(name), years=tuple(plan.years),
-        requests=tuple(lines[k] for k in chosen), requested=requested, retained=retained,
+        requests=tuple(ours), requested=requested, retained=retained,
         share=tuple(budget_share(a, t) for a, t in zip(asked, plan.charges_total)),
         share_total=budget_share(sum(asked), sum(plan.charges_total)),
         charges=charges, produits=produits,
