@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES
+from finplan.model.budget import CERFA_SUB_LINES, CHARGE_LINES, IN_KIND_LINES, PRODUIT_LINES
 from finplan.model.cash import month_label
 from finplan.model.dossier import Dossier, FormLine, FunderLine
 from finplan.model.money import Cents, format_decimal, format_euros, to_cents
@@ -96,6 +96,15 @@ def _budget(plan: Plan) -> str:
                 indents.append(2 * row.level + 1)
         rows.append([f"Total des {section}", *grand_total])
         indents.append(0)
+        code, side = ("86", plan.in_kind.charges) if section == "charges" else (
+            "87", plan.in_kind.produits)
+        if any(plan.in_kind.total):  # outside the total, as on the form
+            rows.append([f"{code} {IN_KIND_LINES[code]}", *plan.in_kind.total])
+            indents.append(1)
+            for account, text, _ in CERFA_SUB_LINES[code]:
+                if any(side[account]):
+                    rows.append([f"{account} {text}", *side[account]])
+                    indents.append(3)
     rows.append(["Résultat", *plan.result])
     rows.append(["Capacité d'autofinancement (CAF)", *plan.caf])
     indents += [0, 0]

@@ -112,12 +112,13 @@ def test_fill_keeps_charts_validations_names_and_tables(tmp_path):
     assert formulas == {"=liste_categories", "=liste_contrats", "=liste_types",
                         "=liste_regles", "=liste_lignes", "=liste_besoins", "=liste_lois",
                         "=liste_membres", "=liste_relais", "=liste_remboursements",
-                        "=liste_financeurs", "=liste_statuts", "=liste_bases"}
+                        "=liste_financeurs", "=liste_statuts", "=liste_bases",
+                        "=liste_natures"}
     assert set(sheet.tables) == {"tbl_personnel", "tbl_recettes", "tbl_contrats",
                                  "tbl_charges", "tbl_investissements", "tbl_emprunts",
                                  "tbl_besoins", "tbl_financeurs", "tbl_scenarios",
                                  "tbl_montecarlo", "tbl_membres", "tbl_heures_membres",
-                                 "tbl_relais"}
+                                 "tbl_relais", "tbl_nature"}
     for name in ("p_annee1", "idx_salaires", "liste_types", "budget_charges",
                  "financeurs_tableau", "plan_tresorerie_fin", "controles"):
         assert name in book.defined_names

@@ -232,7 +232,8 @@ def _older_row(variant, values: dict) -> list:
 def test_a_workbook_made_before_columns_were_added_still_reads(tmp_path):
     """The épicerie's workbook as finplan made it before « Lignes financées » and
     « Part financée » were added to « Besoins particuliers » (and « Charge variable »
-    to the charges): it reads as the same case, and finplan fill computes it."""
+    to the charges, « Contributions en nature » to the inputs): it reads as the same
+    case, and finplan fill computes it."""
     import shutil
 
     from finplan.io.workbook_read import read_workbook_file
@@ -247,6 +248,7 @@ def test_a_workbook_made_before_columns_were_added_still_reads(tmp_path):
                           .read_text("utf-8"))
     for expense in raw["expense"]:  # « Charge variable » came after that workbook
         expense.pop("variable", None)
+    raw.pop("in_kind")  # so did « Contributions en nature »
     case = finplan.load_case(raw)
     assert read_workbook_file(older).case == case
     assert fill_workbook(older).plan.result == finplan.compute(case).result

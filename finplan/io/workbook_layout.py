@@ -91,6 +91,7 @@ LIST_NAMES = {
     "funder_name": "liste_financeurs",
     "status": "liste_statuts",
     "basis": "liste_bases",
+    "in_kind": "liste_natures",
 }
 # The lists are columns A, B… of « Listes » in that order, but columns I to L hold the
 # records of the result sheets: the lists added since go on from column N.

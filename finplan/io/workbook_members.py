@@ -49,6 +49,7 @@ from finplan.io.workbook_layout import (
 )
 from finplan.io.workbook_styles import NOTE_FONT, TITLE_FONT
 from finplan.model.case import Case, Member
+from finplan.model.in_kind import ACCOUNTS
 from finplan.model.members import MemberCase, member_case, member_of
 from finplan.model.plan import Plan
 
@@ -87,6 +88,7 @@ class MemberInputs:
                 ("expense", case.expenses, len(own.passed_on)),
                 ("investment", case.investments, 0), ("loan", case.loans, 0),
                 ("funder", case.funders, 0), ("bridge", case.bridges, 0),
+                ("in_kind", case.in_kind, 0),
                 ("need", [n for n in case.needs if n.is_custom], 0)):
             rows[key] = [i for i, item in enumerate(items)
                          if member_of(item, case) == member.id] + [None] * generated
@@ -230,6 +232,10 @@ def consolidated_details(plan: Plan, parts: Sequence[MemberSheets], layout: Inpu
                      for need in case.needs}
     details.opening_cash = "(" + "+".join(part.details.opening_cash for part in parts) + ")"
     details.variable = total("variable")
+    if case.in_kind:
+        details.in_kind = {code: linked.add([(part.details.sheet, part.details.in_kind[code])
+                                             for part in parts if part.details.in_kind])
+                           for code in dict.fromkeys(c for c, _ in ACCOUNTS.values())}
     details.sold = sold_terms(plan, layout, [
         lambda y, k=k: contract_hours_input(layout, k, y) for k in range(len(case.contracts))])
     return details

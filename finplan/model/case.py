@@ -24,6 +24,7 @@ __all__ = [
     "Bridge",
     "Case",
     "Contract",
+    "Contribution",
     "Expense",
     "Funder",
     "Indexation",
@@ -157,6 +158,11 @@ Member = _line_class("Member", "member", """A structure of a collective (spec §
     lines carry its ``id``; exactly one is the ``mandataire``, which answers the
     contracts and passes on the members' shares. ``approved_fte``: the insertion FTE
     the State approved, per year (caps its per-FTE aids).""")
+Contribution = _line_class("Contribution", "in_kind", """A contribution in kind
+    (Cerfa 86 / 87, :mod:`finplan.model.in_kind`): volunteering in ``hours`` a year at
+    ``hourly_rate`` (None: the SMIC of each year), or the ``amount`` it is worth a year;
+    premises or equipment made available, a service given, goods donated: ``amount``.
+    Outside the accounts' result, the cash and the needs.""")
 Variation = _line_class("Variation", "montecarlo.vary", """One uncertain value of a Monte
     Carlo run: the value at ``path`` times ``1 + x``.
 
@@ -191,6 +197,7 @@ class Case:
     montecarlo: MonteCarlo | None = None  # see model/montecarlo.py
     members: tuple[Member, ...] = ()  # a collective (spec §6); none: one organisation
     bridges: tuple[Bridge, ...] = ()  # bridging facilities, in the order they are drawn
+    in_kind: tuple[Contribution, ...] = ()  # contributions in kind (Cerfa 86 / 87)
     # a member's own plan (finplan.model.members.member_case): its approved insertion
     # FTE, which caps its per-FTE aids; never in a case file
     approved_fte: PerYear | None = None

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from finplan.errors import FinplanError
 from finplan.model.budget import (
+    CERFA_SUB_LINES,
     CHARGE_LINES,
     CHARGES_TOTAL,
     ENGINE_ACCOUNTS,
@@ -125,6 +126,12 @@ def _total(*rows: Sequence[Cents]) -> tuple[Cents, ...]:
     return tuple(add(*rows))
 
 
+def _in_kind_accounts(line: str, amounts: dict[str, list[Cents]]) -> list[FormLine]:
+    """The accounts of 86 or 87 that hold a contribution, as sub-lines of the form."""
+    return [FormLine(code, text, tuple(amounts[code]), "sub", code)
+            for code, text, _ in CERFA_SUB_LINES[line] if any(amounts[code])]
+
+
 def form_lines(plan: Plan) -> tuple[tuple[FormLine, ...], tuple[FormLine, ...]]:
     """The form's budget, charges then produits, line by line as the Budget sheet
     shows it: 60 to 69, TOTAL DES CHARGES, the surplus, 86, TOTAL; 70 to 79 with the
@@ -133,11 +140,12 @@ def form_lines(plan: Plan) -> tuple[tuple[FormLine, ...], tuple[FormLine, ...]]:
     zeros = (0,) * len(plan.years)
     charges = [FormLine(code, text, tuple(plan.charges.get(code, zeros)), key=code)
                for code, text in {**CHARGE_LINES, TAX_LINE[0]: TAX_LINE[1]}.items()]
-    in_kind = zeros  # valued by finplan: not yet (the form's lines stay at 0)
+    in_kind = tuple(plan.in_kind.total)
     charges += [
         FormLine("", CHARGES_TOTAL, tuple(plan.charges_total), "total", "charges_total"),
         FormLine("", SURPLUS, tuple(plan.budget_surplus), key="surplus"),
         FormLine("86", IN_KIND_LINES["86"], in_kind, key="86"),
+        *_in_kind_accounts("86", plan.in_kind.charges),
         FormLine("", GRAND_TOTAL, _total(plan.charges_total, plan.budget_surplus, in_kind),
                  "total", "charges_grand")]
     subsidies = plan.subsidies()
@@ -156,6 +164,7 @@ def form_lines(plan: Plan) -> tuple[tuple[FormLine, ...], tuple[FormLine, ...]]:
         FormLine("", PRODUITS_TOTAL, produits_total, "total", "produits_total"),
         FormLine("", SHORTFALL, tuple(plan.budget_shortfall), key="shortfall"),
         FormLine("87", IN_KIND_LINES["87"], in_kind, key="87"),
+        *_in_kind_accounts("87", plan.in_kind.produits),
         FormLine("", GRAND_TOTAL, _total(produits_total, plan.budget_shortfall, in_kind),
                  "total", "produits_grand")]
     return tuple(charges), tuple(produits)

@@ -40,6 +40,7 @@ from finplan.model.fields import items_of, section
 from finplan.model.financing import cash_end, financing_rows, working_capital
 from finplan.model.funders import request, total_cap, yearly_caps
 from finplan.model.gaps import request_gaps
+from finplan.model.in_kind import in_kind_of
 from finplan.model.members import consolidate, member_case, member_of
 from finplan.model.money import Cents, format_percent, to_cents
 from finplan.model.montecarlo import Draws
@@ -233,7 +234,8 @@ def _organisation(case: Case, requested: dict[str, tuple[Cents, ...]] | None = N
                     for contract, years in missing_rates.items()),
                   *_hours_warnings(case), *_surplus_warnings(ordered, calendar),
                   *_approved_warnings(case, staff), *_received_warnings(fundings),
-                  *_one_off_warnings(case, revenue, expenses, calendar)),
+                  *_one_off_warnings(case, revenue, expenses, calendar),
+                  *in_kind_of(case.in_kind, calendar).warnings),
         revenue_by_item=tuple(map(tuple, revenue)), expenses_by_item=tuple(map(tuple, expenses)),
         contracts_by_item=tuple(map(tuple, contracts)),
         depreciation_by_item=tuple(map(tuple, depreciations)), loan_schedules=tuple(loans),

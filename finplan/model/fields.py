@@ -413,6 +413,32 @@ SECTIONS: tuple[Section, ...] = (
               "une charge, compte 628, pour le membre).", "member", added=2),
         _comment_field(),
     ), 12, attribute="funders"),
+    Section("in_kind", "Contributions en nature", "tbl_nature", (
+        Field("label", "Libellé", "text", "Ce que la structure reçoit sans le payer : "
+              "les heures de ses bénévoles, un local ou un véhicule prêté, un service "
+              "rendu gratuitement, des biens ou des denrées donnés. Valorisé sur les "
+              "lignes 86 et 87 du Cerfa, pour le même montant : ni dépense, ni recette, "
+              "ni besoin à financer.", width=36, type="str", default=REQUIRED),
+        Field("kind", "Nature", "choice", "Bénévolat (comptes 864 et 870), mise à "
+              "disposition de locaux ou de matériel (861 et 871), prestation gratuite (862 "
+              "et 871) ou don en nature (860 et 875).", "in_kind", width=30,
+              type="str", default=REQUIRED),
+        Field("hours", "Heures par an", "number", "Bénévolat : les heures données chaque "
+              "année (jamais proratisées)." + _PER_YEAR_NOTE, per_year=True,
+              type="PerYear | None"),
+        Field("hourly_rate", "Valeur de l'heure (€)", "number", "Bénévolat, facultatif : "
+              "la valeur d'une heure, par exemple le coût du même travail payé (salaire "
+              "et charges de la fonction). Vide : le SMIC horaire brut en vigueur au 1er "
+              "janvier de chaque année (12,02 € en 2026).", type="Decimal | None",
+              above=True),
+        Field("amount", "Valeur par an (€)", "number", "Les autres natures (ou le "
+              "bénévolat déjà chiffré) : la valeur de ce qui est apporté chaque année, au "
+              "prix qu'il faudrait payer (le loyer du local, le prix du service, la valeur "
+              "des biens)." + _PER_YEAR_NOTE + " Une seule fois : « 3000 ; 0 ; 0 ».",
+              per_year=True, type="PerYear | None"),
+        _member_field(),
+        _comment_field(),
+    ), 4, optional=True, attribute="in_kind"),
     Section("bridge", "Financements relais", "tbl_relais", (
         Field("label", "Libellé", "text", "Facultatif : ce que le trésorier prévoit pour "
               "passer les mois où la trésorerie manque (les subventions versées en "

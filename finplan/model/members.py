@@ -190,7 +190,8 @@ def member_case(case: Case, member: Member,
         expenses=tuple(expenses), investments=own(case.investments), loans=own(case.loans),
         needs=tuple(need for need in case.needs if not need.is_custom)
         + own(need for need in case.needs if need.is_custom),
-        funders=funders, bridges=own(case.bridges), scenarios=(), montecarlo=None,
+        funders=funders, bridges=own(case.bridges), in_kind=own(case.in_kind),
+        scenarios=(), montecarlo=None,
         members=(),
         approved_fte=member.approved_fte)
     return MemberCase(member, own_case, tuple(passed_on), tuple(subcontracted),

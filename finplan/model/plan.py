@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Any
 from finplan.model.assets import LoanSchedule
 from finplan.model.breakeven import BreakEven, break_even_of, sold_at
 from finplan.model.bridging import BridgeYears, Offer, bridge_years, offers
-from finplan.model.budget import CHARGE_LINES, PRODUIT_LINES, BudgetRow, add, shortfall, surplus
+from finplan.model.budget import (
+    CERFA_SUB_LINES,
+    CHARGE_LINES,
+    IN_KIND_LINES,
+    PRODUIT_LINES,
+    BudgetRow,
+    add,
+    shortfall,
+    surplus,
+)
 from finplan.model.case import Case, Funder, Need, year_value
 from finplan.model.cash import MonthlyCash, month_label
 from finplan.model.checks import Check, bridge_advice
@@ -27,6 +36,7 @@ from finplan.model.fields import items_of
 from finplan.model.fields import lines as line_sections
 from finplan.model.financing import FinancingRow
 from finplan.model.gaps import NeedGap, gap_advice
+from finplan.model.in_kind import InKind, in_kind_of
 from finplan.model.money import Cents, euros
 from finplan.model.staff import StaffCosts, insertion_fte
 
@@ -232,6 +242,13 @@ class Plan:
         return break_even_of(self.own_revenue, variable, self.charges_total,
                              self.produits_total, grants)
 
+    @cached_property
+    def in_kind(self) -> InKind:
+        """The contributions in kind by year (:mod:`finplan.model.in_kind`): each line's
+        value, the form's 86 and 87 accounts, their total; outside the result, the cash
+        and the needs."""
+        return in_kind_of(self.case.in_kind, self.years)
+
     def sold_at_break_even(self) -> dict[str, list[Decimal | None]]:
         """What is sold at the break-even (with the grants), the activity scaled from
         the plan: each revenue line by quantity (its label, its units) and each
@@ -349,6 +366,7 @@ class Plan:
                 "margin": _maybe_money(self.break_even.margin),
                 "sold": {label: [None if q is None else float(q) for q in values]
                          for label, values in self.sold_at_break_even().items()}},
+            "in_kind": self._in_kind_dict(),
             **self._monthly_dict(),
             **self._comments_dict(),
             "checks": [{"id": c.id, "ok": c.ok, "severity": c.severity,
@@ -360,6 +378,16 @@ class Plan:
                             in zip(self.case.members, self.members)]} if self.members
                else {}),
         }
+
+    def _in_kind_dict(self) -> dict[str, Any]:
+        """The contributions in kind: the 86 and 87 accounts, their total, each line."""
+        found = self.in_kind
+        return {
+            "charges": {code: _money(v) for code, v in found.charges.items()},
+            "produits": {code: _money(v) for code, v in found.produits.items()},
+            "total": _money(found.total),
+            "items": [{"label": item.label, "kind": item.kind, "amounts": _money(amounts)}
+                      for item, amounts in zip(self.case.in_kind, found.items)]}
 
     @staticmethod
     def _member_dict(member: Any, plan: Plan) -> dict[str, Any]:
@@ -376,6 +404,7 @@ class Plan:
             "hours": {key: [float(h) for h in hours] for key, hours in plan.hours.items()},
             "fte_insertion": [float(fte) for fte in plan.fte_insertion],
             "own_revenue": _money(plan.own_revenue), "per_fte_aid": _money(plan.per_fte_aid),
+            "in_kind": _money(plan.in_kind.total),
             "ok": plan.ok,
         }
 
@@ -483,7 +512,9 @@ class Plan:
         """Cerfa lines with the account detail under them, totals and result.
 
         Columns: ``section``, ``level`` (0 line, 1 account or 74 sub-line,
-        2 funder), ``code``, ``label`` and one column per year (euros).
+        2 funder), ``code``, ``label`` and one column per year (euros). Each section
+        ends with its total, then the contributions in kind (86 or 87, with their
+        accounts), outside the total as on the form.
         """
         rows: list[dict[str, Any]] = []
 
@@ -503,6 +534,12 @@ class Plan:
                          for row in self.budget_rows
                          if row.section == section and row.line == code]
             line(section, "total", total_label, grand_total)
+            code, side = ("86", self.in_kind.charges) if section == "charges" else (
+                "87", self.in_kind.produits)
+            line(section, code, IN_KIND_LINES[code], self.in_kind.total)
+            rows += [{"section": section, "level": 1, "code": account,
+                      "label": sub_label, **self._by_year(side[account])}
+                     for account, sub_label, _ in CERFA_SUB_LINES[code]]
         line("result", "result", "Résultat (excédent ou déficit)", self.result)
         line("result", "caf", "Capacité d'autofinancement", self.caf)
         return self._frame(rows, ["section", "code", "label"]).reset_index()

@@ -50,6 +50,7 @@ from finplan.model.case import (
     Bridge,
     Case,
     Contract,
+    Contribution,
     Expense,
     Funder,
     Indexation,
@@ -90,7 +91,7 @@ _INVALID = object()
 
 _TOP_KEYS = ("format", "project", "indexation", "working_capital", "member", "staff",
              "revenue", "contract", "expense", "investment", "loan", "needs", "need",
-             "funder", "bridge", "scenario", "montecarlo")
+             "funder", "in_kind", "bridge", "scenario", "montecarlo")
 _BUILTIN_LABELS = {"operating": "Fonctionnement (déficit d'exploitation)",
                    "investment": "Investissement (non couvert par les emprunts)"}
 _FUNDER_RULE_KEYS = {
@@ -492,6 +493,8 @@ def validate_case(raw: Any) -> Case:
                     for i, item in enumerate(check.array(top, "funder")))
     _cross_checks(check, project, staff, needs, funders, _owner_of(members, owners))
     bridges = _bridges(check, top, project, needs, funders, _owner_of(members, owners))
+    in_kind = tuple(_contribution(check, item, f"in_kind[{i}]")
+                    for i, item in enumerate(check.array(top, "in_kind")))
     raw_scenarios = check.array(top, "scenario")
     montecarlo = _montecarlo(check, top)
     if check.issues:
@@ -500,7 +503,7 @@ def validate_case(raw: Any) -> Case:
                 staff=staff, revenue=revenue, contracts=contracts, expenses=expenses,
                 investments=investments,
                 loans=loans, needs=needs, funders=funders, bridges=bridges,
-                montecarlo=montecarlo)
+                in_kind=in_kind, montecarlo=montecarlo)
     if members:
         case = _owned(check, replace(case, members=members), owners)
         if check.issues:
@@ -512,10 +515,10 @@ def validate_case(raw: Any) -> Case:
     return replace(case, scenarios=scenarios)
 
 
+# the lists whose lines may name their member: Case field
 _OWNED = {"staff": "staff", "revenue": "revenue", "expense": "expenses",
           "investment": "investments", "loan": "loans", "funder": "funders",
-          "need": "needs", "bridge": "bridges"}  # the lists whose lines may name their
-# member: Case field
+          "need": "needs", "bridge": "bridges", "in_kind": "in_kind"}
 
 
 def _members(check: _Checker, top: Mapping) -> tuple:
@@ -1394,6 +1397,35 @@ def _funder(check: _Checker, raw: Any, path: str) -> Any:
                    hint=f"choisissez le type « {choice('type', 'private')} » et "
                    f"{syntax('remove')} « {_key('funder', 'line')} »", context=context)
     return _build(Funder, check.described("funder", table, path, fields, context))
+
+
+def _contribution(check: _Checker, raw: Any, path: str) -> Any:
+    """One ``[[in_kind]]`` line: volunteering in hours (at ``hourly_rate``, else the
+    SMIC) or a value a year; the other natures, a value a year."""
+    table, context = check.line(raw, path, "in_kind")
+    if table is None:
+        return _INVALID
+    kind = check.value("in_kind", table, "kind", path, context)
+    has_hours, has_amount = "hours" in table, "amount" in table
+    if kind == "volunteering" and has_hours == has_amount:
+        check.fail(path, problem="du bénévolat se donne soit en heures "
+                   f"(« {_key('in_kind', 'hours')} »), soit par sa valeur "
+                   f"(« {_key('in_kind', 'amount')} »)", hint="gardez l'une des deux façons",
+                   context=context)
+    elif kind not in ("volunteering", _INVALID) and not has_amount:
+        check.fail(f"{path}.amount", f"la valeur par an de cette contribution (obligatoire "
+                   f"pour « {choice('in_kind', kind)} »)", _MISSING, context=context)
+    elif kind not in ("volunteering", _INVALID) and has_hours:
+        check.fail(f"{path}.hours", problem=f"« {_key('in_kind', 'hours')} » ne "
+                   f"s'applique qu'au « {choice('in_kind', 'volunteering')} »",
+                   hint=f"{syntax('remove_this')} et donnez sa valeur dans « "
+                   f"{_key('in_kind', 'amount')} »", context=context)
+    if "hourly_rate" in table and not (kind == "volunteering" and has_hours):
+        check.fail(f"{path}.hourly_rate", problem=f"« {_key('in_kind', 'hourly_rate')} » "
+                   f"ne s'utilise qu'avec « {_key('in_kind', 'hours')} » (du bénévolat "
+                   "compté en heures)", hint=syntax('remove_this'), context=context)
+    fields = {"kind": kind}
+    return _build(Contribution, check.described("in_kind", table, path, fields, context))
 
 
 def _decision(check: _Checker, table: Mapping, path: str, funder_type: Any, rule: Any,

@@ -109,6 +109,13 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "verse": "Versé",
         "refuse": "Refusé",
     },
+    # what a contribution in kind is (Cerfa 86 / 87): its accounts, model/in_kind.py
+    "in_kind": {
+        "volunteering": "Bénévolat",
+        "premises": "Mise à disposition (locaux, matériel, véhicule)",
+        "services": "Prestation gratuite (un service rendu)",
+        "goods": "Don en nature (biens, denrées)",
+    },
     # the amounts the plan is computed on (spec §7)
     "basis": {
         "demande": "Montants demandés",
@@ -136,6 +143,12 @@ _ALIASES: dict[str, dict[str, str]] = {
                # the statuses of the State's subsidy platform (Dauphin)
                "transmise": "sollicite", "transmis": "sollicite",
                "prise en charge": "sollicite", "non recevable": "refuse"},
+    "in_kind": {"benevoles": "volunteering", "benevole": "volunteering",
+                "mise a disposition": "premises", "locaux": "premises", "local": "premises",
+                "pret": "premises", "materiel": "premises", "prestation": "services",
+                "prestations": "services", "prestation en nature": "services",
+                "don": "goods", "dons": "goods", "dons en nature": "goods",
+                "don en nature": "goods", "denrees": "goods"},
     "basis": {"demandes": "demande", "decisions": "decide", "decides": "decide",
               "attendus": "attendu", "probable": "attendu", "probabilites": "attendu"},
     "repay": {"excedents": "surplus", "tresorerie": "surplus", "financeur": "funder",

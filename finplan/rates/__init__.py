@@ -4,6 +4,10 @@ The IAE *aide au poste* (montant socle per full-time post and per year) lives
 in ``aide_au_poste.toml`` beside this module, each figure with its date in
 force and the arrêté that sets it.
 
+The SMIC horaire brut (the default value of an hour of volunteering, :func:`smic`)
+lives in ``smic.toml``, each figure with its date in force and the décret that sets
+it; a year of the plan takes the figure in force on its 1 January.
+
 The hours of one insertion FTE of each structure type (to turn hours worked into
 FTE, :func:`hours_per_fte`) live in ``heures_etp.toml``, each with its source.
 
@@ -28,8 +32,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
-__all__ = ["CONTRACTS", "AidRate", "FteHours", "UnknownRate", "aide_au_poste",
-           "hours_per_fte", "missing_years_warning"]
+__all__ = ["CONTRACTS", "AidRate", "FteHours", "Smic", "UnknownRate", "aide_au_poste",
+           "hours_per_fte", "missing_years_warning", "smic", "smic_warning"]
 
 CONTRACTS = ("ACI", "EI", "AI", "ETTI", "EITI")
 
@@ -175,3 +179,60 @@ def hours_per_fte(contract: str | None) -> FteHours:
         f"au {_french_date(table['checked'])}) ; finplan retient {_thousands(hours)} "
         "heures, la durée légale annuelle du travail. Indiquez les heures d'un ETP sur la "
         "ligne de personnel si vous en connaissez d'autres."))
+
+
+@dataclass(frozen=True)
+class Smic:
+    """The SMIC horaire brut of one calendar year (in force on its 1 January), its
+    source, and a ``warning`` when the year is after the last known figure."""
+
+    year: int
+    hourly: Decimal
+    source: str
+    warning: str | None = None
+
+
+@cache
+def _smic_table() -> tuple[dt.date, tuple[tuple[dt.date, Decimal, str], ...]]:
+    import tomllib
+
+    text = (Path(__file__).parent / "smic.toml").read_text("utf-8")
+    data = tomllib.loads(text, parse_float=Decimal)
+    rows = sorted((row["from"], Decimal(row["hourly"]), row["source"])
+                  for row in data["rate"])
+    return data["checked"], tuple(rows)
+
+
+def smic(year: int) -> Smic:
+    """The SMIC horaire brut in force on 1 January of calendar ``year``; after the
+    last known figure, that figure with a warning. Raises :class:`UnknownRate` before
+    the first figure finplan ships.
+
+    >>> smic(2026).hourly, smic(2025).hourly
+    (Decimal('12.02'), Decimal('11.88'))
+    >>> print(smic(2028).warning)
+    SMIC horaire brut : aucun montant connu pour 2028 (vérifié au 1er novembre 2026) ; le dernier connu, 12,02 € depuis le 1er janvier 2026, est appliqué.
+    """
+    rows = _smic_table()[1]
+    in_force = [row for row in rows if row[0] <= dt.date(year, 1, 1)]
+    if not in_force:
+        raise UnknownRate(f"aucun SMIC connu au 1er janvier {year} (le premier que finplan "
+                          f"connaît date du {_french_date(rows[0][0])})")
+    _, hourly, source = in_force[-1]
+    warning = smic_warning([year]) if year > rows[-1][0].year else None
+    return Smic(year, hourly, source, warning)
+
+
+def smic_warning(years: list[int]) -> str:
+    """The French warning for ``years`` after the last known SMIC.
+
+    >>> print(smic_warning([2027, 2028, 2029]))
+    SMIC horaire brut : aucun montant connu pour 2027, 2028 et 2029 (vérifié au 1er novembre 2026) ; le dernier connu, 12,02 € depuis le 1er janvier 2026, est appliqué.
+    """
+    checked, rows = _smic_table()
+    start, hourly, _ = rows[-1]
+    names = [str(year) for year in years]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+    return (f"SMIC horaire brut : aucun montant connu pour {listed} (vérifié au "
+            f"{_french_date(checked)}) ; le dernier connu, {_thousands(hourly)} € depuis "
+            f"le {_french_date(start)}, est appliqué.")

@@ -50,6 +50,7 @@ from finplan.model.budget import (
     sub_line,
 )
 from finplan.model.cash import payer_name
+from finplan.model.in_kind import ACCOUNTS
 from finplan.model.money import Cents
 from finplan.model.plan import Plan
 from finplan.model.vocabulary import CERFA_74_LINES
@@ -66,8 +67,10 @@ NOTES = (
     "l'amortissement des biens qu'elles ont financés (voir Calculs) ; ce n'est pas un "
     "versement de l'année.",
     "Les subventions (74) et les dons de financeurs (75) sont répartis par finplan (voir "
-    "Financeurs). Les contributions volontaires en nature (86/87) ne sont pas évaluées par "
-    "finplan : leurs lignes restent à 0.",
+    "Financeurs).",
+    "86 / 87 : les contributions volontaires en nature (bénévolat, locaux prêtés, dons en "
+    "nature), valorisées dans Calculs (heures × valeur de l'heure, le SMIC par défaut) ; "
+    "le même montant des deux côtés, hors du résultat et de la trésorerie.",
     "Point mort = (charges fixes − autres produits − subventions) × recettes propres / "
     "(recettes propres − charges variables) ; « aucun » : chaque euro vendu coûte un euro "
     "ou plus de charges variables.",
@@ -253,10 +256,29 @@ def _write_indirect(sheet: SheetWriter) -> int:
     return _write_unvalued(sheet, "", title, [("", text) for text in lines])
 
 
-def _write_in_kind(sheet: SheetWriter, code: str) -> int:
-    """86 or 87 with the form's sub-lines, not valued by finplan (0)."""
-    return _write_unvalued(sheet, code, IN_KIND_LINES[code],
-                           [(sub_code, text) for sub_code, text, _ in CERFA_SUB_LINES[code]])
+def _write_in_kind(sheet: SheetWriter, details: Details, budget: Budget, code: str) -> int:
+    """86 or 87 with the form's sub-lines: each account the contributions in kind of
+    Calculs give it (:data:`finplan.model.in_kind.ACCOUNTS`: 870 is 864, 871 is 861 and
+    862, 875 is 860), the line their sum."""
+    in_kind, calc = sheet.plan.in_kind, details.sheet
+    amounts = in_kind.charges if code == "86" else in_kind.produits
+    line_row = sheet.line(code, IN_KIND_LINES[code], None, [money(c) for c in in_kind.total],
+                          style="line")
+    rows = []
+    for account, text, _ in CERFA_SUB_LINES[code]:
+        sources = [account] if code == "86" else list(dict.fromkeys(
+            charge for charge, produit in ACCOUNTS.values() if produit == account))
+        formula = None
+        if details.in_kind:
+            def formula(y: int, sources: list[str] = sources) -> str:
+                return "+".join(calc.ref(details.in_kind[c], y) for c in sources)
+        rows.append(sheet.line(account, "  " + text, formula,
+                               [money(c) for c in amounts[account]]))
+        budget.form_rows[account] = rows[-1]
+    for y in range(1, sheet.years + 1):
+        sheet.formula(sheet.local(line_row, y), sum_local(sheet, rows, y),
+                      money(in_kind.total[y - 1]))
+    return line_row
 
 
 # What the break-even block shows when no revenue brings the result to zero (each euro
@@ -360,9 +382,9 @@ def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
         [money(c) for c in plan.charges_total], style="total")
     surplus_row = sheet.line("", SURPLUS, None, [money(c) for c in plan.budget_surplus],
                              style="line")
-    in_kind_charges = _write_in_kind(sheet, "86")
-    charges_grand = sheet.line("", GRAND_TOTAL, None, [money(c + s) for c, s in zip(
-        plan.charges_total, plan.budget_surplus)], style="total")
+    in_kind_charges = _write_in_kind(sheet, details, budget, "86")
+    charges_grand = sheet.line("", GRAND_TOTAL, None, [money(c + s + k) for c, s, k in zip(
+        plan.charges_total, plan.budget_surplus, plan.in_kind.total)], style="total")
     sheet.name_block("budget_charges", first, charges_grand)
 
     sheet.row += 1
@@ -384,10 +406,11 @@ def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
         style="total")
     shortfall_row = sheet.line("", SHORTFALL, None,
                                [money(c) for c in plan.budget_shortfall], style="line")
-    in_kind_produits = _write_in_kind(sheet, "87")
+    in_kind_produits = _write_in_kind(sheet, details, budget, "87")
     produits_grand = sheet.line("", GRAND_TOTAL, None, [
-        money(p + o + s) for p, o, s in zip(plan.produits_total, plan.own_resources,
-                                            plan.budget_shortfall)], style="total")
+        money(p + o + s + k) for p, o, s, k in zip(
+            plan.produits_total, plan.own_resources, plan.budget_shortfall,
+            plan.in_kind.total)], style="total")
     sheet.name_block("budget_produits", first, produits_grand)
     budget.form_rows.update({
         "charges_total": budget.charges_total, "surplus": surplus_row, "86": in_kind_charges,
@@ -405,11 +428,12 @@ def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
                       money(plan.budget_shortfall[y - 1]))
         sheet.formula(sheet.local(charges_grand, y),
                       sum_local(sheet, [budget.charges_total, surplus_row, in_kind_charges], y),
-                      money(plan.charges_total[y - 1] + plan.budget_surplus[y - 1]))
+                      money(plan.charges_total[y - 1] + plan.budget_surplus[y - 1]
+                            + plan.in_kind.total[y - 1]))
         sheet.formula(sheet.local(produits_grand, y), sum_local(
             sheet, [budget.produits_total, shortfall_row, in_kind_produits], y),
             money(plan.produits_total[y - 1] + plan.own_resources[y - 1]
-                  + plan.budget_shortfall[y - 1]))
+                  + plan.budget_shortfall[y - 1] + plan.in_kind.total[y - 1]))
 
     sheet.row += 1
     budget.result = sheet.line(

@@ -34,10 +34,12 @@ from finplan.io.workbook_layout import (
 from finplan.io.workbook_styles import (
     BOLD,
     EUROS,
+    NOTE_FONT,
     NUMBER,
 )
 from finplan.model.amounts import months_active
 from finplan.model.assets import LoanSchedule, loan_start
+from finplan.model.budget import CERFA_SUB_LINES
 from finplan.model.case import Case, Loan, Need
 from finplan.model.cash import payer_name
 from finplan.model.contracts import contract_hours, fte_hours
@@ -49,10 +51,13 @@ from finplan.model.funders import (
     within_approved,
     yearly_caps,
 )
+from finplan.model.in_kind import ACCOUNTS
 from finplan.model.money import Cents, to_cents
 from finplan.model.needs import covered_lines
 from finplan.model.plan import Plan
 from finplan.model.staff import StaffCosts
+from finplan.model.vocabulary import label
+from finplan.rates import smic
 
 
 class Details:
@@ -77,6 +82,8 @@ class Details:
         self.fixed_shortfall: list[int] = []  # rows: what was not paid of fixed amounts
         self.per_fte: dict[str, int] = {}  # funder -> row of its offer per FTE
         self.variable = 0  # row: the variable charges of the year (break-even)
+        # rows: the contributions in kind of the year by 86 account (none: no line)
+        self.in_kind: dict[str, int] = {}
         self.variable_flags = ""  # column: each expense's « Charge variable » as 1 or 0
         # formula terms by year: the quantities sold the break-even scales (sold_terms)
         self.sold: list[Callable[[int], str]] = []
@@ -313,6 +320,7 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
                                      f"${sheet.column(years)}${sheet.row - 1}")
     write_funder_limits(sheet, plan, layout, details, funder_cells)
     _write_variable_charges(sheet, plan, details)
+    _write_in_kind(sheet, plan, layout, details, helpers)
     details.sold = sold_terms(plan, layout, [lambda y, r=row: sheet.ref(r, y)
                                              for row in details.hours])
     widths = {get_column_letter(helpers + k): 13 for k in range(len(_LOAN_HELPERS))}
@@ -438,6 +446,51 @@ def _write_variable_charges(sheet: SheetWriter, plan: Plan, details: Details) ->
     details.variable = sheet.line(
         "", "Charges variables (les charges marquées « Charge variable »)", variable,
         [money(c) for c in plan.break_even.variable], total=False)
+
+
+def _write_in_kind(sheet: SheetWriter, plan: Plan, layout: InputLayout, details: Details,
+                   helpers: int) -> None:
+    """The contributions in kind (:mod:`finplan.model.in_kind`): the SMIC of each year
+    (the default value of an hour, :func:`finplan.rates.smic`), each line's value
+    (``hours × rate`` or its ``amount``, :func:`~finplan.model.in_kind.contribution_amounts`)
+    with its 86 account in the helper column, read from its « Nature », then each 86
+    account's total (``SUMIF`` over that column), which Budget shows on 86 and 87."""
+    case = plan.case
+    if not case.in_kind:
+        return
+    column = get_column_letter(helpers)
+    header = sheet.section("Contributions en nature (86 et 87, hors résultat et trésorerie)")
+    sheet.sheet.put(f"{column}{header}", "Compte 86", font=BOLD)
+    rates = [smic(year) for year in plan.years]
+    smic_row = sheet.line("", "SMIC horaire brut au 1er janvier (valeur d'une heure de "
+                          "bénévolat par défaut)", None, [rate.hourly for rate in rates],
+                          total=False)
+    sheet.sheet.put(f"{LABEL_COLUMN}{sheet.row}", "Source du SMIC : " + " ; ".join(
+        dict.fromkeys(rate.source for rate in rates)), font=NOTE_FONT)
+    sheet.row += 1
+    first = sheet.row
+    for i, (item, amounts) in enumerate(zip(case.in_kind, plan.in_kind.items)):
+        def value(y: int, i: int = i) -> str:
+            hours = year_input(layout, "in_kind", i, "hours", y)
+            rate = hyp(layout.cell("in_kind", i, "hourly_rate"))
+            by_hours = (f"ROUND({hours.typed()}*{or_else(rate, sheet.local(smic_row, y))}"
+                        ",2)")
+            amount = year_input(layout, "in_kind", i, "amount", y).typed()
+            return (f"IF(OR(ISNUMBER({hours.single}),{hours.given}),{by_hours},"
+                    f"ROUND({amount},2))")
+        row = sheet.line("", item.label, value, [money(c) for c in amounts], total=False)
+        nature = hyp(layout.cell("in_kind", i, "kind"))
+        choices = "".join(f'IF(TRIM({nature})="{label("in_kind", kind)}","{accounts[0]}",'
+                          for kind, accounts in ACCOUNTS.items())
+        sheet.formula(f"{column}{row}", f'{choices}"{ACCOUNTS[item.kind][0]}"'
+                      + ")" * len(ACCOUNTS), ACCOUNTS[item.kind][0], "@")
+    last = sheet.row - 1
+    for code, text, _ in CERFA_SUB_LINES["86"]:
+        def total(y: int, code: str = code) -> str:
+            values = f"{sheet.column(y)}${first}:{sheet.column(y)}${last}"
+            return f'SUMIF(${column}${first}:${column}${last},"{code}",{values})'
+        details.in_kind[code] = sheet.line(code, text, total, [
+            money(c) for c in plan.in_kind.charges[code]], total=False)
 
 
 def sold_terms(plan: Plan, layout: InputLayout, hours: Sequence[Callable[[int], str]]
