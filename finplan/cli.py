@@ -8,6 +8,7 @@ in French), 3 on an internal error, 130 when stopped by Ctrl-C.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import traceback
@@ -197,7 +198,13 @@ def dossier_command(case_file: str, funder: str, basis: str | None, output: str 
     from finplan.report import render_dossier
 
     plan = compute(load_case(case_file), basis=basis)
-    text = render_dossier(dossier_of(plan, funder), plan)
+    return _text_out(render_dossier(dossier_of(plan, funder), plan), output, force,
+                     "Dossier de demande écrit")
+
+
+def _text_out(text: str, output: str | None, force: bool, written: str) -> int:
+    """Show ``text``, or save it to ``output`` (atomically, never over a file unless
+    ``force``: the old one kept) and say so (``written`` : path)."""
     if output is None:
         click.echo(text, nl=False)
         return EXIT_OK
@@ -205,9 +212,65 @@ def dossier_command(case_file: str, funder: str, basis: str | None, output: str 
 
     target = Path(output)
     kept = save_text_new(text, target, force=force)
-    click.echo(f"Dossier de demande écrit : {target}"
-               + (f" (ancien fichier gardé : {kept})" if kept else ""))
+    click.echo(f"{written} : {target}" + (f" (ancien fichier gardé : {kept})" if kept else ""))
     return EXIT_OK
+
+
+@main.command("actuals")
+@click.argument("case_file", metavar="DOSSIER")
+@click.argument("accounts_file", metavar="COMPTES")
+@click.option("--year", type=int, default=None, metavar="ANNÉE",
+              help="L'année du plan que ces comptes réalisent. Par défaut : l'année de la "
+              "dernière écriture du FEC (obligatoire pour un tableau des comptes).")
+@click.option("--funder", metavar="NOM", default=None,
+              help="Donne le compte rendu financier (Cerfa n° 15059*02) de la subvention "
+              "de ce financeur, nommé comme dans le dossier.")
+@click.option("--basis", type=click.Choice(BASES), default=None,
+              help="La base du calcul du plan (voir finplan plan --help). Par défaut : "
+              "la base du dossier.")
+@click.option("--json", "as_json", is_flag=True, help="Affiche la comparaison en JSON.")
+@click.option("-o", "--output", metavar="FICHIER.txt", default=None,
+              help="Fichier texte à créer (sinon le texte est affiché).")
+@click.option("--force", is_flag=True, help="Remplace un fichier existant (gardé en .bak).")
+@_guarded
+def actuals_command(case_file: str, accounts_file: str, year: int | None,
+                    funder: str | None, basis: str | None, as_json: bool,
+                    output: str | None, force: bool) -> int:
+    """Compare les comptes réels d'une année au plan : le fichier des écritures
+    comptables (FEC) de votre logiciel, ou un tableau « Compte ; Montant ». Ligne par
+    ligne du Cerfa : prévu, réalisé, écart ; par financeur : voté, reçu, reste à
+    recevoir. Avec --funder : le compte rendu financier (Cerfa n° 15059*02)."""
+    from finplan.io.fec import read_accounts
+    from finplan.model.actuals import compare, follow_up
+    from finplan.model.vocabulary import fold
+    from finplan.report import render_actuals, render_compte_rendu
+
+    plan = compute(load_case(case_file), basis=basis)
+    accounts = read_accounts(accounts_file, year)
+    if accounts.year not in plan.years:
+        raise FinplanError(
+            f"{Path(accounts_file).name} : les comptes de {accounts.year} ne sont pas ceux "
+            f"d'une année du plan ({plan.years[0]} à {plan.years[-1]}) ; indiquez l'année "
+            "qu'ils réalisent avec --year.")
+    comparison = compare(plan, accounts.accounts, accounts.year)
+    funders = follow_up(plan, accounts.year)
+    chosen = None
+    if funder is not None:
+        chosen = next((f for f in funders if fold(f.name) == fold(funder)), None)
+        if chosen is None:
+            names = ", ".join(f"« {f.name} »" for f in funders) or "aucun"
+            raise FinplanError(f"Aucun financeur « {funder} » dans le dossier : financeurs "
+                               f"possibles : {names}.")
+    if as_json:
+        found = {**comparison.to_dict(), "source": accounts.source,
+                 "funders": [f.to_dict() for f in funders]}
+        text = json.dumps(found if chosen is None else {**found, "funder": chosen.to_dict()},
+                          ensure_ascii=False, indent=2) + "\n"
+    elif chosen is None:
+        text = render_actuals(comparison, funders, plan, accounts.source)
+    else:
+        text = render_compte_rendu(comparison, chosen, plan, accounts.source)
+    return _text_out(text, output, force, "Comparaison écrite")
 
 
 @main.command("demo")

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from finplan.model.actuals import Comparison, FunderFollowUp, LineComparison
 from finplan.model.budget import CERFA_SUB_LINES, CHARGE_LINES, IN_KIND_LINES, PRODUIT_LINES
 from finplan.model.cash import month_label
 from finplan.model.dossier import Dossier, FormLine, FunderLine
@@ -21,7 +22,8 @@ from finplan.model.plan import Plan
 from finplan.model.vocabulary import counted, label
 
 __all__ = ["BASIS_WORDS", "LEFT_TO_OPERATING", "LIMIT_WORDS", "render_dossier",
-           "render_frame", "render_plan", "render_simulation", "table"]
+           "render_frame", "render_plan", "render_simulation", "table",
+           "render_actuals", "render_compte_rendu"]
 
 LABEL_WIDTH = 44
 AMOUNT_WIDTH = 13
@@ -482,3 +484,79 @@ def render_simulation(simulation: Any, histogram_measure: str = "result") -> str
         bars.append(f"{span:>30}  {bar} {int(row['tirages'])}")
     return "\n\n".join(["\n".join(head), "\n".join(chances), percentiles,
                         "\n".join(bars)]) + "\n"
+
+
+def _compared(rows: Sequence[LineComparison], completion: bool = False) -> list[list[Any]]:
+    """Lines of a comparison as table rows: planned, actual, then the difference and
+    its percentage, or (``completion``) the actual in per cent of the planned."""
+    shown = []
+    for row in rows:
+        text = f"{row.code} {row.label}" if row.code else row.label
+        if completion:
+            shown.append([text, row.planned, row.actual, _percent(row.completion)])
+        else:
+            shown.append([text, row.planned, row.actual, row.difference,
+                          _percent(row.difference_percent)])
+    return shown
+
+
+def render_actuals(comparison: Comparison, follow_ups: Sequence[FunderFollowUp],
+                   plan: Plan, source: str) -> str:
+    """A year's accounts against its plan (:mod:`finplan.model.actuals`): each line of
+    the form with the difference, the result, then each funder's request: planned,
+    voted, received, remaining; ``source``: where the actual figures come from."""
+    project = plan.case.project
+    header = ["", "Prévu", "Réalisé", "Écart", "Écart %"]
+    blank = [""] * 4
+    lines = [["CHARGES", *blank], *_compared(comparison.charges),
+             ["PRODUITS", *blank], *_compared(comparison.produits),
+             *_compared([comparison.result])]
+    head = "\n".join([
+        f"Réalisé {comparison.year} et plan — {project.name}",
+        f"{project.organisation}. Réalisé : {source}.",
+        "Écart = réalisé − prévu ; écart % = écart / prévu."])
+    funders = [[f.name, f.planned, "—" if f.voted is None else f.voted, f.received,
+                f.remaining, f.paid_in_year] for f in follow_ups]
+    funder_table = (table(f"Financeurs : demandes de {comparison.year}",
+                          ["", "Prévu", "Voté", "Reçu", "Reste dû",
+                           f"Versé {comparison.year}"], funders)
+                    + "\nReçu : la part des « Versements reçus » de chaque financeur qui paie "
+                    f"{comparison.year} (les versements paient les années les plus anciennes "
+                    "d'abord) ; reste dû = voté (sinon prévu) − reçu ; versé "
+                    f"{comparison.year} : les versements datés de cette année."
+                    if funders else "Financeurs : aucune demande.")
+    return "\n\n".join([head, table("Budget : prévu et réalisé (lignes du Cerfa 12156)",
+                                    header, lines), funder_table]) + "\n"
+
+
+# The explanations the compte rendu financier asks, left for the volunteer (arrêté du
+# 11 octobre 2006; Cerfa n° 15059*02).
+EXPLANATIONS = (
+    "Écarts significatifs entre le budget prévisionnel et la réalisation : explications",
+    "Règles de répartition des charges indirectes affectées à l'action",
+    "Contributions volontaires en nature : nature et méthode de valorisation",
+)
+
+
+def render_compte_rendu(comparison: Comparison, funder: FunderFollowUp, plan: Plan,
+                        source: str) -> str:
+    """The compte rendu financier (Cerfa n° 15059*02) of a funder's grant for a year:
+    the table of charges and produits, planned and actual with the rate of completion,
+    the grant voted and received, and the explanation fields left to fill."""
+    project = plan.case.project
+    header = ["", "Prévision", "Réalisation", "%"]
+    blank = [""] * 3
+    lines = [["CHARGES", *blank], *_compared(comparison.charges, True),
+             ["PRODUITS", *blank], *_compared(comparison.produits, True)]
+    voted = "non votée" if funder.voted is None else format_euros(funder.voted, True)
+    head = "\n".join([
+        f"Compte rendu financier de l'action subventionnée — {funder.name}, "
+        f"{comparison.year}",
+        "(formulaire Cerfa n° 15059*02 ; arrêté du 11 octobre 2006)",
+        f"Projet « {project.name} », porté par {project.organisation}. "
+        f"Réalisé : {source}.",
+        f"Subvention : {voted} ; reçue {format_euros(funder.received, True)} ; "
+        f"reste à recevoir {format_euros(funder.remaining, True)}."])
+    fields = "\n\n".join(f"{text} :\n" + "\n".join(["." * 80] * 3) for text in EXPLANATIONS)
+    return "\n\n".join([head, table("Tableau des charges et des produits affectés à "
+                                    "l'action", header, lines), fields]) + "\n"
