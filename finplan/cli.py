@@ -218,10 +218,11 @@ def _text_out(text: str, output: str | None, force: bool, written: str) -> int:
 
 @main.command("actuals")
 @click.argument("case_file", metavar="DOSSIER")
-@click.argument("accounts_file", metavar="COMPTES")
+@click.argument("accounts_file", metavar="[COMPTES]", required=False)
 @click.option("--year", type=int, default=None, metavar="ANNÉE",
               help="L'année du plan que ces comptes réalisent. Par défaut : l'année de la "
-              "dernière écriture du FEC (obligatoire pour un tableau des comptes).")
+              "dernière écriture du FEC, ou la dernière année du tableau « Réalisé » du "
+              "dossier (obligatoire pour un tableau des comptes).")
 @click.option("--funder", metavar="NOM", default=None,
               help="Donne le compte rendu financier (Cerfa n° 15059*02) de la subvention "
               "de ce financeur, nommé comme dans le dossier.")
@@ -233,23 +234,38 @@ def _text_out(text: str, output: str | None, force: bool, written: str) -> int:
               help="Fichier texte à créer (sinon le texte est affiché).")
 @click.option("--force", is_flag=True, help="Remplace un fichier existant (gardé en .bak).")
 @_guarded
-def actuals_command(case_file: str, accounts_file: str, year: int | None,
+def actuals_command(case_file: str, accounts_file: str | None, year: int | None,
                     funder: str | None, basis: str | None, as_json: bool,
                     output: str | None, force: bool) -> int:
     """Compare les comptes réels d'une année au plan : le fichier des écritures
-    comptables (FEC) de votre logiciel, ou un tableau « Compte ; Montant ». Ligne par
-    ligne du Cerfa : prévu, réalisé, écart ; par financeur : voté, reçu, reste à
-    recevoir. Avec --funder : le compte rendu financier (Cerfa n° 15059*02)."""
-    from finplan.io.fec import read_accounts
-    from finplan.model.actuals import compare, follow_up
+    comptables (FEC) de votre logiciel, un tableau « Compte ; Montant », ou, sans
+    fichier, le tableau « Réalisé » du dossier. Ligne par ligne du Cerfa : prévu,
+    réalisé, écart ; par financeur : voté, reçu, reste à recevoir. Avec --funder : le
+    compte rendu financier (Cerfa n° 15059*02)."""
+    from finplan.io.fec import Accounts, read_accounts
+    from finplan.model.actuals import accounts_of, actual_years, compare, follow_up
     from finplan.model.vocabulary import fold
     from finplan.report import render_actuals, render_compte_rendu
 
-    plan = compute(load_case(case_file), basis=basis)
-    accounts = read_accounts(accounts_file, year)
+    case = load_case(case_file)
+    plan = compute(case, basis=basis)
+    if accounts_file is not None:
+        accounts = read_accounts(accounts_file, year)
+        where = Path(accounts_file).name
+    else:
+        years = actual_years(case.actuals)
+        if not years:
+            raise FinplanError("Aucun réalisé à comparer : donnez le fichier des écritures "
+                               "comptables (FEC) de votre logiciel, ou remplissez le tableau "
+                               "« Réalisé (comptes de l'année) » du dossier.")
+        chosen_year = years[-1] if year is None else year
+        lines = [line for line in case.actuals if line.year == chosen_year]
+        accounts = Accounts(accounts_of(case.actuals, chosen_year), chosen_year, "case",
+                            "", len(lines))
+        where = Path(case_file).name
     if accounts.year not in plan.years:
         raise FinplanError(
-            f"{Path(accounts_file).name} : les comptes de {accounts.year} ne sont pas ceux "
+            f"{where} : les comptes de {accounts.year} ne sont pas ceux "
             f"d'une année du plan ({plan.years[0]} à {plan.years[-1]}) ; indiquez l'année "
             "qu'ils réalisent avec --year.")
     comparison = compare(plan, accounts.accounts, accounts.year)

@@ -43,6 +43,7 @@ from finplan.io.sheet_marks import (
     renamed_sheet,
 )
 from finplan.io.sheets.dossiers import PREFIX as DOSSIER_PREFIX
+from finplan.io.sheets.realise import TITLE as ACTUALS_TITLE
 from finplan.io.workbook_grids import (
     SheetLook,
     error_sheet,
@@ -156,7 +157,8 @@ def _calculer(book: Any) -> bool:
     sheets, names = output_parts(plan, found.layout, found.notes, found.text_cells, retired)
     if not look.full:  # a client that cannot add a sheet: the dossiers it has only
         for title in list(sheets):
-            if title.startswith(DOSSIER_PREFIX) and not _has_sheet(book, title):
+            if (title.startswith(DOSSIER_PREFIX) or title == ACTUALS_TITLE) and not (
+                    _has_sheet(book, title)):
                 del sheets[title]
     former = not _has_sheet(book, charts)
     _refuse_additions(book, sheets, previous, stamps, look, former)  # before any write

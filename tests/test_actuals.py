@@ -277,3 +277,131 @@ def test_a_missing_file_or_a_workbook_is_refused(tmp_path):
     template_workbook().save(book)
     with pytest.raises(InputFileError, match="un classeur Excel, pas un fichier texte"):
         read_accounts(book, 2027)
+
+
+ACTUALS = [{"year": 2027, "account": account, "amount": amount} for account, amount in (
+    ("6061", 3250), ("613200", 12000), ("6251", 640), ("706000", 4500), ("7474", 6000),
+    ("7473", 4000), ("864", 1202), ("870", 1202))]
+
+
+def with_actuals(actuals=ACTUALS):
+    import copy
+
+    raw = copy.deepcopy(CASE)
+    raw["actual"] = copy.deepcopy(actuals)
+    return raw
+
+
+def test_the_case_s_own_actuals_are_the_fec_s():
+    """The same accounts typed in the case (« Réalisé ») compare as the FEC does; they
+    round-trip through the case file; a line of another year or account is refused."""
+    from finplan.io.toml_case import case_to_toml, parse_case_text
+    from finplan.model.actuals import accounts_of
+
+    loaded = finplan.load_case(with_actuals())
+    assert accounts_of(loaded.actuals, 2027) == EXPECTED_ACCOUNTS
+    assert finplan.load_case(parse_case_text(case_to_toml(loaded))) == loaded
+    wrong = with_actuals([{"year": 2031, "account": "512", "amount": 3}])
+    with pytest.raises(finplan.errors.CaseError) as caught:
+        finplan.load_case(wrong)
+    said = str(caught.value)
+    assert "actual[0].year : attendu une année du plan, de 2027 à 2027" in said
+    assert "actual[0].account : attendu un compte de charges (6…)" in said
+
+
+def test_the_command_reads_the_case_s_actuals(tmp_path):
+    from click.testing import CliRunner
+
+    from finplan.cli import main
+    from finplan.io.toml_case import case_to_toml
+
+    source = tmp_path / "atelier.toml"
+    source.write_text(case_to_toml(finplan.load_case(with_actuals())), "utf-8")
+    shown = CliRunner().invoke(main, ["actuals", str(source)])
+    assert shown.exit_code == 0, shown.output
+    assert "tableau « Réalisé » du dossier, 8 lignes" in shown.output
+    assert "-36,0 %" in shown.output
+    plain = tmp_path / "plan.toml"
+    plain.write_text(case_to_toml(finplan.load_case(CASE)), "utf-8")
+    nothing = CliRunner().invoke(main, ["actuals", str(plain)])
+    assert nothing.exit_code == 2 and "Aucun réalisé à comparer" in nothing.output
+
+
+def _sheet_rows(sheet):
+    return {row[1]: row[2:6] for row in sheet.iter_rows(values_only=True) if row[1]}
+
+
+def test_the_realise_sheet_follows_the_table_a_reviewer_corrects(tmp_path):
+    """Recalculated by LibreOffice: « Réalisé » equals the engine to the cent and shows
+    the hand-worked comparison; the case reads back from the workbook. A reviewer then
+    corrects travel to 1 000 €: 62 has no difference left, the charges are 16 250 €
+    (+1,6 %) and the result −1 750 €."""
+    from openpyxl import load_workbook
+    from spreadsheet import convert, formula_mismatches, make_profile
+
+    from finplan.io.workbook_layout import INPUT_SHEET, InputLayout
+    from finplan.io.workbook_read import open_workbook, read_workbook_case
+    from finplan.io.workbook_write import build_workbook, item_counts
+
+    loaded = finplan.load_case(with_actuals())
+    built = build_workbook(loaded)
+    assert "Réalisé" in built.workbook.sheetnames
+    path = tmp_path / "reel.xlsx"
+    built.workbook.save(path)
+    assert read_workbook_case(open_workbook(path)).case == loaded
+    layout = InputLayout.for_counts(item_counts(loaded))
+    edited = load_workbook(path)
+    edited[INPUT_SHEET][layout.cell("actual", 2, "amount")] = 1000
+    changed = tmp_path / "corrige.xlsx"
+    edited.save(changed)
+    before, after = convert([path, changed], tmp_path / "out", make_profile(tmp_path / "p"))
+    values = load_workbook(before, data_only=True)
+    assert formula_mismatches(built.expected, values, built.workbook) == []
+    shown = _sheet_rows(values["Réalisé"])
+    assert shown["Achats"] == (3000, 3250, 250, 0.083)
+    assert shown["Autres services extérieurs"] == (1000, 640, -360, -0.36)
+    assert shown["TOTAL DES PRODUITS"] == (16000, 14500, -1500, -0.094)
+    assert shown["Résultat (produits 70 à 79 − charges 60 à 69)"] == (0, -1390, -1390, "—")
+    assert shown["Commune"] == (6000, 6000, 3600, 2400)
+    assert shown["Département"] == (5000, "—", 0, 5000)
+    moved = _sheet_rows(load_workbook(after, data_only=True)["Réalisé"])
+    assert moved["Autres services extérieurs"] == (1000, 1000, 0, 0)
+    assert moved["TOTAL DES CHARGES"] == (16000, 16250, 250, 0.016)
+    assert moved["Résultat (produits 70 à 79 − charges 60 à 69)"][1] == -1750
+
+
+def test_the_excel_button_adds_the_realise_sheet(tmp_path):
+    """A volunteer types the year's accounts in a workbook's « Réalisé » table and
+    clicks « Calculer le plan » (xlwings' remote engine, Office.js): the « Réalisé »
+    sheet appears, recalculated by LibreOffice to the figures of finplan build."""
+    from openpyxl import load_workbook
+    from spreadsheet import convert, make_profile, same_cell
+
+    from finplan.io.workbook_layout import INPUT_SHEET, InputLayout
+    from finplan.io.workbook_write import build_workbook, item_counts, template_workbook
+
+    from helpers import click_recalculated
+
+    example = finplan.load_case(with_actuals())
+    template = template_workbook(example)  # a table of the right size, typed over
+    layout = InputLayout.for_counts(item_counts(example))
+    inputs = template[INPUT_SHEET]
+    for index, line in enumerate(ACTUALS):
+        for key, value in line.items():  # as typed: an account is a number
+            inputs[layout.cell("actual", index, key)] = int(value) if key == "account" \
+                else value
+    filled = tmp_path / "plan.xlsx"
+    template.save(filled)
+    built = tmp_path / "build.xlsx"
+    build_workbook(example).workbook.save(built)
+    profile = make_profile(tmp_path / "profile")
+    shown, built_values = convert([filled, built], tmp_path / "shown", profile)
+    returned, after = click_recalculated(filled, shown, tmp_path, profile)
+    assert returned == [True]
+    got, want = load_workbook(after, data_only=True), load_workbook(built_values,
+                                                                    data_only=True)
+    assert "Réalisé" in got.sheetnames
+    different = [(cell.coordinate, cell.value, got["Réalisé"][cell.coordinate].value)
+                 for row in want["Réalisé"].iter_rows(min_row=5) for cell in row
+                 if not same_cell(cell.value, got["Réalisé"][cell.coordinate].value)]
+    assert different == []

@@ -45,8 +45,9 @@ PAGES = {
     # the parameters on a page; then the tables in groups, each as many pages wide as
     # its widest (two for the staff and the contracts, three for the funders with their
     # « Commentaire »): about 5 groups of one to three pages (the collective's members'
-    # tables and columns make it longer)
-    "Hypothèses": 13,
+    # tables and columns make it longer), then the contributions in kind and the
+    # accounts of past years (« Réalisé »)
+    "Hypothèses": 14,
     "Budget": 4,  # ~60 Cerfa and account lines of the examples, 30 a page, the point mort
     "Financeurs": 6,  # the amounts, then the « Limité par » reasons: 2 parts × 3 bands
     "Plan de financement": 1,  # the table (its chart is on Graphiques)
@@ -60,13 +61,14 @@ PAGES = {
     "Graphiques": 4,  # a chart a page
     "Membres": 3,  # a collective: six blocks of its members, ~45 rows
     "Dossier": 2,  # a funder's dossier, portrait: its request, the form, the others
+    "Réalisé": 2,  # portrait: a year's Cerfa lines side by side, then its funders
 }
 
 
 # A collective's sheets are longer: its inputs hold the members' tables, its checks
 # are each member's (about six a member), its mandataire's cash plan has a row per
 # member it passes a contract's part on to (three bands of rows).
-COLLECTIVE_PAGES = {"Hypothèses": 16, "Contrôles": 6, "Trésorerie": 18}
+COLLECTIVE_PAGES = {"Hypothèses": 17, "Contrôles": 6, "Trésorerie": 18}
 
 
 def _bound(sheet: str, collective: bool) -> int:

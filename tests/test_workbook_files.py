@@ -118,7 +118,7 @@ def test_fill_keeps_charts_validations_names_and_tables(tmp_path):
                                  "tbl_charges", "tbl_investissements", "tbl_emprunts",
                                  "tbl_besoins", "tbl_financeurs", "tbl_scenarios",
                                  "tbl_montecarlo", "tbl_membres", "tbl_heures_membres",
-                                 "tbl_relais", "tbl_nature"}
+                                 "tbl_relais", "tbl_nature", "tbl_realise"}
     for name in ("p_annee1", "idx_salaires", "liste_types", "budget_charges",
                  "financeurs_tableau", "plan_tresorerie_fin", "controles"):
         assert name in book.defined_names

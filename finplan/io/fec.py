@@ -52,8 +52,8 @@ MAX_BYTES = 200 * 1024 * 1024  # a FEC of several years of a large structure
 class Accounts:
     """A year's accounts as a file gives them: each result account's balance (cents),
     the year they are the accounts of (None: the file has no dates), what the file
-    was (``FEC`` or ``CSV``), how it was read, and the dates of its first and last
-    entries (a FEC)."""
+    was (``FEC``, ``CSV``, or ``case``: the case's own « Réalisé » lines), how it was
+    read, and the dates of its first and last entries (a FEC)."""
 
     accounts: dict[str, Cents]
     year: int | None
@@ -69,6 +69,8 @@ class Accounts:
         if self.kind == "FEC":
             return (f"fichier des écritures comptables, {self.lines} lignes du "
                     f"{self.first:%d/%m/%Y} au {self.last:%d/%m/%Y}")
+        if self.kind == "case":
+            return f"tableau « Réalisé » du dossier, {self.lines} lignes"
         return f"tableau des comptes, {self.lines} lignes"
 
 

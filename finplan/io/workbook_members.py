@@ -35,6 +35,8 @@ from finplan.io.sheets.financeurs import link_funders, link_members_funders, wri
 from finplan.io.sheets.graphiques import write_charts
 from finplan.io.sheets.membres import MemberSheets, write_members
 from finplan.io.sheets.plan import write_financing
+from finplan.io.sheets.realise import TITLE as ACTUALS_TITLE
+from finplan.io.sheets.realise import write_actuals
 from finplan.io.sheets.rows import Linked, SheetWriter, YearInput, year_input
 from finplan.io.sheets.scenarios import write_scenarios
 from finplan.io.sheets.tresorerie import rate_cells, write_monthly
@@ -269,6 +271,7 @@ def write_collective(book: Book, plan: Plan, layout: InputLayout, expected: Expe
                   expected)
     _write_index(book, plan, parts, expected)
     write_dossiers(book, plan, expected, funders, budget, monthly)
+    write_actuals(book, plan, layout, expected, budget, funders)
 
 
 def extra_titles(titles: Sequence[str]) -> list[str]:
@@ -309,6 +312,8 @@ def write_stale(book: Book, title: str) -> None:
     sheet.put("B1", title, font=TITLE_FONT)
     gone = ("Ce financeur n'a plus de demande dans le tableau « Financeurs »"
             if title.startswith(DOSSIER_PREFIX) else
+            "Le tableau « Réalisé (comptes de l'année) » n'a plus de ligne d'une année du "
+            "plan" if title == ACTUALS_TITLE else
             "Ce membre n'est plus dans le tableau « Membres du collectif »")
     sheet.put("B3", f"{gone} de la feuille Hypothèses : cette feuille ne contient plus de "
               "chiffres et peut être supprimée.", font=NOTE_FONT)

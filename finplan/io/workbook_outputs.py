@@ -23,6 +23,8 @@ from finplan.io.sheets.dossiers import dossier_titles, write_dossiers
 from finplan.io.sheets.financeurs import link_funders, write_funders
 from finplan.io.sheets.graphiques import write_charts
 from finplan.io.sheets.plan import write_financing
+from finplan.io.sheets.realise import TITLE as ACTUALS_TITLE
+from finplan.io.sheets.realise import write_actuals
 from finplan.io.sheets.scenarios import write_scenarios, write_table
 from finplan.io.sheets.tresorerie import rate_cells, write_monthly
 from finplan.io.workbook_layout import (
@@ -67,7 +69,9 @@ def extra_sheet_titles(plan: Plan) -> list[str]:
     """The result sheets a plan has beyond finplan's fixed set: a collective's
     « Membres » and members' sheets, then a dossier sheet per funder a request is
     filed with."""
-    return [*member_titles(plan), *dossier_titles(plan).values()]
+    actuals = [ACTUALS_TITLE] if any(line.year in plan.years
+                                     for line in plan.case.actuals) else []
+    return [*member_titles(plan), *dossier_titles(plan).values(), *actuals]
 
 
 def write_outputs(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
@@ -104,6 +108,7 @@ def _write_single(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     write_checks(book, plan, funders, details, financing, monthly, expected, notes,
                  text_cells, results=watched)
     write_dossiers(book, plan, expected, funders, budget, monthly)
+    write_actuals(book, plan, layout, expected, budget, funders)
 
 
 def write_placeholders(book: Book, plan: Plan, layout: InputLayout,

@@ -47,15 +47,15 @@ from finplan.model.budget import (
     PRODUITS_TOTAL,
     TAX_LINE,
 )
-from finplan.model.case import year_value
+from finplan.model.case import Actual, year_value
 from finplan.model.dossier import budget_share
 from finplan.model.money import Cents, to_cents
 
 if TYPE_CHECKING:
     from finplan.model.plan import Plan
 
-__all__ = ["Comparison", "FunderFollowUp", "LineComparison", "actual_lines", "compare",
-           "follow_up", "net_by_account", "received_for_year"]
+__all__ = ["Comparison", "FunderFollowUp", "LineComparison", "accounts_of", "actual_lines",
+           "actual_years", "compare", "follow_up", "net_by_account", "received_for_year"]
 
 # The form's lines of each side, in its order (69 with the charges).
 _CHARGES = {**CHARGE_LINES, TAX_LINE[0]: TAX_LINE[1]}
@@ -87,6 +87,28 @@ def _side(account: str) -> str | None:
     if account.startswith(("7", "87")):
         return "produits"
     return None
+
+
+def accounts_of(actuals: Sequence[Actual], year: int) -> dict[str, Cents]:
+    """The balances a case gives for calendar ``year`` (its ``[[actual]]`` lines, the
+    workbook's « Réalisé » table), added up by account.
+
+    >>> from finplan.model.case import Actual
+    >>> accounts_of([Actual(2027, "6061", amount=Decimal("120.5")),
+    ...              Actual(2027, "6061", amount=Decimal(-20)),
+    ...              Actual(2028, "706", amount=Decimal(9))], 2027)
+    {'6061': 10050}
+    """
+    found: dict[str, Cents] = {}
+    for line in actuals:
+        if line.year == year:
+            found[line.account] = found.get(line.account, 0) + to_cents(line.amount)
+    return found
+
+
+def actual_years(actuals: Sequence[Actual]) -> list[int]:
+    """The years a case has actual figures for, in order."""
+    return sorted({line.year for line in actuals})
 
 
 def actual_lines(accounts: Mapping[str, Cents]) -> dict[str, Cents]:

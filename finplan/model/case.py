@@ -21,6 +21,7 @@ from finplan.model.scenarios import Scenario
 __all__ = [
     "year_value",
     "BUILTIN_NEEDS",
+    "Actual",
     "Bridge",
     "Case",
     "Contract",
@@ -163,6 +164,9 @@ Contribution = _line_class("Contribution", "in_kind", """A contribution in kind
     ``hourly_rate`` (None: the SMIC of each year), or the ``amount`` it is worth a year;
     premises or equipment made available, a service given, goods donated: ``amount``.
     Outside the accounts' result, the cash and the needs.""")
+Actual = _line_class("Actual", "actual", """The actual balance of one account in one
+    calendar ``year`` (issue 16 item 6): a charge or a produit, positive
+    (:mod:`finplan.model.actuals`).""")
 Variation = _line_class("Variation", "montecarlo.vary", """One uncertain value of a Monte
     Carlo run: the value at ``path`` times ``1 + x``.
 
@@ -198,6 +202,7 @@ class Case:
     members: tuple[Member, ...] = ()  # a collective (spec §6); none: one organisation
     bridges: tuple[Bridge, ...] = ()  # bridging facilities, in the order they are drawn
     in_kind: tuple[Contribution, ...] = ()  # contributions in kind (Cerfa 86 / 87)
+    actuals: tuple[Actual, ...] = ()  # the accounts of past years (finplan actuals)
     # a member's own plan (finplan.model.members.member_case): its approved insertion
     # FTE, which caps its per-FTE aids; never in a case file
     approved_fte: PerYear | None = None

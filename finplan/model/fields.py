@@ -439,6 +439,21 @@ SECTIONS: tuple[Section, ...] = (
         _member_field(),
         _comment_field(),
     ), 4, optional=True, attribute="in_kind"),
+    Section("actual", "Réalisé (comptes de l'année)", "tbl_realise", (
+        Field("year", "Année", "integer", "L'année civile de ces comptes, une année du "
+              "plan (par exemple 2027).", width=10, type="int", default=REQUIRED,
+              low=1900, high=2200),
+        Field("account", "Compte", "text", "Un compte de charges (6…), de produits (7…) "
+              "ou de contributions en nature (86…, 87…), comme votre comptabilité le donne "
+              "(6061, 613200…). finplan actuals … FEC.txt lit ces comptes dans le fichier "
+              "des écritures comptables de votre logiciel.", type="str",
+              default=REQUIRED),
+        Field("label", "Libellé", "text", "Facultatif : l'intitulé du compte.", width=30),
+        Field("amount", "Montant (€)", "number", "Le solde du compte sur l'année : une "
+              "charge ou un produit en positif ; en négatif s'il a été diminué (un avoir, "
+              "un remboursement).", type="Decimal", default=REQUIRED, low=None),
+        _comment_field(),
+    ), 5, optional=True, attribute="actuals"),
     Section("bridge", "Financements relais", "tbl_relais", (
         Field("label", "Libellé", "text", "Facultatif : ce que le trésorier prévoit pour "
               "passer les mois où la trésorerie manque (les subventions versées en "

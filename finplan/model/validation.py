@@ -47,6 +47,7 @@ from finplan.errors import key as field_term
 from finplan.model.bridging import TIED_KINDS
 from finplan.model.case import (
     BUILTIN_NEEDS,
+    Actual,
     Bridge,
     Case,
     Contract,
@@ -91,7 +92,7 @@ _INVALID = object()
 
 _TOP_KEYS = ("format", "project", "indexation", "working_capital", "member", "staff",
              "revenue", "contract", "expense", "investment", "loan", "needs", "need",
-             "funder", "in_kind", "bridge", "scenario", "montecarlo")
+             "funder", "in_kind", "actual", "bridge", "scenario", "montecarlo")
 _BUILTIN_LABELS = {"operating": "Fonctionnement (déficit d'exploitation)",
                    "investment": "Investissement (non couvert par les emprunts)"}
 _FUNDER_RULE_KEYS = {
@@ -495,6 +496,8 @@ def validate_case(raw: Any) -> Case:
     bridges = _bridges(check, top, project, needs, funders, _owner_of(members, owners))
     in_kind = tuple(_contribution(check, item, f"in_kind[{i}]")
                     for i, item in enumerate(check.array(top, "in_kind")))
+    actuals = tuple(_actual(check, item, f"actual[{i}]", project)
+                    for i, item in enumerate(check.array(top, "actual")))
     raw_scenarios = check.array(top, "scenario")
     montecarlo = _montecarlo(check, top)
     if check.issues:
@@ -503,7 +506,7 @@ def validate_case(raw: Any) -> Case:
                 staff=staff, revenue=revenue, contracts=contracts, expenses=expenses,
                 investments=investments,
                 loans=loans, needs=needs, funders=funders, bridges=bridges,
-                in_kind=in_kind, montecarlo=montecarlo)
+                in_kind=in_kind, actuals=actuals, montecarlo=montecarlo)
     if members:
         case = _owned(check, replace(case, members=members), owners)
         if check.issues:
@@ -1426,6 +1429,30 @@ def _contribution(check: _Checker, raw: Any, path: str) -> Any:
                    "compté en heures)", hint=syntax('remove_this'), context=context)
     fields = {"kind": kind}
     return _build(Contribution, check.described("in_kind", table, path, fields, context))
+
+
+def _actual(check: _Checker, raw: Any, path: str, project: Any) -> Any:
+    """One ``[[actual]]`` line: a year of the plan, a result account, its balance."""
+    table, context = check.line(raw, path, "actual")
+    if table is None:
+        return _INVALID
+    year = check.value("actual", table, "year", path, context)
+    if isinstance(year, int) and isinstance(getattr(project, "first_year", None), int):
+        first = project.first_year
+        last = first + project.years - 1
+        if not first <= year <= last:
+            year = check.fail(f"{path}.year", f"une année du plan, de {first} à {last}",
+                              year, context=context)
+    value = table.get("account", _MISSING)
+    account = str(value) if isinstance(value, (str, int)) and not isinstance(
+        value, bool) else ""
+    account = account.strip()
+    if not re.fullmatch(r"(6\d\d|7\d\d|86\d?|87\d?)\w*", account):
+        account = check.fail(f"{path}.account", "un compte de charges (6…), de produits "
+                             "(7…) ou de contributions en nature (86…, 87…), par exemple "
+                             "« 6061 » ou « 706 »", value, context=context)
+    fields = {"year": year, "account": account}
+    return _build(Actual, check.described("actual", table, path, fields, context))
 
 
 def _decision(check: _Checker, table: Mapping, path: str, funder_type: Any, rule: Any,

@@ -22,7 +22,7 @@ from finplan.model.money import Cents
 from finplan.model.plan import Plan
 from finplan.model.vocabulary import label
 
-__all__ = ["dossier_titles", "write_dossiers"]
+__all__ = ["dossier_titles", "euros_throughout", "write_dossiers"]
 
 _MAX_TITLE = 31  # Excel's longest sheet name
 _FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\=|"})
@@ -152,13 +152,13 @@ def _write_dossier(book: Book, plan: Plan, expected: Expectations, dossier: Doss
                     "Montants demandés : ceux que finplan répartit selon la règle de chaque "
                     "financeur (Financeurs) ; la part du budget ne compte que les lignes qui "
                     "paient des charges du budget (pas l'investissement).", font=NOTE_FONT)
-    _euros_throughout(sheet)
+    euros_throughout(sheet)
     sheet.finish(sheet.local(FIRST_OUTPUT_ROW, 1), {CODE_COLUMN: 6, LABEL_COLUMN: 60},
                  title_columns=2)
     sheet.sheet.page.landscape = False
 
 
-def _euros_throughout(sheet: SheetWriter) -> None:
+def euros_throughout(sheet: SheetWriter) -> None:
     """The amount columns in euros and to the right (the statuses under the amounts)
     from the first line to the last, empty cells and texts included: one block of one
     look (the Excel button sets a look a block at a time), but for the share of the
