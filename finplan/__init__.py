@@ -19,6 +19,7 @@ from finplan.errors import CaseError, FinplanError, InputFileError, Issue
 from finplan.version import __version__  # written only in finplan/version.py
 
 if TYPE_CHECKING:
+    from finplan.analysis import compare_plans, replace
     from finplan.model.case import Case
     from finplan.model.engine import compute
     from finplan.model.plan import Plan
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
 # Loaded on first use (PEP 562): ``import finplan`` stays cheap for a command or an
 # Excel click that needs only part of it.
 _LAZY = {"Case": "finplan.model.case", "Plan": "finplan.model.plan",
-         "compute": "finplan.model.engine"}
+         "compute": "finplan.model.engine", "replace": "finplan.analysis",
+         "compare_plans": "finplan.analysis"}
 
 
 def __getattr__(name: str) -> Any:
@@ -46,9 +48,11 @@ __all__ = [
     "Issue",
     "Plan",
     "__version__",
+    "compare_plans",
     "compute",
     "demo_path",
     "load_case",
+    "replace",
 ]
 
 

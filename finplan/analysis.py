@@ -14,9 +14,9 @@ to every year of a per-year value).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from finplan.errors import CaseError, FinplanError, Issue
 from finplan.model.case import Case
@@ -30,7 +30,8 @@ from finplan.model.validation import validate_case
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["scenario_case", "compare", "sensitivity", "MEASURES", "measure_of", "Variation"]
+__all__ = ["MEASURES", "PlanComparison", "Variation", "compare", "compare_plans", "measure_of",
+           "replace", "scenario_case", "sensitivity"]
 
 # What a sensitivity table can show, in cents, from a plan.
 MEASURES = {
@@ -80,6 +81,84 @@ def scenario_case(case: Case, scenario: Scenario) -> Case:
     for path, value in scenario.overrides:
         raw = set_path(raw, path, plain_value(value))
     return _validated(raw, f"scénario « {scenario.name} »")
+
+
+_UNSET: Any = object()
+
+
+def replace(case: Case, changes: str | Mapping[str, Any], value: Any = _UNSET) -> Case:
+    """A variant of ``case``: the value at a key path replaced (``replace(case, path,
+    value)``), or several at once (``replace(case, {path: value, …})``), the way
+    :func:`dataclasses.replace` gives a changed copy. ``None`` removes a value: an
+    optional one falls back to its default. Key paths are those of scenarios
+    (:mod:`finplan.model.scenarios`): ``funder[Région].rate``, ``revenue[0].quantity``,
+    ``project.start_month``. The variant is validated again; a bad path or value raises
+    :class:`~finplan.errors.CaseError` with French messages naming the key path.
+
+    >>> import finplan
+    >>> case = finplan.load_case(finplan.demo_path())
+    >>> later = replace(case, "project.start_month", 6)
+    >>> later.project.start_month, case.project.start_month
+    (6, 3)
+    >>> several = replace(case, {"indexation.costs": 0.03, "funder[0].cap": None})
+    >>> several.indexation.costs, several.funders[0].cap
+    (Decimal('0.03'), None)
+    """
+    if isinstance(changes, str):
+        if value is _UNSET:
+            raise TypeError("replace(case, path, value): give the value for the path")
+        changes = {changes: value}
+    elif value is not _UNSET:
+        raise TypeError("replace(case, {path: value, …}) takes no separate value")
+    raw, issues = case_to_dict(case), []
+    for path, new in changes.items():
+        try:
+            raw = set_path(raw, path, plain_value(new))
+        except PathError as error:
+            issues.append(Issue(path, problem=str(error), hint="une clé comme dans un "
+                                "dossier finplan : funder[Région].rate, revenue[0].quantity, "
+                                "project.start_month (listes numérotées à partir de 0)"))
+    if issues:
+        raise CaseError(issues)
+    return validate_case(raw)
+
+
+class PlanComparison(NamedTuple):
+    """Plans side by side (:func:`compare_plans`), in tidy frames, amounts in euros:
+    ``funders`` a row per variant, funder and year (columns ``variant``, ``funder``,
+    ``type``, ``year``, ``amount``); ``measures`` a row per key figure and a column per
+    variant (the figures of :func:`compare`)."""
+
+    funders: pd.DataFrame
+    measures: pd.DataFrame
+
+
+def compare_plans(plans: Mapping[str, Plan] | Sequence[Plan]) -> PlanComparison:
+    """Several plans side by side (a mapping names the variants; a list numbers them
+    from 1).
+
+    >>> import finplan
+    >>> case = finplan.load_case(finplan.demo_path())
+    >>> both = compare_plans({"base": finplan.compute(case),
+    ...                       "juin": finplan.compute(replace(case, "project.start_month", 6))})
+    >>> both.measures.columns.tolist()
+    ['base', 'juin']
+    >>> both.funders.columns.tolist()
+    ['variant', 'funder', 'type', 'year', 'amount']
+    """
+    import pandas as pd
+
+    from finplan.model.money import euros
+
+    named = dict(plans) if isinstance(plans, Mapping) else {
+        str(number): plan for number, plan in enumerate(plans, start=1)}
+    funders = [{"variant": variant, "funder": funding.name, "type": funding.type,
+                "year": year, "amount": euros(amount)}
+               for variant, plan in named.items() for funding in plan.funder_results
+               for year, amount in zip(plan.years, funding.amounts)]
+    measures = pd.DataFrame({variant: _row(plan) for variant, plan in named.items()})
+    return PlanComparison(pd.DataFrame(funders, columns=["variant", "funder", "type",
+                                                          "year", "amount"]), measures)
 
 
 def _row(plan: Plan) -> dict[str, Any]:

@@ -114,8 +114,16 @@ def get_path(raw: dict, path: str) -> Any:
 
 
 def set_path(raw: dict, path: str, value: Any) -> dict:
-    """A copy of ``raw`` with ``value`` at ``path``."""
+    """A copy of ``raw`` with ``value`` at ``path``; ``None`` removes the value (an
+    optional one then takes its default).
+
+    >>> set_path({"funder": [{"name": "Région", "cap": 9}]}, "funder[Région].cap", None)
+    {'funder': [{'name': 'Région'}]}
+    """
     changed = copy.deepcopy(raw)
     node, key = _parent(changed, path)
-    node[key] = value
+    if value is None:
+        node.pop(key, None)
+    else:
+        node[key] = value
     return changed
