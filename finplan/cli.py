@@ -185,12 +185,13 @@ def plan_command(case_file: str, as_json: bool, basis: str | None) -> int:
 @click.option("--basis", type=click.Choice(BASES), default=None,
               help="La base du calcul du plan (voir finplan plan --help). Par défaut : "
               "la base du dossier.")
+@click.option("--json", "as_json", is_flag=True, help="Donne le dossier en JSON.")
 @click.option("-o", "--output", metavar="FICHIER.txt", default=None,
               help="Fichier texte à créer (sinon la demande est affichée).")
 @click.option("--force", is_flag=True, help="Remplace un fichier existant (gardé en .bak).")
 @_guarded
-def dossier_command(case_file: str, funder: str, basis: str | None, output: str | None,
-                    force: bool) -> int:
+def dossier_command(case_file: str, funder: str, basis: str | None, as_json: bool,
+                    output: str | None, force: bool) -> int:
     """Le dossier de demande d'un financeur : le montant demandé et sa part du budget,
     le budget de l'action (Cerfa n° 12156*06), les autres financeurs et l'état de
     leurs demandes, les versements attendus."""
@@ -198,8 +199,10 @@ def dossier_command(case_file: str, funder: str, basis: str | None, output: str 
     from finplan.report import render_dossier
 
     plan = compute(load_case(case_file), basis=basis)
-    return _text_out(render_dossier(dossier_of(plan, funder), plan), output, force,
-                     "Dossier de demande écrit")
+    dossier = dossier_of(plan, funder)
+    text = (json.dumps(dossier.to_dict(), ensure_ascii=False, indent=2) + "\n" if as_json
+            else render_dossier(dossier, plan))
+    return _text_out(text, output, force, "Dossier de demande écrit")
 
 
 def _text_out(text: str, output: str | None, force: bool, written: str) -> int:

@@ -383,7 +383,7 @@ def render_dossier(dossier: Dossier, plan: Plan) -> str:
     if not single:
         request.append(["Total demandé", *dossier.requested, sum(dossier.requested)])
         indents.append(0)
-    request.append(["Part du budget (hors investissement)", *map(_percent, dossier.share),
+    request.append(["Part du budget de l'action", *map(_percent, dossier.share),
                     _percent(dossier.share_total)])
     indents.append(0)
     charges, charge_indents = _form(dossier.charges)

@@ -165,3 +165,21 @@ def test_the_dossier_sheet_follows_the_budget_a_reviewer_changes(tmp_path):
     assert moved["TOTAL DES CHARGES"][0] == 44000
     assert moved["Part du budget de l'action (montants demandés / total des charges)"][0] == (
         0.341)
+
+
+def test_the_command_gives_json(tmp_path):
+    """`finplan dossier --json`: the same dossier, in euros, for a consultant's script."""
+    import json
+
+    from finplan.io.toml_case import case_to_toml
+
+    source = tmp_path / "cas.toml"
+    source.write_text(case_to_toml(finplan.load_case(case())), "utf-8")
+    shown = CliRunner().invoke(main, ["dossier", str(source), "--funder", "Région", "--json"])
+    assert shown.exit_code == 0, shown.output
+    found = json.loads(shown.output)
+    assert found["funder"] == "Région"
+    assert [line["name"] for line in found["requests"]] == ["Région (ESS)", "Région (emploi)"]
+    assert found["requested"] == [15000.0, 15000.0]
+    assert found["share"] == [37.5, 37.5] and found["outside"] == 4800.0
+    assert found["payments"][0] == {"month": 4, "amount": 7200.0}

@@ -108,6 +108,37 @@ class Dossier:
     payments: tuple[tuple[int, Cents], ...]  # (month of the plan, 1-based; amount)
     outside: Cents  # what of the retained total falls outside the plan's months
 
+    def to_dict(self) -> dict[str, object]:
+        """The dossier in euros (JSON): the request, its share of the budget in per
+        cent, the form's lines, the co-funders, the payments by month of the plan."""
+        def euros(cents: tuple[Cents, ...]) -> list[float]:
+            return [c / 100 for c in cents]
+
+        def percent(share: Decimal | None) -> float | None:
+            return None if share is None else float(share)
+
+        def funder(line: FunderLine) -> dict[str, object]:
+            return {"name": line.name, "type": line.type, "line": line.line,
+                    "status": list(line.statuses), "requested": euros(line.requested),
+                    "retained": euros(line.retained), "need": line.need,
+                    "in_budget": line.in_budget}
+
+        def form(line: FormLine) -> dict[str, object]:
+            return {"code": line.code, "label": line.label, "key": line.key,
+                    "kind": line.kind, "amounts": euros(line.amounts)}
+
+        return {"funder": self.funder, "years": list(self.years),
+                "requests": [funder(line) for line in self.requests],
+                "requested": euros(self.requested), "retained": euros(self.retained),
+                "share": [percent(s) for s in self.share],
+                "share_total": percent(self.share_total),
+                "charges": [form(line) for line in self.charges],
+                "produits": [form(line) for line in self.produits],
+                "co_funders": [funder(line) for line in self.co_funders],
+                "payments": [{"month": month, "amount": amount / 100}
+                             for month, amount in self.payments],
+                "outside": self.outside / 100}
+
 
 def budget_share(requested: Cents, total: Cents) -> Decimal | None:
     """The share of the budget a request is, in per cent half-up to the tenth (None
