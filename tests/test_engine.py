@@ -1,5 +1,6 @@
 """The whole computation on a small case worked out by hand (tests/cases/small.toml)."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -107,9 +108,18 @@ def test_dataframes(plan):
     budget = plan.budget
     line_64 = budget[(budget.code == "64")].iloc[0]
     assert line_64[2027] == cents(36000) / 100
-    detail = budget[budget.code.isin(["641", "645"])]
+    # the lines alone add up to the totals
+    sums = budget.groupby("section")[[2027, 2028]].sum()
+    assert list(sums.loc["charges"]) == [Decimal(c) / 100 for c in plan.charges_total]
+    assert list(sums.loc["produits"]) == [Decimal(c) / 100 for c in plan.produits_total]
+    assert set(budget.level) == {0}
+    table = plan.budget_table(details=True, totals=True)
+    detail = table[table.code.isin(["641", "645"])]
     assert list(detail["label"]) == ["Rémunérations du personnel",
                                      "Charges de sécurité sociale et de prévoyance"]
+    totals = table[table.code == "total"]
+    assert list(totals.section) == ["charges total", "produits total"]
+    assert table[table.code == "result"][2027].item() == Decimal(plan.result[0]) / 100
     assert plan.funding.loc["Fondation", "total"] == 8200
     assert plan.funding.loc["Fondation", "limited_by_2028"] == "need"
     assert plan.needs.loc[("operating", "need"), 2028] == 44700

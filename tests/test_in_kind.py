@@ -119,8 +119,9 @@ def test_the_json_and_the_text_show_them(plan):
     text = finplan.report.render_plan(plan)
     assert "87 Contributions volontaires en nature" in text
     assert "864 Personnel bénévole" in text
-    frame = plan.budget
+    frame = plan.budget_table(in_kind=True)
     assert frame.loc[frame.code == "87", 2026].item() == pytest.approx(36236.5)
+    assert "87" not in set(plan.budget.code)  # not a line that adds up to a total
 
 
 @pytest.mark.parametrize(("line", "where", "said"), [

@@ -509,39 +509,59 @@ class Plan:
 
     @property
     def budget(self) -> pd.DataFrame:
-        """Cerfa lines with the account detail under them, totals and result.
+        """The Cerfa lines of the budget, charges 60 to 68 and produits 70 to 79, one
+        row each: they add up to the totals, side by side.
 
-        Columns: ``section``, ``level`` (0 line, 1 account or 74 sub-line,
-        2 funder), ``code``, ``label`` and one column per year (euros). Each section
-        ends with its total, then the contributions in kind (86 or 87, with their
-        accounts), outside the total as on the form.
+        Columns ``section`` (``charges`` or ``produits``), ``level`` (0), ``code``,
+        ``label`` and one column per year (``Decimal`` euros). The account detail, the
+        totals, the result and the contributions in kind are in :meth:`budget_table`.
+
+        >>> import finplan
+        >>> plan = finplan.compute(finplan.load_case(finplan.demo_path()))
+        >>> sums = plan.budget.groupby("section")[2027].sum()
+        >>> sums["charges"] == Decimal(plan.charges_total[0]) / 100
+        True
+        """
+        return self.budget_table()
+
+    def budget_table(self, *, details: bool = False, totals: bool = False,
+                     in_kind: bool = False) -> pd.DataFrame:
+        """The budget as a frame (:attr:`budget`), with on request the account detail
+        under each line (``details``: ``level`` 1 an account or a 74 sub-line, 2 a
+        funder under its sub-line), each section's total and the result and CAF
+        (``totals``), and the contributions in kind (``in_kind``: 86 and 87 with their
+        accounts, outside the totals as on the form). Only the rows of level 0 and
+        section ``charges`` or ``produits`` add up to a total.
         """
         rows: list[dict[str, Any]] = []
 
-        def line(section: str, code: str, label: str, amounts: Sequence[Cents]) -> None:
-            rows.append({"section": section, "level": 0, "code": code, "label": label,
+        def line(section: str, code: str, label: str, amounts: Sequence[Cents],
+                 level: int = 0) -> None:
+            rows.append({"section": section, "level": level, "code": code, "label": label,
                          **self._by_year(amounts)})
 
-        for section, lines, totals, total_label, grand_total in (
+        for section, lines, totals_by_line, total_label, grand_total in (
                 ("charges", CHARGE_LINES, self.charges, "Total des charges",
                  self.charges_total),
                 ("produits", PRODUIT_LINES, self.produits, "Total des produits",
                  self.produits_total)):
             for code, label in lines.items():
-                line(section, code, label, totals[code])
-                rows += [{"section": section, "level": row.level, "code": row.code,
-                          "label": row.label, **self._by_year(row.amounts)}
-                         for row in self.budget_rows
-                         if row.section == section and row.line == code]
-            line(section, "total", total_label, grand_total)
-            code, side = ("86", self.in_kind.charges) if section == "charges" else (
-                "87", self.in_kind.produits)
-            line(section, code, IN_KIND_LINES[code], self.in_kind.total)
-            rows += [{"section": section, "level": 1, "code": account,
-                      "label": sub_label, **self._by_year(side[account])}
-                     for account, sub_label, _ in CERFA_SUB_LINES[code]]
-        line("result", "result", "Résultat (excédent ou déficit)", self.result)
-        line("result", "caf", "Capacité d'autofinancement", self.caf)
+                line(section, code, label, totals_by_line[code])
+                if details:
+                    for row in self.budget_rows:
+                        if row.section == section and row.line == code:
+                            line(section, row.code, row.label, row.amounts, row.level)
+            if totals:
+                line(f"{section} total", "total", total_label, grand_total)
+            if in_kind:
+                code, side = ("86", self.in_kind.charges) if section == "charges" else (
+                    "87", self.in_kind.produits)
+                line(f"{section} en nature", code, IN_KIND_LINES[code], self.in_kind.total)
+                for account, sub_label, _ in CERFA_SUB_LINES[code]:
+                    line(f"{section} en nature", account, sub_label, side[account], 1)
+        if totals:
+            line("result", "result", "Résultat (excédent ou déficit)", self.result)
+            line("result", "caf", "Capacité d'autofinancement", self.caf)
         return self._frame(rows, ["section", "code", "label"]).reset_index()
 
     @property
