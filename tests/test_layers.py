@@ -7,8 +7,9 @@ dependency — and checked against the layers of docs/architecture.md (« Layers
 1. ``version``, ``errors``, ``rates``: below everything, they import nothing of
    finplan but each other;
 2. ``model/``: the pure core; it imports only itself and the layer below;
-3. ``analysis``, ``simulation``, ``report``: computations and texts over a plan
-   (scenarios, Monte Carlo, French tables), no file and no Excel; ``io/`` may use them;
+3. ``analysis``, ``simulation``, ``report``, ``plots``: computations, texts and charts
+   over a plan (scenarios, Monte Carlo, French tables, matplotlib figures), no file and
+   no Excel; ``io/`` may use them;
 4. ``io/``: the adapters (case files, workbooks); never the commands, the Excel entry
    points or the package root;
 5. the package root, ``batch``, ``cli``, ``excel*``: the entry points.
@@ -27,7 +28,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "finplan"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("finplan.version", "finplan.errors", "finplan.rates")),
     ("model", ("finplan.model",)),
-    ("services", ("finplan.analysis", "finplan.simulation", "finplan.report")),
+    ("services", ("finplan.analysis", "finplan.simulation", "finplan.report",
+                  "finplan.plots")),
     ("io", ("finplan.io",)),
     ("entry", ("finplan", "finplan.batch", "finplan.cli", "finplan.excel",
                "finplan.excel_desktop", "finplan.excel_lite")),
