@@ -52,7 +52,7 @@ from finplan.model.funders import (
     yearly_caps,
 )
 from finplan.model.in_kind import ACCOUNTS
-from finplan.model.money import Cents, to_cents
+from finplan.model.money import to_cents
 from finplan.model.needs import covered_lines
 from finplan.model.plan import Plan
 from finplan.model.staff import StaffCosts
@@ -256,8 +256,8 @@ def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     # needs
     first = sheet.section("Besoins")
     details.own_revenue = sheet.line("", "Recettes propres", lambda y: sum_local(
-        sheet, [*details.revenue, *details.contracts], y), [money(c) for c in own_revenue(
-            plan)], total=False)
+        sheet, [*details.revenue, *details.contracts], y),
+        [money(c) for c in plan.own_revenue], total=False)
     investment_funders = [f for f in plan.funder_results
                           if f.funder.finances == "investment" and f.type != "own"]
     subsidised = sheet.line(
@@ -338,12 +338,6 @@ def once_formula(cell: str, y: int) -> str:
             f'CHAR(160),";")&";"')
     return (f'OR(ISNUMBER(SEARCH(";"&(p_annee1+{y - 1})&";",{text})),'
             f'ISNUMBER(SEARCH(";{y};",{text})))')
-
-
-def own_revenue(plan: Plan) -> list[Cents]:
-    """The own revenue of each year: revenue lines and contracts sold in hours."""
-    return [sum(item[y] for item in (*plan.revenue_by_item, *plan.contracts_by_item))
-            for y in range(len(plan.years))]
 
 
 def contract_hours_input(layout: InputLayout, index: int, y: int) -> str:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from finplan.io.cells import column_index
 from finplan.io.cells import column_letter as get_column_letter
 from finplan.io.grid import Book, Expectations
-from finplan.io.sheets.calculs import Details, own_revenue
+from finplan.io.sheets.calculs import Details
 from finplan.io.sheets.rows import (
     SheetWriter,
     hyp,
@@ -290,7 +290,7 @@ def write_mix(funders: Funders, details: Details, plan: Plan) -> None:
     by_type = {kind: [funders.funder_rows[f.name] for f in plan.funder_results
                       if f.type == kind] for kind in ("public", "private", "own")}
     rows = [sheet.line("", "Recettes propres", lambda y: calc.ref(details.own_revenue, y),
-                       [money(c) for c in own_revenue(plan)])]
+                       [money(c) for c in plan.own_revenue])]
     for kind, text in (("public", "Financements publics"), ("private", "Aides privées"),
                        ("own", "Fonds propres de la structure")):
         totals = [sum(f.amounts[y] for f in plan.funder_results if f.type == kind)
