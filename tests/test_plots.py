@@ -92,3 +92,12 @@ def test_a_monte_carlo_histogram(tmp_path):
     assert ax.get_title() == "Résultat cumulé sur le plan"
     assert [patch.get_height() for patch in ax.patches] == data["tirages"].tolist()
     ax.figure.savefig(tmp_path / "histogramme.png")
+
+
+def test_without_matplotlib_it_says_how_to_install_it(plan, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib.ticker", None)  # as if not installed
+    with pytest.raises(finplan.FinplanError, match=r"pip install 'finplan\[plot\]'"):
+        plots.resources(plan)
+    assert plots.resources_data(plan).shape == (3, 4)  # the figures need no matplotlib
