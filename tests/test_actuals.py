@@ -405,3 +405,35 @@ def test_the_excel_button_adds_the_realise_sheet(tmp_path):
                  for row in want["Réalisé"].iter_rows(min_row=5) for cell in row
                  if not same_cell(cell.value, got["Réalisé"][cell.coordinate].value)]
     assert different == []
+
+
+def test_a_collective_compares_its_consolidated_budget(tmp_path):
+    """A collective's « Réalisé » reads its consolidated Budget; a member's volunteers
+    are on its own Budget and the collective's: LibreOffice equals the engine."""
+    from openpyxl import load_workbook
+    from spreadsheet import convert, formula_mismatches, is_error, make_profile
+
+    from finplan.io.workbook_write import build_workbook
+    from finplan.model.case_dict import case_to_dict
+
+    raw = case_to_dict(finplan.load_case(finplan.demo_path().parent / "collectif-releve.toml"))
+    year = raw["project"]["first_year"]
+    raw["actual"] = [{"year": year, "account": "604", "amount": 12000},
+                     {"year": year, "account": "706", "amount": 50000}]
+    member = raw["member"][1]["id"]
+    raw["in_kind"] = [{"label": "Bénévoles", "kind": "volunteering", "hours": 100,
+                       "member": member}]
+    case = finplan.load_case(raw)
+    built = build_workbook(case)
+    path = tmp_path / "collectif.xlsx"
+    built.workbook.save(path)
+    (converted,) = convert([path], tmp_path / "out", make_profile(tmp_path / "p"))
+    values = load_workbook(converted, data_only=True)
+    assert formula_mismatches(built.expected, values, built.workbook) == []
+    assert not [(s.title, c.coordinate) for s in values.worksheets for row in s.iter_rows()
+                for c in row if is_error(c.value)]
+    shown = _sheet_rows(values["Réalisé"])
+    assert shown["Achats"][1] == 12000
+    plan = finplan.compute(case)
+    assert shown["Achats"][0] == plan.charges["60"][0] / 100
+    assert plan.in_kind.total[0] == 120200  # 100 h at the SMIC of 1 January
