@@ -162,9 +162,33 @@ def read_case_file(path: str | Path) -> Case:
 
 
 def case_to_toml(case: Case) -> str:
-    """A case as case-file text (TOML)."""
+    """A case as case-file text (TOML): its tables and lists in the order of the case,
+    each line of a list as a ``[[staff]]`` table of its own, however short (tomli_w
+    would write a list of short lines inline, above ``[project]``).
+
+    >>> import finplan
+    >>> text = case_to_toml(finplan.load_case({"format": "finplan/1", "project": {
+    ...     "name": "R", "organisation": "A", "first_year": 2027},
+    ...     "actual": [{"year": 2027, "account": "613", "amount": 100}]}))
+    >>> text.index("[project]") < text.index("[[actual]]")
+    True
+    """
     import tomli_w
 
     header = (f"# Dossier finplan : {case.project.name} ({case.project.organisation})\n"
               "# Référence des clés : docs/case-file.md\n")
-    return header + tomli_w.dumps(case_to_dict(case))
+    chunks = []
+    for key, value in case_to_dict(case).items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            chunks += [_line_table(key, line, tomli_w.dumps(line)) for line in value]
+        else:
+            chunks.append(tomli_w.dumps({key: value}))
+    return header + "\n".join(chunk.rstrip("\n") + "\n" for chunk in chunks)
+
+
+def _line_table(key: str, line: dict[str, Any], body: str) -> str:
+    """One line of list ``key`` as ``[[key]]`` and its values (``body``, as tomli_w
+    writes ``line``), its sub-tables named under it (``[key.set]``)."""
+    body = re.sub(r"^\[(\[?)", lambda found: f"[{found.group(1)}{key}.", body,
+                  flags=re.MULTILINE)
+    return f"[[{key}]]\n{body}"
