@@ -178,17 +178,24 @@ def plan_command(case_file: str, as_json: bool, basis: str | None) -> int:
     return _show(compute(load_case(case_file), basis=basis), as_json)
 
 
+# The options of the commands that compute a plan and give a text (dossier, actuals).
+_PLAN_BASIS = click.option(
+    "--basis", type=click.Choice(BASES), default=None,
+    help="La base du calcul du plan (voir finplan plan --help). Par défaut : la base du "
+    "dossier.")
+_FORCE_TEXT = click.option("--force", is_flag=True,
+                           help="Remplace un fichier existant (gardé en .bak).")
+
+
 @main.command("dossier")
 @click.argument("case_file", metavar="DOSSIER")
 @click.option("--funder", required=True, metavar="NOM",
               help="Le financeur à qui s'adresse la demande, nommé comme dans le dossier.")
-@click.option("--basis", type=click.Choice(BASES), default=None,
-              help="La base du calcul du plan (voir finplan plan --help). Par défaut : "
-              "la base du dossier.")
+@_PLAN_BASIS
 @click.option("--json", "as_json", is_flag=True, help="Donne le dossier en JSON.")
 @click.option("-o", "--output", metavar="FICHIER.txt", default=None,
               help="Fichier texte à créer (sinon la demande est affichée).")
-@click.option("--force", is_flag=True, help="Remplace un fichier existant (gardé en .bak).")
+@_FORCE_TEXT
 @_guarded
 def dossier_command(case_file: str, funder: str, basis: str | None, as_json: bool,
                     output: str | None, force: bool) -> int:
@@ -229,13 +236,11 @@ def _text_out(text: str, output: str | None, force: bool, written: str) -> int:
 @click.option("--funder", metavar="NOM", default=None,
               help="Donne le compte rendu financier (Cerfa n° 15059*02) de la subvention "
               "de ce financeur, nommé comme dans le dossier.")
-@click.option("--basis", type=click.Choice(BASES), default=None,
-              help="La base du calcul du plan (voir finplan plan --help). Par défaut : "
-              "la base du dossier.")
+@_PLAN_BASIS
 @click.option("--json", "as_json", is_flag=True, help="Affiche la comparaison en JSON.")
 @click.option("-o", "--output", metavar="FICHIER.txt", default=None,
               help="Fichier texte à créer (sinon le texte est affiché).")
-@click.option("--force", is_flag=True, help="Remplace un fichier existant (gardé en .bak).")
+@_FORCE_TEXT
 @_guarded
 def actuals_command(case_file: str, accounts_file: str | None, year: int | None,
                     funder: str | None, basis: str | None, as_json: bool,
