@@ -117,3 +117,24 @@ def click_recalculated(filled: Path, shown: Path, folder: Path, profile: Path,
     workbook.save(clicked)
     (after,) = convert([clicked], folder / "after", profile)
     return returned, after
+
+
+def clicked_and_built(template: Any, case: Any, folder: Path) -> tuple[list[bool], Any, Any]:
+    """The workbook ``template`` (filled in as a volunteer would) saved, clicked once
+    (:func:`click_recalculated`), and ``case``'s workbook from finplan build, both
+    recalculated by LibreOffice: what the click returned, the clicked workbook's values
+    and build's."""
+    from openpyxl import load_workbook
+    from spreadsheet import convert, make_profile
+
+    from finplan.io.workbook_write import build_workbook
+
+    filled = folder / "plan.xlsx"
+    template.save(filled)
+    built = folder / "build.xlsx"
+    build_workbook(case).workbook.save(built)
+    profile = make_profile(folder / "profile")
+    shown, built_values = convert([filled, built], folder / "shown", profile)
+    returned, after = click_recalculated(filled, shown, folder, profile)
+    return returned, load_workbook(after, data_only=True), load_workbook(built_values,
+                                                                          data_only=True)

@@ -374,13 +374,12 @@ def test_the_excel_button_adds_the_realise_sheet(tmp_path):
     """A volunteer types the year's accounts in a workbook's « Réalisé » table and
     clicks « Calculer le plan » (xlwings' remote engine, Office.js): the « Réalisé »
     sheet appears, recalculated by LibreOffice to the figures of finplan build."""
-    from openpyxl import load_workbook
-    from spreadsheet import convert, make_profile, same_cell
+    from spreadsheet import same_cell
 
     from finplan.io.workbook_layout import INPUT_SHEET, InputLayout
-    from finplan.io.workbook_write import build_workbook, item_counts, template_workbook
+    from finplan.io.workbook_write import item_counts, template_workbook
 
-    from helpers import click_recalculated
+    from helpers import clicked_and_built
 
     example = finplan.load_case(with_actuals())
     template = template_workbook(example)  # a table of the right size, typed over
@@ -390,16 +389,8 @@ def test_the_excel_button_adds_the_realise_sheet(tmp_path):
         for key, value in line.items():  # as typed: an account is a number
             inputs[layout.cell("actual", index, key)] = int(value) if key == "account" \
                 else value
-    filled = tmp_path / "plan.xlsx"
-    template.save(filled)
-    built = tmp_path / "build.xlsx"
-    build_workbook(example).workbook.save(built)
-    profile = make_profile(tmp_path / "profile")
-    shown, built_values = convert([filled, built], tmp_path / "shown", profile)
-    returned, after = click_recalculated(filled, shown, tmp_path, profile)
+    returned, got, want = clicked_and_built(template, example, tmp_path)
     assert returned == [True]
-    got, want = load_workbook(after, data_only=True), load_workbook(built_values,
-                                                                    data_only=True)
     assert "Réalisé" in got.sheetnames
     different = [(cell.coordinate, cell.value, got["Réalisé"][cell.coordinate].value)
                  for row in want["Réalisé"].iter_rows(min_row=5) for cell in row

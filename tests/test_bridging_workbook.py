@@ -16,7 +16,7 @@ from finplan.io.workbook_read import open_workbook, read_workbook_case
 from finplan.io.workbook_write import build_workbook, item_counts
 from finplan.model.case_dict import case_to_dict
 
-from helpers import click_recalculated
+from helpers import clicked_and_built
 
 COLLECTIVE = finplan.demo_path().parent / "collectif-releve.toml"
 
@@ -179,16 +179,8 @@ def test_a_volunteer_types_the_bridges_and_clicks_the_button(tmp_path):
     for index, row in enumerate(typed):
         for key, value in row.items():
             inputs[layout.cell("bridge", index, key)] = value
-    filled = tmp_path / "plan.xlsx"
-    template.save(filled)
-    built = tmp_path / "build.xlsx"
-    build_workbook(example).workbook.save(built)
-    profile = make_profile(tmp_path / "profile")
-    shown, built_values = convert([filled, built], tmp_path / "shown", profile)
-    returned, after = click_recalculated(filled, shown, tmp_path, profile)
+    returned, got, want = clicked_and_built(template, example, tmp_path)
     assert returned == [True]  # the bridges carry the cash: validated
-    got, want = load_workbook(after, data_only=True), load_workbook(built_values,
-                                                                    data_only=True)
     for name in ("Trésorerie", "Budget", "Plan de financement", "Contrôles"):
         different = [(cell.coordinate, cell.value, got[name][cell.coordinate].value)
                      for row in want[name].iter_rows() for cell in row
