@@ -42,8 +42,6 @@ from finplan.io.sheet_marks import (
     refuse_additions,
     renamed_sheet,
 )
-from finplan.io.sheets.dossiers import PREFIX as DOSSIER_PREFIX
-from finplan.io.sheets.realise import TITLE as ACTUALS_TITLE
 from finplan.io.workbook_grids import (
     SheetLook,
     error_sheet,
@@ -62,7 +60,11 @@ from finplan.io.workbook_layout import (
     SHEETS,
 )
 from finplan.io.workbook_members import foreign_sheets
-from finplan.io.workbook_outputs import NAME_SHEETS, extra_sheet_titles
+from finplan.io.workbook_outputs import (
+    NAME_SHEETS,
+    extra_sheet_titles,
+    standalone_sheet_titles,
+)
 from finplan.io.workbook_package import CHART_MARK
 from finplan.io.workbook_read import FROM_BLANK_TEMPLATE, missing_input_sheet, read_grid_case
 from finplan.io.workbook_snapshot import SNAPSHOT_COLUMNS, SNAPSHOT_ROWS
@@ -155,10 +157,9 @@ def _calculer(book: Any) -> bool:
         raise FinplanError(foreign_sheets(foreign))
     retired = [title for title in extras if title not in wanted and _has_sheet(book, title)]
     sheets, names = output_parts(plan, found.layout, found.notes, found.text_cells, retired)
-    if not look.full:  # a client that cannot add a sheet: the dossiers it has only
-        for title in list(sheets):
-            if (title.startswith(DOSSIER_PREFIX) or title == ACTUALS_TITLE) and not (
-                    _has_sheet(book, title)):
+    if not look.full:  # a client that cannot add a sheet: the standalone sheets it has
+        for title in standalone_sheet_titles(plan):
+            if title in sheets and not _has_sheet(book, title):
                 del sheets[title]
     former = not _has_sheet(book, charts)
     _refuse_additions(book, sheets, previous, stamps, look, former)  # before any write

@@ -23,8 +23,7 @@ from finplan.io.sheets.dossiers import dossier_titles, write_dossiers
 from finplan.io.sheets.financeurs import link_funders, write_funders
 from finplan.io.sheets.graphiques import write_charts
 from finplan.io.sheets.plan import write_financing
-from finplan.io.sheets.realise import TITLE as ACTUALS_TITLE
-from finplan.io.sheets.realise import write_actuals
+from finplan.io.sheets.realise import actuals_titles, write_actuals
 from finplan.io.sheets.scenarios import write_scenarios, write_table
 from finplan.io.sheets.tresorerie import rate_cells, write_monthly
 from finplan.io.workbook_layout import (
@@ -44,7 +43,7 @@ from finplan.io.workbook_styles import NOTE_FONT, TITLE_FONT
 from finplan.model.plan import Plan
 
 __all__ = ["FRESHNESS_CHECK", "OUTPUT_NAMES", "NAME_SHEETS", "STATUS", "extra_sheet_titles",
-           "write_outputs", "write_placeholders", "write_table"]
+           "standalone_sheet_titles", "write_outputs", "write_placeholders", "write_table"]
 
 # Defined names of the output blocks (a fill replaces them with the sheets).
 OUTPUT_NAMES = ("scenarios_comparaison", "tresorerie_mensuelle", "calculs_personnel",
@@ -65,13 +64,18 @@ NAME_SHEETS = {**{param.name: INPUT_SHEET for param in PARAMS},
                   for name in OUTPUT_NAMES if name != FRESH_NAME}}
 
 
+def standalone_sheet_titles(plan: Plan) -> list[str]:
+    """The result sheets a plan may have that no other sheet refers to: a dossier
+    sheet per funder a request is filed with, then « Réalisé » when the inputs give
+    accounts of a year of the plan (a client that cannot add a sheet may go without
+    them)."""
+    return [*dossier_titles(plan).values(), *actuals_titles(plan)]
+
+
 def extra_sheet_titles(plan: Plan) -> list[str]:
     """The result sheets a plan has beyond finplan's fixed set: a collective's
-    « Membres » and members' sheets, then a dossier sheet per funder a request is
-    filed with."""
-    actuals = [ACTUALS_TITLE] if any(line.year in plan.years
-                                     for line in plan.case.actuals) else []
-    return [*member_titles(plan), *dossier_titles(plan).values(), *actuals]
+    « Membres » and members' sheets, then :func:`standalone_sheet_titles`."""
+    return [*member_titles(plan), *standalone_sheet_titles(plan)]
 
 
 def write_outputs(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,

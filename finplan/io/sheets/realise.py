@@ -45,7 +45,7 @@ from finplan.model.actuals import (
 )
 from finplan.model.plan import Plan
 
-__all__ = ["TITLE", "write_actuals"]
+__all__ = ["TITLE", "actuals_titles", "write_actuals"]
 
 TITLE = "Réalisé"
 COLUMNS = ("Prévu", "Réalisé", "Écart", "Écart %")
@@ -57,12 +57,22 @@ def _percent(value: object) -> object:
     return NO_PERCENT if value is None else value / 100
 
 
+def _years(plan: Plan) -> list[int]:
+    """The years of the plan the inputs give accounts for."""
+    return [year for year in actual_years(plan.case.actuals) if year in plan.years]
+
+
+def actuals_titles(plan: Plan) -> list[str]:
+    """The sheet's title when the plan has one (accounts of a year of the plan)."""
+    return [TITLE] if _years(plan) else []
+
+
 def write_actuals(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
                   budget: Budget, funders: Funders) -> str | None:
     """The sheet (module docstring); its title, or None when there is nothing to
-    compare."""
+    compare (:func:`actuals_titles`)."""
     case = plan.case
-    years = [year for year in actual_years(case.actuals) if year in plan.years]
+    years = _years(plan)
     if not years:
         return None
     sheet = SheetWriter(book, "budget", plan, expected, period_labels=COLUMNS, title=TITLE)
