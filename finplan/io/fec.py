@@ -31,7 +31,7 @@ from pathlib import Path
 from finplan.errors import InputFileError
 from finplan.io.input_files import XLSX, file_kind, require_file
 from finplan.io.numbers import parse_french_number
-from finplan.model.actuals import net_by_account
+from finplan.model.actuals import net_by_account, result_side
 from finplan.model.money import Cents, format_euros, to_cents
 from finplan.model.vocabulary import fold
 
@@ -45,6 +45,10 @@ FEC_COLUMNS = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "Comp
 # The variant with one amount and its direction instead of Debit and Credit.
 _SIGNED = ("Montant", "Sens")
 _MAX_ERRORS = 20  # a message lists at most this many lines at fault
+# An account of the plan comptable: three digits first, the first from 1 to 8.
+_ACCOUNT = re.compile(r"[1-8]\d\d\w*")
+_NOT_AN_ACCOUNT = ("n'est pas un compte du plan comptable (trois chiffres d'abord, le "
+                   "premier de 1 à 8)")
 MAX_BYTES = 200 * 1024 * 1024  # a FEC of several years of a large structure
 
 
@@ -201,9 +205,8 @@ def _fec(lines: list[str], source: str, year: int | None, encoding: str) -> Acco
             return zones[where[name]].strip()
 
         account = zone("CompteNum")
-        if not re.fullmatch(r"[1-8]\d\d\w*", account):
-            problems.add(number, f"CompteNum « {account} » n'est pas un compte du plan "
-                         "comptable (trois chiffres d'abord, le premier de 1 à 8)")
+        if not _ACCOUNT.fullmatch(account):
+            problems.add(number, f"CompteNum « {account} » {_NOT_AN_ACCOUNT}")
             continue
         day = _date(zone("EcritureDate"))
         if day is None:
@@ -323,9 +326,8 @@ def _table(lines: list[str], source: str, year: int | None, encoding: str) -> Ac
             continue
         cells = row + [""] * (len(rows[0]) - len(row))
         account = cells[account_at].strip()
-        if not re.fullmatch(r"[1-8]\d\d\w*", account):
-            problems.add(number, f"le compte « {account} » n'est pas un compte du plan "
-                         "comptable (trois chiffres d'abord, le premier de 1 à 8)")
+        if not _ACCOUNT.fullmatch(account):
+            problems.add(number, f"le compte « {account} » {_NOT_AN_ACCOUNT}")
             continue
         if amount_at is not None:
             amount = _typed(cells[amount_at])
@@ -333,7 +335,7 @@ def _table(lines: list[str], source: str, year: int | None, encoding: str) -> Ac
                 problems.add(number, f"le montant « {cells[amount_at].strip()} » n'est pas "
                              "un nombre (par exemple 1234,56)")
                 continue
-            if account.startswith(("6", "7", "86", "87")):
+            if result_side(account) is not None:
                 signed[account] = signed.get(account, 0) + amount
         else:
             debit, credit = _typed(cells[debit_at]), _typed(cells[credit_at])

@@ -55,7 +55,8 @@ if TYPE_CHECKING:
     from finplan.model.plan import Plan
 
 __all__ = ["Comparison", "FunderFollowUp", "LineComparison", "accounts_of", "actual_lines",
-           "actual_years", "compare", "follow_up", "net_by_account", "received_for_year"]
+           "actual_years", "compare", "follow_up", "net_by_account", "received_for_year",
+           "result_side"]
 
 # The form's lines of each side, in its order (69 with the charges).
 _CHARGES = {**CHARGE_LINES, TAX_LINE[0]: TAX_LINE[1]}
@@ -72,7 +73,7 @@ def net_by_account(entries: Sequence[tuple[str, Cents, Cents]]) -> dict[str, Cen
     """
     found: dict[str, Cents] = {}
     for account, debit, credit in entries:
-        side = _side(account)
+        side = result_side(account)
         if side is None:
             continue
         amount = debit - credit if side == "charges" else credit - debit
@@ -80,8 +81,13 @@ def net_by_account(entries: Sequence[tuple[str, Cents, Cents]]) -> dict[str, Cen
     return found
 
 
-def _side(account: str) -> str | None:
-    """``charges``, ``produits`` or None (not a result account)."""
+def result_side(account: str) -> str | None:
+    """The side of the result an account is on: ``charges`` (6…, 86…), ``produits``
+    (7…, 87…), or None (a balance-sheet account, 80–85, 88, 89).
+
+    >>> result_side("6061"), result_side("870"), result_side("512")
+    ('charges', 'produits', None)
+    """
     if account.startswith(("6", "86")):
         return "charges"
     if account.startswith(("7", "87")):
