@@ -88,6 +88,12 @@ def _thousands(amount: Decimal) -> str:
     return grouped + ("," + cents if cents.strip("0") else "")
 
 
+def _years_text(years: list[int]) -> str:
+    """« 2027 », « 2026 et 2027 », « 2027, 2028 et 2029 »."""
+    names = [str(year) for year in years]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+
+
 def missing_years_warning(contract: str, years: list[int]) -> str:
     """The French warning for years after the last known figure of ``contract``.
 
@@ -101,8 +107,7 @@ def missing_years_warning(contract: str, years: list[int]) -> str:
         if entry.amounts[contract] != latest.amounts[contract]:
             break
         since = entry
-    names = [str(year) for year in years]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+    listed = _years_text(years)
     return (f"Aide au poste {contract} : aucun montant connu pour {listed} (aucun arrêté "
             f"trouvé au {_french_date(checked)}) ; le dernier montant connu, "
             f"{_thousands(latest.amounts[contract])} € par ETP, en vigueur depuis le "
@@ -231,8 +236,7 @@ def smic_warning(years: list[int]) -> str:
     """
     checked, rows = _smic_table()
     start, hourly, _ = rows[-1]
-    names = [str(year) for year in years]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+    listed = _years_text(years)
     return (f"SMIC horaire brut : aucun montant connu pour {listed} (vérifié au "
             f"{_french_date(checked)}) ; le dernier connu, {_thousands(hourly)} € depuis "
             f"le {_french_date(start)}, est appliqué.")
