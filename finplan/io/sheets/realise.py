@@ -18,8 +18,6 @@ the last calculation read them, what remains (a formula).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from finplan.io.cells import column_letter
 from finplan.io.grid import Book, Expectations
 from finplan.io.sheets.budget import Budget
@@ -43,6 +41,7 @@ from finplan.model.actuals import (
     compare,
     follow_up,
 )
+from finplan.model.budget import IN_KIND_LINES
 from finplan.model.plan import Plan
 
 __all__ = ["TITLE", "actuals_titles", "write_actuals"]
@@ -104,14 +103,12 @@ def write_actuals(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
                   style: str = "detail") -> int:
             row = sheet.row
             prevu, realise = sheet.local(row, 1), sheet.local(row, 2)
-            formulas: dict[int, Callable[[], str]] = {
-                1: lambda: planned, 2: lambda: actual_formula,
-                3: lambda: f"{realise}-{prevu}",
-                4: lambda: f'IF({prevu}>0,ROUND(({realise}-{prevu})/{prevu},3),'
+            formulas = {1: planned, 2: actual_formula, 3: f"{realise}-{prevu}",
+                        4: f'IF({prevu}>0,ROUND(({realise}-{prevu})/{prevu},3),'
                            f'"{NO_PERCENT}")'}
             values = [money(line.planned), money(line.actual), money(line.difference),
                       _percent(line.difference_percent)]
-            sheet.line(line.code, line.label, lambda k: formulas[k](), values, total=False,
+            sheet.line(line.code, line.label, formulas.__getitem__, values, total=False,
                        style=style)
             sheet.sheet.set((row, sheet.first_year_column + 3), number_format=PERCENT)
             return row
@@ -121,12 +118,11 @@ def write_actuals(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
             sheet.section(section)
             rows = []
             for line in lines:
-                if line.code and line.code not in ("86", "87"):
-                    rows.append(write(line, budget.sheet.ref(budget.form_rows[line.code], y),
-                                      actual(line.code)))
-                elif line.code:
-                    write(line, budget.sheet.ref(budget.form_rows[line.code], y),
-                          actual(line.code))
+                if line.code:  # a line of the form: 60 to 79, then 86 or 87 (not added)
+                    row = write(line, budget.sheet.ref(budget.form_rows[line.code], y),
+                                actual(line.code))
+                    if line.code not in IN_KIND_LINES:
+                        rows.append(row)
                 else:
                     key = "charges_total" if section == "CHARGES" else "produits_total"
                     planned = budget.sheet.ref(budget.form_rows[key], y)
