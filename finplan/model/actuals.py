@@ -49,7 +49,7 @@ from finplan.model.budget import (
 )
 from finplan.model.case import Actual, year_value
 from finplan.model.dossier import budget_share
-from finplan.model.money import Cents, to_cents
+from finplan.model.money import Cents, json_number, to_cents
 
 if TYPE_CHECKING:
     from finplan.model.plan import Plan
@@ -169,12 +169,10 @@ class Comparison:
         """The comparison in euros (JSON): each line with its planned and actual
         amounts, difference, difference in per cent and completion in per cent."""
         def row(line: LineComparison) -> dict[str, object]:
-            def percent(value: Decimal | None) -> float | None:
-                return None if value is None else float(value)
             return {"code": line.code, "label": line.label, "planned": line.planned / 100,
                     "actual": line.actual / 100, "difference": line.difference / 100,
-                    "difference_percent": percent(line.difference_percent),
-                    "completion": percent(line.completion)}
+                    "difference_percent": json_number(line.difference_percent),
+                    "completion": json_number(line.completion)}
         return {"year": self.year, "charges": [row(r) for r in self.charges],
                 "produits": [row(r) for r in self.produits], "result": row(self.result)}
 

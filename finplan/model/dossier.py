@@ -46,7 +46,7 @@ from finplan.model.budget import (
     TAX_LINE,
     add,
 )
-from finplan.model.money import Cents
+from finplan.model.money import Cents, json_euros, json_number
 from finplan.model.names import name_key
 from finplan.model.vocabulary import CERFA_74_LINES
 
@@ -111,27 +111,21 @@ class Dossier:
     def to_dict(self) -> dict[str, object]:
         """The dossier in euros (JSON): the request, its share of the budget in per
         cent, the form's lines, the co-funders, the payments by month of the plan."""
-        def euros(cents: tuple[Cents, ...]) -> list[float]:
-            return [c / 100 for c in cents]
-
-        def percent(share: Decimal | None) -> float | None:
-            return None if share is None else float(share)
-
         def funder(line: FunderLine) -> dict[str, object]:
             return {"name": line.name, "type": line.type, "line": line.line,
-                    "status": list(line.statuses), "requested": euros(line.requested),
-                    "retained": euros(line.retained), "need": line.need,
+                    "status": list(line.statuses), "requested": json_euros(line.requested),
+                    "retained": json_euros(line.retained), "need": line.need,
                     "in_budget": line.in_budget}
 
         def form(line: FormLine) -> dict[str, object]:
             return {"code": line.code, "label": line.label, "key": line.key,
-                    "kind": line.kind, "amounts": euros(line.amounts)}
+                    "kind": line.kind, "amounts": json_euros(line.amounts)}
 
         return {"funder": self.funder, "years": list(self.years),
                 "requests": [funder(line) for line in self.requests],
-                "requested": euros(self.requested), "retained": euros(self.retained),
-                "share": [percent(s) for s in self.share],
-                "share_total": percent(self.share_total),
+                "requested": json_euros(self.requested), "retained": json_euros(self.retained),
+                "share": [json_number(s) for s in self.share],
+                "share_total": json_number(self.share_total),
                 "charges": [form(line) for line in self.charges],
                 "produits": [form(line) for line in self.produits],
                 "co_funders": [funder(line) for line in self.co_funders],

@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # the *_draws twins import numpy when called: one plan never 
 __all__ = [
     "Cents",
     "euros",
+    "json_euros",
+    "json_number",
     "format_decimal",
     "format_euros",
     "format_percent",
@@ -105,6 +107,21 @@ def ratio_to_cents(numerator: int, denominator: int) -> Cents:
     if 2 * rest >= denominator:
         whole += 1
     return -whole if numerator < 0 else whole
+
+
+def json_euros(values: Sequence[Cents | None]) -> list[float | None]:
+    """Cents as euro numbers for JSON (exact to the cent once printed), None kept (a
+    figure that does not exist that year).
+
+    >>> json_euros([123456, None, -5])
+    [1234.56, None, -0.05]
+    """
+    return [None if value is None else value / 100 for value in values]
+
+
+def json_number(value: Decimal | None) -> float | None:
+    """A Decimal (a percentage, a quantity) as a JSON number, None kept."""
+    return None if value is None else float(value)
 
 
 def euros(cents: Cents) -> Decimal:

@@ -38,6 +38,7 @@ from finplan.model.financing import FinancingRow
 from finplan.model.gaps import NeedGap, gap_advice
 from finplan.model.in_kind import InKind, in_kind_of
 from finplan.model.money import Cents, euros
+from finplan.model.money import json_euros as _money
 from finplan.model.staff import StaffCosts, insertion_fte
 
 if TYPE_CHECKING:  # pandas is imported only when a DataFrame is asked for
@@ -131,16 +132,6 @@ def charge_funding(case: Case, needs: Iterable[NeedResult]) -> list[FunderFundin
     by_name = {f.name: f for result in needs if result.need.funds_charges
                for f in result.funding}
     return [by_name[funder.name] for funder in case.funders if funder.name in by_name]
-
-
-def _money(values: Sequence[Cents]) -> list[float]:
-    """Cents as euro numbers for JSON (exact to the cent once printed)."""
-    return [value / 100 for value in values]
-
-
-def _maybe_money(values: Sequence[Cents | None]) -> list[float | None]:
-    """:func:`_money`, None kept (a figure that does not exist that year)."""
-    return [None if value is None else value / 100 for value in values]
 
 
 @dataclass(frozen=True)
@@ -361,9 +352,9 @@ class Plan:
                 "fixed": _money(self.break_even.fixed),
                 "other": _money(self.break_even.other),
                 "grants": _money(self.break_even.grants),
-                "with_grants": _maybe_money(self.break_even.with_grants),
-                "without_grants": _maybe_money(self.break_even.without_grants),
-                "margin": _maybe_money(self.break_even.margin),
+                "with_grants": _money(self.break_even.with_grants),
+                "without_grants": _money(self.break_even.without_grants),
+                "margin": _money(self.break_even.margin),
                 "sold": {label: [None if q is None else float(q) for q in values]
                          for label, values in self.sold_at_break_even().items()}},
             "in_kind": self._in_kind_dict(),
