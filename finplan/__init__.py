@@ -21,13 +21,12 @@ from finplan.version import __version__  # written only in finplan/version.py
 if TYPE_CHECKING:
     from finplan.analysis import compare_plans, replace
     from finplan.model.case import Case
-    from finplan.model.engine import compute
-    from finplan.model.plan import Plan
+    from finplan.model.public import Plan, compute
 
 # Loaded on first use (PEP 562): ``import finplan`` stays cheap for a command or an
 # Excel click that needs only part of it.
-_LAZY = {"Case": "finplan.model.case", "Plan": "finplan.model.plan",
-         "compute": "finplan.model.engine", "replace": "finplan.analysis",
+_LAZY = {"Case": "finplan.model.case", "Plan": "finplan.model.public",
+         "compute": "finplan.model.public", "replace": "finplan.analysis",
          "compare_plans": "finplan.analysis"}
 
 

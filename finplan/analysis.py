@@ -23,7 +23,8 @@ from finplan.model.case import Case
 from finplan.model.case_dict import case_to_dict, plain_value
 from finplan.model.engine import compute
 from finplan.model.money import Cents, format_decimal
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
+from finplan.model.public import Plan, internals_of
 from finplan.model.scenarios import PathError, Scenario, get_path, set_path
 from finplan.model.validation import validate_case
 
@@ -49,7 +50,7 @@ def _check_measure(measure: str) -> None:
                            f"{', '.join(MEASURES)}")
 
 
-def measure_of(plan: Plan, measure: str) -> Cents:
+def measure_of(plan: PlanInternals, measure: str) -> Cents:
     """One figure of a plan, in cents."""
     _check_measure(measure)
     if measure == "result":
@@ -150,8 +151,9 @@ def compare_plans(plans: Mapping[str, Plan] | Sequence[Plan]) -> PlanComparison:
 
     from finplan.model.money import euros
 
-    named = dict(plans) if isinstance(plans, Mapping) else {
-        str(number): plan for number, plan in enumerate(plans, start=1)}
+    named = {name: internals_of(plan) for name, plan in (
+        plans.items() if isinstance(plans, Mapping) else
+        ((str(number), plan) for number, plan in enumerate(plans, start=1)))}
     funders = [{"variant": variant, "funder": funding.name, "type": funding.type,
                 "year": year, "amount": euros(amount)}
                for variant, plan in named.items() for funding in plan.funder_results
@@ -161,7 +163,7 @@ def compare_plans(plans: Mapping[str, Plan] | Sequence[Plan]) -> PlanComparison:
                                                           "year", "amount"]), measures)
 
 
-def _row(plan: Plan) -> dict[str, Any]:
+def _row(plan: PlanInternals) -> dict[str, Any]:
     from finplan.model.money import euros
 
     row: dict[str, Any] = {}
@@ -176,12 +178,12 @@ def _row(plan: Plan) -> dict[str, Any]:
     return row
 
 
-def compare(case: Case, base: Plan | None = None) -> pd.DataFrame:
+def compare(case: Case, base: Plan | PlanInternals | None = None) -> pd.DataFrame:
     """Key figures of the base case and of each scenario, side by side (``base``: the
     case's plan when it is already computed)."""
     import pandas as pd
 
-    columns = {"Base": _row(base or compute(case))}
+    columns = {"Base": _row(compute(case) if base is None else internals_of(base))}
     for scenario in case.scenarios:
         columns[scenario.name] = _row(compute(scenario_case(case, scenario)))
     return pd.DataFrame(columns)

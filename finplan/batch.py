@@ -145,9 +145,10 @@ def _obstacle(job: _Job) -> str | None:
 
 def _one(job: _Job) -> dict[str, Any]:
     """Build one case's workbook; never raises for a bad case or a refused file."""
-    from finplan import compute, load_case
+    from finplan import load_case
     from finplan.io.workbook_files import save_new
     from finplan.io.workbook_write import build_workbook
+    from finplan.model.engine import compute
 
     row = _empty_row(job.case_path)
     try:

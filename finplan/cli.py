@@ -20,10 +20,11 @@ from typing import Any
 
 import click
 
-from finplan import compute, demo_path, example_paths, load_case
+from finplan import demo_path, example_paths, load_case
 from finplan.errors import FinplanError
 from finplan.model.decisions import BASES
-from finplan.model.plan import Plan
+from finplan.model.engine import compute
+from finplan.model.plan import PlanInternals
 from finplan.model.vocabulary import counted
 from finplan.report import render_plan
 
@@ -126,7 +127,7 @@ def _guarded(command: Callable[..., int]) -> Callable[..., None]:
     return run
 
 
-def _show(plan: Plan, as_json: bool) -> int:
+def _show(plan: PlanInternals, as_json: bool) -> int:
     click.echo(plan.to_json() if as_json else render_plan(plan), nl=not as_json)
     if as_json:
         click.echo()
@@ -318,7 +319,7 @@ def demo_command(as_json: bool, save_to: str | None) -> int:
     return _show(compute(load_case(demo_path())), as_json)
 
 
-def _plan_exit(plan: Plan) -> int:
+def _plan_exit(plan: PlanInternals) -> int:
     return EXIT_OK if plan.ok else EXIT_CHECK_FAILED
 
 
@@ -695,7 +696,7 @@ def _xlsx_path(output: str) -> Path:
     return target
 
 
-def _echo_verdict(plan: Plan, notes: Sequence[str] = ()) -> None:
+def _echo_verdict(plan: PlanInternals, notes: Sequence[str] = ()) -> None:
     """The failed checks and the inputs to type again (numbers typed as text)."""
     failed = [check.message for check in plan.check_results if check.fails] + list(notes)
     if not failed:

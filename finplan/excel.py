@@ -341,7 +341,7 @@ def click_message(plan: Any, notes: Sequence[str] = ()) -> str:
     amount was cut or zeroed (and what limited it), then every warning.
 
     >>> import finplan
-    >>> print(click_message(finplan.compute(finplan.load_case(finplan.demo_path()))))
+    >>> print(click_message(compute(finplan.load_case(finplan.demo_path()))))
     ... # doctest: +ELLIPSIS
     Plan calculé : tous les contrôles sont passés.
     <BLANKLINE>

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from finplan.errors import FinplanError
 from finplan.model.cash import month_label
-from finplan.model.plan import Plan
+from finplan.model.public import Plan
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,41 +59,45 @@ def resources_data(plan: Plan, by: str = "type") -> pd.DataFrame:
     type (``by="type"``, as the workbook's chart) or each funder (``by="funder"``)."""
     if by not in ("type", "funder"):
         raise ValueError('by: "type" or "funder"')
-    data = {"Recettes propres": [c / 100 for c in plan.own_revenue]}
+    years = list(plan.years)
+    funding = plan.funding[["type", *years]]
+    data = {"Recettes propres": [float(value) for value in plan.own_revenue]}
     if by == "type":
         for kind, text in _TYPES.items():
-            data[text] = [sum(f.amounts[y] for f in plan.funder_results if f.type == kind)
-                          / 100 for y in range(len(plan.years))]
+            data[text] = [float(sum(funding[funding["type"] == kind][year]))
+                          for year in years]
     else:
-        for funding in plan.funder_results:
-            data[funding.name] = [c / 100 for c in funding.amounts]
-    return _frame(data, list(plan.years), "année")
+        for name, row in funding.iterrows():
+            data[str(name)] = [float(row[year]) for year in years]
+    return _frame(data, years, "année")
 
 
 def year_end_cash_data(plan: Plan) -> pd.DataFrame:
     """The cash at the end of each year, in euros."""
-    return _frame({YEAR_END_CASH: [c / 100 for c in plan.cash_end]}, list(plan.years),
-                  "année")
+    return _frame({YEAR_END_CASH: [float(value) for value in plan.cash_end]},
+                  list(plan.years), "année")
 
 
 def monthly_cash_data(plan: Plan) -> pd.DataFrame:
     """The cash at the end of each month of the plan, in euros (« janv. 2027 »…)."""
     first = plan.years[0]
-    labels = [month_label(m, first) for m in range(1, plan.monthly.months + 1)]
-    return _frame({MONTHLY_CASH: [c / 100 for c in plan.monthly.balances]}, labels, "mois")
+    labels = [month_label(m, first) for m in range(1, len(plan.cash_monthly) + 1)]
+    return _frame({MONTHLY_CASH: [float(value) for value in plan.cash_monthly]}, labels,
+                  "mois")
 
 
 def break_even_data(plan: Plan) -> pd.DataFrame:
     """Each year's own revenue planned and its break-even with and without the grants
-    (:attr:`~finplan.model.plan.Plan.break_even`), in euros; NaN where there is none."""
+    (:attr:`~finplan.model.public.Plan.break_even`), in euros; NaN where there is none."""
     point = plan.break_even
 
-    def euros(values: Any) -> list[float]:
-        return [float("nan") if c is None else c / 100 for c in values]
+    def floats(measure: str) -> list[float]:
+        return [float("nan") if value is None else float(value)
+                for value in point.loc[measure, list(plan.years)]]
 
-    return _frame({"Recettes propres prévues": euros(point.revenue),
-                   "Point mort avec les subventions": euros(point.with_grants),
-                   "Point mort sans les subventions": euros(point.without_grants)},
+    return _frame({"Recettes propres prévues": floats("revenue"),
+                   "Point mort avec les subventions": floats("with_grants"),
+                   "Point mort sans les subventions": floats("without_grants")},
                   list(plan.years), "année")
 
 
@@ -157,7 +161,7 @@ def monthly_cash(plan: Plan, ax: Any = None) -> Any:
     values = data[MONTHLY_CASH].tolist()
     ax.plot(months, values, label=MONTHLY_CASH)
     ax.axhline(0, color="grey", linewidth=0.8)
-    need = plan.monthly.bridging_need / 100
+    need = float(plan.bridging_need)
     ax.fill_between(months, values, 0, where=[v < 0 for v in values], color="tab:red",
                     alpha=0.3, label=f"Besoin de financement relais : {need:,.0f} €"
                     .replace(",", "\u202f"))

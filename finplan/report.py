@@ -18,7 +18,7 @@ from finplan.model.budget import CERFA_SUB_LINES, CHARGE_LINES, IN_KIND_LINES, P
 from finplan.model.cash import month_label
 from finplan.model.dossier import Dossier, FormLine, FunderLine
 from finplan.model.money import Cents, format_decimal, format_euros, to_cents
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
 from finplan.model.vocabulary import counted, label
 
 __all__ = ["BASIS_WORDS", "LEFT_TO_OPERATING", "LIMIT_WORDS", "render_dossier",
@@ -77,7 +77,7 @@ def table(title: str, header: Sequence[str], rows: Sequence[Sequence],
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _budget(plan: Plan) -> str:
+def _budget(plan: PlanInternals) -> str:
     header = ["", *map(str, plan.years)]
     rows, indents = [], []
     for section, lines, totals, grand_total, title in (
@@ -122,7 +122,7 @@ def _lowered(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _funders(plan: Plan) -> str:
+def _funders(plan: PlanInternals) -> str:
     header = ["", *map(str, plan.years), "Total"]
     rows, indents = [], []
     for result in plan.need_results:
@@ -160,7 +160,7 @@ def _funders(plan: Plan) -> str:
                  rows, indents) + "\n" + legend
 
 
-def _financing(plan: Plan) -> str:
+def _financing(plan: PlanInternals) -> str:
     header = ["", *map(str, plan.years)]
     rows, indents = [], []
     for side, title, total in (("emplois", "EMPLOIS", plan.emplois),
@@ -211,7 +211,7 @@ def _financing(plan: Plan) -> str:
     return text
 
 
-def _break_even(plan: Plan) -> str:
+def _break_even(plan: PlanInternals) -> str:
     """The break-even of each year (:mod:`finplan.model.breakeven`): the own revenue at
     which the result is zero, with and without the grants, and what is sold then."""
     point = plan.break_even
@@ -238,7 +238,7 @@ def _break_even(plan: Plan) -> str:
     return table("Point mort (seuil de rentabilité)", header, rows, indents) + "\n" + note
 
 
-def _gaps(plan: Plan) -> str:
+def _gaps(plan: PlanInternals) -> str:
     """On a basis of decisions: each need's requests that give other than asked, who
     takes the difference, what stays unfunded (:mod:`finplan.model.gaps`), in words."""
     header = ["", *map(str, plan.years), "Total"]
@@ -265,7 +265,7 @@ def _gaps(plan: Plan) -> str:
                   header, rows, indents) + "\n" + "\n".join(plan.gap_advice))
 
 
-def _bridges(plan: Plan) -> str:
+def _bridges(plan: PlanInternals) -> str:
     """The bridging facilities by year: balance at the year's end, interest and fees,
     and each one's highest balance."""
     header = ["", *map(str, plan.years)]
@@ -283,7 +283,7 @@ def _bridges(plan: Plan) -> str:
             + "\n" + " ; ".join(peaks) + ".")
 
 
-def _checks(plan: Plan) -> str:
+def _checks(plan: PlanInternals) -> str:
     lines = ["Contrôles", "─────────"]
     for check in plan.check_results:
         status = _CHECK_STATUS[check.ok] if check.severity == "error" or check.ok else (
@@ -306,7 +306,7 @@ def render_frame(title: str, frame: Any, corner: str = "") -> str:
     return table(title, [corner, *map(str, frame.columns)], rows)
 
 
-def render_plan(plan: Plan) -> str:
+def render_plan(plan: PlanInternals) -> str:
     """The whole plan as text: budget, funders, financing plan, cash, checks."""
     project = plan.case.project
     head = [f"{project.name} — {project.organisation}",
@@ -364,7 +364,7 @@ def _funder_rows(line: FunderLine, rows: list[list[Any]], indents: list[int],
         indents.append(2)
 
 
-def render_dossier(dossier: Dossier, plan: Plan) -> str:
+def render_dossier(dossier: Dossier, plan: PlanInternals) -> str:
     """A funder's dossier as text (:mod:`finplan.model.dossier`): the request (each of
     the funder's lines), the action's budget as the Cerfa n° 12156*06 sets it out, the
     other funders and the state of their requests, the payments expected."""
@@ -410,7 +410,7 @@ def render_dossier(dossier: Dossier, plan: Plan) -> str:
                          co_funding, payments]) + "\n"
 
 
-def _members(plan: Plan) -> str:
+def _members(plan: PlanInternals) -> str:
     """A collective's members side by side: hours, own revenue, insertion FTE, aide au
     poste, result and year-end cash, by year."""
     header = ["", *map(str, plan.years)]
@@ -501,7 +501,7 @@ def _compared(rows: Sequence[LineComparison], completion: bool = False) -> list[
 
 
 def render_actuals(comparison: Comparison, follow_ups: Sequence[FunderFollowUp],
-                   plan: Plan, source: str) -> str:
+                   plan: PlanInternals, source: str) -> str:
     """A year's accounts against its plan (:mod:`finplan.model.actuals`): each line of
     the form with the difference, the result, then each funder's request: planned,
     voted, received, remaining; ``source``: where the actual figures come from."""
@@ -538,7 +538,7 @@ EXPLANATIONS = (
 )
 
 
-def render_compte_rendu(comparison: Comparison, funder: FunderFollowUp, plan: Plan,
+def render_compte_rendu(comparison: Comparison, funder: FunderFollowUp, plan: PlanInternals,
                         source: str) -> str:
     """The compte rendu financier (Cerfa n° 15059*02) of a funder's grant for a year:
     the table of charges and produits, planned and actual with the rate of completion,

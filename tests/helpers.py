@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import finplan
 from finplan.cli import main
+from finplan.model.engine import compute
 
 
 def base_case(**project: Any) -> dict[str, Any]:
@@ -34,7 +35,7 @@ def case_with(**sections: Any) -> dict[str, Any]:
 
 
 def plan_of(raw: dict[str, Any]) -> finplan.Plan:
-    return finplan.compute(finplan.load_case(raw))
+    return compute(finplan.load_case(raw))
 
 
 def cents(amount: str | int) -> int:
@@ -89,7 +90,7 @@ def draws_and_plans(case: Any) -> tuple[Any, list[finplan.Plan]]:
     settings = case.montecarlo
     xs = draws_of(case, settings.draws, settings.seed)
     typed = case_to_dict(case)
-    return compute_draws(case, xs), [finplan.compute(drawn_case(case, typed, xs[:, draw]))
+    return compute_draws(case, xs), [compute(drawn_case(case, typed, xs[:, draw]))
                                      for draw in range(settings.draws)]
 
 

@@ -24,6 +24,7 @@ import finplan
 from finplan.errors import InputFileError
 from finplan.io.fec import FEC_COLUMNS, read_accounts, read_accounts_bytes
 from finplan.model.actuals import compare, follow_up
+from finplan.model.engine import compute
 
 from helpers import cents
 
@@ -106,7 +107,7 @@ EXPECTED_ACCOUNTS = {"6061": 325000, "613200": 1200000, "6251": 64000, "706000":
 
 @pytest.fixture(scope="module")
 def plan():
-    return finplan.compute(finplan.load_case(CASE))
+    return compute(finplan.load_case(CASE))
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -425,6 +426,6 @@ def test_a_collective_compares_its_consolidated_budget(tmp_path):
                 for c in row if is_error(c.value)]
     shown = _sheet_rows(values["Réalisé"])
     assert shown["Achats"][1] == 12000
-    plan = finplan.compute(case)
+    plan = compute(case)
     assert shown["Achats"][0] == plan.charges["60"][0] / 100
     assert plan.in_kind.total[0] == 120200  # 100 h at the SMIC of 1 January

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 import finplan
 from finplan.batch import run_batch
 from finplan.cli import main
+from finplan.model.engine import compute
 
 
 def _folder(tmp_path):
@@ -34,7 +35,7 @@ def test_batch_carries_on_past_bad_cases_and_summarises(tmp_path):
     assert rows["casse"]["erreurs"].startswith("Le dossier contient 2 erreurs :")
     assert rows["casse"]["classeur"] == ""
     velo = rows["atelier-velo"]
-    plan = finplan.compute(finplan.load_case(finplan.demo_path().parent / "atelier-velo.toml"))
+    plan = compute(finplan.load_case(finplan.demo_path().parent / "atelier-velo.toml"))
     assert velo["valide"] is False
     assert velo["controles_en_echec"] == "cash, cash_monthly"
     assert velo["tresorerie_fin"] == plan.cash_end[-1] / 100 == -6920.0

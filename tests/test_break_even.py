@@ -14,6 +14,7 @@ without it: 30 000 / 60 % = 50 000 €.  The plan sells 20 000 €: a margin of 
 from decimal import Decimal
 
 import finplan
+from finplan.model.engine import compute
 from finplan.report import render_plan
 
 
@@ -38,7 +39,7 @@ def case(**changes):
 
 
 def test_the_break_even_with_and_without_the_grants():
-    plan = finplan.compute(finplan.load_case(case()))
+    plan = compute(finplan.load_case(case()))
     point = plan.break_even
     assert point.revenue == (2000000,) and point.variable == (800000,)
     assert point.fixed == (3000000,) and point.grants == (1000000,)
@@ -54,18 +55,18 @@ def test_at_the_break_even_the_result_is_zero():
     """Selling the break-even (the price unchanged, the goods following) gives a result
     of 0, to within what the baskets rounded to the hundredth leave: 0,005 × 10 € ×
     60 % = 3 cents."""
-    plan = finplan.compute(finplan.load_case(case()))
+    plan = compute(finplan.load_case(case()))
     baskets = plan.sold_at_break_even()["Paniers"][0]
     raw = case()
     raw["revenue"][0]["quantity"] = float(baskets)
     raw["expense"][0]["amount"] = float(Decimal(8000) * baskets / 2000)
-    assert abs(finplan.compute(finplan.load_case(raw)).result[0]) <= 3
+    assert abs(compute(finplan.load_case(raw)).result[0]) <= 3
 
 
 def test_no_break_even_when_each_euro_sold_costs_a_euro():
     raw = case()
     raw["expense"][0]["amount"] = 20000
-    plan = finplan.compute(finplan.load_case(raw))
+    plan = compute(finplan.load_case(raw))
     assert plan.break_even.with_grants == (None,)
     assert plan.to_dict()["break_even"]["with_grants"] == [None]
     assert "Point mort (recettes propres)" in render_plan(plan)
@@ -74,7 +75,7 @@ def test_no_break_even_when_each_euro_sold_costs_a_euro():
 def test_without_variable_charges_every_charge_is_fixed():
     raw = case()
     del raw["expense"][0]["variable"]
-    point = finplan.compute(finplan.load_case(raw)).break_even
+    point = compute(finplan.load_case(raw)).break_even
     assert point.with_grants == (2800000,)  # 38 000 − 10 000
 
 

@@ -15,6 +15,7 @@ from finplan.errors import CaseError
 from finplan.model.bridging import net_effect, receivable, run_facilities
 from finplan.model.case import Bridge
 from finplan.model.case_dict import case_to_dict
+from finplan.model.engine import compute
 
 from helpers import draws_and_plans
 
@@ -152,8 +153,8 @@ def with_bridges(*bridges, **changes):
 def test_the_plan_books_interest_and_fees_and_the_balance_moves_in_the_financing_plan():
     raw = with_bridges({"label": "Relais bancaire", "kind": "relais", "ceiling": 40000,
                         "annual_rate": 0.06, "fee": 150})
-    plan = finplan.compute(finplan.load_case(raw))
-    base = finplan.compute(finplan.load_case(with_bridges()))  # without facilities
+    plan = compute(finplan.load_case(raw))
+    base = compute(finplan.load_case(with_bridges()))  # without facilities
     (facility,) = plan.monthly.bridges
     interest = [sum(facility.interest[12 * y:12 * y + 12]) for y in range(3)]
     fees = [sum(facility.fees[12 * y:12 * y + 12]) for y in range(3)]
@@ -192,7 +193,7 @@ def test_the_plan_books_interest_and_fees_and_the_balance_moves_in_the_financing
 
 def test_facilities_too_small_leave_the_gap_reported_and_named():
     raw = with_bridges({"label": "Découvert", "kind": "decouvert", "ceiling": 10000})
-    plan = finplan.compute(finplan.load_case(raw))
+    plan = compute(finplan.load_case(raw))
     check = next(c for c in plan.check_results if c.id == "cash_monthly")
     assert not check.ok
     assert plan.monthly.bridging_need == 3564629 - 1000000

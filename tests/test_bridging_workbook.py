@@ -15,6 +15,7 @@ from finplan.io.workbook_layout import INPUT_SHEET, InputLayout
 from finplan.io.workbook_read import open_workbook, read_workbook_case
 from finplan.io.workbook_write import build_workbook, item_counts
 from finplan.model.case_dict import case_to_dict
+from finplan.model.engine import compute
 
 from helpers import clicked_and_built
 
@@ -66,7 +67,7 @@ def _row(sheet, label: str, after: int = 1) -> int:
 
 def test_the_cash_sheet_shows_each_facility_month_by_month(recalculated):
     built, values, case = recalculated["facilities"]
-    plan = finplan.compute(case)
+    plan = compute(case)
     sheet, formulas = values["Trésorerie"], built.workbook["Trésorerie"]
     for facility in plan.monthly.bridges:
         head = _row(sheet, facility.bridge.label)
@@ -88,7 +89,7 @@ def test_the_cash_sheet_shows_each_facility_month_by_month(recalculated):
 
 def test_the_budget_and_the_plan_carry_their_cost_and_their_balances(recalculated):
     _, values, case = recalculated["facilities"]
-    plan = finplan.compute(case)
+    plan = compute(case)
     budget = values["Budget"]
     interest = [sum(b.interest[y] for b in plan.bridges) for y in range(3)]
     fees = [sum(b.fees[y] for b in plan.bridges) for y in range(3)]
@@ -111,7 +112,7 @@ def test_the_budget_and_the_plan_carry_their_cost_and_their_balances(recalculate
 
 def test_a_member_s_facility_is_on_its_own_sheets(recalculated):
     _, values, case = recalculated["collective"]
-    plan = finplan.compute(case)
+    plan = compute(case)
     layon = next(p for m, p in zip(case.members, plan.members) if m.id == "layon")
     (facility,) = layon.monthly.bridges
     sheet = values["Trésorerie (layon)"]

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 
 import finplan
+from finplan.model.engine import compute
 
 from helpers import case_with, cents, plan_of
 from strategies import cases
@@ -109,14 +110,14 @@ def _reconciles(plan) -> bool:
                                   Path(__file__).parent / "cases" / "cinq-ans.toml"],
                          ids=lambda p: p.stem)
 def test_year_ends_reconcile_with_the_annual_plan(path):
-    plan = finplan.compute(finplan.load_case(path))
+    plan = compute(finplan.load_case(path))
     assert _reconciles(plan)
 
 
 @given(cases())
 @settings(max_examples=100, deadline=None)
 def test_year_ends_reconcile_on_random_cases(raw):
-    plan = finplan.compute(finplan.load_case(raw))
+    plan = compute(finplan.load_case(raw))
     assert _reconciles(plan)
     monthly = plan.monthly
     assert len(monthly.balances) == 12 * len(plan.years)

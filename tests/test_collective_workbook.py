@@ -11,6 +11,7 @@ from spreadsheet import convert, formula_mismatches, is_error, make_profile, sam
 
 import finplan
 from finplan.io.workbook_write import build_workbook
+from finplan.model.engine import compute
 
 from helpers import click_recalculated
 
@@ -93,7 +94,7 @@ def test_the_members_sheet_shows_each_member_side_by_side(members_recalculated):
     assert hours["Total des membres"] == [4500, 6300, 6300, 17100]
     aid = blocks["Aides par ETP (aide au poste)"]
     assert aid["Chantiers du Layon"][0] == pytest.approx(17743.60, abs=0.005)
-    plan = finplan.compute(finplan.load_case(EXAMPLE))
+    plan = compute(finplan.load_case(EXAMPLE))
     results = blocks["Résultat comptable"]
     assert results["Total des membres"][:3] == pytest.approx(
         [c / 100 for c in plan.result], abs=0.005)

@@ -19,6 +19,7 @@ from finplan.io.toml_case import case_to_toml, parse_case_text
 from finplan.io.workbook_layout import INPUT_SHEET
 from finplan.io.workbook_read import read_grid_case, read_workbook_case, read_workbook_file
 from finplan.io.workbook_write import template_workbook
+from finplan.model.engine import compute
 from finplan.model.validation import validate_case
 
 LISTS = {"staff": "staff", "revenue": "revenue", "expense": "expenses",
@@ -88,11 +89,11 @@ def test_a_comment_goes_through_the_workbook_the_button_and_finplan_case(tmp_pat
 
 
 def test_the_json_shows_the_comments():
-    plan = finplan.compute(validate_case(_commented()))
+    plan = compute(validate_case(_commented()))
     comments = plan.to_dict()["comments"]
     assert comments[0] == {"list": "staff", "line": "staff[0]",
                            "name": "Salariés en parcours d'insertion (CDDI, 26 h)",
                            "comment": "Source : devis 2026 (staff)"}
     assert [item["list"] for item in comments] == list(LISTS)
-    plain = finplan.compute(finplan.load_case(finplan.demo_path())).to_dict()
+    plain = compute(finplan.load_case(finplan.demo_path())).to_dict()
     assert "comments" not in plain

@@ -20,7 +20,7 @@ import finplan
 from finplan.cli import main
 from finplan.io.workbook_write import build_workbook
 from finplan.model.case_dict import case_to_dict
-from finplan.model.engine import compute_draws
+from finplan.model.engine import compute, compute_draws
 from finplan.report import render_simulation
 
 EXAMPLES = finplan.demo_path().parent
@@ -53,7 +53,7 @@ def amounts(plan):
 
 
 def test_as_requested_the_statuses_change_nothing():
-    plan = finplan.compute(finplan.load_case(small()))
+    plan = compute(finplan.load_case(small()))
     assert amounts(plan) == {"Région": 6000, "Fondation": 2000, "Département": 2000,
                              "Fonds propres": 0}
     assert [f.requested_amounts for f in plan.funder_results] == [
@@ -61,7 +61,7 @@ def test_as_requested_the_statuses_change_nothing():
 
 
 def test_decided_gives_the_amount_voted_and_0_to_the_others():
-    plan = finplan.compute(finplan.load_case(small(project={"basis": "decide"})))
+    plan = compute(finplan.load_case(small(project={"basis": "decide"})))
     # Région 5 000 voted; Fondation (no answer) and Département (refused) 0; the own
     # funds cover 10 000 - 5 000
     assert amounts(plan) == {"Région": 5000, "Fondation": 0, "Département": 0,
@@ -74,7 +74,7 @@ def test_decided_gives_the_amount_voted_and_0_to_the_others():
 
 
 def test_expected_weighs_the_pending_requests_by_their_probability():
-    plan = finplan.compute(finplan.load_case(small()), basis="attendu")
+    plan = compute(finplan.load_case(small()), basis="attendu")
     # Fondation: 50 % of the 2 000 requested; the own funds 10 000 - 5 000 - 1 000
     assert amounts(plan) == {"Région": 5000, "Fondation": 1000, "Département": 0,
                              "Fonds propres": 4000}
@@ -87,7 +87,7 @@ def test_expected_weighs_the_pending_requests_by_their_probability():
 
 
 def test_the_gap_of_each_request_and_who_takes_it():
-    plan = finplan.compute(finplan.load_case(small()), basis="decide")
+    plan = compute(finplan.load_case(small()), basis="decide")
     (gap,) = plan.gaps
     # Région 6 000 asked, 5 000 voted; Fondation and Département 2 000 each, 0
     assert gap.requests == (("Région", (600000,), (500000,)),
@@ -104,13 +104,13 @@ def test_the_gap_of_each_request_and_who_takes_it():
         "Besoin « Fonctionnement (déficit d'exploitation) » : les demandes donnent 5 000 € "
         "de moins que demandé (Région : 1 000 €, Fondation : 2 000 €, Département : "
         "2 000 €). Repris : 5 000 € par Fonds propres.")
-    assert finplan.compute(finplan.load_case(small())).gaps == ()
+    assert compute(finplan.load_case(small())).gaps == ()
 
 
 def test_without_own_funds_the_gap_stays_unfunded_and_says_where_to_look():
     raw = small(project={"basis": "decide"})
     raw["funder"].pop()  # no own funds
-    plan = finplan.compute(finplan.load_case(raw))
+    plan = compute(finplan.load_case(raw))
     (gap,) = plan.gaps
     assert gap.taken == () and gap.unfunded == (500000,)
     assert "Reste non financé : 5 000 € — à trouver auprès d'un autre financeur" in (
@@ -124,7 +124,7 @@ def test_the_gaps_add_up_for_every_example_all_refused(path):
     for funder in raw["funder"]:
         if funder["type"] != "own" and "paid_by" not in funder:
             funder["status"] = "refuse"
-    plan = finplan.compute(finplan.load_case(raw), basis="decide")
+    plan = compute(finplan.load_case(raw), basis="decide")
     assert plan.gaps
     for gap in plan.gaps:
         for y in range(len(plan.years)):
@@ -135,17 +135,17 @@ def test_the_gaps_add_up_for_every_example_all_refused(path):
 
 def test_expected_rounds_half_up_to_the_cent():
     # 2 000 requested × 33,3335 % = 666,67 € (666,670 exactly), × 0,000 025: 0,05 €
-    plan = finplan.compute(finplan.load_case(small(Fondation={"probability": 0.333335})),
+    plan = compute(finplan.load_case(small(Fondation={"probability": 0.333335})),
                            basis="attendu")
     assert plan.funder_results[1].amounts == (66667,)
-    plan = finplan.compute(finplan.load_case(small(Fondation={"probability": 0.0000025})),
+    plan = compute(finplan.load_case(small(Fondation={"probability": 0.0000025})),
                            basis="attendu")
     assert plan.funder_results[1].amounts == (1,)  # 0,5 cent: half-up
 
 
 def test_a_decision_is_not_held_by_the_need_nor_the_caps():
     raw = small(project={"basis": "decide"}, Région={"voted": 12000, "cap": 7000})
-    plan = finplan.compute(finplan.load_case(raw))
+    plan = compute(finplan.load_case(raw))
     # 12 000 voted against a need of 10 000: the excess is shown, the own funds pay 0
     assert amounts(plan)["Région"] == 12000
     assert amounts(plan)["Fonds propres"] == 0
@@ -164,7 +164,7 @@ def test_statuses_a_year_and_an_aid_by_fte_with_a_status():
     raw["funder"].append({"name": "ASP", "type": "public", "line": "asp",
                           "rule": "per_fte", "amount_per_fte": 20000,
                           "staff_kind": "insertion", "status": "verse", "voted": 18000})
-    plan = finplan.compute(finplan.load_case(raw))
+    plan = compute(finplan.load_case(raw))
     found = {f.name: f.amounts for f in plan.funder_results}
     # Région: 5 000 voted in 2027; in 2028 80 % of the 6 000 requested
     assert found["Région"] == (500000, 480000)
@@ -188,7 +188,7 @@ def test_montecarlo_draws_follow_the_basis_draw_by_draw():
                 assert outcomes.funding[("operating", i)][draw].tolist() == list(
                     funding.amounts), (basis, draw, funding.name)
             assert outcomes.balances[draw].tolist() == plan.monthly.balances
-    assert compute_draws(case, np.zeros((0, 1))).result[0].tolist() == finplan.compute(
+    assert compute_draws(case, np.zeros((0, 1))).result[0].tolist() == compute(
         case).result
 
 
@@ -208,7 +208,7 @@ def test_montecarlo_on_expected_amounts_draws_each_decision():
     assert xs.shape == (2, 4000)  # the variation, then the Fondation's decision
     assert (xs[:1] == draw_variations(case.montecarlo.vary, 4000, 3)).all()
     paid = compute_draws(case, xs).funding[("operating", 1)]
-    asked = finplan.compute(finplan.load_case(small(project={"years": 2})))
+    asked = compute(finplan.load_case(small(project={"years": 2})))
     granted = paid > 0
     # a year granted is all of the request: the rent drawn × 1/2, 0 when refused
     assert granted[:, 1].sum() < granted[:, 0].sum()  # u < 0.25 implies u < 0.5
@@ -232,7 +232,7 @@ def receipts_case(basis="decide"):
 
 
 def test_the_sums_received_take_their_months_and_the_rest_follows_the_schedule():
-    plan = finplan.compute(finplan.load_case(receipts_case()))
+    plan = compute(finplan.load_case(receipts_case()))
     # scheduled: 3 000 in April 2027, 2 000 + 3 600 in April 2028, 2 400 in April 2029;
     # the 3 500 received cover the 3 000 of April 2027 and 500 of April 2028: the
     # sums received in February and September, then 5 100 in April 2028, 2 400 later
@@ -256,14 +256,14 @@ def test_what_is_due_before_the_last_sum_received_comes_the_month_after():
                           "rule": "per_fte", "amount_per_fte": 20000,
                           "staff_kind": "insertion", "status": "verse", "voted": 18000,
                           "received": [["2027-05-01", 4000]]})
-    plan = finplan.compute(finplan.load_case(raw), basis="decide")
+    plan = compute(finplan.load_case(raw), basis="decide")
     assert plan.monthly.inflows["ASP"] == [0, 0, 0, 0, 400000, 500000, *[150000] * 6]
 
 
 def test_more_received_than_planned_is_said():
     raw = receipts_case()
     raw["funder"][0]["received"] = [["2027-02-10", 12000]]
-    plan = finplan.compute(finplan.load_case(raw))
+    plan = compute(finplan.load_case(raw))
     assert any(w.startswith("« Région » a déjà versé 12 000 €, plus que ses montants du "
                             "plan (11 000 €)") for w in plan.warnings)
 
@@ -281,7 +281,7 @@ def test_montecarlo_draws_follow_the_sums_received():
 
 def test_a_collective_s_members_contributions_are_not_requests():
     case = finplan.load_case(EXAMPLES / "collectif-releve.toml")
-    plan = finplan.compute(case, basis="decide")
+    plan = compute(case, basis="decide")
     found = {f.name: f for f in plan.funder_results}
     # no decision yet: the Département and the Fondation give 0 to the coordination;
     # the members' contributions (their share of what is left) pay all of it
@@ -292,7 +292,7 @@ def test_a_collective_s_members_contributions_are_not_requests():
     assert [sum(c.amounts[y] for c in contributions) for y in range(3)] == list(
         need.amounts)
     assert all(c.statuses() == [None] * 3 for c in contributions)
-    requested = finplan.compute(case)
+    requested = compute(case)
     assert found["Fondation (coordination)"].requested_amounts == next(
         f.amounts for f in requested.funder_results if f.name == "Fondation (coordination)")
 

@@ -3,13 +3,14 @@
 import pytest
 
 import finplan
+from finplan.model.engine import compute
 
 from helpers import cents
 
 
 @pytest.fixture(scope="module")
 def plan():
-    return finplan.compute(finplan.load_case(finplan.demo_path()))
+    return compute(finplan.load_case(finplan.demo_path()))
 
 
 def funding(plan, name):

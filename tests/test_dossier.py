@@ -19,6 +19,7 @@ import finplan
 from finplan.cli import main
 from finplan.errors import FinplanError
 from finplan.model.dossier import dossier_of
+from finplan.model.engine import compute
 from finplan.report import render_dossier
 
 from helpers import cents
@@ -47,7 +48,7 @@ def case():
 
 @pytest.fixture(scope="module")
 def plan():
-    return finplan.compute(finplan.load_case(case()))
+    return compute(finplan.load_case(case()))
 
 
 def test_the_region_s_dossier_gathers_its_lines(plan):

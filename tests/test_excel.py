@@ -23,6 +23,7 @@ from finplan.io.toml_case import parse_case_text
 from finplan.io.workbook_layout import INPUT_SHEET, OUTPUT_SHEETS, SHEETS, InputLayout
 from finplan.io.workbook_outputs import OUTPUT_NAMES
 from finplan.io.workbook_write import build_workbook, item_counts, template_workbook
+from finplan.model.engine import compute
 
 CASE = Path(__file__).parent / "cases" / "cinq-ans.toml"
 
@@ -31,7 +32,7 @@ CASE = Path(__file__).parent / "cases" / "cinq-ans.toml"
 
 def _dossiers(path: Path) -> int:
     """How many dossier sheets a case's workbook has: one per funder asked."""
-    return len(dossier_titles(finplan.compute(finplan.load_case(path))))
+    return len(dossier_titles(compute(finplan.load_case(path))))
 
 
 DOSSIERS = _dossiers(CASE)  # the case clicked below
@@ -495,7 +496,7 @@ def test_the_message_names_every_cut_funder_and_every_warning():
     raw = parse_case_text(finplan.demo_path().read_text("utf-8"))
     raw["funder"].append({"name": "Fondation Eau vive", "type": "private",
                           "finances": "etude", "rule": "fixed", "amount": 10000})
-    plan = finplan.compute(finplan.load_case(raw))
+    plan = compute(finplan.load_case(raw))
     funding = next(f for f in plan.funder_results if f.name == "Fondation Eau vive")
     assert funding.total == 0
     book = xw.Book(json=payload(template_workbook(finplan.load_case(raw))))
@@ -524,7 +525,7 @@ def test_a_click_does_not_import_openpyxl_pandas_or_numpy_financial(tmp_path):
     script.write_text(
         "import json, sys\n"
         "import finplan.excel\n"
-        "from finplan import compute\n"
+        "from finplan.model.engine import compute\n"
         "from finplan.io.workbook_read import read_grid_case\n"
         "found = read_grid_case(json.load(open(sys.argv[1], encoding='utf-8')))\n"
         "from finplan.io.workbook_grids import output_parts\n"

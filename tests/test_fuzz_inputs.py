@@ -29,6 +29,7 @@ from finplan.io.toml_case import parse_case_text
 from finplan.io.workbook_layout import INPUT_SHEET, PARAMS, TABLES, InputLayout
 from finplan.io.workbook_read import read_grid_case
 from finplan.io.workbook_write import build_workbook, item_counts
+from finplan.model.engine import compute
 
 from helpers import key_paths
 
@@ -167,7 +168,7 @@ def test_junk_in_the_input_grid_gives_located_errors_or_a_plan(changes, dropped_
             assert issue.location, str(issue)  # a cell or the sheet, never only a path
             assert issue.location.startswith(INPUT_SHEET), str(issue)
         return
-    plan = finplan.compute(found.case)
+    plan = compute(found.case)
     assert plan.years
 
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import finplan
 from finplan.errors import CaseError
 from finplan.model.case_dict import case_to_dict
+from finplan.model.engine import compute
 from finplan.simulation import montecarlo
 
 from helpers import case_with, cents, draws_and_plans
@@ -25,7 +26,7 @@ EXAMPLE = finplan.demo_path().parent / "collectif-releve.toml"
 
 @pytest.fixture(scope="module")
 def plan():
-    return finplan.compute(finplan.load_case(EXAMPLE))
+    return compute(finplan.load_case(EXAMPLE))
 
 
 def member(plan, member_id):
@@ -205,8 +206,8 @@ def _collective(parts: list[tuple[str, dict]]) -> dict:
 @settings(max_examples=40, deadline=None)
 def test_a_one_member_collective_is_the_organisation_to_the_cent(raw):
     raw.pop("needs", None)
-    single = finplan.compute(finplan.load_case(raw))
-    plan = finplan.compute(finplan.load_case(_collective([("m", raw)])))
+    single = compute(finplan.load_case(raw))
+    plan = compute(finplan.load_case(_collective([("m", raw)])))
     assert plan.result == single.result
     assert plan.charges_total == single.charges_total
     assert plan.produits_total == single.produits_total
@@ -234,7 +235,7 @@ def test_consolidated_figures_are_the_members_sums_less_the_internal_flows(
         "id": "commun", "label": "Contrat commun", "hours": 1000, "hourly_price": 21.5,
         "fee_rate": fee, "split": {"a": 1 - share, "b": share} if share < 1 else {"b": 1},
         "payments": data.draw(st.sampled_from([[[1, 3]], [[0.5, 6], [0.5, 13]]]))})
-    plan = finplan.compute(finplan.load_case(raw))
+    plan = compute(finplan.load_case(raw))
     a, b = plan.members
     passed_on = [sum(amounts[y] for item, amounts in zip(a.case.expenses,
                                                          a.expenses_by_item)
@@ -328,7 +329,7 @@ def test_a_contract_splits_its_hours_by_each_member_s_hours():
     case = finplan.load_case(_second_contract_in_hours())
     # no hours typed: the contract's are the members' sum
     assert case.contracts[1].hours == (0, 1800, 1800)
-    plan = finplan.compute(case)
+    plan = compute(case)
     layon, jardins = member(plan, "layon"), member(plan, "jardins")
     assert layon.hours["second"] == [0, 900, 1000]
     assert jardins.hours["second"] == [0, 900, 800]
@@ -339,7 +340,7 @@ def test_a_contract_splits_its_hours_by_each_member_s_hours():
     assert layon.contracts_by_item[1][2] == cents("21727.44")
     assert jardins.contracts_by_item[1][2] == cents("17381.96")
     # the same hours as shares give the same 2028 figures (900 / 900 h = 50 / 50 %)
-    shares = finplan.compute(finplan.load_case(EXAMPLE))
+    shares = compute(finplan.load_case(EXAMPLE))
     assert member(shares, "layon").contracts_by_item[1][1] == layon.contracts_by_item[1][1]
     # Jardins' insertion staff of that contract work its 800 h in 2029 (ACI: 1 820 h an
     # FTE): 0.439 560… FTE
@@ -441,9 +442,9 @@ def test_own_funds_brought_in_are_cash_not_only_reserves():
     raw = case_with(project={"opening_cash": 30000},
                     expense=[{"label": "Loyer", "account": "613", "amount": 12000}],
                     funder=[{"name": "Fédération", "type": "own", "rule": "residual"}])
-    reserves = finplan.compute(finplan.load_case(raw))
+    reserves = compute(finplan.load_case(raw))
     raw["funder"][0]["brought_in"] = True
-    apport = finplan.compute(finplan.load_case(raw))
+    apport = compute(finplan.load_case(raw))
     assert reserves.result == apport.result == [-cents(12000)] * 2
     assert reserves.cash_end == [cents(18000), cents(6000)]
     assert apport.cash_end == [cents(30000)] * 2

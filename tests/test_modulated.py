@@ -16,6 +16,7 @@ from spreadsheet import convert, formula_mismatches, is_error, make_profile
 import finplan
 from finplan.io.workbook_write import build_workbook
 from finplan.model.case_dict import case_to_dict
+from finplan.model.engine import compute
 
 
 def case(**aid):
@@ -35,13 +36,13 @@ def case(**aid):
 
 
 def test_the_part_modulee_adds_to_the_socle_each_year():
-    plan = finplan.compute(finplan.load_case(case()))
+    plan = compute(finplan.load_case(case()))
     assert plan.funder_results[0].amounts == (2100000, 2150000)
     assert plan.produits["74"] == [2100000, 2150000]
 
 
 def test_the_socle_comes_each_month_the_part_modulee_in_april_of_the_next_year():
-    plan = finplan.compute(finplan.load_case(case()))
+    plan = compute(finplan.load_case(case()))
     inflows = plan.monthly.inflows["ASP"]
     assert sum(inflows[:12]) == 2000000  # the socle of 2027
     assert inflows[:12] == [166667] * 8 + [166666] * 4

@@ -14,7 +14,7 @@ import finplan
 from finplan.cli import main
 from finplan.io.toml_case import case_to_toml
 from finplan.model.case_dict import case_to_dict
-from finplan.model.engine import compute_draws
+from finplan.model.engine import compute, compute_draws
 from finplan.model.montecarlo import draw_variations
 from finplan.simulation import drawn_case, montecarlo
 
@@ -150,7 +150,7 @@ def test_compute_draws_gives_compute_s_cents(name):
     outcomes = compute_draws(case, xs)
     names = [funder.name for funder in case.funders]
     for draw in range(draws):
-        plan = finplan.compute(drawn_case(case, raw, xs[:, draw]))
+        plan = compute(drawn_case(case, raw, xs[:, draw]))
         assert outcomes.result[draw].tolist() == plan.result, draw
         assert outcomes.cash_end[draw].tolist() == plan.cash_end, draw
         assert outcomes.balances[draw].tolist() == plan.monthly.balances, draw
@@ -166,7 +166,7 @@ def test_compute_draws_gives_compute_s_cents(name):
 def test_without_variation_the_evaluation_is_the_plan():
     for path in [*EXAMPLES.glob("*.toml"), Path(__file__).parent / "cases" / "cinq-ans.toml"]:
         case = finplan.load_case(path)
-        plan = finplan.compute(case)
+        plan = compute(case)
         outcomes = compute_draws(case, np.zeros((0, 1)))
         assert outcomes.result[0].tolist() == plan.result
         assert outcomes.balances[0].tolist() == plan.monthly.balances

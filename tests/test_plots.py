@@ -40,7 +40,8 @@ def test_resources_by_type_stack_to_each_year_s_resources(plan, tmp_path):
     for patch in ax.patches:
         x = round(patch.get_x() + patch.get_width() / 2, 3)
         tops[x] = max(tops.get(x, 0), patch.get_y() + patch.get_height())
-    expected = [(plan.own_revenue[y] + sum(f.amounts[y] for f in plan.funder_results)) / 100
+    raw = plan.internals  # the engine's cents, against the chart's euros
+    expected = [(raw.own_revenue[y] + sum(f.amounts[y] for f in raw.funder_results)) / 100
                 for y in range(3)]
     assert [round(top, 2) for _, top in sorted(tops.items())] == [round(e, 2) for e in expected]
     path = tmp_path / "ressources.png"
@@ -51,7 +52,7 @@ def test_resources_by_type_stack_to_each_year_s_resources(plan, tmp_path):
 def test_resources_by_funder_name_each_funder(plan):
     data = plots.resources_data(plan, by="funder")
     assert data.columns.tolist() == ["Recettes propres",
-                                     *[f.name for f in plan.funder_results]]
+                                     *[f.name for f in plan.internals.funder_results]]
     assert data.loc[2027, "État : aide au poste ACI"] == pytest.approx(66380.78)
     with pytest.raises(ValueError):
         plots.resources_data(plan, by="member")
@@ -60,11 +61,11 @@ def test_resources_by_funder_name_each_funder(plan):
 def test_the_cash_charts_and_the_bridging_need(plan, tmp_path):
     ax = plots.year_end_cash(plan)
     assert ax.get_title() == "Trésorerie de fin d'année"
-    assert list(ax.lines[0].get_ydata()) == [c / 100 for c in plan.cash_end]
+    assert list(ax.lines[0].get_ydata()) == [c / 100 for c in plan.internals.cash_end]
     ax = plots.monthly_cash(plan)
     assert ax.get_title() == "Trésorerie de fin de mois"
     assert len(ax.lines[0].get_ydata()) == 36
-    assert list(ax.lines[0].get_ydata()) == [c / 100 for c in plan.monthly.balances]
+    assert list(ax.lines[0].get_ydata()) == [c / 100 for c in plan.internals.monthly.balances]
     legend = [text.get_text() for text in ax.get_legend().get_texts()]
     assert legend[1].startswith("Besoin de financement relais : ")
     ax.figure.savefig(tmp_path / "mois.png")
@@ -73,7 +74,7 @@ def test_the_cash_charts_and_the_bridging_need(plan, tmp_path):
 
 def test_the_break_even_chart(plan):
     data = plots.break_even_data(plan)
-    point = plan.break_even
+    point = plan.internals.break_even
     assert data["Recettes propres prévues"].tolist() == [c / 100 for c in point.revenue]
     for got, want in zip(data["Point mort avec les subventions"], point.with_grants):
         assert math.isnan(got) if want is None else got == want / 100

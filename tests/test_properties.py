@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import finplan
 from finplan.model.allocation import allocate
+from finplan.model.engine import compute
 from finplan.model.money import split, to_cents
 
 from strategies import cases, money, requests, shares, varied_cases
@@ -90,7 +91,7 @@ def test_split_adds_up_and_stays_within_a_cent(total, raw_weights):
 @given(cases())
 @settings(max_examples=150, deadline=None)
 def test_plan_accounting_identities(raw):
-    plan = finplan.compute(finplan.load_case(raw))
+    plan = compute(finplan.load_case(raw))
     years = range(len(plan.years))
     for y in years:
         assert plan.charges_total[y] == sum(line[y] for line in plan.charges.values())
@@ -138,7 +139,7 @@ def test_compute_draws_is_compute_of_each_draw_to_the_cent(raw):
     outcomes = compute_draws(case, xs)
     typed = case_to_dict(case)
     for draw in range(case.montecarlo.draws):
-        plan = finplan.compute(drawn_case(case, typed, xs[:, draw]))
+        plan = compute(drawn_case(case, typed, xs[:, draw]))
         assert outcomes.result[draw].tolist() == plan.result
         assert outcomes.cash_end[draw].tolist() == plan.cash_end
         assert outcomes.balances[draw].tolist() == plan.monthly.balances

@@ -13,6 +13,7 @@ import finplan
 from finplan import cli
 from finplan.cli import main
 from finplan.io.workbook_write import build_workbook
+from finplan.model.engine import compute
 
 
 def run(*args):
@@ -564,7 +565,7 @@ def test_a_one_off_amount_counts_in_its_year_only_and_follows_its_cell(tmp_path)
     from finplan.io.workbook_read import read_workbook_file
 
     path, layout, count = _volunteer_template(tmp_path, **{"617": "2027", "606": "2028 ; 2029"})
-    plan = finplan.compute(read_workbook_file(path).case)
+    plan = compute(read_workbook_file(path).case)
     assert list(plan.expenses_by_item[count]) == [800000, 0, 0]  # not 3 × 8 000
     assert list(plan.expenses_by_item[count + 1]) == [0, 150000, 150000]  # as typed
     assert not any("Étude" in text or "Achat" in text for text in plan.warnings)
@@ -588,7 +589,7 @@ def test_an_amount_named_like_a_one_off_counted_every_year_is_warned(tmp_path):
     from finplan.io.workbook_read import read_workbook_file
 
     path, _, _ = _volunteer_template(tmp_path)
-    plan = finplan.compute(read_workbook_file(path).case)
+    plan = compute(read_workbook_file(path).case)
     warned = [text for text in plan.warnings if text.startswith("Charge « ")]
     assert [text.split(" : ")[0] for text in warned] == [
         "Charge « Étude de faisabilité »", "Charge « Achat de petit matériel »"]

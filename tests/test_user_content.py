@@ -27,6 +27,7 @@ from finplan.cli import main
 from finplan.io.sheets.dossiers import dossier_titles
 from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS
 from finplan.io.workbook_write import build_workbook
+from finplan.model.engine import compute
 
 from helpers import refused
 
@@ -34,7 +35,7 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 FINPLAN_TITLES = {SHEETS[key] for key in (*OUTPUT_SHEETS, "lists", "snapshot")}
-FINPLAN_TITLES |= set(dossier_titles(finplan.compute(finplan.load_case(
+FINPLAN_TITLES |= set(dossier_titles(compute(finplan.load_case(
     finplan.demo_path()))).values())  # the demo's funders' dossiers
 
 

@@ -13,6 +13,7 @@ import pytest
 
 import finplan
 from finplan.errors import CaseError
+from finplan.model.engine import compute
 
 REGION = "funder[Région Nouvelle-Aquitaine (ESS)].cap_total"
 DEPARTEMENT = "funder[Département des Landes (insertion)].cap"
@@ -28,7 +29,7 @@ def test_each_variant_is_its_own_copy(case):
     assert [v.funders[7].cap_total for v in variants.values()] == [
         Decimal(30000), Decimal(45000), Decimal(60000)]
     assert case.funders[7].cap_total == Decimal(45000)  # untouched
-    results = {cap: sum(finplan.compute(v).funder_results[7].amounts)
+    results = {cap: sum(compute(v).funder_results[7].amounts)
                for cap, v in variants.items()}
     assert results[30000] < results[45000] <= results[60000]
     assert results[30000] == 3_000_000  # the ceiling binds: 30 000 € over the plan
@@ -87,8 +88,8 @@ def test_a_scenario_can_remove_an_optional_value(case):
 
 
 def test_plans_side_by_side_in_tidy_frames(case):
-    plans = {"base": finplan.compute(case),
-             "sans plafond": finplan.compute(finplan.replace(case, DEPARTEMENT, None))}
+    plans = {"base": compute(case),
+             "sans plafond": compute(finplan.replace(case, DEPARTEMENT, None))}
     both = finplan.compare_plans(plans)
     funders = both.funders
     assert len(funders) == 2 * len(case.funders) * 3

@@ -21,6 +21,7 @@ from finplan.io.toml_case import parse_case_text
 from finplan.io.workbook_layout import INPUT_SHEET, PARAMS, TABLES, YEAR_HEADERS, InputLayout
 from finplan.io.workbook_read import EXCEL_ERRORS, listed_number, read_workbook_case
 from finplan.io.workbook_write import template_workbook
+from finplan.model.engine import compute
 from finplan.model.vocabulary import VOCABULARY, fold
 
 # Canonical values a volunteer never sees (their label is a different word).
@@ -251,7 +252,7 @@ def test_a_workbook_made_before_columns_were_added_still_reads(tmp_path):
     raw.pop("in_kind")  # so did « Contributions en nature »
     case = finplan.load_case(raw)
     assert read_workbook_file(older).case == case
-    assert fill_workbook(older).plan.result == finplan.compute(case).result
+    assert fill_workbook(older).plan.result == compute(case).result
 
 
 def test_a_funder_amount_for_some_years_only_is_refused_with_its_cells(filled):

@@ -21,7 +21,7 @@ from finplan.io.cells import bounds
 from finplan.io.workbook_layout import OUTPUT_SHEETS, SHEETS, InputLayout
 from finplan.io.workbook_members import extra_titles, write_stale
 from finplan.io.workbook_outputs import write_outputs
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
 
 __all__ = ["output_grids", "output_parts", "output_sheets", "error_sheet", "pad", "protect_text",
            "SheetLook", "sheet_look", "boxes", "Box"]
@@ -154,7 +154,7 @@ def sheet_look(sheet: grid.Sheet) -> SheetLook:
         charts=tuple(sheet.charts), freeze=sheet.freeze)
 
 
-def output_book(plan: Plan, layout: InputLayout, notes: Sequence[str] = (),
+def output_book(plan: PlanInternals, layout: InputLayout, notes: Sequence[str] = (),
                 text_cells: Sequence[str] = (), retired: Sequence[str] = ()) -> grid.Book:
     """Every output sheet of ``plan`` (:mod:`finplan.io.grid`): a collective's with its
     « Membres » and members' sheets, a note on each ``retired`` one (a member no
@@ -166,7 +166,7 @@ def output_book(plan: Plan, layout: InputLayout, notes: Sequence[str] = (),
     return book
 
 
-def output_parts(plan: Plan, layout: InputLayout, notes: Sequence[str] = (),
+def output_parts(plan: PlanInternals, layout: InputLayout, notes: Sequence[str] = (),
                  text_cells: Sequence[str] = (), retired: Sequence[str] = ()
                  ) -> tuple[dict[str, tuple[list[list[Any]], SheetLook]], dict[str, str]]:
     """Every output sheet of ``plan``, by sheet name, in the order of the workbook —
@@ -178,14 +178,14 @@ def output_parts(plan: Plan, layout: InputLayout, notes: Sequence[str] = (),
             dict(book.names))
 
 
-def output_sheets(plan: Plan, layout: InputLayout, notes: Sequence[str] = (),
+def output_sheets(plan: PlanInternals, layout: InputLayout, notes: Sequence[str] = (),
                   text_cells: Sequence[str] = ()
                   ) -> dict[str, tuple[list[list[Any]], SheetLook]]:
     """Every output sheet of ``plan``, by sheet name (see :func:`output_parts`)."""
     return output_parts(plan, layout, notes, text_cells)[0]
 
 
-def output_grids(plan: Plan, layout: InputLayout, notes: Sequence[str] = ()
+def output_grids(plan: PlanInternals, layout: InputLayout, notes: Sequence[str] = ()
                  ) -> dict[str, list[list[Any]]]:
     """Every output sheet of ``plan``, by sheet name, in the order of the workbook."""
     return {name: cells for name, (cells, _) in output_sheets(plan, layout, notes).items()}

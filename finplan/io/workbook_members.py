@@ -53,7 +53,7 @@ from finplan.io.workbook_styles import NOTE_FONT, TITLE_FONT
 from finplan.model.case import Case, Member
 from finplan.model.in_kind import ACCOUNTS
 from finplan.model.members import MemberCase, member_case, member_of
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
 
 __all__ = ["MEMBER_MARK", "MEMBER_SHEETS", "MemberInputs", "consolidated_details",
            "extra_titles", "foreign_sheets", "member_title", "member_titles", "write_collective",
@@ -156,7 +156,7 @@ class _MemberBook:
         return self.book[member_title(title, self.member.id)]
 
 
-def write_member_sheets(book: Book, plan: Plan, layout: InputLayout,
+def write_member_sheets(book: Book, plan: PlanInternals, layout: InputLayout,
                         expected: Expectations) -> list[MemberSheets]:
     """Each member's Financeurs, Calculs, Budget, Plan de financement and Trésorerie,
     in the members' order; returns each member's sheets."""
@@ -183,7 +183,7 @@ def write_member_sheets(book: Book, plan: Plan, layout: InputLayout,
     return written
 
 
-def consolidated_details(plan: Plan, parts: Sequence[MemberSheets], layout: InputLayout
+def consolidated_details(plan: PlanInternals, parts: Sequence[MemberSheets], layout: InputLayout
                          ) -> Details:
     """The rows the collective's sheets refer to, each the member rows it adds up
     (:class:`~finplan.io.sheets.rows.Linked`): every line of the collective's case
@@ -243,7 +243,7 @@ def consolidated_details(plan: Plan, parts: Sequence[MemberSheets], layout: Inpu
     return details
 
 
-def write_collective(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
+def write_collective(book: Book, plan: PlanInternals, layout: InputLayout, expected: Expectations,
                      notes: Sequence[str] = (), text_cells: Sequence[str] = (),
                      watched: Sequence[str] = ()) -> None:
     """A collective's result sheets: the consolidated Financeurs, Budget, Plan de
@@ -281,7 +281,7 @@ def extra_titles(titles: Sequence[str]) -> list[str]:
     return [title for title in titles if title not in fixed]
 
 
-def member_titles(plan: Plan) -> list[str]:
+def member_titles(plan: PlanInternals) -> list[str]:
     """The result sheets a collective has beyond a single organisation's: « Membres »,
     then each member's (none for a single organisation)."""
     if not plan.case.members:
@@ -290,7 +290,7 @@ def member_titles(plan: Plan) -> list[str]:
                                  for member in plan.case.members for key in MEMBER_SHEETS)]
 
 
-def _write_index(book: Book, plan: Plan, parts: Sequence[MemberSheets],
+def _write_index(book: Book, plan: PlanInternals, parts: Sequence[MemberSheets],
                  expected: Expectations) -> None:
     """A collective's « Calculs »: where each member's calculations are."""
     sheet = SheetWriter(book, "details", plan, expected)

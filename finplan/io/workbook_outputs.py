@@ -40,7 +40,7 @@ from finplan.io.workbook_members import member_titles, write_collective
 from finplan.io.workbook_print import fit_texts, widen_for_words
 from finplan.io.workbook_snapshot import FRESH_NAME
 from finplan.io.workbook_styles import NOTE_FONT, TITLE_FONT
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
 
 __all__ = ["FRESHNESS_CHECK", "OUTPUT_NAMES", "NAME_SHEETS", "STATUS", "extra_sheet_titles",
            "standalone_sheet_titles", "write_outputs", "write_placeholders", "write_table"]
@@ -64,7 +64,7 @@ NAME_SHEETS = {**{param.name: INPUT_SHEET for param in PARAMS},
                   for name in OUTPUT_NAMES if name != FRESH_NAME}}
 
 
-def standalone_sheet_titles(plan: Plan) -> list[str]:
+def standalone_sheet_titles(plan: PlanInternals) -> list[str]:
     """The result sheets a plan may have that no other sheet refers to: a dossier
     sheet per funder a request is filed with, then « Réalisé » when the inputs give
     accounts of a year of the plan (a client that cannot add a sheet may go without
@@ -72,13 +72,13 @@ def standalone_sheet_titles(plan: Plan) -> list[str]:
     return [*dossier_titles(plan).values(), *actuals_titles(plan)]
 
 
-def extra_sheet_titles(plan: Plan) -> list[str]:
+def extra_sheet_titles(plan: PlanInternals) -> list[str]:
     """The result sheets a plan has beyond finplan's fixed set: a collective's
     « Membres » and members' sheets, then :func:`standalone_sheet_titles`."""
     return [*member_titles(plan), *standalone_sheet_titles(plan)]
 
 
-def write_outputs(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
+def write_outputs(book: Book, plan: PlanInternals, layout: InputLayout, expected: Expectations,
                   notes: Sequence[str] = (), text_cells: Sequence[str] = ()) -> None:
     """Write every output sheet of ``plan`` (a collective's: its consolidated sheets,
     « Membres » and each member's, :func:`~finplan.io.workbook_members.write_collective`);
@@ -94,7 +94,7 @@ def write_outputs(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     watch_results(book, expected, watched)
 
 
-def _write_single(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
+def _write_single(book: Book, plan: PlanInternals, layout: InputLayout, expected: Expectations,
                   notes: Sequence[str], text_cells: Sequence[str],
                   watched: Sequence[str]) -> None:
     """The result sheets of one organisation's plan."""
@@ -115,7 +115,7 @@ def _write_single(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     write_actuals(book, plan, layout, expected, budget, funders)
 
 
-def write_placeholders(book: Book, plan: Plan, layout: InputLayout,
+def write_placeholders(book: Book, plan: PlanInternals, layout: InputLayout,
                        blank: bool = False) -> None:
     """The output sheets of a template that has not been computed yet, each printing
     as it will once computed: the Excel button writes cells and looks but cannot set

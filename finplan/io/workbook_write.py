@@ -68,7 +68,8 @@ from finplan.io.workbook_snapshot import model_grid, snapshot_grid, write_snapsh
 from finplan.model.case import Case
 from finplan.model.engine import compute
 from finplan.model.fields import items_of, lines
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
+from finplan.model.public import Plan, internals_of
 from finplan.model.validation import validate_case
 
 __all__ = ["BuiltWorkbook", "build_workbook", "template_workbook", "replace_outputs",
@@ -81,7 +82,7 @@ class BuiltWorkbook:
 
     workbook: Workbook
     expected: Expectations
-    plan: Plan | None
+    plan: PlanInternals | None
 
 
 def item_counts(case: Case) -> dict[str, int]:
@@ -194,10 +195,11 @@ def _input_sheets(case: Case | None, expected: Expectations) -> tuple[grid.Book,
     return model, layout
 
 
-def build_workbook(case: Case, plan: Plan | None = None) -> BuiltWorkbook:
+def build_workbook(case: Case, plan: Plan | PlanInternals | None = None) -> BuiltWorkbook:
     """The complete workbook of a case: inputs filled, outputs computed (a
-    collective's: its consolidated sheets, « Membres » and each member's sheets)."""
-    plan = plan or compute(case)
+    collective's: its consolidated sheets, « Membres » and each member's sheets);
+    ``plan``: the case's plan when it is already computed."""
+    plan = compute(case) if plan is None else internals_of(plan)
     expected: Expectations = {}
     model, layout = _input_sheets(case, expected)
     write_outputs(model, plan, layout, expected)
@@ -216,7 +218,7 @@ def template_workbook(case: Case | None = None) -> Workbook:
     return _rendered(model)
 
 
-def replace_outputs(book: Workbook, plan: Plan, layout: InputLayout,
+def replace_outputs(book: Workbook, plan: PlanInternals, layout: InputLayout,
                     notes: tuple[str, ...] = (),
                     snapshot: list[list[object]] | None = None,
                     text_cells: tuple[str, ...] = (),
@@ -253,7 +255,7 @@ def replace_outputs(book: Workbook, plan: Plan, layout: InputLayout,
 class FillResult:
     """What a fill did: the plan, the backup kept and the formula expectations."""
 
-    plan: Plan
+    plan: PlanInternals
     backup: Path | None
     expected: Expectations
     notes: tuple[str, ...] = ()

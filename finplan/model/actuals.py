@@ -52,7 +52,7 @@ from finplan.model.dossier import budget_share
 from finplan.model.money import Cents, json_number, to_cents
 
 if TYPE_CHECKING:
-    from finplan.model.plan import Plan
+    from finplan.model.plan import PlanInternals
 
 __all__ = ["Comparison", "FunderFollowUp", "LineComparison", "accounts_of", "actual_lines",
            "actual_years", "compare", "follow_up", "net_by_account", "received_for_year",
@@ -177,8 +177,8 @@ class Comparison:
                 "produits": [row(r) for r in self.produits], "result": row(self.result)}
 
 
-def compare(plan: Plan, accounts: Mapping[str, Cents], year: int) -> Comparison:
-    """Year ``year`` of ``plan`` (a :class:`~finplan.model.plan.Plan`) against the
+def compare(plan: PlanInternals, accounts: Mapping[str, Cents], year: int) -> Comparison:
+    """Year ``year`` of ``plan`` (a :class:`~finplan.model.plan.PlanInternals`) against the
     ``accounts`` of that year: each line 60 to 69 and its total, 86; 70 to 79 (74 with
     the grant release 747, as the plan books it) and its total, 87; the result
     (produits 70 to 79 − charges 60 to 69). Raises ValueError for a year outside the
@@ -235,7 +235,7 @@ class FunderFollowUp:
                 "paid_in_year": self.paid_in_year / 100}
 
 
-def follow_up(plan: Plan, year: int) -> tuple[FunderFollowUp, ...]:
+def follow_up(plan: PlanInternals, year: int) -> tuple[FunderFollowUp, ...]:
     """Each funder asked (own funds aside) for calendar ``year`` of ``plan``: planned,
     voted, received for that year (:func:`received_for_year`), remaining (voted, else
     planned, − received) and the sums dated in that year."""

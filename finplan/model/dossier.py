@@ -4,7 +4,7 @@ A subsidy request (the Cerfa n° 12156*06 and the forms of the Région, the Dép
 or a foundation, which copy it) asks for the action's budget line by line, the other
 funders asked and the state of each request, the amount asked from this funder and
 its share of the budget, and when the money is expected.  :func:`dossier_of` gathers
-these from a computed :class:`~finplan.model.plan.Plan`; the figures are the plan's
+these from a computed :class:`~finplan.model.plan.PlanInternals`; the figures are the plan's
 own (the same budget, the same funders, the same monthly cash), so a dossier never
 contradicts the plan it comes from.
 
@@ -52,7 +52,7 @@ from finplan.model.vocabulary import CERFA_74_LINES
 
 if TYPE_CHECKING:
     from finplan.model.case import Need
-    from finplan.model.plan import FunderFunding, Plan
+    from finplan.model.plan import FunderFunding, PlanInternals
 
 __all__ = ["Dossier", "FormLine", "FunderLine", "budget_share", "dossier_of", "form_lines",
            "funder_lines", "organisation", "requesters"]
@@ -157,7 +157,7 @@ def _in_kind_accounts(line: str, amounts: dict[str, list[Cents]]) -> list[FormLi
             for code, text, _ in CERFA_SUB_LINES[line] if any(amounts[code])]
 
 
-def form_lines(plan: Plan) -> tuple[tuple[FormLine, ...], tuple[FormLine, ...]]:
+def form_lines(plan: PlanInternals) -> tuple[tuple[FormLine, ...], tuple[FormLine, ...]]:
     """The form's budget, charges then produits, line by line as the Budget sheet
     shows it: 60 to 69, TOTAL DES CHARGES, the surplus, 86, TOTAL; 70 to 79 with the
     sub-lines of 74 (each level of funder, then 747), the own resources put in,
@@ -228,7 +228,7 @@ def organisation(name: str) -> str:
     return key
 
 
-def requesters(plan: Plan) -> list[str]:
+def requesters(plan: PlanInternals) -> list[str]:
     """The funders a request is filed with, each once, in the order of the case: the
     :func:`organisation` of every line that is a request (one with a status; not own
     funds, a member's contribution, an aide au poste without a status typed)."""
@@ -237,7 +237,7 @@ def requesters(plan: Plan) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def dossier_of(plan: Plan, name: str) -> Dossier:
+def dossier_of(plan: PlanInternals, name: str) -> Dossier:
     """The dossier of the funder ``name`` and its lines (:func:`funder_lines`); a
     French error naming the case's funders when none has that name."""
     fundings = plan.funder_results

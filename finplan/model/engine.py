@@ -45,7 +45,7 @@ from finplan.model.members import consolidate, member_case, member_of
 from finplan.model.money import Cents, format_percent, to_cents
 from finplan.model.montecarlo import Draws
 from finplan.model.needs import custom_need, earmarked_need
-from finplan.model.plan import FunderFunding, NeedResult, Plan, charge_funding
+from finplan.model.plan import FunderFunding, NeedResult, PlanInternals, charge_funding
 from finplan.model.series import running_total
 from finplan.model.staff import StaffCosts, insertion_fte, staff_costs
 from finplan.rates import missing_years_warning
@@ -58,7 +58,7 @@ if TYPE_CHECKING:  # compute_draws imports numpy when called: one plan never loa
 __all__ = ["Outcomes", "compute", "compute_draws"]
 
 
-def compute(case: Case, basis: str | None = None) -> Plan:
+def compute(case: Case, basis: str | None = None) -> PlanInternals:
     """Compute the plan of a validated case; ``basis``: the amounts of the funders it is
     computed on, instead of the case's (``demande``, ``decide`` or ``attendu``: spec
     §7, :func:`~finplan.model.decisions.on_basis`).
@@ -92,7 +92,7 @@ def compute(case: Case, basis: str | None = None) -> Plan:
                    requested_low=plan.monthly.low)
 
 
-def _plan(case: Case, requested: dict[str, tuple[Cents, ...]] | None = None) -> Plan:
+def _plan(case: Case, requested: dict[str, tuple[Cents, ...]] | None = None) -> PlanInternals:
     """The plan of a case, of a collective or of one organisation; ``requested``: each
     funder's amounts as requested, when computed on a basis of decisions."""
     if case.members:
@@ -100,7 +100,7 @@ def _plan(case: Case, requested: dict[str, tuple[Cents, ...]] | None = None) -> 
     return _organisation(case, requested)
 
 
-def _collective(case: Case, requested: dict[str, tuple[Cents, ...]] | None = None) -> Plan:
+def _collective(case: Case, requested: dict[str, tuple[Cents, ...]] | None = None) -> PlanInternals:
     """The plan of a collective: each member's own plan, the mandataire's first (what
     it asks the members to contribute is theirs to pay), consolidated."""
     first = member_case(case, case.mandataire)
@@ -114,7 +114,7 @@ def _collective(case: Case, requested: dict[str, tuple[Cents, ...]] | None = Non
 
 
 def _organisation(case: Case, requested: dict[str, tuple[Cents, ...]] | None = None
-                  ) -> Plan:
+                  ) -> PlanInternals:
     """The plan of one organisation (:func:`compute`, :func:`_plan`)."""
     project, index = case.project, case.indexation
     years = project.years
@@ -222,7 +222,7 @@ def _organisation(case: Case, requested: dict[str, tuple[Cents, ...]] | None = N
     balances = cash_end(to_cents(project.opening_cash), ressources, emplois)
 
     plan_checks = _checks(case, ordered, balances, monthly)
-    return Plan(
+    return PlanInternals(
         case=case, years=calendar, staff_costs=tuple(staff), budget_rows=tuple(rows),
         charges=charges, charges_total=all_charges, produits=produits,
         produits_total=produits_total, grant_release=released, result=results,
@@ -292,7 +292,7 @@ def compute_draws(case: Case, xs: np.ndarray) -> Outcomes:
     >>> import numpy as np
     >>> import finplan
     >>> case = finplan.load_case(finplan.demo_path())
-    >>> outcomes, plan = compute_draws(case, np.zeros((0, 1))), finplan.compute(case)
+    >>> outcomes, plan = compute_draws(case, np.zeros((0, 1))), compute(case)
     >>> outcomes.result[0].tolist() == plan.result, int(outcomes.low[0]) == plan.monthly.low[0]
     (True, True)
 

@@ -45,7 +45,7 @@ from finplan.model.cash import MonthlyCash, contract_payments, default_payments,
 from finplan.model.contracts import contract_value, hour_weights, member_hours
 from finplan.model.financing import cash_end, financing_rows
 from finplan.model.money import Cents, euros, split, times, to_cents
-from finplan.model.plan import FunderFunding, NeedResult, Plan
+from finplan.model.plan import FunderFunding, NeedResult, PlanInternals
 
 __all__ = ["ContractShares", "MemberCase", "consolidate", "contract_shares",
            "member_case", "member_of"]
@@ -199,7 +199,7 @@ def member_case(case: Case, member: Member,
                       tuple(contributing))
 
 
-def consolidate(case: Case, parts: Sequence[tuple[MemberCase, Plan]]) -> Plan:
+def consolidate(case: Case, parts: Sequence[tuple[MemberCase, PlanInternals]]) -> PlanInternals:
     """The collective's plan from its members' (spec §6): charges and produits are the
     members' without the pass-ons, every other figure their sum; each line item's
     figures in the order of the collective's case; each check and warning of a member
@@ -252,7 +252,7 @@ def consolidate(case: Case, parts: Sequence[tuple[MemberCase, Plan]]) -> Plan:
     ressources = add(zero, *(row.amounts for row in financing if row.side == "ressources"))
     opening = sum(to_cents(own.member.opening_cash) for own, _ in parts)
     aligned = _aligned(case, parts)
-    return Plan(
+    return PlanInternals(
         case=case, years=case.years, staff_costs=aligned["staff"], budget_rows=tuple(rows),
         charges=charges, charges_total=charges_total, produits=produits,
         produits_total=produits_total, grant_release=released, result=results, caf=cafs,
@@ -277,7 +277,7 @@ def consolidate(case: Case, parts: Sequence[tuple[MemberCase, Plan]]) -> Plan:
         monthly=_monthly(parts), members=tuple(plan for _, plan in parts))
 
 
-def _aligned(case: Case, parts: Sequence[tuple[MemberCase, Plan]]) -> dict[str, tuple]:
+def _aligned(case: Case, parts: Sequence[tuple[MemberCase, PlanInternals]]) -> dict[str, tuple]:
     """Each line item's figures in the order of the collective's case (a member's own
     case keeps its lines in that order, the generated ones after them)."""
     figures = {"staff": "staff_costs", "revenue": "revenue_by_item",
@@ -298,7 +298,7 @@ def _aligned(case: Case, parts: Sequence[tuple[MemberCase, Plan]]) -> dict[str, 
     return aligned
 
 
-def _needs(case: Case, parts: Sequence[tuple[MemberCase, Plan]]) -> tuple[NeedResult, ...]:
+def _needs(case: Case, parts: Sequence[tuple[MemberCase, PlanInternals]]) -> tuple[NeedResult, ...]:
     """The collective's needs: each built-in need the sum of the members' (their
     funders side by side), each custom need its member's; each funder as the
     collective's case has it (with its member)."""
@@ -327,7 +327,7 @@ def _needs(case: Case, parts: Sequence[tuple[MemberCase, Plan]]) -> tuple[NeedRe
     return tuple(found)
 
 
-def _monthly(parts: Sequence[tuple[MemberCase, Plan]]) -> MonthlyCash:
+def _monthly(parts: Sequence[tuple[MemberCase, PlanInternals]]) -> MonthlyCash:
     """The collective's monthly cash: the members' flows side by side without what the
     mandataire passes on and the members receive from it (the same amounts in the
     same months: the balances are the members' sum), its receivables on clients and

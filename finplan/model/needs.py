@@ -126,7 +126,7 @@ def earmarked_need(need: Need, case: Case, gross: Sequence[Any], social: Sequenc
 
     >>> import finplan
     >>> case = finplan.load_case(finplan.demo_path())
-    >>> plan = finplan.compute(case)
+    >>> plan = finplan.compute(case).internals  # the engine's cents
     >>> need = Need("x", "x", covers=(f"expense[{case.expenses[0].label}]",))
     >>> earmarked_need(need, case, [], [], plan.expenses_by_item) == list(
     ...     plan.expenses_by_item[0])

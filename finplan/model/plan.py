@@ -1,27 +1,24 @@
-"""The computed plan: a frozen record, its JSON result (spec §5) and DataFrame views.
+"""The engine's record of a computed plan, in integer cents, and its JSON result (spec §5).
 
-Amounts are stored in integer cents; the JSON result gives euros rounded to the
-cent, and the DataFrames give :class:`~decimal.Decimal` euros (exact; use
-``.astype(float)`` to plot).
+:class:`PlanInternals` keeps every intermediate step the adapters need (the sheets'
+rows, the cohorts of depreciation, the monthly cash…), each amount in integer cents, one
+a year. The JSON result gives euros rounded to the cent. Users read the public
+:class:`finplan.model.public.Plan`, which wraps it in ``Decimal`` euros.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from finplan.model.assets import LoanSchedule
 from finplan.model.breakeven import BreakEven, break_even_of, sold_at
 from finplan.model.bridging import BridgeYears, Offer, bridge_years, offers
 from finplan.model.budget import (
-    CERFA_SUB_LINES,
-    CHARGE_LINES,
-    IN_KIND_LINES,
-    PRODUIT_LINES,
     BudgetRow,
     add,
     shortfall,
@@ -37,16 +34,11 @@ from finplan.model.fields import lines as line_sections
 from finplan.model.financing import FinancingRow
 from finplan.model.gaps import NeedGap, gap_advice
 from finplan.model.in_kind import InKind, in_kind_of
-from finplan.model.money import Cents, euros
+from finplan.model.money import Cents
 from finplan.model.money import json_euros as _money
 from finplan.model.staff import StaffCosts, insertion_fte
 
-if TYPE_CHECKING:  # pandas is imported only when a DataFrame is asked for
-    import pandas as pd
-
-    from finplan.model.gaps import NeedGap
-
-__all__ = ["RESULT_FORMAT", "FunderFunding", "NeedResult", "Plan", "charge_funding"]
+__all__ = ["RESULT_FORMAT", "FunderFunding", "NeedResult", "PlanInternals", "charge_funding"]
 
 RESULT_FORMAT = "finplan-result/1"
 
@@ -135,8 +127,9 @@ def charge_funding(case: Case, needs: Iterable[NeedResult]) -> list[FunderFundin
 
 
 @dataclass(frozen=True)
-class Plan:
-    """The 3-year plan of a case (all amounts in cents, one value a year)."""
+class PlanInternals:
+    """The 3-year plan of a case as the engine computes it (all amounts in cents, one
+    value a year): the public :class:`~finplan.model.public.Plan`'s ``internals``."""
 
     case: Case
     years: tuple[int, ...]
@@ -171,7 +164,7 @@ class Plan:
     cohort_depreciation: tuple[tuple[Cents, ...], ...] = ()  # [acquisition year][year]
     subsidised: tuple[Cents, ...] = ()  # investment subsidies received each year
     monthly: MonthlyCash | None = None  # the monthly cash plan
-    members: tuple[Plan, ...] = ()  # a collective: each member's own plan (spec §6)
+    members: tuple[PlanInternals, ...] = ()  # a collective: each member's own plan (spec §6)
     # on a basis of decisions (spec §7): what refused and reduced requests leave and who
     # takes it (:mod:`finplan.model.gaps`), and the lowest monthly cash as requested
     gaps: tuple[NeedGap, ...] = ()
@@ -381,7 +374,7 @@ class Plan:
                       for item, amounts in zip(self.case.in_kind, found.items)]}
 
     @staticmethod
-    def _member_dict(member: Any, plan: Plan) -> dict[str, Any]:
+    def _member_dict(member: Any, plan: PlanInternals) -> dict[str, Any]:
         """One member's own figures in a collective's JSON (spec §6)."""
         return {
             "id": member.id, "name": member.name,
@@ -488,153 +481,3 @@ class Plan:
     def to_json(self, indent: int | None = 2) -> str:
         """:meth:`to_dict` as JSON text (UTF-8, accents kept)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
-
-    # -- DataFrames -------------------------------------------------------------
-    def _frame(self, rows: list[dict[str, Any]], index: str | list[str]) -> pd.DataFrame:
-        import pandas as pd
-
-        return pd.DataFrame(rows).set_index(index)
-
-    def _by_year(self, values: Sequence[Cents]) -> dict[int, Decimal]:
-        return {year: euros(value) for year, value in zip(self.years, values)}
-
-    @property
-    def budget(self) -> pd.DataFrame:
-        """The Cerfa lines of the budget, charges 60 to 68 and produits 70 to 79, one
-        row each: they add up to the totals, side by side.
-
-        Columns ``section`` (``charges`` or ``produits``), ``level`` (0), ``code``,
-        ``label`` and one column per year (``Decimal`` euros). The account detail, the
-        totals, the result and the contributions in kind are in :meth:`budget_table`.
-
-        >>> import finplan
-        >>> plan = finplan.compute(finplan.load_case(finplan.demo_path()))
-        >>> sums = plan.budget.groupby("section")[2027].sum()
-        >>> sums["charges"] == Decimal(plan.charges_total[0]) / 100
-        True
-        """
-        return self.budget_table()
-
-    def budget_table(self, *, details: bool = False, totals: bool = False,
-                     in_kind: bool = False) -> pd.DataFrame:
-        """The budget as a frame (:attr:`budget`), with on request the account detail
-        under each line (``details``: ``level`` 1 an account or a 74 sub-line, 2 a
-        funder under its sub-line), each section's total and the result and CAF
-        (``totals``), and the contributions in kind (``in_kind``: 86 and 87 with their
-        accounts, outside the totals as on the form). Only the rows of level 0 and
-        section ``charges`` or ``produits`` add up to a total.
-        """
-        rows: list[dict[str, Any]] = []
-
-        def line(section: str, code: str, label: str, amounts: Sequence[Cents],
-                 level: int = 0) -> None:
-            rows.append({"section": section, "level": level, "code": code, "label": label,
-                         **self._by_year(amounts)})
-
-        for section, lines, totals_by_line, total_label, grand_total in (
-                ("charges", CHARGE_LINES, self.charges, "Total des charges",
-                 self.charges_total),
-                ("produits", PRODUIT_LINES, self.produits, "Total des produits",
-                 self.produits_total)):
-            for code, label in lines.items():
-                line(section, code, label, totals_by_line[code])
-                if details:
-                    for row in self.budget_rows:
-                        if row.section == section and row.line == code:
-                            line(section, row.code, row.label, row.amounts, row.level)
-            if totals:
-                line(f"{section} total", "total", total_label, grand_total)
-            if in_kind:
-                code, side = ("86", self.in_kind.charges) if section == "charges" else (
-                    "87", self.in_kind.produits)
-                line(f"{section} en nature", code, IN_KIND_LINES[code], self.in_kind.total)
-                for account, sub_label, _ in CERFA_SUB_LINES[code]:
-                    line(f"{section} en nature", account, sub_label, side[account], 1)
-        if totals:
-            line("result", "result", "Résultat (excédent ou déficit)", self.result)
-            line("result", "caf", "Capacité d'autofinancement", self.caf)
-        return self._frame(rows, ["section", "code", "label"]).reset_index()
-
-    @property
-    def funding(self) -> pd.DataFrame:
-        """Funders × years, with total and what limited each year's amount."""
-        rows = []
-        for f in self.funder_results:
-            rows.append({"name": f.name, "type": f.type, "line": f.line,
-                         "finances": f.funder.finances, "rule": f.funder.rule,
-                         **self._by_year(f.amounts), "total": euros(f.total),
-                         **{f"limited_by_{year}": limit
-                            for year, limit in zip(self.years, f.limited_by)}})
-        return self._frame(rows, "name")
-
-    @property
-    def break_even_frame(self) -> pd.DataFrame:
-        """The break-even by measure × year (:attr:`break_even`), in euros; None where
-        there is none."""
-        point = self.break_even
-        rows = [{"measure": measure, **{year: None if value is None else euros(value)
-                                         for year, value in zip(self.years, values)}}
-                for measure, values in (
-                    ("revenue", point.revenue), ("variable", point.variable),
-                    ("fixed", point.fixed), ("other", point.other),
-                    ("grants", point.grants), ("with_grants", point.with_grants),
-                    ("without_grants", point.without_grants), ("margin", point.margin))]
-        return self._frame(rows, "measure")
-
-    @property
-    def requests(self) -> pd.DataFrame:
-        """Each funder's request (spec §7), funders × (measure, year): ``requested``
-        (the amounts as requested), ``amount`` (on the plan's basis) in euros, and the
-        ``status`` of each year (None: own funds, an aid by FTE with no status)."""
-        rows = []
-        for f in self.funder_results:
-            for measure, values in (("requested", f.requested_amounts),
-                                    ("amount", f.amounts)):
-                rows.append({"name": f.name, "measure": measure, **self._by_year(values)})
-            rows.append({"name": f.name, "measure": "status",
-                         **dict(zip(self.years, f.statuses()))})
-        return self._frame(rows, ["name", "measure"])
-
-    @property
-    def needs(self) -> pd.DataFrame:
-        """For each need: amount, funded, unfunded, surplus, public share and ceiling."""
-        rows = []
-        for r in self.need_results:
-            measures = {"need": r.amounts, "funded": r.funded, "unfunded": r.unfunded,
-                        "surplus": r.surplus, "public": r.public}
-            if r.need.max_public_share is not None:
-                measures["public_ceiling"] = r.ceilings
-            for measure, values in measures.items():
-                rows.append({"need": r.need.id, "measure": measure, "label": r.need.label,
-                             **self._by_year(values)})
-        return self._frame(rows, ["need", "measure"])
-
-    @property
-    def financing_plan(self) -> pd.DataFrame:
-        """Emplois, ressources, their totals, cash movement and year-end cash."""
-        rows = [{"side": row.side, "code": row.code, "label": row.label,
-                 **self._by_year(row.amounts)} for row in self.financing_rows]
-        movement = [r - e for r, e in zip(self.ressources, self.emplois)]
-        rows += [
-            {"side": "emplois", "code": "total", "label": "Total des emplois",
-             **self._by_year(self.emplois)},
-            {"side": "ressources", "code": "total", "label": "Total des ressources",
-             **self._by_year(self.ressources)},
-            {"side": "cash", "code": "movement", "label": "Variation de trésorerie",
-             **self._by_year(movement)},
-            {"side": "cash", "code": "cash_end", "label": "Trésorerie de fin d'année",
-             **self._by_year(self.cash_end)},
-        ]
-        for r in self.need_results:
-            if r.need.is_custom and not r.need.is_earmarked:
-                rows.append({"side": "outside", "code": r.need.id, "label": r.need.label,
-                             **self._by_year(r.amounts)})
-                rows += [{"side": "outside", "code": f"{r.need.id}.funding",
-                          "label": f.name, **self._by_year(f.amounts)} for f in r.funding]
-        return self._frame(rows, ["side", "code", "label"]).reset_index()
-
-    @property
-    def checks(self) -> pd.DataFrame:
-        """The checks: id, ok, severity and French message."""
-        return self._frame([{"id": c.id, "ok": c.ok, "severity": c.severity,
-                             "message": c.message} for c in self.check_results], "id")

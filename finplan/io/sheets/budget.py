@@ -52,7 +52,7 @@ from finplan.model.budget import (
 from finplan.model.cash import payer_name
 from finplan.model.in_kind import ACCOUNTS
 from finplan.model.money import Cents
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
 from finplan.model.vocabulary import CERFA_74_LINES
 
 __all__ = ["Budget", "link_bridges", "write_budget"]
@@ -158,7 +158,7 @@ def _write_entries(sheet: SheetWriter, entries: Sequence[_Entry], indent: str,
     return rows
 
 
-def _charge_entries(plan: Plan, details: Details) -> list[_Entry]:
+def _charge_entries(plan: PlanInternals, details: Details) -> list[_Entry]:
     """The case's expenses (from Calculs) and the accounts the engine fills."""
     calc, years = details.sheet, len(plan.years)
     entries = [_Entry(item.account, item.label, lambda y, r=row: calc.ref(r, y), cents)
@@ -183,13 +183,13 @@ def _charge_entries(plan: Plan, details: Details) -> list[_Entry]:
     return sorted(entries, key=lambda entry: entry.code)
 
 
-def _bridge_costs(plan: Plan) -> dict[str, list[Cents]]:
+def _bridge_costs(plan: PlanInternals) -> dict[str, list[Cents]]:
     """The bridging facilities' interest (6616) and fees (627) by year, for the accounts
     they fill (:func:`~finplan.model.bridging.bridge_costs`)."""
     return bridge_costs(plan.bridges, len(plan.years))
 
 
-def _produit_entries(plan: Plan, details: Details, funders: Funders) -> list[_Entry]:
+def _produit_entries(plan: PlanInternals, details: Details, funders: Funders) -> list[_Entry]:
     """The case's own revenue (from Calculs), the donors placed on 75 and a
     collective's members' contributions to the mandataire (756; Financeurs)."""
     calc = details.sheet
@@ -205,7 +205,7 @@ def _produit_entries(plan: Plan, details: Details, funders: Funders) -> list[_En
     return sorted(entries, key=lambda entry: entry.code)
 
 
-def _write_74(sheet: SheetWriter, plan: Plan, details: Details, funders: Funders,
+def _write_74(sheet: SheetWriter, plan: PlanInternals, details: Details, funders: Funders,
               budget: Budget) -> int:
     """Line 74: one sub-line per level of public funder, the private aids, each with
     its funders (Financeurs), and the release of investment subsidies (747)."""
@@ -350,7 +350,7 @@ def _write_break_even(sheet: SheetWriter, details: Details, budget: Budget,
     sheet.name_block("budget_point_mort", first, last)
 
 
-def write_budget(book: Book, plan: Plan, details: Details, funders: Funders,
+def write_budget(book: Book, plan: PlanInternals, details: Details, funders: Funders,
                  expected: Expectations) -> Budget:
     """The budget of the form, balanced every year (see the module docstring)."""
     sheet = SheetWriter(book, "budget", plan, expected)

@@ -54,7 +54,7 @@ from finplan.model.funders import (
 from finplan.model.in_kind import ACCOUNTS
 from finplan.model.money import to_cents
 from finplan.model.needs import covered_lines
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
 from finplan.model.staff import StaffCosts
 from finplan.model.vocabulary import label
 from finplan.rates import smic
@@ -90,7 +90,7 @@ class Details:
         self.opening_cash = "p_tresorerie"  # the opening cash, as a formula term
 
 
-def write_details(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
+def write_details(book: Book, plan: PlanInternals, layout: InputLayout, expected: Expectations,
                    funder_cells: Callable[[str, int], str]) -> Details:
     sheet = SheetWriter(book, "details", plan, expected)
     case, years = plan.case, len(plan.years)
@@ -424,8 +424,8 @@ def _write_variable_flags(sheet: SheetWriter, case: Case, layout: InputLayout,
     details.variable_flags = column
 
 
-def _write_variable_charges(sheet: SheetWriter, plan: Plan, details: Details) -> None:
-    """The variable charges of each year (:attr:`finplan.model.plan.Plan.break_even`):
+def _write_variable_charges(sheet: SheetWriter, plan: PlanInternals, details: Details) -> None:
+    """The variable charges of each year (:attr:`finplan.model.plan.PlanInternals.break_even`):
     the expenses whose « Charge variable » flag is 1, ``SUMPRODUCT(amounts, flags)``
     over the expense rows."""
     flags = details.variable_flags
@@ -442,7 +442,7 @@ def _write_variable_charges(sheet: SheetWriter, plan: Plan, details: Details) ->
         [money(c) for c in plan.break_even.variable], total=False)
 
 
-def _write_in_kind(sheet: SheetWriter, plan: Plan, layout: InputLayout, details: Details,
+def _write_in_kind(sheet: SheetWriter, plan: PlanInternals, layout: InputLayout, details: Details,
                    helpers: int) -> None:
     """The contributions in kind (:mod:`finplan.model.in_kind`): the SMIC of each year
     (the default value of an hour, :func:`finplan.rates.smic`), each line's value
@@ -487,9 +487,9 @@ def _write_in_kind(sheet: SheetWriter, plan: Plan, layout: InputLayout, details:
             money(c) for c in plan.in_kind.charges[code]], total=False)
 
 
-def sold_terms(plan: Plan, layout: InputLayout, hours: Sequence[Callable[[int], str]]
+def sold_terms(plan: PlanInternals, layout: InputLayout, hours: Sequence[Callable[[int], str]]
                ) -> list[Callable[[int], str]]:
-    """The quantities :meth:`finplan.model.plan.Plan.sold_at_break_even` scales, as
+    """The quantities :meth:`finplan.model.plan.PlanInternals.sold_at_break_even` scales, as
     formula terms by year, in its order: each revenue line's quantity as typed (the
     lines given by quantity), then each contract's hours (``hours``)."""
     terms: list[Callable[[int], str]] = [
@@ -498,7 +498,7 @@ def sold_terms(plan: Plan, layout: InputLayout, hours: Sequence[Callable[[int], 
     return terms + list(hours)
 
 
-def write_funder_limits(sheet: SheetWriter, plan: Plan, layout: InputLayout,
+def write_funder_limits(sheet: SheetWriter, plan: PlanInternals, layout: InputLayout,
                         details: Details, funder_cells: Callable[[str, int], str]) -> None:
     """What the checks of the funders' ceilings and fixed amounts read, one row per
     funder concerned, so that each check is one formula over one block whatever the
@@ -551,7 +551,7 @@ def write_funder_limits(sheet: SheetWriter, plan: Plan, layout: InputLayout,
 _LOAN_HELPERS = ("Année", "Mois", "Durée (mois)", "Taux mensuel", "Capital")
 
 
-def _write_loans(sheet: SheetWriter, plan: Plan, layout: InputLayout, details: Details,
+def _write_loans(sheet: SheetWriter, plan: PlanInternals, layout: InputLayout, details: Details,
                  helpers: int) -> None:
     """Each loan in named steps (:func:`finplan.model.assets.loan_schedule`): its terms
     in helper cells, the payments made by the end of each year, the cumulative
@@ -625,7 +625,7 @@ def _year_part(sheet: SheetWriter, cumulative: int, y: int) -> str:
     return here if y == 1 else f"{here}-{sheet.local(cumulative, y - 1)}"
 
 
-def write_per_fte(sheet: SheetWriter, plan: Plan, layout: InputLayout, fte_rows: list[int],
+def write_per_fte(sheet: SheetWriter, plan: PlanInternals, layout: InputLayout, fte_rows: list[int],
                    note_column: int) -> dict[str, int]:
     """Each ``per_fte`` funder's offer, traced to the inputs: the FTE-years of the staff
     lines it pays for, its amount per FTE (the aide au poste with its source, or the
@@ -697,7 +697,8 @@ def write_per_fte(sheet: SheetWriter, plan: Plan, layout: InputLayout, fte_rows:
     return rows
 
 
-def link_operating_need(details: Details, charges: Callable[[int], str], plan: Plan) -> None:
+def link_operating_need(details: Details, charges: Callable[[int], str],
+                        plan: PlanInternals) -> None:
     """The operating need refers to the budget's charges total (``charges(y)``, without
     the bridging facilities' costs); it lacks what the earmarked needs' funders paid."""
     sheet = details.sheet

@@ -43,14 +43,14 @@ from finplan.io.workbook_styles import (
     WARN_FILL,
     WRAP,
 )
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
 
 STATUS = {"ok": "OK", "error": "À revoir", "warning": "Attention"}
 
 class CheckSources(NamedTuple):
     """The sheets one plan's checks watch (a collective: each member's)."""
 
-    plan: Plan
+    plan: PlanInternals
     funders: Funders
     details: Details
     financing: tuple[SheetWriter, int, int]
@@ -67,7 +67,7 @@ _CHECK_LABELS = {
 }
 
 
-def write_checks(book: Book, plan: Plan, funders: Funders, details: Details,
+def write_checks(book: Book, plan: PlanInternals, funders: Funders, details: Details,
                   financing: tuple[SheetWriter, int, int], monthly: tuple[SheetWriter, int],
                   expected: Expectations, notes: Sequence[str],
                   text_cells: Sequence[str] = (),

@@ -19,7 +19,7 @@ from finplan.io.workbook_styles import EUROS, NOTE_FONT, PERCENT
 from finplan.model.cash import MONTHS_FR
 from finplan.model.dossier import Dossier, FunderLine, dossier_of, requesters
 from finplan.model.money import Cents
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
 from finplan.model.vocabulary import label
 
 __all__ = ["dossier_titles", "euros_throughout", "write_dossiers"]
@@ -53,7 +53,7 @@ def _title(name: str, taken: set[str]) -> str:
     raise ValueError("too many dossiers")
 
 
-def dossier_titles(plan: Plan) -> dict[str, str]:
+def dossier_titles(plan: PlanInternals) -> dict[str, str]:
     """The dossier sheets of a plan: funder (:func:`~finplan.model.dossier.requesters`)
     -> sheet name; none for a plan without requests."""
     titles: dict[str, str] = {}
@@ -62,7 +62,7 @@ def dossier_titles(plan: Plan) -> dict[str, str]:
     return titles
 
 
-def write_dossiers(book: Book, plan: Plan, expected: Expectations, funders: Funders,
+def write_dossiers(book: Book, plan: PlanInternals, expected: Expectations, funders: Funders,
                    budget: Budget, monthly: tuple[SheetWriter, int]) -> list[str]:
     """Each funder's dossier sheet, in the order of the case; their names."""
     titles = dossier_titles(plan)
@@ -95,7 +95,7 @@ def _funder_line(sheet: SheetWriter, funders: Funders, line: FunderLine, text: s
     return row
 
 
-def _write_dossier(book: Book, plan: Plan, expected: Expectations, dossier: Dossier,
+def _write_dossier(book: Book, plan: PlanInternals, expected: Expectations, dossier: Dossier,
                    title: str, funders: Funders, budget: Budget,
                    monthly: SheetWriter) -> None:
     sheet = SheetWriter(book, "budget", plan, expected, title=title)
@@ -175,7 +175,7 @@ def _share(share: Decimal | None) -> object:
     return "—" if share is None else share / 100
 
 
-def _write_schedule(sheet: SheetWriter, plan: Plan, dossier: Dossier,
+def _write_schedule(sheet: SheetWriter, plan: PlanInternals, dossier: Dossier,
                     monthly: SheetWriter, funders: Funders) -> None:
     """The payments the plan's monthly cash expects from the funder's lines, a month a
     row and a year a column (Trésorerie's cells), their total, and what falls outside

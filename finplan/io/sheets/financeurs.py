@@ -29,7 +29,7 @@ from finplan.io.workbook_layout import (
 )
 from finplan.io.workbook_styles import HEADER_FILL, HEADER_FONT, PERCENT, RIGHT, WRAP
 from finplan.model.funders import takes_the_rest
-from finplan.model.plan import NeedResult, Plan
+from finplan.model.plan import NeedResult, PlanInternals
 from finplan.model.vocabulary import label
 from finplan.report import LEFT_TO_OPERATING, LIMIT_WORDS
 
@@ -52,7 +52,7 @@ class Funders:
         return self.sheet.ref(self.funder_rows[name], y)
 
 
-def write_funders(book: Book, plan: Plan, expected: Expectations) -> Funders:
+def write_funders(book: Book, plan: PlanInternals, expected: Expectations) -> Funders:
     sheet = SheetWriter(book, "funders", plan, expected, FUNDER_FIRST_YEAR_COLUMN)
     years = len(plan.years)
     basis = plan.case.project.basis
@@ -119,7 +119,7 @@ def write_funders(book: Book, plan: Plan, expected: Expectations) -> Funders:
     return funders
 
 
-def _write_gaps(funders: Funders, plan: Plan) -> None:
+def _write_gaps(funders: Funders, plan: PlanInternals) -> None:
     """What refused and reduced requests leave and who takes it
     (:mod:`finplan.model.gaps`): each request's « demandé − retenu » and their total as
     formulas over the rows above; what the other funders take, what stays unfunded
@@ -185,7 +185,7 @@ def _link_per_fte(funders: Funders, details: Details, need: NeedResult) -> None:
                           details.sheet.ref(row, y), money(amount))
 
 
-def link_funders(funders: Funders, details: Details, plan: Plan,
+def link_funders(funders: Funders, details: Details, plan: PlanInternals,
                   layout: InputLayout) -> None:
     """Formulas of the Financeurs sheet that refer to the Calculs sheet."""
     sheet, calc = funders.sheet, details.sheet
@@ -229,7 +229,7 @@ def link_funders(funders: Funders, details: Details, plan: Plan,
 
 
 def link_members_funders(funders: Funders, members: Sequence[Funders],
-                         details: Details, plan: Plan) -> None:
+                         details: Details, plan: PlanInternals) -> None:
     """A collective's Financeurs: each funder's amounts those of its member's sheet,
     each need's rows (amount, unfunded or left, surplus, public share and ceiling) the
     sum of its members' (each member's need is its own: a member's surplus does not
@@ -269,7 +269,7 @@ def _need_rows(funders: Funders, earmarked: bool) -> dict[str, dict[str, int]]:
             "ceiling": {need: rows[1] for need, rows in funders.public_rows.items()}}
 
 
-def write_mix(funders: Funders, details: Details, plan: Plan) -> None:
+def write_mix(funders: Funders, details: Details, plan: PlanInternals) -> None:
     """The funding mix, for the chart (Graphiques): a table of its own, its years in the
     columns of the funders' years above (a printed page repeats the funders' header:
     each figure stands under its own year), its labels just left of them (column D:

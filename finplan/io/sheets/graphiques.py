@@ -21,7 +21,7 @@ from finplan.io.sheets.rows import SheetWriter
 from finplan.io.workbook_layout import BANNER_ROW, LABEL_COLUMN
 from finplan.io.workbook_print import calculation_date, fit_texts, fit_width, print_setup
 from finplan.model.cash import MONTHS_SHORT
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
 
 __all__ = ["write_charts", "BLOCK_ROWS", "FIRST_CHART_ROW", "LABELS_ROW"]
 
@@ -34,7 +34,7 @@ CHARTS = 4
 LABELS_ROW = FIRST_CHART_ROW + CHARTS * BLOCK_ROWS + 1  # the monthly chart's labels, unprinted
 
 
-def _month_labels(sheet: SheetWriter, plan: Plan) -> Ref:
+def _month_labels(sheet: SheetWriter, plan: PlanInternals) -> Ref:
     """The monthly chart's labels, a month a row of column B under the printed area:
     « janv. 2027 » every quarter (every half-year beyond a year), nothing between; the
     first pushed right, off the value axis's labels."""
@@ -53,7 +53,7 @@ def _month_labels(sheet: SheetWriter, plan: Plan) -> Ref:
     return Ref(sheet.name, LABELS_ROW, 2, LABELS_ROW + months - 1, 2)
 
 
-def write_charts(book: Book, plan: Plan, expected: Expectations, funders: Funders,
+def write_charts(book: Book, plan: PlanInternals, expected: Expectations, funders: Funders,
                  financing: tuple[SheetWriter, int, int],
                  monthly: tuple[SheetWriter, int], budget: Budget) -> SheetWriter:
     """The four charts, each anchored at the top of its page."""

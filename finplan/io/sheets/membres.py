@@ -18,7 +18,7 @@ from finplan.io.sheets.rows import SheetWriter, money, sum_local, sum_of
 from finplan.io.workbook_layout import FIRST_OUTPUT_ROW, LABEL_COLUMN
 from finplan.io.workbook_styles import EUROS, NUMBER
 from finplan.model.case import Member
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
 
 __all__ = ["MemberSheets", "write_members"]
 
@@ -28,7 +28,7 @@ class MemberSheets:
     """A member, its plan and the rows of its sheets."""
 
     member: Member
-    plan: Plan
+    plan: PlanInternals
     funders: Funders
     details: Details
     budget: Budget
@@ -36,7 +36,7 @@ class MemberSheets:
     monthly: tuple[SheetWriter, int]
 
 
-def write_members(book: Book, plan: Plan, parts: Sequence[MemberSheets],
+def write_members(book: Book, plan: PlanInternals, parts: Sequence[MemberSheets],
                   own_revenue: Callable[[int], str], expected: Expectations) -> SheetWriter:
     """The sheet (module docstring); ``own_revenue(y)``: the consolidated own revenue
     of year ``y`` as a formula term."""

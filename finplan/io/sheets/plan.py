@@ -24,7 +24,7 @@ from finplan.io.workbook_layout import (
 )
 from finplan.io.workbook_print import fit_one_page
 from finplan.model.financing import FinancingRow
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
 
 
 def _bridge_line(sheet: SheetWriter, row: FinancingRow) -> int:
@@ -35,7 +35,7 @@ def _bridge_line(sheet: SheetWriter, row: FinancingRow) -> int:
     return written
 
 
-def _write_reconciliation(sheet: SheetWriter, plan: Plan, cash: int, bfr: int) -> None:
+def _write_reconciliation(sheet: SheetWriter, plan: PlanInternals, cash: int, bfr: int) -> None:
     """Why December's balance on « Trésorerie » is not the year-end cash, year by year:
     ``monthly(12y) = cash_end(y) + bfr(y) − receivable(y)`` (:mod:`finplan.model.cash`).
     Formulas, but for what is still to receive, which finplan computes from the
@@ -74,7 +74,7 @@ def link_reconciliation(financing: tuple[SheetWriter, int, int], month_sheet: Sh
                           money(plan.monthly.balances[12 * y - 1]))
 
 
-def write_financing(book: Book, plan: Plan, details: Details, budget: Budget,
+def write_financing(book: Book, plan: PlanInternals, details: Details, budget: Budget,
                      funders: Funders, expected: Expectations,
                      bfr_of: Callable[[int], str] | None = None
                      ) -> tuple[SheetWriter, int, int]:

@@ -42,7 +42,7 @@ from finplan.model.actuals import (
     follow_up,
 )
 from finplan.model.budget import IN_KIND_LINES
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
 
 __all__ = ["TITLE", "actuals_titles", "write_actuals"]
 
@@ -56,17 +56,17 @@ def _percent(value: object) -> object:
     return NO_PERCENT if value is None else value / 100
 
 
-def _years(plan: Plan) -> list[int]:
+def _years(plan: PlanInternals) -> list[int]:
     """The years of the plan the inputs give accounts for."""
     return [year for year in actual_years(plan.case.actuals) if year in plan.years]
 
 
-def actuals_titles(plan: Plan) -> list[str]:
+def actuals_titles(plan: PlanInternals) -> list[str]:
     """The sheet's title when the plan has one (accounts of a year of the plan)."""
     return [TITLE] if _years(plan) else []
 
 
-def write_actuals(book: Book, plan: Plan, layout: InputLayout, expected: Expectations,
+def write_actuals(book: Book, plan: PlanInternals, layout: InputLayout, expected: Expectations,
                   budget: Budget, funders: Funders) -> str | None:
     """The sheet (module docstring); its title, or None when there is nothing to
     compare (:func:`actuals_titles`)."""
@@ -151,7 +151,7 @@ def write_actuals(book: Book, plan: Plan, layout: InputLayout, expected: Expecta
     return TITLE
 
 
-def _write_funders(sheet: SheetWriter, plan: Plan, year: int, funders: Funders) -> None:
+def _write_funders(sheet: SheetWriter, plan: PlanInternals, year: int, funders: Funders) -> None:
     """Each funder's request of ``year``: planned (Financeurs), voted and received (the
     last calculation's), what remains (voted, else planned, − received)."""
     y = plan.years.index(year) + 1

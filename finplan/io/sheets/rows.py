@@ -50,7 +50,7 @@ from finplan.io.workbook_styles import (
     WRAP,
 )
 from finplan.model.money import Cents, euros
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
 
 
 def money(cents: Cents) -> Decimal:
@@ -115,7 +115,7 @@ class SheetWriter:
     its period columns are the plan's years from ``first_year_column``, or the
     ``period_labels`` given (months)."""
 
-    def __init__(self, book: Book, key: str, plan: Plan, expected: Expectations,
+    def __init__(self, book: Book, key: str, plan: PlanInternals, expected: Expectations,
                  first_year_column: int = FIRST_YEAR_COLUMN,
                  period_labels: Sequence[Any] | None = None, title: str | None = None
                  ) -> None:

@@ -30,7 +30,7 @@ from finplan.io.workbook_styles import (
     NOTE_FONT,
     RIGHT,
 )
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
 
 
 def write_table(sheet: Sheet, table: Any, first_row: int, corner: str) -> int:
@@ -51,7 +51,7 @@ def write_table(sheet: Sheet, table: Any, first_row: int, corner: str) -> int:
     return first_row + len(table)
 
 
-def write_scenarios(book: Book, plan: Plan, expected: Expectations) -> None:
+def write_scenarios(book: Book, plan: PlanInternals, expected: Expectations) -> None:
     """The scenarios of the case side by side (values: each is a whole computation)."""
     from finplan.analysis import compare
 

@@ -31,10 +31,10 @@ from finplan.io.workbook_styles import (
 from finplan.model.case import Bridge, Case
 from finplan.model.cash import month_label
 from finplan.model.money import Cents, format_euros
-from finplan.model.plan import Plan
+from finplan.model.plan import PlanInternals
 
 
-def write_monthly(book: Book, plan: Plan, expected: Expectations,
+def write_monthly(book: Book, plan: PlanInternals, expected: Expectations,
                    financing: tuple[SheetWriter, int, int],
                    opening_cash: str = "p_tresorerie",
                    rate_of: Callable[[Bridge], str] | None = None
@@ -137,7 +137,7 @@ def rate_cells(layout: InputLayout, case: Case) -> Callable[[Bridge], str]:
     return rate_of
 
 
-def _write_bridges(sheet: SheetWriter, plan: Plan,
+def _write_bridges(sheet: SheetWriter, plan: PlanInternals,
                    rate_of: Callable[[Bridge], str] | None) -> int:
     """Each facility's draws, repayments and fees (the engine's, as values: it decides
     them month by month, :mod:`finplan.model.bridging`), its interest on last month's
