@@ -53,7 +53,10 @@ _LIMIT_SHORT = {"none": "demande", "need": "besoin", "cap": "plafond/an",
 _CHECK_STATUS = {True: "OK", False: "À revoir"}
 
 
-def _cell(value: Cents | str) -> str:
+def _cell(value: Cents | Decimal | str) -> str:
+    """An amount right-aligned: cents, or Decimal euros (a dossier's), or a text."""
+    if isinstance(value, Decimal):
+        value = to_cents(value)
     text = value if isinstance(value, str) else format_euros(value)
     return text.rjust(AMOUNT_WIDTH)
 

@@ -12,6 +12,8 @@ The Région's dossier: 15 000 € requested a year, 37,5 % of the charges; its p
 3 000 € in June 2028, and 4 800 € in April 2029, after the plan.
 """
 
+from decimal import Decimal
+
 import pytest
 from click.testing import CliRunner
 
@@ -21,8 +23,6 @@ from finplan.errors import FinplanError
 from finplan.model.dossier import dossier_of
 from finplan.model.engine import compute
 from finplan.report import render_dossier
-
-from helpers import cents
 
 
 def case():
@@ -55,12 +55,12 @@ def test_the_region_s_dossier_gathers_its_lines(plan):
     dossier = dossier_of(plan, " Région ")
     assert dossier.funder == "Région"
     assert [line.name for line in dossier.requests] == ["Région (ESS)", "Région (emploi)"]
-    assert dossier.requested == (cents(15000), cents(15000))
+    assert dossier.requested == (Decimal(15000), Decimal(15000))
     assert [str(share) for share in dossier.share] == ["37.5", "37.5"]
     assert str(dossier.share_total) == "37.5"
-    assert dossier.payments == ((4, cents(7200)), (6, cents(3000)), (16, cents(12000)),
-                                (18, cents(3000)))
-    assert dossier.outside == cents(4800)
+    assert dossier.payments == ((4, Decimal(7200)), (6, Decimal(3000)), (16, Decimal(12000)),
+                                (18, Decimal(3000)))
+    assert dossier.outside == Decimal(4800)
 
 
 def test_the_co_funders_and_their_statuses(plan):
@@ -69,8 +69,8 @@ def test_the_co_funders_and_their_statuses(plan):
     others = {line.name: line for line in dossier.co_funders}
     assert list(others) == ["Commune", "Région (emploi)", "Département"]
     assert others["Commune"].statuses == ("refuse", "refuse")
-    assert others["Commune"].requested == (cents(6000), cents(6000))
-    assert others["Département"].requested == (cents(9000), cents(9000))
+    assert others["Commune"].requested == (Decimal(6000), Decimal(6000))
+    assert others["Département"].requested == (Decimal(9000), Decimal(9000))
     assert others["Département"].statuses == ("sollicite", "sollicite")
 
 
@@ -78,12 +78,12 @@ def test_the_form_s_budget(plan):
     dossier = dossier_of(plan, "Département")
     charges = {line.label: line.amounts for line in dossier.charges}
     produits = {(line.code, line.label): line.amounts for line in dossier.produits}
-    assert charges["Services extérieurs"] == (cents(12000), cents(12000))
-    assert charges["Autres services extérieurs"] == (cents(28000), cents(28000))
-    assert charges["TOTAL DES CHARGES"] == (cents(40000), cents(40000))
-    assert produits[("74", "Subventions d'exploitation")] == (cents(30000), cents(30000))
-    assert produits[("", "Région(s)")] == (cents(15000), cents(15000))
-    assert produits[("", "Département(s)")] == (cents(9000), cents(9000))
+    assert charges["Services extérieurs"] == (Decimal(12000), Decimal(12000))
+    assert charges["Autres services extérieurs"] == (Decimal(28000), Decimal(28000))
+    assert charges["TOTAL DES CHARGES"] == (Decimal(40000), Decimal(40000))
+    assert produits[("74", "Subventions d'exploitation")] == (Decimal(30000), Decimal(30000))
+    assert produits[("", "Région(s)")] == (Decimal(15000), Decimal(15000))
+    assert produits[("", "Département(s)")] == (Decimal(9000), Decimal(9000))
     assert produits[("", "TOTAL")] == charges["TOTAL"]
     # 9 000 / 40 000
     assert [str(share) for share in dossier.share] == ["22.5", "22.5"]

@@ -20,6 +20,7 @@ the same case without them; the form's TOTAL on each side is 12 000 + 36 236,50 
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 
 import pytest
 
@@ -94,11 +95,12 @@ def test_they_change_neither_the_result_nor_the_cash_nor_the_needs(plan):
 def test_the_form_totals_include_them(plan):
     charges, produits = form_lines(plan)
     by_key = {line.key: line.amounts for line in (*charges, *produits)}
-    assert by_key["86"] == by_key["87"] == (cents("36236.50"), cents("19264"))
+    # the form's lines are in euros
+    assert by_key["86"] == by_key["87"] == (Decimal("36236.50"), Decimal("19264.00"))
     assert by_key["charges_grand"] == by_key["produits_grand"] == (
-        cents("48236.50"), cents("31264"))
-    assert by_key["864"] == by_key["870"] == (2693650, 1596400)
-    assert by_key["871"] == (680000, 80000)
+        Decimal("48236.50"), Decimal("31264.00"))
+    assert by_key["864"] == by_key["870"] == (Decimal("26936.50"), Decimal("15964.00"))
+    assert by_key["871"] == (Decimal("6800.00"), Decimal("800.00"))
 
 
 def test_the_smic_after_the_last_known_figure_is_said(plan):

@@ -46,13 +46,15 @@ from finplan.model.budget import (
     TAX_LINE,
     add,
 )
-from finplan.model.money import Cents, json_euros, json_number
+from finplan.model.money import Cents, euro_amounts, json_number, json_numbers
 from finplan.model.names import name_key
+from finplan.model.public import internals_of
 from finplan.model.vocabulary import CERFA_74_LINES
 
 if TYPE_CHECKING:
     from finplan.model.case import Need
     from finplan.model.plan import FunderFunding, PlanInternals
+    from finplan.model.public import Plan
 
 __all__ = ["Dossier", "FormLine", "FunderLine", "budget_share", "dossier_of", "form_lines",
            "funder_lines", "organisation", "requesters"]
@@ -61,14 +63,14 @@ __all__ = ["Dossier", "FormLine", "FunderLine", "budget_share", "dossier_of", "f
 @dataclass(frozen=True)
 class FormLine:
     """A line of the form's budget: its code (« 64 », « » for a total), its wording,
-    its amounts by year (cents), its kind (``line``, ``sub``: a sub-line of 74, or
+    its amounts by year (``Decimal`` euros), its kind (``line``, ``sub``: a sub-line of 74, or
     ``total``) and its key (the code of a line, ``74.region``, ``747``, or the name of a
     total: ``charges_total``, ``surplus``, ``charges_grand``, ``own``,
     ``produits_total``, ``shortfall``, ``produits_grand``)."""
 
     code: str
     label: str
-    amounts: tuple[Cents, ...]
+    amounts: tuple[Decimal, ...]
     kind: str = "line"
     key: str = ""
 
@@ -77,7 +79,7 @@ class FormLine:
 class FunderLine:
     """A funder line of the plan: its name, kind (type) and Cerfa line, the status
     of its request each year (None: not a request, e.g. own funds), the amounts
-    requested and those the plan retains (cents), the need it finances (its label) and
+    requested and those the plan retains (``Decimal`` euros), the need it finances (its label) and
     whether that need's charges are in the budget (False: the investments, in the
     financing plan, or a need of its own outside the budget)."""
 
@@ -85,58 +87,59 @@ class FunderLine:
     type: str
     line: str | None
     statuses: tuple[str | None, ...]
-    requested: tuple[Cents, ...]
-    retained: tuple[Cents, ...]
+    requested: tuple[Decimal, ...]
+    retained: tuple[Decimal, ...]
     need: str = ""
     in_budget: bool = True
 
 
 @dataclass(frozen=True)
 class Dossier:
-    """What one funder's form asks (module docstring)."""
+    """What one funder's form asks (module docstring), every amount in ``Decimal``
+    euros."""
 
     funder: str
     years: tuple[int, ...]
     requests: tuple[FunderLine, ...]  # the funder's lines
-    requested: tuple[Cents, ...]  # all its lines, by year
-    retained: tuple[Cents, ...]
+    requested: tuple[Decimal, ...]  # all its lines, by year
+    retained: tuple[Decimal, ...]
     share: tuple[Decimal | None, ...]  # per cent of TOTAL DES CHARGES, by year
     share_total: Decimal | None
     charges: tuple[FormLine, ...]
     produits: tuple[FormLine, ...]
     co_funders: tuple[FunderLine, ...]
-    payments: tuple[tuple[int, Cents], ...]  # (month of the plan, 1-based; amount)
-    outside: Cents  # what of the retained total falls outside the plan's months
+    payments: tuple[tuple[int, Decimal], ...]  # (month of the plan, 1-based; amount)
+    outside: Decimal  # what of the retained total falls outside the plan's months
 
     def to_dict(self) -> dict[str, object]:
         """The dossier in euros (JSON): the request, its share of the budget in per
         cent, the form's lines, the co-funders, the payments by month of the plan."""
         def funder(line: FunderLine) -> dict[str, object]:
             return {"name": line.name, "type": line.type, "line": line.line,
-                    "status": list(line.statuses), "requested": json_euros(line.requested),
-                    "retained": json_euros(line.retained), "need": line.need,
+                    "status": list(line.statuses), "requested": json_numbers(line.requested),
+                    "retained": json_numbers(line.retained), "need": line.need,
                     "in_budget": line.in_budget}
 
         def form(line: FormLine) -> dict[str, object]:
             return {"code": line.code, "label": line.label, "key": line.key,
-                    "kind": line.kind, "amounts": json_euros(line.amounts)}
+                    "kind": line.kind, "amounts": json_numbers(line.amounts)}
 
         return {"funder": self.funder, "years": list(self.years),
                 "requests": [funder(line) for line in self.requests],
-                "requested": json_euros(self.requested), "retained": json_euros(self.retained),
-                "share": [json_number(s) for s in self.share],
+                "requested": json_numbers(self.requested),
+                "retained": json_numbers(self.retained), "share": json_numbers(self.share),
                 "share_total": json_number(self.share_total),
                 "charges": [form(line) for line in self.charges],
                 "produits": [form(line) for line in self.produits],
                 "co_funders": [funder(line) for line in self.co_funders],
-                "payments": [{"month": month, "amount": amount / 100}
+                "payments": [{"month": month, "amount": json_number(amount)}
                              for month, amount in self.payments],
-                "outside": self.outside / 100}
+                "outside": json_number(self.outside)}
 
 
-def budget_share(requested: Cents, total: Cents) -> Decimal | None:
+def budget_share(requested: Cents | Decimal, total: Cents | Decimal) -> Decimal | None:
     """The share of the budget a request is, in per cent half-up to the tenth (None
-    for a budget of 0).
+    for a budget of 0); both amounts in one unit.
 
     >>> budget_share(2_500_000, 10_000_000), budget_share(1, 3), budget_share(5, 0)
     (Decimal('25.0'), Decimal('33.3'), None)
@@ -151,9 +154,15 @@ def _total(*rows: Sequence[Cents]) -> tuple[Cents, ...]:
     return tuple(add(*rows))
 
 
+def _line_of(code: str, label: str, amounts: Sequence[Cents], kind: str = "line",
+             key: str = "") -> FormLine:
+    """A form line from the plan's cents."""
+    return FormLine(code, label, euro_amounts(amounts), kind, key)
+
+
 def _in_kind_accounts(line: str, amounts: dict[str, list[Cents]]) -> list[FormLine]:
     """The accounts of 86 or 87 that hold a contribution, as sub-lines of the form."""
-    return [FormLine(code, text, tuple(amounts[code]), "sub", code)
+    return [_line_of(code, text, amounts[code], "sub", code)
             for code, text, _ in CERFA_SUB_LINES[line] if any(amounts[code])]
 
 
@@ -163,34 +172,34 @@ def form_lines(plan: PlanInternals) -> tuple[tuple[FormLine, ...], tuple[FormLin
     sub-lines of 74 (each level of funder, then 747), the own resources put in,
     TOTAL DES PRODUITS, the shortfall, 87, TOTAL."""
     zeros = (0,) * len(plan.years)
-    charges = [FormLine(code, text, tuple(plan.charges.get(code, zeros)), key=code)
+    charges = [_line_of(code, text, plan.charges.get(code, zeros), key=code)
                for code, text in {**CHARGE_LINES, TAX_LINE[0]: TAX_LINE[1]}.items()]
     in_kind = tuple(plan.in_kind.total)
     charges += [
-        FormLine("", CHARGES_TOTAL, tuple(plan.charges_total), "total", "charges_total"),
-        FormLine("", SURPLUS, tuple(plan.budget_surplus), key="surplus"),
-        FormLine("86", IN_KIND_LINES["86"], in_kind, key="86"),
+        _line_of("", CHARGES_TOTAL, plan.charges_total, "total", "charges_total"),
+        _line_of("", SURPLUS, plan.budget_surplus, key="surplus"),
+        _line_of("86", IN_KIND_LINES["86"], in_kind, key="86"),
         *_in_kind_accounts("86", plan.in_kind.charges),
-        FormLine("", GRAND_TOTAL, _total(plan.charges_total, plan.budget_surplus, in_kind),
+        _line_of("", GRAND_TOTAL, _total(plan.charges_total, plan.budget_surplus, in_kind),
                  "total", "charges_grand")]
     subsidies = plan.subsidies()
     produits = []
     for code, text in PRODUIT_LINES.items():
-        produits.append(FormLine(code, text, tuple(plan.produits.get(code, zeros)), key=code))
+        produits.append(_line_of(code, text, plan.produits.get(code, zeros), key=code))
         if code == "74":
-            produits += [FormLine("", text, tuple(subsidies[key]), "sub", f"74.{key}")
+            produits += [_line_of("", text, subsidies[key], "sub", f"74.{key}")
                          for key, text in CERFA_74_LINES.items() if any(subsidies[key])]
             if any(subsidies["747"]):
-                produits.append(FormLine("747", ENGINE_ACCOUNTS["747"], tuple(subsidies["747"]),
+                produits.append(_line_of("747", ENGINE_ACCOUNTS["747"], subsidies["747"],
                                          "sub", "747"))
     produits_total = _total(plan.produits_total, plan.own_resources)
     produits += [
-        FormLine("", OWN_RESOURCES, tuple(plan.own_resources), key="own"),
-        FormLine("", PRODUITS_TOTAL, produits_total, "total", "produits_total"),
-        FormLine("", SHORTFALL, tuple(plan.budget_shortfall), key="shortfall"),
-        FormLine("87", IN_KIND_LINES["87"], in_kind, key="87"),
+        _line_of("", OWN_RESOURCES, plan.own_resources, key="own"),
+        _line_of("", PRODUITS_TOTAL, produits_total, "total", "produits_total"),
+        _line_of("", SHORTFALL, plan.budget_shortfall, key="shortfall"),
+        _line_of("87", IN_KIND_LINES["87"], in_kind, key="87"),
         *_in_kind_accounts("87", plan.in_kind.produits),
-        FormLine("", GRAND_TOTAL, _total(produits_total, plan.budget_shortfall, in_kind),
+        _line_of("", GRAND_TOTAL, _total(produits_total, plan.budget_shortfall, in_kind),
                  "total", "produits_grand")]
     return tuple(charges), tuple(produits)
 
@@ -200,7 +209,8 @@ def _line(funding: FunderFunding, need: Need) -> FunderLine:
     request the plan retains on its decision (spec §7), which asked its own."""
     asked = funding.requested_amounts if funding.decided else funding.amounts
     return FunderLine(funding.name, funding.type, funding.line, tuple(funding.statuses()),
-                      tuple(asked), tuple(funding.amounts), need.label, need.funds_charges)
+                      euro_amounts(asked), euro_amounts(funding.amounts), need.label,
+                      need.funds_charges)
 
 
 def funder_lines(names: Sequence[str], name: str) -> list[int]:
@@ -237,9 +247,16 @@ def requesters(plan: PlanInternals) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def dossier_of(plan: PlanInternals, name: str) -> Dossier:
-    """The dossier of the funder ``name`` and its lines (:func:`funder_lines`); a
-    French error naming the case's funders when none has that name."""
+def dossier_of(plan: Plan | PlanInternals, name: str) -> Dossier:
+    """The dossier of the funder ``name`` and its lines (:func:`funder_lines`), in
+    ``Decimal`` euros; a French error naming the case's funders when none has that name.
+
+    >>> import finplan
+    >>> plan = finplan.compute(finplan.load_case(finplan.demo_path()))
+    >>> dossier_of(plan, "DLA des Landes").requested
+    (Decimal('1912.50'), Decimal('0.00'), Decimal('0.00'))
+    """
+    plan = internals_of(plan)
     fundings = plan.funder_results
     chosen = funder_lines([f.name for f in fundings], name)
     if not chosen:
@@ -249,17 +266,18 @@ def dossier_of(plan: PlanInternals, name: str) -> Dossier:
     lines = [_line(f, plan.case.need(f.funder.finances)) for f in fundings]
     ours = [lines[k] for k in chosen]
     charges, produits = form_lines(plan)
-    payments = _total(*(plan.monthly.payments(line.name) for line in ours))
+    payments = euro_amounts(_total(*(plan.monthly.payments(line.name) for line in ours)))
     # the totals are those of the lines shown (the sheet adds their rows)
     requested = _total(*(line.requested for line in ours))
     retained = _total(*(line.retained for line in ours))
     asked = _total((0,) * len(plan.years), *(line.requested for line in ours
                                           if line.in_budget))
+    budget = euro_amounts(plan.charges_total)
     return Dossier(
         funder=ours[0].name if len(ours) == 1 else name_key(name), years=tuple(plan.years),
         requests=tuple(ours), requested=requested, retained=retained,
-        share=tuple(budget_share(a, t) for a, t in zip(asked, plan.charges_total)),
-        share_total=budget_share(sum(asked), sum(plan.charges_total)),
+        share=tuple(budget_share(a, t) for a, t in zip(asked, budget)),
+        share_total=budget_share(sum(asked), sum(budget)),
         charges=charges, produits=produits,
         co_funders=tuple(line for k, line in enumerate(lines) if k not in chosen),
         payments=tuple((month, amount) for month, amount in enumerate(payments, start=1)

@@ -109,6 +109,21 @@ def ratio_to_cents(numerator: int, denominator: int) -> Cents:
     return -whole if numerator < 0 else whole
 
 
+def euro_amounts(values: Sequence[Cents]) -> tuple[Decimal, ...]:
+    """Cents, one a year, as Decimal euros with two decimals (:func:`euros`): the unit
+    of every amount finplan hands its users.
+
+    >>> euro_amounts([123456, -5])
+    (Decimal('1234.56'), Decimal('-0.05'))
+    """
+    return tuple(euros(value) for value in values)
+
+
+def json_numbers(values: Sequence[Decimal | None]) -> list[float | None]:
+    """Decimal euros (or percentages) as JSON numbers, None kept."""
+    return [json_number(value) for value in values]
+
+
 def json_euros(values: Sequence[Cents | None]) -> list[float | None]:
     """Cents as euro numbers for JSON (exact to the cent once printed), None kept (a
     figure that does not exist that year).

@@ -13,12 +13,11 @@ from decimal import Decimal
 from finplan.io.grid import Align, Book, Expectations
 from finplan.io.sheets.budget import Budget
 from finplan.io.sheets.financeurs import Funders
-from finplan.io.sheets.rows import SheetWriter, money, sum_local
+from finplan.io.sheets.rows import SheetWriter, sum_local
 from finplan.io.workbook_layout import CODE_COLUMN, FIRST_OUTPUT_ROW, LABEL_COLUMN
 from finplan.io.workbook_styles import EUROS, NOTE_FONT, PERCENT
 from finplan.model.cash import MONTHS_FR
 from finplan.model.dossier import Dossier, FunderLine, dossier_of, requesters
-from finplan.model.money import Cents
 from finplan.model.plan import PlanInternals
 from finplan.model.vocabulary import label
 
@@ -84,14 +83,14 @@ def _funder_line(sheet: SheetWriter, funders: Funders, line: FunderLine, text: s
     """A funder line: what it requests (a formula), its status each year (as computed),
     what the plan retains when that differs; the row of the amount requested."""
     row = sheet.line("", text, _requested(funders, line.name),
-                     [money(c) for c in line.requested])
+                     list(line.requested))
     if any(status is not None for status in line.statuses):
         sheet.line("", "    statut de la demande", None,
                    ["—" if s is None else label("status", s) for s in line.statuses],
                    total=False)
     if line.name in funders.requested_rows:
         sheet.line("", "    retenu dans le plan", lambda y: funders.cell(line.name, y),
-                   [money(c) for c in line.retained])
+                   list(line.retained))
     return row
 
 
@@ -112,7 +111,7 @@ def _write_dossier(book: Book, plan: PlanInternals, expected: Expectations, doss
         rows.append((line, _funder_line(sheet, funders, line, text)))
     if len(rows) > 1:
         sheet.line("", "Total demandé", lambda y: sum_local(sheet, [r for _, r in rows], y),
-                   [money(c) for c in dossier.requested], style="total")
+                   list(dossier.requested), style="total")
     counted = [row for line, row in rows if line.in_budget]
     charges = budget.form_rows["charges_total"]
 
@@ -135,7 +134,7 @@ def _write_dossier(book: Book, plan: PlanInternals, expected: Expectations, doss
             row = budget.form_rows[line.key]
             sheet.line(line.code, ("    " if line.kind == "sub" else "") + line.label,
                        lambda y, r=row: budget.sheet.ref(r, y),
-                       [money(c) for c in line.amounts],
+                       list(line.amounts),
                        style="total" if line.kind == "total" else "detail")
 
     sheet.row += 1
@@ -183,7 +182,7 @@ def _write_schedule(sheet: SheetWriter, plan: PlanInternals, dossier: Dossier,
     sheet.section(f"Versements attendus de {dossier.funder} (Trésorerie)")
     inflows = [monthly.rows[f"{INFLOWS}:{line.name}"][0] for line in dossier.requests
                if f"{INFLOWS}:{line.name}" in monthly.rows]
-    paid: list[list[Cents]] = [[0] * len(plan.years) for _ in range(12)]
+    paid = [[Decimal("0.00")] * len(plan.years) for _ in range(12)]
     for month, amount in dossier.payments:  # month by month, as the dossier has them
         paid[(month - 1) % 12][(month - 1) // 12] = amount
     month_rows = []
@@ -191,17 +190,17 @@ def _write_schedule(sheet: SheetWriter, plan: PlanInternals, dossier: Dossier,
         def cell(y: int, m: int = m) -> str:
             terms = [monthly.ref(row, 12 * (y - 1) + m + 1) for row in inflows]
             return "+".join(terms) or "0"
-        month_rows.append(sheet.line("", month, cell, [money(c) for c in paid[m]]))
+        month_rows.append(sheet.line("", month, cell, paid[m]))
     total = sheet.line("", "Total versé dans l'année",
                        lambda y: sum_local(sheet, month_rows, y),
-                       [money(sum(paid[m][y] for m in range(12)))
+                       [sum(paid[m][y] for m in range(12))
                         for y in range(len(plan.years))], style="total")
     outside = sheet.row
     sheet.sheet.put(f"{LABEL_COLUMN}{outside}",
                     "Hors de la période du plan (versé après sa fin, ou reçu avant son début)")
     retained = "+".join(_retained_total(funders, line.name) for line in dossier.requests)
     sheet.formula(f"{sheet.total_column}{outside}",
-                  f"{retained}-{sheet.total_column}{total}", money(dossier.outside))
+                  f"{retained}-{sheet.total_column}{total}", dossier.outside)
     sheet.row += 1
 
 
