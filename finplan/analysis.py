@@ -22,7 +22,7 @@ from finplan.errors import CaseError, FinplanError, Issue
 from finplan.model.case import Case
 from finplan.model.case_dict import case_to_dict, plain_value
 from finplan.model.engine import compute
-from finplan.model.money import Cents, format_decimal
+from finplan.model.money import Cents, euros, format_decimal
 from finplan.model.plan import PlanInternals
 from finplan.model.public import Plan, internals_of
 from finplan.model.scenarios import PathError, Scenario, get_path, set_path
@@ -50,9 +50,18 @@ def _check_measure(measure: str) -> None:
                            f"{', '.join(MEASURES)}")
 
 
-def measure_of(plan: PlanInternals, measure: str) -> Cents:
-    """One figure of a plan, in cents."""
+def measure_of(plan: Plan | PlanInternals, measure: str) -> Decimal:
+    """One figure of a plan (:data:`MEASURES`), in euros.
+
+    >>> import finplan
+    >>> measure_of(finplan.compute(finplan.load_case(finplan.demo_path())), "result")
+    Decimal('-173.36')
+    """
     _check_measure(measure)
+    return euros(_cents_of(internals_of(plan), measure))
+
+
+def _cents_of(plan: PlanInternals, measure: str) -> Cents:
     if measure == "result":
         return sum(plan.result)
     if measure == "unfunded":
@@ -149,7 +158,6 @@ def compare_plans(plans: Mapping[str, Plan] | Sequence[Plan]) -> PlanComparison:
     """
     import pandas as pd
 
-    from finplan.model.money import euros
 
     named = {name: internals_of(plan) for name, plan in (
         plans.items() if isinstance(plans, Mapping) else
@@ -164,12 +172,11 @@ def compare_plans(plans: Mapping[str, Plan] | Sequence[Plan]) -> PlanComparison:
 
 
 def _row(plan: PlanInternals) -> dict[str, Any]:
-    from finplan.model.money import euros
 
     row: dict[str, Any] = {}
     for year, value in zip(plan.years, plan.result):
         row[f"Résultat {year}"] = euros(value)
-    row["Non financé (total)"] = euros(measure_of(plan, "unfunded"))
+    row["Non financé (total)"] = measure_of(plan, "unfunded")
     for year, value in zip(plan.years, plan.cash_end):
         row[f"Trésorerie fin {year}"] = euros(value)
     row["Point bas de trésorerie"] = euros(plan.monthly.low[0])
@@ -238,7 +245,7 @@ def sensitivity(case: Case, variations: Sequence[Variation], steps: int = 7,
         where = ", ".join(f"{path} {_label(change)}"
                           for (path, _, _), change in zip(variations, changes))
         plan = compute(_validated(raw, where))
-        return Decimal(measure_of(plan, measure)) / 100
+        return measure_of(plan, measure)
 
     _check_measure(measure)
     if len(variations) == 1:

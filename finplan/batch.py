@@ -33,10 +33,12 @@ import unicodedata
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from finplan.errors import FinplanError
+from finplan.model.money import euros, json_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,7 +59,7 @@ class BatchResult:
 
     @property
     def summary(self) -> pd.DataFrame:
-        """The summary as a DataFrame, one row per case."""
+        """The summary as a DataFrame, one row per case (amounts in ``Decimal`` euros)."""
         import pandas as pd
 
         return pd.DataFrame(self.rows).set_index("cas")
@@ -107,10 +109,13 @@ class _Job:
     locked: tuple[str, str] | None = None  # (program, lock file) of an open workbook
 
 
+_ZERO = Decimal("0.00")  # the amounts of a case that could not be computed
+
+
 def _empty_row(case_path: Path) -> dict[str, Any]:
     return {"cas": case_path.stem, "fichier": case_path.name, "valide": False,
-            "controles_en_echec": "", "besoins": 0.0, "non_finance": 0.0,
-            "tresorerie_fin": 0.0, "besoin_relais": 0.0, "classeur": "",
+            "controles_en_echec": "", "besoins": _ZERO, "non_finance": _ZERO,
+            "tresorerie_fin": _ZERO, "besoin_relais": _ZERO, "classeur": "",
             "ancienne_version": "", "erreurs": ""}
 
 
@@ -166,10 +171,10 @@ def _one(job: _Job) -> dict[str, Any]:
         valide=plan.ok,
         controles_en_echec=", ".join(c.id + (f" ({c.member})" if c.member else "")
                                      for c in plan.check_results if c.fails),
-        besoins=sum(sum(r.amounts) for r in plan.need_results) / 100,
-        non_finance=sum(sum(r.unfunded) for r in plan.need_results) / 100,
-        tresorerie_fin=plan.cash_end[-1] / 100,
-        besoin_relais=plan.monthly.bridging_need / 100,
+        besoins=euros(sum(sum(r.amounts) for r in plan.need_results)),
+        non_finance=euros(sum(sum(r.unfunded) for r in plan.need_results)),
+        tresorerie_fin=euros(plan.cash_end[-1]),
+        besoin_relais=euros(plan.monthly.bridging_need),
         classeur=target,
         ancienne_version=Path(backup).name if backup else "")
     return row
@@ -326,7 +331,7 @@ def run_batch(folder: str | Path, output: str | Path, *, jobs: int = 1,
         rows = [_one(job) for job in _progress(iter(planned), len(planned), progress)]
     save_new(_summary_workbook(rows), summary_workbook, force=force)
     save_text_new(json.dumps({"format": "finplan-batch/1", "cases": rows},
-                             ensure_ascii=False, indent=2) + "\n",
+                             ensure_ascii=False, indent=2, default=json_number) + "\n",
                   summary_json, force=force)
     return BatchResult(rows, summary_json, summary_workbook)
 

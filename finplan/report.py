@@ -459,7 +459,7 @@ def render_simulation(simulation: Any, histogram_measure: str = "result") -> str
         named = ", ".join(f"« {bridge.label} »" for bridge in case.bridges)
         chances.insert(2, f"Probabilité que les financements relais ({named}) ne "
                        f"suffisent pas : {percent(probabilities['cash_negative'])}")
-    if simulation.member_measures:  # a collective: each member's own cash
+    if simulation.internals.member_measures:  # a collective: each member's own cash
         names = {member.id: member.name for member in case.members}
         chances[0:0] = ["Collectif (consolidé) :"]
         chances.append("Chaque membre (sa propre trésorerie) :")

@@ -93,19 +93,31 @@ def describe_variation(variation: Variation) -> str:
 
 
 @dataclass(frozen=True)
+class DrawFigures:
+    """Every draw's measures as the engine gives them, in integer cents (arrays): what
+    a :class:`Simulation`'s euro views (``summary``, ``frame``, ``histogram``…) are
+    made of, and what the Monte Carlo workbook writes."""
+
+    measures: dict[str, np.ndarray]  # measure -> (draws,) cents
+    result_by_year: np.ndarray  # (draws, years) cents
+    cash_end_low: np.ndarray  # (draws,) lowest year-end cash, cents
+    # a collective: member id -> its own measures (draws,) cents: « unfunded »,
+    # « cash_low » (lowest month-end cash), « cash_end_low »
+    member_measures: Mapping[str, Mapping[str, np.ndarray]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Simulation:
-    """A Monte Carlo run: the drawn variations and the measures of every draw (cents)."""
+    """A Monte Carlo run: the drawn variations (relative changes) and what they give,
+    in ``Decimal`` euros (``percentile``, ``summary``, ``result_by_year_summary``,
+    ``frame``, ``histogram``) and as probabilities; the draws' figures in cents are in
+    ``internals`` (:class:`DrawFigures`, not stable)."""
 
     case: Case
     settings: MonteCarlo
     variations: np.ndarray  # (variations, draws): the relative changes x
-    measures: dict[str, np.ndarray]  # measure -> (draws,) cents
-    result_by_year: np.ndarray  # (draws, years) cents
-    cash_end_low: np.ndarray  # (draws,) lowest year-end cash, cents
+    internals: DrawFigures
     seconds: float
-    # a collective: member id -> its own measures (draws,) cents: « unfunded »,
-    # « cash_low » (lowest month-end cash), « cash_end_low »
-    member_measures: Mapping[str, Mapping[str, np.ndarray]] = field(default_factory=dict)
 
     @property
     def draws(self) -> int:
@@ -115,9 +127,9 @@ class Simulation:
     def probabilities(self) -> dict[str, float]:
         """Share of the draws with an unfunded need (some need, some year), with a
         negative month-end cash, with a negative year-end cash."""
-        return {"unfunded": float((self.measures["unfunded"] > 0).mean()),
-                "cash_negative": float((self.measures["cash_low"] < 0).mean()),
-                "cash_end_negative": float((self.cash_end_low < 0).mean())}
+        return {"unfunded": float((self.internals.measures["unfunded"] > 0).mean()),
+                "cash_negative": float((self.internals.measures["cash_low"] < 0).mean()),
+                "cash_end_negative": float((self.internals.cash_end_low < 0).mean())}
 
     @property
     def member_probabilities(self) -> dict[str, dict[str, float]]:
@@ -127,11 +139,11 @@ class Simulation:
         return {member: {"unfunded": float((measures["unfunded"] > 0).mean()),
                          "cash_negative": float((measures["cash_low"] < 0).mean()),
                          "cash_end_negative": float((measures["cash_end_low"] < 0).mean())}
-                for member, measures in self.member_measures.items()}
+                for member, measures in self.internals.member_measures.items()}
 
     def percentile(self, measure: str, q: float) -> Decimal:
         """The ``q``-th percentile of a measure, in euros (linear, rounded to the cent)."""
-        return _percentile(self.measures[measure], q)
+        return _percentile(self.internals.measures[measure], q)
 
     @property
     def result_by_year_summary(self) -> pd.DataFrame:
@@ -140,7 +152,7 @@ class Simulation:
 
         rows = {}
         for index, year in enumerate(self.case.years):
-            values = self.result_by_year[:, index]
+            values = self.internals.result_by_year[:, index]
             row = {f"P{q}": _percentile(values, q) for q in PERCENTILES}
             row["moyenne"] = _cents_to_euros(float(values.mean()))
             rows[year] = row
@@ -154,7 +166,7 @@ class Simulation:
         rows = {}
         for measure in MEASURES:
             row = {f"P{q}": self.percentile(measure, q) for q in PERCENTILES}
-            row["moyenne"] = _cents_to_euros(float(self.measures[measure].mean()))
+            row["moyenne"] = _cents_to_euros(float(self.internals.measures[measure].mean()))
             rows[measure] = row
         return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -167,7 +179,7 @@ class Simulation:
         data: dict[str, Any] = {variation.path: self.variations[k]
                                 for k, variation in enumerate(self.settings.vary)}
         for measure in MEASURES:
-            data[measure] = [euros(int(value)) for value in self.measures[measure]]
+            data[measure] = [euros(int(value)) for value in self.internals.measures[measure]]
         return pd.DataFrame(data, index=pd.RangeIndex(1, self.draws + 1, name="tirage"))
 
     def histogram(self, measure: str = "result", bins: int = 20) -> pd.DataFrame:
@@ -177,7 +189,7 @@ class Simulation:
         """
         import pandas as pd
 
-        counts, edges = histogram_counts(self.measures[measure], bins)
+        counts, edges = histogram_counts(self.internals.measures[measure], bins)
         return pd.DataFrame({"de": [euros(int(e)) for e in edges[:-1]],
                              "à": [euros(int(e)) for e in edges[1:]],
                              "tirages": counts})
@@ -196,7 +208,7 @@ class Simulation:
             "probabilities": self.probabilities,
             **({"members": [{"id": member, "probabilities": probabilities}
                             for member, probabilities in self.member_probabilities.items()]}
-               if self.member_measures else {}),
+               if self.internals.member_measures else {}),
             "percentiles": {measure: {column: float(summary.loc[measure, column])
                                       for column in summary.columns}
                             for measure in MEASURES},
@@ -275,8 +287,8 @@ def montecarlo(case: Case, draws: int | None = None, seed: int | None = None,
     start = time.perf_counter()
     xs = draws_of(case, settings.draws, settings.seed)
     measures, by_year, cash_end_low, members = _evaluate_in_chunks(case, xs)
-    return Simulation(case, settings, xs, measures, by_year, cash_end_low,
-                      time.perf_counter() - start, members)
+    return Simulation(case, settings, xs, DrawFigures(measures, by_year, cash_end_low, members),
+                      time.perf_counter() - start)
 
 
 def _evaluate_in_chunks(case: Case, xs: np.ndarray

@@ -44,10 +44,10 @@ def test_unfunded_rent_worked_out_by_hand():
     rent = [int((Decimal(repr(12000 * (1 + float(x)))) * 100).quantize(
         Decimal(1), rounding=ROUND_HALF_UP)) for x in xs]
     unfunded = np.array([max(0, r - 1_000_000) for r in rent])
-    assert run.measures["unfunded"].tolist() == unfunded.tolist()
+    assert run.internals.measures["unfunded"].tolist() == unfunded.tolist()
     # the cash: the commune pays 60 % in April (the rest after the horizon), the rent
     # goes out monthly; the result is what the commune does not cover
-    assert (run.measures["result"] == -unfunded).all()
+    assert (run.internals.measures["result"] == -unfunded).all()
     # no BFR, no investment: the year-end cash is the result, negative with the same odds
     assert run.probabilities["cash_end_negative"] == run.probabilities["unfunded"]
     assert run.result_by_year_summary.loc[2027].tolist() == run.summary.loc[
@@ -68,7 +68,8 @@ def test_draws_are_reproducible_with_the_seed_and_follow_their_law():
     case = finplan.load_case(_with_montecarlo(RENT, vary, draws=50000, seed=3))
     first, again = montecarlo(case), montecarlo(case)
     assert (first.variations == again.variations).all()
-    assert first.measures["result"].tolist() == again.measures["result"].tolist()
+    assert (first.internals.measures["result"].tolist()
+            == again.internals.measures["result"].tolist())
     other = montecarlo(case, seed=4)
     assert not (other.variations == first.variations).all()
     triangular, normal = first.variations
@@ -82,7 +83,7 @@ def test_more_draws_than_one_chunk():
     case = finplan.load_case(_with_montecarlo(RENT, [
         {"path": "expense[0].amount", "dist": "uniform", "low": -0.5, "high": 0.5}]))
     run = montecarlo(case, draws=25001, seed=1)
-    assert len(run.measures["result"]) == 25001 == len(run.frame)
+    assert len(run.internals.measures["result"]) == 25001 == len(run.frame)
     assert run.histogram("result")["tirages"].sum() == 25001
 
 

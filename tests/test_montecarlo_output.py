@@ -80,7 +80,7 @@ def test_draws_csv_keeps_every_draw(tmp_path, monkeypatch):
     for draw, row in enumerate(rows[1:]):
         for measure, column in measure_columns.items():
             cents = round(float(row[column].replace(",", ".")) * 100)
-            assert cents == run.measures[measure][draw], (draw, measure)
+            assert cents == run.internals.measures[measure][draw], (draw, measure)
         for k in range(len(run.settings.vary)):
             assert float(row[1 + k].replace(",", ".")) == run.variations[k, draw]
 
@@ -117,6 +117,7 @@ def test_draws_evaluated_in_small_chunks_give_the_same_run(monkeypatch):
     monkeypatch.setattr(simulation, "CHUNK", 10)
     chunked = montecarlo(case, draws=53, seed=2)
     for measure in MEASURES:
-        assert np.array_equal(whole.measures[measure], chunked.measures[measure])
-    assert np.array_equal(whole.result_by_year, chunked.result_by_year)
-    assert np.array_equal(whole.cash_end_low, chunked.cash_end_low)
+        assert np.array_equal(whole.internals.measures[measure],
+                              chunked.internals.measures[measure])
+    assert np.array_equal(whole.internals.result_by_year, chunked.internals.result_by_year)
+    assert np.array_equal(whole.internals.cash_end_low, chunked.internals.cash_end_low)

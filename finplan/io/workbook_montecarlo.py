@@ -71,8 +71,8 @@ def _draws_sheet(book: Book, simulation: Any) -> dict[str, str]:
         sheet.put((1, len(headers) + 2), f"Les {_count(shown)} premiers des "
                   f"{_count(simulation.draws)} tirages (tous les tirages : finplan "
                   "montecarlo --draws-csv).", font=NOTE_FONT)
-    measures = [*(simulation.measures[measure] for measure in MEASURES),
-                simulation.cash_end_low]
+    measures = [*(simulation.internals.measures[measure] for measure in MEASURES),
+                simulation.internals.cash_end_low]
     xs = simulation.variations
     euros, percent = Style('#,##0.00 "€";[Red]-#,##0.00 "€"'), Style(PERCENT)
     first_measure = 2 + len(vary)
@@ -184,7 +184,7 @@ def _histogram(sheet: Sheet, simulation: Any, measure: str, area: str | None,
     draw as values when ``area`` is None) and its bar chart; returns its last row."""
     from finplan.simulation import MEASURES, histogram_counts
 
-    counts, edges = histogram_counts(simulation.measures[measure], HISTOGRAM_BINS)
+    counts, edges = histogram_counts(simulation.internals.measures[measure], HISTOGRAM_BINS)
     sheet.put(f"B{row}", f"Histogramme : {MEASURES[measure]}", font=BOLD)
     row += 1
     _header(sheet, row, ["Classe", "De (inclus)", "À", "Tirages"])
@@ -240,8 +240,8 @@ def draws_csv(simulation: Any) -> str:
                *MEASURES.values(), CASH_END_LOW]
     csv.writer(head, delimiter=";", lineterminator="\n").writerow(["tirage", *columns])
     variations = simulation.variations
-    euros = [*(simulation.measures[measure] for measure in MEASURES),
-             simulation.cash_end_low]
+    euros = [*(simulation.internals.measures[measure] for measure in MEASURES),
+             simulation.internals.cash_end_low]
     row_format = ";".join(["%d", *["%.17g"] * len(variations), *["%.2f"] * len(euros)])
     pieces = ["\ufeff", head.getvalue()]
     for first in range(0, simulation.draws, CSV_CHUNK):

@@ -30,7 +30,7 @@ from finplan.model.budget import CERFA_SUB_LINES, CHARGE_LINES, IN_KIND_LINES, P
 from finplan.model.case import Case
 from finplan.model.cash import month_label
 from finplan.model.engine import compute as compute_internals
-from finplan.model.money import Cents, euros
+from finplan.model.money import Cents, euro_amounts, euros
 from finplan.model.plan import PlanInternals
 
 if TYPE_CHECKING:  # pandas is imported only when a DataFrame is asked for
@@ -82,10 +82,6 @@ def internals_of(plan: Plan | PlanInternals) -> PlanInternals:
     return plan.internals if isinstance(plan, Plan) else plan
 
 
-def _euros(values: Sequence[Cents]) -> Euros:
-    return tuple(euros(value) for value in values)
-
-
 @dataclass(frozen=True, eq=False, repr=False)
 class Plan:
     """The 3-year plan of a case, every amount in ``Decimal`` euros.
@@ -135,55 +131,55 @@ class Plan:
     @property
     def result(self) -> Euros:
         """The result (excédent or déficit) of each year: produits − charges."""
-        return _euros(self.internals.result)
+        return euro_amounts(self.internals.result)
 
     @property
     def caf(self) -> Euros:
         """The capacité d'autofinancement of each year: result + depreciation − the
         release of investment grants (747)."""
-        return _euros(self.internals.caf)
+        return euro_amounts(self.internals.caf)
 
     @property
     def cash_end(self) -> Euros:
         """The cash at the end of each year."""
-        return _euros(self.internals.cash_end)
+        return euro_amounts(self.internals.cash_end)
 
     @property
     def charges_total(self) -> Euros:
         """The total of the charges (60 to 68) of each year."""
-        return _euros(self.internals.charges_total)
+        return euro_amounts(self.internals.charges_total)
 
     @property
     def produits_total(self) -> Euros:
         """The total of the produits (70 to 79) of each year."""
-        return _euros(self.internals.produits_total)
+        return euro_amounts(self.internals.produits_total)
 
     @property
     def own_revenue(self) -> Euros:
         """The own revenue of each year: the revenue lines and the contracts in hours."""
-        return _euros(self.internals.own_revenue)
+        return euro_amounts(self.internals.own_revenue)
 
     @property
     def charges(self) -> dict[str, Euros]:
         """Each Cerfa charge line (``"60"`` to ``"68"``) by year."""
-        return {line: _euros(values) for line, values in self.internals.charges.items()}
+        return {line: euro_amounts(values) for line, values in self.internals.charges.items()}
 
     @property
     def produits(self) -> dict[str, Euros]:
         """Each Cerfa produit line (``"70"`` to ``"79"``) by year."""
-        return {line: _euros(values) for line, values in self.internals.produits.items()}
+        return {line: euro_amounts(values) for line, values in self.internals.produits.items()}
 
     @property
     def unfunded(self) -> dict[str, Euros]:
         """What no funder pays of each need (``operating``, ``investment``, a custom
         need's id) by year: 0 when the need is covered."""
-        return {need: _euros(values)
+        return {need: euro_amounts(values)
                 for need, values in self.internals.unfunded_amounts.items()}
 
     @property
     def cash_monthly(self) -> Euros:
         """The cash at the end of each month of the plan (36 months)."""
-        return _euros(self.internals.monthly.balances)
+        return euro_amounts(self.internals.monthly.balances)
 
     # -- single figures --------------------------------------------------------
     @property
@@ -227,7 +223,7 @@ class Plan:
         return pd.DataFrame(rows).set_index(index)
 
     def _by_year(self, values: Sequence[Cents]) -> dict[int, Decimal]:
-        return dict(zip(self.years, _euros(values)))
+        return dict(zip(self.years, euro_amounts(values)))
 
     @property
     def budget(self) -> pd.DataFrame:
