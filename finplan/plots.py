@@ -119,12 +119,17 @@ def _axes(ax: Any, title: str) -> Any:
     if ax is None:
         import matplotlib.pyplot as plt
 
-        ax = plt.subplots(figsize=(8, 4.5))[1]
+        ax = plt.subplots(figsize=(8, 4.5), layout="constrained")[1]  # labels kept inside
     ax.set_title(title)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"
                                                .replace(",", "\u202f")))
     ax.set_ylabel("euros")
     return ax
+
+
+def _legend(ax: Any) -> None:
+    """The legend right of the chart, where it hides no bar or line."""
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
 
 
 def resources(plan: Plan, by: str = "type", ax: Any = None) -> Any:
@@ -133,11 +138,15 @@ def resources(plan: Plan, by: str = "type", ax: Any = None) -> Any:
     ax = _axes(ax, RESOURCES)
     bottom = [0.0] * len(data)
     labels = [str(year) for year in data.index]
-    for name in data.columns:
+    # each funder its own colour: 20 of them when the 10 of the default cycle repeat
+    from matplotlib import colormaps
+
+    colours = colormaps["tab20"].colors if len(data.columns) > 10 else [None] * 10
+    for k, name in enumerate(data.columns):
         values = data[name].tolist()
-        ax.bar(labels, values, bottom=bottom, label=name)
+        ax.bar(labels, values, bottom=bottom, label=name, color=colours[k % len(colours)])
         bottom = [b + v for b, v in zip(bottom, values)]
-    ax.legend(fontsize="small")
+    _legend(ax)
     return ax
 
 
@@ -167,7 +176,7 @@ def monthly_cash(plan: Plan, ax: Any = None) -> Any:
                     .replace(",", "\u202f"))
     step = 3 if len(months) <= 12 else 6
     ax.set_xticks(months[::step], data.index[::step], rotation=45, ha="right")
-    ax.legend(fontsize="small")
+    _legend(ax)
     return ax
 
 
@@ -180,7 +189,7 @@ def break_even(plan: Plan, ax: Any = None) -> Any:
     for k, name in enumerate(data.columns):
         ax.bar([i + k * width for i in range(len(data))], data[name], width, label=name)
     ax.set_xticks([i + width for i in range(len(data))], [str(y) for y in data.index])
-    ax.legend(fontsize="small")
+    _legend(ax)
     return ax
 
 

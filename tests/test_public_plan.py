@@ -113,8 +113,11 @@ def test_a_collective_s_members_are_public_plans_equal_to_the_json():
     path = next(p for p in finplan.example_paths() if p.stem == "collectif-releve")
     plan = finplan.compute(finplan.load_case(path))
     members = plan.to_dict()["members"]
-    assert len(plan.members) == len(members) > 1
-    for member, json in zip(plan.members, members):
+    assert list(plan.members) == [member["name"] for member in members]
+    assert len(members) > 1
+    assert repr(plan.members["Alise"]) == (
+        "<Plan « Relève des compteurs d'eau », membre « Alise » 2027–2029, validé>")
+    for member, json in zip(plan.members.values(), members):
         assert isinstance(member, finplan.Plan)
         _same(member.result, json["result"])
         _same(member.caf, json["caf"])

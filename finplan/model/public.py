@@ -95,11 +95,13 @@ class Plan:
     """
 
     internals: PlanInternals
+    _member: str | None = None  # a collective's member: its name (for the repr)
 
     def __repr__(self) -> str:
         years = f"{self.years[0]}–{self.years[-1]}"
         verdict = "validé" if self.ok else "à revoir"
-        return f"<Plan « {self.case.project.name} » {years}, {verdict}>"
+        member = f", membre « {self._member} »" if self._member else ""
+        return f"<Plan « {self.case.project.name} »{member} {years}, {verdict}>"
 
     # -- about ------------------------------------------------------------------
     @property
@@ -123,9 +125,11 @@ class Plan:
         return self.internals.warnings
 
     @cached_property
-    def members(self) -> tuple[Plan, ...]:
-        """A collective (spec §6): each member's own plan; empty for one structure."""
-        return tuple(Plan(member) for member in self.internals.members)
+    def members(self) -> dict[str, Plan]:
+        """A collective (spec §6): each member's own plan, by the member's name, in the
+        order of the case; empty for one structure."""
+        return {member.name: Plan(plan, member.name)
+                for member, plan in zip(self.case.members, self.internals.members)}
 
     # -- key figures by year (euros) -------------------------------------------
     @property
