@@ -52,6 +52,7 @@ __all__ = [
     "demo_path",
     "load_case",
     "replace",
+    "write_workbook",
 ]
 
 
@@ -76,6 +77,30 @@ def load_case(source: str | Path | Mapping[str, Any]) -> Case:
 
         return read_case_file(source)
     raise TypeError("load_case expects a path or a dict")
+
+
+def write_workbook(plan: Plan, path: str | Path, *, force: bool = False) -> Path | None:
+    """Save the plan's complete workbook, the one ``finplan build`` writes (its case
+    typed in the Hypothèses sheet, every figure a formula a reviewer can follow), at
+    ``path`` (``.xlsx``), safely: through a temporary file, never through an unexpected
+    link. An existing file is replaced only with ``force``, and is then kept as a
+    backup, whose path is returned (None when no file was replaced). A refusal is a
+    :class:`FinplanError` in French, the file unchanged.
+
+    >>> import tempfile, finplan
+    >>> plan = finplan.compute(load_case(demo_path()))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     target = Path(folder) / "plan.xlsx"
+    ...     first = write_workbook(plan, target)
+    ...     again = write_workbook(plan, target, force=True)
+    ...     print(first, again.name, target.exists())
+    None plan.bak.xlsx True
+    """
+    from finplan.io.workbook_files import save_new, xlsx_path
+    from finplan.io.workbook_write import build_workbook
+
+    target = xlsx_path(path)
+    return save_new(build_workbook(plan.case, plan).workbook, target, force=force)
 
 
 def example_paths() -> list[Path]:

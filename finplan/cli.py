@@ -690,10 +690,9 @@ def regenerate_command() -> int:
 
 
 def _xlsx_path(output: str) -> Path:
-    target = Path(output)
-    if target.suffix.lower() != ".xlsx":
-        raise FinplanError(f"{target} : le classeur doit avoir l'extension .xlsx.")
-    return target
+    from finplan.io.workbook_files import xlsx_path
+
+    return xlsx_path(output)
 
 
 def _echo_verdict(plan: PlanInternals, notes: Sequence[str] = ()) -> None:

@@ -3,7 +3,7 @@
 The case's ``[montecarlo]`` section says which values vary and how (see
 :mod:`finplan.model.montecarlo`); :func:`montecarlo` draws them, evaluates every
 draw at once (:func:`finplan.model.engine.compute_draws`, the same cents as
-:func:`finplan.compute`) and summarises: the probability that a need is left
+:func:`finplan.model.engine.compute`) and summarises: the probability that a need is left
 unfunded, that the cash goes below zero at the end of a month, and the
 percentiles of the cumulative result, the unfunded amount and the bridging need.
 

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 import finplan
 from finplan.cli import main
 from finplan.model.engine import compute
+from finplan.model.plan import PlanInternals
 
 
 def base_case(**project: Any) -> dict[str, Any]:
@@ -34,7 +35,8 @@ def case_with(**sections: Any) -> dict[str, Any]:
     return raw
 
 
-def plan_of(raw: dict[str, Any]) -> finplan.Plan:
+def plan_of(raw: dict[str, Any]) -> PlanInternals:
+    """The engine's plan (cents) of a raw case."""
     return compute(finplan.load_case(raw))
 
 
@@ -79,7 +81,7 @@ def symlink_or_skip(link: Path, to: Path | str) -> None:
         pytest.skip(f"symbolic links cannot be made here: {error}")
 
 
-def draws_and_plans(case: Any) -> tuple[Any, list[finplan.Plan]]:
+def draws_and_plans(case: Any) -> tuple[Any, list[PlanInternals]]:
     """The Monte Carlo evaluation of a case's draws (``compute_draws``) and the
     engine's plan of each drawn case, to compare them draw by draw."""
     from finplan.model.case_dict import case_to_dict

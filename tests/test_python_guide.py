@@ -8,7 +8,8 @@ from pathlib import Path
 GUIDE = Path(__file__).parent.parent / "docs" / "python-api.md"
 
 
-def test_the_guide_runs(capsys):
+def test_the_guide_runs(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the files the guide writes
     blocks = re.findall(r"```python\n(.*?)```", GUIDE.read_text("utf-8"), flags=re.S)
     assert len(blocks) >= 4
     namespace: dict = {}
@@ -18,3 +19,4 @@ def test_the_guide_runs(capsys):
     assert "(2027, 2028, 2029)" in shown
     assert "funder[Fondation de France].rate" in shown
     assert "plafond 30000" in shown
+    assert (tmp_path / "plafond-30000.xlsx").stat().st_size > 10_000

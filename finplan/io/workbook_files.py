@@ -54,7 +54,7 @@ from finplan.errors import FinplanError
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
 
-__all__ = ["backup_path", "free_backup_path", "check_writable", "exclusive",
+__all__ = ["xlsx_path", "backup_path", "free_backup_path", "check_writable", "exclusive",
            "explain_os_error", "replace_file", "save_atomic", "save_new", "save_text_new",
            "workbook_bytes", "write_bytes"]
 
@@ -628,6 +628,21 @@ def _exists_message(path: Path) -> str:
     return (f"{path} existe déjà : finplan n'écrase jamais un fichier. Choisissez un autre "
             "nom, ou ajoutez --force (l'ancien fichier sera gardé sous le nom "
             f"{free_backup_path(_real_target(path)).name}).")
+
+
+def xlsx_path(output: str | Path) -> Path:
+    """A workbook to write: a path ending in ``.xlsx`` (any case), or a French error.
+
+    >>> xlsx_path("plan.XLSX").name
+    'plan.XLSX'
+    >>> xlsx_path("plan.xls")
+    Traceback (most recent call last):
+    finplan.errors.FinplanError: plan.xls : le classeur doit avoir l'extension .xlsx.
+    """
+    target = Path(output)
+    if target.suffix.lower() != ".xlsx":
+        raise FinplanError(f"{target} : le classeur doit avoir l'extension .xlsx.")
+    return target
 
 
 def save_new(book: Workbook, path: Path, *, force: bool = False) -> Path | None:

@@ -1,6 +1,6 @@
 """A figure's years, in either shape: a list for one plan, an array for many draws.
 
-:func:`finplan.compute` keeps each figure as a list of integer cents, one a year;
+:func:`~finplan.model.engine.compute` keeps each figure as a list of integer cents, one a year;
 :func:`~finplan.model.engine.compute_draws` keeps it as an array with a row per draw
 (one row when nothing varies it) and a column per year.  A rule that is plain
 arithmetic is written once and serves both, as numpy-financial's functions serve a
