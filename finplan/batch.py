@@ -363,7 +363,7 @@ def _summary_workbook(rows: list[dict[str, Any]]) -> Any:
             if key == "valide":
                 value = "oui" if value else ("—" if row["erreurs"] else "non")
             sheet.put((number, column), value)
-            if isinstance(value, float):
+            if isinstance(value, Decimal):  # an amount, in euros
                 sheet.set((number, column), number_format=EUROS)
     for column, width in enumerate(_WIDTHS, start=1):
         sheet.widths[column] = width

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from decimal import Decimal
 
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -9,6 +10,7 @@ from openpyxl import load_workbook
 import finplan
 from finplan.batch import run_batch
 from finplan.cli import main
+from finplan.io.workbook_styles import EUROS
 from finplan.model.engine import compute
 
 
@@ -46,6 +48,12 @@ def test_batch_carries_on_past_bad_cases_and_summarises(tmp_path):
     assert [case["cas"] for case in summary["cases"]] == [row["cas"] for row in result.rows]
     sheet = load_workbook(result.summary_workbook)["Synthèse"]
     assert sheet["A1"].value == "Dossier" and sheet.max_row == 6
+    # the amounts are euros, in the summary and in its sheet's cells
+    assert velo["tresorerie_fin"] == Decimal("-6920.00")
+    amounts = [cell for row in sheet.iter_rows(min_row=2) for cell in row
+               if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)]
+    assert len(amounts) == 5 * 4  # four amounts a case (0 for the case with errors)
+    assert {cell.number_format for cell in amounts} == {EUROS}
     assert result.summary.loc["recyclerie-chalosse", "besoin_relais"] == 0  # its bridges
     assert result.exit_code == 2
 
