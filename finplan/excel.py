@@ -26,6 +26,7 @@ decorate them for xlwings.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from decimal import Decimal
 from typing import Any
 
@@ -167,6 +168,8 @@ def _calculer(book: Any) -> bool:
         if not _has_sheet(book, title):  # sheet; a member's after the last
             book.sheets.add(title, after=_sheet_before(book, title))
     _write_sheets(book, sheets, previous, stamps, lists, look, former)
+    if look.desktop:
+        print_setup_all(book, sheets)
     _write_snapshot(book, rows)
     if look.full:
         _write_names(book, names)
@@ -243,6 +246,7 @@ class _Look:
 
     def __init__(self, client: str | None, charts: bool) -> None:
         self.full = client in (None, "Office.js")
+        self.desktop = client is None  # Excel itself (COM): the page setup too
         self.points = client == "Office.js"
         self.charts = self.full and charts
 
@@ -308,6 +312,69 @@ def _write_sheets(book: Any, sheets: dict[str, tuple[list[list[Any]], SheetLook]
         if look.charts:
             _charts(book, book.sheets[name], sheet_look_.charts,
                     _ours(name, sheet_look_.charts, former))
+
+
+def print_setup_all(book: Any, sheets: dict[str, tuple[list[list[Any]], SheetLook]]) -> None:
+    """Each result sheet prints as ``fill`` makes it print (desktop Excel only: the
+    remote clients have no page setup): A4, its orientation, one page wide or its
+    scale, margins, the header with the date of this calculation, the footer, the
+    repeated titles, the print area and the page breaks. A sheet Excel cannot set up
+    (no printer installed: Excel then refuses to touch ``PageSetup``) keeps its own;
+    the figures are written already."""
+    app = book.app.api
+    with suppress(Exception):  # an Excel without it (before 2010), or a Mac
+        app.PrintCommunication = False  # one exchange with the printer driver, not 20
+    try:
+        for name, (_, sheet_look_) in sheets.items():
+            if sheet_look_.page is not None:
+                with suppress(Exception):  # no printer, a protected sheet: it keeps its own
+                    print_setup(book.sheets[name].api, sheet_look_.page)
+    finally:
+        with suppress(Exception):
+            app.PrintCommunication = True
+
+
+_A4, _PORTRAIT, _LANDSCAPE = 9, 1, 2  # Excel's xlPaperA4, xlPortrait, xlLandscape
+_ORDER = {"downThenOver": 1, "overThenDown": 2}  # xlDownThenOver, xlOverThenDown
+_POINTS = 72  # a margin of finplan's pages is in inches; Excel's PageSetup takes points
+
+
+def print_setup(worksheet: Any, page: Any) -> None:
+    """Excel's ``PageSetup`` of ``worksheet`` (its COM object) from finplan's
+    :class:`~finplan.io.grid.Page`, as :mod:`finplan.io.grid_openpyxl` writes it."""
+    setup = worksheet.PageSetup
+    setup.PaperSize = _A4
+    setup.Orientation = _LANDSCAPE if page.landscape else _PORTRAIT
+    if page.fit_to_page:
+        setup.Zoom = False  # the pages wide and tall decide the scale
+        setup.FitToPagesWide = page.fit_width or False  # False: as many as needed
+        setup.FitToPagesTall = page.fit_height or False
+    elif page.scale is not None:
+        setup.Zoom = page.scale
+    if page.page_order is not None:
+        setup.Order = _ORDER[page.page_order]
+    setup.CenterHorizontally = page.centered
+    (setup.LeftMargin, setup.RightMargin, setup.TopMargin,
+     setup.BottomMargin) = (inches * _POINTS for inches in page.margins)
+    (setup.LeftHeader, setup.CenterHeader, setup.RightHeader) = page.header
+    (setup.LeftFooter, setup.CenterFooter, setup.RightFooter) = page.footer
+    setup.PrintTitleRows = _absolute(page.title_rows) if page.title_rows else ""
+    setup.PrintTitleColumns = _absolute(page.title_columns) if page.title_columns else ""
+    setup.PrintArea = page.area or ""
+    worksheet.ResetAllPageBreaks()
+    for column in page.column_breaks:  # a break after the column, as in the file
+        worksheet.VPageBreaks.Add(worksheet.Columns(column + 1))
+    for row in page.row_breaks:
+        worksheet.HPageBreaks.Add(worksheet.Rows(row + 1))
+
+
+def _absolute(span: str) -> str:
+    """``1:4`` as ``$1:$4``, ``A:B`` as ``$A:$B`` (rows or columns repeated).
+
+    >>> _absolute("1:4"), _absolute("A:C")
+    ('$1:$4', '$A:$C')
+    """
+    return ":".join(f"${part}" for part in span.split(":"))
 
 
 def _write_names(book: Any, names: dict[str, str]) -> None:

@@ -67,6 +67,7 @@ class SheetLook(NamedTuple):
     rules: tuple[tuple[str, str, str, Box], ...] = ()
     charts: tuple[grid.Chart, ...] = ()
     freeze: str | None = None
+    page: grid.Page | None = None  # how it prints (desktop Excel sets it: see excel.py)
 
 
 def boxes(keys: dict[tuple[int, int], Any]) -> list[tuple[Any, Box]]:
@@ -151,7 +152,7 @@ def sheet_look(sheet: grid.Sheet) -> SheetLook:
         borders=tuple(borders), wraps=tuple(box for _, box in found["wraps"]),
         horizontal=tuple(found["horizontal"]), vertical=tuple(found["vertical"]),
         widths=_runs(sheet.widths), heights=_runs(sheet.heights), rules=rules,
-        charts=tuple(sheet.charts), freeze=sheet.freeze)
+        charts=tuple(sheet.charts), freeze=sheet.freeze, page=sheet.page)
 
 
 def output_book(plan: PlanInternals, layout: InputLayout, notes: Sequence[str] = (),
