@@ -662,8 +662,9 @@ def excel_installer_command() -> int:
 @main.command("regenerate", hidden=True)
 @_guarded
 def regenerate_command() -> int:
-    """(Développeurs) Régénère templates/finplan.xlsx, workbooks/*.xlsx et la table des
-    champs de docs/case-file.md depuis la racine du dépôt."""
+    """(Développeurs) Régénère templates/finplan.xlsx, workbooks/*.xlsx, la table des
+    champs de docs/case-file.md et les déclarations des lignes du dossier
+    (finplan/model/case.py) depuis la racine du dépôt."""
     from finplan.io.workbook_files import replace_file, save_atomic
     from finplan.io.workbook_write import build_workbook, template_workbook
     from finplan.model.fields import with_reference
@@ -686,6 +687,13 @@ def regenerate_command() -> int:
     replace_file(reference, lambda temporary: Path(temporary).write_text(text, "utf-8"),
                  backup=False)
     click.echo("Référence écrite : docs/case-file.md")
+    from finplan.model import case as case_module
+
+    source = root / "finplan" / "model" / "case.py"
+    code = case_module.with_declarations(source.read_text("utf-8"))
+    replace_file(source, lambda temporary: Path(temporary).write_text(code, "utf-8"),
+                 backup=False)
+    click.echo("Déclarations écrites : finplan/model/case.py")
     return EXIT_OK
 
 
