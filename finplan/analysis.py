@@ -158,7 +158,6 @@ def compare_plans(plans: Mapping[str, Plan] | Sequence[Plan]) -> PlanComparison:
     """
     import pandas as pd
 
-
     named = {name: internals_of(plan) for name, plan in (
         plans.items() if isinstance(plans, Mapping) else
         ((str(number), plan) for number, plan in enumerate(plans, start=1)))}
@@ -172,15 +171,14 @@ def compare_plans(plans: Mapping[str, Plan] | Sequence[Plan]) -> PlanComparison:
 
 
 def _row(plan: PlanInternals) -> dict[str, Any]:
-
     row: dict[str, Any] = {}
     for year, value in zip(plan.years, plan.result):
         row[f"Résultat {year}"] = euros(value)
     row["Non financé (total)"] = measure_of(plan, "unfunded")
     for year, value in zip(plan.years, plan.cash_end):
         row[f"Trésorerie fin {year}"] = euros(value)
-    row["Point bas de trésorerie"] = euros(plan.monthly.low[0])
-    row["Besoin de financement relais"] = euros(plan.monthly.bridging_need)
+    row["Point bas de trésorerie"] = measure_of(plan, "cash_low")
+    row["Besoin de financement relais"] = measure_of(plan, "bridging_need")
     row["Contrôles à revoir"] = ", ".join(c.id for c in plan.check_results if c.fails) or "—"
     return row
 

@@ -222,6 +222,7 @@ def _organisation(case: Case, requested: dict[str, tuple[Cents, ...]] | None = N
     balances = cash_end(to_cents(project.opening_cash), ressources, emplois)
 
     plan_checks = _checks(case, ordered, balances, monthly)
+    in_kind = in_kind_of(case.in_kind, calendar)
     return PlanInternals(
         case=case, years=calendar, staff_costs=tuple(staff), budget_rows=tuple(rows),
         charges=charges, charges_total=all_charges, produits=produits,
@@ -230,12 +231,13 @@ def _organisation(case: Case, requested: dict[str, tuple[Cents, ...]] | None = N
         investments=investments, loans_received=loans_received, repaid=repaid,
         financing_rows=tuple(financing), emplois=emplois, ressources=ressources,
         cash_end=balances, need_results=tuple(ordered), check_results=tuple(plan_checks),
+        in_kind=in_kind,
         warnings=(*(missing_years_warning(contract, sorted(set(years)))
                     for contract, years in missing_rates.items()),
                   *_hours_warnings(case), *_surplus_warnings(ordered, calendar),
                   *_approved_warnings(case, staff), *_received_warnings(fundings),
                   *_one_off_warnings(case, revenue, expenses, calendar),
-                  *in_kind_of(case.in_kind, calendar).warnings),
+                  *in_kind.warnings),
         revenue_by_item=tuple(map(tuple, revenue)), expenses_by_item=tuple(map(tuple, expenses)),
         contracts_by_item=tuple(map(tuple, contracts)),
         depreciation_by_item=tuple(map(tuple, depreciations)), loan_schedules=tuple(loans),

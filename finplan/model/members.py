@@ -44,6 +44,7 @@ from finplan.model.case import BUILTIN_NEEDS, Case, Contract, Expense, Member
 from finplan.model.cash import MonthlyCash, contract_payments, default_payments, payer_name
 from finplan.model.contracts import contract_value, hour_weights, member_hours
 from finplan.model.financing import cash_end, financing_rows
+from finplan.model.in_kind import in_kind_of
 from finplan.model.money import Cents, euros, split, times, to_cents
 from finplan.model.plan import FunderFunding, NeedResult, PlanInternals
 
@@ -264,6 +265,7 @@ def consolidate(case: Case, parts: Sequence[tuple[MemberCase, PlanInternals]]) -
             replace(check, member=own.member.id,
                     message=f"{own.member.name} : {check.message}")
             for own, plan in parts for check in plan.check_results),
+        in_kind=in_kind_of(case.in_kind, case.years),  # every member's lines
         warnings=tuple(dict.fromkeys(f"{own.member.name} : {text}"
                                      for own, plan in parts for text in plan.warnings)),
         revenue_by_item=aligned["revenue"], expenses_by_item=aligned["expense"],

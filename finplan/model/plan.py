@@ -33,7 +33,7 @@ from finplan.model.fields import items_of
 from finplan.model.fields import lines as line_sections
 from finplan.model.financing import FinancingRow
 from finplan.model.gaps import NeedGap, gap_advice
-from finplan.model.in_kind import InKind, in_kind_of
+from finplan.model.in_kind import InKind
 from finplan.model.money import Cents
 from finplan.model.money import json_euros as _money
 from finplan.model.staff import StaffCosts, insertion_fte
@@ -154,6 +154,10 @@ class PlanInternals:
     cash_end: list[Cents]
     need_results: tuple[NeedResult, ...]
     check_results: tuple[Check, ...]
+    # the contributions in kind by year (:mod:`finplan.model.in_kind`): each line's
+    # value, the form's 86 and 87 accounts, their total; outside the result, the cash
+    # and the needs
+    in_kind: InKind
     warnings: tuple[str, ...] = ()
     # per-item detail, in the order of the case (for the workbook's detail sheet)
     revenue_by_item: tuple[tuple[Cents, ...], ...] = ()
@@ -225,13 +229,6 @@ class PlanInternals:
         grants = add(zero, *self.subsidies().values())
         return break_even_of(self.own_revenue, variable, self.charges_total,
                              self.produits_total, grants)
-
-    @cached_property
-    def in_kind(self) -> InKind:
-        """The contributions in kind by year (:mod:`finplan.model.in_kind`): each line's
-        value, the form's 86 and 87 accounts, their total; outside the result, the cash
-        and the needs."""
-        return in_kind_of(self.case.in_kind, self.years)
 
     def sold_at_break_even(self) -> dict[str, list[Decimal | None]]:
         """What is sold at the break-even (with the grants), the activity scaled from
