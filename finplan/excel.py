@@ -169,7 +169,7 @@ def _calculer(book: Any) -> bool:
             book.sheets.add(title, after=_sheet_before(book, title))
     _write_sheets(book, sheets, previous, stamps, lists, look, former)
     if look.desktop:
-        print_setup_all(book, sheets)
+        com_page_setups(book, sheets)
     _write_snapshot(book, rows)
     if look.full:
         _write_names(book, names)
@@ -314,7 +314,7 @@ def _write_sheets(book: Any, sheets: dict[str, tuple[list[list[Any]], SheetLook]
                     _ours(name, sheet_look_.charts, former))
 
 
-def print_setup_all(book: Any, sheets: dict[str, tuple[list[list[Any]], SheetLook]]) -> None:
+def com_page_setups(book: Any, sheets: dict[str, tuple[list[list[Any]], SheetLook]]) -> None:
     """Each result sheet prints as ``fill`` makes it print (desktop Excel only: the
     remote clients have no page setup): A4, its orientation, one page wide or its
     scale, margins, the header with the date of this calculation, the footer, the
@@ -328,7 +328,7 @@ def print_setup_all(book: Any, sheets: dict[str, tuple[list[list[Any]], SheetLoo
         for name, (_, sheet_look_) in sheets.items():
             if sheet_look_.page is not None:
                 with suppress(Exception):  # no printer, a protected sheet: it keeps its own
-                    print_setup(book.sheets[name].api, sheet_look_.page)
+                    com_page_setup(book.sheets[name].api, sheet_look_.page)
     finally:
         with suppress(Exception):
             app.PrintCommunication = True
@@ -339,7 +339,7 @@ _ORDER = {"downThenOver": 1, "overThenDown": 2}  # xlDownThenOver, xlOverThenDow
 _POINTS = 72  # a margin of finplan's pages is in inches; Excel's PageSetup takes points
 
 
-def print_setup(worksheet: Any, page: Any) -> None:
+def com_page_setup(worksheet: Any, page: Any) -> None:
     """Excel's ``PageSetup`` of ``worksheet`` (its COM object) from finplan's
     :class:`~finplan.io.grid.Page`, as :mod:`finplan.io.grid_openpyxl` writes it."""
     setup = worksheet.PageSetup

@@ -65,7 +65,7 @@ def test_a_page_is_set_up_as_fill_writes_it():
     page.column_breaks, page.row_breaks = [14, 26], [40]
     page.area = "A1:N60"
     sheet = _Worksheet()
-    excel.print_setup(sheet, page)
+    excel.com_page_setup(sheet, page)
     assert sheet.PageSetup.values == {
         "PaperSize": 9, "Orientation": 2, "Zoom": False, "FitToPagesWide": 1,
         "FitToPagesTall": False, "CenterHorizontally": True,
@@ -85,7 +85,7 @@ def test_a_page_at_a_fixed_scale_in_portrait():
     page.landscape, page.fit_to_page, page.scale = False, False, 75
     page.page_order = "overThenDown"
     sheet = _Worksheet()
-    excel.print_setup(sheet, page)
+    excel.com_page_setup(sheet, page)
     values = sheet.PageSetup.values
     assert (values["Orientation"], values["Zoom"], values["Order"]) == (1, 75, 2)
     assert "FitToPagesWide" not in values
@@ -108,7 +108,7 @@ def test_every_result_sheet_of_a_click_and_one_excel_cannot_set_up(tmp_path):
     sheets, _ = output_parts(plan, found.layout)
     dossier = next(title for title in sheets if title.startswith("Dossier "))
     book, fakes, app = _desktop_book(sheets, no_printer={"Budget"})
-    excel.print_setup_all(book, sheets)
+    excel.com_page_setups(book, sheets)
     # what fill writes for the same sheet: openpyxl's page setup of the built workbook
     built = build_workbook(case).workbook[dossier]
     values = fakes[dossier].api.PageSetup.values

@@ -13,7 +13,7 @@ from decimal import Decimal
 from finplan.io.grid import Align, Book, Expectations
 from finplan.io.sheets.budget import Budget
 from finplan.io.sheets.financeurs import Funders
-from finplan.io.sheets.rows import SheetWriter, sum_local
+from finplan.io.sheets.rows import SheetWriter, share, share_formula, sum_local
 from finplan.io.workbook_layout import CODE_COLUMN, FIRST_OUTPUT_ROW, LABEL_COLUMN
 from finplan.io.workbook_styles import EUROS, NOTE_FONT, PERCENT
 from finplan.model.cash import MONTHS_FR
@@ -115,16 +115,13 @@ def _write_dossier(book: Book, plan: PlanInternals, expected: Expectations, doss
     counted = [row for line, row in rows if line.in_budget]
     charges = budget.form_rows["charges_total"]
 
-    def share(asked: str, total: str) -> str:
-        return f'IF({total}>0,ROUND(({asked})/{total},3),"—")'
-
     share_row = sheet.line(
         "", "Part du budget de l'action (montants demandés / total des charges)",
-        lambda y: share(sum_local(sheet, counted, y), budget.sheet.ref(charges, y)),
-        [_share(s) for s in dossier.share], total=False, number_format=PERCENT)
-    sheet.formula(f"{sheet.total_column}{share_row}", share(
+        lambda y: share_formula(sum_local(sheet, counted, y), budget.sheet.ref(charges, y)),
+        [share(s) for s in dossier.share], total=False, number_format=PERCENT)
+    sheet.formula(f"{sheet.total_column}{share_row}", share_formula(
         "+".join(f"{sheet.total_column}{r}" for r in counted) or "0",
-        budget.sheet.ref(charges, years + 1)), _share(dossier.share_total), PERCENT)
+        budget.sheet.ref(charges, years + 1)), share(dossier.share_total), PERCENT)
 
     sheet.row += 1
     sheet.section("Budget prévisionnel de l'action (formulaire Cerfa n° 12156*06)")
@@ -168,10 +165,6 @@ def euros_throughout(sheet: SheetWriter) -> None:
             sheet.sheet.set((row, column), align=_RIGHT)
             if sheet.sheet.style((row, column)).number_format != PERCENT:
                 sheet.sheet.set((row, column), number_format=EUROS)
-
-
-def _share(share: Decimal | None) -> object:
-    return "—" if share is None else share / 100
 
 
 def _write_schedule(sheet: SheetWriter, plan: PlanInternals, dossier: Dossier,

@@ -23,7 +23,7 @@ from finplan.io.grid import Book, Expectations
 from finplan.io.sheets.budget import Budget
 from finplan.io.sheets.dossiers import euros_throughout
 from finplan.io.sheets.financeurs import Funders
-from finplan.io.sheets.rows import SheetWriter, money
+from finplan.io.sheets.rows import SheetWriter, money, share, share_formula
 from finplan.io.workbook_layout import (
     CODE_COLUMN,
     FIRST_COLUMN,
@@ -49,11 +49,7 @@ __all__ = ["TITLE", "actuals_titles", "write_actuals"]
 TITLE = "Réalisé"
 COLUMNS = ("Prévu", "Réalisé", "Écart", "Écart %")
 FUNDER_COLUMNS = ("Prévu", "Voté", "Reçu", "Reste dû")
-NO_PERCENT = "—"
-
-
-def _percent(value: object) -> object:
-    return NO_PERCENT if value is None else value / 100
+NOT_VOTED = "—"
 
 
 def _years(plan: PlanInternals) -> list[int]:
@@ -104,10 +100,9 @@ def write_actuals(book: Book, plan: PlanInternals, layout: InputLayout, expected
             row = sheet.row
             prevu, realise = sheet.local(row, 1), sheet.local(row, 2)
             formulas = {1: planned, 2: actual_formula, 3: f"{realise}-{prevu}",
-                        4: f'IF({prevu}>0,ROUND(({realise}-{prevu})/{prevu},3),'
-                           f'"{NO_PERCENT}")'}
+                        4: share_formula(f"{realise}-{prevu}", prevu)}
             values = [money(line.planned), money(line.actual), money(line.difference),
-                      _percent(line.difference_percent)]
+                      share(line.difference_percent)]
             sheet.line(line.code, line.label, formulas.__getitem__, values, total=False,
                        style=style)
             sheet.sheet.set((row, sheet.first_year_column + 3), number_format=PERCENT)
@@ -167,7 +162,7 @@ def _write_funders(sheet: SheetWriter, plan: PlanInternals, year: int, funders: 
         formulas = {1: funders.cell(line.name, y), 2: None, 3: None,
                     4: f'IF(ISNUMBER({voted}),{voted},{sheet.local(row, 1)})'
                        f"-{sheet.local(row, 3)}"}
-        values = [money(line.planned), NO_PERCENT if line.voted is None
+        values = [money(line.planned), NOT_VOTED if line.voted is None
                   else money(line.voted), money(line.received), money(line.remaining)]
         sheet.line("", line.name, None, values, total=False)
         for k in (1, 4):

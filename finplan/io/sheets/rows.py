@@ -57,6 +57,29 @@ def money(cents: Cents) -> Decimal:
     return euros(cents)
 
 
+NO_SHARE = "—"  # the cell of a share of nothing (a budget or a planned amount of 0)
+
+
+def share(percent: Decimal | None) -> Decimal | str:
+    """A share in per cent to the tenth (:func:`finplan.model.dossier.budget_share`) as
+    the value of a percentage cell, the fraction it shows; :data:`NO_SHARE` for none.
+
+    >>> share(Decimal("37.5")), share(None)
+    (Decimal('0.375'), '—')
+    """
+    return NO_SHARE if percent is None else percent / 100
+
+
+def share_formula(part: str, whole: str) -> str:
+    """``part / whole`` to the tenth of a per cent, :data:`NO_SHARE` when ``whole`` is
+    not above 0: the formula of :func:`finplan.model.dossier.budget_share`.
+
+    >>> share_formula("B5", "C9")
+    'IF(C9>0,ROUND((B5)/C9,3),"—")'
+    """
+    return f'IF({whole}>0,ROUND(({part})/{whole},3),"{NO_SHARE}")'
+
+
 def hyp(coordinate: str) -> str:
     return f"{quote_sheet(INPUT_SHEET)}!{absolute(coordinate)}"
 
