@@ -65,7 +65,7 @@ class CashLow(NamedTuple):
 def compute(case: Case, basis: str | None = None) -> Plan:
     """The 3-year plan of a validated case, every amount in euros.
 
-    ``basis`` (``"demande"``, ``"decisions"`` or ``"acquis"``, spec §7) overrides the
+    ``basis`` (``"demande"``, ``"decide"`` or ``"attendu"``, spec §7) overrides the
     case's ``project.basis``.
 
     >>> import finplan
